@@ -1,0 +1,89 @@
+/**
+ * The one list of the system's Lambda functions, read by the CDK stack (to create and wire them)
+ * and by the local runtime (to serve them in-process). Add a function here and both places get it.
+ *
+ * A state machine names a function through the placeholder `${<Pascal id>FunctionArn}`, e.g.
+ * `${ScreeningFunctionArn}`; CDK fills it with the real ARN, the local runtime with a local one.
+ */
+export interface FunctionSpec {
+  /** kebab-case id; also the folder under functions/ that holds `handler.ts` */
+  readonly id: string;
+  readonly description: string;
+  /** how the function is reached: by a state machine task, or by HTTP through the API */
+  readonly trigger: 'workflow' | 'http';
+  readonly access: {
+    readonly table: 'read' | 'readwrite';
+    /** sends email through SES */
+    readonly email: boolean;
+    /** 'callback': SendTaskSuccess/Failure/Heartbeat; 'start': also StartExecution/StopExecution */
+    readonly workflows: 'none' | 'callback' | 'start';
+  };
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+}
+
+export const functionCatalogue = [
+  {
+    id: 'screening',
+    description: 'Scores the intake instruments, applies the protocol exclusions, alerts on imminent risk',
+    trigger: 'workflow',
+    access: { table: 'readwrite', email: true, workflows: 'none' },
+    memoryMb: 256,
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'request-action',
+    description: 'Creates a one-time link for a person to act on a waiting workflow step and emails it',
+    trigger: 'workflow',
+    access: { table: 'readwrite', email: true, workflows: 'none' },
+    memoryMb: 256,
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'send-reminder',
+    description: 'Sends one scheduled reminder exactly once, unless the patient is on hold',
+    trigger: 'workflow',
+    access: { table: 'readwrite', email: true, workflows: 'none' },
+    memoryMb: 256,
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'refill-gate',
+    description: 'Applies every refill rule of the protocol and records the decision with its reasons',
+    trigger: 'workflow',
+    access: { table: 'readwrite', email: false, workflows: 'none' },
+    memoryMb: 256,
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'record-progress',
+    description: 'Records a journey step (phase, session, fill) with one conditional write and its audit event',
+    trigger: 'workflow',
+    access: { table: 'readwrite', email: true, workflows: 'none' },
+    memoryMb: 256,
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'link-pages',
+    description: 'Serves the emailed-link pages: GET renders, POST decides once',
+    trigger: 'http',
+    access: { table: 'readwrite', email: true, workflows: 'callback' },
+    memoryMb: 512,
+    timeoutSeconds: 15,
+  },
+  {
+    id: 'staff-api',
+    description: 'Staff API: enrol a patient, record the consult, report an adverse event, read a journey',
+    trigger: 'http',
+    access: { table: 'readwrite', email: true, workflows: 'start' },
+    memoryMb: 512,
+    timeoutSeconds: 15,
+  },
+] as const satisfies readonly FunctionSpec[];
+
+export type FunctionId = (typeof functionCatalogue)[number]['id'];
+
+export function functionArnPlaceholder(id: string): string {
+  const pascal = id.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
+  return `${pascal}FunctionArn`;
+}
