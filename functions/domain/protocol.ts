@@ -1,0 +1,306 @@
+import { z } from 'zod';
+
+/**
+ * The clinic's protocol: every threshold, limit, count and interval the rules use, in one typed,
+ * validated, versioned configuration. Rules receive it as an argument and never hold a literal of
+ * their own; every decision records `protocol.version`.
+ *
+ * The defaults come from DESIGN.md section 3 (public sources: published at-home ketamine studies, the
+ * Spravato REMS monitoring program, providers' public eligibility pages). They are a starting point
+ * for the clinic's medical director, not medical advice.
+ */
+
+const hours = z.number().positive();
+const days = z.number().positive();
+const score = z.number().int().nonnegative();
+const bloodPressure = z.object({ systolic: z.number().int().positive(), diastolic: z.number().int().positive() }).strict();
+/** "HH:MM" in the patient's own time zone */
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time as HH:MM (24-hour)');
+
+export const absoluteExclusionConditions = [
+  'ketamine-hypersensitivity',
+  'pregnancy-or-breastfeeding',
+  'psychotic-disorder',
+  'bipolar-mania-recent',
+  'aneurysmal-vascular-disease-avm-or-intracerebral-haemorrhage',
+  'unstable-cardiovascular-disease',
+  'raised-intracranial-or-intraocular-pressure',
+  'severe-liver-disease',
+  'current-substance-dependence',
+  'past-ketamine-misuse',
+] as const;
+
+export const relativeReviewConditions = [
+  'controlled-cardiovascular-disease',
+  'seizures',
+  'untreated-thyroid-disease',
+  'urinary-symptoms',
+  'family-history-of-psychosis',
+] as const;
+
+export const reviewMedicationClasses = ['benzodiazepine', 'stimulant', 'maoi', 'opioid'] as const;
+
+export const protocolSchema = z
+  .object({
+    /** changes whenever any value changes; stored with every decision */
+    version: z.string().min(1),
+    eligibility: z
+      .object({
+        minimumAgeYears: z.number().int().positive(),
+        /** enrolment needs PHQ-9 >= this OR GAD-7 >= the next one */
+        minimumPhq9: score,
+        minimumGad7: score,
+        minimumPriorTreatments: z.number().int().nonnegative(),
+        absoluteExclusions: z.array(z.enum(absoluteExclusionConditions)),
+        /** months that a manic episode counts as "recent" for the bipolar exclusion */
+        bipolarManiaLookbackMonths: z.number().int().positive(),
+        dast10Exclusion: score,
+        dast10ReviewFrom: score,
+        restingBpExclusion: bloodPressure,
+        restingBpReview: bloodPressure,
+        phq9Item9ReviewAbove: score,
+        auditCReview: z.object({ male: score, female: score }).strict(),
+        relativeConditions: z.array(z.enum(relativeReviewConditions)),
+        reviewMedicationClasses: z.array(z.enum(reviewMedicationClasses)),
+        /** C-SSRS: ideation with intent or plan within this many months, behaviour within the next, is imminent risk */
+        cssrsIdeationLookbackMonths: z.number().int().positive(),
+        cssrsBehaviourLookbackMonths: z.number().int().positive(),
+      })
+      .strict(),
+    bands: z
+      .object({
+        /** lower bound of each band, ascending; the first must be 0 */
+        gad7: z.array(z.object({ from: score, label: z.string() }).strict()).min(1),
+        phq9: z.array(z.object({ from: score, label: z.string() }).strict()).min(1),
+        dast10: z.array(z.object({ from: score, label: z.string() }).strict()).min(1),
+      })
+      .strict(),
+    induction: z
+      .object({
+        sessionCount: z.number().int().positive(),
+        minimumHoursBetweenSessions: hours,
+        defaultDaysBetweenSessions: days,
+        /** assessments are due after these session numbers; 'last' is the final induction session */
+        assessmentAfterSessions: z.array(z.union([z.number().int().positive(), z.literal('last')])),
+        sessionDurationMinutes: z.number().int().positive(),
+      })
+      .strict(),
+    checkIn: z
+      .object({
+        opensHoursBefore: hours,
+        closesHoursAfter: hours,
+        minimumFastingHours: hours,
+        alcoholOrCannabisFreeHours: hours,
+        benzodiazepineFreeHours: hours,
+        requiredBpReadings: z.number().int().positive(),
+        postponeAtOrAbove: bloodPressure,
+        emergencyAtOrAbove: bloodPressure,
+        emergencySymptoms: z.array(z.enum(['chest-pain', 'severe-headache', 'vision-change', 'breathing-difficulty'])),
+      })
+      .strict(),
+    journal: z
+      .object({
+        promptMinutesAfterStart: z.number().int().positive(),
+        nudgeHoursAfterPrompt: hours,
+        clinicianAlertHoursAfterPrompt: hours,
+        blocksNextSession: z.boolean(),
+      })
+      .strict(),
+    dose: z
+      .object({
+        maxSublingualMg: z.number().positive(),
+        route: z.literal('sublingual'),
+      })
+      .strict(),
+    supply: z.object({ maxDaysPerFill: z.number().int().positive() }).strict(),
+    refill: z
+      .object({
+        minimumDaysSinceLastFill: days,
+        maxRefills: z.number().int().nonnegative(),
+        maxMonthsFromPrescription: z.number().int().positive(),
+        assessmentWithinDays: days,
+        bladderCheckWithinDays: days,
+        pdmpCheckWithinDays: days,
+        clinicianCheckInAfterDaysWithoutSession: days,
+        /** lost or stolen medication is never replaced before the normal interval */
+        replaceLostMedicationEarly: z.literal(false),
+        /** how many days before it is due the refill window opens with a reminder */
+        windowOpensDaysBeforeDue: days,
+      })
+      .strict(),
+    followUp: z
+      .object({
+        responseMinimumFallPercent: z.number().positive().max(100),
+        remissionBelow: score,
+        remissionBaselineAtLeast: score,
+      })
+      .strict(),
+    telehealth: z
+      .object({
+        /** ISO date (inclusive) until which prescribing by telehealth alone is allowed */
+        prescribingValidUntil: z.iso.date(),
+      })
+      .strict(),
+    approvals: z
+      .object({
+        linkValidHours: hours,
+        reminderAfterHours: hours,
+        backupClinicianAfterHours: hours,
+      })
+      .strict(),
+    patientLinks: z
+      .object({
+        /** how long a patient form link stays valid when the step has no tighter window */
+        validHours: hours,
+        intakeReminderEveryHours: hours,
+        intakeMaxReminders: z.number().int().nonnegative(),
+      })
+      .strict(),
+    reminders: z
+      .object({
+        consultHoursBefore: z.array(hours),
+        sessionPrepDaysBefore: days,
+        sessionPrepLocalTime: localTime,
+        quietHoursStart: localTime,
+        quietHoursEnd: localTime,
+      })
+      .strict(),
+  })
+  .strict();
+
+export type Protocol = z.infer<typeof protocolSchema>;
+
+export const defaultProtocol: Protocol = protocolSchema.parse({
+  version: '2026-11-default-1',
+  eligibility: {
+    minimumAgeYears: 18,
+    minimumPhq9: 10,
+    minimumGad7: 10,
+    minimumPriorTreatments: 1,
+    absoluteExclusions: [...absoluteExclusionConditions],
+    bipolarManiaLookbackMonths: 6,
+    dast10Exclusion: 6,
+    dast10ReviewFrom: 3,
+    restingBpExclusion: { systolic: 160, diastolic: 100 },
+    restingBpReview: { systolic: 140, diastolic: 90 },
+    phq9Item9ReviewAbove: 0,
+    auditCReview: { male: 4, female: 3 },
+    relativeConditions: [...relativeReviewConditions],
+    reviewMedicationClasses: [...reviewMedicationClasses],
+    cssrsIdeationLookbackMonths: 1,
+    cssrsBehaviourLookbackMonths: 3,
+  },
+  bands: {
+    gad7: [
+      { from: 0, label: 'minimal' },
+      { from: 5, label: 'mild' },
+      { from: 10, label: 'moderate' },
+      { from: 15, label: 'severe' },
+    ],
+    phq9: [
+      { from: 0, label: 'minimal' },
+      { from: 5, label: 'mild' },
+      { from: 10, label: 'moderate' },
+      { from: 15, label: 'moderately severe' },
+      { from: 20, label: 'severe' },
+    ],
+    dast10: [
+      { from: 0, label: 'none' },
+      { from: 1, label: 'low' },
+      { from: 3, label: 'moderate' },
+      { from: 6, label: 'substantial' },
+      { from: 9, label: 'severe' },
+    ],
+  },
+  induction: {
+    sessionCount: 4,
+    minimumHoursBetweenSessions: 72,
+    defaultDaysBetweenSessions: 7,
+    assessmentAfterSessions: [2, 'last'],
+    sessionDurationMinutes: 60,
+  },
+  checkIn: {
+    opensHoursBefore: 2,
+    closesHoursAfter: 1,
+    minimumFastingHours: 4,
+    alcoholOrCannabisFreeHours: 48,
+    benzodiazepineFreeHours: 24,
+    requiredBpReadings: 2,
+    postponeAtOrAbove: { systolic: 140, diastolic: 90 },
+    emergencyAtOrAbove: { systolic: 180, diastolic: 110 },
+    emergencySymptoms: ['chest-pain', 'severe-headache', 'vision-change', 'breathing-difficulty'],
+  },
+  journal: {
+    promptMinutesAfterStart: 60,
+    nudgeHoursAfterPrompt: 12,
+    clinicianAlertHoursAfterPrompt: 48,
+    blocksNextSession: true,
+  },
+  dose: { maxSublingualMg: 450, route: 'sublingual' },
+  supply: { maxDaysPerFill: 30 },
+  refill: {
+    minimumDaysSinceLastFill: 28,
+    maxRefills: 5,
+    maxMonthsFromPrescription: 6,
+    assessmentWithinDays: 7,
+    bladderCheckWithinDays: 7,
+    pdmpCheckWithinDays: 7,
+    clinicianCheckInAfterDaysWithoutSession: 90,
+    replaceLostMedicationEarly: false,
+    windowOpensDaysBeforeDue: 3,
+  },
+  followUp: { responseMinimumFallPercent: 50, remissionBelow: 5, remissionBaselineAtLeast: 10 },
+  telehealth: { prescribingValidUntil: '2026-12-31' },
+  approvals: { linkValidHours: 72, reminderAfterHours: 24, backupClinicianAfterHours: 48 },
+  patientLinks: { validHours: 72, intakeReminderEveryHours: 24, intakeMaxReminders: 3 },
+  reminders: {
+    consultHoursBefore: [24, 1],
+    sessionPrepDaysBefore: 1,
+    sessionPrepLocalTime: '18:00',
+    quietHoursStart: '21:00',
+    quietHoursEnd: '08:00',
+  },
+});
+
+/** A clinic's overrides: any subset of the protocol, and always a version of its own. */
+export type ProtocolOverrides = { version: string } & DeepPartial<Omit<Protocol, 'version'>>;
+type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+export class InvalidProtocolError extends Error {
+  override readonly name = 'InvalidProtocolError';
+}
+
+/**
+ * The protocol in force: the defaults with the clinic's overrides laid over them, validated as a whole.
+ * Overrides must name a version different from the defaults', so no decision can ever record a version
+ * whose values it did not use. Arrays replace, objects merge.
+ */
+export function resolveProtocol(overrides?: unknown): Protocol {
+  if (overrides === undefined || overrides === null) return defaultProtocol;
+  if (!isPlainObject(overrides)) throw new InvalidProtocolError('protocol overrides must be an object');
+  const version = overrides['version'];
+  if (typeof version !== 'string' || version.length === 0) {
+    throw new InvalidProtocolError('protocol overrides must set "version" to a name of their own');
+  }
+  if (version === defaultProtocol.version && Object.keys(overrides).length > 1) {
+    throw new InvalidProtocolError(`protocol overrides change values, so "version" must differ from the default "${defaultProtocol.version}"`);
+  }
+  const merged = mergeDeep(defaultProtocol, overrides);
+  const parsed = protocolSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new InvalidProtocolError(`protocol overrides are invalid: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mergeDeep(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) result[key] = mergeDeep(base[key], value);
+  return result;
+}
