@@ -20,6 +20,8 @@ export interface FunctionSpec {
   };
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  /** HTTP API routes served by an 'http' function, as "METHOD /path/{param}" (API Gateway syntax) */
+  readonly routes?: readonly string[];
 }
 
 export const functionCatalogue = [
@@ -70,6 +72,7 @@ export const functionCatalogue = [
     access: { table: 'readwrite', email: true, workflows: 'callback' },
     memoryMb: 512,
     timeoutSeconds: 15,
+    routes: ['GET /l/{token}', 'POST /l/{token}'],
   },
   {
     id: 'staff-api',
@@ -78,6 +81,8 @@ export const functionCatalogue = [
     access: { table: 'readwrite', email: true, workflows: 'start' },
     memoryMb: 512,
     timeoutSeconds: 15,
+    // IAM-authorised in AWS; open on loopback locally
+    routes: ['ANY /staff/{proxy+}'],
   },
 ] as const satisfies readonly FunctionSpec[];
 
