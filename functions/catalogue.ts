@@ -37,7 +37,8 @@ export const functionCatalogue = [
     id: 'request-action',
     description: 'Creates a one-time link for a person to act on a waiting workflow step and emails it',
     trigger: 'workflow',
-    access: { table: 'readwrite', email: true, workflows: 'none' },
+    // 'callback': a decision that arrived while the step was being re-armed is delivered at once
+    access: { table: 'readwrite', email: true, workflows: 'callback' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
@@ -61,7 +62,16 @@ export const functionCatalogue = [
     id: 'record-progress',
     description: 'Records a journey step (phase, session, fill) with one conditional write and its audit event',
     trigger: 'workflow',
-    access: { table: 'readwrite', email: true, workflows: 'none' },
+    // 'callback': an interruptible wait registers its task token so a clinical hold can end it at once
+    access: { table: 'readwrite', email: true, workflows: 'callback' },
+    memoryMb: 256,
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'schedule',
+    description: "Computes when the journey's next steps are due (protocol intervals, the patient's time zone, quiet hours)",
+    trigger: 'workflow',
+    access: { table: 'read', email: false, workflows: 'none' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },

@@ -17,6 +17,7 @@ export const stateMachineCatalogue = [
   { id: 'journey', description: 'One patient from enrolment through intake, consult, screening, plan, induction and follow-up' },
   { id: 'induction-session', description: 'One at-home session: preparation, check-in gate, the session, journal' },
   { id: 'refill-cycle', description: 'One month of maintenance: refill window, request, refill gate, approval, fill' },
+  { id: 'person-action', description: 'One thing a person must do by emailed link, with its reminder, escalation and expiry' },
 ] as const satisfies readonly StateMachineSpec[];
 
 export type StateMachineId = (typeof stateMachineCatalogue)[number]['id'];
