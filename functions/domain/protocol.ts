@@ -40,6 +40,9 @@ export const relativeReviewConditions = [
 
 export const reviewMedicationClasses = ['benzodiazepine', 'stimulant', 'maoi', 'opioid'] as const;
 
+/** Symptoms a check-in can report; the protocol says which of them send the patient to emergency care. */
+export const redFlagSymptoms = ['chest-pain', 'severe-headache', 'vision-change', 'breathing-difficulty'] as const;
+
 export const protocolSchema = z
   .object({
     /** changes whenever any value changes; stored with every decision */
@@ -95,7 +98,7 @@ export const protocolSchema = z
         requiredBpReadings: z.number().int().positive(),
         postponeAtOrAbove: bloodPressure,
         emergencyAtOrAbove: bloodPressure,
-        emergencySymptoms: z.array(z.enum(['chest-pain', 'severe-headache', 'vision-change', 'breathing-difficulty'])),
+        emergencySymptoms: z.array(z.enum(redFlagSymptoms)),
       })
       .strict(),
     journal: z

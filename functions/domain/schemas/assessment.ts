@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { instant, yesNo } from './common.ts';
+import { gad7Schema, phq9Schema } from './questionnaires.ts';
+
+/** Ketamine can inflame the bladder; any "yes" is for the clinician to see before a refill. */
+export const bladderCheckSchema = z.strictObject({
+  frequency: yesNo,
+  urgency: yesNo,
+  painOnUrination: yesNo,
+  bloodInUrine: yesNo,
+});
+
+/** Repeated at baseline, after session 2, after the last session, and with every refill request. */
+export const assessmentSchema = z.strictObject({
+  gad7: gad7Schema,
+  phq9: phq9Schema,
+  bladderCheck: bladderCheckSchema,
+  takenAt: instant,
+});
+
+export type BladderCheck = z.infer<typeof bladderCheckSchema>;
+export type Assessment = z.infer<typeof assessmentSchema>;

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { calendarDate, clinicianId, id, shortText, timeZone } from './common.ts';
+
+/** Sex assigned at birth decides the AUDIT-C threshold; anything but 'male' gets the lower one. */
+export const sexesAtBirth = ['female', 'male', 'intersex'] as const;
+
+export const patientSchema = z.strictObject({
+  id,
+  firstName: shortText(100),
+  lastName: shortText(100),
+  dateOfBirth: calendarDate,
+  sexAtBirth: z.enum(sexesAtBirth, { error: `expected one of ${sexesAtBirth.join(', ')}` }),
+  /** reminders, quiet hours and age are all reckoned in this zone */
+  timeZone,
+  email: z.email({ error: 'expected an email address such as name@example.com' }),
+  phone: z
+    .string({ error: 'expected a phone number (text)' })
+    .regex(/^\+[1-9]\d{6,14}$/, 'expected a phone number in international form, such as +15551234567')
+    .optional(),
+  assignedClinicianId: clinicianId,
+});
+
+export type Patient = z.infer<typeof patientSchema>;
+export type SexAtBirth = (typeof sexesAtBirth)[number];
