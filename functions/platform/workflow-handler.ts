@@ -1,0 +1,35 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { fieldErrors } from '../domain/schemas/field-errors.ts';
+import { logger } from './logger.ts';
+
+/**
+ * A state machine task: the event is parsed with the function's zod schema before the core runs, and
+ * every error leaves with a stable `name`, which Step Functions uses as the task's Error so the ASL can
+ * Catch it (`PatientOnHold`, `InvalidTaskInput`...).
+ */
+export class InvalidTaskInput extends Error {
+  override readonly name = 'InvalidTaskInput';
+}
+
+export function workflowHandler<Schema extends z.ZodType, Result>(
+  functionId: string,
+  schema: Schema,
+  core: (input: z.infer<Schema>, context: Context) => Promise<Result>,
+) {
+  return middy<unknown, Result>()
+    .use({
+      before: (request) => {
+        logger.appendKeys({ functionId });
+        const parsed = schema.safeParse(request.event);
+        if (!parsed.success) throw new InvalidTaskInput(fieldErrors(parsed.error).map((e) => e.message).join('; '));
+        request.event = parsed.data;
+      },
+      onError: (request) => {
+        // ids and error names only: never the event, which may carry answers or names
+        logger.error('task failed', { errorName: request.error?.name, message: request.error?.message });
+      },
+    })
+    .handler((event, context) => core(event as z.infer<Schema>, context));
+}
