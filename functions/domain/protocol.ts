@@ -43,6 +43,25 @@ export const reviewMedicationClasses = ['benzodiazepine', 'stimulant', 'maoi', '
 /** Symptoms a check-in can report; the protocol says which of them send the patient to emergency care. */
 export const redFlagSymptoms = ['chest-pain', 'severe-headache', 'vision-change', 'breathing-difficulty'] as const;
 
+/**
+ * Side effects that are adverse events at any severity (each puts the patient on hold): the warning
+ * signs of ketamine's known harms (suicidality, cardiovascular and respiratory events, ketamine
+ * cystitis, persistent psychotic symptoms, misuse) named in published at-home protocols and the
+ * Spravato REMS materials.
+ */
+export const alwaysAdverseEventSymptoms = [
+  'suicidal-thoughts',
+  'chest-pain',
+  'breathing-difficulty',
+  'fainting',
+  'blood-in-urine',
+  'severe-bladder-pain',
+  'hallucinations-beyond-session',
+  'signs-of-misuse',
+] as const;
+
+export const triageSeverities = ['mild', 'moderate', 'severe'] as const;
+
 export const protocolSchema = z
   .object({
     /** changes whenever any value changes; stored with every decision */
@@ -99,6 +118,8 @@ export const protocolSchema = z
         postponeAtOrAbove: bloodPressure,
         emergencyAtOrAbove: bloodPressure,
         emergencySymptoms: z.array(z.enum(redFlagSymptoms)),
+        /** a postponed session is offered this many hours later (then again, until nothing blocks it) */
+        postponeStepHours: hours,
       })
       .strict(),
     journal: z
@@ -157,6 +178,18 @@ export const protocolSchema = z
         validHours: hours,
         intakeReminderEveryHours: hours,
         intakeMaxReminders: z.number().int().nonnegative(),
+      })
+      .strict(),
+    triage: z
+      .object({
+        /** these are adverse events whatever severity the patient gives them */
+        alwaysAdverseEventSymptoms: z.array(z.enum(alwaysAdverseEventSymptoms)),
+        /** any symptom at or above this severity is an adverse event */
+        adverseEventAtSeverity: z.enum(triageSeverities),
+        /** any symptom at or above this severity is watched by the clinician */
+        monitorAtSeverity: z.enum(triageSeverities),
+        /** symptoms the clinician watches at any severity (early signs of harm) */
+        monitorAtAnySeverity: z.array(z.string().min(1)),
       })
       .strict(),
     reminders: z
@@ -232,6 +265,7 @@ export const defaultProtocol: Protocol = protocolSchema.parse({
     postponeAtOrAbove: { systolic: 140, diastolic: 90 },
     emergencyAtOrAbove: { systolic: 180, diastolic: 110 },
     emergencySymptoms: ['chest-pain', 'severe-headache', 'vision-change', 'breathing-difficulty'],
+    postponeStepHours: 24,
   },
   journal: {
     promptMinutesAfterStart: 60,
@@ -256,6 +290,13 @@ export const defaultProtocol: Protocol = protocolSchema.parse({
   telehealth: { prescribingValidUntil: '2026-12-31' },
   approvals: { linkValidHours: 72, reminderAfterHours: 24, backupClinicianAfterHours: 48 },
   patientLinks: { validHours: 72, intakeReminderEveryHours: 24, intakeMaxReminders: 3 },
+  triage: {
+    alwaysAdverseEventSymptoms: [...alwaysAdverseEventSymptoms],
+    adverseEventAtSeverity: 'severe',
+    monitorAtSeverity: 'moderate',
+    // frequency or urgency can be the first sign of ketamine cystitis
+    monitorAtAnySeverity: ['urinary-symptoms'],
+  },
   reminders: {
     consultHoursBefore: [24, 1],
     sessionPrepDaysBefore: 1,
@@ -264,6 +305,15 @@ export const defaultProtocol: Protocol = protocolSchema.parse({
     quietHoursEnd: '08:00',
   },
 });
+
+/**
+ * Why a rule decided as it did: a stable code for programs and a sentence for people. Every decision
+ * returns its reasons with `protocol.version`, and both are stored with it.
+ */
+export interface DecisionReason<Code extends string = string> {
+  code: Code;
+  message: string;
+}
 
 /** A clinic's overrides: any subset of the protocol, and always a version of its own. */
 export type ProtocolOverrides = { version: string } & DeepPartial<Omit<Protocol, 'version'>>;
