@@ -16,3 +16,4 @@ export * from './fill.ts';
 export * from './link.ts';
 export * from './audit-event.ts';
 export * from './field-errors.ts';
+export * from './parse.ts';

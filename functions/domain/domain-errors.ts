@@ -1,0 +1,39 @@
+import type { FieldError } from './schemas/field-errors.ts';
+
+/**
+ * Errors the domain core raises, as values with names. The edges map them: a handler to an HTTP status,
+ * a workflow task to an ASL error name (the `name`), never by comparing message strings.
+ */
+export abstract class DomainError extends Error {
+  abstract override readonly name: string;
+  /** stable, machine-readable; safe to show and to log (never carries PHI) */
+  abstract readonly code: string;
+}
+
+/** Input did not match its schema; `errors` say which field and what was expected (a 400). */
+export class ValidationFailed extends DomainError {
+  override readonly name = 'ValidationFailed';
+  readonly code = 'VALIDATION_FAILED';
+  readonly errors: readonly FieldError[];
+
+  constructor(errors: readonly FieldError[], what = 'input') {
+    super(`${what} is invalid: ${errors.map((error) => error.message).join('; ')}`);
+    this.errors = errors;
+  }
+}
+
+/** A treatment plan breaks the protocol's limits and cannot be approved as it stands (a 422). */
+export class TreatmentPlanRejected extends DomainError {
+  override readonly name = 'TreatmentPlanRejected';
+  readonly code = 'TREATMENT_PLAN_REJECTED';
+  readonly errors: readonly FieldError[];
+
+  constructor(errors: readonly FieldError[]) {
+    super(`the treatment plan breaks the protocol: ${errors.map((error) => error.message).join('; ')}`);
+    this.errors = errors;
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}
