@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   absoluteExclusionConditions,
@@ -7,7 +8,7 @@ import {
   reviewMedicationClasses,
 } from '../functions/domain/protocol.ts';
 import { ageOn, screen } from '../functions/domain/screening.ts';
-import { screeningResultSchema, type Intake } from '../functions/domain/schemas/index.ts';
+import { medicalConditions, screeningResultSchema, type Intake } from '../functions/domain/schemas/index.ts';
 import { NOW, aPatient, anIntake } from './support/domain-fixtures.ts';
 
 const protocol = defaultProtocol;
@@ -280,5 +281,32 @@ describe('several reasons at once', () => {
     });
     expect(result.outcome).toBe('NEEDS_REVIEW');
     expect(codes(result)).toHaveLength(3);
+  });
+});
+
+describe('screening never lets a contraindication through', () => {
+  it('whatever the mix of conditions, readings and answers, an absolute one is INELIGIBLE and any one is never ELIGIBLE', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.constantFrom(...medicalConditions), { maxLength: 4 }),
+        fc.integer({ min: 90, max: 200 }),
+        fc.integer({ min: 50, max: 89 }),
+        fc.boolean(),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 9, maxLength: 9 }),
+        (conditions, systolic, diastolic, intent, phq9) => {
+          const result = screenWith((intake) => {
+            intake.medicalHistory.conditions = conditions;
+            intake.vitals.restingBp = [{ systolic, diastolic }];
+            intake.cssrs.intentToAct = intent;
+            intake.phq9.items = phq9;
+          });
+          const absolute = conditions.some((condition) => (absoluteExclusionConditions as readonly string[]).includes(condition));
+          if (absolute || systolic >= 160 || intent) expect(result.outcome).toBe('INELIGIBLE');
+          if (conditions.length > 0 || systolic >= 140 || (phq9[8] ?? 0) > 0) expect(result.outcome).not.toBe('ELIGIBLE');
+          expect(result.urgentAlert).toBe(intent);
+          expect(result.outcome === 'INELIGIBLE').toBe(result.reasons.some((reason) => reason.severity === 'exclusion'));
+        },
+      ),
+    );
   });
 });
