@@ -1,3 +1,4 @@
+import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useClockSource, useSystemClock } from '../functions/platform/clock.ts';
 import {
@@ -9,6 +10,11 @@ import {
   type StoreWrite,
 } from '../functions/store/audited-change.ts';
 import type { DynamoRequestRecord } from '../functions/store/dynamo-client.ts';
+import {
+  IDEMPOTENCY_RECORD_LABEL,
+  rememberedResult,
+  rememberResultWrite,
+} from '../functions/store/idempotency-record.ts';
 import { getItem, queryPatientPartition } from '../functions/store/read-items.ts';
 import {
   AlreadyExistsError,
@@ -18,7 +24,8 @@ import {
   InvalidTransactionError,
   ItemNotFoundError,
 } from '../functions/store/store-errors.ts';
-import { keys, PATIENT_SK_PREFIX } from '../functions/store/table-design.ts';
+import { INDEXES, keys, PATIENT_SK_PREFIX, TTL_ATTRIBUTE } from '../functions/store/table-design.ts';
+import { createTableIfMissing } from '../local/services/create-table.ts';
 import { startTestTable, type TestTable } from './support/dynamodb.ts';
 
 let table: TestTable;
@@ -317,5 +324,63 @@ describe('the audit trail', () => {
     expect(result.at).toBe('2026-06-15T07:30:00.000Z');
     expect(profile).toMatchObject({ createdAt: result.at, updatedAt: result.at, version: 1, itemType: 'PROFILE' });
     expect((await auditTrail(patientId))[0]?.at).toBe(result.at);
+  });
+});
+
+describe('handler retries', () => {
+  it("stores a handler's result with its change, so a retry finds the result instead of acting twice", async () => {
+    const patientId = newPatient();
+    const idempotencyKey = `${patientId}-fill-cycle-1`;
+    const expiresAt = new Date(clockMs + 24 * 3_600_000);
+    const recordFill = () =>
+      commitChange(table.client, table.tableName, {
+        writes: [
+          rememberResultWrite(idempotencyKey, { fillCycle: 1, status: 'RECORDED' }, expiresAt),
+          { kind: 'create', key: keys.fill(patientId, 1), itemType: 'FILL', attributes: { days: 30 } },
+        ],
+        audit: auditFor(patientId, 'fill.recorded'),
+      });
+
+    expect(await rememberedResult(table.client, table.tableName, idempotencyKey)).toEqual({ found: false });
+    await recordFill();
+    const retry = recordFill();
+
+    await expect(retry).rejects.toThrow(AlreadyExistsError);
+    await expect(retry).rejects.toMatchObject({ write: { label: IDEMPOTENCY_RECORD_LABEL } });
+    expect(await rememberedResult(table.client, table.tableName, idempotencyKey)).toEqual({
+      found: true,
+      result: { fillCycle: 1, status: 'RECORDED' },
+    });
+    const record = await getItem(table.client, table.tableName, keys.idempotency(idempotencyKey));
+    expect(record?.[TTL_ATTRIBUTE]).toBe(Math.ceil(expiresAt.getTime() / 1000));
+  });
+});
+
+describe('the table', () => {
+  it('is created from the key design with both indexes and TTL, and creating it again changes nothing', async () => {
+    const control = new DynamoDBClient({
+      endpoint: table.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      await createTableIfMissing(control, table.tableName);
+      const { Table } = await control.send(new DescribeTableCommand({ TableName: table.tableName }));
+      const ttl = await control.send(new DescribeTimeToLiveCommand({ TableName: table.tableName }));
+
+      expect(Table?.KeySchema).toEqual([
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ]);
+      expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+      expect((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName).sort()).toEqual(
+        Object.values(INDEXES)
+          .map((index) => index.indexName)
+          .sort(),
+      );
+      expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: TTL_ATTRIBUTE });
+    } finally {
+      control.destroy();
+    }
   });
 });
