@@ -1,0 +1,60 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { functionCatalogue, type FunctionSpec } from '../functions/catalogue.ts';
+import type { ClinicConfig } from '../functions/platform/clinic-config.ts';
+import { DataStore } from './data-store.ts';
+import { EmailSending } from './email-sending.ts';
+import { JourneyFunctions, pascalCase } from './journey-functions.ts';
+import { JourneyWorkflows } from './journey-workflows.ts';
+import { LinksApi } from './links-api.ts';
+import { OperationsAlarms } from './operations-alarms.ts';
+import { TelemetryEncryption } from './telemetry-encryption.ts';
+
+export interface CareJourneysStackProps extends StackProps {
+  readonly clinic: ClinicConfig;
+}
+
+/** The whole system in one stack; each construct owns one concern, and none holds clinical logic. */
+export class CareJourneysStack extends Stack {
+  readonly data: DataStore;
+  readonly email: EmailSending;
+  readonly telemetry: TelemetryEncryption;
+  readonly linksApi: LinksApi;
+  readonly functions: JourneyFunctions;
+  readonly workflows: JourneyWorkflows;
+  readonly alarms: OperationsAlarms;
+
+  constructor(scope: Construct, id: string, props: CareJourneysStackProps) {
+    super(scope, id, props);
+    const { clinic } = props;
+    this.telemetry = new TelemetryEncryption(this, 'Telemetry');
+    this.data = new DataStore(this, 'Data');
+    this.email = new EmailSending(this, 'Email', { senderEmail: clinic.senderEmail, telemetry: this.telemetry });
+    this.linksApi = new LinksApi(this, 'LinksApi', { telemetry: this.telemetry });
+    this.functions = new JourneyFunctions(this, 'Functions', {
+      clinic,
+      appBaseUrl: this.linksApi.url,
+      data: this.data,
+      email: this.email,
+      telemetry: this.telemetry,
+    });
+    for (const spec of functionCatalogue as readonly FunctionSpec[]) {
+      if (spec.routes !== undefined) this.linksApi.route(spec.id, this.functions.get(spec.id), spec.routes);
+    }
+    this.workflows = new JourneyWorkflows(this, 'Workflows', { functions: this.functions, telemetry: this.telemetry });
+    this.alarms = new OperationsAlarms(this, 'Alarms', {
+      opsAlertEmail: clinic.opsAlertEmail,
+      telemetry: this.telemetry,
+      stateMachines: this.workflows.byId,
+      functions: this.functions.byId,
+      deadLetterQueue: this.functions.deadLetterQueue,
+      api: this.linksApi.api,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.linksApi.url, description: 'Base URL of the link pages and the staff API (/staff/...)' });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName, description: 'The DynamoDB table (retained on stack deletion)' });
+    for (const [machineId, machine] of this.workflows.byId) {
+      new CfnOutput(this, `${pascalCase(machineId)}StateMachineArn`, { value: machine.stateMachineArn, description: `The ${machineId} state machine` });
+    }
+  }
+}

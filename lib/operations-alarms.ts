@@ -1,0 +1,105 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { TelemetryEncryption } from './telemetry-encryption.ts';
+
+/**
+ * SES reviews an account whose bounce rate passes 5 % and may pause sending at 10 %; its complaint
+ * thresholds are 0.1 % and 0.5 %. Alarming at the review levels gives the clinic time to act before
+ * reminders stop going out.
+ */
+export const sesReputationThresholds = { bounceRate: 0.05, complaintRate: 0.001 } as const;
+
+export interface OperationsAlarmsProps {
+  readonly opsAlertEmail: string;
+  readonly telemetry: TelemetryEncryption;
+  readonly stateMachines: ReadonlyMap<string, StateMachine>;
+  readonly functions: ReadonlyMap<string, IFunction>;
+  readonly deadLetterQueue: IQueue;
+  readonly api: HttpApi;
+}
+
+/**
+ * Everything that needs a person, sent to the ops topic: a journey execution that failed, timed out or
+ * was aborted (a patient may be stuck), a function error or throttle, a dead letter, server errors on the
+ * link pages, and email reputation trouble.
+ */
+export class OperationsAlarms extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+  private readonly action: SnsAction;
+
+  constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
+    super(scope, id);
+    this.topic = new Topic(this, 'OpsTopic', {
+      displayName: 'Care Journeys operations alerts',
+      masterKey: props.telemetry.key,
+      enforceSSL: true,
+    });
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+      }),
+    );
+    this.topic.addSubscription(new EmailSubscription(props.opsAlertEmail));
+    this.action = new SnsAction(this.topic);
+
+    for (const [machineId, machine] of props.stateMachines) {
+      this.alarmOnAny(`${machineId}-failed`, machine.metricFailed(), `A ${machineId} execution failed: a patient's journey may be stuck.`);
+      this.alarmOnAny(`${machineId}-timed-out`, machine.metricTimedOut(), `A ${machineId} execution timed out.`);
+      this.alarmOnAny(`${machineId}-aborted`, machine.metricAborted(), `A ${machineId} execution was aborted.`);
+    }
+    for (const [functionId, fn] of props.functions) {
+      this.alarmOnAny(`${functionId}-errors`, fn.metricErrors(), `The ${functionId} function returned errors.`);
+      this.alarmOnAny(`${functionId}-throttles`, fn.metricThrottles(), `The ${functionId} function was throttled.`);
+    }
+    this.alarmOnAny(
+      'dead-letters',
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
+      'A function invocation was dead-lettered: inspect and redrive the message.',
+    );
+    this.alarmOnAny('api-server-errors', props.api.metricServerError(), 'The link pages or staff API answered with 5xx errors.');
+    this.alarmAbove(
+      'ses-bounce-rate',
+      new Metric({ namespace: 'AWS/SES', metricName: 'Reputation.BounceRate', statistic: 'Maximum', period: Duration.hours(1) }),
+      sesReputationThresholds.bounceRate,
+      'The SES bounce rate reached the level at which AWS reviews the account.',
+    );
+    this.alarmAbove(
+      'ses-complaint-rate',
+      new Metric({ namespace: 'AWS/SES', metricName: 'Reputation.ComplaintRate', statistic: 'Maximum', period: Duration.hours(1) }),
+      sesReputationThresholds.complaintRate,
+      'The SES complaint rate reached the level at which AWS reviews the account.',
+    );
+  }
+
+  private alarmOnAny(id: string, metric: IMetric, description: string): void {
+    this.alarmAbove(id, metric, 1, description);
+  }
+
+  /** Alarms when the metric reaches the threshold within one period. */
+  private alarmAbove(id: string, metric: IMetric, threshold: number, description: string): void {
+    const alarm = new Alarm(this, id, {
+      metric,
+      threshold,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      alarmDescription: description,
+      // No data means nothing happened: no executions, no invocations, no mail.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.action);
+    this.alarms.push(alarm);
+  }
+}

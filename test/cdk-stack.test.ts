@@ -1,0 +1,329 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionArnPlaceholder, functionCatalogue, type FunctionSpec } from '../functions/catalogue.ts';
+import { parseClinicConfig } from '../functions/platform/clinic-config.ts';
+import { environmentSchema } from '../functions/platform/environment.ts';
+import { INDEXES, TABLE_KEY, TTL_ATTRIBUTE } from '../functions/store/table-design.ts';
+import { placeholdersIn, readDefinitionTemplate, fillPlaceholders, stateMachineArnPlaceholder, stateMachineCatalogue } from '../statemachines/definitions.ts';
+import { createCareJourneysApp, stackName } from '../lib/care-journeys-app.ts';
+import type { CareJourneysStack } from '../lib/care-journeys-stack.ts';
+
+type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource?: unknown };
+
+const clinic = parseClinicConfig(JSON.parse(readFileSync(new URL('../clinic.config.example.json', import.meta.url), 'utf8')));
+
+let stack: CareJourneysStack;
+let template: Template;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  // One synth for the whole file: bundling every function with esbuild is the slow part.
+  stack = createCareJourneysApp({ clinic, nag: false }).stack;
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources as Record<string, Resource>;
+});
+
+function ofType(type: string): Array<[string, Resource]> {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+function only(type: string): [string, Resource] {
+  const found = ofType(type);
+  expect(found, `exactly one ${type}`).toHaveLength(1);
+  return found[0] as [string, Resource];
+}
+
+function functionLogicalId(functionId: string): string {
+  return stack.getLogicalId(stack.functions.get(functionId).node.defaultChild as CfnFunction);
+}
+
+function functionProps(functionId: string): Record<string, unknown> {
+  const props = resources[functionLogicalId(functionId)]?.Properties;
+  expect(props, `function ${functionId}`).toBeDefined();
+  return props as Record<string, unknown>;
+}
+
+function logicalIdOf(ref: unknown): string {
+  const value = ref as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+  const id = value.Ref ?? value['Fn::GetAtt']?.[0];
+  if (id === undefined) throw new Error(`not a reference: ${JSON.stringify(ref)}`);
+  return id;
+}
+
+/** Turns CloudFormation intrinsics into readable markers, so a template value compares as a plain string. */
+function resolveToString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const intrinsic = value as Record<string, unknown>;
+  if ('Ref' in intrinsic) return `<Ref ${String(intrinsic.Ref)}>`;
+  if ('Fn::GetAtt' in intrinsic) return `<GetAtt ${(intrinsic['Fn::GetAtt'] as string[]).join('.')}>`;
+  if ('Fn::Join' in intrinsic) {
+    const [separator, parts] = intrinsic['Fn::Join'] as [string, unknown[]];
+    return parts.map(resolveToString).join(separator);
+  }
+  throw new Error(`unexpected intrinsic in a definition: ${JSON.stringify(value)}`);
+}
+
+function stateMachineLogicalId(machineId: string): string {
+  const machine = stack.workflows.byId.get(machineId);
+  if (machine === undefined) throw new Error(`no state machine ${machineId}`);
+  return stack.getLogicalId(machine.node.defaultChild as never);
+}
+
+function statementsOf(document: unknown): Statement[] {
+  const statements = (document as { Statement?: Statement | Statement[] } | undefined)?.Statement ?? [];
+  return Array.isArray(statements) ? statements : [statements];
+}
+
+function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+/** Every statement of every identity policy in the stack, with the policy's logical id. */
+function identityStatements(): Array<{ policy: string; statement: Statement }> {
+  const found: Array<{ policy: string; statement: Statement }> = [];
+  for (const [id, resource] of Object.entries(resources)) {
+    const props = resource.Properties ?? {};
+    const documents =
+      resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy'
+        ? [props.PolicyDocument]
+        : resource.Type === 'AWS::IAM::Role'
+          ? ((props.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? []).map((p) => p.PolicyDocument)
+          : [];
+    for (const document of documents) for (const statement of statementsOf(document)) found.push({ policy: id, statement });
+  }
+  return found;
+}
+
+/** The statements of the managed policy attached to a role. */
+function roleStatements(roleLogicalId: string): Statement[] {
+  return ofType('AWS::IAM::ManagedPolicy')
+    .filter(([, policy]) => ((policy.Properties?.Roles as unknown[]) ?? []).some((role) => logicalIdOf(role) === roleLogicalId))
+    .flatMap(([, policy]) => statementsOf(policy.Properties?.PolicyDocument));
+}
+
+describe('the table', () => {
+  it('is encrypted with a customer-managed KMS key that rotates', () => {
+    const [, table] = only('AWS::DynamoDB::Table');
+    const sse = table.Properties?.SSESpecification as { SSEEnabled: boolean; SSEType: string; KMSMasterKeyId: unknown };
+    expect(sse.SSEEnabled).toBe(true);
+    expect(sse.SSEType).toBe('KMS');
+    const key = resources[logicalIdOf(sse.KMSMasterKeyId)];
+    expect(key?.Type).toBe('AWS::KMS::Key');
+    expect(key?.Properties?.EnableKeyRotation).toBe(true);
+  });
+
+  it('has point-in-time recovery, deletion protection and TTL on the table design attribute', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
+  });
+
+  it('and its key are retained when the stack is deleted', () => {
+    const [, table] = only('AWS::DynamoDB::Table');
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    const sse = table.Properties?.SSESpecification as { KMSMasterKeyId: unknown };
+    expect(resources[logicalIdOf(sse.KMSMasterKeyId)]?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('has the primary key and the global secondary indexes of table-design.ts', () => {
+    const [, table] = only('AWS::DynamoDB::Table');
+    expect(table.Properties?.KeySchema).toEqual([
+      { AttributeName: TABLE_KEY.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEY.sortKey, KeyType: 'RANGE' },
+    ]);
+    const indexes = table.Properties?.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: unknown }>;
+    expect(indexes.map((index) => index.IndexName).sort()).toEqual(Object.values(INDEXES).map((index) => index.indexName).sort());
+    for (const index of Object.values(INDEXES)) {
+      expect(indexes.find((found) => found.IndexName === index.indexName)?.KeySchema).toEqual([
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ]);
+    }
+  });
+});
+
+describe('the functions', () => {
+  const catalogue = functionCatalogue as readonly FunctionSpec[];
+
+  it('are exactly the catalogue entries', () => {
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(catalogue.length);
+  });
+
+  it.each(catalogue.map((spec) => [spec.id]))('%s runs Node.js 24 on arm64 with active X-Ray tracing', (id) => {
+    const props = functionProps(id);
+    expect(props.Runtime).toBe('nodejs24.x');
+    expect(props.Architectures).toEqual(['arm64']);
+    expect(props.TracingConfig).toEqual({ Mode: 'Active' });
+  });
+
+  it.each(catalogue.map((spec) => [spec.id]))('%s logs to its own encrypted log group with a retention period', (id) => {
+    const loggingConfig = functionProps(id).LoggingConfig as { LogGroup: unknown };
+    const logGroup = resources[logicalIdOf(loggingConfig.LogGroup)];
+    expect(logGroup?.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup?.Properties?.RetentionInDays).toBeGreaterThan(0);
+    expect(logGroup?.Properties?.KmsKeyId).toBeDefined();
+  });
+
+  it.each(catalogue.map((spec) => [spec.id]))('%s has a dead-letter queue and the memory and timeout of its catalogue entry', (id) => {
+    const spec = catalogue.find((entry) => entry.id === id) as FunctionSpec;
+    const props = functionProps(id);
+    expect(resources[logicalIdOf((props.DeadLetterConfig as { TargetArn: unknown }).TargetArn)]?.Type).toBe('AWS::SQS::Queue');
+    expect(props.MemorySize).toBe(spec.memoryMb);
+    expect(props.Timeout).toBe(spec.timeoutSeconds);
+  });
+
+  it.each(catalogue.map((spec) => [spec.id]))('%s gets every required environment variable of environment.ts', (id) => {
+    const variables = (functionProps(id).Environment as { Variables: Record<string, unknown> }).Variables;
+    const required = Object.entries(environmentSchema.shape)
+      .filter(([, schema]) => !schema.safeParse(undefined).success)
+      .map(([name]) => name);
+    for (const name of required) expect(variables, name).toHaveProperty(name);
+    expect(JSON.parse(variables.CLINIC_CONFIG as string)).toEqual(clinic);
+    expect(logicalIdOf(variables.TABLE_NAME)).toBe(only('AWS::DynamoDB::Table')[0]);
+  });
+
+  it('reached from the internet have a reserved concurrency', () => {
+    for (const spec of catalogue.filter((entry) => entry.trigger === 'http')) {
+      expect(functionProps(spec.id).ReservedConcurrentExecutions, spec.id).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('the permissions', () => {
+  it('never allow a wildcard action in any IAM policy', () => {
+    const statements = identityStatements();
+    expect(statements.length).toBeGreaterThan(0);
+    const wildcards = statements.filter(({ statement }) => statement.Effect === 'Allow' && actionsOf(statement).some((action) => action.includes('*')));
+    expect(wildcards).toEqual([]);
+  });
+
+  it('let a function without email access send no email, and one without workflow access touch no state machine', () => {
+    for (const spec of functionCatalogue as readonly FunctionSpec[]) {
+      const roleId = logicalIdOf(functionProps(spec.id).Role);
+      const actions = roleStatements(roleId).flatMap(actionsOf);
+      expect(actions.some((action) => action.startsWith('ses:')), spec.id).toBe(spec.access.email);
+      expect(actions.some((action) => action.startsWith('states:')), spec.id).toBe(spec.access.workflows !== 'none');
+      expect(actions.includes('dynamodb:PutItem'), spec.id).toBe(spec.access.table === 'readwrite');
+    }
+  });
+
+  it.each(stateMachineCatalogue.map((spec) => [spec.id]))('let the %s state machine invoke exactly the functions its file names', (id) => {
+    const roleId = logicalIdOf(resources[stateMachineLogicalId(id)]?.Properties?.RoleArn);
+    const invoked = roleStatements(roleId)
+      .filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'))
+      .flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]))
+      .map(logicalIdOf)
+      .sort();
+    const named = placeholdersIn(readDefinitionTemplate(id))
+      .flatMap((placeholder) => functionCatalogue.filter((spec) => functionArnPlaceholder(spec.id) === placeholder))
+      .map((spec) => functionLogicalId(spec.id))
+      .sort();
+    expect(invoked).toEqual(named);
+  });
+});
+
+describe('the state machines', () => {
+  it.each(stateMachineCatalogue.map((spec) => [spec.id]))('%s runs its ASL file with the placeholders filled', (id) => {
+    const props = resources[stateMachineLogicalId(id)]?.Properties as Record<string, unknown>;
+    const deployed = JSON.parse(resolveToString(props.DefinitionString)) as unknown;
+    const values = Object.fromEntries([
+      ...functionCatalogue.map((spec) => [functionArnPlaceholder(spec.id), `<GetAtt ${functionLogicalId(spec.id)}.Arn>`]),
+      ...stateMachineCatalogue.map((spec) => [
+        stateMachineArnPlaceholder(spec.id),
+        `arn:<Ref AWS::Partition>:states:<Ref AWS::Region>:<Ref AWS::AccountId>:stateMachine:${stackName}-${spec.id}`,
+      ]),
+    ]);
+    expect(deployed).toEqual(JSON.parse(fillPlaceholders(readDefinitionTemplate(id), values)));
+  });
+
+  it.each(stateMachineCatalogue.map((spec) => [spec.id]))('%s is a traced Standard workflow logging ALL to an encrypted log group', (id) => {
+    const props = resources[stateMachineLogicalId(id)]?.Properties as Record<string, unknown>;
+    expect(props.StateMachineType).toBe('STANDARD');
+    expect(props.TracingConfiguration).toEqual({ Enabled: true });
+    const logging = props.LoggingConfiguration as { Level: string; Destinations: Array<{ CloudWatchLogsLogGroup: { LogGroupArn: unknown } }> };
+    expect(logging.Level).toBe('ALL');
+    const logGroup = resources[logicalIdOf(logging.Destinations[0]?.CloudWatchLogsLogGroup.LogGroupArn)];
+    expect(logGroup?.Properties?.KmsKeyId).toBeDefined();
+    expect(logGroup?.Properties?.RetentionInDays).toBeGreaterThan(0);
+  });
+});
+
+describe('the links API', () => {
+  it('throttles every route of its stage', () => {
+    const [, stage] = only('AWS::ApiGatewayV2::Stage');
+    const settings = stage.Properties?.DefaultRouteSettings as { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
+    expect(settings.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(settings.ThrottlingBurstLimit).toBeGreaterThanOrEqual(settings.ThrottlingRateLimit);
+  });
+
+  it('writes access logs without the link path, which carries the token', () => {
+    const [, stage] = only('AWS::ApiGatewayV2::Stage');
+    const accessLog = stage.Properties?.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    expect(resources[logicalIdOf(accessLog.DestinationArn)]?.Type).toBe('AWS::Logs::LogGroup');
+    expect(accessLog.Format).not.toContain('$context.path');
+  });
+
+  it('serves every catalogue route, with IAM authorisation on the staff routes only', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties as { RouteKey: string; AuthorizationType?: string });
+    const expected = (functionCatalogue as readonly FunctionSpec[]).flatMap((spec) => spec.routes ?? []);
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual([...expected].sort());
+    for (const route of routes) {
+      expect(route.AuthorizationType ?? 'NONE', route.RouteKey).toBe(route.RouteKey.includes(' /staff/') ? 'AWS_IAM' : 'NONE');
+    }
+  });
+});
+
+describe('the alarms', () => {
+  function alarms(): Array<Record<string, unknown>> {
+    return ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties as Record<string, unknown>);
+  }
+  function dimensionRefs(alarm: Record<string, unknown>): string[] {
+    return ((alarm.Dimensions as Array<{ Value: unknown }> | undefined) ?? []).map((dimension) => logicalIdOf(dimension.Value));
+  }
+
+  it('all notify the ops topic, which emails the ops address', () => {
+    const [topicId] = ofType('AWS::SNS::Subscription')
+      .filter(([, subscription]) => subscription.Properties?.Endpoint === clinic.opsAlertEmail)
+      .map(([, subscription]) => logicalIdOf(subscription.Properties?.TopicArn));
+    expect(topicId).toBeDefined();
+    for (const alarm of alarms()) expect((alarm.AlarmActions as unknown[]).map(logicalIdOf)).toEqual([topicId]);
+  });
+
+  it.each(stateMachineCatalogue.map((spec) => [spec.id]))('watch failed, timed-out and aborted executions of %s', (id) => {
+    const machine = stateMachineLogicalId(id);
+    const watched = alarms()
+      .filter((alarm) => alarm.Namespace === 'AWS/States' && dimensionRefs(alarm).includes(machine))
+      .map((alarm) => alarm.MetricName);
+    expect(watched.sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+  });
+
+  it.each(functionCatalogue.map((spec) => [spec.id]))('watch errors and throttles of %s', (id) => {
+    const fn = functionLogicalId(id);
+    const watched = alarms()
+      .filter((alarm) => alarm.Namespace === 'AWS/Lambda' && dimensionRefs(alarm).includes(fn))
+      .map((alarm) => alarm.MetricName);
+    expect(watched.sort()).toEqual(['Errors', 'Throttles']);
+  });
+
+  it('watch the dead-letter queue depth and the SES bounce rate', () => {
+    const [queueId] = only('AWS::SQS::Queue');
+    expect(alarms().some((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible' && dimensionRefs(alarm).includes(queueId))).toBe(true);
+    expect(alarms().some((alarm) => alarm.Namespace === 'AWS/SES' && alarm.MetricName === 'Reputation.BounceRate')).toBe(true);
+  });
+});
+
+describe('the outputs', () => {
+  it('give the API URL, the table name and every state machine ARN', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const values = Object.values(outputs).map((output) => JSON.stringify(output.Value));
+    expect(values).toContain(JSON.stringify({ Ref: only('AWS::DynamoDB::Table')[0] }));
+    expect(values).toContain(JSON.stringify({ 'Fn::GetAtt': [only('AWS::ApiGatewayV2::Api')[0], 'ApiEndpoint'] }));
+    for (const spec of stateMachineCatalogue) expect(values).toContain(JSON.stringify({ Ref: stateMachineLogicalId(spec.id) }));
+  });
+});
