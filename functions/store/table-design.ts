@@ -38,7 +38,7 @@ import { createHash } from 'node:crypto';
  * | ASSESSMENT          | PATIENT#<patientId>     | ASSESSMENT#<assessmentId>            | GAD-7, PHQ-9... at a point of the journey |
  * | REMINDER_SENT       | PATIENT#<patientId>     | REMINDER#<reminderKey>               | exactly-once marker: created before the email goes |
  * | LINK_POINTER        | PATIENT#<patientId>     | LINK#<tokenHash>                     | the patient's side of a link (purpose, person, status) |
- * | AUDIT               | PATIENT#<patientId>     | AUDIT#<ISO instant>#<eventId>        | sorts by time; written in the same transaction as the change |
+ * | AUDIT               | PATIENT#<patientId>     | AUDIT#<ISO instant>#<eventId>        | sorts by time (events of one millisecond by id); written in the change's own transaction |
  * | LINK                | LINK#<sha256(token)>    | LINK                                 | the link itself; GSI1 keys while pending; TTL |
  * | IDEMPOTENCY         | IDEMPOTENCY#<key>       | IDEMPOTENCY                          | a handler's remembered result for retries; TTL |
  *
@@ -113,6 +113,10 @@ export const ITEM_TYPES = [
   'AUDIT',
   'LINK',
   'IDEMPOTENCY',
+  // appended for the emailed links (functions/links/): see "Waiting steps and their links" at the end
+  'STEP',
+  'INTAKE',
+  'LINK_RATE',
 ] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
@@ -140,6 +144,8 @@ export const PATIENT_SK_PREFIX = {
   reminderSent: 'REMINDER#',
   linkPointer: 'LINK#',
   audit: 'AUDIT#',
+  step: 'STEP#',
+  intake: 'INTAKE#',
 } as const;
 
 const PATIENT_PK_PREFIX = 'PATIENT#';
@@ -248,6 +254,21 @@ export const keys = {
     PK: `IDEMPOTENCY#${part('idempotencyKey', idempotencyKey)}`,
     SK: 'IDEMPOTENCY',
   }),
+  /** one waiting workflow step (see "Waiting steps and their links" below) */
+  step: (patientId: string, journeyId: string, stepKey: string): ItemKey => ({
+    PK: patientPk(patientId),
+    SK: `${PATIENT_SK_PREFIX.step}${part('journeyId', journeyId)}#${part('stepKey', stepKey)}`,
+  }),
+  /** the intake questionnaires as the patient submitted them, one per journey */
+  intake: (patientId: string, journeyId: string): ItemKey => ({
+    PK: patientPk(patientId),
+    SK: PATIENT_SK_PREFIX.intake + part('journeyId', journeyId),
+  }),
+  /** POSTs to one link within one minute (UTC, "YYYY-MM-DDTHH:MM"), for the per-link rate limit */
+  linkRate: (tokenHash: string, minute: string): ItemKey => ({
+    PK: `LINK_RATE#${tokenHashPart(tokenHash)}`,
+    SK: `MINUTE#${part('minute', minute)}`,
+  }),
 } as const;
 
 /** The partition key of a patient, for queries over the whole partition. */
@@ -297,3 +318,24 @@ export function journeysInPhasePrefix(phase: string): string {
 export function ttlEpochSeconds(expiresAt: Date): number {
   return Math.ceil(expiresAt.getTime() / 1000);
 }
+
+/*
+ * ## Waiting steps and their links (appended with functions/links/)
+ *
+ * | item type | PK                   | SK                            | notes |
+ * |-----------|----------------------|-------------------------------|-------|
+ * | STEP      | PATIENT#<patientId>  | STEP#<journeyId>#<stepKey>    | one waiting workflow step: its CURRENT task token, status, round, decision, the hashes of its links |
+ * | INTAKE    | PATIENT#<patientId>  | INTAKE#<journeyId>            | the intake questionnaires as submitted; created once |
+ * | LINK_RATE | LINK_RATE#<sha256>   | MINUTE#<YYYY-MM-DDTHH:MM>     | POST counter of one link in one minute; TTL; not audited (no state of the journey) |
+ *
+ * A step may have several links (the first email, the reminder, the backup clinician, the notice to the
+ * clinician); each LINK names its step (journeyId, stepKey, stepRound). Deciding is ONE conditional
+ * update of the STEP (status = pending AND version = read), in one transaction with the links' status,
+ * the answer's own items and the audit event, so the first POST on any link of the step wins.
+ *
+ * | access pattern                               | operation |
+ * |----------------------------------------------|-----------|
+ * | the step behind a link                       | GetItem LINK, then GetItem STEP (strongly consistent) |
+ * | a patient's pending steps (end them on hold) | Query PK = PATIENT#p AND begins_with(SK, STEP#), filter status |
+ * | one step by journey and key (staff API)      | GetItem STEP |
+ */
