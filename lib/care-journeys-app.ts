@@ -20,9 +20,12 @@ export function cdkJsonContext(): Record<string, unknown> {
   return cdkJson.context ?? {};
 }
 
-/** An app with cdk.json's flags; context given to the CLI (`-c name=value`) still takes precedence. */
+/**
+ * An app with cdk.json's flags; context given to the CLI (`-c name=value`) still takes precedence. Callers
+ * synthesize explicitly: an automatic synth at exit would run even after a config error stopped the build.
+ */
 export function newCareJourneysApp(outdir?: string): App {
-  return new App({ context: cdkJsonContext(), ...(outdir !== undefined ? { outdir } : {}) });
+  return new App({ context: cdkJsonContext(), autoSynth: false, ...(outdir !== undefined ? { outdir } : {}) });
 }
 
 export function addCareJourneysStack(app: App, options: CareJourneysStackOptions): CareJourneysStack {

@@ -37,20 +37,16 @@ export class TelemetryEncryption extends Construct {
         },
       }),
     );
-    for (const [sid, service] of [
-      ['CloudWatchAlarmsPublishToEncryptedTopics', 'cloudwatch.amazonaws.com'],
-      ['SesPublishesEmailEventsToEncryptedTopics', 'ses.amazonaws.com'],
-    ] as const) {
-      this.key.addToResourcePolicy(
-        new PolicyStatement({
-          sid,
-          principals: [new ServicePrincipal(service)],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: ['*'], // in a key policy, "*" means this key
-          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-        }),
-      );
-    }
+    // SNS uses the key on behalf of the service that publishes; which account's alarms or configuration
+    // sets may publish is decided by each topic's policy (aws:SourceAccount / aws:SourceArn).
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AlarmsAndEmailEventsPublishToEncryptedTopics',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com'), new ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'], // in a key policy, "*" means this key
+      }),
+    );
   }
 
   /**
