@@ -1,9 +1,9 @@
 import type { DecisionReason, Protocol } from './protocol.ts';
-import type { AdverseEventKind } from './schemas/adverse-event.ts';
 import type { CheckIn } from './schemas/check-in.ts';
 import type { BloodPressureReading } from './schemas/common.ts';
 import type { ClinicalHold } from './schemas/journey.ts';
 import type { Session } from './schemas/session.ts';
+import type { HoldSignal } from './triage.ts';
 
 /**
  * The pre-session check-in gate: may this dose be taken now?
@@ -58,12 +58,6 @@ export type PreviousSession = Pick<Session, 'number' | 'plannedStart' | 'status'
 export interface CheckInContext {
   previousSession?: PreviousSession | null;
   hold?: ClinicalHold | null;
-}
-
-export interface HoldSignal {
-  /** the adverse event to open; the hold follows from it */
-  kind: AdverseEventKind;
-  description: string;
 }
 
 export interface CheckInDecision {

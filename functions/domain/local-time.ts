@@ -116,3 +116,27 @@ function wallClockAsUtc(local: LocalDateTime): number {
 function sameWallClock(a: LocalDateTime, b: LocalDateTime): boolean {
   return a.year === b.year && a.month === b.month && a.day === b.day && a.hour === b.hour && a.minute === b.minute;
 }
+
+/** The calendar date ("YYYY-MM-DD") in `timeZone` at `instant`. */
+export function localDate(instant: Date, timeZone: string): string {
+  const { year, month, day } = toLocal(instant, timeZone);
+  return formatDate(year, month, day);
+}
+
+/**
+ * A calendar date ("YYYY-MM-DD") moved by whole months, kept on the same day of the month or, when that
+ * month is shorter, on its last day (31 August + 6 months is 28 or 29 February): the reading a
+ * pharmacist gives "six months from the date of issue".
+ */
+export function addCalendarMonths(date: string, months: number): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (match === null) throw new Error(`expected a date as YYYY-MM-DD, got "${date}"`);
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const firstOfTarget = new Date(Date.UTC(year, month - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(firstOfTarget.getUTCFullYear(), firstOfTarget.getUTCMonth() + 1, 0)).getUTCDate();
+  return formatDate(firstOfTarget.getUTCFullYear(), firstOfTarget.getUTCMonth() + 1, Math.min(day, lastDay));
+}
+
+function formatDate(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
