@@ -117,6 +117,8 @@ export const ITEM_TYPES = [
   'STEP',
   'INTAKE',
   'LINK_RATE',
+  // appended for interruptible waits (functions/journey/): see "Interruptible waits" at the end
+  'AWAIT',
 ] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
@@ -146,6 +148,7 @@ export const PATIENT_SK_PREFIX = {
   audit: 'AUDIT#',
   step: 'STEP#',
   intake: 'INTAKE#',
+  await: 'AWAIT#',
 } as const;
 
 const PATIENT_PK_PREFIX = 'PATIENT#';
@@ -269,6 +272,11 @@ export const keys = {
     PK: `LINK_RATE#${tokenHashPart(tokenHash)}`,
     SK: `MINUTE#${part('minute', minute)}`,
   }),
+  /** one interruptible wait; awaitId is the SHA-256 (hex) of its task token (see "Interruptible waits") */
+  await: (patientId: string, awaitId: string): ItemKey => ({
+    PK: patientPk(patientId),
+    SK: PATIENT_SK_PREFIX.await + part('awaitId', awaitId),
+  }),
 } as const;
 
 /** The partition key of a patient, for queries over the whole partition. */
@@ -338,4 +346,16 @@ export function ttlEpochSeconds(expiresAt: Date): number {
  * | the step behind a link                       | GetItem LINK, then GetItem STEP (strongly consistent) |
  * | a patient's pending steps (end them on hold) | Query PK = PATIENT#p AND begins_with(SK, STEP#), filter status |
  * | one step by journey and key (staff API)      | GetItem STEP |
+ */
+
+/*
+ * ## Interruptible waits (appended with functions/journey/)
+ *
+ * | item type | PK                  | SK                        | notes |
+ * |-----------|---------------------|---------------------------|-------|
+ * | AWAIT     | PATIENT#<patientId> | AWAIT#<sha256(taskToken)> | a `.waitForTaskToken` wait until a time (record-progress `await`): its task token, `until`, status; TTL |
+ *
+ * Registered in one transaction with a ConditionCheck "not on hold" on the JOURNEY, and a hold is one
+ * conditional write on the same JOURNEY followed by a strongly consistent Query of AWAIT#: so a wait is
+ * either refused (on hold already) or found and ended by the hold, never missed.
  */

@@ -1,53 +1,83 @@
 import { z } from 'zod';
 import { id, instant, shortText } from './common.ts';
 
+/**
+ * Why a link was sent: one per kind of waiting workflow step (statemachines/*.asl.json name them in the
+ * person-action input), plus `notice`, a view-only page telling a clinician that a patient's step is
+ * overdue. A link works only for its own purpose: a form posted for another one is refused.
+ */
 export const linkPurposes = [
   'intake',
+  'consult-booking',
+  'consult-evaluation',
+  'eligibility',
+  'treatment-plan',
   'check-in',
   'journal',
-  'side-effect-report',
+  'journal-missing',
   'assessment',
-  'refill-request',
-  'eligibility-decision',
-  'treatment-plan-approval',
-  'refill-approval',
+  'hold-decision',
   'follow-up-decision',
-  'resume-after-hold',
+  'refill-request',
+  'refill-approval',
+  'notice',
 ] as const;
 
-export const linkStatuses = ['pending', 'used', 'expired'] as const;
+/**
+ * pending: can be used; used: its step was decided (through this link or another one of the same step);
+ * expired: past its expiry; cancelled: a clinical hold ended its step; superseded: its step was opened
+ * again (a new round), so the old link no longer speaks for it.
+ */
+export const linkStatuses = ['pending', 'used', 'expired', 'cancelled', 'superseded'] as const;
 export const linkPersonKinds = ['patient', 'clinician'] as const;
+
+/** pending: waiting for a person; decided: the first decision won; cancelled: a hold ended it; expired: nobody acted in time. */
+export const stepStatuses = ['pending', 'decided', 'cancelled', 'expired'] as const;
 
 export const linkPersonSchema = z.strictObject({
   kind: z.enum(linkPersonKinds, { error: `expected one of ${linkPersonKinds.join(', ')}` }),
   id,
 });
 
+const tokenHash = z
+  .string({ error: 'expected a SHA-256 hash' })
+  .regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 hash as 64 lowercase hex digits');
+
+const stepKey = z.string({ error: 'expected a step key' }).regex(/^[A-Za-z0-9_.-]{1,120}$/, 'expected a step key of letters, digits, ".", "-" or "_"');
+
 /**
- * What the store keeps for an emailed link. The token itself is never stored, only its SHA-256; the
- * task token lets the decision resume the waiting workflow step.
+ * What the store keeps for an emailed link. The token itself is never stored, only its SHA-256. The link
+ * does not hold the workflow's task token either: it points at its step (journey + stepKey), which holds
+ * the CURRENT task token, because a reminder or an escalation re-arms the same step with a new one and
+ * every link of the step must keep working.
  */
-export const linkSchema = z
-  .strictObject({
-    tokenHash: z.string({ error: 'expected a SHA-256 hash' }).regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 hash as 64 lowercase hex digits'),
-    purpose: z.enum(linkPurposes, { error: `expected one of ${linkPurposes.join(', ')}` }),
-    person: linkPersonSchema,
-    patientId: id,
-    taskToken: z.string({ error: 'expected a task token' }).min(1, 'expected a task token').max(1024, 'expected a task token of at most 1024 characters'),
-    createdAt: instant,
-    expiresAt: instant,
-    status: z.enum(linkStatuses, { error: `expected one of ${linkStatuses.join(', ')}` }),
-    decidedBy: shortText(100).nullable(),
-    decidedAt: instant.nullable(),
-    /** the person's decision as the page posted it, e.g. "approve" or "decline" */
-    decision: shortText(100).nullable(),
-  })
-  .refine((link) => (link.status === 'used') === (link.decidedAt !== null && link.decidedBy !== null && link.decision !== null), {
-    message: 'expected decidedBy, decidedAt and decision exactly when the status is "used"',
-    path: ['decidedAt'],
-  });
+export const linkSchema = z.strictObject({
+  tokenHash,
+  purpose: z.enum(linkPurposes, { error: `expected one of ${linkPurposes.join(', ')}` }),
+  person: linkPersonSchema,
+  patientId: id,
+  journeyId: id,
+  stepKey,
+  /** the step's round when the link was made; a step opened again makes older links superseded */
+  stepRound: z.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'expected 1 or more'),
+  createdAt: instant,
+  expiresAt: instant,
+  status: z.enum(linkStatuses, { error: `expected one of ${linkStatuses.join(', ')}` }),
+});
+
+/** The decision a step recorded: the word the workflow branches on and what the person submitted. */
+export const stepDecisionSchema = z.strictObject({
+  decision: z.string({ error: 'expected a decision word' }).regex(/^[A-Z_]{2,40}$/, 'expected a decision word such as APPROVED'),
+  details: z.record(z.string(), z.unknown()),
+  decidedBy: z.strictObject({ kind: z.enum(['patient', 'clinician', 'staff']), id: shortText(100) }),
+  decidedAt: instant,
+  /** how the decision arrived: an emailed link (its hash) or the staff API */
+  via: z.enum(['link', 'staff-api']),
+});
 
 export type LinkPurpose = (typeof linkPurposes)[number];
 export type LinkStatus = (typeof linkStatuses)[number];
+export type StepStatus = (typeof stepStatuses)[number];
 export type LinkPerson = z.infer<typeof linkPersonSchema>;
 export type Link = z.infer<typeof linkSchema>;
+export type StepDecision = z.infer<typeof stepDecisionSchema>;

@@ -1,0 +1,41 @@
+import type { Protocol } from '../../domain/protocol.ts';
+import type { FieldError } from '../../domain/schemas/field-errors.ts';
+import type { HoldSignal } from '../../domain/triage.ts';
+import type { AuditActor, StoreWrite } from '../../store/audited-change.ts';
+import type { JourneyRecord } from '../../store/read-journey.ts';
+import type { StepItem } from '../step-store.ts';
+
+/** What an answer rule knows: the step, the patient's record, the protocol and the time. */
+export interface AnswerContext {
+  readonly step: StepItem;
+  readonly record: JourneyRecord;
+  readonly protocol: Protocol;
+  readonly now: Date;
+  readonly actor: AuditActor;
+}
+
+/**
+ * A submitted answer, judged: either field errors (nothing is written) or the decision word for the
+ * workflow, the items to create with the decision, and what the page shows afterwards.
+ */
+export type AnswerResult =
+  | {
+      readonly ok: true;
+      readonly decision: string;
+      /** what the workflow receives besides the decision word; small */
+      readonly output: Record<string, unknown>;
+      /** recorded on the step with the decision */
+      readonly details: Record<string, unknown>;
+      readonly writes: readonly StoreWrite[];
+      readonly reason: string;
+      readonly protocolVersion?: string | undefined;
+      /** the finding must put the patient on clinical hold (after the decision is recorded) */
+      readonly hold?: HoldSignal | undefined;
+    }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+export type AnswerRule = (answer: unknown, context: AnswerContext) => AnswerResult;
+
+export function fieldProblem(field: string, detail: string): FieldError {
+  return { field, message: `${field}: ${detail}` };
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { evaluationModalities } from '../../domain/schemas/evaluation.ts';
+import { freeText, instant } from '../../domain/schemas/common.ts';
+import { fieldErrors } from '../../domain/schemas/field-errors.ts';
+import { keys } from '../../store/table-design.ts';
+import type { AnswerRule } from './answer.ts';
+
+export const consultBookingSchema = z.strictObject({ consultAt: instant });
+
+/** The booked video consult; the schedule reads `consultAt` from the step's decision for its reminders. */
+export const consultBookingAnswer: AnswerRule = (answer, context) => {
+  const parsed = consultBookingSchema.safeParse(answer);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (Date.parse(parsed.data.consultAt) <= context.now.getTime()) {
+    return { ok: false, errors: [{ field: 'consultAt', message: 'consultAt: expected a time in the future' }] };
+  }
+  return {
+    ok: true,
+    decision: 'BOOKED',
+    output: { consultAt: parsed.data.consultAt },
+    details: { consultAt: parsed.data.consultAt },
+    writes: [],
+    reason: 'the video consult was booked',
+  };
+};
+
+export const consultEvaluationSchema = z.strictObject({
+  notes: freeText(10_000),
+  modality: z.enum(evaluationModalities, { error: `expected one of ${evaluationModalities.join(', ')}` }),
+});
+
+/** The clinician's evaluation, stored as an EVALUATION (the refill gate reads its modality later). */
+export const consultEvaluationAnswer: AnswerRule = (answer, context) => {
+  const parsed = consultEvaluationSchema.safeParse(answer);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const evaluationId = context.step.stepKey;
+  const clinicianId = context.actor.type === 'clinician' ? context.actor.id : context.step.person.id;
+  const evaluation = { clinicianId, notes: parsed.data.notes, modality: parsed.data.modality, evaluatedAt: context.now.toISOString() };
+  return {
+    ok: true,
+    decision: 'EVALUATED',
+    output: { evaluationId, modality: parsed.data.modality },
+    details: { evaluationId, modality: parsed.data.modality },
+    writes: [{ kind: 'create', key: keys.evaluation(context.step.patientId, evaluationId), label: 'evaluation', itemType: 'EVALUATION', attributes: { id: evaluationId, patientId: context.step.patientId, journeyId: context.step.journeyId, ...evaluation } }],
+    reason: `the consult evaluation (${parsed.data.modality}) was recorded`,
+  };
+};
