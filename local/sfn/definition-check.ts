@@ -69,8 +69,6 @@ function checkTemplate(where: string, value: unknown): void {
     if (isExpression(value)) {
       const problem = checkExpressionSyntax(value);
       if (problem !== undefined) refuse(`${where}: invalid JSONata expression: ${problem}`);
-    } else if ((value as string).trimStart().startsWith('{%')) {
-      refuse(`${where}: a JSONata expression must start with '{%' and end with '%}'`);
     }
     return;
   }
@@ -114,9 +112,19 @@ function checkErrorEquals(where: string, value: unknown): void {
   if (value.includes('States.ALL') && value.length > 1) refuse(`${where}.ErrorEquals: States.ALL must appear alone`);
 }
 
+/** "States.ALL ... must appear alone in an ErrorEquals array and must appear in the last retrier/catcher". */
+function checkStatesAllIsLast(where: string, list: unknown[], kind: string): void {
+  list.forEach((entry, i) => {
+    if (i < list.length - 1 && isObject(entry) && Array.isArray(entry.ErrorEquals) && entry.ErrorEquals.includes('States.ALL')) {
+      refuse(`${where}[${i}].ErrorEquals: States.ALL must appear in the last ${kind}`);
+    }
+  });
+}
+
 function checkRetry(where: string, retry: unknown): void {
   if (retry === undefined) return;
   if (!Array.isArray(retry)) refuse(`${where}.Retry: must be an array`);
+  checkStatesAllIsLast(`${where}.Retry`, retry, 'retrier');
   retry.forEach((retrier: unknown, i) => {
     const at = `${where}.Retry[${i}]`;
     if (!isObject(retrier)) refuse(`${at}: must be an object`);
@@ -198,6 +206,7 @@ function checkState(where: string, name: string, state: unknown, siblings: Json,
   if (allowed.has('Retry')) checkRetry(where, state.Retry);
   if (state.Catch !== undefined) {
     if (!Array.isArray(state.Catch)) refuse(`${where}.Catch: must be an array`);
+    checkStatesAllIsLast(`${where}.Catch`, state.Catch as unknown[], 'catcher');
     (state.Catch as unknown[]).forEach((catcher, i) => {
       const at = `${where}.Catch[${i}]`;
       if (!isObject(catcher)) refuse(`${at}: must be an object`);
@@ -272,10 +281,10 @@ function checkMap(where: string, state: Json, innerCtx: BlockContext): void {
   const config = processor.ProcessorConfig;
   if (config !== undefined) {
     if (!isObject(config)) refuse(`${where}.ItemProcessor.ProcessorConfig: must be an object`);
-    checkFieldSet(`${where}.ItemProcessor.ProcessorConfig`, config, new Set(['Mode']), 'ProcessorConfig (inline Map)');
     if (config.Mode !== undefined && config.Mode !== 'INLINE') {
       refuse(`${where}.ItemProcessor.ProcessorConfig.Mode: '${String(config.Mode)}' is not supported; this engine runs inline Map only`);
     }
+    checkFieldSet(`${where}.ItemProcessor.ProcessorConfig`, config, new Set(['Mode']), 'ProcessorConfig (inline Map)');
   }
   checkBlock(`${where}.ItemProcessor`, processor, PROCESSOR_FIELDS, innerCtx);
   if (state.Items !== undefined) {
@@ -308,12 +317,10 @@ export function parseAndCheckDefinition(text: string): Definition {
   return parsed as unknown as Definition;
 }
 
-const TEMPLATE_FIELDS = ['Output', 'Arguments', 'ItemSelector'];
-
 /**
- * AWS accepts any JSON value as Output or Arguments ("Output": 1 is valid); asl-validator 4 only
- * accepts objects and expressions there. The templates were checked above, so asl-validator sees a
- * neutral expression in their place and keeps checking the structure.
+ * asl-validator 4's schema is stricter than AWS about template contents (AWS accepts any JSON value
+ * as Output or Arguments, at any depth). The templates were checked above, so asl-validator sees
+ * neutral stand-ins there and keeps checking everything else.
  */
 function relaxTemplatesForAslValidator(node: unknown): void {
   if (Array.isArray(node)) {
@@ -321,16 +328,11 @@ function relaxTemplatesForAslValidator(node: unknown): void {
     return;
   }
   if (!isObject(node)) return;
-  for (const field of TEMPLATE_FIELDS) {
-    const value = node[field];
-    if (value !== undefined && !isObject(value) && !isExpression(value) && typeof node.Type === 'string') node[field] = '{% null %}';
+  const isStateOrRule = typeof node.Type === 'string' || 'ErrorEquals' in node || 'Condition' in node;
+  if (isStateOrRule) {
+    for (const field of ['Output', 'Arguments', 'ItemSelector']) if (node[field] !== undefined) node[field] = '{% null %}';
+    if (isObject(node.Assign)) node.Assign = {};
+    if (Array.isArray(node.Items)) node.Items = '{% [] %}';
   }
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'Catch' || key === 'Choices') {
-      for (const item of Array.isArray(value) ? (value as unknown[]) : []) {
-        if (isObject(item) && item.Output !== undefined && !isObject(item.Output) && !isExpression(item.Output)) item.Output = '{% null %}';
-      }
-    }
-    if (key === 'States' || key === 'Branches' || key === 'ItemProcessor' || isObject(value) || Array.isArray(value)) relaxTemplatesForAslValidator(value);
-  }
+  for (const value of Object.values(node)) if (isObject(value) || Array.isArray(value)) relaxTemplatesForAslValidator(value);
 }
