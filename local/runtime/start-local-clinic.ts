@@ -1,0 +1,199 @@
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { functionCatalogue } from '../../functions/catalogue.ts';
+import { parseClinicConfig, type ClinicConfig } from '../../functions/platform/clinic-config.ts';
+import { useClockSource, useSystemClock } from '../../functions/platform/clock.ts';
+import { stateMachineCatalogue } from '../../statemachines/definitions.ts';
+import { createTableIfMissing } from '../services/create-table.ts';
+import { startDynamoDbLocal } from '../services/dynamodb-local.ts';
+import { freePort } from '../services/free-port.ts';
+import { startSesLocal, type SentEmail } from '../services/ses-local.ts';
+import type { ClockMove, LocalStepFunctions } from '../sfn/contract.ts';
+import { createLocalStepFunctions } from '../sfn/index.ts';
+import { gatherConsoleData } from '../console/console-data.ts';
+import { renderConsolePage } from '../console/console-page.ts';
+import { startAppServer } from './app-server.ts';
+import { deployStateMachines, type DeployedStateMachine } from './deploy-state-machines.ts';
+import { startDynamoDbMeteringProxy } from './dynamodb-metering-proxy.ts';
+import { createFunctionHost } from './function-host.ts';
+import { repositoryRoot } from './handler-loader.ts';
+import { createHttpGateway } from './http-gateway.ts';
+import { localAccountId, localRegion } from './local-aws-identity.ts';
+import { applyEnvironment, localEnvironment } from './local-environment.ts';
+import { summariseUsage, type LocalUsage } from './local-usage.ts';
+
+export interface LocalClinicOptions {
+  /** where DynamoDB Local's files and the engine's database live */
+  readonly dataDir: string;
+  /** wipe dataDir first */
+  readonly fresh?: boolean;
+  /** 0 = any free port (what tests use); defaults: app 3000, sfn 8083, dynamodb 8000, ses 8005 */
+  readonly ports?: { readonly app?: number; readonly sfn?: number; readonly dynamodb?: number; readonly ses?: number };
+  /** run the virtual clock this many times faster than real time; 0 (default) = only when advanced */
+  readonly speed?: number;
+  /** where the virtual clock starts when the data directory is new */
+  readonly startTime?: Date;
+  /** default: local/clinic.local.json */
+  readonly clinicConfig?: ClinicConfig;
+  /** keep DynamoDB's and the engine's data in memory (tests): nothing is written under dataDir */
+  readonly inMemory?: boolean;
+  readonly tableName?: string;
+}
+
+export interface LocalClinic {
+  readonly urls: { readonly app: string; readonly sfn: string; readonly dynamodb: string; readonly ses: string; readonly sesViewer: string };
+  readonly dataDir: string;
+  readonly tableName: string;
+  readonly clinic: ClinicConfig;
+  readonly engine: LocalStepFunctions;
+  readonly stateMachines: readonly DeployedStateMachine[];
+  /** the virtual time, the one the engine and the handlers share */
+  now(): Date;
+  /** moves the clock forward and resolves once every due timer fired and the executions settled */
+  advanceClock(move: ClockMove): Promise<Date>;
+  settle(): Promise<void>;
+  usage(): Promise<LocalUsage>;
+  listEmails(): Promise<SentEmail[]>;
+  /** calls a catalogue function in-process, as its trigger would */
+  invoke(functionId: string, event: unknown): Promise<unknown>;
+  /** stops everything it started, the app first and DynamoDB Local last, and waits for each */
+  stop(): Promise<void>;
+}
+
+export const defaultPorts = { app: 3000, sfn: 8083, dynamodb: 8000, ses: 8005 } as const;
+export const defaultTableName = 'care-journeys';
+
+export function readLocalClinicConfig(path = join(repositoryRoot, 'local', 'clinic.local.json')): ClinicConfig {
+  return parseClinicConfig(JSON.parse(readFileSync(path, 'utf8')), path);
+}
+
+/**
+ * Starts the whole clinic on loopback: SES local, DynamoDB Local (behind a capacity-metering proxy),
+ * the Step Functions engine with the catalogue's functions served in-process, the state machines from
+ * statemachines/, and the app port with the console and the HTTP API routes.
+ *
+ * The functions read their configuration from process.env, so one clinic runs per process.
+ */
+export async function startLocalClinic(options: LocalClinicOptions): Promise<LocalClinic> {
+  const dataDir = resolve(options.dataDir);
+  if (options.fresh === true) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const clinic = options.clinicConfig !== undefined ? parseClinicConfig(options.clinicConfig, 'clinicConfig') : readLocalClinicConfig();
+  const tableName = options.tableName ?? defaultTableName;
+  const ports = { ...defaultPorts, ...options.ports };
+
+  // Everything started is stopped in reverse order, on stop() or when a later step fails.
+  const stoppers: { name: string; stop: () => Promise<void> | void }[] = [];
+  const stopAll = async (): Promise<void> => {
+    const failures: string[] = [];
+    for (const { name, stop } of stoppers.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        failures.push(`${name}: ${(error as Error).message}`);
+      }
+    }
+    if (failures.length > 0) throw new Error(`the local clinic did not stop cleanly:\n${failures.join('\n')}`);
+  };
+
+  try {
+    const ses = await startSesLocal({ port: ports.ses });
+    stoppers.push({ name: 'SES local', stop: () => ses.stop() });
+
+    const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, dataDir: options.inMemory === true ? undefined : join(dataDir, 'dynamodb') });
+    stoppers.push({ name: 'DynamoDB Local', stop: () => dynamodb.stop() });
+    const meter = await startDynamoDbMeteringProxy(dynamodb.endpoint);
+    stoppers.push({ name: 'DynamoDB metering proxy', stop: () => meter.stop() });
+
+    // The app port is bound before the engine exists: the functions need its address in APP_BASE_URL.
+    const app = await startAppServer(ports.app);
+    stoppers.push({ name: 'app server', stop: () => app.stop() });
+
+    // Likewise the functions need the engine's address before the engine resumes any execution.
+    const sfnPort = ports.sfn === 0 ? await freePort() : ports.sfn;
+    const restoreEnvironment = applyEnvironment(
+      localEnvironment({
+        tableName,
+        appBaseUrl: app.url,
+        clinic,
+        dynamoDbEndpoint: meter.endpoint,
+        sfnEndpoint: `http://127.0.0.1:${sfnPort}`,
+        sesEndpoint: ses.endpoint,
+        stateMachineIds: stateMachineCatalogue.map((spec) => spec.id),
+      }),
+    );
+    stoppers.push({ name: 'environment', stop: restoreEnvironment });
+
+    await createTableIfMissing(dynamodb.endpoint, tableName);
+
+    const functions = createFunctionHost(functionCatalogue);
+    const engine = await createLocalStepFunctions({
+      dbPath: options.inMemory === true ? ':memory:' : join(dataDir, 'sfn.sqlite'),
+      lambdas: functions.registry,
+      startTime: options.startTime,
+      speed: options.speed ?? 0,
+      region: localRegion,
+      accountId: localAccountId,
+    });
+    stoppers.push({ name: 'Step Functions engine', stop: () => engine.close() });
+    useClockSource(() => engine.now());
+    stoppers.push({ name: 'clock', stop: useSystemClock });
+    const sfn = await engine.listen(sfnPort);
+
+    const stateMachines = await deployStateMachines(engine);
+
+    const gateway = createHttpGateway({
+      invoke: (functionId, event) => functions.invoke(functionId, event),
+      now: () => engine.now(),
+      onError: (error, routeKey) => console.error(`local runtime: ${routeKey} failed:`, error),
+    });
+    const usage = async (): Promise<LocalUsage> =>
+      summariseUsage({
+        at: engine.now(),
+        engine: engine.usage(),
+        functions: functions.usage(),
+        dynamodb: meter.capacity(),
+        emails: await ses.listEmails(),
+        httpRequests: gateway.requestCount(),
+      });
+    const urls = { app: app.url, sfn: sfn.url, dynamodb: dynamodb.endpoint, ses: ses.endpoint, sesViewer: ses.viewerUrl };
+    app.serve({
+      gateway,
+      now: () => engine.now(),
+      advanceClock: (move) => engine.advanceClock(move),
+      usage,
+      renderConsole: async () =>
+        renderConsolePage(
+          await gatherConsoleData({
+            engine,
+            clinic,
+            speed: options.speed ?? 0,
+            urls,
+            dynamoDbEndpoint: dynamodb.endpoint,
+            tableName,
+            listEmails: () => ses.listEmails(),
+            usage,
+          }),
+        ),
+    });
+
+    return {
+      urls,
+      dataDir,
+      tableName,
+      clinic,
+      engine,
+      stateMachines,
+      now: () => engine.now(),
+      advanceClock: (move) => engine.advanceClock(move),
+      settle: () => engine.settle(),
+      usage,
+      listEmails: () => ses.listEmails(),
+      invoke: (functionId, event) => functions.invoke(functionId, event),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll().catch((stopError: unknown) => console.error(stopError));
+    throw error;
+  }
+}
