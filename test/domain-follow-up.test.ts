@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeResponse, MismatchedInstrumentsError, type FollowUpInstrument } from '../functions/domain/follow-up.ts';
+import { computeFollowUp, computeResponse, MismatchedInstrumentsError, type FollowUpInstrument } from '../functions/domain/follow-up.ts';
 import { defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
 
 const gad7 = (score: number) => ({ instrument: 'gad7' as const, score });
@@ -48,6 +48,16 @@ describe('follow-up response and remission', () => {
 
   it('refuses to compare two different instruments', () => {
     expect(() => computeResponse(gad7(15), phq9(5), defaultProtocol)).toThrow(MismatchedInstrumentsError);
+  });
+
+  it('computes both measures from two assessments as filled in', () => {
+    // GAD-7 15 → 6 (60 % fall, not below 5); PHQ-9 18 → 4 (response and remission)
+    const baseline = { gad7: { items: [3, 3, 2, 2, 2, 2, 1] }, phq9: { items: [2, 2, 2, 2, 2, 2, 2, 2, 2] } };
+    const latest = { gad7: { items: [1, 1, 1, 1, 1, 1, 0] }, phq9: { items: [1, 1, 1, 1, 0, 0, 0, 0, 0] } };
+    const result = computeFollowUp(baseline, latest, defaultProtocol);
+    expect(result.gad7).toMatchObject({ instrument: 'gad7', baseline: 15, latest: 6, fallPercent: 60, response: true, remission: false });
+    expect(result.phq9).toMatchObject({ instrument: 'phq9', baseline: 18, latest: 4, response: true, remission: true });
+    expect(result.protocolVersion).toBe(defaultProtocol.version);
   });
 
   it('never calls a rise in score a response, and remission always needs a qualifying baseline', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromLocal, InvalidTimeZoneError, toLocal } from '../functions/domain/local-time.ts';
+import { addCalendarMonths, fromLocal, InvalidTimeZoneError, localDate, toLocal } from '../functions/domain/local-time.ts';
 import { defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
 import { dueAt, isQuietHour, reminderSchedule, UnknownReminderKindError } from '../functions/domain/reminder-timing.ts';
 
@@ -30,6 +30,21 @@ describe('local time in the patient zone', () => {
     expect(toLocal(at('2026-11-01T05:30:00Z'), NY)).toEqual({ year: 2026, month: 11, day: 1, hour: 1, minute: 30 });
     expect(toLocal(at('2026-11-01T06:30:00Z'), NY)).toEqual({ year: 2026, month: 11, day: 1, hour: 1, minute: 30 });
     expect(toLocal(at('2026-06-30T20:00:00Z'), 'Asia/Kolkata')).toEqual({ year: 2026, month: 7, day: 1, hour: 1, minute: 30 });
+  });
+
+  it.each([
+    { date: '2025-10-17', months: 6, expected: '2026-04-17' },
+    { date: '2025-08-31', months: 6, expected: '2026-02-28' },
+    { date: '2023-08-31', months: 6, expected: '2024-02-29' },
+    { date: '2026-01-31', months: 1, expected: '2026-02-28' },
+    { date: '2026-07-15', months: 6, expected: '2027-01-15' },
+  ])('$date + $months months is $expected', ({ date, months, expected }) => {
+    expect(addCalendarMonths(date, months)).toBe(expected);
+  });
+
+  it('gives the calendar date on the patient wall clock', () => {
+    expect(localDate(at('2026-04-18T02:00:00Z'), NY)).toBe('2026-04-17');
+    expect(localDate(at('2026-04-18T02:00:00Z'), 'Europe/London')).toBe('2026-04-18');
   });
 
   it('rejects a time zone that does not exist', () => {

@@ -1,4 +1,7 @@
+import { DomainError } from './domain-errors.ts';
 import type { DecisionReason, Protocol } from './protocol.ts';
+import type { Assessment } from './schemas/assessment.ts';
+import { scoreGad7, scorePhq9 } from './scoring.ts';
 
 /**
  * Response and remission on GAD-7 and PHQ-9, the measures the clinician reads at follow-up.
@@ -27,8 +30,9 @@ export interface TreatmentResponse {
   protocolVersion: string;
 }
 
-export class MismatchedInstrumentsError extends Error {
+export class MismatchedInstrumentsError extends DomainError {
   override readonly name = 'MismatchedInstrumentsError';
+  readonly code = 'MISMATCHED_INSTRUMENTS';
 }
 
 const names: Record<FollowUpInstrument, string> = { gad7: 'GAD-7', phq9: 'PHQ-9' };
@@ -73,6 +77,23 @@ export function computeResponse(baseline: InstrumentScore, latest: InstrumentSco
   }
 
   return { instrument: baseline.instrument, baseline: baseline.score, latest: latest.score, fallPercent, response, remission, reasons, protocolVersion: protocol.version };
+}
+
+export interface FollowUpResult {
+  gad7: TreatmentResponse;
+  phq9: TreatmentResponse;
+  protocolVersion: string;
+}
+
+/** Both measures, from two assessments as the patient filled them in (baseline and latest). */
+export function computeFollowUp(baseline: Pick<Assessment, 'gad7' | 'phq9'>, latest: Pick<Assessment, 'gad7' | 'phq9'>, protocol: Protocol): FollowUpResult {
+  const gad7 = (a: Pick<Assessment, 'gad7'>): InstrumentScore => ({ instrument: 'gad7', score: scoreGad7(a.gad7, protocol).total });
+  const phq9 = (a: Pick<Assessment, 'phq9'>): InstrumentScore => ({ instrument: 'phq9', score: scorePhq9(a.phq9, protocol).total });
+  return {
+    gad7: computeResponse(gad7(baseline), gad7(latest), protocol),
+    phq9: computeResponse(phq9(baseline), phq9(latest), protocol),
+    protocolVersion: protocol.version,
+  };
 }
 
 function formatPercent(value: number | null): string {

@@ -6,6 +6,8 @@
  * including on the days a zone changes its offset (a local time may not exist, or exist twice).
  */
 
+import { DomainError } from './domain-errors.ts';
+
 /** A calendar date and time of day on a wall clock; month is 1-12. */
 export interface LocalDateTime {
   year: number;
@@ -15,8 +17,9 @@ export interface LocalDateTime {
   minute: number;
 }
 
-export class InvalidTimeZoneError extends Error {
+export class InvalidTimeZoneError extends DomainError {
   override readonly name = 'InvalidTimeZoneError';
+  readonly code = 'INVALID_TIME_ZONE';
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -7,6 +7,7 @@ import type { Fill } from './schemas/fill.ts';
 import type { ClinicalHold } from './schemas/journey.ts';
 import type { Session } from './schemas/session.ts';
 import type { TreatmentPlan } from './schemas/treatment-plan.ts';
+import { scorePhq9 } from './scoring.ts';
 import type { HoldSignal } from './triage.ts';
 
 /**
@@ -152,7 +153,7 @@ export function evaluateRefill(request: RefillRequest, history: RefillHistory, p
     }
     const symptoms = (['frequency', 'urgency', 'painOnUrination'] as const).filter((s) => bladder[s]);
     if (symptoms.length > 0) forClinician.push({ code: 'BLADDER_SYMPTOMS', message: `bladder check: ${symptoms.join(', ')}` });
-    const item9 = assessment.phq9.items[8] ?? 0;
+    const { item9 } = scorePhq9(assessment.phq9, protocol);
     if (item9 > protocol.eligibility.phq9Item9ReviewAbove) {
       forClinician.push({ code: 'PHQ9_ITEM9_POSITIVE', message: `PHQ-9 item 9 (thoughts of death or self-harm) scored ${item9}` });
     }

@@ -1,5 +1,6 @@
-import type { DecisionReason, Protocol } from './protocol.ts';
+import { DomainError } from './domain-errors.ts';
 import { addCalendarDays, assertTimeZone, fromLocal, minuteOfDay, parseLocalTime, toLocal } from './local-time.ts';
+import type { DecisionReason, Protocol } from './protocol.ts';
 
 /**
  * When each reminder is due.
@@ -63,8 +64,9 @@ export interface ReminderSchedule {
   protocolVersion: string;
 }
 
-export class UnknownReminderKindError extends Error {
+export class UnknownReminderKindError extends DomainError {
   override readonly name = 'UnknownReminderKindError';
+  readonly code = 'UNKNOWN_REMINDER_KIND';
 }
 
 const HOUR = 60 * 60 * 1000;
