@@ -24,7 +24,9 @@ import type { HoldSignal } from './triage.ts';
  * - CLEARED: nothing stands in the way.
  *
  * Values are judged as reported at check-in, not projected to the planned start: the patient may still
- * eat or drink in between, and the gate should not count hours that have not happened yet.
+ * eat or drink in between, and the gate should not count hours that have not happened yet. The window
+ * is judged at `now` (the server's clock when the check-in arrives), never at the form's own
+ * `submittedAt`, which a stale or replayed form could carry.
  */
 
 export type CheckInOutcome = 'CLEARED' | 'POSTPONED' | 'EMERGENCY' | 'REFUSED';
