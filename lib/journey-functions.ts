@@ -1,7 +1,7 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import type { environmentSchema } from '../functions/platform/environment.ts';
 import { stateMachineCatalogue } from '../statemachines/definitions.ts';
 import type { DataStore } from './data-store.ts';
 import type { EmailSending } from './email-sending.ts';
+import { functionBundling } from './function-bundling.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 import { handlerEntry, projectRoot } from './project-paths.ts';
 import type { TelemetryEncryption } from './telemetry-encryption.ts';
@@ -105,18 +106,7 @@ export class JourneyFunctions extends Construct {
         environment: { ...environment, ...stateMachineArns, NODE_OPTIONS: '--enable-source-maps' },
         projectRoot,
         depsLockFilePath: join(projectRoot, 'package-lock.json'),
-        bundling: {
-          format: OutputFormat.ESM,
-          target: 'node24',
-          minify: true,
-          sourceMap: true,
-          sourcesContent: false,
-          forceDockerBundling: false,
-          logLevel: LogLevel.WARNING,
-          mainFields: ['module', 'main'],
-          // Some bundled CommonJS dependencies call require() for Node built-ins, which ESM lacks.
-          banner: "import { createRequire as __cjRequire } from 'node:module'; const require = __cjRequire(import.meta.url);",
-        },
+        bundling: functionBundling,
       });
       logGroup.grantWrite(role);
       this.grantDeadLetterKey(role, props.data);

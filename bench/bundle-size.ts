@@ -1,0 +1,43 @@
+import { build } from 'esbuild';
+import { pathToFileURL } from 'node:url';
+import { functionCatalogue } from '../functions/catalogue.ts';
+import { functionBundling } from '../lib/function-bundling.ts';
+import { handlerEntry } from '../lib/project-paths.ts';
+
+/** The goal of issue 6: a function's minified bundle stays small enough for a fast cold start. */
+export const bundleSizeGoalBytes = 150 * 1024;
+
+export interface BundleSize {
+  readonly id: string;
+  readonly bytes: number;
+}
+
+/** Bundles each catalogue function as the stack does (in memory, no source map) and measures the code. */
+export async function measureBundleSizes(): Promise<BundleSize[]> {
+  const sizes: BundleSize[] = [];
+  for (const spec of functionCatalogue) {
+    const result = await build({
+      entryPoints: [handlerEntry(spec.id)],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: functionBundling.format,
+      target: functionBundling.target,
+      minify: functionBundling.minify,
+      external: [...functionBundling.externalModules],
+      mainFields: [...functionBundling.mainFields],
+      banner: { js: functionBundling.banner },
+      logLevel: 'error',
+    });
+    const bytes = result.outputFiles.reduce((total, file) => total + file.contents.byteLength, 0);
+    sizes.push({ id: spec.id, bytes });
+  }
+  return sizes;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const { id, bytes } of await measureBundleSizes()) {
+    const verdict = bytes <= bundleSizeGoalBytes ? 'within' : 'OVER';
+    console.log(`${id.padEnd(20)} ${(bytes / 1024).toFixed(1).padStart(8)} KB   ${verdict} the ${bundleSizeGoalBytes / 1024} KB goal`);
+  }
+}
