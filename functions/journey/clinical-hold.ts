@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { AdverseEventKind } from '../domain/schemas/index.ts';
+import { endPendingStepsForHold } from '../links/pending-steps.ts';
+import { now } from '../platform/clock.ts';
+import { logger } from '../platform/logger.ts';
+import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
+import { AlreadyExistsError, ConditionFailedError } from '../store/store-errors.ts';
+import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';
+import { clinicianById } from './care-team.ts';
+import { NOT_ON_HOLD, notOnHoldCondition } from './hold-check.ts';
+import { endAwaitsForHold } from './interruptible-waits.ts';
+import { journeyStore } from './journey-store.ts';
+import { loadPatientContext } from './patient-context.ts';
+import { sendOnce } from './send-once.ts';
+
+export interface PlaceOnHoldInput {
+  readonly patientId: string;
+  /** why, in words for the clinician and the audit trail */
+  readonly reason: string;
+  readonly adverseEvent: {
+    readonly kind: AdverseEventKind;
+    readonly reportedBy: 'patient' | 'staff' | 'system';
+    readonly description: string;
+  };
+  readonly actor: AuditActor;
+  /**
+   * Optional: an id derived from the step that reported the event (e.g. the journal's step key), so a
+   * retried report records one adverse event, not two. Without it each call records a new event.
+   */
+  readonly adverseEventId?: string;
+}
+
+export interface PlaceOnHoldResult {
+  readonly adverseEventId: string;
+  /** the journey was already on hold: the event is recorded, the existing hold is left as it was */
+  readonly alreadyOnHold: boolean;
+}
+
+/**
+ * An adverse event puts the patient on clinical hold:
+ *
+ * 1. ONE conditional transaction: the adverse event, the journey's hold (only if not on hold yet) and the
+ *    audit event. An existing hold is never overwritten; the event is then recorded on its own.
+ * 2. Every pending step ends at once: the link steps (their task tokens fail with `PatientOnHold`, by
+ *    functions/links/pending-steps.ts) and the interruptible waits (record-progress `await`). Each
+ *    dosing step, reminder and refill also checks the hold in its own transaction, so a step that
+ *    starts after this point fails closed by itself.
+ * 3. The urgent email to the assigned clinician, once per adverse event.
+ *
+ * Steps 2 and 3 run even when the hold was already there: a retry after a crash between 1 and 3 finishes
+ * the job, and each part is idempotent.
+ */
+export async function placeOnHold(input: PlaceOnHoldInput): Promise<PlaceOnHoldResult> {
+  const { client, tableName, clinic } = journeyStore();
+  const context = await loadPatientContext(input.patientId);
+  const adverseEventId = input.adverseEventId ?? `ae-${randomUUID()}`;
+  const at = now().toISOString();
+
+  const adverseEventWrite: StoreWrite = {
+    kind: 'create',
+    key: keys.adverseEvent(input.patientId, adverseEventId),
+    label: 'adverse event',
+    itemType: 'ADVERSE_EVENT',
+    attributes: {
+      id: adverseEventId,
+      patientId: input.patientId,
+      kind: input.adverseEvent.kind,
+      reportedBy: input.adverseEvent.reportedBy,
+      reporterId: input.actor.id.slice(0, 100),
+      description: input.adverseEvent.description,
+      reportedAt: at,
+      status: 'open',
+      resolvedAt: null,
+      resolvedBy: null,
+      resolution: null,
+    },
+  };
+  const audit = (action: string) => ({
+    patientId: input.patientId,
+    actor: input.actor,
+    action,
+    reason: input.reason,
+    details: { adverseEventId, kind: input.adverseEvent.kind, reportedBy: input.adverseEvent.reportedBy },
+  });
+
+  let alreadyOnHold = false;
+  try {
+    await commitChange(client, tableName, {
+      writes: [
+        adverseEventWrite,
+        {
+          kind: 'update',
+          key: keys.journey(input.patientId),
+          label: 'journey',
+          condition: notOnHoldCondition,
+          set: {
+            onHold: true,
+            status: 'on-hold',
+            hold: { since: at, reason: input.reason.slice(0, 500), adverseEventId },
+            ...journeyStatusIndexKeys('on-hold', context.journey.phase, input.patientId),
+          },
+        },
+      ],
+      audit: audit('journey.hold-placed'),
+    });
+  } catch (error) {
+    if (error instanceof ConditionFailedError && error.conditionName === NOT_ON_HOLD) {
+      alreadyOnHold = true;
+      try {
+        await commitChange(client, tableName, { writes: [adverseEventWrite], audit: audit('adverse-event.recorded-during-hold') });
+      } catch (inner) {
+        if (!(inner instanceof AlreadyExistsError)) throw inner;
+      }
+    } else if (error instanceof AlreadyExistsError) {
+      // a retry of a report already recorded: the hold it placed (or found) stands
+      alreadyOnHold = true;
+    } else {
+      throw error;
+    }
+  }
+
+  const ending = await Promise.allSettled([
+    endPendingStepsForHold(input.patientId, input.reason),
+    endAwaitsForHold(input.patientId, input.reason),
+  ]);
+
+  const clinician = clinicianById(clinic, context.patient.assignedClinicianId);
+  await sendOnce({
+    patientId: input.patientId,
+    markerKey: `hold-${adverseEventId}-urgent`,
+    to: clinician.email,
+    recipient: 'clinician',
+    kind: 'clinician-urgent',
+    variables: { firstName: firstNameOf(clinician.name) },
+    actor: { type: 'system', id: 'clinical-hold' },
+    action: 'email.clinician-urgent',
+    reason: `adverse event ${input.adverseEvent.kind}: the patient is on clinical hold`,
+    failClosedOnHold: false,
+    details: { adverseEventId },
+  });
+
+  const failed = ending.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed.length > 0) {
+    logger.error('a pending step could not be ended on hold', { patientId: input.patientId, errorNames: failed.map((f) => (f.reason as Error).name) });
+    // the hold stands and every step checks it; the caller's retry ends the steps (idempotent)
+    throw failed[0]?.reason;
+  }
+  return { adverseEventId, alreadyOnHold };
+
+}
+
+function firstNameOf(name: string): string {
+  return name.replace(/^(Dr\.?|Prof\.?)\s+/i, '').split(/\s+/)[0] ?? '';
+}
