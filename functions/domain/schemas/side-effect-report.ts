@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { alwaysAdverseEventSymptoms } from '../protocol.ts';
 import { freeText, instant, wholeNumber } from './common.ts';
 
+/** Everything a patient can report; the protocol's always-adverse symptoms must be reportable too. */
 export const sideEffectSymptoms = [
   'nausea',
   'vomiting',
@@ -14,6 +16,7 @@ export const sideEffectSymptoms = [
   'blurred-vision',
   'urinary-symptoms',
   'low-mood',
+  ...alwaysAdverseEventSymptoms,
 ] as const;
 
 export const sideEffectSeverities = ['none', 'mild', 'moderate', 'severe'] as const;
