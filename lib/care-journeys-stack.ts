@@ -4,7 +4,8 @@ import { functionCatalogue, type FunctionSpec } from '../functions/catalogue.ts'
 import type { ClinicConfig } from '../functions/platform/clinic-config.ts';
 import { DataStore } from './data-store.ts';
 import { EmailSending } from './email-sending.ts';
-import { JourneyFunctions, pascalCase } from './journey-functions.ts';
+import { pascalCase } from './construct-ids.ts';
+import { JourneyFunctions } from './journey-functions.ts';
 import { JourneyWorkflows } from './journey-workflows.ts';
 import { LinksApi } from './links-api.ts';
 import { OperationsAlarms } from './operations-alarms.ts';

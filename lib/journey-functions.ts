@@ -11,6 +11,7 @@ import type { environmentSchema } from '../functions/platform/environment.ts';
 import { stateMachineCatalogue } from '../statemachines/definitions.ts';
 import type { DataStore } from './data-store.ts';
 import type { EmailSending } from './email-sending.ts';
+import { pascalCase } from './construct-ids.ts';
 import { functionBundling } from './function-bundling.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 import { handlerEntry, projectRoot } from './project-paths.ts';
@@ -41,10 +42,6 @@ export interface JourneyFunctionsProps {
   readonly data: DataStore;
   readonly email: EmailSending;
   readonly telemetry: TelemetryEncryption;
-}
-
-export function pascalCase(kebab: string): string {
-  return kebab.replace(/(^|-)([a-z0-9])/g, (_m, _dash: string, c: string) => c.toUpperCase());
 }
 
 /** One Lambda per entry of functions/catalogue.ts, each with its own role holding only what its `access` says. */
@@ -121,7 +118,7 @@ export class JourneyFunctions extends Construct {
 
   get(functionId: string): NodejsFunction {
     const fn = this.byId.get(functionId);
-    if (fn === undefined) throw new Error(`no function "${functionId}" in functions/catalogue.ts`);
+    if (fn === undefined) throw new RangeError(`no function "${functionId}" in functions/catalogue.ts`);
     return fn;
   }
 

@@ -12,8 +12,8 @@ import {
   stateMachineArnPlaceholder,
   stateMachineCatalogue,
 } from '../statemachines/definitions.ts';
+import { pascalCase } from './construct-ids.ts';
 import type { JourneyFunctions } from './journey-functions.ts';
-import { pascalCase } from './journey-functions.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 import { requireFile } from './project-paths.ts';
 import type { TelemetryEncryption } from './telemetry-encryption.ts';

@@ -279,6 +279,22 @@ describe('the links API', () => {
   });
 });
 
+describe('the email', () => {
+  it('is sent from an SES identity for the configured sender', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: clinic.senderEmail });
+  });
+
+  it('goes through a configuration set that requires TLS and reports bounces and complaints to an encrypted topic', () => {
+    const [setId, configurationSet] = only('AWS::SES::ConfigurationSet');
+    expect((configurationSet.Properties?.DeliveryOptions as { TlsPolicy: string }).TlsPolicy).toBe('REQUIRE');
+    const [, destination] = only('AWS::SES::ConfigurationSetEventDestination');
+    expect(logicalIdOf(destination.Properties?.ConfigurationSetName)).toBe(setId);
+    const eventDestination = destination.Properties?.EventDestination as { MatchingEventTypes: string[]; SnsDestination: { TopicARN: unknown } };
+    expect(eventDestination.MatchingEventTypes).toEqual(expect.arrayContaining(['bounce', 'complaint']));
+    expect(resources[logicalIdOf(eventDestination.SnsDestination.TopicARN)]?.Properties?.KmsMasterKeyId).toBeDefined();
+  });
+});
+
 describe('the alarms', () => {
   function alarms(): Array<Record<string, unknown>> {
     return ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties as Record<string, unknown>);
