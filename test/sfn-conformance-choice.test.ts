@@ -23,9 +23,10 @@ function triage(withDefault: boolean): object {
       ],
       ...(withDefault ? { Default: 'Proceed' } : {}),
     },
-    Emergency: { Type: 'Pass', Output: 'emergency', End: true },
-    Postpone: { Type: 'Pass', Output: 'postpone', End: true },
-    Proceed: { Type: 'Pass', Output: 'proceed', End: true },
+    Emergency: { Type: 'Pass', Output: "{% 'emergency' %}", End: true },
+    Postpone: { Type: 'Pass', Output: "{% 'postpone' %}", End: true },
+    // ASL refuses unreachable states, so Proceed exists only when Default leads to it
+    ...(withDefault ? { Proceed: { Type: 'Pass', Output: "{% 'proceed' %}", End: true } } : {}),
   });
 }
 
@@ -71,8 +72,8 @@ describe('Choice', () => {
       machine('Set', {
         Set: { Type: 'Pass', Assign: { onHold: true }, Next: 'Gate' },
         Gate: { Type: 'Choice', Choices: [{ Condition: '{% $onHold %}', Next: 'Held' }], Default: 'Go' },
-        Held: { Type: 'Pass', Output: 'held', End: true },
-        Go: { Type: 'Pass', Output: 'go', End: true },
+        Held: { Type: 'Pass', Output: "{% 'held' %}", End: true },
+        Go: { Type: 'Pass', Output: "{% 'go' %}", End: true },
       }),
     );
     expect(run.output).toBe('held');

@@ -60,9 +60,8 @@ describe('Arguments and Output', () => {
         P: {
           Type: 'Pass',
           Output: {
-            deep: { list: ['{% 1 + 1 %}', 'plain text', { inner: '{% $states.input.s %}' }, ["{% $uppercase('x') %}"]] },
+            deep: { list: ['{% 1 + 1 %}', 'plain text', { inner: '{% $states.input.s %}' }] },
             notAnExpression: '$states.input.s',
-            halfOpen: '{% 1 + 1',
           },
           End: true,
         },
@@ -70,10 +69,21 @@ describe('Arguments and Output', () => {
       { s: 'seen' },
     );
     expect(run.output).toEqual({
-      deep: { list: [2, 'plain text', { inner: 'seen' }, ['X']] },
+      deep: { list: [2, 'plain text', { inner: 'seen' }] },
       notAnExpression: '$states.input.s',
-      halfOpen: '{% 1 + 1',
     });
+  });
+
+  it('arrays nested in arrays are JSON values too, and their {% %} strings are evaluated', async () => {
+    const run = await h.run(machine('P', { P: { Type: 'Pass', Output: { grid: [[1, "{% $uppercase('x') %}"], []] }, End: true } }));
+    expect(run.output).toEqual({ grid: [[1, 'X'], []] });
+  });
+
+  it('"The output field accepts any JSON value (object, array, string, number, boolean, null)"', async () => {
+    for (const value of ['plain string', 7, true, null, [1, 'two']]) {
+      const run = await h.run(machine('P', { P: { Type: 'Pass', Output: value, End: true } }));
+      expect(run.output, JSON.stringify(value)).toEqual(value);
+    }
   });
 
   it('Output may be a single JSONata expression producing any JSON value', async () => {
@@ -101,7 +111,7 @@ describe('Assign and variables', () => {
   it('"you can store data in a step and retrieve that data in future steps", not only the next one', async () => {
     const run = await h.run(
       machine('Remember', {
-        Remember: { Type: 'Pass', Assign: { patient: '{% $states.input.patient %}', count: 42 }, Output: 'forgotten', Next: 'Middle' },
+        Remember: { Type: 'Pass', Assign: { patient: '{% $states.input.patient %}', count: 42 }, Output: "{% 'forgotten' %}", Next: 'Middle' },
         Middle: { Type: 'Pass', Output: { other: true }, Next: 'Recall' },
         Recall: { Type: 'Pass', Output: { patient: '{% $patient %}', count: '{% $count %}', input: '{% $states.input %}' }, End: true },
       }),
@@ -314,7 +324,7 @@ describe('variable scopes in Parallel and Map', () => {
           Items: [1, 2],
           ItemProcessor: { StartAt: 'Double', States: { Double: { Type: 'Pass', Output: '{% $states.input * 2 %}', End: true } } },
           Assign: { total: '{% $sum($states.result) %}' },
-          Output: 'ignored',
+          Output: "{% 'ignored' %}",
           Next: 'Show',
         },
         Show: { Type: 'Pass', Output: '{% $total %}', End: true },

@@ -155,8 +155,8 @@ describe('Parallel', () => {
         Both: {
           Type: 'Parallel',
           Branches: [
-            { StartAt: 'Slow', States: { Slow: { Type: 'Wait', Seconds: 100, Output: 'slow', End: true } } },
-            { StartAt: 'Fast', States: { Fast: { Type: 'Wait', Seconds: 10, Output: 'fast', End: true } } },
+            { StartAt: 'Slow', States: { Slow: { Type: 'Wait', Seconds: 100, Output: "{% 'slow' %}", End: true } } },
+            { StartAt: 'Fast', States: { Fast: { Type: 'Wait', Seconds: 10, Output: "{% 'fast' %}", End: true } } },
           ],
           End: true,
         },
@@ -204,7 +204,7 @@ describe('Parallel', () => {
       machine('Both', {
         Both: {
           Type: 'Parallel',
-          Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', Output: 1, End: true } } }, { StartAt: 'B', States: { B: { Type: 'Pass', Output: 2, End: true } } }],
+          Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% 1 %}', End: true } } }, { StartAt: 'B', States: { B: { Type: 'Pass', Output: '{% 2 %}', End: true } } }],
           Output: { total: '{% $sum($states.result) %}' },
           End: true,
         },

@@ -24,6 +24,7 @@ import {
   latestTokens,
   readLog,
   stepsRunTwiceAfterCompleting,
+  type CrashLogLine,
 } from './support/sfn-crash-journey.ts';
 import { CrashChild } from './support/sfn-crash-process.ts';
 
@@ -41,6 +42,11 @@ async function restart(): Promise<CrashChild> {
   generation += 1;
   child = await CrashChild.start(generation, dbPath, logPath);
   return child;
+}
+
+async function untilLogShows(done: (log: CrashLogLine[]) => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done(readLog(logPath)) && Date.now() < deadline) await realPause(2);
 }
 
 async function killNow(): Promise<void> {
@@ -101,8 +107,10 @@ describe('kill -9 and restart', () => {
         () => false,
       ),
     );
-    await Promise.race([Promise.all(starts), realPause(15)]);
+    // kill as soon as a few Intake steps have begun, while the rest are starting or running
+    await untilLogShows((log) => log.filter((l) => l.kind === 'start' && l.gen === generation).length >= 3);
     await killNow();
+    await Promise.all(starts);
 
     // 2. Restart. StartExecution is idempotent by name for open executions: repeat every start.
     c = await restart();
