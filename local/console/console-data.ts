@@ -57,16 +57,27 @@ export async function gatherConsoleData(sources: ConsoleSources): Promise<Consol
   const { engine } = sources;
   const machines = ((await engine.call('ListStateMachines', { maxResults: 1000 })) as { stateMachines?: { name: string; stateMachineArn: string }[] }).stateMachines ?? [];
   const listed: (ListedExecution & { stateMachineName: string })[] = [];
+  const seen = new Set<string>();
   for (const machine of machines) {
-    const page = (await engine.call('ListExecutions', { stateMachineArn: machine.stateMachineArn, maxResults: 100 })) as { executions?: ListedExecution[] };
-    for (const execution of page.executions ?? []) listed.push({ ...execution, stateMachineName: machine.name });
+    // the running ones on their own first, so a busy clinic's finished executions cannot crowd them out
+    for (const filter of [{ statusFilter: 'RUNNING' }, {}]) {
+      const page = (await engine.call('ListExecutions', { stateMachineArn: machine.stateMachineArn, maxResults: 100, ...filter })) as { executions?: ListedExecution[] };
+      for (const execution of page.executions ?? []) {
+        if (seen.has(execution.executionArn)) continue;
+        seen.add(execution.executionArn);
+        listed.push({ ...execution, stateMachineName: machine.name });
+      }
+    }
   }
   // running first (they are what one watches), then the most recent
   listed.sort((a, b) => Number(b.status === 'RUNNING') - Number(a.status === 'RUNNING') || (asDate(b.startDate)?.getTime() ?? 0) - (asDate(a.startDate)?.getTime() ?? 0));
   const usage = await sources.usage();
   const executions: ExecutionView[] = [];
   for (const execution of listed.slice(0, executionsShown)) {
-    const history = (await engine.call('GetExecutionHistory', { executionArn: execution.executionArn, maxResults: 1000 })) as { events?: HistoryEvent[] };
+    // the newest events, so a long journey still shows where it is now
+    const history = (await engine.call('GetExecutionHistory', { executionArn: execution.executionArn, maxResults: 1000, reverseOrder: true })) as {
+      events?: HistoryEvent[];
+    };
     executions.push({
       name: execution.name,
       arn: execution.executionArn,
@@ -74,7 +85,7 @@ export async function gatherConsoleData(sources: ConsoleSources): Promise<Consol
       status: execution.status,
       startedAt: asDate(execution.startDate),
       stoppedAt: asDate(execution.stopDate),
-      steps: buildTimeline(history.events ?? []),
+      steps: buildTimeline([...(history.events ?? [])].reverse()),
       usage: usage.stepFunctions.byExecution[execution.executionArn],
     });
   }

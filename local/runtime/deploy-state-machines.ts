@@ -63,19 +63,21 @@ export async function deployStateMachines(engine: LocalStepFunctions): Promise<D
 }
 
 async function createOrUpdate(engine: LocalStepFunctions, id: string, name: string, definition: string): Promise<DeployedStateMachine> {
-  const expectedArn = localStateMachineArn(id);
+  const arn = localStateMachineArn(id);
+  let current: { definition?: string } | undefined;
   try {
-    const created = (await engine.call('CreateStateMachine', { name, definition, roleArn: localRoleArn, type: 'STANDARD' })) as { stateMachineArn: string };
-    assertArn(created.stateMachineArn, expectedArn);
-    // CreateStateMachine is idempotent for an identical definition, so "created" may mean "already there"
-    return { id, name, arn: created.stateMachineArn, outcome: 'created' };
+    current = (await engine.call('DescribeStateMachine', { stateMachineArn: arn })) as { definition?: string };
   } catch (error) {
-    if ((error as { name?: string }).name !== 'StateMachineAlreadyExists') throw error;
+    if ((error as { name?: string }).name !== 'StateMachineDoesNotExist') throw error;
   }
-  const current = (await engine.call('DescribeStateMachine', { stateMachineArn: expectedArn })) as { definition?: string };
-  if (current.definition === definition) return { id, name, arn: expectedArn, outcome: 'unchanged' };
-  await engine.call('UpdateStateMachine', { stateMachineArn: expectedArn, definition });
-  return { id, name, arn: expectedArn, outcome: 'updated' };
+  if (current === undefined) {
+    const created = (await engine.call('CreateStateMachine', { name, definition, roleArn: localRoleArn, type: 'STANDARD' })) as { stateMachineArn: string };
+    assertArn(created.stateMachineArn, arn);
+    return { id, name, arn, outcome: 'created' };
+  }
+  if (current.definition === definition) return { id, name, arn, outcome: 'unchanged' };
+  await engine.call('UpdateStateMachine', { stateMachineArn: arn, definition });
+  return { id, name, arn, outcome: 'updated' };
 }
 
 // the handlers were given the expected ARN in their environment before the engine existed
