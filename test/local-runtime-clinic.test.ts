@@ -6,7 +6,7 @@ import { CreateStateMachineCommand, DescribeExecutionCommand, ListStateMachinesC
 import { describe, expect, it } from 'vitest';
 import { now as functionsNow } from '../functions/platform/clock.ts';
 import { availableStateMachineIds } from '../local/runtime/deploy-state-machines.ts';
-import { localRoleArn, localStateMachineName } from '../local/runtime/local-aws-identity.ts';
+import { localFunctionArn, localRoleArn, localStateMachineName } from '../local/runtime/local-aws-identity.ts';
 import type { LocalUsage } from '../local/runtime/local-usage.ts';
 import { advanceClockOverHttp, sesClientFor, sfnClientFor, testStartTime, useLocalClinic } from './support/local-clinic.ts';
 
@@ -105,6 +105,31 @@ describe('the state machines', () => {
     const expected = availableStateMachineIds().map(localStateMachineName);
     expect(expected.length).toBeGreaterThan(0);
     for (const name of expected) expect(names).toContain(name);
+  });
+});
+
+describe('functions called by a workflow', () => {
+  it("runs the catalogue function's handler in-process for a lambda:invoke task, and counts the invocation", async () => {
+    const sfn = sfnClientFor(local.clinic);
+    const definition = JSON.stringify({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Ask for an action',
+      States: {
+        'Ask for an action': {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Arguments: { FunctionName: localFunctionArn('request-action'), Payload: { probe: 'not a valid request' } },
+          End: true,
+        },
+      },
+    });
+    const machine = await sfn.send(new CreateStateMachineCommand({ name: 'test-invoke', definition, roleArn: localRoleArn }));
+    const before = (await usage()).lambda.byFunction['request-action']?.invocations ?? 0;
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine.stateMachineArn, input: '{}' }));
+    await local.clinic.settle();
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect(['SUCCEEDED', 'FAILED']).toContain(described.status);
+    expect((await usage()).lambda.byFunction['request-action']?.invocations).toBeGreaterThan(before);
   });
 });
 
