@@ -295,7 +295,24 @@ function checkMap(where: string, state: Json, innerCtx: BlockContext): void {
   checkNumberOrExpression(`${where}.MaxConcurrency`, state.MaxConcurrency, 0);
 }
 
+/** asl-validator compiles its JSON schemas on every call (~0.3 s): remember verdicts per definition text. */
+const verdicts = new Map<string, SfnServiceError | true>();
+
 export function parseAndCheckDefinition(text: string): Definition {
+  const known = verdicts.get(text);
+  if (known instanceof SfnServiceError) throw known;
+  if (known === true) return JSON.parse(text) as Definition;
+  try {
+    const definition = checkDefinition(text);
+    verdicts.set(text, true);
+    return definition;
+  } catch (error) {
+    if (error instanceof SfnServiceError) verdicts.set(text, error);
+    throw error;
+  }
+}
+
+function checkDefinition(text: string): Definition {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

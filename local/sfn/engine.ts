@@ -7,7 +7,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { executionArn as buildExecutionArn, type ArnContext } from './arns.ts';
 import { SfnServiceError, type EngineUsage, type LambdaRegistry, type UsageCounts } from './contract.ts';
 import { resolveScope, type Catcher, type Definition, type ScopePath, type StateDef } from './definition.ts';
-import { parseAndCheckDefinition } from './definition-check.ts';
 import {
   StateFailure,
   type Cursor,
@@ -68,6 +67,7 @@ export class Engine {
   private readyRuns: Run[] = [];
   private readyHead = 0;
   private pumping = false;
+  private pumpDone: Promise<void> = Promise.resolve();
   private inflight = 0;
   private settleWaiters: (() => void)[] = [];
   private nextRunId: number;
@@ -156,10 +156,11 @@ export class Engine {
     this.kick();
   }
 
+  /** Stored definitions passed CreateStateMachine's checks already; parsing is enough. */
   parsedDefinition(text: string): Definition {
     let definition = this.definitions.get(text);
     if (definition === undefined) {
-      definition = parseAndCheckDefinition(text);
+      definition = JSON.parse(text) as Definition;
       this.definitions.set(text, definition);
     }
     return definition;
@@ -191,7 +192,7 @@ export class Engine {
   private kick(): void {
     if (this.pumping || this.closed) return;
     this.pumping = true;
-    void this.pump();
+    this.pumpDone = this.pump();
   }
 
   private async pump(): Promise<void> {
@@ -236,8 +237,10 @@ export class Engine {
     return new Promise((resolve) => this.settleWaiters.push(resolve));
   }
 
-  close(): void {
+  /** Stops taking work; the transition under way (if any) commits before the file closes. */
+  async close(): Promise<void> {
     this.closed = true;
+    await this.pumpDone;
     const waiters = this.settleWaiters;
     this.settleWaiters = [];
     for (const resolve of waiters) resolve();

@@ -111,7 +111,7 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
             }),
         ),
       );
-      engine.close();
+      await engine.close();
       clock.persist();
       store.close();
     },
