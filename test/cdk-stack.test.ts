@@ -1,7 +1,9 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionArnPlaceholder, functionCatalogue, type FunctionSpec } from '../functions/catalogue.ts';
 import { parseClinicConfig } from '../functions/platform/clinic-config.ts';
 import { environmentSchema } from '../functions/platform/environment.ts';
@@ -15,15 +17,21 @@ type Statement = { Effect: string; Action: string | string[]; Resource?: unknown
 
 const clinic = parseClinicConfig(JSON.parse(readFileSync(new URL('../clinic.config.example.json', import.meta.url), 'utf8')));
 
+let outdir: string;
 let stack: CareJourneysStack;
 let template: Template;
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
   // One synth for the whole file: bundling every function with esbuild is the slow part.
-  stack = createCareJourneysApp({ clinic, nag: false }).stack;
+  outdir = mkdtempSync(join(tmpdir(), 'care-journeys-stack-'));
+  stack = createCareJourneysApp({ clinic, nag: false, outdir }).stack;
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources as Record<string, Resource>;
+});
+
+afterAll(() => {
+  rmSync(outdir, { recursive: true, force: true });
 });
 
 function ofType(type: string): Array<[string, Resource]> {
