@@ -487,10 +487,14 @@ export class Engine {
       this.commit(batch);
     } catch (error) {
       // Nothing in a definition should reach here; if it does, fail loudly rather than hang.
-      if (!this.executions.has(exec.arn)) return;
-      const rescue = new TransitionBatch();
-      this.finishExecution(rescue, exec, { status: 'FAILED', error: 'States.Runtime', cause: `local engine error: ${describeError(error)}` });
-      this.commit(rescue);
+      if (!this.executions.has(exec.arn) || this.closed) return;
+      try {
+        const rescue = new TransitionBatch();
+        this.finishExecution(rescue, exec, { status: 'FAILED', error: 'States.Runtime', cause: `local engine error: ${describeError(error)}` });
+        this.commit(rescue);
+      } catch (rescueError) {
+        console.error(`local Step Functions: could not record the failure of ${exec.arn}:`, rescueError);
+      }
     }
   }
 
