@@ -57,6 +57,13 @@ describe('StartExecution', () => {
     expect((await serviceError(h.start(arn, { n: 1 }, 'closed-name'))).name).toBe('ExecutionAlreadyExists');
   });
 
+  it('"If you don\'t include any JSON input data, you still must include the two braces": no input means {}', async () => {
+    const arn = await h.createMachine(machine('Look', { Look: { Type: 'Pass', Output: { input: '{% $states.input %}' }, End: true } }));
+    const { executionArn } = await h.call<{ executionArn: string }>('StartExecution', { stateMachineArn: arn });
+    await h.engine.settle();
+    expect((await h.describe(executionArn)).output).toEqual({ input: {} });
+  });
+
   it('an execution without a name gets a unique generated one', async () => {
     const arn = await h.createMachine(quick);
     const a = await h.start(arn);
@@ -120,6 +127,28 @@ describe('DescribeExecution, ListExecutions, GetExecutionHistory, StopExecution'
       'ExecutionSucceeded',
     ]);
     expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('GetExecutionHistory pages with maxResults and nextToken, and reverseOrder returns the newest first', async () => {
+    const run = await h.run(
+      machine('A', { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'C' }, C: { Type: 'Pass', End: true } }),
+    );
+    const all = await h.history(run.executionArn);
+    const pages: number[][] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await h.call<{ events: { id: number }[]; nextToken?: string }>('GetExecutionHistory', {
+        executionArn: run.executionArn,
+        maxResults: 3,
+        ...(nextToken ? { nextToken } : {}),
+      });
+      pages.push(page.events.map((e) => e.id));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    expect(pages.every((p) => p.length <= 3)).toBe(true);
+    expect(pages.flat()).toEqual(all.map((e) => e.id));
+    const reversed = await h.call<{ events: { id: number }[] }>('GetExecutionHistory', { executionArn: run.executionArn, reverseOrder: true });
+    expect(reversed.events.map((e) => e.id)).toEqual(all.map((e) => e.id).reverse());
   });
 
   it('GetExecutionHistory records a Lambda task as TaskScheduled, TaskStarted, TaskSucceeded', async () => {

@@ -89,4 +89,17 @@ describe('Choice', () => {
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('States.QueryEvaluationError');
   });
+
+  it('"A Succeed state ... stops an execution successfully", with its Output as the execution output', async () => {
+    const run = await h.run(
+      machine('Gate', {
+        Gate: { Type: 'Choice', Choices: [{ Condition: '{% $states.input.ok %}', Next: 'Done' }], Default: 'Other' },
+        Done: { Type: 'Succeed', Output: { finished: '{% $states.input.ok %}' } },
+        Other: { Type: 'Pass', End: true },
+      }),
+      { ok: true },
+    );
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output).toEqual({ finished: true });
+  });
 });

@@ -196,6 +196,7 @@ describe('Parallel', () => {
     );
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('Branch.Broke');
+    expect(run.cause).toContain('b');
     expect((await serviceError(h.sendSuccess(h.lambdas.lastToken(), {}))).name).toBe('TaskTimedOut');
   });
 
@@ -211,5 +212,47 @@ describe('Parallel', () => {
       }),
     );
     expect(run.output).toEqual({ total: 3 });
+  });
+
+  it('"Retry" on a Parallel state runs the whole state again after a branch failed', async () => {
+    const run = await h.run(
+      machine('Both', {
+        Both: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'Steady', States: { Steady: invoke('echo', 'steady', { Output: '{% $states.result.Payload %}', End: true }) } },
+            { StartAt: 'Flaky', States: { Flaky: invoke('flaky', { key: 'par', failures: 1 }, { Output: '{% $states.result.Payload.attempts %}', End: true }) } },
+          ],
+          Retry: [{ ErrorEquals: ['Transient'], IntervalSeconds: 5 }],
+          End: true,
+        },
+      }),
+    );
+    expect(run.status).toBe('RUNNING');
+    await h.advance(5);
+    const done = await h.describe(run.executionArn);
+    expect(done.output).toEqual(['steady', 2]);
+    expect(h.lambdas.callsTo('echo')).toHaveLength(2);
+  });
+
+  it('"Retry" on a Map state runs every iteration again', async () => {
+    const run = await h.run(
+      machine('Each', {
+        Each: {
+          Type: 'Map',
+          Items: ['a', 'b'],
+          ItemProcessor: {
+            StartAt: 'Call',
+            States: { Call: invoke('flaky', { key: '{% $states.input %}', failures: 1 }, { Output: '{% $states.result.Payload.attempts %}', End: true }) },
+          },
+          Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 2 }],
+          End: true,
+        },
+      }),
+    );
+    await h.advance(10);
+    const done = await h.describe(run.executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.output).toEqual([2, 2]);
   });
 });

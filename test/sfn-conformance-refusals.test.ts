@@ -134,6 +134,13 @@ describe('unknown and invalid fields', () => {
     );
   });
 
+  it('a Task field the engine does not run ("Credentials", cross-account) is refused, named', async () => {
+    await expectRefused(
+      machine('T', { T: invoke('echo', {}, { Credentials: { RoleArn: 'arn:aws:iam::111111111111:role/x' }, End: true }) }),
+      'Credentials',
+    );
+  });
+
   it('Comment fields anywhere are accepted, not refused', async () => {
     await h.createMachine(
       machine('P', { P: { ...pass, Comment: 'explains the step' } }, { Comment: 'explains the machine' }),

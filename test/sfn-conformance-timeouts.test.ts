@@ -133,3 +133,17 @@ describe('HeartbeatSeconds', () => {
     expect((await serviceError(h.heartbeat('not-a-token'))).name).toBe('InvalidToken');
   });
 });
+
+describe('execution TimeoutSeconds', () => {
+  it('a top-level "TimeoutSeconds" ends the whole execution as TIMED_OUT with States.Timeout', async () => {
+    const run = await h.run(
+      machine('Pause', { Pause: { Type: 'Wait', Seconds: 1000, End: true } }, { TimeoutSeconds: 100 }),
+    );
+    await h.advance(99);
+    expect(await status(run.executionArn)).toBe('RUNNING');
+    await h.advance(1);
+    const done = await h.describe(run.executionArn);
+    expect(done.status).toBe('TIMED_OUT');
+    expect(done.error).toBe('States.Timeout');
+  });
+});
