@@ -57,7 +57,9 @@ try {
     },
   });
 } catch (error) {
-  console.error(`\nThe local clinic could not start:\n${(error as Error).message}`);
+  const message = (error as Error).message;
+  const portHint = /in use|EADDRINUSE/i.test(message) ? '\n\nAnother program holds one of the ports: stop it, or choose others with PORT, SFN_PORT, DYNAMODB_PORT, SES_PORT.' : '';
+  console.error(`\nThe local clinic could not start:\n${message}${portHint}`);
   process.exit(1);
 }
 

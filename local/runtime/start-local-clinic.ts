@@ -82,11 +82,14 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
   const tableName = options.tableName ?? defaultTableName;
   const ports = { ...defaultPorts, ...options.ports };
 
-  // Everything started is stopped in reverse order, on stop() or when a later step fails.
+  // Everything started is stopped on stop() or when a later step fails: the app port first (no new
+  // requests reach the functions), then the rest in reverse order of starting.
   const stoppers: { name: string; stop: () => Promise<void> | void }[] = [];
   const stopAll = async (): Promise<void> => {
     const failures: string[] = [];
-    for (const { name, stop } of stoppers.splice(0).reverse()) {
+    const started = stoppers.splice(0);
+    const ordered = [...started.filter((s) => s.name === 'app server'), ...started.filter((s) => s.name !== 'app server').reverse()];
+    for (const { name, stop } of ordered) {
       try {
         await stop();
       } catch (error) {
@@ -97,6 +100,11 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
   };
 
   try {
+    // The app port is bound first: the functions need its address in APP_BASE_URL, and a port that is
+    // taken should fail the start before a JVM is spawned.
+    const app = await startAppServer(ports.app);
+    stoppers.push({ name: 'app server', stop: () => app.stop() });
+
     const ses = await startSesLocal({ port: ports.ses });
     stoppers.push({ name: 'SES local', stop: () => ses.stop() });
 
@@ -104,10 +112,6 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
     stoppers.push({ name: 'DynamoDB Local', stop: () => dynamodb.stop() });
     const meter = await startDynamoDbMeteringProxy(dynamodb.endpoint);
     stoppers.push({ name: 'DynamoDB metering proxy', stop: () => meter.stop() });
-
-    // The app port is bound before the engine exists: the functions need its address in APP_BASE_URL.
-    const app = await startAppServer(ports.app);
-    stoppers.push({ name: 'app server', stop: () => app.stop() });
 
     // Likewise the functions need the engine's address before the engine resumes any execution.
     const sfnPort = ports.sfn === 0 ? await freePort() : ports.sfn;

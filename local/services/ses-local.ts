@@ -33,6 +33,10 @@ export interface SesLocal {
   stop(): Promise<void>;
 }
 
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+}
+
 type StartServer = (config?: { host?: string; port?: number }) => Promise<Server>;
 
 // The package is CommonJS with an `exports.default`; depending on the loader the default import is
@@ -66,8 +70,15 @@ const storeSchema = z.object({
 });
 
 export async function startSesLocal(options: { port?: number } = {}): Promise<SesLocal> {
-  const server = await startServerFunction()({ host: '127.0.0.1', port: options.port ?? 0 });
-  const port = (server.address() as AddressInfo).port;
+  const requestedPort = options.port ?? 0;
+  const server = await startServerFunction()({ host: '127.0.0.1', port: requestedPort });
+  // the package resolves even when the bind failed; a server without an address did not start
+  const address = server.address() as AddressInfo | null;
+  if (address === null) {
+    server.close();
+    throw new PortInUseError(`SES local could not listen on 127.0.0.1:${requestedPort}: the port is already in use`);
+  }
+  const port = address.port;
   const endpoint = `http://127.0.0.1:${port}`;
 
   async function listEmails(): Promise<SentEmail[]> {
