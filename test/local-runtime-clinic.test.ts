@@ -8,7 +8,8 @@ import { now as functionsNow } from '../functions/platform/clock.ts';
 import { availableStateMachineIds } from '../local/runtime/deploy-state-machines.ts';
 import { localFunctionArn, localRoleArn, localStateMachineName } from '../local/runtime/local-aws-identity.ts';
 import type { LocalUsage } from '../local/runtime/local-usage.ts';
-import { advanceClockOverHttp, sesClientFor, sfnClientFor, testStartTime, useLocalClinic } from './support/local-clinic.ts';
+import type { SentEmail } from '../local/services/ses-local.ts';
+import { advanceClockOverHttp, emailsTo, linksIn, sesClientFor, sfnClientFor, testStartTime, useLocalClinic } from './support/local-clinic.ts';
 
 const local = useLocalClinic();
 
@@ -146,6 +147,20 @@ describe('email', () => {
     const sent = emails.find((email) => email.subject === 'A decision is waiting for you');
     expect(sent).toMatchObject({ from: 'care@example.org', to: ['ana.rivera@example.org'], text: 'Open the link to decide.' });
     expect(sent?.date).toBeInstanceOf(Date);
+  });
+
+  it('finds the link pages an email points to', async () => {
+    const link = `${local.clinic.urls.app}/l/tok_EN-abc123`;
+    await sesClientFor(local.clinic).send(
+      new SendEmailCommand({
+        Source: 'care@example.org',
+        Destination: { ToAddresses: ['patient-links@example.org'] },
+        Message: { Subject: { Data: 'Your check-in is open' }, Body: { Text: { Data: `Open ${link} today.` }, Html: { Data: `<a href="${link}">Open</a>` } } },
+      }),
+    );
+    const [email] = await emailsTo(local.clinic, 'patient-links@example.org');
+    expect(email).toBeDefined();
+    expect(linksIn(local.clinic, email as SentEmail)).toEqual([link]);
   });
 });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll } from 'vitest';
+import type { SentEmail } from '../../local/services/ses-local.ts';
 import { startLocalClinic, type LocalClinic, type LocalClinicOptions } from '../../local/runtime/start-local-clinic.ts';
 
 /**
@@ -71,4 +72,16 @@ export async function advanceClockOverHttp(clinic: LocalClinic, body: unknown): 
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, json: await response.json() };
+}
+
+/** The emails sent to one address so far, oldest first. */
+export async function emailsTo(clinic: LocalClinic, address: string): Promise<SentEmail[]> {
+  return (await clinic.listEmails()).filter((email) => [...email.to, ...email.cc, ...email.bcc].includes(address));
+}
+
+/** The link-page URLs (`<app>/l/<token>`) an email carries, in order, each once. */
+export function linksIn(clinic: LocalClinic, email: SentEmail): string[] {
+  const base = clinic.urls.app.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`${base}/l/[A-Za-z0-9_~.%-]+`, 'g');
+  return [...new Set(`${email.text ?? ''}\n${email.html ?? ''}`.match(pattern) ?? [])];
 }
