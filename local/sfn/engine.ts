@@ -73,6 +73,7 @@ export class Engine {
   private nextRunId: number;
   private nextTaskId: number;
   private nextTimerId: number;
+  private nextExecutionSeq: number;
   private closed = false;
 
   constructor(options: EngineOptions) {
@@ -84,6 +85,7 @@ export class Engine {
     this.nextRunId = this.store.maxId('runs');
     this.nextTaskId = this.store.maxId('tasks');
     this.nextTimerId = this.store.maxId('timers');
+    this.nextExecutionSeq = (this.store.sql('SELECT COALESCE(MAX(seq), 0) AS m FROM executions').get() as { m: number }).m;
   }
 
   // ---------------------------------------------------------------- recovery
@@ -359,8 +361,8 @@ export class Engine {
       nextEventId: 1,
     };
     this.executions.set(arn, exec);
+    const seq = ++this.nextExecutionSeq;
     batch.write(() => {
-      const seq = (s.sql('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM executions').get() as { n: number }).n;
       s.sql(
         `INSERT INTO executions (arn, sm_arn, sm_name, name, definition, role_arn, input, status, start_ms, root_run, parent_task, seq)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?)`,
