@@ -1,0 +1,36 @@
+import type { JourneyPhase } from '../domain/schemas/index.ts';
+import type { AuditActor } from '../store/audited-change.ts';
+import { sendOnce } from './send-once.ts';
+import { updateJourney } from './update-journey.ts';
+
+const phaseFor: Record<string, JourneyPhase> = { ineligible: 'ineligible', declined: 'declined' };
+
+/**
+ * Ends the journey with its reason (intake not completed, ineligible, declined, a decision that expired).
+ * With `notifyPatient`, the patient gets one neutral "please contact the clinic" email: no reasons in
+ * it, the clinic talks to them.
+ */
+export async function closeJourney(input: { patientId: string; reason: string; notifyPatient: boolean; actor: AuditActor }): Promise<{ phase: JourneyPhase; notified: boolean }> {
+  const phase = phaseFor[input.reason] ?? 'discharged';
+  const { context } = await updateJourney(input.patientId, ({ journey }) => {
+    if (journey.status === 'closed') return undefined;
+    return {
+      set: { phase, status: 'closed', onHold: false, hold: null, closedReason: input.reason },
+      audit: { patientId: input.patientId, actor: input.actor, action: 'journey.closed', reason: input.reason, details: { phase, from: journey.phase } },
+    };
+  });
+  if (!input.notifyPatient) return { phase, notified: false };
+  const sent = await sendOnce({
+    patientId: input.patientId,
+    markerKey: 'journey-closed',
+    to: context.patient.email,
+    recipient: 'patient',
+    kind: 'please-contact-clinic',
+    variables: { firstName: context.patient.firstName },
+    actor: input.actor,
+    action: 'email.please-contact-clinic',
+    reason: `the journey closed (${input.reason}); the patient is asked to contact the clinic`,
+    failClosedOnHold: false,
+  });
+  return { phase, notified: sent.sent };
+}

@@ -1,0 +1,51 @@
+import { computeResponse, type TreatmentResponse } from '../domain/follow-up.ts';
+import { scoreGad7, scorePhq9 } from '../domain/scoring.ts';
+import type { AuditActor } from '../store/audited-change.ts';
+import { journeyStore } from './journey-store.ts';
+import { loadPatientContext } from './patient-context.ts';
+import { updateJourney } from './update-journey.ts';
+
+export interface FollowUpResult {
+  readonly gad7: TreatmentResponse | null;
+  readonly phq9: TreatmentResponse | null;
+  readonly reasons: readonly string[];
+  readonly protocolVersion: string;
+}
+
+/**
+ * Response and remission for GAD-7 and PHQ-9: the intake is the baseline, the latest assessment the
+ * outcome. Stored with the move to the follow-up phase (audit event with every reason and the protocol
+ * version); a retry finds the phase reached and only answers again.
+ */
+export async function followUpResponse(input: { patientId: string; actor: AuditActor }): Promise<FollowUpResult> {
+  const { protocol } = journeyStore();
+  const context = await loadPatientContext(input.patientId, { withIntake: true });
+  const latest = [...context.assessments].sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt)).at(-1);
+  let result: FollowUpResult;
+  if (context.intake === undefined || latest === undefined) {
+    result = { gad7: null, phq9: null, reasons: [context.intake === undefined ? 'no baseline (intake) stored' : 'no assessment after the baseline'], protocolVersion: protocol.version };
+  } else {
+    const gad7 = computeResponse({ instrument: 'gad7', score: scoreGad7(context.intake.gad7, protocol).total }, { instrument: 'gad7', score: scoreGad7(latest.gad7, protocol).total }, protocol);
+    const phq9 = computeResponse({ instrument: 'phq9', score: scorePhq9(context.intake.phq9, protocol).total }, { instrument: 'phq9', score: scorePhq9(latest.phq9, protocol).total }, protocol);
+    result = { gad7, phq9, reasons: [...gad7.reasons, ...phq9.reasons].map((r) => r.message), protocolVersion: protocol.version };
+  }
+  await updateJourney(input.patientId, ({ journey }) =>
+    journey.phase === 'follow-up'
+      ? undefined
+      : {
+          set: { phase: 'follow-up' },
+          audit: {
+            patientId: input.patientId,
+            actor: input.actor,
+            action: 'journey.follow-up-response',
+            reason: result.reasons.join('; '),
+            protocolVersion: protocol.version,
+            details: {
+              gad7: result.gad7 && { baseline: result.gad7.baseline, latest: result.gad7.latest, response: result.gad7.response, remission: result.gad7.remission },
+              phq9: result.phq9 && { baseline: result.phq9.baseline, latest: result.phq9.latest, response: result.phq9.response, remission: result.phq9.remission },
+            },
+          },
+        },
+  );
+  return result;
+}

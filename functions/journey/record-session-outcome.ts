@@ -1,0 +1,78 @@
+import { now } from '../platform/clock.ts';
+import { commitOne, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
+import { AlreadyExistsError, ConcurrentUpdateError } from '../store/store-errors.ts';
+import { keys } from '../store/table-design.ts';
+import { clinicianById } from './care-team.ts';
+import { journeyStore } from './journey-store.ts';
+import { loadPatientContext } from './patient-context.ts';
+import { sendOnce } from './send-once.ts';
+
+export type SessionOutcome = 'postponed' | 'missed' | 'completed';
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Records what became of a session attempt on SESSION#<n>. A completed session is final; an attempt is
+ * recorded once (a retry finds it and changes nothing). A postponed or missed attempt tells the
+ * clinician (once per attempt); the workflow then plans the next attempt, which offers the patient a
+ * new time through its own reminder and check-in link.
+ *
+ * The session's planned start is taken as the end of the hour minus its length: the workflow records
+ * the session when its hour ends ("Session in progress" times out at `endsAt`).
+ */
+export async function recordSessionOutcome(input: { patientId: string; sessionNumber: number; attempt: number; outcome: SessionOutcome; actor: AuditActor }): Promise<{ changed: boolean }> {
+  const { client, tableName, protocol, clinic } = journeyStore();
+  let changed = false;
+  for (let attempt = 1; ; attempt++) {
+    const context = await loadPatientContext(input.patientId);
+    const session = context.sessions.find((s) => s.number === input.sessionNumber);
+    if (session !== undefined && (session.status === 'completed' || (session.attempt >= input.attempt && session.status === input.outcome))) break;
+    const at = now();
+    const plannedStart = input.outcome === 'completed' ? new Date(at.getTime() - protocol.induction.sessionDurationMinutes * 60_000).toISOString() : (session?.plannedStart ?? at.toISOString());
+    const attributes = {
+      number: input.sessionNumber,
+      plannedStart,
+      status: input.outcome,
+      attempt: Math.max(input.attempt, session?.attempt ?? 1),
+      checkInRef: session?.checkInRef ?? null,
+      journalRef: session?.journalRef ?? null,
+      completedAt: input.outcome === 'completed' ? at.toISOString() : null,
+    };
+    const write: StoreWrite =
+      session === undefined
+        ? { kind: 'create', key: keys.session(input.patientId, input.sessionNumber), label: 'session', itemType: 'SESSION', attributes }
+        : { kind: 'update', key: keys.session(input.patientId, input.sessionNumber), label: 'session', expectedVersion: context.record.sessions.find((s) => s.number === input.sessionNumber)?.version ?? 0, set: attributes };
+    try {
+      await commitOne(client, tableName, write, {
+        patientId: input.patientId,
+        actor: input.actor,
+        action: `session.${input.outcome}`,
+        reason: `session ${input.sessionNumber}, attempt ${input.attempt}: ${input.outcome}`,
+        protocolVersion: protocol.version,
+        details: { sessionNumber: input.sessionNumber, attempt: input.attempt },
+      });
+      changed = true;
+      break;
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError || error instanceof AlreadyExistsError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+
+  if (input.outcome !== 'completed') {
+    const context = await loadPatientContext(input.patientId);
+    const clinician = clinicianById(clinic, context.patient.assignedClinicianId);
+    await sendOnce({
+      patientId: input.patientId,
+      markerKey: `session-${input.sessionNumber}-a${input.attempt}-${input.outcome}-notice`,
+      to: clinician.email,
+      recipient: 'clinician',
+      kind: 'clinician-notice',
+      variables: {},
+      actor: input.actor,
+      action: 'email.clinician-notice',
+      reason: `session ${input.sessionNumber} ${input.outcome} (attempt ${input.attempt})`,
+      failClosedOnHold: false,
+    });
+  }
+  return { changed };
+}

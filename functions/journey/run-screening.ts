@@ -1,0 +1,78 @@
+import { screen } from '../domain/screening.ts';
+import type { ScreeningOutcome, ScreeningReason } from '../domain/schemas/index.ts';
+import { now } from '../platform/clock.ts';
+import { commitChange, type AuditActor } from '../store/audited-change.ts';
+import { getItem } from '../store/read-items.ts';
+import { AlreadyExistsError } from '../store/store-errors.ts';
+import { keys } from '../store/table-design.ts';
+import { clinicianById } from './care-team.ts';
+import { JourneyDataMissing } from './journey-errors.ts';
+import { journeyStore } from './journey-store.ts';
+import { loadPatientContext } from './patient-context.ts';
+import { sendOnce } from './send-once.ts';
+import { readStored, storedScreening, type StoredScreening } from './stored-records.ts';
+
+export interface ScreeningAnswer {
+  readonly screeningId: string;
+  readonly outcome: ScreeningOutcome;
+  readonly urgentAlert: boolean;
+  readonly reasons: readonly ScreeningReason[];
+  readonly protocolVersion: string;
+}
+
+/**
+ * Scores the intake and applies the protocol's exclusions; the result is stored once per screening round
+ * (SCREENING#round-<nnn>: a retry finds it and answers the same). Imminent risk sends the clinician the
+ * urgent email FIRST, before anything else can fail, and once per round.
+ */
+export async function runScreening(input: { patientId: string; actor: AuditActor }): Promise<ScreeningAnswer> {
+  const { client, tableName, clinic, protocol } = journeyStore();
+  const context = await loadPatientContext(input.patientId, { withIntake: true });
+  const screeningId = `round-${String(context.journey.screeningRound).padStart(3, '0')}`;
+  const stored = context.screenings.find((s) => s.screeningId === screeningId);
+  const intake = context.intake;
+  if (stored === undefined && intake === undefined) throw new JourneyDataMissing('no intake to screen');
+
+  const result = stored ?? { ...screen(intake as NonNullable<typeof intake>, context.patient, protocol, now()), screeningId };
+  if (result.urgentAlert) {
+    const clinician = clinicianById(clinic, context.patient.assignedClinicianId);
+    await sendOnce({
+      patientId: input.patientId,
+      markerKey: `screening-${screeningId}-urgent`,
+      to: clinician.email,
+      recipient: 'clinician',
+      kind: 'clinician-urgent',
+      variables: {},
+      actor: input.actor,
+      action: 'email.clinician-urgent',
+      reason: 'screening found imminent suicide risk (C-SSRS): same-day review',
+      failClosedOnHold: false,
+      details: { screeningId },
+    });
+  }
+  if (stored !== undefined) return answer(stored);
+
+  try {
+    await commitChange(client, tableName, {
+      writes: [{ kind: 'create', key: keys.screening(input.patientId, screeningId), label: 'screening', itemType: 'SCREENING', attributes: result }],
+      audit: {
+        patientId: input.patientId,
+        actor: input.actor,
+        action: 'screening.decided',
+        reason: result.reasons.length === 0 ? `${result.outcome}: no exclusion or review reason` : `${result.outcome}: ${result.reasons.map((r) => r.message).join('; ')}`,
+        protocolVersion: result.protocolVersion,
+        details: { screeningId, outcome: result.outcome, urgentAlert: result.urgentAlert, reasonCodes: result.reasons.map((r) => r.code) },
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError)) throw error;
+    const item = await getItem(client, tableName, keys.screening(input.patientId, screeningId));
+    if (item !== undefined) return answer(readStored(storedScreening, item, { screeningId }));
+    throw error;
+  }
+  return answer(result);
+}
+
+function answer(result: StoredScreening): ScreeningAnswer {
+  return { screeningId: result.screeningId, outcome: result.outcome, urgentAlert: result.urgentAlert, reasons: result.reasons, protocolVersion: result.protocolVersion };
+}

@@ -1,0 +1,48 @@
+import type { EmailKind } from '../email/templates.ts';
+import { isQuietHour } from '../domain/reminder-timing.ts';
+import { formatInZone } from '../pages/format-time.ts';
+import { now } from '../platform/clock.ts';
+import type { AuditActor } from '../store/audited-change.ts';
+import { bookedConsultAt } from './consult-time.ts';
+import { journeyStore } from './journey-store.ts';
+import { loadPatientContext } from './patient-context.ts';
+import { sendOnce } from './send-once.ts';
+
+export type ReminderKindSent = 'consult' | 'session-prep' | 'refill-window';
+
+const emailKinds: Record<ReminderKindSent, EmailKind> = {
+  consult: 'consult-reminder',
+  'session-prep': 'session-prep-reminder',
+  'refill-window': 'refill-window-reminder',
+};
+
+/**
+ * One scheduled reminder to the patient, exactly once per reminder key (sendOnce), and never while the
+ * patient is on hold (PatientOnHold: the marker's transaction checks the hold).
+ *
+ * Quiet hours: the schedule already chose the time (appointment reminders at their fixed offsets, the
+ * refill window moved out of quiet hours). This function does not refuse a reminder that arrives in
+ * quiet hours anyway (a retry after an outage, a clock jump): holding it back would need a wait the
+ * workflow does not have, and a late reminder helps more than none. The audit trail marks it.
+ */
+export async function sendReminder(input: { patientId: string; journeyId: string; reminderKey: string; kind: ReminderKindSent; actor: AuditActor }): Promise<{ sent: boolean }> {
+  const { protocol } = journeyStore();
+  const context = await loadPatientContext(input.patientId);
+  const timeZone = context.patient.timeZone;
+  const consultAt = input.kind === 'consult' ? await bookedConsultAt(input.patientId, input.journeyId) : null;
+  const at = now();
+  const result = await sendOnce({
+    patientId: input.patientId,
+    markerKey: input.reminderKey,
+    to: context.patient.email,
+    recipient: 'patient',
+    kind: emailKinds[input.kind],
+    variables: { firstName: context.patient.firstName, when: consultAt === null ? undefined : formatInZone(consultAt, timeZone) },
+    actor: input.actor,
+    action: `reminder.${input.kind}`,
+    reason: `${input.kind} reminder ${input.reminderKey}`,
+    failClosedOnHold: true,
+    details: { inQuietHours: isQuietHour(at, timeZone, protocol) },
+  });
+  return { sent: result.sent };
+}

@@ -1,0 +1,7 @@
+import { z } from 'zod';
+import { id } from '../domain/schemas/common.ts';
+
+/** The fields every workflow task sends (statemachines/*.asl.json). */
+export const journeyRef = { patientId: id, journeyId: id };
+
+export const wholeNumberFrom = (min: number) => z.number().int().min(min);

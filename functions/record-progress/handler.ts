@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { journeyPhases } from '../domain/schemas/index.ts';
+import { closeJourney } from '../journey/close-journey.ts';
+import { followUpResponse } from '../journey/follow-up-response.ts';
+import { registerAwait } from '../journey/interruptible-waits.ts';
+import { JourneyDataMissing, PatientOnHold } from '../journey/journey-errors.ts';
+import { liftHold } from '../journey/lift-hold.ts';
+import { loadPatientContext } from '../journey/patient-context.ts';
+import { recordFill } from '../journey/record-fill.ts';
+import { recordRefillOutcome } from '../journey/refill-outcomes.ts';
+import { recordSessionOutcome } from '../journey/record-session-outcome.ts';
+import { setPhase } from '../journey/set-phase.ts';
+import { journeyRef, wholeNumberFrom } from '../journey/workflow-inputs.ts';
+import { expireStep } from '../links/pending-steps.ts';
+import type { AuditActor } from '../store/audited-change.ts';
+import { workflowHandler } from '../platform/workflow-handler.ts';
+
+const sessionAttempt = { sessionNumber: wholeNumberFrom(1), attempt: wholeNumberFrom(1) };
+const input = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('phase'), ...journeyRef, phase: z.enum(journeyPhases), cycle: wholeNumberFrom(1).optional() }),
+  z.object({ event: z.literal('journey-closed'), ...journeyRef, reason: z.string().min(1).max(100), notifyPatient: z.boolean().optional() }),
+  z.object({ event: z.literal('await'), ...journeyRef, until: z.iso.datetime({ offset: true }), taskToken: z.string().min(1) }),
+  z.object({ event: z.literal('link-expired'), ...journeyRef, purpose: z.string().min(1), stepKey: z.string().min(1) }),
+  z.object({ event: z.literal('hold-lifted'), ...journeyRef, sessionNumber: wholeNumberFrom(1).optional() }),
+  z.object({ event: z.literal('session-postponed'), ...journeyRef, ...sessionAttempt }),
+  z.object({ event: z.literal('session-missed'), ...journeyRef, ...sessionAttempt }),
+  z.object({ event: z.literal('session-completed'), ...journeyRef, sessionNumber: wholeNumberFrom(1) }),
+  z.object({ event: z.literal('follow-up'), ...journeyRef }),
+  z.object({ event: z.literal('fill'), ...journeyRef, cycle: wholeNumberFrom(1) }),
+  z.object({ event: z.literal('refill-refused'), ...journeyRef, cycle: wholeNumberFrom(1), retryable: z.boolean() }),
+  z.object({ event: z.literal('refill-not-requested'), ...journeyRef, cycle: wholeNumberFrom(1) }),
+  z.object({ event: z.literal('refill-not-approved'), ...journeyRef, cycle: wholeNumberFrom(1) }),
+]);
+
+const actor: AuditActor = { type: 'system', id: 'record-progress' };
+
+/** One journey step recorded with one conditional, audited change; every event is safe to retry. */
+export const handler = workflowHandler('record-progress', input, async (event) => {
+  const { patientId } = event;
+  switch (event.event) {
+    case 'phase': {
+      await setPhase(patientId, event.phase, actor, `the workflow reached ${event.phase}`);
+      if (event.phase !== 'induction') return { phase: event.phase };
+      const { plan } = await loadPatientContext(patientId);
+      if (plan === undefined) throw new JourneyDataMissing('induction starts without an approved treatment plan');
+      // The approved prescription is filled once (cycle 0), the anchor of every refill interval; on hold
+      // it is not, and the next plan approval after the hold records it.
+      const initialFill = await recordFill({ patientId, cycle: 0, actor }).catch((error: unknown) => {
+        if (error instanceof PatientOnHold) return undefined;
+        throw error;
+      });
+      return { phase: event.phase, sessionCount: plan.sessionCount, initialFillRecorded: initialFill !== undefined };
+    }
+    case 'journey-closed':
+      return closeJourney({ patientId, reason: event.reason, notifyPatient: event.notifyPatient ?? false, actor });
+    case 'await':
+      return registerAwait(event);
+    case 'link-expired':
+      return expireStep(event);
+    case 'hold-lifted':
+      return liftHold({ patientId, actor: { type: 'clinician', id: 'hold-decision' }, reason: 'the clinician decided to resume' });
+    case 'session-postponed':
+      return recordSessionOutcome({ ...event, outcome: 'postponed', actor });
+    case 'session-missed':
+      return recordSessionOutcome({ ...event, outcome: 'missed', actor });
+    case 'session-completed':
+      return recordSessionOutcome({ ...event, attempt: 1, outcome: 'completed', actor });
+    case 'follow-up':
+      return followUpResponse({ patientId, actor });
+    case 'fill':
+      return recordFill({ patientId, cycle: event.cycle, actor });
+    case 'refill-refused':
+    case 'refill-not-requested':
+    case 'refill-not-approved':
+      return recordRefillOutcome({ patientId, cycle: event.cycle, event: event.event, ...('retryable' in event ? { retryable: event.retryable } : {}), actor });
+  }
+});

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { runRefillGate } from '../journey/run-refill-gate.ts';
+import { journeyRef, wholeNumberFrom } from '../journey/workflow-inputs.ts';
+import { workflowHandler } from '../platform/workflow-handler.ts';
+
+const input = z.object({ ...journeyRef, cycle: wholeNumberFrom(1) });
+
+/** {decision, reasons, retryable, allowedFrom?, protocolVersion}; PatientOnHold while on hold. */
+export const handler = workflowHandler('refill-gate', input, (event) =>
+  runRefillGate({ patientId: event.patientId, cycle: event.cycle, actor: { type: 'system', id: 'refill-gate' } }),
+);

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { isStepPurpose } from '../links/purposes.ts';
+import { now } from '../platform/clock.ts';
+import { workflowHandler } from '../platform/workflow-handler.ts';
+import { bookedConsultAt } from '../journey/consult-time.ts';
+import { JourneyDataMissing, PatientOnHold } from '../journey/journey-errors.ts';
+import { journeyStore } from '../journey/journey-store.ts';
+import { loadPatientContext } from '../journey/patient-context.ts';
+import { planConsultReminders } from '../journey/plan-consult-reminders.ts';
+import { planPersonAction } from '../journey/plan-person-action.ts';
+import { planRefillWindow } from '../journey/plan-refill-window.ts';
+import { planSession } from '../journey/plan-session.ts';
+import { journeyRef, wholeNumberFrom } from '../journey/workflow-inputs.ts';
+
+const input = z.discriminatedUnion('what', [
+  z.object({
+    what: z.literal('person-action'),
+    ...journeyRef,
+    purpose: z.string().refine(isStepPurpose, 'expected a purpose of statemachines/person-action.asl.json'),
+    stepKey: z.string().min(1),
+    context: z.record(z.string(), z.unknown()).nullish(),
+  }),
+  z.object({ what: z.literal('consult-reminders'), ...journeyRef }),
+  z.object({ what: z.literal('session'), ...journeyRef, sessionNumber: wholeNumberFrom(1), attempt: wholeNumberFrom(1) }),
+  z.object({ what: z.literal('refill-window'), ...journeyRef, cycle: wholeNumberFrom(1) }),
+]);
+
+/** Read-only: when the journey's next steps are due. Dosing steps and refills fail closed on a hold. */
+export const handler = workflowHandler('schedule', input, async (event) => {
+  const { clinic, protocol } = journeyStore();
+  const at = now();
+  const context = await loadPatientContext(event.patientId);
+  const timeZone = context.patient.timeZone;
+  switch (event.what) {
+    case 'person-action': {
+      if (!isStepPurpose(event.purpose)) throw new JourneyDataMissing(`unknown purpose ${event.purpose}`);
+      const consultAt = event.purpose === 'consult-evaluation' ? await bookedConsultAt(event.patientId, event.journeyId) : null;
+      return planPersonAction(
+        { purpose: event.purpose, patientId: event.patientId, patientTimeZone: timeZone, assignedClinicianId: context.patient.assignedClinicianId, consultAt },
+        clinic,
+        protocol,
+        at,
+      );
+    }
+    case 'consult-reminders': {
+      const consultAt = await bookedConsultAt(event.patientId, event.journeyId);
+      if (consultAt === null) throw new JourneyDataMissing('no consult is booked');
+      return { reminders: planConsultReminders(new Date(consultAt), timeZone, protocol, at), protocolVersion: protocol.version };
+    }
+    case 'session': {
+      if (context.journey.onHold) throw new PatientOnHold(event.patientId, `session ${event.sessionNumber}`);
+      if (context.plan === undefined) throw new JourneyDataMissing('no approved treatment plan');
+      return planSession({ ...event, plan: context.plan, sessions: context.sessions, patientTimeZone: timeZone }, protocol, at);
+    }
+    case 'refill-window': {
+      if (context.journey.onHold) throw new PatientOnHold(event.patientId, `refill window ${event.cycle}`);
+      return planRefillWindow({ cycle: event.cycle, fills: context.fills, patientTimeZone: timeZone }, protocol, at);
+    }
+  }
+});

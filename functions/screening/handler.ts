@@ -1,0 +1,9 @@
+import { z } from 'zod';
+import { runScreening } from '../journey/run-screening.ts';
+import { journeyRef } from '../journey/workflow-inputs.ts';
+import { workflowHandler } from '../platform/workflow-handler.ts';
+
+const input = z.object(journeyRef);
+
+/** Screens the intake: {outcome, urgentAlert, reasons, protocolVersion}; imminent risk alerts the clinician. */
+export const handler = workflowHandler('screening', input, (event) => runScreening({ patientId: event.patientId, actor: { type: 'system', id: 'screening' } }));

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { sendReminder } from '../journey/send-reminder.ts';
+import { journeyRef } from '../journey/workflow-inputs.ts';
+import { workflowHandler } from '../platform/workflow-handler.ts';
+
+const input = z.object({
+  ...journeyRef,
+  reminderKey: z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'expected a reminder key'),
+  kind: z.enum(['consult', 'session-prep', 'refill-window']),
+});
+
+/** Exactly once per reminder key; PatientOnHold (fails closed) while the patient is on hold. */
+export const handler = workflowHandler('send-reminder', input, (event) =>
+  sendReminder({ ...event, actor: { type: 'system', id: 'send-reminder' } }),
+);
