@@ -5,14 +5,14 @@ import { functionEnvironment } from '../platform/environment.ts';
 import { logger } from '../platform/logger.ts';
 import { failStep } from '../platform/task-callbacks.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
-import { readJourney } from '../store/read-journey.ts';
+import { loadPatientContext } from '../journey/patient-context.ts';
 import { ConcurrentUpdateError, ConditionFailedError } from '../store/store-errors.ts';
 import type { AnswerRule } from './answers/answer.ts';
 import { consultBookingAnswer, consultEvaluationAnswer } from './answers/consult-answers.ts';
 import { closeLinksWrites, decideStep } from './decide-step.ts';
 import { purposeSpecs } from './purposes.ts';
 import { readPatientSteps, readStep, stepKeyOf, type StepItem } from './step-store.ts';
-import { tableAccess } from './table-access.ts';
+import { journeyStore } from '../journey/journey-store.ts';
 
 /**
  * The doors other functions use to end or decide a waiting step: a clinical hold (functions/journey),
@@ -31,7 +31,7 @@ const MAX_ATTEMPTS = 5;
  * `PatientOnHold`, so the workflow stops waiting at once. Their links then say the step was stopped.
  */
 export async function endPendingStepsForHold(patientId: string, reason: string): Promise<{ ended: number }> {
-  const { client, tableName } = tableAccess();
+  const { client, tableName } = journeyStore();
   let ended = 0;
   for (const listed of await readPatientSteps(client, tableName, patientId)) {
     if (listed.status !== 'pending' || !purposeSpecs[listed.purpose as keyof typeof purposeSpecs]?.endsOnHold) continue;
@@ -102,14 +102,14 @@ export async function completeStepByStaff(input: {
   if (!spec.decisions.includes(input.decision)) {
     throw new ValidationFailed([{ field: 'decision', message: `decision: expected one of ${spec.decisions.join(', ')}` }], 'staff decision');
   }
-  const { client, tableName } = tableAccess();
+  const { client, tableName } = journeyStore();
   const steps = (await readPatientSteps(client, tableName, input.patientId)).filter((step) => step.purpose === input.purpose);
   const pending = steps.filter((step) => step.status === 'pending').at(-1);
   if (pending === undefined) return { outcome: steps.at(-1)?.status === 'decided' ? 'already-decided' : 'no-pending-step' };
 
   const at = now();
-  const record = await readJourney(client, tableName, input.patientId);
-  const judged = rule(input.details, { step: pending, record, protocol: protocolOf(functionEnvironment().clinic), now: at, actor: input.actor });
+  const patient = await loadPatientContext(input.patientId);
+  const judged = rule(input.details, { step: pending, patient, protocol: protocolOf(functionEnvironment().clinic), now: at, actor: input.actor });
   if (!judged.ok) throw new ValidationFailed(judged.errors, 'staff decision');
   const result = await decideStep(client, tableName, pending, {
     decision: {
@@ -133,7 +133,7 @@ export async function completeStepByStaff(input: {
  * say "expired" and a late POST cannot record a decision the workflow no longer waits for.
  */
 export async function expireStep(ref: { patientId: string; journeyId: string; stepKey: string }): Promise<{ outcome: 'expired' | 'not-pending' | 'no-step' }> {
-  const { client, tableName } = tableAccess();
+  const { client, tableName } = journeyStore();
   let step = await readStep(client, tableName, ref);
   for (let attempt = 1; step !== undefined && step.status === 'pending'; attempt++) {
     try {

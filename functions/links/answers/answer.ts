@@ -2,13 +2,13 @@ import type { Protocol } from '../../domain/protocol.ts';
 import type { FieldError } from '../../domain/schemas/field-errors.ts';
 import type { HoldSignal } from '../../domain/triage.ts';
 import type { AuditActor, StoreWrite } from '../../store/audited-change.ts';
-import type { JourneyRecord } from '../../store/read-journey.ts';
+import type { PatientContext } from '../../journey/patient-context.ts';
 import type { StepItem } from '../step-store.ts';
 
 /** What an answer rule knows: the step, the patient's record, the protocol and the time. */
 export interface AnswerContext {
   readonly step: StepItem;
-  readonly record: JourneyRecord;
+  readonly patient: PatientContext;
   readonly protocol: Protocol;
   readonly now: Date;
   readonly actor: AuditActor;

@@ -7,7 +7,7 @@ import type { AnswerRule } from './answer.ts';
 
 export const consultBookingSchema = z.strictObject({ consultAt: instant });
 
-/** The booked video consult; the schedule reads `consultAt` from the step's decision for its reminders. */
+/** The booked video consult, on the journey (`consultAt`) and in the workflow's output. */
 export const consultBookingAnswer: AnswerRule = (answer, context) => {
   const parsed = consultBookingSchema.safeParse(answer);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
@@ -19,7 +19,16 @@ export const consultBookingAnswer: AnswerRule = (answer, context) => {
     decision: 'BOOKED',
     output: { consultAt: parsed.data.consultAt },
     details: { consultAt: parsed.data.consultAt },
-    writes: [],
+    // the journey carries the booked time for the schedule's consult reminders
+    writes: [
+      {
+        kind: 'update',
+        key: keys.journey(context.step.patientId),
+        label: 'journey',
+        condition: { name: 'journey exists', expression: 'attribute_exists(#phase)', names: { '#phase': 'phase' } },
+        set: { consultAt: parsed.data.consultAt },
+      },
+    ],
     reason: 'the video consult was booked',
   };
 };

@@ -1,0 +1,134 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { placeOnHold } from '../journey/clinical-hold.ts';
+import { journeyStore } from '../journey/journey-store.ts';
+import { loadPatientContext } from '../journey/patient-context.ts';
+import type { AnswerContext, AnswerResult } from '../links/answers/answer.ts';
+import { decideStep } from '../links/decide-step.ts';
+import { hashLinkToken, isWellFormedLinkToken } from '../links/link-token.ts';
+import { withinPostRate } from '../links/rate-limit.ts';
+import { effectiveLinkState, readLink, readStep, type LinkItem, type StepItem } from '../links/step-store.ts';
+import { emptyForm, parseFormBody, valueOf } from '../pages/form-fields.ts';
+import { formatInZone } from '../pages/format-time.ts';
+import { page } from '../pages/layout.ts';
+import { pages } from '../pages/page-registry.ts';
+import type { PageView } from '../pages/page-view.ts';
+import * as status from '../pages/status-pages.ts';
+import { now } from '../platform/clock.ts';
+import { logger } from '../platform/logger.ts';
+import type { AuditActor } from '../store/audited-change.ts';
+import { htmlResponse, statusResponse } from './responses.ts';
+
+/**
+ * `GET /l/{token}` renders and writes nothing. `POST /l/{token}` validates the form, applies the
+ * purpose's rule and decides the step with one conditional write; only the first POST of a step wins.
+ * Logs carry the purpose and the outcome, never the token, the answers or a name.
+ */
+export async function serveLink(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const method = event.requestContext.http.method.toUpperCase();
+  if (method !== 'GET' && method !== 'POST') return statusResponse(status.methodNotAllowedPage());
+  const token = event.pathParameters?.['token'] ?? '';
+  // a malformed token never reaches the store
+  if (!isWellFormedLinkToken(token)) return outcome('malformed', statusResponse(status.notFoundPage()));
+
+  const { client, tableName } = journeyStore();
+  const tokenHash = hashLinkToken(token);
+  const link = await readLink(client, tableName, tokenHash);
+  if (link === undefined) return outcome('unknown', statusResponse(status.notFoundPage()));
+  const at = now();
+  if (method === 'POST' && !(await withinPostRate(client, tableName, tokenHash, at))) return outcome('rate-limited', statusResponse(status.tooManyRequestsPage()), link);
+
+  const step = await readStep(client, tableName, link);
+  const closed = closedPage(link, step, at);
+  if (closed !== undefined || step === undefined) return outcome('closed', statusResponse(closed ?? status.notFoundPage()), link);
+
+  const view = await pageView(link, step, at);
+  const purposePage = pages[link.purpose];
+  if (method === 'GET') return outcome('rendered', htmlResponse(200, page(purposePage.title, purposePage.render(view, emptyForm))), link);
+
+  if (purposePage.rule === undefined) return outcome('view-only', statusResponse(status.viewOnlyPage()), link);
+  const values = parseFormBody(bodyOf(event));
+  if (valueOf(values, 'purpose') !== link.purpose) return outcome('wrong-purpose', statusResponse(status.wrongPurposePage()), link);
+
+  const actor: AuditActor = { type: link.person.kind, id: link.person.id };
+  const context: AnswerContext = { step, patient: view.patient, protocol: view.protocol, now: at, actor };
+  const judged: AnswerResult = purposePage.rule(purposePage.answerFrom(values, view), context);
+  if (!judged.ok) return outcome('invalid-form', htmlResponse(400, page(purposePage.title, purposePage.render(view, { values, errors: judged.errors }))), link);
+
+  const output = { decision: judged.decision, ...judged.output };
+  const result = await decideStep(client, tableName, step, {
+    decision: { decision: judged.decision, details: judged.details, decidedBy: { kind: link.person.kind, id: link.person.id }, decidedAt: at.toISOString(), via: 'link' },
+    output,
+    writes: judged.writes,
+    actor,
+    protocolVersion: judged.protocolVersion,
+    reason: judged.reason,
+  });
+  if (result.outcome !== 'decided') return outcome('lost-race', statusResponse(closedPage(link, result.step, at) ?? status.stoppedPage()), link);
+
+  if (judged.hold !== undefined) {
+    try {
+      await placeOnHold({
+        patientId: step.patientId,
+        reason: judged.hold.description,
+        adverseEvent: { kind: judged.hold.kind, reportedBy: link.person.kind === 'patient' ? 'patient' : 'system', description: judged.hold.description },
+        actor,
+        adverseEventId: `ae-${step.stepKey}`,
+      });
+    } catch (error) {
+      // The patient must still read the advice; the decision reached the workflow, and a failed hold is retried by an operator.
+      logger.error('clinical hold after a link decision failed', { purpose: link.purpose, errorName: (error as Error).name });
+    }
+  }
+  return outcome('decided', htmlResponse(200, page(purposePage.title, purposePage.done(view, judged.decision, output))), link);
+}
+
+function outcome(what: string, response: APIGatewayProxyStructuredResultV2, link?: LinkItem): APIGatewayProxyStructuredResultV2 {
+  logger.info('link page', { outcome: what, purpose: link?.purpose, statusCode: response.statusCode });
+  return response;
+}
+
+function bodyOf(event: APIGatewayProxyEventV2): string {
+  if (event.body === undefined) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/** The page of a link that cannot be acted on, or undefined when it is open. */
+function closedPage(link: LinkItem, step: StepItem | undefined, at: Date): status.StatusPage | undefined {
+  const state = effectiveLinkState(link, step, at);
+  switch (state) {
+    case 'open':
+      return undefined;
+    case 'gone':
+      return status.notFoundPage();
+    case 'superseded':
+      return status.supersededPage();
+    case 'expired':
+      return status.expiredPage();
+    case 'cancelled':
+      return status.stoppedPage();
+    case 'decided': {
+      const decision = step?.decision;
+      if (decision === undefined) return status.alreadyDecidedPage('someone', 'an earlier time');
+      const zone = viewerZone(link);
+      return status.alreadyDecidedPage(whoDecided(link, decision.decidedBy), formatInZone(decision.decidedAt, zone));
+    }
+  }
+}
+
+function viewerZone(link: LinkItem, patientZone?: string): string {
+  const { clinic } = journeyStore();
+  return link.person.kind === 'patient' ? (patientZone ?? clinic.defaultTimeZone) : clinic.defaultTimeZone;
+}
+
+function whoDecided(link: LinkItem, by: { kind: string; id: string }): string {
+  if (by.kind === link.person.kind && by.id === link.person.id) return 'you';
+  if (by.kind === 'clinician') return journeyStore().clinic.clinicians.find((c) => c.id === by.id)?.name ?? 'a clinician';
+  if (by.kind === 'staff') return 'clinic staff';
+  return 'the patient';
+}
+
+async function pageView(link: LinkItem, step: StepItem, at: Date): Promise<PageView> {
+  const { clinic, protocol } = journeyStore();
+  const patient = await loadPatientContext(link.patientId, { withIntake: link.purpose === 'follow-up-decision' });
+  return { link, step, patient, protocol, clinic, now: at, timeZone: link.person.kind === 'patient' ? patient.patient.timeZone : clinic.defaultTimeZone };
+}

@@ -1,0 +1,149 @@
+import { evaluateCheckIn } from '../../domain/check-in-gate.ts';
+import { assessmentSchema } from '../../domain/schemas/assessment.ts';
+import { checkInSchema } from '../../domain/schemas/check-in.ts';
+import { fieldErrors } from '../../domain/schemas/field-errors.ts';
+import { journalEntrySchema } from '../../domain/schemas/journal-entry.ts';
+import { intakeSchema } from '../../domain/schemas/questionnaires.ts';
+import { sideEffectReportSchema } from '../../domain/schemas/side-effect-report.ts';
+import { triageSideEffects } from '../../domain/triage.ts';
+import type { StoreWrite } from '../../store/audited-change.ts';
+import { keys } from '../../store/table-design.ts';
+import { fieldProblem, type AnswerContext, type AnswerRule } from './answer.ts';
+
+/** Session number of a step key such as "session-2-a1-check-in" (the schedule's key + the step). */
+export function sessionNumberOf(context: AnswerContext): number | undefined {
+  const fromContext = context.step.context?.['sessionNumber'];
+  if (typeof fromContext === 'number') return fromContext;
+  const match = /^session-(\d+)-/.exec(context.step.stepKey);
+  return match ? Number(match[1]) : undefined;
+}
+
+function withTime(answer: unknown, field: string, context: AnswerContext): Record<string, unknown> {
+  return { ...(answer as Record<string, unknown>), [field]: context.now.toISOString() };
+}
+
+export const intakeAnswer: AnswerRule = (answer, context) => {
+  const parsed = intakeSchema.safeParse(withTime(answer, 'submittedAt', context));
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const { patientId, journeyId } = context.step;
+  return {
+    ok: true,
+    decision: 'SUBMITTED',
+    output: {},
+    details: { intake: 'stored' },
+    writes: [{ kind: 'create', key: keys.intake(patientId, journeyId), label: 'intake', itemType: 'INTAKE', attributes: { patientId, journeyId, ...parsed.data } }],
+    reason: 'the patient submitted the intake questionnaires',
+  };
+};
+
+/**
+ * The check-in gate decides on POST. REFUSED (outside the window, session not waiting...) records
+ * nothing: the page shows why, and the workflow keeps waiting until the window closes.
+ */
+export const checkInAnswer: AnswerRule = (answer, context) => {
+  const parsed = checkInSchema.safeParse(withTime(answer, 'submittedAt', context));
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const number = sessionNumberOf(context);
+  const session = context.patient.sessions.find((s) => s.number === number);
+  if (number === undefined || session === undefined) return { ok: false, errors: [fieldProblem('(form)', 'this session is not planned; please contact your clinic')] };
+  const previous = context.patient.sessions.find((s) => s.number === number - 1) ?? null;
+  const gate = evaluateCheckIn(parsed.data, session, context.protocol, context.now, { previousSession: previous, hold: context.patient.journey.hold });
+  if (gate.outcome === 'REFUSED') {
+    return { ok: false, errors: gate.reasons.map((reason) => fieldProblem('(form)', `this check-in cannot be accepted: ${reason.message}`)) };
+  }
+  const suggestedStart = gate.suggestedStart?.toISOString() ?? null;
+  const reasons = gate.reasons.map((r) => r.code);
+  return {
+    ok: true,
+    decision: gate.outcome,
+    output: { sessionNumber: number, reasons, suggestedStart },
+    details: { sessionNumber: number, reasons: gate.reasons, suggestedStart },
+    writes: [
+      {
+        kind: 'create',
+        key: keys.checkIn(context.step.patientId, number, context.step.stepKey),
+        label: 'check-in',
+        itemType: 'CHECK_IN',
+        attributes: { patientId: context.step.patientId, sessionNumber: number, stepKey: context.step.stepKey, ...parsed.data, outcome: gate.outcome, reasons: gate.reasons, suggestedStart, protocolVersion: gate.protocolVersion },
+      },
+    ],
+    reason: `check-in for session ${number}: ${gate.outcome}`,
+    protocolVersion: gate.protocolVersion,
+    hold: gate.holdSignal ?? undefined,
+  };
+};
+
+/** The journal and its structured side-effect report; triage may put the patient on hold. */
+export const journalAnswer: AnswerRule = (answer, context) => {
+  const number = sessionNumberOf(context);
+  const raw = answer as { journal?: Record<string, unknown>; sideEffects?: Record<string, unknown> };
+  const at = context.now.toISOString();
+  const journal = journalEntrySchema.safeParse({ ...raw.journal, sessionNumber: number, submittedAt: at });
+  const report = sideEffectReportSchema.safeParse({ ...raw.sideEffects, sessionNumber: number ?? null, submittedAt: at });
+  const errors = [...(journal.success ? [] : fieldErrors(journal.error).map(prefix('journal'))), ...(report.success ? [] : fieldErrors(report.error).map(prefix('sideEffects')))];
+  if (!journal.success || !report.success || number === undefined) return { ok: false, errors: errors.length > 0 ? errors : [fieldProblem('(form)', 'this journal is not for a known session')] };
+  const triage = triageSideEffects(report.data, context.protocol);
+  const { patientId, stepKey } = context.step;
+  const writes: StoreWrite[] = [
+    { kind: 'create', key: keys.journalEntry(patientId, number), label: 'journal entry', itemType: 'JOURNAL_ENTRY', attributes: { patientId, stepKey, ...journal.data } },
+    { kind: 'create', key: keys.sideEffectReport(patientId, stepKey), label: 'side-effect report', itemType: 'SIDE_EFFECT_REPORT', attributes: { patientId, stepKey, ...report.data, triage: triage.outcome, triageReasons: triage.reasons, protocolVersion: triage.protocolVersion } },
+  ];
+  if (context.patient.sessions.some((s) => s.number === number)) {
+    writes.push({ kind: 'update', key: keys.session(patientId, number), label: 'session', condition: { name: 'session exists', expression: 'attribute_exists(#n)', names: { '#n': 'number' } }, set: { journalRef: `journal-${number}` } });
+  }
+  return {
+    ok: true,
+    decision: 'SUBMITTED',
+    output: { sessionNumber: number, triage: triage.outcome },
+    details: { sessionNumber: number, triage: triage.outcome, triageReasons: triage.reasons },
+    writes,
+    reason: `journal for session ${number}; side effects triaged ${triage.outcome}`,
+    protocolVersion: triage.protocolVersion,
+    hold: triage.holdSignal ?? undefined,
+  };
+};
+
+function prefix(group: string) {
+  return (error: { field: string; message: string }) => ({ field: `${group}.${error.field}`, message: `${group}.${error.message}` });
+}
+
+function assessmentWrite(context: AnswerContext, assessment: object, lostOrStolenReplacement: boolean): StoreWrite {
+  const { patientId, stepKey } = context.step;
+  return {
+    kind: 'create',
+    key: keys.assessment(patientId, stepKey),
+    label: 'assessment',
+    itemType: 'ASSESSMENT',
+    attributes: { patientId, stepKey, ...assessment, lostOrStolenReplacement },
+  };
+}
+
+export const assessmentAnswer: AnswerRule = (answer, context) => {
+  const parsed = assessmentSchema.safeParse(withTime(answer, 'takenAt', context));
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  return {
+    ok: true,
+    decision: 'SUBMITTED',
+    output: { assessmentId: context.step.stepKey },
+    details: { assessmentId: context.step.stepKey },
+    writes: [assessmentWrite(context, parsed.data, false)],
+    reason: 'the patient answered the assessment',
+  };
+};
+
+/** A refill request: a fresh assessment with its bladder check, and whether it replaces lost or stolen medication. */
+export const refillRequestAnswer: AnswerRule = (answer, context) => {
+  const raw = answer as { assessment?: Record<string, unknown>; lostOrStolenReplacement?: unknown };
+  const parsed = assessmentSchema.safeParse({ ...raw.assessment, takenAt: context.now.toISOString() });
+  const lost = raw.lostOrStolenReplacement;
+  const errors = [...(parsed.success ? [] : fieldErrors(parsed.error).map(prefix('assessment'))), ...(typeof lost === 'boolean' ? [] : [fieldProblem('lostOrStolenReplacement', 'expected yes or no')])];
+  if (!parsed.success || typeof lost !== 'boolean') return { ok: false, errors };
+  return {
+    ok: true,
+    decision: 'SUBMITTED',
+    output: { assessmentId: context.step.stepKey, lostOrStolenReplacement: lost },
+    details: { assessmentId: context.step.stepKey, lostOrStolenReplacement: lost },
+    writes: [assessmentWrite(context, parsed.data, lost)],
+    reason: 'the patient requested a refill',
+  };
+};

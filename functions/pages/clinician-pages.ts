@@ -1,0 +1,241 @@
+import { computeResponse } from '../domain/follow-up.ts';
+import { scoreGad7, scorePhq9 } from '../domain/scoring.ts';
+import { evaluationModalities } from '../domain/schemas/evaluation.ts';
+import { choiceAnswer, eligibilityAnswer, treatmentPlanAnswer } from '../links/answers/clinician-answers.ts';
+import { consultBookingAnswer, consultEvaluationAnswer } from '../links/answers/consult-answers.ts';
+import { formatInZone } from './format-time.ts';
+import { form, numberField, numberOf, radioGroup, submitButton, textArea, textField, valueOf, type FormState, type FormValues } from './form-fields.ts';
+import { html, join, type Html } from './html.ts';
+import { instantFromLocalInput } from './local-input.ts';
+import type { PageView, PurposePage } from './page-view.ts';
+
+/** Who the decision is about: clinician pages may show what the clinician needs to decide. */
+export function patientHeader(view: PageView): Html {
+  const p = view.patient.patient;
+  return html`<table><tr><th>Patient</th><td>${p.firstName} ${p.lastName}</td></tr><tr><th>Date of birth</th><td>${p.dateOfBirth}</td></tr><tr><th>Journey phase</th><td>${view.patient.journey.phase}</td></tr></table>`;
+}
+
+const decisionOf = (values: FormValues) => valueOf(values, 'decision');
+const recorded = (text: string) => html`<p class="notice" role="status">${text}</p><p>You can close this page.</p>`;
+
+export const consultBookingPage: PurposePage = {
+  title: 'Book the video consult',
+  rule: consultBookingAnswer,
+  render: (view, state) =>
+    html`${patientHeader(view)}${form('consult-booking', state, textField(state, 'consultAt', `Consult date and time (${view.timeZone})`, { type: 'datetime-local' }), submitButton('Book the consult', 'BOOKED'))}`,
+  answerFrom: (values, view) => ({ consultAt: instantFromLocalInput(valueOf(values, 'consultAt'), view.timeZone) }),
+  done: (view, _decision, output) => recorded(`The consult is booked for ${typeof output['consultAt'] === 'string' ? formatInZone(output['consultAt'], view.timeZone) : 'the chosen time'}.`),
+};
+
+export const consultEvaluationPage: PurposePage = {
+  title: 'Record the consult evaluation',
+  rule: consultEvaluationAnswer,
+  render: (view, state) =>
+    html`${patientHeader(view)}${form(
+      'consult-evaluation',
+      state,
+      html`${radioGroup(state, 'modality', 'How was the consult held?', evaluationModalities.map((m) => ({ value: m, label: m === 'in-person' ? 'In person' : 'Telehealth (video)' })))}${textArea(state, 'notes', 'Evaluation notes')}`,
+      submitButton('Record the evaluation', 'EVALUATED'),
+    )}`,
+  answerFrom: (values) => ({ modality: valueOf(values, 'modality'), notes: valueOf(values, 'notes') ?? '' }),
+  done: () => recorded('The evaluation is recorded.'),
+};
+
+function screeningSummary(view: PageView): Html {
+  const screening = view.patient.screenings.at(-1);
+  if (screening === undefined) return html`<p class="urgent">No screening result is stored yet.</p>`;
+  const s = screening.scores;
+  return html`<h2>Screening: ${screening.outcome}</h2>
+<table>
+<tr><th>GAD-7</th><td>${s.gad7.total} (${s.gad7.band})</td></tr>
+<tr><th>PHQ-9</th><td>${s.phq9.total} (${s.phq9.band}); item 9: ${s.phq9.item9}</td></tr>
+<tr><th>C-SSRS risk</th><td>${s.cssrs.risk}</td></tr>
+<tr><th>AUDIT-C</th><td>${s.auditC.total}${s.auditC.positive ? ' (positive)' : ''}</td></tr>
+<tr><th>DAST-10</th><td>${s.dast10.total} (${s.dast10.band})</td></tr>
+<tr><th>Resting BP</th><td>${s.restingBp.systolic}/${s.restingBp.diastolic}</td></tr>
+<tr><th>Age</th><td>${s.ageYears}</td></tr>
+</table>
+<h2>Reasons</h2>${screening.reasons.length === 0 ? html`<p>No exclusion or review reason found.</p>` : html`<ul>${join(screening.reasons.map((r) => html`<li>${r.severity === 'exclusion' ? 'Exclusion' : 'Review'}: ${r.message}</li>`))}</ul>`}
+<p class="hint">Protocol ${screening.protocolVersion}</p>
+${join(view.patient.evaluations.map((e) => html`<h2>Consult evaluation (${e.modality})</h2><p>${e.notes}</p>`))}`;
+}
+
+export const eligibilityPage: PurposePage = {
+  title: 'Eligibility decision',
+  rule: eligibilityAnswer,
+  render: (view, state) => {
+    const needsReview = view.patient.screenings.at(-1)?.outcome === 'NEEDS_REVIEW';
+    return html`${patientHeader(view)}${screeningSummary(view)}${form(
+      'eligibility',
+      state,
+      html`${textArea(state, 'overrideReason', 'Override reason', { hint: needsReview ? 'Required to approve: a relative contraindication was found. Say why it is acceptable for this patient.' : 'Only needed when the screening found a relative contraindication.' })}${textArea(state, 'note', 'Note (optional)')}`,
+      html`${submitButton('Approve', 'APPROVED')}${submitButton('Decline', 'DECLINED', true)}`,
+    )}`;
+  },
+  answerFrom: (values) => ({ decision: decisionOf(values), overrideReason: valueOf(values, 'overrideReason'), note: valueOf(values, 'note') }),
+  done: (_view, decision) => recorded(decision === 'APPROVED' ? 'Eligibility approved. You will be asked for the treatment plan next.' : 'Eligibility declined. The patient will be asked to contact the clinic.'),
+};
+
+const PLAN_SESSIONS = 6;
+
+export const treatmentPlanPage: PurposePage = {
+  title: 'Treatment plan',
+  rule: treatmentPlanAnswer,
+  render: (view, state) => {
+    const p = view.protocol;
+    return html`${patientHeader(view)}${form(
+      'treatment-plan',
+      state,
+      html`<fieldset><legend>Dose</legend>${numberField(state, 'plan.doseMg', 'Dose per session (mg)', { min: 0, hint: `At most ${p.dose.maxSublingualMg} mg per session under protocol ${p.version}.` })}${radioGroup(state, 'plan.route', 'Route', [{ value: p.dose.route, label: p.dose.route }])}</fieldset>
+<fieldset><legend>Induction sessions</legend>${numberField(state, 'plan.sessionCount', 'Number of sessions', { min: 1, max: 52, step: '1', hint: `The protocol's induction count is ${p.induction.sessionCount}.` })}
+${textField(state, 'plan.sessionCountReason', 'Reason for a different number of sessions (if any)')}
+${numberField(state, 'plan.intervalDays', 'Days between sessions', { min: 1, hint: `At least ${p.induction.minimumHoursBetweenSessions / 24} days apart.` })}
+${join(Array.from({ length: PLAN_SESSIONS }, (_, i) => textField(state, `plan.plannedSessionTimes[${i}]`, `Session ${i + 1} start (${view.timeZone})`, { type: 'datetime-local' })))}</fieldset>
+<fieldset><legend>Monitoring</legend>${radioGroup(state, 'plan.monitoring.adultMonitorRequired', 'An adult monitor stays for the whole session', [{ value: 'yes', label: 'Required' }, { value: 'no', label: 'Not required' }])}
+${radioGroup(state, 'plan.monitoring.bloodPressureBeforeEachSession', 'Blood pressure before each session', [{ value: 'yes', label: 'Required' }, { value: 'no', label: 'Not required' }])}
+${textArea(state, 'plan.monitoring.notes', 'Monitoring notes')}</fieldset>
+${textField(state, 'plan.followUpAt', `Follow-up appointment (${view.timeZone})`, { type: 'datetime-local' })}
+${textArea(state, 'plan.preparationGuidance', 'Preparation guidance for the patient')}
+<fieldset><legend>Prescription</legend>${textField(state, 'plan.prescriptionIssuedOn', 'Date of issue', { type: 'date' })}
+${numberField(state, 'plan.daysOfSupply', 'Days of supply per fill', { min: 1, step: '1', hint: `At most ${p.supply.maxDaysPerFill} days.` })}
+${numberField(state, 'plan.refillsAllowed', 'Refills allowed', { min: 0, step: '1', hint: `At most ${p.refill.maxRefills}.` })}</fieldset>
+${textArea(state, 'note', 'Note if you decline (optional)')}`,
+      html`${submitButton('Approve plan', 'APPROVED')}${submitButton('Decline', 'DECLINED', true)}`,
+    )}`;
+  },
+  answerFrom: (values, view) => {
+    const times = Array.from({ length: PLAN_SESSIONS }, (_, i) => instantFromLocalInput(valueOf(values, `plan.plannedSessionTimes[${i}]`), view.timeZone)).filter((t) => t !== undefined);
+    const yes = (name: string) => (valueOf(values, name) === 'yes' ? true : valueOf(values, name) === 'no' ? false : undefined);
+    const reason = valueOf(values, 'plan.sessionCountReason')?.trim();
+    return {
+      decision: decisionOf(values),
+      note: valueOf(values, 'note'),
+      plan: {
+        doseMg: numberOf(values, 'plan.doseMg'),
+        route: valueOf(values, 'plan.route'),
+        sessionCount: numberOf(values, 'plan.sessionCount'),
+        ...(reason ? { sessionCountReason: reason } : {}),
+        intervalDays: numberOf(values, 'plan.intervalDays'),
+        plannedSessionTimes: times,
+        monitoring: { adultMonitorRequired: yes('plan.monitoring.adultMonitorRequired'), bloodPressureBeforeEachSession: yes('plan.monitoring.bloodPressureBeforeEachSession'), notes: valueOf(values, 'plan.monitoring.notes') ?? '' },
+        followUpAt: instantFromLocalInput(valueOf(values, 'plan.followUpAt'), view.timeZone),
+        preparationGuidance: valueOf(values, 'plan.preparationGuidance'),
+        prescriptionIssuedOn: valueOf(values, 'plan.prescriptionIssuedOn') || undefined,
+        daysOfSupply: numberOf(values, 'plan.daysOfSupply'),
+        refillsAllowed: numberOf(values, 'plan.refillsAllowed'),
+      },
+    };
+  },
+  done: (_view, decision, output) => recorded(decision === 'APPROVED' ? `The plan is approved (${String(output['sessionCount'])} sessions).` : 'The plan was declined.'),
+};
+
+function choicePage(input: { title: string; purpose: string; intro: (view: PageView) => Html; choices: readonly { decision: string; label: string }[]; noteRequiredFor?: readonly string[]; noteLabel: string }): PurposePage {
+  return {
+    title: input.title,
+    rule: choiceAnswer(input.choices.map((c) => c.decision), input.title, input.noteRequiredFor),
+    render: (view, state: FormState) =>
+      html`${patientHeader(view)}${input.intro(view)}${form(input.purpose, state, textArea(state, 'note', input.noteLabel), join(input.choices.map((c, i) => submitButton(c.label, c.decision, i > 0))))}`,
+    answerFrom: (values) => ({ decision: decisionOf(values), note: valueOf(values, 'note') }),
+    done: (_view, decision) => recorded(`Recorded: ${input.choices.find((c) => c.decision === decision)?.label ?? decision}.`),
+  };
+}
+
+function followUpNumbers(view: PageView): Html {
+  const intake = view.patient.intake;
+  const latest = [...view.patient.assessments].sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt)).at(-1);
+  if (intake === undefined || latest === undefined) return html`<p>No baseline and follow-up assessment to compare yet.</p>`;
+  const p = view.protocol;
+  const rows = [
+    computeResponse({ instrument: 'gad7', score: scoreGad7(intake.gad7, p).total }, { instrument: 'gad7', score: scoreGad7(latest.gad7, p).total }, p),
+    computeResponse({ instrument: 'phq9', score: scorePhq9(intake.phq9, p).total }, { instrument: 'phq9', score: scorePhq9(latest.phq9, p).total }, p),
+  ];
+  return html`<table><tr><th>Measure</th><th>Baseline</th><th>Latest</th><th>Change</th><th>Response</th><th>Remission</th></tr>${join(
+    rows.map((r) => html`<tr><td>${r.instrument === 'gad7' ? 'GAD-7' : 'PHQ-9'}</td><td>${r.baseline}</td><td>${r.latest}</td><td>${r.fallPercent === null ? 'n/a' : `${Math.round(r.fallPercent)} % fall`}</td><td>${r.response ? 'Yes' : 'No'}</td><td>${r.remission ? 'Yes' : 'No'}</td></tr>`),
+  )}</table>`;
+}
+
+export const followUpPage = choicePage({
+  title: 'Follow-up decision',
+  purpose: 'follow-up-decision',
+  intro: followUpNumbers,
+  choices: [
+    { decision: 'MAINTENANCE', label: 'Continue to maintenance' },
+    { decision: 'NEW_PLAN', label: 'New plan' },
+    { decision: 'DISCHARGE', label: 'Discharge' },
+  ],
+  noteLabel: 'Note (optional)',
+});
+
+function refillFindings(view: PageView): Html {
+  const latest = [...view.patient.assessments].sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt)).at(-1);
+  const lastFill = view.patient.fills.at(-1);
+  const bladder = latest?.bladderCheck;
+  const flags = bladder ? Object.entries(bladder).filter(([, yes]) => yes).map(([name]) => name) : [];
+  return html`<h2>Refill request</h2><table>
+<tr><th>Fills so far</th><td>${view.patient.fills.length}${lastFill ? html`, the last on ${formatInZone(lastFill.filledAt, view.timeZone)}` : ''}</td></tr>
+<tr><th>Latest assessment</th><td>${latest ? html`GAD-7 ${scoreGad7(latest.gad7, view.protocol).total}, PHQ-9 ${scorePhq9(latest.phq9, view.protocol).total} (item 9: ${latest.phq9.items[8] ?? '?'}), ${formatInZone(latest.takenAt, view.timeZone)}` : 'none'}</td></tr>
+<tr><th>Bladder symptoms</th><td>${flags.length === 0 ? 'none reported' : flags.join(', ')}</td></tr>
+<tr><th>Lost or stolen</th><td>${latest?.lostOrStolenReplacement ? 'Yes: this replaces a lost or stolen supply' : 'No'}</td></tr>
+</table><p class="hint">The refill gate found this request approvable under protocol ${view.protocol.version}; every refill still needs your approval.</p>`;
+}
+
+export const refillApprovalPage = choicePage({
+  title: 'Refill approval',
+  purpose: 'refill-approval',
+  intro: refillFindings,
+  choices: [
+    { decision: 'APPROVED', label: 'Approve refill' },
+    { decision: 'DECLINED', label: 'Decline refill' },
+  ],
+  noteRequiredFor: ['DECLINED'],
+  noteLabel: 'Note (required to decline)',
+});
+
+function holdSummary(view: PageView): Html {
+  const hold = view.patient.journey.hold;
+  const open = view.patient.adverseEvents.filter((e) => e.status === 'open');
+  return html`<p class="urgent">${hold ? html`On clinical hold since ${formatInZone(hold.since, view.timeZone)}: ${hold.reason}` : 'The patient is not on hold right now.'}</p>${
+    open.length === 0 ? '' : html`<h2>Open adverse events</h2><ul>${join(open.map((e) => html`<li>${e.kind} (${e.reportedBy}): ${e.description}</li>`))}</ul>`
+  }`;
+}
+
+export const holdDecisionPage = choicePage({
+  title: 'Decision after a clinical hold',
+  purpose: 'hold-decision',
+  intro: holdSummary,
+  choices: [
+    { decision: 'RESUME', label: 'Resume' },
+    { decision: 'NEW_PLAN', label: 'New plan' },
+    { decision: 'DISCHARGE', label: 'Discharge' },
+  ],
+  noteRequiredFor: ['RESUME'],
+  noteLabel: 'Note (required to resume: what was reviewed)',
+});
+
+export const journalMissingPage = choicePage({
+  title: 'A session journal is missing',
+  purpose: 'journal-missing',
+  intro: (view) => html`<p>The patient has not written the journal for the session of step ${view.step.stepKey.replace(/-journal-missing$/, '')}. The next session stays blocked until it is written.</p>`,
+  choices: [
+    { decision: 'ASK_AGAIN', label: 'Ask the patient again' },
+    { decision: 'DISCHARGE', label: 'Discharge' },
+  ],
+  noteLabel: 'Note (optional)',
+});
+
+const stepNames: Record<string, string> = {
+  intake: 'the intake questionnaires',
+  'check-in': 'a pre-session check-in',
+  journal: 'a session journal',
+  assessment: 'an assessment',
+  'refill-request': 'a refill request',
+};
+
+export const noticePage: PurposePage = {
+  title: 'A patient step is overdue',
+  rule: undefined,
+  render: (view) =>
+    html`${patientHeader(view)}<p class="notice">The patient has not yet completed ${stepNames[view.step.purpose] ?? view.step.purpose} (step ${view.step.stepKey}). Their link stays valid until ${formatInZone(view.step.expiresAt, view.timeZone)}.</p><p>This page is for information; there is nothing to submit.</p>`,
+  answerFrom: () => ({}),
+  done: () => html``,
+};

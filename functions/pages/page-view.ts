@@ -1,0 +1,29 @@
+import type { Protocol } from '../domain/protocol.ts';
+import type { PatientContext } from '../journey/patient-context.ts';
+import type { AnswerRule } from '../links/answers/answer.ts';
+import type { LinkItem, StepItem } from '../links/step-store.ts';
+import type { ClinicConfig } from '../platform/clinic-config.ts';
+import type { FormState, FormValues } from './form-fields.ts';
+import type { Html } from './html.ts';
+
+/** What a link page knows when it renders: the link, its step, the patient's record, the time and zone. */
+export interface PageView {
+  readonly link: LinkItem;
+  readonly step: StepItem;
+  readonly patient: PatientContext;
+  readonly protocol: Protocol;
+  readonly clinic: ClinicConfig;
+  readonly now: Date;
+  /** the zone the person reads and types times in: the patient's own, or the clinic's for clinicians */
+  readonly timeZone: string;
+}
+
+/** One page per link purpose: its form, how the posted form becomes an answer, and what it shows after. */
+export interface PurposePage {
+  readonly title: string;
+  /** undefined for a view-only page (a POST is refused) */
+  readonly rule: AnswerRule | undefined;
+  render(view: PageView, form: FormState): Html;
+  answerFrom(values: FormValues, view: PageView): unknown;
+  done(view: PageView, decision: string, output: Readonly<Record<string, unknown>>): Html;
+}

@@ -1,0 +1,210 @@
+import { redFlagSymptoms } from '../domain/protocol.ts';
+import { medicalConditions, medicationClasses, priorTreatmentKinds } from '../domain/schemas/questionnaires.ts';
+import { sideEffectSeverities, sideEffectSymptoms } from '../domain/schemas/side-effect-report.ts';
+import { assessmentAnswer, checkInAnswer, intakeAnswer, journalAnswer, refillRequestAnswer } from '../links/answers/patient-answers.ts';
+import { formatInZone } from './format-time.ts';
+import {
+  checkboxGroup,
+  form,
+  numberField,
+  numberOf,
+  radioGroup,
+  selectField,
+  submitButton,
+  textArea,
+  textField,
+  valueOf,
+  yesNoField,
+  yesNoOf,
+  type FormState,
+  type FormValues,
+} from './form-fields.ts';
+import { html, join, type Html } from './html.ts';
+import type { PageView, PurposePage } from './page-view.ts';
+import { auditCFields, bladderFields, bladderOf, dast10Fields, gad7Fields, itemsOf, phq9Fields, yesNosOf } from './questionnaire-fields.ts';
+
+const label = (value: string) => value.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
+const options = (values: readonly string[]) => values.map((value) => ({ value, label: label(value) }));
+const PRIOR_ROWS = 3;
+const MEDICATION_ROWS = 4;
+
+function bpFields(state: FormState, prefix: string, count: number, legend: string): Html {
+  return html`<fieldset><legend>${legend}</legend>${join(
+    Array.from({ length: count }, (_, i) =>
+      html`${numberField(state, `${prefix}[${i}].systolic`, `Reading ${i + 1}: upper number (systolic, mmHg)`, { min: 50, max: 300, step: '1' })}${numberField(state, `${prefix}[${i}].diastolic`, `Reading ${i + 1}: lower number (diastolic, mmHg)`, { min: 20, max: 200, step: '1' })}`,
+    ),
+  )}</fieldset>`;
+}
+
+function bpOf(values: FormValues, prefix: string, count: number): unknown[] {
+  return Array.from({ length: count }, (_, i) => ({ systolic: numberOf(values, `${prefix}[${i}].systolic`), diastolic: numberOf(values, `${prefix}[${i}].diastolic`) })).filter(
+    (reading, i) => i === 0 || reading.systolic !== undefined || reading.diastolic !== undefined,
+  );
+}
+
+const thanks = (text: string) => html`<p class="notice">${text}</p><p>You can close this page.</p>`;
+
+export const intakePage: PurposePage = {
+  title: 'Your intake questionnaires',
+  rule: intakeAnswer,
+  render: (_view, state) =>
+    form(
+      'intake',
+      state,
+      html`<p>Please answer every question. Your answers go only to your care team.</p>
+${gad7Fields(state)}${phq9Fields(state)}
+<fieldset><legend>Thoughts of self-harm (C-SSRS screener)</legend><p class="hint">In the past month:</p>
+${yesNoField(state, 'cssrs.wishToBeDead', '1. Have you wished you were dead or wished you could go to sleep and not wake up?')}
+${yesNoField(state, 'cssrs.suicidalThoughts', '2. Have you actually had any thoughts of killing yourself?')}
+${yesNoField(state, 'cssrs.thoughtsOfMethod', '3. Have you been thinking about how you might do this?')}
+${yesNoField(state, 'cssrs.intentToAct', '4. Have you had these thoughts and had some intention of acting on them?')}
+${yesNoField(state, 'cssrs.planWithIntent', '5. Have you started to work out or worked out the details of how to kill yourself, and do you intend to carry out this plan?')}
+${yesNoField(state, 'cssrs.suicidalBehaviour', '6. Have you ever done anything, started to do anything, or prepared to do anything to end your life?')}
+${textField(state, 'cssrs.behaviourLastOn', 'If yes to question 6: when was the most recent time?', { type: 'date' })}</fieldset>
+${auditCFields(state)}${dast10Fields(state)}
+<fieldset><legend>Medical history</legend>
+${checkboxGroup(state, 'medicalHistory.conditions', 'Do any of these apply to you now or in the past?', options(medicalConditions), 'Tick all that apply; leave empty if none.')}
+${join(
+  Array.from({ length: PRIOR_ROWS }, (_, i) => html`${textField(state, `medicalHistory.priorTreatments[${i}].name`, `Earlier treatment ${i + 1}: what was it?`)}${selectField(state, `medicalHistory.priorTreatments[${i}].kind`, `Earlier treatment ${i + 1}: kind`, options(priorTreatmentKinds))}`),
+)}
+${textField(state, 'medicalHistory.lastManiaOn', 'If you ever had a manic episode: when was the most recent one?', { type: 'date' })}</fieldset>
+<fieldset><legend>Current medications</legend>${join(
+        Array.from({ length: MEDICATION_ROWS }, (_, i) => html`${textField(state, `currentMedications.medications[${i}].name`, `Medication ${i + 1}: name`)}${selectField(state, `currentMedications.medications[${i}].class`, `Medication ${i + 1}: type`, options(medicationClasses))}`),
+      )}</fieldset>
+${bpFields(state, 'vitals.restingBp', 2, 'Blood pressure at rest (sit quietly for 5 minutes first)')}`,
+      submitButton('Submit my answers'),
+    ),
+  answerFrom: (values, view) => {
+    const rows = <T,>(count: number, row: (i: number) => T & { name: unknown }) => Array.from({ length: count }, (_, i) => row(i)).filter((r) => r.name !== undefined && r.name !== '');
+    return {
+      gad7: { items: itemsOf(values, 'gad7', 7) },
+      phq9: { items: itemsOf(values, 'phq9', 9) },
+      cssrs: {
+        wishToBeDead: yesNoOf(values, 'cssrs.wishToBeDead'),
+        suicidalThoughts: yesNoOf(values, 'cssrs.suicidalThoughts'),
+        thoughtsOfMethod: yesNoOf(values, 'cssrs.thoughtsOfMethod'),
+        intentToAct: yesNoOf(values, 'cssrs.intentToAct'),
+        planWithIntent: yesNoOf(values, 'cssrs.planWithIntent'),
+        suicidalBehaviour: yesNoOf(values, 'cssrs.suicidalBehaviour'),
+        behaviourLastOn: valueOf(values, 'cssrs.behaviourLastOn') || null,
+      },
+      auditC: { items: itemsOf(values, 'auditC', 3) },
+      dast10: { answers: yesNosOf(values, 'dast10.answers', 10) },
+      medicalHistory: {
+        conditions: [...(values['medicalHistory.conditions'] ?? [])],
+        priorTreatments: rows(PRIOR_ROWS, (i) => ({ name: valueOf(values, `medicalHistory.priorTreatments[${i}].name`)?.trim(), kind: valueOf(values, `medicalHistory.priorTreatments[${i}].kind`) || undefined })),
+        lastManiaOn: valueOf(values, 'medicalHistory.lastManiaOn') || null,
+      },
+      currentMedications: {
+        medications: rows(MEDICATION_ROWS, (i) => ({ name: valueOf(values, `currentMedications.medications[${i}].name`)?.trim(), class: valueOf(values, `currentMedications.medications[${i}].class`) || undefined })),
+      },
+      // measured as the form is sent
+      vitals: { restingBp: bpOf(values, 'vitals.restingBp', 2), measuredAt: view.now.toISOString() },
+    };
+  },
+  done: () => thanks('Thank you. Your answers have been sent to your care team.'),
+};
+
+function sessionStart(view: PageView): string | undefined {
+  const match = /^session-(\d+)-/.exec(view.step.stepKey);
+  const session = view.patient.sessions.find((s) => s.number === Number(match?.[1]));
+  return session === undefined ? undefined : formatInZone(session.plannedStart, view.timeZone);
+}
+
+export const checkInPage: PurposePage = {
+  title: 'Check in before your session',
+  rule: checkInAnswer,
+  render: (view, state) => {
+    const start = sessionStart(view);
+    return form(
+      'check-in',
+      state,
+      html`${start ? html`<p>Your session is planned for <strong>${start}</strong>.</p>` : ''}
+${yesNoField(state, 'monitorPresent', 'Is an adult with you who will stay for the whole session?')}
+${numberField(state, 'fastingHours', 'How many hours since you last ate?', { min: 0, step: '0.5' })}
+${numberField(state, 'lastAlcoholOrCannabisHoursAgo', 'How many hours since you last had alcohol or cannabis?', { min: 0, hint: 'Leave empty if none in the last week.' })}
+${numberField(state, 'lastBenzodiazepineHoursAgo', 'How many hours since you last took a sedative or sleeping tablet (benzodiazepine)?', { min: 0, hint: 'Leave empty if none in the last week.' })}
+${yesNoField(state, 'stimulantOrOpioidToday', 'Have you taken a stimulant or an opioid painkiller today?')}
+${yesNoField(state, 'heldMedicationsConfirmed', 'Have you paused the medicines your care team asked you to pause?')}
+${bpFields(state, 'bpReadings', 2, 'Two seated blood pressure readings, a few minutes apart')}
+${checkboxGroup(state, 'redFlagSymptoms', 'Do you have any of these right now?', options(redFlagSymptoms), 'Tick all that apply; leave empty if none.')}
+${yesNoField(state, 'noDrivingAcknowledged', 'Do you agree not to drive until tomorrow morning?')}`,
+      submitButton('Send my check-in'),
+    );
+  },
+  answerFrom: (values) => ({
+    monitorPresent: yesNoOf(values, 'monitorPresent'),
+    fastingHours: numberOf(values, 'fastingHours'),
+    lastAlcoholOrCannabisHoursAgo: numberOf(values, 'lastAlcoholOrCannabisHoursAgo') ?? null,
+    lastBenzodiazepineHoursAgo: numberOf(values, 'lastBenzodiazepineHoursAgo') ?? null,
+    stimulantOrOpioidToday: yesNoOf(values, 'stimulantOrOpioidToday'),
+    heldMedicationsConfirmed: yesNoOf(values, 'heldMedicationsConfirmed'),
+    bpReadings: bpOf(values, 'bpReadings', 2),
+    redFlagSymptoms: [...(values['redFlagSymptoms'] ?? [])],
+    noDrivingAcknowledged: yesNoOf(values, 'noDrivingAcknowledged'),
+  }),
+  done: (view, decision, output) => {
+    if (decision === 'EMERGENCY') {
+      return html`<p class="urgent" role="alert">Do not take today's dose. Please go to emergency care now, or call your local emergency number.</p><p>Your care team has been told.</p>`;
+    }
+    if (decision === 'POSTPONED') {
+      const next = typeof output['suggestedStart'] === 'string' ? formatInZone(output['suggestedStart'], view.timeZone) : undefined;
+      return html`<p class="notice" role="status">Today's session is postponed. Please do not take today's dose.</p>${next ? html`<p>The earliest new time is <strong>${next}</strong>. Your care team will confirm it with you.</p>` : ''}<p>Your care team has been told.</p>`;
+    }
+    return html`<p class="notice" role="status">You are cleared for today's session.</p><p>Please follow your preparation notes, and do not drive until tomorrow morning.</p>`;
+  },
+};
+
+export const journalPage: PurposePage = {
+  title: 'Your session journal',
+  rule: journalAnswer,
+  render: (_view, state) =>
+    form(
+      'journal',
+      state,
+      html`${textArea(state, 'journal.text', 'How was your session? Write as much or as little as you like.')}
+${numberField(state, 'journal.mood', 'How do you feel now, from 0 (worst) to 10 (best)? (optional)', { min: 0, max: 10, step: '1' })}
+<fieldset><legend>Side effects since your session</legend><p class="hint">Choose "None" for anything you did not have.</p>${join(
+        sideEffectSymptoms.map((symptom) => radioGroup(state, `sideEffects.${symptom}`, label(symptom), options(sideEffectSeverities))),
+      )}</fieldset>
+${textArea(state, 'sideEffects.freeText', 'Anything else about how you feel (optional)')}`,
+      submitButton('Send my journal'),
+    ),
+  answerFrom: (values) => ({
+    journal: { text: valueOf(values, 'journal.text') ?? '', ...(numberOf(values, 'journal.mood') === undefined ? {} : { mood: numberOf(values, 'journal.mood') }) },
+    sideEffects: {
+      symptoms: sideEffectSymptoms.map((symptom) => ({ symptom, severity: valueOf(values, `sideEffects.${symptom}`) ?? 'none' })),
+      freeText: valueOf(values, 'sideEffects.freeText') ?? '',
+    },
+  }),
+  done: (_view, _decision, output) =>
+    output['triage'] === 'ADVERSE_EVENT'
+      ? html`<p class="urgent" role="alert">Thank you. What you reported needs your care team's attention: they have been told and will contact you. Please do not take another dose until they do. If you feel unwell now, call your local emergency number.</p>`
+      : thanks('Thank you. Your journal has been sent to your care team.'),
+};
+
+export const assessmentPage: PurposePage = {
+  title: 'A short check on how you are doing',
+  rule: assessmentAnswer,
+  render: (_view, state) => form('assessment', state, html`${gad7Fields(state)}${phq9Fields(state)}${bladderFields(state, 'bladderCheck')}`, submitButton('Send my answers')),
+  answerFrom: (values) => ({ gad7: { items: itemsOf(values, 'gad7', 7) }, phq9: { items: itemsOf(values, 'phq9', 9) }, bladderCheck: bladderOf(values, 'bladderCheck') }),
+  done: () => thanks('Thank you. Your answers have been sent to your care team.'),
+};
+
+export const refillRequestPage: PurposePage = {
+  title: 'Your monthly check-in',
+  rule: refillRequestAnswer,
+  render: (_view, state) =>
+    form(
+      'refill-request',
+      state,
+      html`${gad7Fields(state, 'assessment.gad7')}${phq9Fields(state, 'assessment.phq9')}${bladderFields(state, 'assessment.bladderCheck')}
+${yesNoField(state, 'lostOrStolenReplacement', 'Is this request to replace a supply that was lost or stolen?')}`,
+      submitButton('Send my request'),
+    ),
+  answerFrom: (values) => ({
+    assessment: { gad7: { items: itemsOf(values, 'assessment.gad7', 7) }, phq9: { items: itemsOf(values, 'assessment.phq9', 9) }, bladderCheck: bladderOf(values, 'assessment.bladderCheck') },
+    lostOrStolenReplacement: yesNoOf(values, 'lostOrStolenReplacement'),
+  }),
+  done: () => thanks('Thank you. Your request has been sent to your care team, who will review it.'),
+};
