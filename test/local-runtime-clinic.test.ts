@@ -3,8 +3,10 @@ import { connect } from 'node:net';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { CreateStateMachineCommand, DescribeExecutionCommand, ListStateMachinesCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { now as functionsNow } from '../functions/platform/clock.ts';
+import { keys, pendingLinkIndexKeys } from '../functions/store/table-design.ts';
 import { availableStateMachineIds } from '../local/runtime/deploy-state-machines.ts';
 import { localFunctionArn, localRoleArn, localStateMachineName } from '../local/runtime/local-aws-identity.ts';
 import type { LocalUsage } from '../local/runtime/local-usage.ts';
@@ -229,6 +231,36 @@ describe('the console', () => {
     expect(page).toContain('Wait a day');
     expect(page).toContain(`href="${local.clinic.urls.sesViewer}"`);
     expect(page).not.toMatch(/<script/i);
+  });
+
+  it('lists the pending links with who must act, on what, and when the link expires', async () => {
+    const tokenHash = 'b'.repeat(64);
+    const expiresAt = new Date(local.clinic.now().getTime() + 72 * 3600_000);
+    const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+    await dynamodb.send(
+      new PutCommand({
+        TableName: local.clinic.tableName,
+        Item: {
+          ...keys.link(tokenHash),
+          ...pendingLinkIndexKeys('dr-rivera', expiresAt, tokenHash),
+          itemType: 'LINK',
+          tokenHash,
+          purpose: 'eligibility',
+          person: { kind: 'clinician', id: 'dr-rivera' },
+          patientId: 'patient-0042',
+          stepKey: 'eligibility-1',
+          status: 'pending',
+          createdAt: local.clinic.now().toISOString(),
+          expiresAt: expiresAt.toISOString(),
+        },
+      }),
+    );
+    dynamodb.destroy();
+    const page = await (await fetch(`${local.clinic.urls.app}/`)).text();
+    const row = /<tr><td>Dr\. Ana Rivera<\/td>.*?<\/tr>/s.exec(page)?.[0] ?? '';
+    expect(row).toContain('eligibility (approved / declined)');
+    expect(row).toContain('patient-0042');
+    expect(row).toContain('in 3 d');
   });
 
   it('moves the clock from its buttons and comes back to the page', async () => {

@@ -1,3 +1,4 @@
+import { isStepPurpose, purposeSpecs } from '../../functions/links/purposes.ts';
 import type { ConsoleData, ExecutionView } from './console-data.ts';
 import { formatClockTime, formatQuantity, formatRelative, formatSpan, formatUsd, formatWhen } from './console-format.ts';
 import type { TimelineStep } from './execution-timeline.ts';
@@ -118,19 +119,11 @@ function timelineStep(step: TimelineStep, now: Date, zone: string): string {
     </li>`;
 }
 
-const purposeText: Record<string, string> = {
-  intake: 'complete the intake questionnaires',
-  'check-in': 'check in before a session',
-  journal: 'write the session journal',
-  'side-effect-report': 'report side effects',
-  assessment: 'answer an assessment',
-  'refill-request': 'request a refill',
-  'eligibility-decision': 'decide eligibility',
-  'treatment-plan-approval': 'approve the treatment plan',
-  'refill-approval': 'approve a refill',
-  'follow-up-decision': 'decide after follow-up',
-  'resume-after-hold': 'decide after a clinical hold',
-};
+/** "consult-booking" → "consult booking", with the answers its page can give (functions/links/purposes.ts) */
+function purposeLabel(purpose: string): string {
+  const words = purpose.replace(/-/g, ' ');
+  return isStepPurpose(purpose) ? `${words} (${purposeSpecs[purpose].decisions.join(' / ').toLowerCase()})` : words;
+}
 
 function pendingLinksPanel(data: ConsoleData, zone: string): string {
   const result = data.pendingLinks;
@@ -140,7 +133,7 @@ function pendingLinksPanel(data: ConsoleData, zone: string): string {
   } else if (result.links.length === 0) {
     body = '<p class="empty">Nobody has a link waiting.</p>';
   } else {
-    body = `<table><thead><tr><th>Who</th><th>Must</th><th>Patient</th><th>Expires</th></tr></thead><tbody>${result.links.map((link) => pendingLinkRow(link, data, zone)).join('')}</tbody></table>`;
+    body = `<table><thead><tr><th>Who</th><th>Waiting for</th><th>Patient</th><th>Expires</th></tr></thead><tbody>${result.links.map((link) => pendingLinkRow(link, data, zone)).join('')}</tbody></table>`;
   }
   return `<section class="card" aria-labelledby="links-title">
     <h2 id="links-title">Pending links <span class="count">${result.available ? result.links.length : '–'}</span></h2>
@@ -152,7 +145,7 @@ function pendingLinkRow(link: PendingLink, data: ConsoleData, zone: string): str
   const clinician = data.clinic.clinicians.find((c) => c.id === link.personId);
   const who = link.personKind === 'clinician' ? (clinician?.name ?? link.personId) : `patient ${link.personId}`;
   const expired = link.expiresAt !== undefined && link.expiresAt.getTime() <= data.now.getTime();
-  return `<tr${expired ? ' class="expired"' : ''}><td>${e(who)}</td><td>${e(purposeText[link.purpose] ?? link.purpose)}</td><td class="mono">${e(link.patientId)}</td><td title="${e(formatWhen(link.expiresAt, zone))}">${e(formatRelative(link.expiresAt, data.now))}</td></tr>`;
+  return `<tr${expired ? ' class="expired"' : ''}><td>${e(who)}</td><td>${e(purposeLabel(link.purpose))}${link.stepKey !== undefined ? `<br><span class="muted small mono">${e(link.stepKey)}</span>` : ''}</td><td class="mono">${e(link.patientId)}</td><td title="${e(formatWhen(link.expiresAt, zone))}">${e(formatRelative(link.expiresAt, data.now))}</td></tr>`;
 }
 
 function emailsPanel(data: ConsoleData, zone: string): string {

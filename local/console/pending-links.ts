@@ -14,6 +14,8 @@ export interface PendingLink {
   readonly personKind: string;
   readonly personId: string;
   readonly patientId: string;
+  /** the workflow step the link belongs to, when the store records it */
+  readonly stepKey: string | undefined;
   readonly createdAt: Date | undefined;
   readonly expiresAt: Date | undefined;
 }
@@ -57,6 +59,7 @@ function toPendingLink(item: Record<string, AttributeValue>): PendingLink {
     personKind: person.kind?.S ?? 'person',
     personId: person.id?.S ?? item.personId?.S ?? '?',
     patientId: item.patientId?.S ?? '?',
+    stepKey: item.stepKey?.S,
     createdAt: dateOf(item.createdAt?.S),
     expiresAt: dateOf(item.expiresAt?.S),
   };
