@@ -1,0 +1,114 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { adverseEventKinds, evaluationModalities, freeText, id, instant, patientSchema, shortText } from '../domain/schemas/index.ts';
+import { ValidationFailed } from '../domain/domain-errors.ts';
+import { clinicianById, UnknownClinician } from '../journey/care-team.ts';
+import { placeOnHold } from '../journey/clinical-hold.ts';
+import { enrolPatient } from '../journey/enrol-patient.ts';
+import { journeyStore } from '../journey/journey-store.ts';
+import { PatientNotFound } from '../journey/journey-errors.ts';
+import { updateJourney } from '../journey/update-journey.ts';
+import { completeStepByStaff } from '../links/pending-steps.ts';
+import { now } from '../platform/clock.ts';
+import { getItem } from '../store/read-items.ts';
+import { readJourney } from '../store/read-journey.ts';
+import { keys } from '../store/table-design.ts';
+import { json, problem } from './http-answers.ts';
+import { idempotencyKeyOf, parseBody, staffActor } from './staff-request.ts';
+import { startJourneyExecution } from './start-journey-execution.ts';
+import { journeyView } from './journey-view.ts';
+
+/**
+ * The staff API's route table, the one place that says which request does what. Paths are matched on
+ * `/staff/...` segments; `{id}` is a patient id.
+ */
+type Route = (event: APIGatewayProxyEventV2, params: { id: string }) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export const routes: readonly { readonly method: string; readonly path: string; readonly run: Route }[] = [
+  { method: 'POST', path: '/staff/patients', run: enrol },
+  { method: 'GET', path: '/staff/patients/{id}', run: readPatient },
+  { method: 'POST', path: '/staff/patients/{id}/consult', run: bookConsult },
+  { method: 'POST', path: '/staff/patients/{id}/evaluation', run: recordEvaluation },
+  { method: 'POST', path: '/staff/patients/{id}/adverse-events', run: reportAdverseEvent },
+  { method: 'POST', path: '/staff/patients/{id}/pdmp-checks', run: recordPdmpCheck },
+];
+
+const enrolBody = patientSchema.omit({ id: true }).extend({ patientId: id.optional() });
+
+async function enrol(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const actor = staffActor(event);
+  const idempotencyKey = idempotencyKeyOf(event);
+  const { patientId, ...details } = parseBody(event, enrolBody);
+  try {
+    clinicianById(journeyStore().clinic, details.assignedClinicianId);
+  } catch (error) {
+    if (!(error instanceof UnknownClinician)) throw error;
+    throw new ValidationFailed([{ field: 'assignedClinicianId', message: `assignedClinicianId: expected a clinician of this clinic, not "${details.assignedClinicianId}"` }]);
+  }
+  const enrolment = await enrolPatient({ details, actor, ...(patientId === undefined ? {} : { patientId }), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
+  // started on every call: a first call that stored the enrolment but failed to start is finished by its retry
+  const { executionName } = await startJourneyExecution(enrolment.patientId, enrolment.journeyId);
+  return json(enrolment.created ? 201 : 200, { patientId: enrolment.patientId, journeyId: enrolment.journeyId, executionName });
+}
+
+async function readPatient(_event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
+  const { client, tableName } = journeyStore();
+  const record = await readJourney(client, tableName, patientId);
+  if (record.profile === undefined || record.journey === undefined) throw new PatientNotFound(patientId);
+  return json(200, journeyView(record));
+}
+
+async function bookConsult(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
+  const actor = staffActor(event);
+  const body = parseBody(event, z.strictObject({ consultAt: instant }));
+  await mustExist(patientId);
+  return stepAnswer(await completeStepByStaff({ patientId, purpose: 'consult-booking', decision: 'BOOKED', details: body, actor }), 'consult booking');
+}
+
+async function recordEvaluation(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
+  const actor = staffActor(event);
+  const body = parseBody(event, z.strictObject({ notes: freeText(10_000), modality: z.enum(evaluationModalities, { error: `expected one of ${evaluationModalities.join(', ')}` }) }));
+  await mustExist(patientId);
+  return stepAnswer(await completeStepByStaff({ patientId, purpose: 'consult-evaluation', decision: 'EVALUATED', details: body, actor }), 'consult evaluation');
+}
+
+async function reportAdverseEvent(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
+  const actor = staffActor(event);
+  const idempotencyKey = idempotencyKeyOf(event);
+  const body = parseBody(
+    event,
+    z.strictObject({ kind: z.enum(adverseEventKinds, { error: `expected one of ${adverseEventKinds.join(', ')}` }), description: shortText(5_000) }),
+  );
+  await mustExist(patientId);
+  const result = await placeOnHold({
+    patientId,
+    reason: `adverse event reported by the clinic: ${body.kind}`,
+    adverseEvent: { kind: body.kind, reportedBy: 'staff', description: body.description },
+    actor,
+    ...(idempotencyKey === undefined ? {} : { adverseEventId: `staff-${idempotencyKey}` }),
+  });
+  return json(201, result);
+}
+
+async function recordPdmpCheck(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
+  const actor = staffActor(event);
+  const { checkedAt } = parseBody(event, z.strictObject({ checkedAt: instant }));
+  if (Date.parse(checkedAt) > now().getTime()) throw new ValidationFailed([{ field: 'checkedAt', message: 'checkedAt: expected a time that is not in the future' }]);
+  await mustExist(patientId);
+  const { changed } = await updateJourney(patientId, ({ journey }) =>
+    journey.pdmpCheckedAt !== null && Date.parse(journey.pdmpCheckedAt) >= Date.parse(checkedAt)
+      ? undefined
+      : { set: { pdmpCheckedAt: checkedAt }, audit: { patientId, actor, action: 'journey.pdmp-check-recorded', reason: `PDMP checked at ${checkedAt}`, details: { checkedAt } } },
+  );
+  return json(200, { patientId, pdmpCheckedAt: checkedAt, changed });
+}
+
+async function mustExist(patientId: string): Promise<void> {
+  const { client, tableName } = journeyStore();
+  if ((await getItem(client, tableName, keys.journey(patientId))) === undefined) throw new PatientNotFound(patientId);
+}
+
+function stepAnswer(result: { outcome: 'delivered' | 'no-pending-step' | 'already-decided' }, what: string): APIGatewayProxyStructuredResultV2 {
+  if (result.outcome === 'delivered') return json(200, { outcome: result.outcome });
+  return problem(409, result.outcome === 'already-decided' ? `the ${what} was already decided` : `no ${what} is waiting for this patient`);
+}
