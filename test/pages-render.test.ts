@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { defaultProtocol } from '../functions/domain/protocol.ts';
+import type { PatientContext } from '../functions/journey/patient-context.ts';
+import { eligibilityAnswer, treatmentPlanAnswer } from '../functions/links/answers/clinician-answers.ts';
+import type { LinkItem, StepItem } from '../functions/links/step-store.ts';
+import { emptyForm, parseFormBody } from '../functions/pages/form-fields.ts';
+import { page } from '../functions/pages/layout.ts';
+import { pages } from '../functions/pages/page-registry.ts';
+import type { PageView } from '../functions/pages/page-view.ts';
+
+const now = new Date('2026-05-04T13:00:00.000Z');
+
+function viewFor(purpose: LinkItem['purpose'], screeningOutcome: 'ELIGIBLE' | 'NEEDS_REVIEW' = 'ELIGIBLE'): PageView {
+  const step = { patientId: 'p1', journeyId: 'j1', stepKey: purpose === 'check-in' ? 'session-1-a1-check-in' : purpose, purpose, person: { kind: 'clinician', id: 'dr-rivera' }, status: 'pending', round: 1, taskToken: 't', stage: 'first', expiresAt: '2026-05-07T13:00:00.000Z', notified: [], linkHashes: [], createdAt: now.toISOString(), version: 1 } as StepItem;
+  const link = { tokenHash: 'a'.repeat(64), purpose, person: step.person, patientId: 'p1', journeyId: 'j1', stepKey: step.stepKey, stepRound: 1, status: 'pending', createdAt: now.toISOString(), expiresAt: step.expiresAt, version: 1 } as LinkItem;
+  const scores = { ageYears: 36, gad7: { total: 12, band: 'moderate' }, phq9: { total: 14, band: 'moderate', item9: 1 }, auditC: { total: 1, positive: false }, dast10: { total: 0, band: 'none' }, cssrs: { risk: 'low' }, restingBp: { systolic: 128, diastolic: 82 } };
+  const patient = {
+    patient: { id: 'p1', firstName: 'Jamie', lastName: 'Doe', dateOfBirth: '1990-02-03', sexAtBirth: 'female', timeZone: 'America/Chicago', email: 'j@example.net', assignedClinicianId: 'dr-rivera' },
+    journey: { id: 'j1', patientId: 'p1', phase: 'eligibility', status: 'active', hold: null, onHold: false, version: 1 },
+    plans: [],
+    sessions: [{ number: 1, plannedStart: '2026-05-04T14:00:00.000Z', status: 'planned', checkInRef: null, journalRef: null }],
+    journalEntries: [],
+    fills: [],
+    evaluations: [{ clinicianId: 'dr-rivera', notes: 'Seen by video', modality: 'telehealth', evaluatedAt: now.toISOString() }],
+    screenings: [{ outcome: screeningOutcome, reasons: screeningOutcome === 'NEEDS_REVIEW' ? [{ code: 'phq9-item9-positive', message: 'PHQ-9 item 9 is 1', severity: 'review' }] : [], scores, urgentAlert: false, protocolVersion: defaultProtocol.version, decidedAt: now.toISOString(), screeningId: 's1' }],
+    assessments: [],
+    adverseEvents: [],
+    intake: undefined,
+  } as unknown as PatientContext;
+  return { link, step, patient, protocol: defaultProtocol, clinic: { clinicName: 'C', senderEmail: 'c@example.org', defaultTimeZone: 'America/New_York', opsAlertEmail: 'o@example.org', clinicians: [{ id: 'dr-rivera', name: 'Dr. Ana Rivera', email: 'a@example.org' }] }, now, timeZone: 'America/New_York' };
+}
+
+describe('link pages', () => {
+  it.each(Object.keys(pages) as LinkItem['purpose'][])('the %s page labels every input, loads nothing external and runs no script', (purpose) => {
+    const body = page(pages[purpose].title, pages[purpose].render(viewFor(purpose), emptyForm));
+    expect(body).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(body).not.toMatch(/<script|<img|<link|<iframe|\bsrc=|href="https?:/i);
+    const ids = [...body.matchAll(/<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"/g)].map((m) => m[1]);
+    for (const id of ids) expect(body, `input ${id} has no label`).toMatch(new RegExp(`<label[^>]* for="${id}"`));
+    if (pages[purpose].rule !== undefined) expect(body).toContain(`<input type="hidden" name="purpose" value="${purpose}">`);
+  });
+
+  it('a treatment plan over the protocol\'s dose limit comes back with the error next to the dose and the answers kept', () => {
+    const view = viewFor('treatment-plan');
+    const values = parseFormBody(
+      new URLSearchParams({
+        decision: 'APPROVED',
+        'plan.doseMg': '600',
+        'plan.route': 'sublingual',
+        'plan.sessionCount': '4',
+        'plan.intervalDays': '7',
+        'plan.plannedSessionTimes[0]': '2026-05-11T10:00',
+        'plan.plannedSessionTimes[1]': '2026-05-18T10:00',
+        'plan.plannedSessionTimes[2]': '2026-05-25T10:00',
+        'plan.plannedSessionTimes[3]': '2026-06-01T10:00',
+        'plan.monitoring.adultMonitorRequired': 'yes',
+        'plan.monitoring.bloodPressureBeforeEachSession': 'yes',
+        'plan.monitoring.notes': '',
+        'plan.followUpAt': '2026-06-15T10:00',
+        'plan.preparationGuidance': 'Fast for 4 hours',
+        'plan.prescriptionIssuedOn': '2026-05-04',
+        'plan.daysOfSupply': '30',
+        'plan.refillsAllowed': '5',
+      }).toString(),
+    );
+    const judged = treatmentPlanAnswer(pages['treatment-plan'].answerFrom(values, view), { step: view.step, patient: view.patient, protocol: defaultProtocol, now, actor: { type: 'clinician', id: 'dr-rivera' } });
+    expect(judged.ok).toBe(false);
+    if (judged.ok) return;
+    expect(judged.errors.map((e) => e.field)).toEqual(['plan.doseMg']);
+    const body = pages['treatment-plan'].render(view, { values, errors: judged.errors }).value;
+    expect(body).toMatch(/<p class="error" id="f-plan_doseMg-error">plan\.doseMg: expected at most 450 mg per session/);
+    expect(body).toContain('name="plan.doseMg" inputmode="decimal" value="600"');
+    expect(body).toContain('>Fast for 4 hours</textarea>');
+  });
+
+  it('a relative contraindication is approved only with a written override reason', () => {
+    const view = viewFor('eligibility', 'NEEDS_REVIEW');
+    const context = { step: view.step, patient: view.patient, protocol: defaultProtocol, now, actor: { type: 'clinician' as const, id: 'dr-rivera' } };
+    const without = eligibilityAnswer({ decision: 'APPROVED', overrideReason: '  ' }, context);
+    expect(without.ok ? [] : without.errors.map((e) => e.field)).toEqual(['overrideReason']);
+    const withReason = eligibilityAnswer({ decision: 'APPROVED', overrideReason: 'Passive thoughts only, safety plan in place' }, context);
+    expect(withReason.ok && withReason.decision).toBe('APPROVED');
+    expect(withReason.ok && withReason.output).toEqual({ overridden: true });
+    const declined = eligibilityAnswer({ decision: 'DECLINED' }, context);
+    expect(declined.ok && declined.decision).toBe('DECLINED');
+  });
+
+  it('the eligibility page shows the screening outcome, its reasons and the scores', () => {
+    const body = pages.eligibility.render(viewFor('eligibility', 'NEEDS_REVIEW'), emptyForm).value;
+    expect(body).toContain('Screening: NEEDS_REVIEW');
+    expect(body).toContain('Review: PHQ-9 item 9 is 1');
+    expect(body).toContain('<th>PHQ-9</th><td>14 (moderate); item 9: 1</td>');
+    expect(body).toContain('name="decision" value="APPROVED">Approve</button>');
+  });
+});
