@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationFailed } from '../domain/domain-errors.ts';
 import { fieldErrors } from '../domain/schemas/field-errors.ts';
 import type { AuditActor } from '../store/audited-change.ts';
