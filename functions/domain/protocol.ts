@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The clinic's protocol: every threshold, limit, count and interval the rules use, in one typed,

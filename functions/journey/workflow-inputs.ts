@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { id } from '../domain/schemas/common.ts';
 
 /** The fields every workflow task sends (statemachines/*.asl.json). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { journeyPhases } from '../domain/schemas/index.ts';
 import { closeJourney } from '../journey/close-journey.ts';
 import { followUpResponse } from '../journey/follow-up-response.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { runRefillGate } from '../journey/run-refill-gate.ts';
 import { journeyRef, wholeNumberFrom } from '../journey/workflow-inputs.ts';
 import { workflowHandler } from '../platform/workflow-handler.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { id, instant } from '../domain/schemas/common.ts';
 import { linkPersonSchema, type LinkPerson, type LinkPurpose } from '../domain/schemas/link.ts';
 import { sendEmail } from '../email/send-email.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isStepPurpose } from '../links/purposes.ts';
 import { now } from '../platform/clock.ts';
 import { workflowHandler } from '../platform/workflow-handler.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ClockMove } from '../sfn/contract.ts';
 
 /** Ten years: further than any journey goes, and far from the dates JavaScript cannot represent. */

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as sesLocalModule from 'aws-ses-v2-local';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * SES on loopback: `aws-ses-v2-local` serves the SES v1 and v2 APIs, keeps every email it accepts in

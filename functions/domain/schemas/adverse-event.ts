@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { freeText, id, instant, shortText } from './common.ts';
 
 export const adverseEventKinds = [

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { freeText, id, instant, shortText } from './common.ts';
 
 /** Who did what, when and why; appended in the same transaction as the change it describes. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { redFlagSymptoms } from '../protocol.ts';
 import { bloodPressureReading, instant, nonNegativeAmount, yesNo } from './common.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Building blocks shared by every schema. Messages start with "expected" so `fieldErrors` keeps them

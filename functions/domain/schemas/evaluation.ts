@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { clinicianId, freeText, instant } from './common.ts';
 
 export const evaluationModalities = ['in-person', 'telehealth'] as const;

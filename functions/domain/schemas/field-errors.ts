@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** One problem with one field, worded for the person who has to fix it. */
 export interface FieldError {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { instant, wholeNumber } from './common.ts';
 
 /** One dispensing of the prescription; number 1 is the initial fill, later ones are refills. */

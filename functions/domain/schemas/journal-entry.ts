@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { instant, shortText, wholeNumber } from './common.ts';
 
 /** What the patient writes after a session; its presence unblocks the next session. */

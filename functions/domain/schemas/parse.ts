@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationFailed } from '../domain-errors.ts';
 import { fieldErrors } from './field-errors.ts';
 

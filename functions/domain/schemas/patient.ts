@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDate, clinicianId, id, shortText, timeZone } from './common.ts';
 
 /** Sex assigned at birth decides the AUDIT-C threshold; anything but 'male' gets the lower one. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { absoluteExclusionConditions, relativeReviewConditions, reviewMedicationClasses } from '../protocol.ts';
 import { instant, shortText } from './common.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { id, instant, wholeNumber } from './common.ts';
 
 export const sessionStatuses = ['planned', 'checked-in', 'postponed', 'emergency', 'completed', 'missed', 'cancelled'] as const;

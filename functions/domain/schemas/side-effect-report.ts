@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { alwaysAdverseEventSymptoms } from '../protocol.ts';
 import { freeText, instant, wholeNumber } from './common.ts';
 

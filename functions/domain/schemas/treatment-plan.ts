@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDate, clinicianId, freeText, instant, shortText, wholeNumber } from './common.ts';
 
 /** Routes a plan may name; the protocol says which one is allowed (sublingual by default). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { evaluationModalities } from '../../domain/schemas/evaluation.ts';
 import { freeText, instant } from '../../domain/schemas/common.ts';
 import { fieldErrors } from '../../domain/schemas/field-errors.ts';
