@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationFailed, isDomainError } from '../functions/domain/domain-errors.ts';
 import * as schemas from '../functions/domain/schemas/index.ts';
 import { aPatient, aTreatmentPlan, anIntake } from './support/domain-fixtures.ts';
