@@ -64,7 +64,7 @@ export class DataStore extends Construct {
     Validations.of(this.table).acknowledge({
       id: 'HIPAA.Security-DynamoDBInBackupPlan',
       reason:
-        'Point-in-time recovery gives continuous backups restorable to any second of the last 35 days, and the table is deletion-protected and retained when the stack is deleted. A clinic whose records policy asks for longer-lived copies adds the table to its organisation\'s AWS Backup plan (docs/deploy.md).',
+        'Point-in-time recovery gives continuous backups restorable to any second of the last 35 days, and the table is deletion-protected and retained when the stack is deleted. A clinic whose records policy asks for longer-lived copies adds the table to its organisation\'s AWS Backup plan (README, Deploy to AWS).',
     });
     for (const index of Object.values(INDEXES)) {
       this.table.addGlobalSecondaryIndex({
