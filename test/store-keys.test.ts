@@ -5,10 +5,10 @@ import {
   PATIENT_SK_PREFIX,
   journeyStatusIndexKeys,
   keys,
-  linkTokenHash,
   pendingLinkIndexKeys,
   type ItemKey,
 } from '../functions/store/table-design.ts';
+import { hashLinkToken } from '../functions/links/link-token.ts';
 
 // Mostly a few shared ids, so two builders are often handed the same one: that is where collisions hide.
 const id = fc.oneof(
@@ -18,7 +18,7 @@ const id = fc.oneof(
 const sessionNumber = fc.oneof(fc.constantFrom(1, 10), fc.integer({ min: 0, max: 999 }));
 const cycle = fc.oneof(fc.constantFrom(1, 10), fc.integer({ min: 0, max: 9999 }));
 const instant = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true });
-const tokenHash = fc.string({ minLength: 1, maxLength: 20 }).map(linkTokenHash);
+const tokenHash = fc.string({ minLength: 1, maxLength: 20 }).map(hashLinkToken);
 
 interface KeyArgs {
   readonly patient: string;
@@ -110,18 +110,18 @@ describe('the key design', () => {
 
   it('finds a link by the SHA-256 of its token and never stores the token in a key', () => {
     const token = 'k3Jq9v0Yx2b8ZxL0QmO7n1hB4cT6dE5fG8hJ2kL9mN0';
-    const key = keys.link(linkTokenHash(token));
+    const key = keys.link(hashLinkToken(token));
     expect(key).toEqual({
-      PK: `LINK#${linkTokenHash(token)}`,
+      PK: `LINK#${hashLinkToken(token)}`,
       SK: 'LINK',
     });
-    expect(linkTokenHash(token)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashLinkToken(token)).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(key)).not.toContain(token);
     expect(() => keys.link(token)).toThrow(InvalidKeyPartError);
   });
 
   it('puts pending links under their person and journeys under their status and phase', () => {
-    const hash = linkTokenHash('t');
+    const hash = hashLinkToken('t');
     expect(pendingLinkIndexKeys('clin-1', '2026-03-01T10:00:00Z', hash)).toEqual({
       GSI1PK: 'PERSON#clin-1',
       GSI1SK: `LINK#2026-03-01T10:00:00.000Z#${hash}`,

@@ -7,12 +7,12 @@ import { readJourney } from '../functions/store/read-journey.ts';
 import {
   journeyStatusIndexKeys,
   keys,
-  linkTokenHash,
   pendingLinkIndexKeys,
   type ItemKey,
   type ItemType,
 } from '../functions/store/table-design.ts';
 import { startTestTable, type TestTable } from './support/dynamodb.ts';
+import { hashLinkToken } from '../functions/links/link-token.ts';
 
 let table: TestTable;
 let clockMs = Date.parse('2026-03-02T08:00:00.000Z');
@@ -39,7 +39,7 @@ const create = (key: ItemKey, itemType: ItemType, attributes = {}) =>
 
 /** Seeds one item of every patient-partition type, the way handlers would: one audited change each. */
 async function seedWholeJourney(patientId: string): Promise<number> {
-  const linkHash = linkTokenHash(`token-of-${patientId}`);
+  const linkHash = hashLinkToken(`token-of-${patientId}`);
   const changes: StoreWrite[][] = [
     [
       create(keys.profile(patientId), 'PROFILE', { timeZone: 'America/Denver' }),
@@ -125,7 +125,7 @@ describe('lists for the console', () => {
   it("lists a person's pending links, and a decided link leaves the list", async () => {
     const personId = 'clin-list';
     const patientId = 'p-links';
-    const hashes = ['a', 'b'].map((t) => linkTokenHash(`${personId}-${t}`));
+    const hashes = ['a', 'b'].map((t) => hashLinkToken(`${personId}-${t}`));
     for (const [i, hash] of hashes.entries()) {
       await commitOne(
         table.client,

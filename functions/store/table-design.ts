@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 
 /**
  * # The single table: every key of Care Journeys, in one place
@@ -191,10 +190,6 @@ function patientPk(patientId: string): string {
   return PATIENT_PK_PREFIX + part('patientId', patientId);
 }
 
-/** The SHA-256 (lowercase hex) under which a link token is stored; the token itself is never stored. */
-export function linkTokenHash(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
 
 /** Primary keys of every item type. The only place key strings are made. */
 export const keys = {
