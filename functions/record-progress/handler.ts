@@ -8,6 +8,7 @@ import { liftHold } from '../journey/lift-hold.ts';
 import { loadPatientContext } from '../journey/patient-context.ts';
 import { recordFill } from '../journey/record-fill.ts';
 import { recordRefillOutcome } from '../journey/refill-outcomes.ts';
+import { recordPlannedSession } from '../journey/record-planned-session.ts';
 import { recordSessionOutcome } from '../journey/record-session-outcome.ts';
 import { setPhase } from '../journey/set-phase.ts';
 import { journeyRef, wholeNumberFrom } from '../journey/workflow-inputs.ts';
@@ -22,6 +23,7 @@ const input = z.discriminatedUnion('event', [
   z.object({ event: z.literal('await'), ...journeyRef, until: z.iso.datetime({ offset: true }), taskToken: z.string().min(1) }),
   z.object({ event: z.literal('link-expired'), ...journeyRef, purpose: z.string().min(1), stepKey: z.string().min(1) }),
   z.object({ event: z.literal('hold-lifted'), ...journeyRef, sessionNumber: wholeNumberFrom(1).optional() }),
+  z.object({ event: z.literal('session-planned'), ...journeyRef, ...sessionAttempt, plannedStart: z.iso.datetime({ offset: true }) }),
   z.object({ event: z.literal('session-postponed'), ...journeyRef, ...sessionAttempt }),
   z.object({ event: z.literal('session-missed'), ...journeyRef, ...sessionAttempt }),
   z.object({ event: z.literal('session-completed'), ...journeyRef, sessionNumber: wholeNumberFrom(1) }),
@@ -59,6 +61,8 @@ export const handler = workflowHandler('record-progress', input, async (event) =
       return expireStep(event);
     case 'hold-lifted':
       return liftHold({ patientId, actor: { type: 'clinician', id: 'hold-decision' }, reason: 'the clinician decided to resume' });
+    case 'session-planned':
+      return recordPlannedSession({ ...event, actor });
     case 'session-postponed':
       return recordSessionOutcome({ ...event, outcome: 'postponed', actor });
     case 'session-missed':
