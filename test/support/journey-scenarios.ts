@@ -1,0 +1,135 @@
+import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
+import type { EnrolledPatient, IntakeAnswers, JourneyDriver, JourneyView, LinkPage, ObservedEmail, PageAnswer, TreatmentPlanInput } from './journey-driver.ts';
+
+/**
+ * "Drive a patient to point X" for the journey's branch tests: each helper acts only through the
+ * driver (staff API, emailed links, the virtual clock), and the batch helpers move several patients
+ * together so one clock advance serves them all.
+ */
+
+export const SECOND = 1000;
+export const MINUTE = 60 * SECOND;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/** The clinicians of local/clinic.local.json: dr-rivera's backup is dr-chen. */
+export const clinicianEmail = 'ana.rivera@example.org';
+export const backupClinicianEmail = 'wei.chen@example.org';
+
+export const later = (at: Date, ms: number): Date => new Date(at.getTime() + ms);
+
+/** Throws with the page's main text when a link page did not answer as expected. */
+export function expectPageStatus(answer: PageAnswer, status: number, what: string): PageAnswer {
+  if (answer.status !== status) throw new Error(`${what}: expected ${status}, the page answered ${answer.status}: ${mainText(answer.html).slice(0, 600)}`);
+  return answer;
+}
+
+/** The visible text of a page's <main>, for assertions on what a person reads. */
+export function mainText(html: string): string {
+  const start = html.indexOf('<main');
+  const end = html.indexOf('</main>');
+  const main = start >= 0 && end > start ? html.slice(start, end) : html;
+  return main
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Enrols a patient and submits the intake through the emailed link. */
+export async function enrolWithIntake(d: JourneyDriver, intake: Partial<IntakeAnswers> = {}, enrolment: Parameters<JourneyDriver['enrolPatient']>[0] = {}): Promise<EnrolledPatient> {
+  const patient = await d.enrolPatient(enrolment);
+  expectPageStatus(await d.submitIntake(await d.latestLinkFor(patient.email, 'intake'), intake), 200, `intake of ${patient.patientId}`);
+  return patient;
+}
+
+/**
+ * Several patients through intake, one consult time for all, one clock advance past it, and every
+ * evaluation recorded: screening runs right after each evaluation. Answers the patients in input order.
+ */
+export async function throughEvaluation(d: JourneyDriver, intakes: readonly Partial<IntakeAnswers>[], enrolments: readonly Parameters<JourneyDriver['enrolPatient']>[0][] = []): Promise<EnrolledPatient[]> {
+  const patients = await Promise.all(intakes.map((intake, i) => enrolWithIntake(d, intake, enrolments[i] ?? {})));
+  const consultAt = later(d.now(), 3 * DAY);
+  for (const patient of patients) {
+    const booked = await d.bookConsult(patient.patientId, consultAt);
+    if (booked.status >= 300) throw new Error(`consult booking for ${patient.patientId} answered ${booked.status}: ${JSON.stringify(booked.json)}`);
+  }
+  await d.advanceTo(later(consultAt, HOUR));
+  for (const patient of patients) {
+    const evaluated = await d.recordEvaluation(patient.patientId);
+    if (evaluated.status >= 300) throw new Error(`evaluation of ${patient.patientId} answered ${evaluated.status}: ${JSON.stringify(evaluated.json)}`);
+  }
+  return patients;
+}
+
+/** The link page whose email went to `address` and whose page names this patient (clinician pages do). */
+export async function clinicianLinkFor(d: JourneyDriver, patient: EnrolledPatient, purpose: LinkPurpose, address = clinicianEmail): Promise<LinkPage> {
+  const pages = await d.linkPagesFor(address);
+  const mine = pages.find((page) => page.status === 200 && page.purpose === purpose && page.html.includes(patient.lastName));
+  if (mine === undefined) throw new Error(`no open ${purpose} link to ${address} about ${patient.patientId} at ${d.now().toISOString()} (${pages.map((p) => `${p.purpose}:${p.status}`).join(', ')})`);
+  return mine;
+}
+
+/** One eligible patient with the eligibility approved: the clinician's treatment-plan link is out. */
+export async function toTreatmentPlan(d: JourneyDriver, intake: Partial<IntakeAnswers> = {}): Promise<EnrolledPatient> {
+  const [patient] = await throughEvaluation(d, [intake]);
+  if (patient === undefined) throw new Error('no patient');
+  expectPageStatus(await d.decideEligibility(await clinicianLinkFor(d, patient, 'eligibility'), 'approve'), 200, 'eligibility approval');
+  return patient;
+}
+
+/** An approved plan: induction starts; answers the plan as approved (its session times). */
+export async function toInduction(d: JourneyDriver, plan: Partial<TreatmentPlanInput> = {}): Promise<{ patient: EnrolledPatient; plan: TreatmentPlanInput }> {
+  const patient = await toTreatmentPlan(d);
+  const approved = { ...d.defaultPlan(), ...plan };
+  expectPageStatus(await d.approvePlan(await clinicianLinkFor(d, patient, 'treatment-plan'), approved), 200, 'plan approval');
+  return { patient, plan: approved };
+}
+
+/** The session as the journey view shows it, newest attempt first when it was planned more than once. */
+export async function sessionView(d: JourneyDriver, patient: EnrolledPatient, number: number): Promise<JourneyView['sessions'][number] | undefined> {
+  const view = await d.journeyOf(patient.patientId);
+  const found = view.sessions.filter((s) => s.number === number);
+  return found.sort((a, b) => String(b.plannedStart).localeCompare(String(a.plannedStart)))[0];
+}
+
+/** The planned start of the session, read back from the journey (the calendar entry the gate judges from). */
+export async function plannedStartOf(d: JourneyDriver, patient: EnrolledPatient, number: number): Promise<Date> {
+  const session = await sessionView(d, patient, number);
+  if (session?.plannedStart === undefined) throw new Error(`session ${number} of ${patient.patientId} is not planned at ${d.now().toISOString()}: ${JSON.stringify((await d.journeyOf(patient.patientId)).sessions)}`);
+  return new Date(session.plannedStart);
+}
+
+/** Opens the check-in (2 h before the start) and checks in clear, then lets the hour pass so the journal is asked for. */
+export async function completeSessionWithoutJournal(d: JourneyDriver, patient: EnrolledPatient, number: number): Promise<Date> {
+  const start = await plannedStartOf(d, patient, number);
+  await d.advanceTo(later(start, -2 * HOUR));
+  expectPageStatus(await d.checkIn(await d.latestLinkFor(patient.email, 'check-in')), 200, `check-in for session ${number}`);
+  await d.advanceTo(later(start, 61 * MINUTE));
+  return start;
+}
+
+/** A whole session: clear check-in, the hour, the journal, and the assessment when one is asked. */
+export async function completeSession(d: JourneyDriver, patient: EnrolledPatient, number: number, assessmentDue: boolean): Promise<Date> {
+  const start = await completeSessionWithoutJournal(d, patient, number);
+  expectPageStatus(await d.writeJournal(await d.latestLinkFor(patient.email, 'journal')), 200, `journal of session ${number}`);
+  if (assessmentDue) expectPageStatus(await d.submitAssessment(await d.latestLinkFor(patient.email, 'assessment')), 200, `assessment after session ${number}`);
+  return start;
+}
+
+/** Through the four default sessions and the follow-up decision: the first refill cycle runs. */
+export async function toMaintenance(d: JourneyDriver, plan: Partial<TreatmentPlanInput> = {}): Promise<{ patient: EnrolledPatient; plan: TreatmentPlanInput }> {
+  const started = await toInduction(d, plan);
+  const count = started.plan.sessionCount;
+  for (let n = 1; n <= count; n += 1) await completeSession(d, started.patient, n, n === 2 || n === count);
+  await d.advanceTo(later(started.plan.followUpAt, 0));
+  expectPageStatus(await d.decideFollowUp(await clinicianLinkFor(d, started.patient, 'follow-up-decision'), 'MAINTENANCE'), 200, 'follow-up decision');
+  return started;
+}
+
+/** Emails to one address whose text matches, in the order sent. */
+export function emailsMatching(emails: readonly ObservedEmail[], address: string, pattern: RegExp): ObservedEmail[] {
+  return emails.filter((email) => [...email.to, ...email.cc, ...email.bcc].includes(address) && pattern.test(`${email.subject}\n${email.text ?? ''}`));
+}
