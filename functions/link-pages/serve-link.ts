@@ -60,7 +60,7 @@ export async function serveLink(event: APIGatewayProxyEventV2): Promise<APIGatew
     output,
     writes: judged.writes,
     actor,
-    protocolVersion: judged.protocolVersion,
+    protocolVersion: judged.protocolVersion ?? view.protocol.version,
     reason: judged.reason,
   });
   if (result.outcome !== 'decided') return outcome('lost-race', statusResponse(closedPage(link, result.step, at) ?? status.stoppedPage()), link);

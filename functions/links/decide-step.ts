@@ -13,7 +13,8 @@ export interface DecisionToRecord {
   /** the answer's own items (intake, check-in, journal...), created in the same transaction */
   readonly writes: readonly StoreWrite[];
   readonly actor: AuditActor;
-  readonly protocolVersion?: string | undefined;
+  /** every decision records the protocol it was judged under, even one no protocol rule looked at */
+  readonly protocolVersion: string;
   /** what the audit event says happened, in words */
   readonly reason: string;
 }
@@ -47,7 +48,7 @@ export async function decideStep(client: DynamoDBDocumentClient, tableName: stri
           actor: record.actor,
           action: 'step.decided',
           reason: record.reason,
-          ...(record.protocolVersion === undefined ? {} : { protocolVersion: record.protocolVersion }),
+          protocolVersion: record.protocolVersion,
           details: { journeyId: step.journeyId, stepKey: step.stepKey, purpose: step.purpose, decision: record.decision.decision, via: record.decision.via },
         },
       });

@@ -109,7 +109,8 @@ export async function completeStepByStaff(input: {
 
   const at = now();
   const patient = await loadPatientContext(input.patientId);
-  const judged = rule(input.details, { step: pending, patient, protocol: protocolOf(functionEnvironment().clinic), now: at, actor: input.actor });
+  const protocol = protocolOf(functionEnvironment().clinic);
+  const judged = rule(input.details, { step: pending, patient, protocol, now: at, actor: input.actor });
   if (!judged.ok) throw new ValidationFailed(judged.errors, 'staff decision');
   const result = await decideStep(client, tableName, pending, {
     decision: {
@@ -122,6 +123,7 @@ export async function completeStepByStaff(input: {
     output: { decision: judged.decision, ...judged.output },
     writes: judged.writes,
     actor: input.actor,
+    protocolVersion: judged.protocolVersion ?? protocol.version,
     reason: `${judged.reason} (staff API)`,
   });
   if (result.outcome === 'decided') return { outcome: 'delivered' };
