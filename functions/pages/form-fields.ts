@@ -136,5 +136,5 @@ export function form(purpose: string, state: FormState, content: Html, buttons: 
 }
 
 export function submitButton(label: string, decision?: string, secondary = false): Html {
-  return html`<button type="submit"${decision === undefined ? '' : html` name="decision" value="${decision}"`}${secondary ? ' class="secondary"' : ''}>${label}</button>`;
+  return html`<button type="submit"${decision === undefined ? '' : html` name="decision" value="${decision}"`}${secondary ? html` class="secondary"` : ''}>${label}</button>`;
 }
