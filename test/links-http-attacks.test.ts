@@ -1,7 +1,9 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashLinkToken } from '../functions/links/link-token.ts';
 import { POSTS_PER_LINK_PER_MINUTE } from '../functions/links/rate-limit.ts';
 import { formatInZone } from '../functions/pages/format-time.ts';
@@ -25,6 +27,48 @@ function table(): DynamoDBDocumentClient {
   return documentClient;
 }
 afterAll(() => documentClient?.destroy());
+
+/**
+ * Every Step Functions call the clinic's functions make goes through this proxy to the engine, unchanged,
+ * so "one SendTaskSuccess" is counted on the wire: the execution history alone cannot show a second call
+ * that the engine refused. The functions' SDK client reads AWS_ENDPOINT_URL_SFN when it is first used,
+ * which is after this hook (the proxy's own test below proves it is in the path).
+ */
+const sfnActions: string[] = [];
+let sfnProxy: Server | undefined;
+let engineEndpoint: string | undefined;
+beforeAll(async () => {
+  engineEndpoint = process.env['AWS_ENDPOINT_URL_SFN'];
+  const target = engineEndpoint;
+  if (target === undefined) throw new Error('the local clinic did not set AWS_ENDPOINT_URL_SFN');
+  sfnProxy = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      sfnActions.push(String(req.headers['x-amz-target'] ?? ''));
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== 'host' && name !== 'content-length')) as Record<string, string>;
+      fetch(`${target}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, body: Buffer.concat(chunks) })
+        .then(async (answer) => {
+          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0' });
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        })
+        .catch((error: unknown) => res.destroy(error as Error));
+    });
+  });
+  const proxy = sfnProxy;
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
+  process.env['AWS_ENDPOINT_URL_SFN'] = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  if (engineEndpoint !== undefined) process.env['AWS_ENDPOINT_URL_SFN'] = engineEndpoint;
+  const proxy = sfnProxy;
+  if (proxy !== undefined) await new Promise<void>((resolve) => proxy.close(() => resolve()));
+});
+
+/** SendTaskSuccess calls the functions made from this mark on. */
+function sendTaskSuccessCallsSince(mark: number): number {
+  return sfnActions.slice(mark).filter((action) => action.endsWith('.SendTaskSuccess')).length;
+}
 
 const clinicianEmail = 'ana.rivera@example.org';
 
@@ -142,6 +186,26 @@ const eligibilityApproval: FormFields = { purpose: 'eligibility', decision: 'APP
 /** The check-in form of a session, which the intake link does not ask for. */
 const checkInForm: FormFields = { purpose: 'check-in', monitorPresent: 'yes', 'bp[0].systolic': '120', 'bp[0].diastolic': '80' };
 
+/** What an attack must leave as it found: every item of the table, the execution's history, and no SendTaskSuccess. */
+interface Observation {
+  readonly executionArn: string;
+  readonly table: Map<string, Record<string, unknown>>;
+  readonly history: HistoryEvent[];
+  readonly sfnMark: number;
+}
+
+async function observe(executionArn: string): Promise<Observation> {
+  return { executionArn, table: await tableSnapshot(), history: await history(executionArn), sfnMark: sfnActions.length };
+}
+
+/** `rateCounterOf`: a POST to a known link may bump that link's per-minute counter, and nothing else. */
+async function expectNothingChangedSince(before: Observation, options: { rateCounterOf?: string } = {}): Promise<void> {
+  const changed = changedKeys(before.table, await tableSnapshot());
+  expect(options.rateCounterOf === undefined ? changed : withoutRateCounterOf(options.rateCounterOf, changed)).toEqual([]);
+  expect(await history(before.executionArn)).toEqual(before.history);
+  expect(sendTaskSuccessCallsSince(before.sfnMark)).toBe(0);
+}
+
 function expectPageHeaders(answer: LinkAnswer): void {
   expect(linkPageHeaderProblems(answer.headers)).toEqual([]);
 }
@@ -150,8 +214,7 @@ describe('opening a link (GET)', () => {
   it('opening the link ten times (and HEAD) changes nothing, and one POST then decides and the journey moves on', async () => {
     const patient = await enrolPatient();
     const executionArn = await intakeExecutionArn(patient);
-    const before = await tableSnapshot();
-    const historyBefore = await history(executionArn);
+    const before = await observe(executionArn);
     const clinicianEmailsBefore = (await emailsTo(local.clinic, clinicianEmail)).length;
 
     for (let i = 0; i < 10; i++) {
@@ -163,9 +226,8 @@ describe('opening a link (GET)', () => {
     const head = await headLink(patient.intakeUrl);
     expect(head.status).not.toBe(200);
 
-    expect(changedKeys(before, await tableSnapshot())).toEqual([]);
-    expect(await history(executionArn)).toEqual(historyBefore);
-    expect(callbacksDelivered(historyBefore)).toBe(0);
+    await expectNothingChangedSince(before);
+    expect(callbacksDelivered(before.history)).toBe(0);
     expect(await executionStatus(executionArn)).toBe('RUNNING');
 
     const done = await postLink(patient.intakeUrl, intakeFields());
@@ -174,11 +236,13 @@ describe('opening a link (GET)', () => {
     await local.clinic.settle();
 
     expect(callbacksDelivered(await history(executionArn))).toBe(1);
+    // also proves the counting proxy is in the functions' path
+    expect(sendTaskSuccessCallsSince(before.sfnMark)).toBe(1);
     expect(await executionStatus(executionArn)).toBe('SUCCEEDED');
     // the same comparison sees the decision: the step, the link and the intake all changed
     const stepKey = keys.step(patient.patientId, patient.journeyId, 'intake');
     const linkKey = keys.link(hashLinkToken(tokenOf(patient.intakeUrl)));
-    expect(changedKeys(before, await tableSnapshot())).toEqual(expect.arrayContaining([`${stepKey.PK} | ${stepKey.SK}`, `${linkKey.PK} | ${linkKey.SK}`]));
+    expect(changedKeys(before.table, await tableSnapshot())).toEqual(expect.arrayContaining([`${stepKey.PK} | ${stepKey.SK}`, `${linkKey.PK} | ${linkKey.SK}`]));
     expect(await intakeStep(patient)).toMatchObject({ status: 'decided', decision: { decision: 'SUBMITTED', decidedBy: { kind: 'patient', id: patient.patientId }, via: 'link' } });
     // the next step of the journey: the clinician is asked to book the consult for THIS patient
     const newClinicianEmails = (await emailsTo(local.clinic, clinicianEmail)).slice(clinicianEmailsBefore);
@@ -205,8 +269,7 @@ describe('links that must not work', () => {
     };
     expect(wrongTokens.tampered).toHaveLength(43);
     expect(wrongTokens.unknown).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const before = await tableSnapshot();
-    const historyBefore = await history(executionArn);
+    const before = await observe(executionArn);
 
     for (const [kind, wrong] of Object.entries(wrongTokens)) {
       const url = withToken(patient.intakeUrl, wrong);
@@ -217,8 +280,7 @@ describe('links that must not work', () => {
       }
     }
 
-    expect(changedKeys(before, await tableSnapshot())).toEqual([]);
-    expect(await history(executionArn)).toEqual(historyBefore);
+    await expectNothingChangedSince(before);
     expect(await executionStatus(executionArn)).toBe('RUNNING');
     // the real link was not disturbed by the attempts around it
     expect((await getLink(patient.intakeUrl)).status).toBe(200);
@@ -233,8 +295,7 @@ describe('links that must not work', () => {
     expect((await advanceClockOverHttp(local.clinic, { to: new Date(Date.parse(expiresAt) - 60_000).toISOString() })).status).toBe(200);
     expect((await getLink(patient.intakeUrl)).status).toBe(200);
     expect((await advanceClockOverHttp(local.clinic, { to: new Date(Date.parse(expiresAt) + 1_000).toISOString() })).status).toBe(200);
-    const before = await tableSnapshot();
-    const historyBefore = await history(executionArn);
+    const before = await observe(executionArn);
 
     const opened = await getLink(patient.intakeUrl);
     const posted = await postLink(patient.intakeUrl, intakeFields());
@@ -244,9 +305,8 @@ describe('links that must not work', () => {
       expectPageHeaders(answer);
       expect(answer.body).toContain('expired');
     }
-    expect(withoutRateCounterOf(patient.intakeUrl, changedKeys(before, await tableSnapshot()))).toEqual([]);
-    expect(await history(executionArn)).toEqual(historyBefore);
-    expect(callbacksDelivered(historyBefore)).toBe(0);
+    await expectNothingChangedSince(before, { rateCounterOf: patient.intakeUrl });
+    expect(callbacksDelivered(before.history)).toBe(0);
     expect(await intakeStep(patient)).not.toHaveProperty('decision');
   });
 
@@ -257,9 +317,8 @@ describe('links that must not work', () => {
     expect((await postLink(patient.intakeUrl, intakeFields())).status).toBe(200);
     const decidedAt = String(((await intakeStep(patient))?.['decision'] as { decidedAt?: string } | undefined)?.decidedAt);
     await advanceClockOverHttp(local.clinic, { advanceSeconds: 600 });
-    const before = await tableSnapshot();
-    const historyBefore = await history(executionArn);
-    expect(callbacksDelivered(historyBefore)).toBe(1);
+    const before = await observe(executionArn);
+    expect(callbacksDelivered(before.history)).toBe(1);
 
     const replays = [await postLink(patient.intakeUrl, intakeFields()), await postLink(patient.intakeUrl, intakeFields()), await getLink(patient.intakeUrl)];
 
@@ -268,16 +327,14 @@ describe('links that must not work', () => {
       expectPageHeaders(replay);
       expect(replay.body).toContain(`already decided by you at ${formatInZone(decidedAt, patient.timeZone)}`);
     }
-    expect(withoutRateCounterOf(patient.intakeUrl, changedKeys(before, await tableSnapshot()))).toEqual([]);
-    expect(await history(executionArn)).toEqual(historyBefore);
+    await expectNothingChangedSince(before, { rateCounterOf: patient.intakeUrl });
     expect(await auditEvents(patient.patientId, 'step.decided')).toHaveLength(1);
   });
 
   it("a form of another purpose posted to the link is refused and changes nothing", async () => {
     const patient = await enrolPatient();
     const executionArn = await intakeExecutionArn(patient);
-    const before = await tableSnapshot();
-    const historyBefore = await history(executionArn);
+    const before = await observe(executionArn);
 
     const { purpose: _intake, ...withoutPurpose } = intakeFields();
     for (const form of [eligibilityApproval, checkInForm, { ...intakeFields(), purpose: 'hold-decision' }, withoutPurpose]) {
@@ -287,8 +344,7 @@ describe('links that must not work', () => {
       expect(refused.body).toContain('does not match this link');
     }
 
-    expect(withoutRateCounterOf(patient.intakeUrl, changedKeys(before, await tableSnapshot()))).toEqual([]);
-    expect(await history(executionArn)).toEqual(historyBefore);
+    await expectNothingChangedSince(before, { rateCounterOf: patient.intakeUrl });
     expect(await executionStatus(executionArn)).toBe('RUNNING');
     expect(await intakeStep(patient)).toMatchObject({ status: 'pending' });
   });
@@ -298,6 +354,7 @@ describe('deciding once', () => {
   it('two concurrent POSTs make exactly one decision, one SendTaskSuccess and one audit event', async () => {
     const patient = await enrolPatient();
     const executionArn = await intakeExecutionArn(patient);
+    const sfnMark = sfnActions.length;
 
     const answers = await Promise.all([postLink(patient.intakeUrl, intakeFields()), postLink(patient.intakeUrl, intakeFields())]);
     await local.clinic.settle();
@@ -305,8 +362,8 @@ describe('deciding once', () => {
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
     for (const answer of answers) expectPageHeaders(answer);
     const events = await history(executionArn);
+    expect(sendTaskSuccessCallsSince(sfnMark)).toBe(1);
     expect(callbacksDelivered(events)).toBe(1);
-    expect(events.filter((event) => event.type === 'TaskSucceeded' && event.taskSucceededEventDetails?.resource === 'invoke.waitForTaskToken')).toHaveLength(1);
     expect(await executionStatus(executionArn)).toBe('SUCCEEDED');
     expect(await auditEvents(patient.patientId, 'step.decided')).toHaveLength(1);
     const intakes = [...(await tableSnapshot()).values()].filter((item) => item['PK'] === `PATIENT#${patient.patientId}` && item['itemType'] === 'INTAKE');
@@ -319,15 +376,14 @@ describe('deciding once', () => {
     const executionArn = await intakeExecutionArn(patient);
     const { 'gad7.items[0]': _missing, ...incomplete } = intakeFields();
     for (let i = 0; i < POSTS_PER_LINK_PER_MINUTE; i++) expect((await postLink(patient.intakeUrl, incomplete)).status).toBe(400);
-    const before = await tableSnapshot();
-    const historyBefore = await history(executionArn);
+    const before = await observe(executionArn);
 
     const limited = await postLink(patient.intakeUrl, intakeFields());
 
     expect(limited.status).toBe(429);
     expectPageHeaders(limited);
-    expect(changedKeys(before, await tableSnapshot())).toEqual([]);
-    expect(await history(executionArn)).toEqual(historyBefore);
+    // refused before it is counted: the counter of this minute stays at the limit
+    await expectNothingChangedSince(before);
     expect(await executionStatus(executionArn)).toBe('RUNNING');
     expect(await intakeStep(patient)).toMatchObject({ status: 'pending' });
     // reading is never limited, and the next minute the same answers go through
