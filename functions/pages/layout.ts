@@ -12,7 +12,8 @@ export const PAGE_CSS = [
   'fieldset{border:1px solid #cfd4da;border-radius:.4rem;margin:0 0 1rem;padding:.5rem .8rem}legend{font-weight:600;padding:0 .3rem}',
   '.field{margin:0 0 .9rem}.field>label,.field>.label{display:block;font-weight:600;margin-bottom:.2rem}',
   'input[type=text],input[type=number],input[type=datetime-local],input[type=date],select,textarea{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem;border:1px solid #8a939c;border-radius:.3rem}',
-  'textarea{min-height:6rem}.choice{display:block;padding:.2rem 0}.choice input{margin-right:.4rem}',
+  // answers under a question read as answers (not bold like the question) and are thumb-sized on a phone
+  'textarea{min-height:6rem}.choice,.field>label.choice{display:flex;align-items:center;gap:.6rem;font-weight:400;margin:0;padding:.45rem 0}.choice input{width:1.25rem;height:1.25rem;margin:0;flex:none}',
   '.error{color:#a4161a;font-weight:600;margin:.2rem 0}.invalid input,.invalid select,.invalid textarea{border-color:#a4161a}',
   '.summary{border:2px solid #a4161a;padding:.5rem 1rem;border-radius:.4rem;margin-bottom:1rem}',
   '.notice{border-left:4px solid #1d4ed8;background:#eef2ff;padding:.6rem 1rem;margin:1rem 0}',
