@@ -150,15 +150,17 @@ async function auditEvents(patientId: string, action: string): Promise<Record<st
   return items.filter((item) => item['PK'] === `PATIENT#${patientId}` && item['itemType'] === 'AUDIT' && item['action'] === action);
 }
 
-/** The person-action execution that waits for the patient's intake (journey.asl.json names it). */
-async function intakeExecutionArn(patient: EnrolledPatient): Promise<string> {
+/** The person-action execution of one step of the patient's journey (journey.asl.json names it `<journeyId>-<step>`). */
+async function stepExecutionArn(patient: EnrolledPatient, step: string): Promise<string> {
   const machine = local.clinic.stateMachines.find((m) => m.id === 'person-action');
   if (machine === undefined) throw new Error('the person-action state machine is not deployed');
   const { executions = [] } = await sfnClientFor(local.clinic).send(new ListExecutionsCommand({ stateMachineArn: machine.arn }));
-  const found = executions.find((execution) => execution.name === `${patient.journeyId}-intake`);
-  if (found?.executionArn === undefined) throw new Error(`no intake execution for ${patient.journeyId}`);
+  const found = executions.find((execution) => execution.name === `${patient.journeyId}-${step}`);
+  if (found?.executionArn === undefined) throw new Error(`no ${step} execution for ${patient.journeyId}`);
   return found.executionArn;
 }
+
+const intakeExecutionArn = (patient: EnrolledPatient): Promise<string> => stepExecutionArn(patient, 'intake');
 
 async function history(executionArn: string): Promise<HistoryEvent[]> {
   const sfn = sfnClientFor(local.clinic);
@@ -329,6 +331,34 @@ describe('links that must not work', () => {
     }
     await expectNothingChangedSince(before, { rateCounterOf: patient.intakeUrl });
     expect(await auditEvents(patient.patientId, 'step.decided')).toHaveLength(1);
+  });
+
+  it("a clinician's link whose step the clinic already decided through the staff API gets the 409 page naming clinic staff", async () => {
+    const patient = await enrolPatient();
+    const clinicianEmailsBefore = (await emailsTo(local.clinic, clinicianEmail)).length;
+    expect((await postLink(patient.intakeUrl, intakeFields())).status).toBe(200);
+    await local.clinic.settle();
+    const bookingUrl = (await emailsTo(local.clinic, clinicianEmail))
+      .slice(clinicianEmailsBefore)
+      .flatMap((email) => linksIn(local.clinic, email))
+      .at(-1);
+    if (bookingUrl === undefined) throw new Error('the clinician was not asked to book the consult');
+    expect(await linkItem(bookingUrl)).toMatchObject({ patientId: patient.patientId, purpose: 'consult-booking' });
+    const consultAt = new Date(local.clinic.now().getTime() + 2 * 24 * 3600_000).toISOString();
+    const booked = await fetch(`${local.clinic.urls.app}/staff/patients/${patient.patientId}/consult`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ consultAt }) });
+    expect(booked.status).toBe(200);
+    const executionArn = await stepExecutionArn(patient, 'consult-booking');
+    const before = await observe(executionArn);
+
+    const opened = await getLink(bookingUrl);
+    const posted = await postLink(bookingUrl, { purpose: 'consult-booking', decision: 'BOOKED', consultAt: consultAt.slice(0, 16) });
+
+    for (const answer of [opened, posted]) {
+      expect(answer.status).toBe(409);
+      expectPageHeaders(answer);
+      expect(answer.body).toContain('already decided by clinic staff at');
+    }
+    await expectNothingChangedSince(before, { rateCounterOf: bookingUrl });
   });
 
   it("a form of another purpose posted to the link is refused and changes nothing", async () => {
