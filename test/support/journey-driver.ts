@@ -185,6 +185,9 @@ export interface ExecutionSummary {
   readonly startDate: Date | undefined;
   readonly stopDate: Date | undefined;
   readonly output: unknown;
+  /** a FAILED execution's error name and cause */
+  readonly error: string | undefined;
+  readonly cause: string | undefined;
 }
 
 /** An email with the virtual time the driver first saw it in SES (at or shortly after it was sent). */
@@ -225,6 +228,11 @@ export interface JourneyDriver {
   emailsSince(mark: number): Promise<ObservedEmail[]>;
   /** the newest open link to this address (of this purpose, if given) */
   latestLinkFor(address: string, purpose?: LinkPurpose): Promise<LinkPage>;
+  /**
+   * Moves the clock in steps (default an hour) until an open link of this purpose reaches the address,
+   * at most `withinSeconds` ahead; throws if none came.
+   */
+  awaitLink(address: string, purpose: LinkPurpose, options: { withinSeconds: number; stepSeconds?: number }): Promise<LinkPage>;
   /** every link page emailed to this address, newest email first, open or not */
   linkPagesFor(address: string): Promise<LinkPage[]>;
   openLink(url: string): Promise<PageAnswer>;
@@ -268,7 +276,7 @@ export interface JourneyView {
   readonly fills: (Record<string, unknown> & { filledAt?: string; cycle?: number })[];
   readonly assessments: Record<string, unknown>[];
   readonly remindersSent: (Record<string, unknown> & { reminderKey?: string })[];
-  readonly audit: (Record<string, unknown> & { action?: string; at?: string; reason?: string; actor?: string; protocolVersion?: string; details?: Record<string, unknown> })[];
+  readonly audit: (Record<string, unknown> & { action?: string; at?: string; reason?: string; actor?: { type: string; id: string }; protocolVersion?: string; details?: Record<string, unknown> })[];
 }
 
 /** The local clinic for the file's tests, and a driver over it. */
@@ -290,6 +298,7 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
   const sfn = sfnClientFor(clinic);
   const seen = new Map<string, Date>();
   const pageCache = new Map<string, LinkPurpose>();
+  const closedPages = new Map<string, LinkPage>();
 
   const observe = async (): Promise<ObservedEmail[]> => {
     const all = await clinic.listEmails();
@@ -336,11 +345,19 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
     const pages: LinkPage[] = [];
     for (const email of emails) {
       for (const url of linksIn(clinic, email)) {
+        // a closed link (used, expired, superseded, stopped) never opens again: no need to ask twice
+        const known = closedPages.get(url);
+        if (known !== undefined) {
+          pages.push({ ...known, email });
+          continue;
+        }
         const { status, html } = await openLink(url);
         let purpose = purposeIn(html) ?? pageCache.get(url);
         if (purpose === undefined && status === 200) purpose = 'notice';
         if (purpose !== undefined) pageCache.set(url, purpose);
-        pages.push({ url, purpose: purpose ?? ('unknown' as LinkPurpose), status, html, email });
+        const page = { url, purpose: purpose ?? ('unknown' as LinkPurpose), status, html, email };
+        if (status !== 200) closedPages.set(url, page);
+        pages.push(page);
       }
     }
     return pages;
@@ -441,6 +458,15 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
         throw new Error(`no open ${purpose ?? ''} link for ${address} at ${clinic.now().toISOString()} (${summary})`);
       }
       return found;
+    },
+    async awaitLink(address, purpose, { withinSeconds, stepSeconds = 3600 }) {
+      const until = clinic.now().getTime() + withinSeconds * 1000;
+      for (;;) {
+        const found = (await linkPagesFor(address)).find((page) => page.status === 200 && page.purpose === purpose);
+        if (found !== undefined) return found;
+        if (clinic.now().getTime() >= until) throw new Error(`no open ${purpose} link reached ${address} by ${new Date(until).toISOString()}`);
+        await driver.advanceTo(new Date(Math.min(until, clinic.now().getTime() + stepSeconds * 1000)));
+      }
     },
     linkPagesFor,
     openLink,
@@ -603,6 +629,8 @@ function summary(stateMachine: string, described: DescribeExecutionCommandOutput
     startDate: described.startDate,
     stopDate: described.stopDate,
     output,
+    error: described.error,
+    cause: described.cause,
   };
 }
 

@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { atLocalHour, phiIn, useJourneyDriver, type EnrolledPatient, type JourneyView, type ObservedEmail } from './support/journey-driver.ts';
+import { testStartTime } from './support/local-clinic.ts';
+
+/**
+ * One patient from enrolment to the third month of maintenance on the local clinic, acting only
+ * through the staff API, the emailed links and the virtual clock: about three months in seconds.
+ * The first test walks the journey and checks each email arrives at its moment (not a second early);
+ * the others read what the walk left behind.
+ */
+const local = useJourneyDriver();
+
+const SECOND = 1000;
+const HOUR = 3600 * SECOND;
+const DAY = 24 * HOUR;
+const clinician = 'ana.rivera@example.org';
+const backupClinician = 'wei.chen@example.org';
+
+const subjects = {
+  form: 'A short form is waiting for you',
+  consult: 'Your appointment is coming up',
+  prep: 'Your appointment is tomorrow',
+  refillWindow: 'Time for your monthly check-in',
+  decision: 'A decision is waiting for you',
+};
+
+let patient: EnrolledPatient;
+let consultAt: Date;
+const sessionStarts: Date[] = [];
+const fillTimes: Date[] = [];
+let finalView: JourneyView;
+
+describe('the happy path, enrolment to maintenance', () => {
+  it('carries a patient from enrolment through four sessions and two refill cycles, each email at its moment', async () => {
+    const d = local.driver;
+    expect(d.now().toISOString()).toBe(testStartTime.toISOString());
+
+    /** Moves to one second before `at` (nothing yet), then to `at` (exactly one such email, now). */
+    async function expectEmailAt(address: string, at: Date, subject: string): Promise<ObservedEmail> {
+      const countOf = async () => (await d.emailsTo(address)).filter((e) => e.subject === subject).length;
+      await d.advanceTo(new Date(at.getTime() - SECOND));
+      const before = await countOf();
+      await d.advanceTo(at);
+      const mine = (await d.emailsTo(address)).filter((e) => e.subject === subject);
+      expect(mine.length, `${subject} to ${address} at ${at.toISOString()}`).toBe(before + 1);
+      return mine.at(-1) as ObservedEmail;
+    }
+
+    // Enrolment starts the journey; the intake questionnaires arrive at once.
+    patient = await d.enrolPatient({ timeZone: 'America/Chicago' });
+    const [intakeEmail, ...others] = await d.emailsTo(patient.email);
+    expect(others).toEqual([]);
+    expect([intakeEmail?.subject, intakeEmail?.seenAt.toISOString()]).toEqual([subjects.form, testStartTime.toISOString()]);
+    const intake = await d.latestLinkFor(patient.email, 'intake');
+    expect((await d.submitIntake(intake)).status).toBe(200);
+
+    // The clinic books the consult three days out (10:00 in Chicago); reminders 24 h and 1 h before.
+    consultAt = new Date(testStartTime.getTime() + 3 * DAY + 2 * HOUR);
+    expect((await d.bookConsult(patient.patientId, consultAt)).status).toBe(200);
+    await expectEmailAt(patient.email, new Date(consultAt.getTime() - 24 * HOUR), subjects.consult);
+    await expectEmailAt(patient.email, new Date(consultAt.getTime() - 1 * HOUR), subjects.consult);
+
+    // After the consult the evaluation is recorded; screening finds the patient ELIGIBLE.
+    await d.advanceTo(new Date(consultAt.getTime() + HOUR));
+    expect((await d.recordEvaluation(patient.patientId)).status).toBe(200);
+    const screened = await d.journeyOf(patient.patientId);
+    expect(screened.screenings.map((s) => s.outcome)).toEqual(['ELIGIBLE']);
+
+    // The clinician approves eligibility, then the plan (4 sessions, a week apart, 10:00 New York time).
+    expect((await d.decideEligibility(await d.latestLinkFor(clinician, 'eligibility'), 'approve')).status).toBe(200);
+    const plan = d.defaultPlan();
+    const approved = await d.approvePlan(await d.latestLinkFor(clinician, 'treatment-plan'), plan);
+    expect(approved.html).toContain('The plan is approved (4 sessions)');
+
+    for (let n = 1; n <= 4; n++) {
+      const start = plan.plannedSessionTimes[n - 1] as Date;
+      sessionStarts.push(start);
+      // preparation reminder the day before at 18:00 on the patient's own clock
+      await expectEmailAt(patient.email, atLocalHour(new Date(start.getTime() - DAY), patient.timeZone, 18), subjects.prep);
+      // the check-in link 2 h before the start
+      await expectEmailAt(patient.email, new Date(start.getTime() - 2 * HOUR), subjects.form);
+      const cleared = await d.checkIn(await d.latestLinkFor(patient.email, 'check-in'));
+      expect(cleared.html).toContain('You are cleared for today');
+      // the hour, then the journal prompt 60 min after the start
+      await expectEmailAt(patient.email, new Date(start.getTime() + HOUR), subjects.form);
+      const journal = await d.writeJournal(await d.latestLinkFor(patient.email, 'journal'));
+      expect(journal.html).toContain('Your journal has been sent');
+      if (n === 2 || n === 4) {
+        const assessment = await d.latestLinkFor(patient.email, 'assessment');
+        expect((await d.submitAssessment(assessment)).status).toBe(200);
+      }
+    }
+
+    // Follow-up: the clinician sees the computed response and chooses maintenance.
+    const followUp = await d.latestLinkFor(clinician, 'follow-up-decision');
+    expect(followUp.html).toMatch(/<td>GAD-7<\/td><td>12<\/td><td>4<\/td><td>67 % fall<\/td><td>Yes<\/td><td>Yes<\/td>/);
+    expect(followUp.html).toMatch(/<td>PHQ-9<\/td><td>14<\/td><td>5<\/td><td>64 % fall<\/td><td>Yes<\/td><td>No<\/td>/);
+    expect((await d.decideFollowUp(followUp, 'MAINTENANCE')).status).toBe(200);
+    expect((await d.journeyOf(patient.patientId)).journey.phase).toBe('maintenance');
+
+    // Two refill cycles: the window opens 3 days before the 28 days are up, the gate waits for day 28,
+    // the clinician approves, the fill is recorded.
+    fillTimes.push(new Date(String((await d.journeyOf(patient.patientId)).fills[0]?.filledAt)));
+    for (let cycle = 1; cycle <= 2; cycle++) {
+      const lastFill = fillTimes.at(-1) as Date;
+      await expectEmailAt(patient.email, new Date(lastFill.getTime() + 25 * DAY), subjects.refillWindow);
+      const request = await d.latestLinkFor(patient.email, 'refill-request');
+      await d.recordPdmpCheck(patient.patientId);
+      expect((await d.requestRefill(request)).html).toContain('Your request has been sent');
+      await expectEmailAt(clinician, new Date(lastFill.getTime() + 28 * DAY), subjects.decision);
+      expect((await d.approveRefill(await d.latestLinkFor(clinician, 'refill-approval'))).status).toBe(200);
+      const fills = (await d.journeyOf(patient.patientId)).fills;
+      expect(fills).toHaveLength(cycle + 1);
+      fillTimes.push(new Date(String(fills.at(-1)?.filledAt)));
+    }
+    finalView = await d.journeyOf(patient.patientId);
+  }, 180_000);
+
+  it('ends the journey execution SUCCEEDED at maintenance, refill cycles 1 and 2 SUCCEEDED, cycle 3 RUNNING for its window', async () => {
+    const executions = await local.driver.executions();
+    const mine = executions.filter((e) => e.name.includes(patient.journeyId));
+    const status = (name: string) => mine.find((e) => e.name === name)?.status;
+    expect(status(`journey-${patient.journeyId}`)).toBe('SUCCEEDED');
+    expect(status(`${patient.journeyId}-refill-1`)).toBe('SUCCEEDED');
+    expect(status(`${patient.journeyId}-refill-2`)).toBe('SUCCEEDED');
+    expect(status(`${patient.journeyId}-refill-3`)).toBe('RUNNING');
+    expect(mine.filter((e) => e.status !== 'SUCCEEDED').map((e) => e.name)).toEqual([`${patient.journeyId}-refill-3`]);
+    expect(mine.filter((e) => e.stateMachine === 'induction-session').map((e) => e.name).sort()).toEqual([1, 2, 3, 4].map((n) => `${patient.journeyId}-plan1-session-${n}`));
+    expect(finalView.journey.phase).toBe('maintenance');
+    expect(finalView.journey.status).toBe('active');
+  });
+
+  it('records the initial fill at induction and exactly one fill per approved refill, 28 days apart', () => {
+    expect(finalView.fills.map((f) => f.cycle)).toEqual([0, 1, 2]);
+    const [initial, first, second] = fillTimes as [Date, Date, Date];
+    expect(first.getTime() - initial.getTime()).toBe(28 * DAY);
+    expect(second.getTime() - first.getTime()).toBe(28 * DAY);
+  });
+
+  it('keeps every session, check-in, journal and assessment: four cleared sessions each with a journal', () => {
+    expect(finalView.sessions.map((s) => [s.number, s.status, s.plannedStart])).toEqual(sessionStarts.map((start, i) => [i + 1, 'completed', start.toISOString()]));
+    expect(finalView.sessions.every((s) => s['journalRef'] !== null)).toBe(true);
+    expect(finalView.checkIns.map((c) => [c['sessionNumber'], c['outcome']])).toEqual([1, 2, 3, 4].map((n) => [n, 'CLEARED']));
+    expect(finalView.journalEntries).toHaveLength(4);
+    // after session 2, after the last, and one with each refill request
+    expect(finalView.assessments.map((a) => a['stepKey']).sort()).toEqual(['refill-1-request-1', 'refill-2-request-1', 'session-2-a1-assessment', 'session-4-a1-assessment']);
+  });
+
+  it('sent the patient 21 emails and the clinician 7, none to the backup clinician, and never a word of PHI', async () => {
+    const d = local.driver;
+    const toPatient = await d.emailsTo(patient.email);
+    const count = (subject: string) => toPatient.filter((e) => e.subject === subject).length;
+    // intake + 4 x (check-in, journal) + 2 assessments + 2 refill requests
+    expect(count(subjects.form)).toBe(1 + 8 + 2 + 2);
+    expect(count(subjects.consult)).toBe(2);
+    expect(count(subjects.prep)).toBe(4);
+    expect(count(subjects.refillWindow)).toBe(2);
+    expect(toPatient).toHaveLength(21);
+    // consult booking, evaluation, eligibility, plan, follow-up, 2 refill approvals
+    const toClinician = await d.emailsTo(clinician);
+    expect(toClinician.map((e) => e.subject)).toEqual(Array(7).fill(subjects.decision));
+    expect(await d.emailsTo(backupClinician)).toEqual([]);
+
+    for (const email of [...toPatient, ...toClinician]) {
+      expect(phiIn(email, patient.lastName), `${email.subject}: ${email.text ?? ''}`).toEqual([]);
+      expect(email.from).toBe(local.clinic.clinic.senderEmail);
+    }
+    // the patient is greeted by first name and nothing else
+    expect(toPatient.every((e) => (e.text ?? '').startsWith(`Hello ${patient.firstName},`))).toBe(true);
+  });
+
+  it('audits every decision with its reasons and the protocol version, and who made it', () => {
+    const audit = finalView.audit;
+    const protocolVersion = finalView.screenings[0]?.protocolVersion;
+    expect(protocolVersion).toMatch(/\S/);
+    const decisionActions = ['step.decided', 'screening.decided', 'refill.gate-decided', 'fill.initial-recorded', 'fill.refill-recorded', 'journey.follow-up-response', 'session.planned', 'session.completed'];
+    const decisions = audit.filter((e) => decisionActions.includes(String(e.action)));
+    expect(new Set(decisions.map((e) => e.action))).toEqual(new Set(decisionActions));
+    for (const event of decisions) {
+      expect(event.reason, `${event.action} at ${event.at}`).toMatch(/\S/);
+      expect(event.protocolVersion, `${event.action} at ${event.at}: ${event.reason}`).toBe(protocolVersion);
+    }
+
+    const decided = (purpose: string) =>
+      audit.filter((e) => e.action === 'step.decided' && e.details?.['purpose'] === purpose).map((e) => ({ ...e, actor: `${e.actor?.type}:${e.actor?.id}` }));
+    expect(decided('eligibility').map((e) => [e.actor, e.details?.['decision'], e.reason])).toEqual([['clinician:dr-rivera', 'APPROVED', 'eligibility approved']]);
+    expect(decided('treatment-plan').map((e) => e.actor)).toEqual(['clinician:dr-rivera']);
+    expect(decided('check-in').map((e) => e.details?.['decision'])).toEqual(['CLEARED', 'CLEARED', 'CLEARED', 'CLEARED']);
+    expect(decided('follow-up-decision').map((e) => [e.actor, e.details?.['decision']])).toEqual([['clinician:dr-rivera', 'MAINTENANCE']]);
+    expect(decided('refill-approval').map((e) => [e.actor, e.details?.['decision']])).toEqual([
+      ['clinician:dr-rivera', 'APPROVED'],
+      ['clinician:dr-rivera', 'APPROVED'],
+    ]);
+    expect(decided('consult-booking').map((e) => e.actor)).toEqual(['staff:local-staff']);
+
+    const screening = audit.filter((e) => e.action === 'screening.decided');
+    expect(screening.map((e) => e.reason)).toEqual(['ELIGIBLE: no exclusion or review reason']);
+    // the gate said "not yet" at day 25 with its reason, and "approvable" at day 28, for each cycle
+    const gate = audit.filter((e) => e.action === 'refill.gate-decided').map((e) => String(e.reason));
+    expect(gate.filter((r) => r.startsWith('REFUSED: 25 day(s) since the last fill'))).toHaveLength(2);
+    expect(gate.filter((r) => r.startsWith('APPROVABLE'))).toHaveLength(2);
+
+    const response = audit.find((e) => e.action === 'journey.follow-up-response');
+    expect(response?.details).toMatchObject({ gad7: { baseline: 12, latest: 4, response: true, remission: true }, phq9: { baseline: 14, latest: 5, response: true, remission: false } });
+    expect(audit.filter((e) => e.action === 'fill.refill-recorded')).toHaveLength(2);
+    expect(audit.filter((e) => e.action === 'fill.initial-recorded')).toHaveLength(1);
+  });
+});
