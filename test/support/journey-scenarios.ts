@@ -1,4 +1,5 @@
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
+import type { ClinicConfig } from '../../functions/platform/clinic-config.ts';
 import type { EnrolledPatient, IntakeAnswers, JourneyDriver, JourneyView, LinkPage, ObservedEmail, PageAnswer, TreatmentPlanInput } from './journey-driver.ts';
 
 /**
@@ -15,6 +16,38 @@ export const DAY = 24 * HOUR;
 /** The clinicians of local/clinic.local.json: dr-rivera's backup is dr-chen. */
 export const clinicianEmail = 'ana.rivera@example.org';
 export const backupClinicianEmail = 'wei.chen@example.org';
+
+/** A clinician and their backup, so a test can tell its patient's clinician mail from the rest of the clinic's. */
+export interface CareTeam {
+  readonly clinicianId: string;
+  readonly email: string;
+  readonly backupEmail: string;
+}
+
+const teamCount = 12;
+/** Care team n (1-12) of `branchClinicConfig`. */
+export function careTeam(n: number): CareTeam {
+  if (n < 1 || n > teamCount) throw new Error(`care team ${n} does not exist (1-${teamCount})`);
+  return { clinicianId: `dr-lead-${n}`, email: `lead-${n}@clinicians.example.org`, backupEmail: `backup-${n}@clinicians.example.org` };
+}
+
+/** The local clinic's settings with one clinician and backup per care team, for useJourneyDriver({ clinicConfig }). */
+export const branchClinicConfig: ClinicConfig = {
+  clinicName: 'Branch Test Clinic',
+  senderEmail: 'care@example.org',
+  defaultTimeZone: 'America/New_York',
+  opsAlertEmail: 'ops@example.org',
+  clinicians: [
+    { id: 'dr-rivera', name: 'Dr. Ana Rivera', email: clinicianEmail, backupId: 'dr-chen' },
+    { id: 'dr-chen', name: 'Dr. Wei Chen', email: backupClinicianEmail, backupId: 'dr-rivera' },
+    ...Array.from({ length: teamCount }, (_, i) => i + 1).flatMap((n) => [
+      { id: careTeam(n).clinicianId, name: `Dr. Lead ${n}`, email: careTeam(n).email, backupId: `dr-backup-${n}` },
+      { id: `dr-backup-${n}`, name: `Dr. Backup ${n}`, email: careTeam(n).backupEmail },
+    ]),
+  ],
+};
+
+const defaultTeam: CareTeam = { clinicianId: 'dr-rivera', email: clinicianEmail, backupEmail: backupClinicianEmail };
 
 export const later = (at: Date, ms: number): Date => new Date(at.getTime() + ms);
 
@@ -72,19 +105,26 @@ export async function clinicianLinkFor(d: JourneyDriver, patient: EnrolledPatien
   return mine;
 }
 
+export interface ScenarioOptions {
+  readonly team?: CareTeam;
+  readonly intake?: Partial<IntakeAnswers>;
+  readonly plan?: Partial<TreatmentPlanInput>;
+}
+
 /** One eligible patient with the eligibility approved: the clinician's treatment-plan link is out. */
-export async function toTreatmentPlan(d: JourneyDriver, intake: Partial<IntakeAnswers> = {}): Promise<EnrolledPatient> {
-  const [patient] = await throughEvaluation(d, [intake]);
+export async function toTreatmentPlan(d: JourneyDriver, options: ScenarioOptions = {}): Promise<EnrolledPatient> {
+  const team = options.team ?? defaultTeam;
+  const [patient] = await throughEvaluation(d, [options.intake ?? {}], [{ assignedClinicianId: team.clinicianId }]);
   if (patient === undefined) throw new Error('no patient');
-  expectPageStatus(await d.decideEligibility(await clinicianLinkFor(d, patient, 'eligibility'), 'approve'), 200, 'eligibility approval');
+  expectPageStatus(await d.decideEligibility(await clinicianLinkFor(d, patient, 'eligibility', team.email), 'approve'), 200, 'eligibility approval');
   return patient;
 }
 
 /** An approved plan: induction starts; answers the plan as approved (its session times). */
-export async function toInduction(d: JourneyDriver, plan: Partial<TreatmentPlanInput> = {}): Promise<{ patient: EnrolledPatient; plan: TreatmentPlanInput }> {
-  const patient = await toTreatmentPlan(d);
-  const approved = { ...d.defaultPlan(), ...plan };
-  expectPageStatus(await d.approvePlan(await clinicianLinkFor(d, patient, 'treatment-plan'), approved), 200, 'plan approval');
+export async function toInduction(d: JourneyDriver, options: ScenarioOptions = {}): Promise<{ patient: EnrolledPatient; plan: TreatmentPlanInput }> {
+  const patient = await toTreatmentPlan(d, options);
+  const approved = { ...d.defaultPlan(), ...options.plan };
+  expectPageStatus(await d.approvePlan(await clinicianLinkFor(d, patient, 'treatment-plan', (options.team ?? defaultTeam).email), approved), 200, 'plan approval');
   return { patient, plan: approved };
 }
 
@@ -119,14 +159,20 @@ export async function completeSession(d: JourneyDriver, patient: EnrolledPatient
   return start;
 }
 
-/** Through the four default sessions and the follow-up decision: the first refill cycle runs. */
-export async function toMaintenance(d: JourneyDriver, plan: Partial<TreatmentPlanInput> = {}): Promise<{ patient: EnrolledPatient; plan: TreatmentPlanInput }> {
-  const started = await toInduction(d, plan);
+/** Through the plan's sessions and the follow-up decision: the first refill cycle runs. */
+export async function toMaintenance(d: JourneyDriver, options: ScenarioOptions = {}): Promise<{ patient: EnrolledPatient; plan: TreatmentPlanInput }> {
+  const started = await toInduction(d, options);
   const count = started.plan.sessionCount;
   for (let n = 1; n <= count; n += 1) await completeSession(d, started.patient, n, n === 2 || n === count);
-  await d.advanceTo(later(started.plan.followUpAt, 0));
-  expectPageStatus(await d.decideFollowUp(await clinicianLinkFor(d, started.patient, 'follow-up-decision'), 'MAINTENANCE'), 200, 'follow-up decision');
+  await d.advanceTo(started.plan.followUpAt);
+  const link = await clinicianLinkFor(d, started.patient, 'follow-up-decision', (options.team ?? defaultTeam).email);
+  expectPageStatus(await d.decideFollowUp(link, 'MAINTENANCE'), 200, 'follow-up decision');
   return started;
+}
+
+/** Emails sent to an address, from a list. */
+export function emailsTo(emails: readonly ObservedEmail[], address: string): ObservedEmail[] {
+  return emails.filter((email) => [...email.to, ...email.cc, ...email.bcc].includes(address));
 }
 
 /** Emails to one address whose text matches, in the order sent. */
