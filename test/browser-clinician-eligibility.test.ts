@@ -1,0 +1,137 @@
+import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import { computedStyleOf, horizontalOverflow, phoneViewport, saveScreenshot, submitWith, unnamedControls, useBrowser } from './support/browser.ts';
+import { useJourneyDriver, type EnrolledPatient, type JourneyDriver } from './support/journey-driver.ts';
+import { linksIn, sfnClientFor } from './support/local-clinic.ts';
+
+/**
+ * A clinician decides eligibility the way they would: the link from the email in the SES emulator's
+ * store, opened in a real Chromium, the screening summary read on the page, the decision clicked. The
+ * journey up to that point is driven through the staff API and the patient's own emailed links.
+ */
+const local = useJourneyDriver();
+const browser = useBrowser();
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+/** A resting BP of 146/92 is a relative contraindication (140/90 to 159/99): the screening says NEEDS_REVIEW. */
+const borderlineBp = [
+  { systolic: 146, diastolic: 92 },
+  { systolic: 144, diastolic: 91 },
+];
+
+/** Enrolment, intake, consult booked and held, evaluation recorded; answers the link emailed to the clinician. */
+async function toEligibilityDecision(d: JourneyDriver): Promise<{ patient: EnrolledPatient; clinicianEmail: string; url: string }> {
+  const patient = await d.enrolPatient();
+  const intake = await d.latestLinkFor(patient.email, 'intake');
+  await expectUsableOnPhone(intake.url, 'patient-intake-opened');
+  expect((await d.submitIntake(intake, { restingBp: borderlineBp })).status).toBe(200);
+  const consultAt = new Date(d.now().getTime() + 3 * DAY);
+  expect((await d.bookConsult(patient.patientId, consultAt)).status).toBeLessThan(300);
+  await d.advanceTo(new Date(consultAt.getTime() + HOUR));
+  const clinician = d.clinic.clinic.clinicians.find((c) => c.id === patient.assignedClinicianId);
+  if (clinician === undefined) throw new Error(`no clinician ${patient.assignedClinicianId} in the clinic's configuration`);
+  const mark = await d.mark();
+  expect((await d.recordEvaluation(patient.patientId, { notes: 'Blood pressure a little high at the consult; otherwise well.' })).status).toBeLessThan(300);
+  // straight from the emulator's store: the browser is the first thing to open this link
+  const decisionEmails = (await d.emailsSince(mark)).filter((email) => email.to.includes(clinician.email) && linksIn(d.clinic, email).length > 0);
+  expect(decisionEmails.map((email) => email.subject)).toEqual(['A decision is waiting for you']);
+  const [url] = linksIn(d.clinic, decisionEmails[0] as (typeof decisionEmails)[number]);
+  return { patient, clinicianEmail: clinician.email, url: url as string };
+}
+
+/** The longest form of all (the intake) and the widest (the treatment plan) also name every control and fit a phone. */
+async function expectUsableOnPhone(url: string, screenshot: string): Promise<void> {
+  const page = await browser.newPage({ viewport: phoneViewport });
+  expect((await page.goto(url))?.status()).toBe(200);
+  expect(await unnamedControls(page)).toEqual([]);
+  expect(await horizontalOverflow(page)).toBe(0);
+  await saveScreenshot(page, screenshot);
+  await page.context().close();
+}
+
+async function journeyHistory(d: JourneyDriver, executionName: string): Promise<HistoryEvent[]> {
+  const execution = await d.execution(executionName);
+  if (execution === undefined) throw new Error(`no execution ${executionName}`);
+  const sfn = sfnClientFor(d.clinic);
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, ...(nextToken === undefined ? {} : { nextToken }) }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  return events;
+}
+
+describe('a clinician deciding eligibility in a real browser', () => {
+  it('reads the screening summary, is asked for the override reason, approves, and the journey moves on to the treatment plan', async () => {
+    const d = local.driver;
+    const { patient, clinicianEmail, url } = await toEligibilityDecision(d);
+    const screening = (await d.journeyOf(patient.patientId)).screenings.at(-1);
+    expect(screening?.outcome).toBe('NEEDS_REVIEW');
+    const reasons = (screening?.reasons ?? []).map((r) => r.message);
+    expect(reasons.length).toBeGreaterThan(0);
+
+    const page = await browser.newPage({ viewport: phoneViewport });
+    const response = await page.goto(url);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['cache-control']).toContain('no-store');
+    expect(response?.headers()['referrer-policy']).toBe('no-referrer');
+
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Eligibility decision');
+    expect(await page.getByRole('heading', { name: 'Screening: NEEDS_REVIEW' }).isVisible()).toBe(true);
+    expect(await page.getByRole('cell', { name: `${patient.firstName} ${patient.lastName}` }).isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: 'Reasons' }).isVisible()).toBe(true);
+    for (const reason of reasons) expect(await page.getByRole('listitem').filter({ hasText: reason }).isVisible(), reason).toBe(true);
+    expect(await page.getByText('Blood pressure a little high at the consult').isVisible()).toBe(true);
+
+    // Approve is the primary action; Decline is drawn as the outlined secondary button, not a second blue one
+    const backgroundOf = (name: string) => computedStyleOf(page.getByRole('button', { name, exact: true }), 'background-color');
+    expect(await backgroundOf('Decline')).toBe('rgb(255, 255, 255)');
+    expect(await backgroundOf('Approve')).not.toBe('rgb(255, 255, 255)');
+
+    expect(await unnamedControls(page)).toEqual([]);
+    expect(await horizontalOverflow(page)).toBe(0);
+    await saveScreenshot(page, 'clinician-eligibility-1-opened');
+    // opening the page (as a mail scanner would) decided nothing
+    expect((await d.execution(`${patient.journeyId}-eligibility`))?.status).toBe('RUNNING');
+
+    // approving a relative contraindication without a reason: the form comes back with the message next to the field
+    await page.getByLabel('Note (optional)').fill('Discussed home BP monitoring.');
+    expect((await submitWith(page, page.getByRole('button', { name: 'Approve', exact: true }))).status()).toBe(400);
+    const overrideField = page.locator('.field', { has: page.getByLabel('Override reason') });
+    expect(await overrideField.locator('.error').isVisible()).toBe(true);
+    expect(await page.getByRole('alert').isVisible()).toBe(true);
+    expect(await page.getByLabel('Note (optional)').inputValue()).toBe('Discussed home BP monitoring.');
+    await saveScreenshot(page, 'clinician-eligibility-2-reason-missing');
+    await d.settle();
+    expect((await d.execution(`${patient.journeyId}-eligibility`))?.status).toBe('RUNNING');
+
+    await page.getByLabel('Override reason').fill('Borderline readings at rest; will recheck before every session.');
+    expect((await submitWith(page, page.getByRole('button', { name: 'Approve', exact: true }))).status()).toBe(200);
+    expect(await page.getByRole('status').textContent()).toContain('Eligibility approved');
+    expect(await horizontalOverflow(page)).toBe(0);
+    await saveScreenshot(page, 'clinician-eligibility-3-approved');
+    await d.settle();
+
+    // the journey moved on: the eligibility step succeeded with the clinician's decision, and the plan link is out
+    const eligibility = await d.execution(`${patient.journeyId}-eligibility`);
+    expect(eligibility?.status).toBe('SUCCEEDED');
+    expect(eligibility?.output).toMatchObject({ decision: 'APPROVED' });
+    const history = await journeyHistory(d, patient.executionName);
+    const entered = history.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
+    expect(entered).toContain('Clinician writes the treatment plan');
+    const exited = history.find((e) => e.type === 'TaskStateExited' && e.stateExitedEventDetails?.name === 'Clinician decides eligibility');
+    expect(JSON.parse(exited?.stateExitedEventDetails?.output ?? '{}')).toMatchObject({ decision: 'APPROVED' });
+    const planLink = await d.latestLinkFor(clinicianEmail, 'treatment-plan');
+    expect(planLink.html).toContain(patient.lastName);
+    await expectUsableOnPhone(planLink.url, 'clinician-treatment-plan-opened');
+
+    // the same link opened again is used: a second click cannot decide twice
+    const again = await page.goto(url);
+    expect(again?.status()).toBe(409);
+    await saveScreenshot(page, 'clinician-eligibility-4-reopened');
+  });
+});
