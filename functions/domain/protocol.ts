@@ -172,6 +172,12 @@ export const protocolSchema = z
         backupClinicianAfterHours: hours,
       })
       .strict(),
+    alerts: z
+      .object({
+        /** how long the view link of an alert to a clinician (urgent or notice) stays open */
+        linkValidHours: hours,
+      })
+      .strict(),
     patientLinks: z
       .object({
         /** how long a patient form link stays valid when the step has no tighter window */
@@ -289,6 +295,8 @@ export const defaultProtocol: Protocol = protocolSchema.parse({
   followUp: { responseMinimumFallPercent: 50, remissionBelow: 5, remissionBaselineAtLeast: 10 },
   telehealth: { prescribingValidUntil: '2026-12-31' },
   approvals: { linkValidHours: 72, reminderAfterHours: 24, backupClinicianAfterHours: 48 },
+  // a clinician away for a long weekend still finds out which patient an alert was about
+  alerts: { linkValidHours: 7 * 24 },
   patientLinks: { validHours: 72, intakeReminderEveryHours: 24, intakeMaxReminders: 3 },
   triage: {
     alwaysAdverseEventSymptoms: [...alwaysAdverseEventSymptoms],
