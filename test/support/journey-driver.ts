@@ -226,18 +226,27 @@ export interface JourneyDriver {
   /** a mark for emailsSince: how many emails SES holds now */
   mark(): Promise<number>;
   emailsSince(mark: number): Promise<ObservedEmail[]>;
-  /** the newest open link to this address (of this purpose, if given) */
-  latestLinkFor(address: string, purpose?: LinkPurpose): Promise<LinkPage>;
+  /**
+   * The newest open link to this address (of this purpose, if given). A clinician's pages name the
+   * patient: `mentioning` (e.g. the patient's last name) picks that patient's link when several are open.
+   */
+  latestLinkFor(address: string, purpose?: LinkPurpose, options?: { mentioning?: string }): Promise<LinkPage>;
   /**
    * Moves the clock in steps (default an hour) until an open link of this purpose reaches the address,
    * at most `withinSeconds` ahead; throws if none came.
    */
-  awaitLink(address: string, purpose: LinkPurpose, options: { withinSeconds: number; stepSeconds?: number }): Promise<LinkPage>;
+  awaitLink(address: string, purpose: LinkPurpose, options: { withinSeconds: number; stepSeconds?: number; mentioning?: string }): Promise<LinkPage>;
   /** every link page emailed to this address, newest email first, open or not */
   linkPagesFor(address: string): Promise<LinkPage[]>;
   openLink(url: string): Promise<PageAnswer>;
   /** posts the page's form with these fields (purpose and the field names checked against the page) */
   submitForm(link: LinkPage, fields: readonly (readonly [string, string])[]): Promise<PageAnswer>;
+  /**
+   * Enrols a patient, submits the intake (eligible unless overridden), books the consult 26 h out,
+   * moves past it and records the evaluation: the journey is then screened and (unless INELIGIBLE)
+   * waits for the clinician's eligibility decision.
+   */
+  throughScreening(options?: { intake?: Partial<IntakeAnswers>; patient?: Parameters<JourneyDriver['enrolPatient']>[0] }): Promise<EnrolledPatient>;
   // patient and clinician actions through links
   submitIntake(link: LinkPage, answers?: Partial<IntakeAnswers>): Promise<PageAnswer>;
   decideEligibility(link: LinkPage, choice: EligibilityChoice, note?: string): Promise<PageAnswer>;
@@ -404,7 +413,7 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
 
     async enrolPatient(overrides = {}) {
       patientCounter += 1;
-      const tag = `${process.pid.toString(36)}${patientCounter}`;
+      const tag = `${process.pid.toString(36)}${String(patientCounter).padStart(3, '0')}`;
       const details = {
         firstName: overrides.firstName ?? 'Jamie',
         lastName: overrides.lastName ?? `Quixotewright${tag}`,
@@ -450,19 +459,21 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
     async emailsSince(mark) {
       return (await observe()).slice(mark);
     },
-    async latestLinkFor(address, purpose) {
+    async latestLinkFor(address, purpose, options = {}) {
       const pages = await linkPagesFor(address);
-      const found = pages.find((page) => page.status === 200 && (purpose === undefined || page.purpose === purpose));
+      const found = pages.find(
+        (page) => page.status === 200 && (purpose === undefined || page.purpose === purpose) && (options.mentioning === undefined || page.html.includes(options.mentioning)),
+      );
       if (found === undefined) {
         const summary = pages.map((p) => `${p.purpose}:${p.status}`).join(', ') || 'no links';
         throw new Error(`no open ${purpose ?? ''} link for ${address} at ${clinic.now().toISOString()} (${summary})`);
       }
       return found;
     },
-    async awaitLink(address, purpose, { withinSeconds, stepSeconds = 3600 }) {
+    async awaitLink(address, purpose, { withinSeconds, stepSeconds = 3600, mentioning }) {
       const until = clinic.now().getTime() + withinSeconds * 1000;
       for (;;) {
-        const found = (await linkPagesFor(address)).find((page) => page.status === 200 && page.purpose === purpose);
+        const found = (await linkPagesFor(address)).find((page) => page.status === 200 && page.purpose === purpose && (mentioning === undefined || page.html.includes(mentioning)));
         if (found !== undefined) return found;
         if (clinic.now().getTime() >= until) throw new Error(`no open ${purpose} link reached ${address} by ${new Date(until).toISOString()}`);
         await driver.advanceTo(new Date(Math.min(until, clinic.now().getTime() + stepSeconds * 1000)));
@@ -471,6 +482,19 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
     linkPagesFor,
     openLink,
     submitForm,
+
+    async throughScreening(options = {}) {
+      const patient = await driver.enrolPatient(options.patient);
+      const intake = await driver.submitIntake(await driver.latestLinkFor(patient.email, 'intake'), options.intake);
+      if (intake.status !== 200) throw new Error(`the intake was refused (${intake.status})`);
+      const consultAt = new Date(clinic.now().getTime() + 26 * 3600_000);
+      const booked = await driver.bookConsult(patient.patientId, consultAt);
+      if (booked.status !== 200) throw new Error(`the consult was not booked (${booked.status}): ${JSON.stringify(booked.json)}`);
+      await driver.advanceTo(new Date(consultAt.getTime() + 3600_000));
+      const evaluated = await driver.recordEvaluation(patient.patientId);
+      if (evaluated.status !== 200) throw new Error(`the evaluation was not recorded (${evaluated.status}): ${JSON.stringify(evaluated.json)}`);
+      return patient;
+    },
 
     submitIntake(link, overrides = {}) {
       const a = { ...eligibleIntake, ...overrides };
