@@ -28,7 +28,7 @@ export function workflowHandler<Schema extends z.ZodType, Result>(
       },
       onError: (request) => {
         // ids and error names only: never the event, which may carry answers or names
-        logger.error('task failed', { errorName: request.error?.name, message: request.error?.message });
+        logger.error('task failed', { errorName: request.error?.name, errorMessage: request.error?.message });
       },
     })
     .handler((event, context) => core(event as z.infer<Schema>, context));
