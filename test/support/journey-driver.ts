@@ -247,6 +247,11 @@ export interface JourneyDriver {
    * waits for the clinician's eligibility decision.
    */
   throughScreening(options?: { intake?: Partial<IntakeAnswers>; patient?: Parameters<JourneyDriver['enrolPatient']>[0] }): Promise<EnrolledPatient>;
+  /**
+   * throughScreening, then the clinician approves eligibility and the plan (the default plan unless
+   * overridden): the journey is in induction, session 1 planned.
+   */
+  throughPlan(options?: { intake?: Partial<IntakeAnswers>; patient?: Parameters<JourneyDriver['enrolPatient']>[0]; plan?: Partial<TreatmentPlanInput> }): Promise<{ patient: EnrolledPatient; plan: TreatmentPlanInput }>;
   // patient and clinician actions through links
   submitIntake(link: LinkPage, answers?: Partial<IntakeAnswers>): Promise<PageAnswer>;
   decideEligibility(link: LinkPage, choice: EligibilityChoice, note?: string): Promise<PageAnswer>;
@@ -494,6 +499,18 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
       const evaluated = await driver.recordEvaluation(patient.patientId);
       if (evaluated.status !== 200) throw new Error(`the evaluation was not recorded (${evaluated.status}): ${JSON.stringify(evaluated.json)}`);
       return patient;
+    },
+
+    async throughPlan(options = {}) {
+      const patient = await driver.throughScreening(options);
+      const clinician = clinic.clinic.clinicians.find((c) => c.id === patient.assignedClinicianId)?.email ?? '';
+      const mentioning = { mentioning: patient.lastName };
+      const eligibility = await driver.decideEligibility(await driver.latestLinkFor(clinician, 'eligibility', mentioning), 'approve');
+      if (eligibility.status !== 200) throw new Error(`eligibility was not approved (${eligibility.status})`);
+      const plan = { ...defaultPlan(), ...options.plan };
+      const approved = await driver.approvePlan(await driver.latestLinkFor(clinician, 'treatment-plan', mentioning), plan);
+      if (approved.status !== 200) throw new Error(`the plan was not approved (${approved.status}): ${approved.html}`);
+      return { patient, plan };
     },
 
     submitIntake(link, overrides = {}) {
