@@ -1,5 +1,6 @@
 import type { Protocol } from '../domain/protocol.ts';
 import { dueAt } from '../domain/reminder-timing.ts';
+import type { StoredItem } from '../store/read-items.ts';
 import type { StoredPlan, StoredSession } from './stored-records.ts';
 
 export interface SessionPlan {
@@ -20,12 +21,21 @@ const HOUR = 3_600_000;
  * When session n (attempt a) takes place:
  * - the plan's own time for it (or the previous planned time plus the plan's interval);
  * - never sooner than the protocol's minimum gap after the last completed session;
- * - a new attempt (after a postponement, a missed check-in or a hold) is offered
- *   `checkIn.postponeStepHours` from now, and no planned time is ever so close that its check-in window
- *   would already be open.
+ * - a new attempt after a postponement takes the time the check-in gate offered the patient (the page
+ *   showed it: the same time of day, after the abstinence intervals and the gap to the previous session);
+ * - a new attempt after a missed check-in or a hold is offered `checkIn.postponeStepHours` from now;
+ * - no planned time is ever so close that its check-in window would already be open.
  */
 export function planSession(
-  input: { sessionNumber: number; attempt: number; plan: StoredPlan; sessions: readonly StoredSession[]; patientTimeZone: string },
+  input: {
+    sessionNumber: number;
+    attempt: number;
+    plan: StoredPlan;
+    sessions: readonly StoredSession[];
+    patientTimeZone: string;
+    /** the check-in gate's suggested start when it postponed the previous attempt (see postponedStartOffered) */
+    postponedTo?: string | null;
+  },
   protocol: Protocol,
   now: Date,
 ): SessionPlan {
@@ -51,7 +61,12 @@ export function planSession(
     }
   }
   const offered = now.getTime() + protocol.checkIn.postponeStepHours * HOUR;
-  if (attempt > 1 && start < offered) {
+  const gateOffer = attempt > 1 && input.postponedTo ? Date.parse(input.postponedTo) : Number.NaN;
+  const windowStillClosed = now.getTime() + protocol.checkIn.opensHoursBefore * HOUR;
+  if (Number.isFinite(gateOffer) && start < Math.max(gateOffer, windowStillClosed)) {
+    start = Math.max(gateOffer, windowStillClosed);
+    reasons.push(`attempt ${attempt}: the new time the check-in gate offered`);
+  } else if (attempt > 1 && !Number.isFinite(gateOffer) && start < offered) {
     start = offered;
     reasons.push(`attempt ${attempt}: offered ${protocol.checkIn.postponeStepHours} h later`);
   } else if (start - protocol.checkIn.opensHoursBefore * HOUR < now.getTime()) {
@@ -74,4 +89,17 @@ export function planSession(
     reasons,
     protocolVersion: protocol.version,
   };
+}
+
+/**
+ * The start the check-in gate offered when it postponed the attempt before this one, read from that
+ * attempt's CHECK_IN item (its step key is `session-<n>-a<attempt>-check-in`); null when the previous
+ * attempt was not postponed at check-in (missed, held) or on the first attempt.
+ */
+export function postponedStartOffered(checkIns: readonly StoredItem[], sessionNumber: number, attempt: number): string | null {
+  if (attempt <= 1) return null;
+  const stepKey = `session-${sessionNumber}-a${attempt - 1}-check-in`;
+  const postponed = checkIns.find((item) => item['stepKey'] === stepKey && item['outcome'] === 'POSTPONED');
+  const suggested = postponed?.['suggestedStart'];
+  return typeof suggested === 'string' ? suggested : null;
 }

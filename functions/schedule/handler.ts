@@ -9,7 +9,7 @@ import { loadPatientContext } from '../journey/patient-context.ts';
 import { planConsultReminders } from '../journey/plan-consult-reminders.ts';
 import { planPersonAction } from '../journey/plan-person-action.ts';
 import { planRefillWindow } from '../journey/plan-refill-window.ts';
-import { planSession } from '../journey/plan-session.ts';
+import { planSession, postponedStartOffered } from '../journey/plan-session.ts';
 import { journeyRef, wholeNumberFrom } from '../journey/workflow-inputs.ts';
 
 const input = z.discriminatedUnion('what', [
@@ -50,7 +50,8 @@ export const handler = workflowHandler('schedule', input, async (event) => {
     case 'session': {
       if (context.journey.onHold) throw new PatientOnHold(event.patientId, `session ${event.sessionNumber}`);
       if (context.plan === undefined) throw new JourneyDataMissing('no approved treatment plan');
-      return planSession({ ...event, plan: context.plan, sessions: context.sessions, patientTimeZone: timeZone }, protocol, at);
+      const postponedTo = postponedStartOffered(context.record.checkIns, event.sessionNumber, event.attempt);
+      return planSession({ ...event, plan: context.plan, sessions: context.sessions, patientTimeZone: timeZone, postponedTo }, protocol, at);
     }
     case 'refill-window': {
       if (context.journey.onHold) throw new PatientOnHold(event.patientId, `refill window ${event.cycle}`);
