@@ -1,23 +1,30 @@
 import { bundleSizeGoalBytes, measureBundleSizes } from './bundle-size.ts';
 import { coldInitGoalRatio, measureColdInit } from './cold-init.ts';
 import { measureEngineThroughput } from './engine-throughput.ts';
+import { runJourneyBench } from './journey-bench.ts';
+import { journeyCosts, printJourneyCosts } from './journey-cost.ts';
+import { printJourneyWallTime } from './journey-wall-time.ts';
+import { goal, reportLine } from './report-line.ts';
 
 /** `npm run bench`: measurements printed as counts and ratios; goals beside them, never asserted. */
-function line(label: string, value: string, goal: string): void {
-  console.log(`${label.padEnd(56)} ${value.padStart(12)}   goal ${goal}`);
-}
-
 console.log('Local Step Functions engine');
 const throughput = await measureEngineThroughput();
-line('  durable state transitions per second (one core)', throughput.transitionsPerSecond.toFixed(0), '>= 2,000');
-line('  as a share of bare SQLite commits per second', (throughput.transitionsPerSecond / throughput.bareSqliteCommitsPerSecond).toFixed(3), '(context)');
+reportLine('  durable state transitions per second (one core)', throughput.transitionsPerSecond.toFixed(0), goal('>= 2,000'));
+reportLine('  as a share of bare SQLite commits per second', (throughput.transitionsPerSecond / throughput.bareSqliteCommitsPerSecond).toFixed(3), '(context)');
+
+// One clinic for both journey measurements: the same patient gives the wall time and the cost.
+console.log('');
+const journey = await runJourneyBench({ warmPatient: true });
+printJourneyWallTime(journey);
+console.log('');
+printJourneyCosts(journeyCosts(journey.first, journey.firstExecutionLogs));
 
 console.log('\nFunction bundles (minified, AWS SDK external as in the stack)');
 for (const { id, bytes } of await measureBundleSizes()) {
-  line(`  ${id} bundle size (KB)`, (bytes / 1024).toFixed(1), `<= ${bundleSizeGoalBytes / 1024}`);
+  reportLine(`  ${id} bundle size (KB)`, (bytes / 1024).toFixed(1), goal(`<= ${bundleSizeGoalBytes / 1024}`));
 }
 
 console.log('\nCold init (a fresh Node process loading the bundle), as a ratio to a bare handler');
 const coldInit = await measureColdInit();
-line('  bare handler, median (ms, context only)', coldInit.bareMedianMs.toFixed(0), '(context)');
-for (const fn of coldInit.functions) line(`  ${fn.id} / bare`, `${fn.ratioToBare.toFixed(2)}x`, `<= ${coldInitGoalRatio}x`);
+reportLine('  bare handler, median (ms, context only)', coldInit.bareMedianMs.toFixed(0), '(context)');
+for (const fn of coldInit.functions) reportLine(`  ${fn.id} / bare`, `${fn.ratioToBare.toFixed(2)}x`, goal(`<= ${coldInitGoalRatio}x`));

@@ -1,11 +1,16 @@
 /**
  * What the same work would cost on AWS, so a clinic engineer can see "cents per patient" while the
  * journey runs locally. List prices for us-east-1 (N. Virginia), on-demand, without free tiers or
- * volume discounts, as published on each service's pricing page; read on the date below. Prices change:
- * the table carries its date so a reader knows how old it is.
+ * volume discounts, as published on each service's pricing page; first read 2025-06-01, checked again
+ * on the date below (every price unchanged). Prices change: the table carries its date so a reader knows
+ * how old it is.
+ *
+ * Not in the table, because they do not grow with patients: the customer-managed KMS key ($1 a month),
+ * alarms ($0.10 each a month), log storage. X-Ray traces ($5 per million after 100,000 free a month)
+ * are left out too: the local runtime does not count traces.
  */
 export const awsPrices = {
-  asOf: '2025-06-01',
+  asOf: '2026-11-26',
   region: 'us-east-1',
   currency: 'USD',
   /** https://aws.amazon.com/step-functions/pricing/ : Standard workflows, $0.025 per 1,000 transitions */
@@ -22,6 +27,11 @@ export const awsPrices = {
   sesPerEmail: 0.1 / 1_000,
   /** https://aws.amazon.com/api-gateway/pricing/ : HTTP APIs, $1.00 per million requests (first 300M) */
   httpApiPerRequest: 1 / 1_000_000,
+  /**
+   * https://aws.amazon.com/cloudwatch/pricing/ : Logs, $0.50 per GB ingested (standard class), which is
+   * also the first tier of vended logs such as Step Functions' execution logs. GB = 10^9 bytes.
+   */
+  cloudWatchLogsPerGbIngested: 0.5,
 } as const;
 
 export interface BillableUsage {
@@ -33,6 +43,8 @@ export interface BillableUsage {
   readonly dynamoDbWriteRequestUnits: number;
   readonly emailsSent: number;
   readonly httpRequests: number;
+  /** bytes written to CloudWatch Logs (function logs, execution logs), when the caller counts them */
+  readonly logBytesIngested?: number;
 }
 
 export interface CostLine {
@@ -58,6 +70,7 @@ export function estimateCost(usage: BillableUsage): CostEstimate {
     line('DynamoDB writes (on-demand)', usage.dynamoDbWriteRequestUnits, 'write request units', awsPrices.dynamoDbPerWriteRequestUnit),
     line('SES', usage.emailsSent, 'emails', awsPrices.sesPerEmail),
     line('API Gateway (HTTP API)', usage.httpRequests, 'requests', awsPrices.httpApiPerRequest),
+    ...(usage.logBytesIngested === undefined ? [] : [line('CloudWatch Logs ingestion', usage.logBytesIngested / 1e9, 'GB', awsPrices.cloudWatchLogsPerGbIngested)]),
   ];
   return {
     totalUsd: lines.reduce((sum, l) => sum + l.usd, 0),
@@ -71,7 +84,11 @@ function line(service: string, quantity: number, unit: string, unitPrice: number
   return { service, quantity, unit, usd: quantity * unitPrice };
 }
 
-/** Lambda bills duration rounded up to the millisecond, times the configured memory. */
+/**
+ * Lambda bills duration rounded up to the millisecond, times the configured memory. Since 2025-08-01
+ * the init phase of a cold start is billed the same way; the local host times only the handler, so
+ * cold starts are not in the estimate (see `npm run bench` for what init costs relative to a bare one).
+ */
 export function lambdaGbSeconds(durationMs: number, memoryMb: number): number {
   return (Math.ceil(durationMs) * memoryMb) / 1024 / 1000;
 }
