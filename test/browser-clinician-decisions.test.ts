@@ -1,13 +1,13 @@
 import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { computedStyleOf, horizontalOverflow, phoneViewport, saveScreenshot, submitWith, unnamedControls, useBrowser } from './support/browser.ts';
-import { useJourneyDriver, type EnrolledPatient, type JourneyDriver } from './support/journey-driver.ts';
+import { localInputOf, useJourneyDriver, type EnrolledPatient, type JourneyDriver } from './support/journey-driver.ts';
 import { linksIn, sfnClientFor } from './support/local-clinic.ts';
 
 /**
- * A clinician decides eligibility the way they would: the link from the email in the SES emulator's
- * store, opened in a real Chromium, the screening summary read on the page, the decision clicked. The
- * journey up to that point is driven through the staff API and the patient's own emailed links.
+ * A clinician decides the way they would: the link from the email in the SES emulator's store, opened in
+ * a real Chromium, the page read, the form filled by its labels, the decision clicked. The journey up to
+ * that point is driven through the staff API and the emailed links.
  */
 const local = useJourneyDriver();
 const browser = useBrowser();
@@ -133,5 +133,61 @@ describe('a clinician deciding eligibility in a real browser', () => {
     const again = await page.goto(url);
     expect(again?.status()).toBe(409);
     await saveScreenshot(page, 'clinician-eligibility-4-reopened');
+  });
+});
+
+describe('a clinician writing the treatment plan in a real browser', () => {
+  it('types the plan by its labels, sees the dose over the protocol limit refused next to the field with the answers kept, corrects it and approves', async () => {
+    const d = local.driver;
+    const { patient, clinicianEmail } = await toEligibilityDecision(d);
+    expect((await d.decideEligibility(await d.latestLinkFor(clinicianEmail, 'eligibility'), { override: 'Borderline readings; rechecked before each session.' })).status).toBe(200);
+    // the newest open treatment-plan link in the clinician's mail, as the emulator holds it
+    const link = await d.latestLinkFor(clinicianEmail, 'treatment-plan');
+
+    const plan = d.defaultPlan();
+    const zone = d.clinic.clinic.defaultTimeZone;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    expect((await page.goto(link.url))?.status()).toBe(200);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Treatment plan');
+    expect(await page.getByRole('cell', { name: `${patient.firstName} ${patient.lastName}` }).isVisible()).toBe(true);
+
+    const chooseIn = (group: string, option: string) => page.getByRole('group', { name: group }).getByLabel(option, { exact: true }).check();
+    await page.getByLabel('Dose per session (mg)').fill('600');
+    await chooseIn('Route', 'sublingual');
+    await page.getByLabel('Number of sessions', { exact: true }).fill(String(plan.sessionCount));
+    await page.getByLabel('Days between sessions', { exact: true }).fill(String(plan.intervalDays));
+    for (const [i, time] of plan.plannedSessionTimes.entries()) await page.getByLabel(`Session ${i + 1} start (${zone})`, { exact: true }).fill(localInputOf(time, zone));
+    await chooseIn('An adult monitor stays for the whole session', 'Required');
+    await chooseIn('Blood pressure before each session', 'Required');
+    await page.getByLabel('Monitoring notes', { exact: true }).fill(plan.monitoringNotes);
+    await page.getByLabel(`Follow-up appointment (${zone})`, { exact: true }).fill(localInputOf(plan.followUpAt, zone));
+    await page.getByLabel('Preparation guidance for the patient', { exact: true }).fill(plan.preparationGuidance);
+    await page.getByLabel('Date of issue', { exact: true }).fill(plan.prescriptionIssuedOn);
+    await page.getByLabel('Days of supply per fill', { exact: true }).fill(String(plan.daysOfSupply));
+    await page.getByLabel('Refills allowed', { exact: true }).fill(String(plan.refillsAllowed));
+    await saveScreenshot(page, 'clinician-treatment-plan-1-filled');
+
+    expect((await submitWith(page, page.getByRole('button', { name: 'Approve plan', exact: true }))).status()).toBe(400);
+    const doseField = page.locator('.field', { has: page.getByLabel('Dose per session (mg)') });
+    expect(await doseField.locator('.error').textContent()).toContain('at most 450 mg');
+    expect(await page.getByLabel('Dose per session (mg)').inputValue()).toBe('600');
+    expect(await page.getByLabel('Monitoring notes', { exact: true }).inputValue()).toBe(plan.monitoringNotes);
+    expect(await page.getByLabel(`Session 4 start (${zone})`, { exact: true }).inputValue()).toBe(localInputOf(plan.plannedSessionTimes[3] as Date, zone));
+    expect(await page.getByRole('group', { name: 'Blood pressure before each session' }).getByLabel('Required', { exact: true }).isChecked()).toBe(true);
+    expect(await unnamedControls(page)).toEqual([]);
+    await saveScreenshot(page, 'clinician-treatment-plan-2-dose-refused');
+    await d.settle();
+    expect((await d.journeyOf(patient.patientId)).treatmentPlans.filter((p) => p['approvedAt'] !== undefined && p['approvedAt'] !== null)).toEqual([]);
+
+    await page.getByLabel('Dose per session (mg)').fill(String(plan.doseMg));
+    expect((await submitWith(page, page.getByRole('button', { name: 'Approve plan', exact: true }))).status()).toBe(200);
+    expect(await page.getByRole('status').textContent()).toContain(`The plan is approved (${plan.sessionCount} sessions)`);
+    await saveScreenshot(page, 'clinician-treatment-plan-3-approved');
+    await d.settle();
+
+    // the plan the clinician typed is the plan the journey follows
+    const view = await d.journeyOf(patient.patientId);
+    expect(view.treatmentPlans.at(-1)).toMatchObject({ doseMg: plan.doseMg, sessionCount: plan.sessionCount, plannedSessionTimes: plan.plannedSessionTimes.map((t) => t.toISOString()) });
+    expect(view.sessions.find((s) => s.number === 1)?.plannedStart).toBe((plan.plannedSessionTimes[0] as Date).toISOString());
   });
 });
