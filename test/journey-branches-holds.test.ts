@@ -80,6 +80,7 @@ describe('blood pressure at check-in', () => {
     expect(held.journey.onHold).toBe(true);
     expect((held.checkIns[0] as { outcome?: string }).outcome).toBe('EMERGENCY');
     expect(held.adverseEvents.map((e) => [e['kind'], e['status']])).toEqual([['red-flag-at-check-in', 'open']]);
+    expect(await sessionOne(patient)).toMatchObject({ status: 'emergency', checkInRef: 'session-1-a1-check-in' });
     expect(await clinicianEmailsSince(mark, urgent)).toHaveLength(1);
     for (const email of await d.emailsSince(mark)) expect(phiIn(email, patient.lastName)).toEqual([]);
 

@@ -140,6 +140,8 @@ describe('the happy path, enrolment to maintenance', () => {
   it('keeps every session, check-in, journal and assessment: four cleared sessions each with a journal', () => {
     expect(finalView.sessions.map((s) => [s.number, s.status, s.plannedStart])).toEqual(sessionStarts.map((start, i) => [i + 1, 'completed', start.toISOString()]));
     expect(finalView.sessions.every((s) => s['journalRef'] !== null)).toBe(true);
+    // each session names the check-in that cleared it
+    expect(finalView.sessions.map((s) => s['checkInRef'])).toEqual([1, 2, 3, 4].map((n) => `session-${n}-a1-check-in`));
     expect(finalView.checkIns.map((c) => [c['sessionNumber'], c['outcome']])).toEqual([1, 2, 3, 4].map((n) => [n, 'CLEARED']));
     expect(finalView.journalEntries).toHaveLength(4);
     // after session 2, after the last, and one with each refill request

@@ -53,6 +53,7 @@ export const checkInAnswer: AnswerRule = (answer, context) => {
   }
   const suggestedStart = gate.suggestedStart?.toISOString() ?? null;
   const reasons = gate.reasons.map((r) => r.code);
+  const { patientId, stepKey } = context.step;
   return {
     ok: true,
     decision: gate.outcome,
@@ -61,10 +62,19 @@ export const checkInAnswer: AnswerRule = (answer, context) => {
     writes: [
       {
         kind: 'create',
-        key: keys.checkIn(context.step.patientId, number, context.step.stepKey),
+        key: keys.checkIn(patientId, number, stepKey),
         label: 'check-in',
         itemType: 'CHECK_IN',
-        attributes: { patientId: context.step.patientId, sessionNumber: number, stepKey: context.step.stepKey, ...parsed.data, outcome: gate.outcome, reasons: gate.reasons, suggestedStart, protocolVersion: gate.protocolVersion },
+        attributes: { patientId, sessionNumber: number, stepKey, ...parsed.data, outcome: gate.outcome, reasons: gate.reasons, suggestedStart, protocolVersion: gate.protocolVersion },
+      },
+      // the session names the check-in that cleared or stopped it, so "no session without a passed
+      // check-in" can be read from the session itself; a postponed one is marked by the workflow
+      {
+        kind: 'update',
+        key: keys.session(patientId, number),
+        label: 'session',
+        condition: { name: 'session is waiting for its check-in', expression: '#status = :planned', names: { '#status': 'status' }, values: { ':planned': 'planned' } },
+        set: { checkInRef: stepKey, ...(sessionStatusAfter[gate.outcome] === undefined ? {} : { status: sessionStatusAfter[gate.outcome] }) },
       },
     ],
     reason: `check-in for session ${number}: ${gate.outcome}`,
@@ -72,6 +82,8 @@ export const checkInAnswer: AnswerRule = (answer, context) => {
     hold: gate.holdSignal ?? undefined,
   };
 };
+
+const sessionStatusAfter: Partial<Record<string, 'checked-in' | 'emergency'>> = { CLEARED: 'checked-in', EMERGENCY: 'emergency' };
 
 /** The journal and its structured side-effect report; triage may put the patient on hold. */
 export const journalAnswer: AnswerRule = (answer, context) => {
