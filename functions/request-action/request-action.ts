@@ -3,7 +3,7 @@ import { id, instant } from '../domain/schemas/common.ts';
 import { linkPersonSchema, type LinkPerson, type LinkPurpose } from '../domain/schemas/link.ts';
 import { sendEmail } from '../email/send-email.ts';
 import { renderEmail } from '../email/templates.ts';
-import { linkUrl, newLinkToken } from '../links/link-token.ts';
+import { newLink } from '../links/new-link.ts';
 import { PatientOnHold } from '../journey/journey-errors.ts';
 import { journeyStore } from '../journey/journey-store.ts';
 import { NOT_ON_HOLD, notOnHoldCheck } from '../journey/hold-check.ts';
@@ -18,7 +18,7 @@ import { completeStep } from '../platform/task-callbacks.ts';
 import { commitChange, commitOne, type StoreWrite } from '../store/audited-change.ts';
 import { getItem, type StoredItem } from '../store/read-items.ts';
 import { AlreadyExistsError, ConcurrentUpdateError, ConditionFailedError } from '../store/store-errors.ts';
-import { keys, pendingLinkIndexKeys } from '../store/table-design.ts';
+import { keys } from '../store/table-design.ts';
 
 /** The step is closed for a reason other than a hold (e.g. it expired); a reminder cannot re-arm it. */
 export class StepNotWaiting extends Error {
@@ -91,31 +91,24 @@ export async function requestAction(input: RequestActionInput): Promise<RequestA
     if (!needsEmail && step?.taskToken === input.taskToken) return { outcome: 'already-sent', stage };
 
     const recipient = needsEmail ? await recipientFor(input, env.clinic, client, tableName) : undefined;
-    const link = recipient === undefined ? undefined : newLinkToken();
     const at = now();
+    const link =
+      recipient === undefined
+        ? undefined
+        : newLink(
+            {
+              purpose: recipient.linkPurpose,
+              person: recipient.person,
+              patientId: request.patientId,
+              journeyId: request.journeyId,
+              stepKey: request.stepKey,
+              stepRound: round,
+              expiresAt: input.plan.expiresAt,
+            },
+            env.appBaseUrl,
+          );
     const writes: StoreWrite[] = [armWrite(input, step, round, link?.tokenHash, reopening, at)];
-    if (link !== undefined && recipient !== undefined) {
-      writes.push({
-        kind: 'create',
-        key: keys.link(link.tokenHash),
-        label: 'link',
-        itemType: 'LINK',
-        attributes: {
-          tokenHash: link.tokenHash,
-          purpose: recipient.linkPurpose,
-          person: recipient.person,
-          patientId: request.patientId,
-          journeyId: request.journeyId,
-          stepKey: request.stepKey,
-          stepRound: round,
-          status: 'pending',
-          expiresAt: input.plan.expiresAt,
-          ...pendingLinkIndexKeys(recipient.person.id, input.plan.expiresAt, link.tokenHash),
-        },
-        // the row outlives its expiry by a month, so a late click still gets the "expired" page
-        expiresAt: new Date(Date.parse(input.plan.expiresAt) + 30 * 24 * 3600 * 1000),
-      });
-    }
+    if (link !== undefined) writes.push(link.write);
     if (reopening && step !== undefined) {
       for (const hash of step.linkHashes) {
         writes.push({ kind: 'update', key: keys.link(hash), label: 'older link', condition: { name: 'link exists', expression: 'attribute_exists(#s)', names: { '#s': 'stepKey' } }, set: { status: 'superseded' }, remove: ['GSI1PK', 'GSI1SK'] });
@@ -145,7 +138,7 @@ export async function requestAction(input: RequestActionInput): Promise<RequestA
     if (link === undefined || recipient === undefined) return { outcome: 're-armed', stage };
     const email = renderEmail(recipient.emailKind, {
       firstName: recipient.firstName,
-      link: linkUrl(env.appBaseUrl, link.token),
+      link: link.url,
       when: recipient.person.kind === 'patient' ? formatInZone(input.plan.expiresAt, recipient.timeZone) : undefined,
     });
     await sendEmail({ from: env.clinic.senderEmail, to: recipient.email, email, configurationSet: env.sesConfigurationSet });
