@@ -164,7 +164,7 @@ export async function toMaintenance(d: JourneyDriver, options: ScenarioOptions =
   const started = await toInduction(d, options);
   const count = started.plan.sessionCount;
   for (let n = 1; n <= count; n += 1) await completeSession(d, started.patient, n, n === 2 || n === count);
-  await d.advanceTo(started.plan.followUpAt);
+  // the journey asks for the follow-up decision as soon as the last session is done
   const link = await clinicianLinkFor(d, started.patient, 'follow-up-decision', (options.team ?? defaultTeam).email);
   expectPageStatus(await d.decideFollowUp(link, 'MAINTENANCE'), 200, 'follow-up decision');
   return started;
@@ -178,4 +178,77 @@ export function emailsTo(emails: readonly ObservedEmail[], address: string): Obs
 /** Emails to one address whose text matches, in the order sent. */
 export function emailsMatching(emails: readonly ObservedEmail[], address: string, pattern: RegExp): ObservedEmail[] {
   return emails.filter((email) => [...email.to, ...email.cc, ...email.bcc].includes(address) && pattern.test(`${email.subject}\n${email.text ?? ''}`));
+}
+
+/** The fill times recorded for the patient, oldest first (the initial fill is cycle 0). */
+export async function fillTimesOf(d: JourneyDriver, patient: EnrolledPatient): Promise<Date[]> {
+  const fills = (await d.journeyOf(patient.patientId)).fills;
+  return fills.map((fill) => new Date(String(fill.filledAt))).sort((a, b) => a.getTime() - b.getTime());
+}
+
+/**
+ * The refill window's request link of the next cycle: the window opens 3 days before the 28 days are up
+ * (moved out of the patient's quiet hours), so the clock jumps to day 25 after the last fill and then
+ * moves an hour at a time until the link arrives.
+ */
+export async function awaitRefillRequest(d: JourneyDriver, patient: EnrolledPatient): Promise<LinkPage> {
+  const lastFill = (await fillTimesOf(d, patient)).at(-1);
+  if (lastFill === undefined) throw new Error(`${patient.patientId} has no fill`);
+  await d.advanceTo(later(lastFill, 25 * DAY));
+  return d.awaitLink(patient.email, 'refill-request', { withinSeconds: 12 * 3600 });
+}
+
+/**
+ * The next cycle's refill requested as soon as its window's link arrives (the link lasts 72 h, which can
+ * end before the 28 days are up: the gate waits for them), with a fresh PDMP check. Answers the time of
+ * the request.
+ */
+export async function requestRefillAtOnce(d: JourneyDriver, patient: EnrolledPatient, options: Parameters<JourneyDriver['requestRefill']>[1] = {}): Promise<Date> {
+  const request = await awaitRefillRequest(d, patient);
+  await d.recordPdmpCheck(patient.patientId);
+  expectPageStatus(await d.requestRefill(request, options), 200, 'refill request');
+  return d.now();
+}
+
+/** When the step was first requested (its link emailed), from the audit trail. */
+export async function stepRequestedAt(d: JourneyDriver, patient: EnrolledPatient, stepKey: string): Promise<Date> {
+  const requested = (await auditOf(d, patient, 'step.requested')).find((event) => event.details?.['stepKey'] === stepKey);
+  if (requested?.at === undefined) throw new Error(`step ${stepKey} of ${patient.patientId} was never requested`);
+  return new Date(requested.at);
+}
+
+/**
+ * One whole refill cycle the usual way: the window's request link, a PDMP check recorded by the clinic,
+ * the request, and the clinician's approval once the gate lets it through (day 28). Answers the new
+ * fill's time.
+ */
+export async function refillOnce(d: JourneyDriver, patient: EnrolledPatient, team: CareTeam = defaultTeam): Promise<Date> {
+  const before = await fillTimesOf(d, patient);
+  const request = await awaitRefillRequest(d, patient);
+  await d.recordPdmpCheck(patient.patientId);
+  expectPageStatus(await d.requestRefill(request), 200, 'refill request');
+  await d.advanceTo(later(before.at(-1) as Date, 28 * DAY + MINUTE));
+  expectPageStatus(await d.approveRefill(await clinicianLinkFor(d, patient, 'refill-approval', team.email)), 200, 'refill approval');
+  const fills = await fillTimesOf(d, patient);
+  if (fills.length !== before.length + 1) throw new Error(`expected fill ${before.length + 1} after the approval, found ${fills.length}`);
+  return fills.at(-1) as Date;
+}
+
+/** Moves the clock an hour at a time until the clinician's link about this patient arrives (or `withinMs` passes). */
+export async function awaitClinicianLink(d: JourneyDriver, patient: EnrolledPatient, purpose: LinkPurpose, address: string, withinMs: number): Promise<LinkPage> {
+  const until = d.now().getTime() + withinMs;
+  for (;;) {
+    try {
+      return await clinicianLinkFor(d, patient, purpose, address);
+    } catch (error) {
+      if (d.now().getTime() >= until) throw error;
+      await d.advanceTo(new Date(Math.min(until, d.now().getTime() + HOUR)));
+    }
+  }
+}
+
+/** The audit events of one action, oldest first. */
+export async function auditOf(d: JourneyDriver, patient: EnrolledPatient, action: string): Promise<JourneyView['audit']> {
+  const audit = (await d.journeyOf(patient.patientId)).audit.filter((event) => event.action === action);
+  return audit.sort((a, b) => String(a.at).localeCompare(String(b.at)));
 }
