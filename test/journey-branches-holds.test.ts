@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { phiIn, useJourneyDriver, type EnrolledPatient, type TreatmentPlanInput } from './support/journey-driver.ts';
+import { toMaintenance } from './support/journey-scenarios.ts';
 
 /**
  * Blood pressure at check-in and the clinical hold, on the local clinic through the patient's and the
@@ -166,4 +167,34 @@ describe('a severe side effect reported in the journal', () => {
     const running = (await d.executions()).filter((e) => e.name.includes(patient.journeyId) && e.status === 'RUNNING');
     expect(running).toEqual([]);
   });
+});
+
+describe('an adverse event during maintenance', () => {
+  it('holds the refill cycle; the clinician may resume or discharge but not start a new plan from it, and resuming opens the refill window', async () => {
+    const d = local.driver;
+    const { patient } = await toMaintenance(d);
+    const cycle = `${patient.journeyId}-refill-1`;
+    expect((await d.execution(cycle))?.status).toBe('RUNNING');
+    const reported = await d.reportAdverseEvent(patient.patientId, { kind: 'severe-side-effect', description: 'Fainted at home two days after the last dose.' });
+    expect(reported.status).toBe(201);
+    expect((await d.journeyOf(patient.patientId)).journey.onHold).toBe(true);
+
+    const hold = await d.latestLinkFor(clinician, 'hold-decision', { mentioning: patient.lastName });
+    expect(hold.html).toContain('Fainted at home');
+    // the refill cycle cannot act on "new plan": refused with the choices it can act on, nothing recorded
+    const newPlan = await d.decideHold(hold, 'NEW_PLAN');
+    expect(newPlan.status).toBe(400);
+    expect(newPlan.html).toContain('decision: expected one of RESUME, DISCHARGE');
+    expect((await d.openLink(hold.url)).status).toBe(200);
+    expect((await d.journeyOf(patient.patientId)).audit.filter((e) => e.action === 'step.decided' && e.details?.['purpose'] === 'hold-decision')).toEqual([]);
+
+    expect((await d.decideHold(hold, 'RESUME', 'Seen in clinic; vasovagal faint, safe to continue.')).status).toBe(200);
+    const resumed = await d.journeyOf(patient.patientId);
+    expect([resumed.journey.onHold, resumed.journey.phase]).toEqual([false, 'maintenance']);
+    const lastFill = new Date(String(resumed.fills.at(-1)?.filledAt));
+    // the window opens 3 days before the 28 days are up, as before the hold
+    await d.advanceTo(new Date(lastFill.getTime() + 25 * 24 * HOUR));
+    await d.awaitLink(patient.email, 'refill-request', { withinSeconds: 12 * 3600 });
+    expect((await d.execution(cycle))?.status).toBe('RUNNING');
+  }, 120_000);
 });

@@ -15,12 +15,18 @@ function decided(decision: string, reason: string, details: Record<string, unkno
   return { ok: true, decision, output: {}, details, writes: [], reason };
 }
 
-/** A clinician's choice among the step's decision words, with an optional note (required where named). */
+/**
+ * A clinician's choice among the step's decision words, with an optional note (required where named).
+ * A workflow that handles only some of them names those in the step's `context.decisions` (a refill
+ * cycle cannot start a new plan), and any other choice is refused rather than recorded and ignored.
+ */
 export function choiceAnswer(allowed: readonly string[], what: string, noteRequiredFor: readonly string[] = []): AnswerRule {
-  return (answer) => {
+  return (answer, context) => {
     const choice = answer as Choice;
     const decision = typeof choice.decision === 'string' ? choice.decision : '';
-    if (!allowed.includes(decision)) return { ok: false, errors: [fieldProblem('decision', `expected one of ${allowed.join(', ')}`)] };
+    const narrowed = context.step.context?.['decisions'];
+    const accepted = Array.isArray(narrowed) ? allowed.filter((word) => narrowed.includes(word)) : allowed;
+    if (!accepted.includes(decision)) return { ok: false, errors: [fieldProblem('decision', `expected one of ${accepted.join(', ')}`)] };
     const note = noteOf(choice);
     if (noteRequiredFor.includes(decision) && note === '') return { ok: false, errors: [fieldProblem('note', 'expected a note explaining this decision')] };
     return decided(decision, `${what}: ${decision}`, note === '' ? {} : { note });
