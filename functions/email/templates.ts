@@ -30,6 +30,9 @@ export interface RenderedEmail {
   readonly html: string;
 }
 
+/** Only an email that carries a link may send its reader to "the secure page". */
+const onThePage = (v: EmailVariables, withLink: string, without: string): string => (v.link ? withLink : without);
+
 const templates: Record<EmailKind, { subject: string; lines: (v: EmailVariables) => string[] }> = {
   'patient-form': {
     subject: 'A short form is waiting for you',
@@ -41,23 +44,23 @@ const templates: Record<EmailKind, { subject: string; lines: (v: EmailVariables)
   },
   'clinician-decision': {
     subject: 'A decision is waiting for you',
-    lines: () => ['A decision is waiting for you. Please review it on the secure page.'],
+    lines: (v) => [`A decision is waiting for you.${onThePage(v, ' Please review it on the secure page.', '')}`],
   },
   'clinician-decision-reminder': {
     subject: 'Reminder: a decision is still waiting',
-    lines: () => ['A decision is still waiting for you. Please review it on the secure page.'],
+    lines: (v) => [`A decision is still waiting for you.${onThePage(v, ' Please review it on the secure page.', '')}`],
   },
   'clinician-decision-escalated': {
     subject: 'A decision has been passed to you',
-    lines: () => ["A colleague's decision has gone unanswered and is now passed to you. Please review it on the secure page."],
+    lines: (v) => [`A colleague's decision has gone unanswered and is now passed to you.${onThePage(v, ' Please review it on the secure page.', '')}`],
   },
   'clinician-notice': {
     subject: 'A patient step needs your attention',
-    lines: () => ['A step in one of your patients\' plans is overdue or needs your attention. Details are on the secure page.'],
+    lines: (v) => [`A step in one of your patients' plans is overdue or needs your attention.${onThePage(v, ' The secure page says which patient and what happened.', ' Please contact the clinic for the details.')}`],
   },
   'clinician-urgent': {
     subject: 'Urgent: please review today',
-    lines: () => ['One of your patients needs your attention today. Details are on the secure page.'],
+    lines: (v) => [`One of your patients needs your attention today.${onThePage(v, ' The secure page says which patient and what happened.', ' Please contact the clinic for the details.')}`],
   },
   'consult-reminder': {
     subject: 'Your appointment is coming up',
@@ -65,7 +68,8 @@ const templates: Record<EmailKind, { subject: string; lines: (v: EmailVariables)
   },
   'session-prep-reminder': {
     subject: 'Your appointment is tomorrow',
-    lines: (v) => [`A reminder about your appointment ${v.when ? `on ${v.when}` : 'tomorrow'}. Please read your preparation notes on the secure page.`],
+    // no link of its own: the check-in form comes by its own email shortly before the appointment
+    lines: (v) => [`A reminder about your appointment ${v.when ? `on ${v.when}` : 'tomorrow'}. Please follow the preparation notes from your care team; a short check-in form will arrive by email shortly before it.`],
   },
   'refill-window-reminder': {
     subject: 'Time for your monthly check-in',
@@ -81,14 +85,16 @@ export function renderEmail(kind: EmailKind, variables: EmailVariables): Rendere
   const template = templates[kind];
   const greeting = variables.firstName ? `Hello ${variables.firstName},` : 'Hello,';
   const body = template.lines(variables);
-  const linkLine = variables.link ? [`Open the secure page: ${variables.link}`] : [];
-  const closing = ['This link is personal; please do not forward this email.', '', 'Your care team'];
-  const text = [greeting, '', ...body, '', ...linkLine, ...(linkLine.length ? [''] : []), ...closing].join('\n');
+  const link = variables.link;
+  // the warning is about the link; an email without one has nothing personal to forward
+  const personal = 'This link is personal; please do not forward this email.';
+  const signature = 'Your care team';
+  const text = [greeting, '', ...body, '', ...(link ? [`Open the secure page: ${link}`, '', personal, ''] : []), signature].join('\n');
   const html = [
     `<p>${escapeHtml(greeting)}</p>`,
     ...body.map((line) => `<p>${escapeHtml(line)}</p>`),
-    variables.link ? `<p><a href="${escapeHtml(variables.link)}">Open the secure page</a></p>` : '',
-    `<p>This link is personal; please do not forward this email.</p><p>Your care team</p>`,
+    link ? `<p><a href="${escapeHtml(link)}">Open the secure page</a></p><p>${escapeHtml(personal)}</p>` : '',
+    `<p>${signature}</p>`,
   ].join('');
   return { subject: template.subject, text, html };
 }
