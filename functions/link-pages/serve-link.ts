@@ -16,6 +16,8 @@ import * as status from '../pages/status-pages.ts';
 import { now } from '../platform/clock.ts';
 import { logger } from '../platform/logger.ts';
 import type { AuditActor } from '../store/audited-change.ts';
+import { getItem } from '../store/read-items.ts';
+import { keys } from '../store/table-design.ts';
 import { htmlResponse, statusResponse } from './responses.ts';
 
 /**
@@ -38,7 +40,7 @@ export async function serveLink(event: APIGatewayProxyEventV2): Promise<APIGatew
   if (method === 'POST' && !(await withinPostRate(client, tableName, tokenHash, at))) return outcome('rate-limited', statusResponse(status.tooManyRequestsPage()), link);
 
   const step = await readStep(client, tableName, link);
-  const closed = closedPage(link, step, at);
+  const closed = await closedPage(link, step, at);
   if (closed !== undefined || step === undefined) return outcome('closed', statusResponse(closed ?? status.notFoundPage()), link);
 
   const view = await pageView(link, step, at);
@@ -63,7 +65,7 @@ export async function serveLink(event: APIGatewayProxyEventV2): Promise<APIGatew
     protocolVersion: judged.protocolVersion ?? view.protocol.version,
     reason: judged.reason,
   });
-  if (result.outcome !== 'decided') return outcome('lost-race', statusResponse(closedPage(link, result.step, at) ?? status.stoppedPage()), link);
+  if (result.outcome !== 'decided') return outcome('lost-race', statusResponse((await closedPage(link, result.step, at)) ?? status.stoppedPage()), link);
 
   if (judged.hold !== undefined) {
     try {
@@ -93,7 +95,7 @@ function bodyOf(event: APIGatewayProxyEventV2): string {
 }
 
 /** The page of a link that cannot be acted on, or undefined when it is open. */
-function closedPage(link: LinkItem, step: StepItem | undefined, at: Date): status.StatusPage | undefined {
+async function closedPage(link: LinkItem, step: StepItem | undefined, at: Date): Promise<status.StatusPage | undefined> {
   const state = effectiveLinkState(link, step, at);
   switch (state) {
     case 'open':
@@ -109,15 +111,17 @@ function closedPage(link: LinkItem, step: StepItem | undefined, at: Date): statu
     case 'decided': {
       const decision = step?.decision;
       if (decision === undefined) return status.alreadyDecidedPage('someone', 'an earlier time');
-      const zone = viewerZone(link);
-      return status.alreadyDecidedPage(whoDecided(link, decision.decidedBy), formatInZone(decision.decidedAt, zone));
+      return status.alreadyDecidedPage(whoDecided(link, decision.decidedBy), formatInZone(decision.decidedAt, await viewerZone(link)));
     }
   }
 }
 
-function viewerZone(link: LinkItem, patientZone?: string): string {
-  const { clinic } = journeyStore();
-  return link.person.kind === 'patient' ? (patientZone ?? clinic.defaultTimeZone) : clinic.defaultTimeZone;
+/** The zone the person reads times in: the patient's own (from their profile), the clinic's for clinicians. */
+async function viewerZone(link: LinkItem): Promise<string> {
+  const { client, tableName, clinic } = journeyStore();
+  if (link.person.kind !== 'patient') return clinic.defaultTimeZone;
+  const profile = await getItem(client, tableName, keys.profile(link.patientId));
+  return typeof profile?.timeZone === 'string' ? profile.timeZone : clinic.defaultTimeZone;
 }
 
 function whoDecided(link: LinkItem, by: { kind: string; id: string }): string {
