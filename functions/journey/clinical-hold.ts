@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { AdverseEventKind } from '../domain/schemas/index.ts';
+import { alertClinician } from '../links/clinician-alert.ts';
 import { endPendingStepsForHold } from '../links/pending-steps.ts';
 import { now } from '../platform/clock.ts';
 import { logger } from '../platform/logger.ts';
 import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
 import { AlreadyExistsError, ConditionFailedError } from '../store/store-errors.ts';
 import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';
-import { clinicianById } from './care-team.ts';
 import { NOT_ON_HOLD, notOnHoldCondition } from './hold-check.ts';
 import { endAwaitsForHold } from './interruptible-waits.ts';
 import { journeyStore } from './journey-store.ts';
 import { loadPatientContext } from './patient-context.ts';
-import { sendOnce } from './send-once.ts';
 
 export interface PlaceOnHoldInput {
   readonly patientId: string;
@@ -45,13 +44,14 @@ export interface PlaceOnHoldResult {
  *    functions/links/pending-steps.ts) and the interruptible waits (record-progress `await`). Each
  *    dosing step, reminder and refill also checks the hold in its own transaction, so a step that
  *    starts after this point fails closed by itself.
- * 3. The urgent email to the assigned clinician, once per adverse event.
+ * 3. The urgent alert to the assigned clinician, once per adverse event: a neutral email whose link
+ *    opens a page naming the patient and the event (functions/links/clinician-alert.ts).
  *
  * Steps 2 and 3 run even when the hold was already there: a retry after a crash between 1 and 3 finishes
  * the job, and each part is idempotent.
  */
 export async function placeOnHold(input: PlaceOnHoldInput): Promise<PlaceOnHoldResult> {
-  const { client, tableName, clinic } = journeyStore();
+  const { client, tableName } = journeyStore();
   const context = await loadPatientContext(input.patientId);
   const adverseEventId = input.adverseEventId ?? `ae-${randomUUID()}`;
   const at = now().toISOString();
@@ -124,19 +124,16 @@ export async function placeOnHold(input: PlaceOnHoldInput): Promise<PlaceOnHoldR
     endAwaitsForHold(input.patientId, input.reason),
   ]);
 
-  const clinician = clinicianById(clinic, context.patient.assignedClinicianId);
-  await sendOnce({
+  const { kind, reportedBy, description } = input.adverseEvent;
+  await alertClinician({
     patientId: input.patientId,
-    markerKey: `hold-${adverseEventId}-urgent`,
-    to: clinician.email,
-    recipient: 'clinician',
-    kind: 'clinician-urgent',
-    variables: { firstName: firstNameOf(clinician.name) },
+    journeyId: context.journey.id,
+    clinicianId: context.patient.assignedClinicianId,
+    urgency: 'urgent',
+    alertKey: `hold-${adverseEventId}-urgent`,
+    message: `Clinical hold: adverse event "${kind}" reported by ${reportedBy === 'system' ? 'the system' : `the ${reportedBy}`}: ${description}. Dosing, reminders and refills are stopped until you decide: resume, a new plan or discharge.`,
     actor: { type: 'system', id: 'clinical-hold' },
-    action: 'email.clinician-urgent',
-    reason: `adverse event ${input.adverseEvent.kind}: the patient is on clinical hold`,
-    failClosedOnHold: false,
-    details: { adverseEventId },
+    reason: `adverse event ${kind}: the patient is on clinical hold`,
   });
 
   const failed = ending.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -147,8 +144,4 @@ export async function placeOnHold(input: PlaceOnHoldInput): Promise<PlaceOnHoldR
   }
   return { adverseEventId, alreadyOnHold };
 
-}
-
-function firstNameOf(name: string): string {
-  return name.replace(/^(Dr\.?|Prof\.?)\s+/i, '').split(/\s+/)[0] ?? '';
 }

@@ -1,11 +1,10 @@
+import { alertClinician } from '../links/clinician-alert.ts';
 import { now } from '../platform/clock.ts';
 import { commitOne, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
 import { AlreadyExistsError, ConcurrentUpdateError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
-import { clinicianById } from './care-team.ts';
 import { journeyStore } from './journey-store.ts';
-import { loadPatientContext } from './patient-context.ts';
-import { sendOnce } from './send-once.ts';
+import { loadPatientContext, type PatientContext } from './patient-context.ts';
 
 export type SessionOutcome = 'postponed' | 'missed' | 'completed';
 
@@ -21,7 +20,7 @@ const MAX_ATTEMPTS = 5;
  * the session when its hour ends ("Session in progress" times out at `endsAt`).
  */
 export async function recordSessionOutcome(input: { patientId: string; sessionNumber: number; attempt: number; outcome: SessionOutcome; actor: AuditActor }): Promise<{ changed: boolean }> {
-  const { client, tableName, protocol, clinic } = journeyStore();
+  const { client, tableName, protocol } = journeyStore();
   let changed = false;
   for (let attempt = 1; ; attempt++) {
     const context = await loadPatientContext(input.patientId);
@@ -60,19 +59,29 @@ export async function recordSessionOutcome(input: { patientId: string; sessionNu
 
   if (input.outcome !== 'completed') {
     const context = await loadPatientContext(input.patientId);
-    const clinician = clinicianById(clinic, context.patient.assignedClinicianId);
-    await sendOnce({
+    await alertClinician({
       patientId: input.patientId,
-      markerKey: `session-${input.sessionNumber}-a${input.attempt}-${input.outcome}-notice`,
-      to: clinician.email,
-      recipient: 'clinician',
-      kind: 'clinician-notice',
-      variables: {},
+      journeyId: context.journey.id,
+      clinicianId: context.patient.assignedClinicianId,
+      urgency: 'notice',
+      alertKey: `session-${input.sessionNumber}-a${input.attempt}-${input.outcome}-notice`,
+      message: sessionMessage(context, input.sessionNumber, input.attempt, input.outcome),
       actor: input.actor,
-      action: 'email.clinician-notice',
       reason: `session ${input.sessionNumber} ${input.outcome} (attempt ${input.attempt})`,
-      failClosedOnHold: false,
     });
   }
   return { changed };
+}
+
+/** What the clinician reads on the alert's page: which attempt, and what the check-in found. */
+function sessionMessage(context: PatientContext, sessionNumber: number, attempt: number, outcome: 'postponed' | 'missed'): string {
+  const checkIn = context.record.checkIns.filter((item) => item['sessionNumber'] === sessionNumber).at(-1);
+  const found = Array.isArray(checkIn?.['reasons']) ? (checkIn['reasons'] as unknown[]).map((r) => (r as { message?: unknown }).message).filter((m): m is string => typeof m === 'string') : [];
+  const why =
+    outcome === 'missed'
+      ? ' The patient did not complete the check-in before its window closed.'
+      : found.length > 0
+        ? ` The check-in found: ${found.join('; ')}.`
+        : '';
+  return `Session ${sessionNumber} (attempt ${attempt}) was ${outcome}.${why} The journey plans the next attempt; the patient gets its reminder and check-in link.`;
 }

@@ -1,5 +1,5 @@
+import { alertClinician } from '../links/clinician-alert.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
-import { clinicianById } from './care-team.ts';
 import { journeyStore } from './journey-store.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { sendOnce } from './send-once.ts';
@@ -12,7 +12,7 @@ export type RefillOutcomeEvent = 'refill-refused' | 'refill-not-requested' | 're
  * not approved: the patient is asked to contact the clinic. Never a fill.
  */
 export async function recordRefillOutcome(input: { patientId: string; cycle: number; event: RefillOutcomeEvent; retryable?: boolean; actor: AuditActor }): Promise<{ notified: boolean }> {
-  const { client, tableName, clinic } = journeyStore();
+  const { client, tableName } = journeyStore();
   const context = await loadPatientContext(input.patientId);
   await commitChange(client, tableName, {
     writes: [],
@@ -24,21 +24,34 @@ export async function recordRefillOutcome(input: { patientId: string; cycle: num
       details: { cycle: input.cycle, ...(input.retryable === undefined ? {} : { retryable: input.retryable }) },
     },
   });
-  const toPatient = input.event === 'refill-not-approved';
-  const clinician = clinicianById(clinic, context.patient.assignedClinicianId);
-  const sent = await sendOnce({
+  const markerKey = `refill-${input.cycle}-${input.event.slice('refill-'.length)}-notice`;
+  if (input.event === 'refill-not-approved') {
+    const sent = await sendOnce({
+      patientId: input.patientId,
+      markerKey,
+      to: context.patient.email,
+      recipient: 'patient',
+      kind: 'please-contact-clinic',
+      variables: { firstName: context.patient.firstName },
+      actor: input.actor,
+      action: 'email.please-contact-clinic',
+      reason: describe(input.event, input.retryable),
+      failClosedOnHold: false,
+    });
+    return { notified: sent.sent };
+  }
+  const gate = context.record.audit.filter((event) => event.action === 'refill.gate-decided' && event.details?.['cycle'] === input.cycle).at(-1);
+  const alerted = await alertClinician({
     patientId: input.patientId,
-    markerKey: `refill-${input.cycle}-${input.event.slice('refill-'.length)}-notice`,
-    to: toPatient ? context.patient.email : clinician.email,
-    recipient: toPatient ? 'patient' : 'clinician',
-    kind: toPatient ? 'please-contact-clinic' : 'clinician-notice',
-    variables: toPatient ? { firstName: context.patient.firstName } : {},
+    journeyId: context.journey.id,
+    clinicianId: context.patient.assignedClinicianId,
+    urgency: 'notice',
+    alertKey: markerKey,
+    message: `Refill cycle ${input.cycle}: ${describe(input.event, input.retryable)}.${input.event === 'refill-refused' && gate !== undefined ? ` The refill gate found: ${gate.reason}` : ''}`,
     actor: input.actor,
-    action: toPatient ? 'email.please-contact-clinic' : 'email.clinician-notice',
     reason: describe(input.event, input.retryable),
-    failClosedOnHold: false,
   });
-  return { notified: sent.sent };
+  return { notified: alerted.outcome === 'sent' };
 }
 
 function describe(event: RefillOutcomeEvent, retryable: boolean | undefined): string {

@@ -1,15 +1,14 @@
 import { screen } from '../domain/screening.ts';
+import { alertClinician } from '../links/clinician-alert.ts';
 import type { ScreeningOutcome, ScreeningReason } from '../domain/schemas/index.ts';
 import { now } from '../platform/clock.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import { getItem } from '../store/read-items.ts';
 import { AlreadyExistsError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
-import { clinicianById } from './care-team.ts';
 import { JourneyDataMissing } from './journey-errors.ts';
 import { journeyStore } from './journey-store.ts';
 import { loadPatientContext } from './patient-context.ts';
-import { sendOnce } from './send-once.ts';
 import { readStored, storedScreening, type StoredScreening } from './stored-records.ts';
 
 export interface ScreeningAnswer {
@@ -26,7 +25,7 @@ export interface ScreeningAnswer {
  * urgent email FIRST, before anything else can fail, and once per round.
  */
 export async function runScreening(input: { patientId: string; actor: AuditActor }): Promise<ScreeningAnswer> {
-  const { client, tableName, clinic, protocol } = journeyStore();
+  const { client, tableName, protocol } = journeyStore();
   const context = await loadPatientContext(input.patientId, { withIntake: true });
   const screeningId = `round-${String(context.journey.screeningRound).padStart(3, '0')}`;
   const stored = context.screenings.find((s) => s.screeningId === screeningId);
@@ -35,19 +34,16 @@ export async function runScreening(input: { patientId: string; actor: AuditActor
 
   const result = stored ?? { ...screen(intake as NonNullable<typeof intake>, context.patient, protocol, now()), screeningId };
   if (result.urgentAlert) {
-    const clinician = clinicianById(clinic, context.patient.assignedClinicianId);
-    await sendOnce({
+    const risk = result.reasons.find((r) => r.code === 'cssrs-imminent-risk');
+    await alertClinician({
       patientId: input.patientId,
-      markerKey: `screening-${screeningId}-urgent`,
-      to: clinician.email,
-      recipient: 'clinician',
-      kind: 'clinician-urgent',
-      variables: {},
+      journeyId: context.journey.id,
+      clinicianId: context.patient.assignedClinicianId,
+      urgency: 'urgent',
+      alertKey: `screening-${screeningId}-urgent`,
+      message: `C-SSRS screener indicates imminent suicide risk${risk ? ` (${risk.message})` : ''}. Screening ${screeningId}: ${result.outcome}. Please contact the patient today.`,
       actor: input.actor,
-      action: 'email.clinician-urgent',
       reason: 'screening found imminent suicide risk (C-SSRS): same-day review',
-      failClosedOnHold: false,
-      details: { screeningId },
     });
   }
   if (stored !== undefined) return answer(stored);

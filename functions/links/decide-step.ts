@@ -40,6 +40,9 @@ export async function decideStep(client: DynamoDBDocumentClient, tableName: stri
   for (let attempt = 1; ; attempt++) {
     if (step.status === 'decided') return { outcome: 'already-decided', step };
     if (step.status !== 'pending') return { outcome: 'not-pending', step };
+    // a clinician alert's step is view-only: no workflow waits for a decision on it
+    const taskToken = step.taskToken;
+    if (taskToken === undefined) return { outcome: 'not-pending', step };
     try {
       await commitChange(client, tableName, {
         writes: [decideWrite(step, record), ...closeLinksWrites(step, 'used'), ...record.writes],
@@ -61,7 +64,7 @@ export async function decideStep(client: DynamoDBDocumentClient, tableName: stri
       continue;
     }
     const decided: StepItem = { ...step, status: 'decided', decision: record.decision, output: record.output, version: step.version + 1 };
-    const callback = await completeStep(step.taskToken, record.output);
+    const callback = await completeStep(taskToken, record.output);
     return { outcome: 'decided', step: decided, callback };
   }
 }

@@ -34,7 +34,8 @@ export async function endPendingStepsForHold(patientId: string, reason: string):
   const { client, tableName } = journeyStore();
   let ended = 0;
   for (const listed of await readPatientSteps(client, tableName, patientId)) {
-    if (listed.status !== 'pending' || !purposeSpecs[listed.purpose as keyof typeof purposeSpecs]?.endsOnHold) continue;
+    // a clinician alert (purpose notice, no task token) stays open: the clinician must still learn about it
+    if (listed.status !== 'pending' || listed.taskToken === undefined || !purposeSpecs[listed.purpose as keyof typeof purposeSpecs]?.endsOnHold) continue;
     let step: StepItem | undefined = listed;
     for (let attempt = 1; step !== undefined && step.status === 'pending'; attempt++) {
       try {
@@ -64,7 +65,7 @@ export async function endPendingStepsForHold(patientId: string, reason: string):
         step = await readStep(client, tableName, step);
         continue;
       }
-      await failStep(step.taskToken, PATIENT_ON_HOLD, 'the patient was placed on clinical hold');
+      if (step.taskToken !== undefined) await failStep(step.taskToken, PATIENT_ON_HOLD, 'the patient was placed on clinical hold');
       ended += 1;
       break;
     }

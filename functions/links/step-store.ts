@@ -15,11 +15,16 @@ export interface StepItem {
   readonly status: StepStatus;
   /** 1, then +1 each time a stopped step is opened again; links of an older round are superseded */
   readonly round: number;
-  /** the CURRENT task token: a reminder or escalation re-arms the step with a new one */
-  readonly taskToken: string;
+  /**
+   * the CURRENT task token: a reminder or escalation re-arms the step with a new one. A clinician
+   * alert (functions/links/clinician-alert.ts) has none: no workflow waits for it, nobody decides it.
+   */
+  readonly taskToken?: string;
   readonly stage: RequestStage;
   readonly expiresAt: string;
   readonly context?: Record<string, unknown>;
+  /** set on a clinician alert only: what its view page tells the clinician */
+  readonly alert?: StepAlert;
   /** `<round>:<stage>` for every stage whose email went out, so a retried invocation sends none */
   readonly notified: readonly string[];
   /** every link of the step, so a decision or a hold closes all of them */
@@ -29,6 +34,13 @@ export interface StepItem {
   readonly output?: Record<string, unknown>;
   readonly createdAt: string;
   readonly version: number;
+}
+
+/** What a clinician alert says on its page (never in the email). */
+export interface StepAlert {
+  readonly urgency: 'urgent' | 'notice';
+  readonly message: string;
+  readonly raisedAt: string;
 }
 
 /** One emailed link as stored; the token itself never is. */

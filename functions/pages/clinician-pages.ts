@@ -8,6 +8,7 @@ import { form, numberField, numberOf, radioGroup, submitButton, textArea, textFi
 import { html, join, type Html } from './html.ts';
 import { instantFromLocalInput } from './local-input.ts';
 import type { PageView, PurposePage } from './page-view.ts';
+import type { StepAlert } from '../links/step-store.ts';
 
 /** Who the decision is about: clinician pages may show what the clinician needs to decide. */
 export function patientHeader(view: PageView): Html {
@@ -231,11 +232,25 @@ const stepNames: Record<string, string> = {
   'refill-request': 'a refill request',
 };
 
+/** An escalated patient step: the patient has not done it yet (request-action, escalation stage). */
+function overdueStep(view: PageView): Html {
+  return html`<p class="notice">The patient has not yet completed ${stepNames[view.step.purpose] ?? view.step.purpose} (step ${view.step.stepKey}). Their link stays valid until ${formatInZone(view.step.expiresAt, view.timeZone)}.</p>`;
+}
+
+/** A clinician alert (functions/links/clinician-alert.ts): the email said only "a patient"; this page says who and what. */
+function alertNotice(view: PageView, alert: StepAlert): Html {
+  const urgent = alert.urgency === 'urgent';
+  return html`<p class="${urgent ? 'urgent' : 'notice'}" role="status">${urgent ? 'Urgent: please review today' : 'For your attention'}</p>
+<h2>What happened</h2><p>${alert.message}</p>
+<table><tr><th>Raised</th><td>${formatInZone(alert.raisedAt, view.timeZone)}</td></tr></table>
+<p>Any decision the journey needs from you arrives in its own email with its own link.</p>`;
+}
+
 export const noticePage: PurposePage = {
-  title: 'A patient step is overdue',
+  title: 'A patient needs your attention',
   rule: undefined,
   render: (view) =>
-    html`${patientHeader(view)}<p class="notice">The patient has not yet completed ${stepNames[view.step.purpose] ?? view.step.purpose} (step ${view.step.stepKey}). Their link stays valid until ${formatInZone(view.step.expiresAt, view.timeZone)}.</p><p>This page is for information; there is nothing to submit.</p>`,
+    html`${patientHeader(view)}${view.step.alert === undefined ? overdueStep(view) : alertNotice(view, view.step.alert)}<p>This page is for information; there is nothing to submit.</p>`,
   answerFrom: () => ({}),
   done: () => html``,
 };

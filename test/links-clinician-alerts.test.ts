@@ -1,0 +1,359 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultProtocol } from '../functions/domain/protocol.ts';
+import type { Intake } from '../functions/domain/schemas/index.ts';
+import { renderEmail, type EmailKind } from '../functions/email/templates.ts';
+import { placeOnHold } from '../functions/journey/clinical-hold.ts';
+import { enrolPatient } from '../functions/journey/enrol-patient.ts';
+import { recordSessionOutcome } from '../functions/journey/record-session-outcome.ts';
+import { recordRefillOutcome } from '../functions/journey/refill-outcomes.ts';
+import { handler as linkPages } from '../functions/link-pages/handler.ts';
+import { alertClinician, alertStepKey } from '../functions/links/clinician-alert.ts';
+import { readStep } from '../functions/links/step-store.ts';
+import { useClockSource, useSystemClock } from '../functions/platform/clock.ts';
+import { handler as requestAction } from '../functions/request-action/handler.ts';
+import { handler as screening } from '../functions/screening/handler.ts';
+import { commitChange } from '../functions/store/audited-change.ts';
+import { queryPatientPartition } from '../functions/store/read-items.ts';
+import { keys, PATIENT_SK_PREFIX } from '../functions/store/table-design.ts';
+import { createLocalStepFunctions, type LocalStepFunctions } from '../local/sfn/index.ts';
+import { startSesLocal, type SentEmail, type SesLocal } from '../local/services/ses-local.ts';
+import { fillPlaceholders, readDefinitionTemplate } from '../statemachines/definitions.ts';
+import { aPatient, anIntake } from './support/domain-fixtures.ts';
+import { startTestTable, type TestTable } from './support/dynamodb.ts';
+import { phiIn } from './support/journey-driver.ts';
+import { TestLambdas } from './support/sfn-test-lambdas.ts';
+
+/**
+ * Clinician alerts carry a link: the email says only "one of your patients", so the link's page must say
+ * which patient and what happened. Real handlers on DynamoDB Local, the SES emulator and the local Step
+ * Functions engine (a hold ends a real waiting workflow step), with the engine's virtual clock.
+ */
+
+const START = new Date('2026-05-04T13:00:00.000Z');
+const DAY = 24 * 3600;
+const CLINICIAN = 'sam.lee@clinic.test';
+const clinic = {
+  clinicName: 'Test Clinic',
+  senderEmail: 'care@clinic.test',
+  defaultTimeZone: 'America/New_York',
+  opsAlertEmail: 'ops@clinic.test',
+  clinicians: [
+    { id: 'dr-lee', name: 'Dr. Sam Lee', email: CLINICIAN, backupId: 'dr-kim' },
+    { id: 'dr-kim', name: 'Dr. Jo Kim', email: 'jo.kim@clinic.test', backupId: 'dr-lee' },
+  ],
+};
+
+let table: TestTable;
+let ses: SesLocal;
+let engine: LocalStepFunctions;
+let machineArn: string;
+const schedulePlans = new Map<string, Record<string, unknown>>();
+const restoreEnv: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  [table, ses] = await Promise.all([startTestTable(), startSesLocal({ port: 0 })]);
+  const lambdas = new TestLambdas();
+  lambdas.register('schedule', async (payload) => {
+    const plan = schedulePlans.get((payload as { stepKey: string }).stepKey);
+    if (plan === undefined) throw new Error('no plan for this step');
+    return plan;
+  });
+  lambdas.register('record-progress', async () => ({ recorded: true }));
+  lambdas.register('request-action', async (payload) => requestAction(payload, {} as Context));
+  engine = await createLocalStepFunctions({ dbPath: ':memory:', lambdas, startTime: START });
+  lambdas.clock = () => engine.now();
+  const sfn = await engine.listen(0);
+  const env = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+    AWS_ENDPOINT_URL_SFN: sfn.url,
+    AWS_ENDPOINT_URL_SES: ses.endpoint,
+    TABLE_NAME: table.tableName,
+    APP_BASE_URL: 'http://127.0.0.1:3999',
+    CLINIC_CONFIG: JSON.stringify(clinic),
+  };
+  for (const [name, value] of Object.entries(env)) {
+    restoreEnv[name] = process.env[name];
+    process.env[name] = value;
+  }
+  useClockSource(() => engine.now());
+  const definition = fillPlaceholders(readDefinitionTemplate('person-action'), { ScheduleFunctionArn: 'schedule', RequestActionFunctionArn: 'request-action', RecordProgressFunctionArn: 'record-progress' });
+  machineArn = ((await engine.call('CreateStateMachine', { name: 'person-action', definition, roleArn: 'arn:aws:iam::123456789012:role/test' })) as { stateMachineArn: string }).stateMachineArn;
+}, 120_000);
+
+afterAll(async () => {
+  useSystemClock();
+  await engine?.close();
+  await ses?.stop();
+  await table?.stop();
+  for (const [name, value] of Object.entries(restoreEnv)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+});
+
+let patients = 0;
+async function aPatientEnrolled(timeZone = 'America/New_York'): Promise<{ patientId: string; journeyId: string; email: string; lastName: string }> {
+  patients += 1;
+  const { id: _id, ...details } = aPatient({ firstName: 'Jamie', lastName: 'Quixotewright', timeZone, assignedClinicianId: 'dr-lee', email: `patient-${patients}@mail.test` });
+  const enrolment = await enrolPatient({ details, patientId: `alert-patient-${patients}`, actor: { type: 'staff', id: 'test' } });
+  return { patientId: enrolment.patientId, journeyId: enrolment.journeyId, email: details.email, lastName: details.lastName };
+}
+
+async function withImminentRisk(patientId: string, journeyId: string): Promise<void> {
+  const intake: Intake = anIntake();
+  const risky: Intake = { ...intake, cssrs: { ...intake.cssrs, suicidalThoughts: true, intentToAct: true } };
+  await commitChange(table.client, table.tableName, {
+    writes: [{ kind: 'create', key: keys.intake(patientId, journeyId), itemType: 'INTAKE', attributes: { ...risky } }],
+    audit: { patientId, actor: { type: 'system', id: 'test' }, action: 'test.seed', reason: 'seeded by the test' },
+  });
+}
+
+/** Starts a person-action execution (the workflow's waiting step) and lets it send its first email. */
+async function waitingStep(patientId: string, journeyId: string, purpose: string, person: { kind: 'patient' | 'clinician'; id: string }): Promise<string> {
+  const stepKey = `${purpose}-${patientId}`;
+  schedulePlans.set(stepKey, { person, firstWaitSeconds: 3 * DAY, reminderWaitSeconds: 0, escalationWaitSeconds: 0, expiresAt: new Date(engine.now().getTime() + 3 * DAY * 1000).toISOString() });
+  const { executionArn } = (await engine.call('StartExecution', { stateMachineArn: machineArn, name: `${journeyId}-${stepKey}`, input: JSON.stringify({ patientId, journeyId, purpose, stepKey }) })) as { executionArn: string };
+  await engine.settle();
+  return executionArn;
+}
+
+async function emailCount(address: string): Promise<number> {
+  return (await ses.listEmails()).filter((email) => email.to.includes(address)).length;
+}
+
+async function emailsSince(address: string, count: number): Promise<SentEmail[]> {
+  return (await ses.listEmails()).filter((email) => email.to.includes(address)).slice(count);
+}
+
+const linkPattern = /\/l\/([A-Za-z0-9_-]{43})/g;
+
+function linksIn(email: SentEmail | undefined): string[] {
+  return [...new Set([...(email?.text ?? '').matchAll(linkPattern), ...(email?.html ?? '').matchAll(linkPattern)].map((m) => m[1] as string))];
+}
+
+function onlyLinkIn(email: SentEmail | undefined): string {
+  const links = linksIn(email);
+  expect(links).toHaveLength(1);
+  expect([...(email?.text ?? '').matchAll(linkPattern)]).toHaveLength(1);
+  return links[0] as string;
+}
+
+type PageResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string; headers: Record<string, string> };
+
+async function open(method: 'GET' | 'POST', token: string, form?: Record<string, string>): Promise<PageResponse> {
+  const event = {
+    version: '2.0',
+    routeKey: `${method} /l/{token}`,
+    rawPath: `/l/${token}`,
+    rawQueryString: '',
+    headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+    pathParameters: { token },
+    requestContext: { http: { method, path: `/l/${token}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
+    ...(form === undefined ? {} : { body: new URLSearchParams(form).toString() }),
+    isBase64Encoded: false,
+  } as APIGatewayProxyEventV2;
+  return (await linkPages(event, {} as Context)) as PageResponse;
+}
+
+/** The visible text of a page, so assertions read like what the clinician reads. */
+function textOf(body: string): string {
+  return body
+    .replace(/<style[\s\S]*?<\/style>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
+describe('clinician alerts carry a link to who and what', () => {
+  it('imminent risk at screening: one urgent email with exactly one link and no PHI; its page names the patient and the reason', async () => {
+    const { patientId, journeyId, lastName } = await aPatientEnrolled();
+    await withImminentRisk(patientId, journeyId);
+    const before = await emailCount(CLINICIAN);
+
+    const answer = await screening({ patientId, journeyId }, {} as Context);
+
+    expect(answer).toMatchObject({ outcome: 'INELIGIBLE', urgentAlert: true });
+    const sent = await emailsSince(CLINICIAN, before);
+    expect(sent).toHaveLength(1);
+    const email = sent[0];
+    expect(email?.subject).toBe('Urgent: please review today');
+    expect(phiIn(email as SentEmail, lastName)).toEqual([]);
+    expect(`${email?.subject} ${email?.text} ${email?.html}`).not.toMatch(/Jamie|suicid|C-SSRS|screen/i);
+    expect(email?.text).toContain('This link is personal');
+
+    const page = await open('GET', onlyLinkIn(email));
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['cache-control']).toBe('no-store');
+    const text = textOf(page.body);
+    expect(text).toContain('Jamie Quixotewright');
+    expect(text).toContain('Urgent: please review today');
+    expect(text).toContain('C-SSRS screener indicates imminent suicide risk');
+    expect(text).toMatch(/Raised (Mon|Tue|Wed|Thu|Fri|Sat|Sun), [A-Z][a-z]{2} \d{1,2}, 2026, \d{1,2}:\d{2} [AP]M E[DS]T/);
+  });
+
+  it('a retried caller sends no second email: the alert is created once, whoever retries', async () => {
+    const { patientId, journeyId } = await aPatientEnrolled();
+    await withImminentRisk(patientId, journeyId);
+    const before = await emailCount(CLINICIAN);
+
+    await screening({ patientId, journeyId }, {} as Context);
+    await screening({ patientId, journeyId }, {} as Context);
+    const direct = await alertClinician({ patientId, journeyId, clinicianId: 'dr-lee', urgency: 'urgent', alertKey: 'screening-round-001-urgent', message: 'a retry with other words' });
+
+    expect(direct.outcome).toBe('already-sent');
+    expect(await emailsSince(CLINICIAN, before)).toHaveLength(1);
+    const step = await readStep(table.client, table.tableName, { patientId, journeyId, stepKey: alertStepKey('screening-round-001-urgent') });
+    expect(step?.alert?.message).toContain('C-SSRS');
+    expect(step?.taskToken).toBeUndefined();
+    const markers = await queryPatientPartition(table.client, table.tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.reminderSent });
+    expect(markers.map((m) => m['reminderKey'])).toEqual(['screening-round-001-urgent']);
+  });
+
+  it('the alert page is view-only: a POST records nothing and the link keeps working', async () => {
+    const { patientId, journeyId } = await aPatientEnrolled();
+    const before = await emailCount(CLINICIAN);
+    await alertClinician({ patientId, journeyId, clinicianId: 'dr-lee', urgency: 'notice', alertKey: 'view-only-check', message: 'Something to read' });
+    const token = onlyLinkIn((await emailsSince(CLINICIAN, before))[0]);
+
+    const posted = await open('POST', token, { purpose: 'notice', decision: 'APPROVED' });
+
+    expect(posted.statusCode).toBe(409);
+    expect(textOf(posted.body)).toContain('This page is for information only');
+    expect((await readStep(table.client, table.tableName, { patientId, journeyId, stepKey: alertStepKey('view-only-check') }))?.status).toBe('pending');
+    expect((await open('GET', token)).statusCode).toBe(200);
+  });
+
+  it('a clinical hold ends the waiting workflow step but not an alert\'s link; the hold\'s own alert names the adverse event', async () => {
+    const { patientId, journeyId, lastName } = await aPatientEnrolled();
+    await withImminentRisk(patientId, journeyId);
+    let mark = await emailCount(CLINICIAN);
+    await screening({ patientId, journeyId }, {} as Context);
+    const screeningAlert = onlyLinkIn((await emailsSince(CLINICIAN, mark))[0]);
+    mark = await emailCount(CLINICIAN);
+    const executionArn = await waitingStep(patientId, journeyId, 'consult-evaluation', { kind: 'clinician', id: 'dr-lee' });
+    const stepLink = onlyLinkIn((await emailsSince(CLINICIAN, mark))[0]);
+    mark = await emailCount(CLINICIAN);
+
+    const hold = { patientId, reason: 'severe side effect', adverseEvent: { kind: 'severe-side-effect' as const, reportedBy: 'staff' as const, description: 'fainted twice after the session' }, actor: { type: 'staff' as const, id: 'test' }, adverseEventId: 'ae-fainted' };
+    await placeOnHold(hold);
+    await engine.settle();
+
+    const described = (await engine.call('DescribeExecution', { executionArn })) as { output?: string };
+    expect(JSON.parse(described.output ?? '{}')).toEqual({ decision: 'ON_HOLD' });
+    expect((await open('GET', stepLink)).statusCode).toBe(409);
+    const stillOpen = await open('GET', screeningAlert);
+    expect(stillOpen.statusCode).toBe(200);
+    expect(textOf(stillOpen.body)).toContain('C-SSRS screener indicates imminent suicide risk');
+
+    const holdEmails = await emailsSince(CLINICIAN, mark);
+    expect(holdEmails).toHaveLength(1);
+    expect(holdEmails[0]?.subject).toBe('Urgent: please review today');
+    expect(phiIn(holdEmails[0] as SentEmail, lastName)).toEqual([]);
+    expect(`${holdEmails[0]?.text} ${holdEmails[0]?.html}`).not.toMatch(/faint|side effect|hold/i);
+    const holdPage = await open('GET', onlyLinkIn(holdEmails[0]));
+    expect(holdPage.statusCode).toBe(200);
+    expect(textOf(holdPage.body)).toContain('Jamie Quixotewright');
+    expect(textOf(holdPage.body)).toContain('Clinical hold: adverse event "severe-side-effect" reported by the staff: fainted twice after the session');
+
+    // a retried report of the same event alerts nobody twice
+    await placeOnHold(hold);
+    expect(await emailsSince(CLINICIAN, mark)).toHaveLength(1);
+  });
+
+  it('a postponed session and a refused refill send notices whose pages say what happened; a declined refill tells the patient without a link', async () => {
+    const { patientId, email: patientEmail, lastName } = await aPatientEnrolled();
+    const mark = await emailCount(CLINICIAN);
+    const patientMark = await emailCount(patientEmail);
+
+    await recordSessionOutcome({ patientId, sessionNumber: 1, attempt: 1, outcome: 'postponed', actor: { type: 'system', id: 'test' } });
+    await recordRefillOutcome({ patientId, cycle: 2, event: 'refill-refused', retryable: false, actor: { type: 'system', id: 'test' } });
+    await recordRefillOutcome({ patientId, cycle: 2, event: 'refill-not-approved', actor: { type: 'system', id: 'test' } });
+
+    const notices = await emailsSince(CLINICIAN, mark);
+    expect(notices.map((e) => e.subject)).toEqual(['A patient step needs your attention', 'A patient step needs your attention']);
+    const pages = await Promise.all(notices.map(async (notice) => {
+      expect(phiIn(notice, lastName)).toEqual([]);
+      const page = await open('GET', onlyLinkIn(notice));
+      expect(page.statusCode).toBe(200);
+      return textOf(page.body);
+    }));
+    expect(pages[0]).toContain('Jamie Quixotewright');
+    expect(pages[0]).toContain('Session 1 (attempt 1) was postponed.');
+    expect(pages[1]).toContain('Refill cycle 2: the refill gate refused the request; refills end until the clinician reviews.');
+    for (const page of pages) expect(page).toContain('For your attention');
+
+    const toPatient = await emailsSince(patientEmail, patientMark);
+    expect(toPatient.map((e) => e.subject)).toEqual(['Please get in touch with us']);
+    expect(linksIn(toPatient[0])).toEqual([]);
+    expect(toPatient[0]?.text).not.toMatch(/secure page|This link is personal/);
+  });
+
+  it('an alert\'s link stays open for the protocol\'s alert period, then answers 410', async () => {
+    const { patientId, journeyId } = await aPatientEnrolled();
+    const before = await emailCount(CLINICIAN);
+    await alertClinician({ patientId, journeyId, clinicianId: 'dr-lee', urgency: 'notice', alertKey: 'expiry-check', message: 'Read me within the week' });
+    const token = onlyLinkIn((await emailsSince(CLINICIAN, before))[0]);
+    const validSeconds = defaultProtocol.alerts.linkValidHours * 3600;
+
+    await engine.advanceClock({ advanceSeconds: validSeconds - 60 });
+    expect((await open('GET', token)).statusCode).toBe(200);
+    await engine.advanceClock({ advanceSeconds: 120 });
+    expect((await open('GET', token)).statusCode).toBe(410);
+  });
+});
+
+describe('the "already decided" page', () => {
+  it('shows a patient the time in their own zone, not the clinic\'s', async () => {
+    const { patientId, journeyId, email } = await aPatientEnrolled('America/Los_Angeles');
+    const mark = await emailCount(email);
+    await waitingStep(patientId, journeyId, 'intake', { kind: 'patient', id: patientId });
+    const token = onlyLinkIn((await emailsSince(email, mark))[0]);
+    expect((await open('POST', token, intakeForm())).statusCode).toBe(200);
+
+    const again = await open('GET', token);
+
+    expect(again.statusCode).toBe(409);
+    expect(textOf(again.body)).toMatch(/already decided by you at [A-Z][a-z]{2}, [A-Z][a-z]{2} \d{1,2}, 2026, \d{1,2}:\d{2} [AP]M P[DS]T/);
+  });
+});
+
+describe('email wording', () => {
+  const kinds: EmailKind[] = ['patient-form', 'patient-form-reminder', 'clinician-decision', 'clinician-decision-reminder', 'clinician-decision-escalated', 'clinician-notice', 'clinician-urgent', 'consult-reminder', 'session-prep-reminder', 'refill-window-reminder', 'please-contact-clinic'];
+
+  it.each(kinds)('%s without a link mentions no secure page and no personal link', (kind) => {
+    const email = renderEmail(kind, { firstName: 'Jamie', when: 'Mon, May 4, 2026, 9:00 AM EDT' });
+    for (const part of [email.text, email.html]) {
+      expect(part).not.toMatch(/secure page/i);
+      expect(part).not.toMatch(/This link is personal/);
+    }
+  });
+
+  it.each(kinds)('%s with a link carries it once and says it is personal', (kind) => {
+    const link = `http://127.0.0.1:3999/l/${'a'.repeat(43)}`;
+    const email = renderEmail(kind, { link });
+    expect(email.text.split(link)).toHaveLength(2);
+    expect(email.text).toContain('This link is personal; please do not forward this email.');
+    expect(email.html).toContain('This link is personal; please do not forward this email.');
+  });
+});
+
+/** A complete intake form (eligible answers), posted as the page's form would be. */
+function intakeForm(): Record<string, string> {
+  const form: Record<string, string> = { purpose: 'intake' };
+  for (let i = 0; i < 7; i++) form[`gad7.items[${i}]`] = '2';
+  for (let i = 0; i < 9; i++) form[`phq9.items[${i}]`] = i === 8 ? '0' : '2';
+  for (const q of ['wishToBeDead', 'suicidalThoughts', 'thoughtsOfMethod', 'intentToAct', 'planWithIntent', 'suicidalBehaviour']) form[`cssrs.${q}`] = 'no';
+  for (let i = 0; i < 3; i++) form[`auditC.items[${i}]`] = '0';
+  for (let i = 0; i < 10; i++) form[`dast10.answers[${i}]`] = i === 2 ? 'yes' : 'no';
+  form['medicalHistory.priorTreatments[0].name'] = 'Sertraline';
+  form['medicalHistory.priorTreatments[0].kind'] = 'medication';
+  form['vitals.restingBp[0].systolic'] = '120';
+  form['vitals.restingBp[0].diastolic'] = '80';
+  return form;
+}
