@@ -94,15 +94,19 @@ export const journalAnswer: AnswerRule = (answer, context) => {
   const report = sideEffectReportSchema.safeParse({ ...raw.sideEffects, sessionNumber: number ?? null, submittedAt: at });
   const errors = [...(journal.success ? [] : fieldErrors(journal.error).map(prefix('journal'))), ...(report.success ? [] : fieldErrors(report.error).map(prefix('sideEffects')))];
   if (!journal.success || !report.success || number === undefined) return { ok: false, errors: errors.length > 0 ? errors : [fieldProblem('(form)', 'this journal is not for a known session')] };
+  // An out-of-order journal (a stray or replayed request) must not stand in for a session still to come:
+  // it would take that session's journal slot and hide a later missing journal from the gate.
+  const session = context.patient.sessions.find((s) => s.number === number);
+  if (session?.status !== 'completed') {
+    return { ok: false, errors: [fieldProblem('(form)', `this journal is for session ${number}, which has not taken place yet; nothing was recorded`)] };
+  }
   const triage = triageSideEffects(report.data, context.protocol);
   const { patientId, stepKey } = context.step;
   const writes: StoreWrite[] = [
     { kind: 'create', key: keys.journalEntry(patientId, number), label: 'journal entry', itemType: 'JOURNAL_ENTRY', attributes: { patientId, stepKey, ...journal.data } },
     { kind: 'create', key: keys.sideEffectReport(patientId, stepKey), label: 'side-effect report', itemType: 'SIDE_EFFECT_REPORT', attributes: { patientId, stepKey, ...report.data, triage: triage.outcome, triageReasons: triage.reasons, protocolVersion: triage.protocolVersion } },
+    { kind: 'update', key: keys.session(patientId, number), label: 'session', condition: { name: 'session exists', expression: 'attribute_exists(#n)', names: { '#n': 'number' } }, set: { journalRef: `journal-${number}` } },
   ];
-  if (context.patient.sessions.some((s) => s.number === number)) {
-    writes.push({ kind: 'update', key: keys.session(patientId, number), label: 'session', condition: { name: 'session exists', expression: 'attribute_exists(#n)', names: { '#n': 'number' } }, set: { journalRef: `journal-${number}` } });
-  }
   return {
     ok: true,
     decision: 'SUBMITTED',
