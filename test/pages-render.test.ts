@@ -85,6 +85,26 @@ describe('link pages', () => {
     expect(declined.ok && declined.decision).toBe('DECLINED');
   });
 
+  it('the notice page of an escalated patient step says which step is overdue and until when its link works', () => {
+    const view = viewFor('notice');
+    const body = pages.notice.render({ ...view, step: { ...view.step, purpose: 'journal', stepKey: 'session-1-journal' } }, emptyForm).value;
+    expect(body).toContain('<td>Jamie Doe</td>');
+    expect(body).toContain('The patient has not yet completed a session journal (step session-1-journal). Their link stays valid until Thu, May 7, 2026, 9:00 AM EDT.');
+  });
+
+  it('the notice page of a clinician alert names the patient and shows its urgency, message and time', () => {
+    const view = viewFor('notice');
+    const alert = { urgency: 'urgent' as const, message: 'C-SSRS screener indicates imminent risk: intent in the past month', raisedAt: now.toISOString() };
+    const body = pages.notice.render({ ...view, step: { ...view.step, alert } }, emptyForm).value;
+    expect(body).toContain('<td>Jamie Doe</td>');
+    expect(body).toContain('<p class="urgent" role="status">Urgent: please review today</p>');
+    expect(body).toContain('<p>C-SSRS screener indicates imminent risk: intent in the past month</p>');
+    expect(body).toContain('<th>Raised</th><td>Mon, May 4, 2026, 9:00 AM EDT</td>');
+    expect(body).not.toContain('has not yet completed');
+    const notice = pages.notice.render({ ...view, step: { ...view.step, alert: { ...alert, urgency: 'notice' } } }, emptyForm).value;
+    expect(notice).toContain('<p class="notice" role="status">For your attention</p>');
+  });
+
   it('the eligibility page shows the screening outcome, its reasons and the scores', () => {
     const body = pages.eligibility.render(viewFor('eligibility', 'NEEDS_REVIEW'), emptyForm).value;
     expect(body).toContain('Screening: NEEDS_REVIEW');
