@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // the functions' INFO lines would bury the test report; warnings and errors still show
+    env: { LOG_LEVEL: 'WARN' },
     reporters: ['default', './test/support/closing-line-reporter.ts'],
   },
 });
