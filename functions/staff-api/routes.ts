@@ -10,7 +10,9 @@ import { PatientNotFound } from '../journey/journey-errors.ts';
 import { updateJourney } from '../journey/update-journey.ts';
 import { completeStepByStaff } from '../links/pending-steps.ts';
 import { now } from '../platform/clock.ts';
+import { commitChange } from '../store/audited-change.ts';
 import { getItem } from '../store/read-items.ts';
+import { AlreadyExistsError } from '../store/store-errors.ts';
 import { readJourney } from '../store/read-journey.ts';
 import { keys } from '../store/table-design.ts';
 import { json, problem } from './http-answers.ts';
@@ -29,6 +31,7 @@ export const routes: readonly { readonly method: string; readonly path: string; 
   { method: 'GET', path: '/staff/patients/{id}', run: readPatient },
   { method: 'POST', path: '/staff/patients/{id}/consult', run: bookConsult },
   { method: 'POST', path: '/staff/patients/{id}/evaluation', run: recordEvaluation },
+  { method: 'POST', path: '/staff/patients/{id}/clinician-check-ins', run: recordClinicianCheckIn },
   { method: 'POST', path: '/staff/patients/{id}/adverse-events', run: reportAdverseEvent },
   { method: 'POST', path: '/staff/patients/{id}/pdmp-checks', run: recordPdmpCheck },
 ];
@@ -70,6 +73,49 @@ async function recordEvaluation(event: APIGatewayProxyEventV2, { id: patientId }
   const body = parseBody(event, z.strictObject({ notes: freeText(10_000), modality: z.enum(evaluationModalities, { error: `expected one of ${evaluationModalities.join(', ')}` }) }));
   await mustExist(patientId);
   return stepAnswer(await completeStepByStaff({ patientId, purpose: 'consult-evaluation', decision: 'EVALUATED', details: body, actor }), 'consult evaluation');
+}
+
+const clinicianCheckInBody = z.strictObject({
+  notes: freeText(10_000),
+  modality: z.enum(evaluationModalities, { error: `expected one of ${evaluationModalities.join(', ')}` }),
+  clinicianId: id.optional(),
+});
+
+/**
+ * A clinician's check-in with the patient outside the consult (a maintenance review, an in-person visit):
+ * stored as an EVALUATION, which the refill gate counts as contact (more than 90 days without a session
+ * needs one) and as the in-person evaluation telehealth prescribing requires after its cut-off. Without
+ * this door neither rule could ever be met once induction is over. Idempotent by Idempotency-Key.
+ */
+async function recordClinicianCheckIn(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
+  const actor = staffActor(event);
+  const idempotencyKey = idempotencyKeyOf(event);
+  const body = parseBody(event, clinicianCheckInBody);
+  const { client, tableName, clinic } = journeyStore();
+  const journey = await getItem(client, tableName, keys.journey(patientId));
+  const profile = await getItem(client, tableName, keys.profile(patientId));
+  if (journey === undefined || profile === undefined) throw new PatientNotFound(patientId);
+  if (journey['status'] === 'closed') return problem(409, 'the journey is closed: no check-in can be recorded');
+  const clinicianId = body.clinicianId ?? String(profile['assignedClinicianId']);
+  try {
+    clinicianById(clinic, clinicianId);
+  } catch (error) {
+    if (!(error instanceof UnknownClinician)) throw error;
+    throw new ValidationFailed([{ field: 'clinicianId', message: `clinicianId: expected a clinician of this clinic, not "${clinicianId}"` }]);
+  }
+  const at = now().toISOString();
+  const evaluationId = `check-in-${idempotencyKey ?? at.replace(/[^0-9]/g, '')}`;
+  const evaluation = { id: evaluationId, patientId, journeyId: String(journey['id']), clinicianId, notes: body.notes, modality: body.modality, evaluatedAt: at };
+  try {
+    await commitChange(client, tableName, {
+      writes: [{ kind: 'create', key: keys.evaluation(patientId, evaluationId), label: 'evaluation', itemType: 'EVALUATION', attributes: evaluation }],
+      audit: { patientId, actor, action: 'evaluation.clinician-check-in', reason: `clinician check-in (${body.modality}) recorded by ${clinicianId}`, details: { evaluationId, modality: body.modality, clinicianId } },
+    });
+  } catch (error) {
+    if (error instanceof AlreadyExistsError && idempotencyKey !== undefined) return json(200, { patientId, evaluationId, created: false });
+    throw error;
+  }
+  return json(201, { patientId, evaluationId, created: true });
 }
 
 async function reportAdverseEvent(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
