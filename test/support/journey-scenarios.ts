@@ -252,3 +252,10 @@ export async function auditOf(d: JourneyDriver, patient: EnrolledPatient, action
   const audit = (await d.journeyOf(patient.patientId)).audit.filter((event) => event.action === action);
   return audit.sort((a, b) => String(a.at).localeCompare(String(b.at)));
 }
+
+/** The clinic records a clinician's check-in with the patient (POST /staff/patients/{id}/clinician-check-ins). */
+export async function recordClinicianCheckIn(d: JourneyDriver, patient: EnrolledPatient, modality: 'telehealth' | 'in-person' = 'telehealth'): Promise<string> {
+  const answer = await d.staff('POST', `/staff/patients/${patient.patientId}/clinician-check-ins`, { notes: 'Maintenance review by video; doing well, no new concerns.', modality });
+  if (answer.status !== 201) throw new Error(`the clinician check-in was refused (${answer.status}): ${JSON.stringify(answer.json)}`);
+  return String(answer.json['evaluationId']);
+}
