@@ -112,4 +112,20 @@ describe('link pages', () => {
     expect(body).toContain('<th>PHQ-9</th><td>14 (moderate); item 9: 1</td>');
     expect(body).toContain('name="decision" value="APPROVED">Approve</button>');
   });
+
+  it('the hold-decision page offers only the decisions the waiting workflow accepts, and the answer refuses the others', () => {
+    const view = viewFor('hold-decision');
+    const everything = pages['hold-decision'].render(view, emptyForm).value;
+    expect([...everything.matchAll(/name="decision" value="([A-Z_]+)"/g)].map((m) => m[1])).toEqual(['RESUME', 'NEW_PLAN', 'DISCHARGE']);
+
+    const narrowed = { ...view, step: { ...view.step, context: { decisions: ['RESUME', 'DISCHARGE'] } } };
+    const body = pages['hold-decision'].render(narrowed, emptyForm).value;
+    expect([...body.matchAll(/name="decision" value="([A-Z_]+)"/g)].map((m) => m[1])).toEqual(['RESUME', 'DISCHARGE']);
+    expect(body).not.toContain('New plan');
+    const rule = pages['hold-decision'].rule;
+    if (rule === undefined) throw new Error('the hold-decision page has no answer rule');
+    const context = { step: narrowed.step, patient: view.patient, protocol: defaultProtocol, now, actor: { type: 'clinician' as const, id: 'dr-rivera' } };
+    const refused = rule({ decision: 'NEW_PLAN' }, context);
+    expect(refused.ok ? [] : refused.errors.map((e) => e.message)).toEqual([expect.stringContaining('expected one of RESUME, DISCHARGE')]);
+  });
 });

@@ -1,7 +1,7 @@
 import { computeResponse } from '../domain/follow-up.ts';
 import { scoreGad7, scorePhq9 } from '../domain/scoring.ts';
 import { evaluationModalities } from '../domain/schemas/evaluation.ts';
-import { choiceAnswer, eligibilityAnswer, treatmentPlanAnswer } from '../links/answers/clinician-answers.ts';
+import { acceptedDecisions, choiceAnswer, eligibilityAnswer, treatmentPlanAnswer } from '../links/answers/clinician-answers.ts';
 import { consultBookingAnswer, consultEvaluationAnswer } from '../links/answers/consult-answers.ts';
 import { formatInZone } from './format-time.ts';
 import { form, numberField, numberOf, radioGroup, submitButton, textArea, textField, valueOf, type FormState, type FormValues } from './form-fields.ts';
@@ -134,8 +134,11 @@ function choicePage(input: { title: string; purpose: string; intro: (view: PageV
   return {
     title: input.title,
     rule: choiceAnswer(input.choices.map((c) => c.decision), input.title, input.noteRequiredFor),
-    render: (view, state: FormState) =>
-      html`${patientHeader(view)}${input.intro(view)}${form(input.purpose, state, textArea(state, 'note', input.noteLabel), join(input.choices.map((c, i) => submitButton(c.label, c.decision, i > 0))))}`,
+    render: (view, state: FormState) => {
+      const accepted = acceptedDecisions(input.choices.map((c) => c.decision), view.step.context);
+      const offered = input.choices.filter((c) => accepted.includes(c.decision));
+      return html`${patientHeader(view)}${input.intro(view)}${form(input.purpose, state, textArea(state, 'note', input.noteLabel), join(offered.map((c, i) => submitButton(c.label, c.decision, i > 0))))}`;
+    },
     answerFrom: (values) => ({ decision: decisionOf(values), note: valueOf(values, 'note') }),
     done: (_view, decision) => recorded(`Recorded: ${input.choices.find((c) => c.decision === decision)?.label ?? decision}.`),
   };

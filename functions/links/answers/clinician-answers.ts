@@ -16,16 +16,24 @@ function decided(decision: string, reason: string, details: Record<string, unkno
 }
 
 /**
+ * The decision words the workflow waiting on this step accepts: a workflow that handles only some of
+ * them names those in the step's `context.decisions` (a refill cycle cannot start a new plan). The page
+ * offers these and the answer accepts these, so a clinician is never shown a choice that is refused.
+ */
+export function acceptedDecisions(allowed: readonly string[], stepContext: Readonly<Record<string, unknown>> | null | undefined): string[] {
+  const narrowed = stepContext?.['decisions'];
+  return Array.isArray(narrowed) ? allowed.filter((word) => narrowed.includes(word)) : [...allowed];
+}
+
+/**
  * A clinician's choice among the step's decision words, with an optional note (required where named).
- * A workflow that handles only some of them names those in the step's `context.decisions` (a refill
- * cycle cannot start a new plan), and any other choice is refused rather than recorded and ignored.
+ * Any choice the workflow does not accept (acceptedDecisions) is refused rather than recorded and ignored.
  */
 export function choiceAnswer(allowed: readonly string[], what: string, noteRequiredFor: readonly string[] = []): AnswerRule {
   return (answer, context) => {
     const choice = answer as Choice;
     const decision = typeof choice.decision === 'string' ? choice.decision : '';
-    const narrowed = context.step.context?.['decisions'];
-    const accepted = Array.isArray(narrowed) ? allowed.filter((word) => narrowed.includes(word)) : allowed;
+    const accepted = acceptedDecisions(allowed, context.step.context);
     if (!accepted.includes(decision)) return { ok: false, errors: [fieldProblem('decision', `expected one of ${accepted.join(', ')}`)] };
     const note = noteOf(choice);
     if (noteRequiredFor.includes(decision) && note === '') return { ok: false, errors: [fieldProblem('note', 'expected a note explaining this decision')] };
