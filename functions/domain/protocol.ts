@@ -150,6 +150,8 @@ export const protocolSchema = z
         replaceLostMedicationEarly: z.literal(false),
         /** how many days before it is due the refill window opens with a reminder */
         windowOpensDaysBeforeDue: days,
+        /** how long after the fill falls due the request link stays open (a patient who waits for the due day keeps the refill) */
+        requestOpenDaysAfterDue: days,
       })
       .strict(),
     followUp: z
@@ -291,6 +293,7 @@ export const defaultProtocol: Protocol = protocolSchema.parse({
     clinicianCheckInAfterDaysWithoutSession: 90,
     replaceLostMedicationEarly: false,
     windowOpensDaysBeforeDue: 3,
+    requestOpenDaysAfterDue: 7,
   },
   followUp: { responseMinimumFallPercent: 50, remissionBelow: 5, remissionBaselineAtLeast: 10 },
   telehealth: { prescribingValidUntil: '2026-12-31' },

@@ -90,6 +90,15 @@ export function planPersonAction(input: PersonActionInput, clinic: ClinicConfig,
     const after = protocol.patientLinks.validHours * HOUR;
     return { ...base, person: patientRef, firstWaitSeconds: nudge, reminderWaitSeconds: alert - nudge, escalationWaitSeconds: after, escalationPerson: clinicianRef, expiresAt: at(alert + after), reasons: [`nudge ${protocol.journal.nudgeHoursAfterPrompt} h after the prompt, clinician alerted at ${protocol.journal.clinicianAlertHoursAfterPrompt} h`] };
   }
+  if (input.purpose === 'refill-request') {
+    // asked when the window opens, days before the fill is due: the link must outlive the due day, or a
+    // patient who waits for it loses the refill; the clinician is told if nothing came by the due day
+    const { windowOpensDaysBeforeDue, requestOpenDaysAfterDue } = protocol.refill;
+    const reminder = secondsUntil(dueAt('intake-reminder-1', now, input.patientTimeZone, protocol).dueAt);
+    const alert = Math.max(reminder + 1, Math.ceil(windowOpensDaysBeforeDue * 24 * HOUR));
+    const total = Math.max(alert + 1, Math.ceil((windowOpensDaysBeforeDue + requestOpenDaysAfterDue) * 24 * HOUR));
+    return { ...base, person: patientRef, firstWaitSeconds: reminder, reminderWaitSeconds: alert - reminder, escalationWaitSeconds: total - alert, escalationPerson: clinicianRef, expiresAt: at(total), reasons: [`open from the window until ${requestOpenDaysAfterDue} days after the fill is due; the clinician is told on the due day`] };
+  }
   const every = protocol.patientLinks.intakeReminderEveryHours;
   const reminder = secondsUntil(dueAt('intake-reminder-1', now, input.patientTimeZone, protocol).dueAt);
   const alert = Math.max(reminder + 1, Math.ceil(2 * every * HOUR));
