@@ -115,7 +115,19 @@ const valid: Array<[string, z.ZodType, Record<string, unknown>]> = [
   [
     'audit event',
     schemas.auditEventSchema,
-    { actor: 'clinician:dr-lee', action: 'eligibility-approved', at, reason: 'reviewed BP', patientId: 'patient-1', protocolVersion: '2026-11-default-1' },
+    {
+      version: 1,
+      eventId: 'e1',
+      patientId: 'patient-1',
+      at,
+      createdAt: at,
+      actor: { type: 'clinician', id: 'dr-lee' },
+      action: 'step.decided',
+      reason: 'reviewed BP',
+      protocolVersion: '2026-11-default-1',
+      details: { purpose: 'eligibility', decision: 'APPROVED' },
+      changes: [{ PK: 'PATIENT#patient-1', SK: 'STEP#eligibility', kind: 'update', label: 'step', version: 2 }],
+    },
   ],
 ];
 
@@ -173,7 +185,8 @@ describe('bad input gets a message naming the field and what was expected', () =
     ['a hold on an active journey', schemas.journeySchema, { ...validOf('journey'), hold: { since: at, reason: 'x', adverseEventId: 'ae-1' } }, 'hold', 'expected a hold exactly when the status is "on-hold"'],
     ['a link that carries a task token', schemas.linkSchema, { ...validOf('link'), taskToken: 'task-token' }, 'taskToken', 'is not a known field'],
     ['a token hash that is not SHA-256', schemas.linkSchema, { ...validOf('link'), tokenHash: 'abc' }, 'tokenHash', 'expected a SHA-256 hash'],
-    ['an actor with no kind', schemas.auditEventSchema, { ...validOf('audit event'), actor: 'dr-lee' }, 'actor', 'expected an actor such as'],
+    ['an actor written as one string', schemas.auditEventSchema, { ...validOf('audit event'), actor: 'clinician:dr-lee' }, 'actor', 'expected object'],
+    ['an actor of an unknown kind', schemas.auditEventSchema, { ...validOf('audit event'), actor: { type: 'robot', id: 'r2' } }, 'actor.type', 'expected one of patient, clinician, staff, system'],
     ['approval by without approval at', schemas.treatmentPlanSchema, { ...aTreatmentPlan(), approvedBy: 'dr-lee' }, 'approvedAt', 'expected approvedBy and approvedAt together'],
     ['a severity not on the list', schemas.sideEffectReportSchema, { ...validOf('side-effect report'), symptoms: [{ symptom: 'nausea', severity: 'awful' }] }, 'symptoms[0].severity', 'expected one of none, mild, moderate, severe'],
     ['a missing questionnaire', schemas.intakeSchema, { ...intake, dast10: undefined }, 'dast10', 'is required (expected object)'],

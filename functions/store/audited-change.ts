@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AuditActor, AuditChange, AuditEvent } from '../domain/schemas/audit-event.ts';
 import { now } from '../platform/clock.ts';
 import { keys, TTL_ATTRIBUTE, ttlEpochSeconds, type ItemKey, type ItemType } from './table-design.ts';
 import { InvalidTransactionError } from './store-errors.ts';
@@ -64,11 +65,8 @@ export interface CheckWrite extends WriteBase {
 
 export type StoreWrite = CreateWrite | UpdateWrite | DeleteWrite | CheckWrite;
 
-export interface AuditActor {
-  readonly type: 'patient' | 'clinician' | 'staff' | 'system';
-  /** person id, or the function / workflow step for 'system' */
-  readonly id: string;
-}
+/** The audit schema (functions/domain/schemas/audit-event.ts) is the one definition of these shapes. */
+export type { AuditActor, AuditChange } from '../domain/schemas/audit-event.ts';
 
 /** Who did what, and why; the store adds when (from `now()`) and which items changed. */
 export interface AuditEventInput {
@@ -83,32 +81,8 @@ export interface AuditEventInput {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
-export interface AuditChange {
-  readonly PK: string;
-  readonly SK: string;
-  readonly kind: 'create' | 'update' | 'delete';
-  readonly label?: string;
-  /** the version after the change, when known (unknown for a condition-only update) */
-  readonly version?: number;
-}
-
-/** The audit item as stored. */
-export interface AuditRecord {
-  readonly PK: string;
-  readonly SK: string;
-  readonly itemType: 'AUDIT';
-  readonly version: 1;
-  readonly eventId: string;
-  readonly patientId: string;
-  readonly at: string;
-  readonly createdAt: string;
-  readonly actor: AuditActor;
-  readonly action: string;
-  readonly reason: string;
-  readonly protocolVersion?: string;
-  readonly details?: Readonly<Record<string, unknown>>;
-  readonly changes: readonly AuditChange[];
-}
+/** The audit item as stored: the audit event of the schema under its table keys. */
+export type AuditRecord = AuditEvent & { readonly PK: string; readonly SK: string; readonly itemType: 'AUDIT' };
 
 export interface ChangeRequest {
   readonly writes: readonly StoreWrite[];
@@ -278,7 +252,7 @@ function auditRecord(audit: AuditEventInput, at: string, id: string, changes: re
     reason: audit.reason,
     ...(audit.protocolVersion === undefined ? {} : { protocolVersion: audit.protocolVersion }),
     ...(audit.details === undefined ? {} : { details: audit.details }),
-    changes,
+    changes: [...changes],
   };
 }
 
