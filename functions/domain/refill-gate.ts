@@ -84,6 +84,15 @@ export interface RefillDecision {
 
 const DAY = 24 * 60 * 60 * 1000;
 
+/**
+ * The last day (YYYY-MM-DD, the patient's calendar) a prescription issued on `issuedOn` may be refilled:
+ * the protocol's months from the date of issue. The gate refuses a request after it, and the fill itself
+ * checks it again, since the clinician may approve a refill the gate passed days later.
+ */
+export function lastRefillDay(issuedOn: string, protocol: Protocol): string {
+  return addCalendarMonths(issuedOn, protocol.refill.maxMonthsFromPrescription);
+}
+
 export function evaluateRefill(request: RefillRequest, history: RefillHistory, protocol: Protocol, now: Date): RefillDecision {
   const rules = protocol.refill;
   const reasons: RefillReason[] = [];
@@ -131,7 +140,7 @@ export function evaluateRefill(request: RefillRequest, history: RefillHistory, p
     fail('REFILLS_EXHAUSTED', `this would be refill ${refillNumber}; ${limit}`);
   }
 
-  const lastValidDay = addCalendarMonths(history.prescription.prescriptionIssuedOn, rules.maxMonthsFromPrescription);
+  const lastValidDay = lastRefillDay(history.prescription.prescriptionIssuedOn, protocol);
   if (today > lastValidDay) {
     fail('PRESCRIPTION_TOO_OLD', `the prescription of ${history.prescription.prescriptionIssuedOn} could be refilled until ${lastValidDay} (${rules.maxMonthsFromPrescription} months)`);
   }

@@ -1,3 +1,5 @@
+import { localDate } from '../domain/local-time.ts';
+import { lastRefillDay } from '../domain/refill-gate.ts';
 import { now } from '../platform/clock.ts';
 import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
 import { getItem } from '../store/read-items.ts';
@@ -28,7 +30,8 @@ export class RefillNotAllowed extends Error {
  * Records the fill of a refill cycle exactly once: FILL#<cycle> is created with attribute_not_exists,
  * so a retried or racing call finds it and answers with the same fill. The same transaction checks
  * that the patient is not on hold (PatientOnHold otherwise) and that the previous fill is at least the
- * protocol's interval old, so even a gate decision that went stale can never put two fills too close.
+ * protocol's interval old, so even a gate decision that went stale can never put two fills too close;
+ * the refill caps (count, months from the prescription) are checked again too (RefillNotAllowed).
  * Cycle 0 is the initial fill (recordInitialFill).
  */
 export async function recordFill(input: { patientId: string; cycle: number; actor: AuditActor }): Promise<RecordedFill> {
@@ -42,6 +45,12 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
   const allowed = Math.min(protocol.refill.maxRefills, plan.refillsAllowed);
   if (input.cycle > 0 && input.cycle > allowed) throw new RefillNotAllowed(`refill ${input.cycle} is beyond the ${allowed} allowed`);
   const at = now();
+  // The gate passed the request, but the clinician may approve it days later: a fill is never made after
+  // the prescription's last refill day, however late the approval came.
+  const lastDay = lastRefillDay(plan.prescriptionIssuedOn, protocol);
+  if (input.cycle > 0 && localDate(at, context.patient.timeZone) > lastDay) {
+    throw new RefillNotAllowed(`refill ${input.cycle} would be filled after ${lastDay}, ${protocol.refill.maxMonthsFromPrescription} months from the prescription of ${plan.prescriptionIssuedOn}`);
+  }
   const previous = context.fills.filter((fill) => fill.cycle < input.cycle).at(-1);
   const request = context.assessments.filter((a) => a.stepKey?.startsWith(`refill-${input.cycle}-request`) === true).at(-1);
   const fill = {
