@@ -54,7 +54,9 @@ export const functionCatalogue = [
     id: 'refill-gate',
     description: 'Applies every refill rule of the protocol and records the decision with its reasons',
     trigger: 'workflow',
-    access: { table: 'readwrite', email: false, workflows: 'none' },
+    // a request that signals harm (unreported lost medication, blood in urine) places a clinical hold:
+    // the urgent alert email and ending the patient's waiting steps need SES and task callbacks
+    access: { table: 'readwrite', email: true, workflows: 'callback' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
