@@ -1,0 +1,50 @@
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { functionCatalogue } from '../functions/catalogue.ts';
+import { handlerEntry } from '../lib/project-paths.ts';
+
+/**
+ * The stack grants each function exactly the access its catalogue entry declares, and the local
+ * runtime enforces none of it; so a handler that can reach SES, a task callback or StartExecution
+ * without declaring it would pass every local test and fail on AWS. This reads each handler's real
+ * import graph (as esbuild bundles it) and compares it with the declaration.
+ */
+const capabilities = {
+  email: 'functions/email/send-email.ts',
+  callbacks: 'functions/platform/task-callbacks.ts',
+  startExecution: 'functions/staff-api/start-journey-execution.ts',
+  tableWrites: 'functions/store/audited-change.ts',
+} as const;
+
+async function modulesOf(functionId: string): Promise<Set<string>> {
+  const result = await build({
+    entryPoints: [handlerEntry(functionId)],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    metafile: true,
+    external: ['@aws-sdk/*', '@smithy/*'],
+    logLevel: 'silent',
+  });
+  return new Set(Object.keys(result.metafile.inputs));
+}
+
+describe('every function declares in the catalogue the AWS access its code can use', () => {
+  for (const spec of functionCatalogue) {
+    it(`${spec.id}: declared email, callbacks, executions and table writes cover its imports`, async () => {
+      const modules = await modulesOf(spec.id);
+      const uses = (path: string) => modules.has(path);
+      if (uses(capabilities.email)) expect(spec.access.email, 'sends email').toBe(true);
+      if (uses(capabilities.callbacks)) expect(spec.access.workflows, 'completes or fails task tokens').not.toBe('none');
+      if (uses(capabilities.startExecution)) expect(spec.access.workflows, 'starts executions').toBe('start');
+      if (uses(capabilities.tableWrites)) expect(spec.access.table, 'writes to the table').toBe('readwrite');
+    });
+  }
+
+  it('knows where each capability lives (the paths above exist in some bundle)', async () => {
+    const all = new Set<string>();
+    for (const spec of functionCatalogue) for (const module of await modulesOf(spec.id)) all.add(module);
+    for (const path of Object.values(capabilities)) expect(all.has(path), path).toBe(true);
+  });
+});
