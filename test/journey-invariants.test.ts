@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { useJourneyDriver } from './support/journey-driver.ts';
+import { defaultProtocol } from '../functions/domain/protocol.ts';
+import { useJourneyDriver, type JourneyView, type ObservedEmail } from './support/journey-driver.ts';
 import {
   inductionEvent,
   JourneyRun,
@@ -12,6 +13,7 @@ import {
   protocolInForce,
   stopJourney,
   type JourneyEvent,
+  type Observation,
   type PatientUnderTest,
   type PlanChoices,
 } from './support/journey-events.ts';
@@ -33,6 +35,8 @@ const local = useJourneyDriver();
 const seed = Number(process.env['JOURNEY_SEED'] ?? 20260105);
 /** with the seed, replays one failed run: the path a failure prints */
 const path = process.env['JOURNEY_PATH'];
+/** more runs for a longer search on a quiet machine (CI keeps the defaults) */
+const runsOverride = process.env['JOURNEY_RUNS'] === undefined ? undefined : Number(process.env['JOURNEY_RUNS']);
 
 async function runProperty(
   name: string,
@@ -40,6 +44,8 @@ async function runProperty(
   choices: fc.Arbitrary<PlanChoices>,
   events: fc.Arbitrary<JourneyEvent>,
   numRuns: number,
+  /** runs that once found a bug, tried before the random ones */
+  examples: [PlanChoices, JourneyEvent[]][] = [],
 ): Promise<void> {
   const driver = local.driver;
   const protocol = protocolInForce(driver);
@@ -65,7 +71,7 @@ async function runProperty(
       await stopJourney(driver, under.patient);
     }
   });
-  const result = await fc.check(property, { seed, numRuns, endOnFailure: true, ...(path === undefined ? {} : { path }) });
+  const result = await fc.check(property, { seed, numRuns: runsOverride ?? numRuns, endOnFailure: true, examples, ...(path === undefined ? {} : { path }) });
   if (result.failed) {
     console.error(`${lastReport}\n${name} failed: JOURNEY_SEED=${seed} JOURNEY_PATH=${result.counterexamplePath ?? ''} npx vitest run test/journey-invariants.test.ts -t ${name} replays it`);
   }
@@ -76,6 +82,9 @@ function auditLines(audit: readonly { at?: string; action?: string; reason?: str
   return [...audit].sort((a, b) => String(a.at).localeCompare(String(b.at))).map((e) => `    ${String(e.at)} ${String(e.action)} | ${String(e.reason).slice(0, 140)}`);
 }
 
+// Generous: each run drives a real clinic, and the machine may be shared; this bounds a hang, it measures nothing.
+const propertyTimeoutMs = 15 * 60_000;
+
 describe('journey invariants under random events', () => {
   it('during induction no session runs without a passed check-in and nothing runs on hold', async () => {
     await runProperty(
@@ -85,7 +94,7 @@ describe('journey invariants under random events', () => {
       inductionEvent,
       8,
     );
-  });
+  }, propertyTimeoutMs);
 
   it('in maintenance no fill comes early, beyond the caps or on hold, and no reminder goes twice', async () => {
     await runProperty(
@@ -93,12 +102,126 @@ describe('journey invariants under random events', () => {
       (plan) => patientInMaintenance(local.driver, plan),
       fc.record({
         sessionCount: fc.constant(1),
-        prescriptionAgeDays: fc.integer({ min: 0, max: 170 }),
+        // the months-from-prescription cap falls around the first refills when the prescription is 4 to 5 months old
+        prescriptionAgeDays: fc.oneof(fc.integer({ min: 0, max: 170 }), fc.integer({ min: 120, max: 158 }), fc.constant('first-refill-due-on-last-day' as const)),
         refillsAllowed: fc.integer({ min: 0, max: 5 }),
         evaluation: fc.constantFrom<'telehealth' | 'in-person'>('telehealth', 'in-person'),
       }),
       maintenanceEvent,
       8,
+      [
+        // the gate passed the first refill on the prescription's last refill day and the clinician approved
+        // it 40 h later: the fill was made after the months cap (fixed in functions/journey/record-fill.ts)
+        [
+          { sessionCount: 1, prescriptionAgeDays: 'first-refill-due-on-last-day', refillsAllowed: 5, evaluation: 'in-person' },
+          [{ type: 'refill-month', afterOpeningHours: 1, approvalAfterHours: 40 }],
+        ],
+      ],
     );
+  }, propertyTimeoutMs);
+});
+
+// The checks themselves must be able to fail: each unsafe record below, written as the store would hold
+// it, is caught; the safe one is not.
+describe('the invariant checks catch an unsafe record', () => {
+  const protocol = defaultProtocol;
+  const version = protocol.version;
+  const zone = 'America/Chicago';
+  const day = 24 * 3600_000;
+  const t0 = Date.parse('2026-03-02T15:00:00.000Z');
+  const at = (ms: number) => new Date(ms).toISOString();
+  const audit = (action: string, when: number, extra: Record<string, unknown> = {}) => ({ action, at: at(when), reason: `${action} happened`, protocolVersion: version, ...extra });
+
+  function safeObservation(): Observation {
+    const sessionEnd = t0 + 60 * 60_000;
+    const view: JourneyView = {
+      patient: {},
+      journey: { onHold: false, status: 'active', phase: 'maintenance' },
+      evaluations: [],
+      screenings: [{ outcome: 'ELIGIBLE', reasons: [], protocolVersion: version }],
+      treatmentPlans: [{ approvedAt: at(t0 - 4 * day), refillsAllowed: 2, prescriptionIssuedOn: '2026-02-26' }],
+      sessions: [{ number: 1, status: 'completed', plannedStart: at(t0), completedAt: at(sessionEnd) }],
+      checkIns: [{ sessionNumber: 1, outcome: 'CLEARED', submittedAt: at(t0 - 30 * 60_000), reasons: [], protocolVersion: version }],
+      journalEntries: [],
+      sideEffectReports: [{ triage: 'NONE', triageReasons: [], protocolVersion: version }],
+      adverseEvents: [],
+      fills: [
+        { cycle: 0, filledAt: at(t0 - 4 * day) },
+        { cycle: 1, filledAt: at(t0 + 24 * day) },
+      ],
+      assessments: [],
+      remindersSent: [{ reminderKey: 'session-1-a1-prep', emailKind: 'session-prep-reminder', recipient: 'patient' }],
+      audit: [
+        audit('screening.decided', t0 - 5 * day),
+        audit('reminder.session-prep', t0 - day),
+        audit('step.decided', t0 - 30 * 60_000, { details: { stepKey: 'session-1-a1-check-in' } }),
+        audit('step.requested', t0 - 2 * 3600_000, { details: { stepKey: 'session-1-a1-check-in' } }),
+        audit('session.completed', sessionEnd, { details: { sessionNumber: 1 } }),
+        audit('fill.refill-recorded', t0 + 24 * day),
+      ],
+    };
+    const prep = { messageId: 'm1', from: 'care@example.org', to: ['p@example.net'], cc: [], bcc: [], subject: 'Your appointment is tomorrow', text: '', html: '', date: new Date(t0), seenAt: new Date(t0) };
+    return { view, patientEmails: [prep], clinicianEmails: [], executions: [] };
+  }
+
+  const check = (observation: Observation) => journeyInvariantViolations(observation, protocol, zone);
+  const changed = (change: (view: JourneyView & Record<string, unknown[]>) => void, observation = safeObservation()): Observation => {
+    change(observation.view as JourneyView & Record<string, unknown[]>);
+    return observation;
+  };
+  const holdFrom = (from: number, to?: number) => [audit('journey.hold-placed', from), ...(to === undefined ? [] : [audit('journey.hold-lifted', to)])];
+
+  it('finds nothing wrong in a safe record', () => {
+    expect(check(safeObservation())).toEqual([]);
+  });
+
+  it('catches a session completed without a passed check-in', () => {
+    const unsafe = changed((v) => {
+      (v.checkIns[0] as Record<string, unknown>)['outcome'] = 'POSTPONED';
+      (v.checkIns[0] as Record<string, unknown>)['reasons'] = [{ code: 'BP_HIGH' }];
+    });
+    expect(check(unsafe).join('\n')).toMatch(/session 1 completed .* without a passed check-in/);
+  });
+
+  it('catches a session, a reminder and a fill while on hold', () => {
+    const unsafe = changed((v) => v.audit.push(...holdFrom(t0 - 2 * day, t0 + 30 * day)));
+    const found = check(unsafe).join('\n');
+    expect(found).toMatch(/session 1 .* ran while the patient was on hold/);
+    expect(found).toMatch(/reminder\.session-prep .* while on hold/);
+    expect(found).toMatch(/fill 1 .* while on hold/);
+  });
+
+  it('catches a session completed on a check-in made before a hold', () => {
+    const unsafe = changed((v) => v.audit.push(...holdFrom(t0 - 20 * 60_000, t0 - 10 * 60_000)));
+    expect(check(unsafe).join('\n')).toMatch(/although a hold was placed/);
+  });
+
+  it('catches a fill within the interval, beyond the refill count and after the months from the prescription', () => {
+    const early = changed((v) => ((v.fills[1] as Record<string, unknown>)['filledAt'] = at(t0 - 4 * day + (protocol.refill.minimumDaysSinceLastFill - 1) * day)));
+    expect(check(early).join('\n')).toMatch(new RegExp(`within ${protocol.refill.minimumDaysSinceLastFill} days`));
+    const beyond = changed((v) => ((v.treatmentPlans[0] as Record<string, unknown>)['refillsAllowed'] = 0));
+    expect(check(beyond).join('\n')).toMatch(/beyond the 0 refills allowed/);
+    const old = changed((v) => ((v.treatmentPlans[0] as Record<string, unknown>)['prescriptionIssuedOn'] = '2025-09-01'));
+    expect(check(old).join('\n')).toMatch(/months from the prescription/);
+  });
+
+  it('catches a reminder emailed twice', () => {
+    const observation = safeObservation();
+    const twice = { ...observation, patientEmails: [...observation.patientEmails, { ...(observation.patientEmails[0] as ObservedEmail), messageId: 'm2' }] };
+    expect(check(twice).join('\n')).toMatch(/2 "session-prep-reminder" email\(s\) for 1 marker/);
+  });
+
+  it('catches a decision without its protocol version or reasons', () => {
+    const unversioned = changed((v) => delete (v.audit[0] as Record<string, unknown>)['protocolVersion']);
+    expect(check(unversioned).join('\n')).toMatch(/screening\.decided .* has protocol version undefined/);
+    const reasonless = changed((v) => (v.checkIns[0] as Record<string, unknown>)['reasons'] = undefined);
+    expect(check(reasonless).join('\n')).toMatch(/check-in CLEARED stores no reasons/);
+  });
+
+  it('catches a step decided twice in one round, and a failed execution', () => {
+    const twice = changed((v) => v.audit.push(audit('step.decided', t0 - 20 * 60_000, { details: { stepKey: 'session-1-a1-check-in' } })));
+    expect(check(twice).join('\n')).toMatch(/decided 2 times in 1 round/);
+    const failed = { ...safeObservation(), executions: [{ name: 'journey-x', executionArn: 'arn', stateMachine: 'journey', status: 'FAILED' as const, startDate: undefined, stopDate: undefined }] };
+    expect(check(failed).join('\n')).toMatch(/execution journey-x FAILED/);
   });
 });

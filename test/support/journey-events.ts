@@ -52,8 +52,11 @@ export interface PatientUnderTest {
 
 export interface PlanChoices {
   readonly sessionCount: number;
-  /** how long before the plan's approval the prescription was issued, in days (0 = the same day) */
-  readonly prescriptionAgeDays: number;
+  /**
+   * How long before the plan's approval the prescription was issued, in days (0 = the same day); or
+   * issued so that the first refill falls due on the prescription's last refill day (the months cap).
+   */
+  readonly prescriptionAgeDays: number | 'first-refill-due-on-last-day';
   readonly refillsAllowed: number;
   /** after the protocol's telehealth cut-off date only an in-person evaluation allows refills */
   readonly evaluation: 'telehealth' | 'in-person';
@@ -94,11 +97,25 @@ export async function patientInInduction(driver: JourneyDriver, choices: PlanCho
       ...(choices.sessionCount === protocol.induction.sessionCount ? {} : { sessionCountReason: 'A shorter induction agreed with the patient.' }),
       plannedSessionTimes: times,
       followUpAt: new Date((times.at(-1) ?? first).getTime() + 2 * DAY),
-      prescriptionIssuedOn: localDateOf(new Date(driver.now().getTime() - choices.prescriptionAgeDays * DAY), zone),
+      prescriptionIssuedOn: prescriptionIssuedOn(driver, choices, protocol, patient.timeZone),
       refillsAllowed: choices.refillsAllowed,
     }),
   );
   return { patient, clinicianEmail, emailMark };
+}
+
+/** The plan is approved (and the first fill made) now; the first refill is due the protocol's interval later. */
+function prescriptionIssuedOn(driver: JourneyDriver, choices: PlanChoices, protocol: Protocol, patientTimeZone: string): string {
+  const zone = driver.clinic.clinic.defaultTimeZone;
+  const now = driver.now();
+  if (choices.prescriptionAgeDays !== 'first-refill-due-on-last-day') return localDateOf(new Date(now.getTime() - choices.prescriptionAgeDays * DAY), zone);
+  // the gate reckons the months on the patient's calendar
+  const due = localDate(new Date(now.getTime() + protocol.refill.minimumDaysSinceLastFill * DAY), patientTimeZone);
+  for (let age = 0; age < 400; age++) {
+    const issued = localDateOf(new Date(now.getTime() - age * DAY), patientTimeZone);
+    if (addCalendarMonths(issued, protocol.refill.maxMonthsFromPrescription) <= due) return issued;
+  }
+  throw new Error('no date of issue puts the last refill day on the first due day');
 }
 
 /** ...then every induction session done well, and the clinician chooses maintenance at follow-up. */
@@ -146,6 +163,8 @@ export type JourneyEvent =
   | { readonly type: 'check-in'; readonly variant: CheckInVariant; readonly offsetMinutes: number; readonly double: boolean }
   | { readonly type: 'journal'; readonly symptom: SideEffectSymptom; readonly severity: SideEffectSeverity; readonly double: boolean }
   | { readonly type: 'assessment' }
+  /** a session as it should go: a clear check-in half an hour before, the journal after, the assessment if one is asked */
+  | { readonly type: 'session-as-planned' }
   /** staff report an adverse event through the staff API */
   | { readonly type: 'adverse-event'; readonly kind: AdverseEventKind }
   | { readonly type: 'hold-decision'; readonly choice: HoldChoice; readonly double: boolean }
@@ -157,9 +176,10 @@ export type JourneyEvent =
   | { readonly type: 'pdmp-check' }
   /** the patient asks for the refill, the clock first moved to the refill window if no request link is open */
   | { readonly type: 'refill-request'; readonly lostOrStolen: boolean; readonly pdmpFirst: boolean; readonly afterOpeningHours: number; readonly double: boolean }
-  | { readonly type: 'refill-decision'; readonly approve: boolean; readonly double: boolean }
+  /** the clinician decides the refill, some hours after the link came (past 72 h it has expired) */
+  | { readonly type: 'refill-decision'; readonly approve: boolean; readonly afterHours: number; readonly double: boolean }
   /** a month as it should go: PDMP check, request in the window, the clinician approves */
-  | { readonly type: 'refill-month'; readonly afterOpeningHours: number }
+  | { readonly type: 'refill-month'; readonly afterOpeningHours: number; readonly approvalAfterHours: number }
   /** the same form POSTed again on a link already used */
   | { readonly type: 'replay'; readonly pick: number }
   /** a POST on a link that is no longer open (expired, superseded, ended by a hold, used) */
@@ -205,6 +225,7 @@ export const inductionEvent: fc.Arbitrary<JourneyEvent> = fc.oneof(
       .map((r): JourneyEvent => ({ type: 'journal', ...r })),
   },
   { weight: 1, arbitrary: fc.constant<JourneyEvent>({ type: 'assessment' }) },
+  { weight: 3, arbitrary: fc.constant<JourneyEvent>({ type: 'session-as-planned' }) },
   { weight: 1, arbitrary: common.adverseEvent },
   {
     weight: 2,
@@ -230,8 +251,18 @@ export const maintenanceEvent: fc.Arbitrary<JourneyEvent> = fc.oneof(
       .record({ lostOrStolen: fc.constantFrom(false, false, false, true), pdmpFirst: fc.constantFrom(true, true, true, false), afterOpeningHours: fc.integer({ min: 0, max: 96 }), double: fc.boolean() })
       .map((r): JourneyEvent => ({ type: 'refill-request', ...r })),
   },
-  { weight: 5, arbitrary: fc.record({ approve: fc.constantFrom(true, true, true, false), double: fc.boolean() }).map((r): JourneyEvent => ({ type: 'refill-decision', ...r })) },
-  { weight: 3, arbitrary: fc.integer({ min: 0, max: 72 }).map((afterOpeningHours): JourneyEvent => ({ type: 'refill-month', afterOpeningHours })) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .record({ approve: fc.constantFrom(true, true, true, false), afterHours: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 80 })), double: fc.boolean() })
+      .map((r): JourneyEvent => ({ type: 'refill-decision', ...r })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({ afterOpeningHours: fc.integer({ min: 0, max: 72 }), approvalAfterHours: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 48 })) })
+      .map((r): JourneyEvent => ({ type: 'refill-month', ...r })),
+  },
   { weight: 1, arbitrary: common.adverseEvent },
   {
     weight: 2,
@@ -466,13 +497,20 @@ export class JourneyRun {
           link = await this.open('refill-approval');
           if (link === undefined) return `no refill-approval link at ${d.now().toISOString()}`;
         }
+        if (event.afterHours > 0) await d.advanceBy(event.afterHours * 3600);
         const chosen = link;
         const posted = await this.post(chosen, () => (event.approve ? d.approveRefill(chosen) : d.declineRefill(chosen, 'Not this month; please call the clinic.')), event.double);
         return `at ${d.now().toISOString()}: ${posted}`;
       }
+      case 'session-as-planned': {
+        const checkIn = await this.act({ type: 'check-in', variant: 'clear', offsetMinutes: -30, double: false });
+        const journal = await this.act({ type: 'journal', symptom: 'nausea', severity: 'none', double: false });
+        const assessment = await this.act({ type: 'assessment' });
+        return `${checkIn}; ${journal}; ${assessment}`;
+      }
       case 'refill-month': {
         const request = await this.act({ type: 'refill-request', lostOrStolen: false, pdmpFirst: true, afterOpeningHours: event.afterOpeningHours, double: false });
-        const decision = await this.act({ type: 'refill-decision', approve: true, double: false });
+        const decision = await this.act({ type: 'refill-decision', approve: true, afterHours: event.approvalAfterHours, double: false });
         return `${request}; ${decision}`;
       }
       case 'replay':
