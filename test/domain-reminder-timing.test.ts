@@ -127,6 +127,14 @@ describe('appointment reminders', () => {
     expect(byKey(schedule)).toEqual({ 'consult-24h-before': '2026-05-11T14:00:00.000Z', 'consult-1h-before': '2026-05-12T13:00:00.000Z' });
   });
 
+  it('reminds before the follow-up appointment at the protocol\'s own follow-up hours, apart from the consult\'s', () => {
+    const protocol = resolveProtocol({ version: 'follow-up-48', reminders: { followUpHoursBefore: [48, 2] } });
+    const schedule = reminderSchedule({ type: 'follow-up', at: at('2026-06-12T14:00:00Z'), attempt: 2 }, NY, protocol);
+    expect(byKey(schedule)).toEqual({ 'follow-up-attempt-2-48h-before': '2026-06-10T14:00:00.000Z', 'follow-up-attempt-2-2h-before': '2026-06-12T12:00:00.000Z' });
+    expect(() => dueAt('follow-up-24h-before', at('2026-06-12T14:00:00Z'), NY, protocol)).toThrow(/follow-up reminders 48 h, 2 h before, not 24 h/);
+    expect(dueAt('consult-24h-before', at('2026-06-12T14:00:00Z'), NY, protocol).dueAt.toISOString()).toBe('2026-06-11T14:00:00.000Z');
+  });
+
   it('counts 24 elapsed hours across a daylight-saving change', () => {
     // 10:00 EDT on the spring-forward day; 24 h earlier is 09:00 EST on the wall clock.
     expect(dueAt('consult-24h-before', at('2026-03-08T14:00:00Z'), NY, defaultProtocol).dueAt.toISOString()).toBe('2026-03-07T14:00:00.000Z');

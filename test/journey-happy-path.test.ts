@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { atLocalHour, phiIn, useJourneyDriver, type EnrolledPatient, type JourneyView, type ObservedEmail } from './support/journey-driver.ts';
+import { auditEventSchema } from '../functions/domain/schemas/audit-event.ts';
 import { testStartTime } from './support/local-clinic.ts';
 
 /**
@@ -20,6 +21,7 @@ const subjects = {
   form: 'A short form is waiting for you',
   consult: 'Your appointment is coming up',
   prep: 'Your appointment is tomorrow',
+  followUp: 'Your follow-up appointment is coming up',
   refillWindow: 'Time for your monthly check-in',
   decision: 'A decision is waiting for you',
 };
@@ -91,23 +93,35 @@ describe('the happy path, enrolment to maintenance', () => {
       }
     }
 
-    // Follow-up: the clinician sees the computed response and chooses maintenance.
+    // Follow-up: reminders 24 h and 1 h before the plan's follow-up date, then the clinician is asked at
+    // that date (not when the last assessment came in), sees the computed response and chooses maintenance.
+    const decisionsSoFar = (await d.emailsTo(clinician)).length;
+    await expectEmailAt(patient.email, new Date(plan.followUpAt.getTime() - 24 * HOUR), subjects.followUp);
+    const followUpReminder = await expectEmailAt(patient.email, new Date(plan.followUpAt.getTime() - 1 * HOUR), subjects.followUp);
+    expect(followUpReminder.text).toContain('follow-up appointment');
+    expect(await d.emailsTo(clinician)).toHaveLength(decisionsSoFar);
+    await expectEmailAt(clinician, plan.followUpAt, subjects.decision);
     const followUp = await d.latestLinkFor(clinician, 'follow-up-decision');
     expect(followUp.html).toMatch(/<td>GAD-7<\/td><td>12<\/td><td>4<\/td><td>67 % fall<\/td><td>Yes<\/td><td>Yes<\/td>/);
     expect(followUp.html).toMatch(/<td>PHQ-9<\/td><td>14<\/td><td>5<\/td><td>64 % fall<\/td><td>Yes<\/td><td>No<\/td>/);
     expect((await d.decideFollowUp(followUp, 'MAINTENANCE')).status).toBe(200);
     expect((await d.journeyOf(patient.patientId)).journey.phase).toBe('maintenance');
 
-    // Two refill cycles: the window opens 3 days before the 28 days are up, the gate waits for day 28,
-    // the clinician approves, the fill is recorded.
+    // Two refill cycles. The first: the follow-up came more than 28 days after the initial fill, so its
+    // window opens at once and the gate lets the request through. The second: the window opens 3 days
+    // before the 28 days are up, the gate waits for day 28. The clinician approves, the fill is recorded.
     fillTimes.push(new Date(String((await d.journeyOf(patient.patientId)).fills[0]?.filledAt)));
+    const maintenanceFrom = d.now();
+    expect(maintenanceFrom.getTime() - (fillTimes[0] as Date).getTime()).toBeGreaterThan(28 * DAY);
     for (let cycle = 1; cycle <= 2; cycle++) {
       const lastFill = fillTimes.at(-1) as Date;
-      await expectEmailAt(patient.email, new Date(lastFill.getTime() + 25 * DAY), subjects.refillWindow);
+      const windowOpens = cycle === 1 ? new Date(maintenanceFrom.getTime() + SECOND) : new Date(lastFill.getTime() + 25 * DAY);
+      await expectEmailAt(patient.email, windowOpens, subjects.refillWindow);
       const request = await d.latestLinkFor(patient.email, 'refill-request');
       await d.recordPdmpCheck(patient.patientId);
       expect((await d.requestRefill(request)).html).toContain('Your request has been sent');
-      await expectEmailAt(clinician, new Date(lastFill.getTime() + 28 * DAY), subjects.decision);
+      if (cycle === 1) expect((await d.emailsTo(clinician)).at(-1)?.subject).toBe(subjects.decision);
+      else await expectEmailAt(clinician, new Date(lastFill.getTime() + 28 * DAY), subjects.decision);
       expect((await d.approveRefill(await d.latestLinkFor(clinician, 'refill-approval'))).status).toBe(200);
       const fills = (await d.journeyOf(patient.patientId)).fills;
       expect(fills).toHaveLength(cycle + 1);
@@ -133,7 +147,8 @@ describe('the happy path, enrolment to maintenance', () => {
   it('records the initial fill at induction and exactly one fill per approved refill, 28 days apart', () => {
     expect(finalView.fills.map((f) => f.cycle)).toEqual([0, 1, 2]);
     const [initial, first, second] = fillTimes as [Date, Date, Date];
-    expect(first.getTime() - initial.getTime()).toBe(28 * DAY);
+    // the first refill waited for the follow-up decision, past day 28
+    expect(first.getTime() - initial.getTime()).toBeGreaterThan(28 * DAY);
     expect(second.getTime() - first.getTime()).toBe(28 * DAY);
   });
 
@@ -148,16 +163,17 @@ describe('the happy path, enrolment to maintenance', () => {
     expect(finalView.assessments.map((a) => a['stepKey']).sort()).toEqual(['refill-1-request-1', 'refill-2-request-1', 'session-2-a1-assessment', 'session-4-a1-assessment']);
   });
 
-  it('sent the patient 21 emails and the clinician 7, none to the backup clinician, and never a word of PHI', async () => {
+  it('sent the patient 23 emails and the clinician 7, none to the backup clinician, and never a word of PHI', async () => {
     const d = local.driver;
     const toPatient = await d.emailsTo(patient.email);
     const count = (subject: string) => toPatient.filter((e) => e.subject === subject).length;
     // intake + 4 x (check-in, journal) + 2 assessments + 2 refill requests
     expect(count(subjects.form)).toBe(1 + 8 + 2 + 2);
     expect(count(subjects.consult)).toBe(2);
+    expect(count(subjects.followUp)).toBe(2);
     expect(count(subjects.prep)).toBe(4);
     expect(count(subjects.refillWindow)).toBe(2);
-    expect(toPatient).toHaveLength(21);
+    expect(toPatient).toHaveLength(23);
     // consult booking, evaluation, eligibility, plan, follow-up, 2 refill approvals
     const toClinician = await d.emailsTo(clinician);
     expect(toClinician.map((e) => e.subject)).toEqual(Array(7).fill(subjects.decision));
@@ -198,13 +214,23 @@ describe('the happy path, enrolment to maintenance', () => {
     const screening = audit.filter((e) => e.action === 'screening.decided');
     expect(screening.map((e) => e.reason)).toEqual(['ELIGIBLE: no exclusion or review reason']);
     // the gate said "not yet" at day 25 with its reason, and "approvable" at day 28, for each cycle
+    // (the first cycle's request came after the follow-up, past day 28: no "not yet")
     const gate = audit.filter((e) => e.action === 'refill.gate-decided').map((e) => String(e.reason));
-    expect(gate.filter((r) => r.startsWith('REFUSED: 25 day(s) since the last fill'))).toHaveLength(2);
+    expect(gate.filter((r) => r.startsWith('REFUSED: 25 day(s) since the last fill'))).toHaveLength(1);
     expect(gate.filter((r) => r.startsWith('APPROVABLE'))).toHaveLength(2);
 
     const response = audit.find((e) => e.action === 'journey.follow-up-response');
     expect(response?.details).toMatchObject({ gad7: { baseline: 12, latest: 4, response: true, remission: true }, phq9: { baseline: 14, latest: 5, response: true, remission: false } });
     expect(audit.filter((e) => e.action === 'fill.refill-recorded')).toHaveLength(2);
     expect(audit.filter((e) => e.action === 'fill.initial-recorded')).toHaveLength(1);
+  });
+
+  it('writes every audit item of the journey in the shape the audit schema describes, the actor as {type, id}', () => {
+    expect(finalView.audit.length).toBeGreaterThan(50);
+    for (const event of finalView.audit) {
+      const parsed = auditEventSchema.safeParse(event);
+      expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`), `${String(event.action)} at ${String(event.at)}`).toEqual([]);
+    }
+    expect(new Set(finalView.audit.map((e) => e.actor?.type))).toEqual(new Set(['patient', 'clinician', 'staff', 'system']));
   });
 });

@@ -203,6 +203,8 @@ export const protocolSchema = z
     reminders: z
       .object({
         consultHoursBefore: z.array(hours),
+        /** before the follow-up appointment on the approved plan, as for the consult */
+        followUpHoursBefore: z.array(hours),
         sessionPrepDaysBefore: days,
         sessionPrepLocalTime: localTime,
         quietHoursStart: localTime,
@@ -310,6 +312,7 @@ export const defaultProtocol: Protocol = protocolSchema.parse({
   },
   reminders: {
     consultHoursBefore: [24, 1],
+    followUpHoursBefore: [24, 1],
     sessionPrepDaysBefore: 1,
     sessionPrepLocalTime: '18:00',
     quietHoursStart: '21:00',

@@ -97,10 +97,9 @@ export function dueAt(kind: ReminderKind, anchor: Date, patientTimeZone: string,
   const appointment = /^(consult|follow-up)-(\d+(?:\.\d+)?)h-before$/.exec(kind);
   if (appointment !== null) {
     const hoursBefore = Number(appointment[2]);
-    if (!protocol.reminders.consultHoursBefore.includes(hoursBefore)) {
-      throw new UnknownReminderKindError(
-        `protocol ${protocol.version} sends appointment reminders ${protocol.reminders.consultHoursBefore.join(' h, ')} h before, not ${hoursBefore} h`,
-      );
+    const offered = appointmentHoursBefore(appointment[1] as AppointmentKind, protocol);
+    if (!offered.includes(hoursBefore)) {
+      throw new UnknownReminderKindError(`protocol ${protocol.version} sends ${appointment[1]} reminders ${offered.join(' h, ')} h before, not ${hoursBefore} h`);
     }
     return timing('patient', new Date(anchor.getTime() - hoursBefore * HOUR), false, {
       code: 'APPOINTMENT_REMINDER',
@@ -168,7 +167,7 @@ export function reminderSchedule(anchor: ReminderAnchor, patientTimeZone: string
     case 'consult':
     case 'follow-up': {
       const prefix = `${anchor.type}${attemptSuffix(anchor.attempt)}`;
-      reminders = protocol.reminders.consultHoursBefore.map((hours) =>
+      reminders = appointmentHoursBefore(anchor.type, protocol).map((hours) =>
         scheduled(`${prefix}-${hours}h-before`, `${anchor.type}-${hours}h-before`, anchor.at),
       );
       break;
@@ -223,6 +222,10 @@ function sessionPrepAt(plannedStart: Date, timeZone: string, protocol: Protocol)
   const prepDay = addCalendarDays(sessionDay, -protocol.reminders.sessionPrepDaysBefore);
   const time = parseLocalTime(protocol.reminders.sessionPrepLocalTime);
   return fromLocal({ ...prepDay, hour: time.hour, minute: time.minute }, timeZone);
+}
+
+function appointmentHoursBefore(kind: AppointmentKind, protocol: Protocol): readonly number[] {
+  return kind === 'consult' ? protocol.reminders.consultHoursBefore : protocol.reminders.followUpHoursBefore;
 }
 
 function attemptSuffix(attempt: number | undefined): string {

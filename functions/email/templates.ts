@@ -12,6 +12,7 @@ export type EmailKind =
   | 'clinician-notice'
   | 'clinician-urgent'
   | 'consult-reminder'
+  | 'follow-up-reminder'
   | 'session-prep-reminder'
   | 'refill-window-reminder'
   | 'please-contact-clinic';
@@ -65,6 +66,10 @@ const templates: Record<EmailKind, { subject: string; lines: (v: EmailVariables)
   'consult-reminder': {
     subject: 'Your appointment is coming up',
     lines: (v) => [`A reminder that your video appointment is ${v.when ? `on ${v.when}` : 'coming up soon'}.`],
+  },
+  'follow-up-reminder': {
+    subject: 'Your follow-up appointment is coming up',
+    lines: (v) => [`A reminder that your follow-up appointment with your care team is ${v.when ? `on ${v.when}` : 'coming up soon'}.`],
   },
   'session-prep-reminder': {
     subject: 'Your appointment is tomorrow',

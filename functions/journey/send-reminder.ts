@@ -8,10 +8,11 @@ import { journeyStore } from './journey-store.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { sendOnce } from './send-once.ts';
 
-export type ReminderKindSent = 'consult' | 'session-prep' | 'refill-window';
+export type ReminderKindSent = 'consult' | 'follow-up' | 'session-prep' | 'refill-window';
 
 const emailKinds: Record<ReminderKindSent, EmailKind> = {
   consult: 'consult-reminder',
+  'follow-up': 'follow-up-reminder',
   'session-prep': 'session-prep-reminder',
   'refill-window': 'refill-window-reminder',
 };
@@ -29,7 +30,7 @@ export async function sendReminder(input: { patientId: string; journeyId: string
   const { protocol } = journeyStore();
   const context = await loadPatientContext(input.patientId);
   const timeZone = context.patient.timeZone;
-  const consultAt = input.kind === 'consult' ? await bookedConsultAt(input.patientId, input.journeyId) : null;
+  const appointmentAt = input.kind === 'consult' ? await bookedConsultAt(input.patientId, input.journeyId) : input.kind === 'follow-up' ? (context.plan?.followUpAt ?? null) : null;
   const at = now();
   const result = await sendOnce({
     patientId: input.patientId,
@@ -37,7 +38,7 @@ export async function sendReminder(input: { patientId: string; journeyId: string
     to: context.patient.email,
     recipient: 'patient',
     kind: emailKinds[input.kind],
-    variables: { firstName: context.patient.firstName, when: consultAt === null ? undefined : formatInZone(consultAt, timeZone) },
+    variables: { firstName: context.patient.firstName, when: appointmentAt === null ? undefined : formatInZone(appointmentAt, timeZone) },
     actor: input.actor,
     action: `reminder.${input.kind}`,
     reason: `${input.kind} reminder ${input.reminderKey}`,

@@ -6,7 +6,7 @@ import { bookedConsultAt } from '../journey/consult-time.ts';
 import { JourneyDataMissing, PatientOnHold } from '../journey/journey-errors.ts';
 import { journeyStore } from '../journey/journey-store.ts';
 import { loadPatientContext } from '../journey/patient-context.ts';
-import { planConsultReminders } from '../journey/plan-consult-reminders.ts';
+import { planAppointmentReminders, planConsultReminders } from '../journey/plan-consult-reminders.ts';
 import { planPersonAction } from '../journey/plan-person-action.ts';
 import { planRefillWindow } from '../journey/plan-refill-window.ts';
 import { planSession, postponedStartOffered } from '../journey/plan-session.ts';
@@ -21,6 +21,7 @@ const input = z.discriminatedUnion('what', [
     context: z.record(z.string(), z.unknown()).nullish(),
   }),
   z.object({ what: z.literal('consult-reminders'), ...journeyRef }),
+  z.object({ what: z.literal('follow-up-reminders'), ...journeyRef }),
   z.object({ what: z.literal('session'), ...journeyRef, sessionNumber: wholeNumberFrom(1), attempt: wholeNumberFrom(1) }),
   z.object({ what: z.literal('refill-window'), ...journeyRef, cycle: wholeNumberFrom(1) }),
 ]);
@@ -46,6 +47,14 @@ export const handler = workflowHandler('schedule', input, async (event) => {
       const consultAt = await bookedConsultAt(event.patientId, event.journeyId);
       if (consultAt === null) throw new JourneyDataMissing('no consult is booked');
       return { reminders: planConsultReminders(new Date(consultAt), timeZone, protocol, at), protocolVersion: protocol.version };
+    }
+    case 'follow-up-reminders': {
+      // the follow-up date of the approved plan; the nth approved plan's follow-up is attempt n
+      if (context.plan === undefined) throw new JourneyDataMissing('no approved treatment plan');
+      const followUpAt = context.plan.followUpAt;
+      const attempt = context.plans.filter((plan) => plan.approvedAt !== undefined).length;
+      const reminders = planAppointmentReminders({ type: 'follow-up', at: new Date(followUpAt), attempt }, timeZone, protocol, at);
+      return { reminders, followUpAt, followUpIsAhead: Date.parse(followUpAt) > at.getTime(), protocolVersion: protocol.version };
     }
     case 'session': {
       if (context.journey.onHold) throw new PatientOnHold(event.patientId, `session ${event.sessionNumber}`);

@@ -6,7 +6,7 @@ import { workflowHandler } from '../platform/workflow-handler.ts';
 const input = z.object({
   ...journeyRef,
   reminderKey: z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'expected a reminder key'),
-  kind: z.enum(['consult', 'session-prep', 'refill-window']),
+  kind: z.enum(['consult', 'follow-up', 'session-prep', 'refill-window']),
 });
 
 /** Exactly once per reminder key; PatientOnHold (fails closed) while the patient is on hold. */
