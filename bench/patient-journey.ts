@@ -121,7 +121,8 @@ async function throughInductionAndFollowUp({ driver, act, person, clinicianEmail
     await act.page(driver.writeJournal(await person.awaitLink(patient.email, 'journal')), `journal ${number}`);
     if (assessmentsAfter.has(number)) await act.page(driver.submitAssessment(await person.awaitLink(patient.email, 'assessment')), `assessment ${number}`);
   }
-  // the decision is asked for as soon as the last assessment is in, and its link lasts 72 h
+  // the decision is asked for at the plan's follow-up date (after the patient's reminders), and its link lasts 72 h
+  await driver.advanceTo(plan.followUpAt);
   await act.page(driver.decideFollowUp(await person.awaitLink(clinicianEmail, 'follow-up-decision'), 'MAINTENANCE'), 'follow-up decision');
 }
 

@@ -164,7 +164,8 @@ export async function toMaintenance(d: JourneyDriver, options: ScenarioOptions =
   const started = await toInduction(d, options);
   const count = started.plan.sessionCount;
   for (let n = 1; n <= count; n += 1) await completeSession(d, started.patient, n, n === 2 || n === count);
-  // the journey asks for the follow-up decision as soon as the last session is done
+  // the journey asks for the follow-up decision at the plan's follow-up date, after the patient's reminders
+  await d.advanceTo(started.plan.followUpAt);
   const link = await clinicianLinkFor(d, started.patient, 'follow-up-decision', (options.team ?? defaultTeam).email);
   expectPageStatus(await d.decideFollowUp(link, 'MAINTENANCE'), 200, 'follow-up decision');
   return started;
