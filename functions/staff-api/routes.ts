@@ -17,6 +17,7 @@ import { readJourney } from '../store/read-journey.ts';
 import { keys } from '../store/table-design.ts';
 import { json, problem } from './http-answers.ts';
 import { idempotencyKeyOf, parseBody, staffActor } from './staff-request.ts';
+import { restartRefillCycle } from './restart-refill-cycle.ts';
 import { startJourneyExecution } from './start-journey-execution.ts';
 import { journeyView } from './journey-view.ts';
 
@@ -34,6 +35,7 @@ export const routes: readonly { readonly method: string; readonly path: string; 
   { method: 'POST', path: '/staff/patients/{id}/clinician-check-ins', run: recordClinicianCheckIn },
   { method: 'POST', path: '/staff/patients/{id}/adverse-events', run: reportAdverseEvent },
   { method: 'POST', path: '/staff/patients/{id}/pdmp-checks', run: recordPdmpCheck },
+  { method: 'POST', path: '/staff/patients/{id}/refill-cycles', run: restartRefills },
 ];
 
 const enrolBody = patientSchema.omit({ id: true }).extend({ patientId: id.optional() });
@@ -157,4 +159,15 @@ async function mustExist(patientId: string): Promise<void> {
 function stepAnswer(result: { outcome: 'delivered' | 'no-pending-step' | 'already-decided' }, what: string): APIGatewayProxyStructuredResultV2 {
   if (result.outcome === 'delivered') return json(200, { outcome: result.outcome });
   return problem(409, result.outcome === 'already-decided' ? `the ${what} was already decided` : `no ${what} is waiting for this patient`);
+}
+
+const restartRefillsBody = z.strictObject({ reason: shortText(1_000) });
+
+/** A refill cycle that ended without a fill starts again by staff (the next cycle number); 409 while one runs. */
+async function restartRefills(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
+  const actor = staffActor(event);
+  const body = parseBody(event, restartRefillsBody);
+  const answer = await restartRefillCycle({ patientId, actor, reason: body.reason });
+  if (!answer.started) return problem(409, answer.conflict);
+  return json(201, { patientId, cycle: answer.cycle, executionName: answer.executionName });
 }
