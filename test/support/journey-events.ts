@@ -167,6 +167,8 @@ export type JourneyEvent =
   | { readonly type: 'session-as-planned' }
   /** staff report an adverse event through the staff API */
   | { readonly type: 'adverse-event'; readonly kind: AdverseEventKind }
+  /** staff report an adverse event, and the clinician resumes some hours later */
+  | { readonly type: 'hold-and-resume'; readonly kind: AdverseEventKind; readonly afterHours: number }
   | { readonly type: 'hold-decision'; readonly choice: HoldChoice; readonly double: boolean }
   /** the clinician approves a new plan when one is asked for */
   | { readonly type: 'new-plan' }
@@ -199,6 +201,7 @@ const adverseKind = fc.constantFrom(...adverseEventKinds);
 const common = {
   clock: clockJump.map((seconds): JourneyEvent => ({ type: 'clock', seconds })),
   adverseEvent: adverseKind.map((kind): JourneyEvent => ({ type: 'adverse-event', kind })),
+  holdAndResume: fc.record({ kind: adverseKind, afterHours: fc.integer({ min: 0, max: 30 }) }).map((r): JourneyEvent => ({ type: 'hold-and-resume', ...r })),
   replay: pick.map((p): JourneyEvent => ({ type: 'replay', pick: p })),
   staleLink: pick.map((p): JourneyEvent => ({ type: 'stale-link', pick: p })),
   retry: pick.map((p): JourneyEvent => ({ type: 'retry', pick: p })),
@@ -227,6 +230,7 @@ export const inductionEvent: fc.Arbitrary<JourneyEvent> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<JourneyEvent>({ type: 'assessment' }) },
   { weight: 3, arbitrary: fc.constant<JourneyEvent>({ type: 'session-as-planned' }) },
   { weight: 1, arbitrary: common.adverseEvent },
+  { weight: 1, arbitrary: common.holdAndResume },
   {
     weight: 2,
     arbitrary: fc
@@ -258,12 +262,13 @@ export const maintenanceEvent: fc.Arbitrary<JourneyEvent> = fc.oneof(
       .map((r): JourneyEvent => ({ type: 'refill-decision', ...r })),
   },
   {
-    weight: 3,
+    weight: 5,
     arbitrary: fc
       .record({ afterOpeningHours: fc.integer({ min: 0, max: 72 }), approvalAfterHours: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 48 })) })
       .map((r): JourneyEvent => ({ type: 'refill-month', ...r })),
   },
   { weight: 1, arbitrary: common.adverseEvent },
+  { weight: 1, arbitrary: common.holdAndResume },
   {
     weight: 2,
     arbitrary: fc.record({ choice: fc.constantFrom<HoldChoice>('RESUME', 'RESUME', 'RESUME', 'DISCHARGE'), double: fc.boolean() }).map((r): JourneyEvent => ({ type: 'hold-decision', ...r })),
@@ -443,6 +448,12 @@ export class JourneyRun {
         const answer = await d.reportAdverseEvent(p.patientId, { kind: event.kind, description: `Reported by the clinic during a property run (${event.kind}).` });
         return `staff adverse event ${answer.status}`;
       }
+      case 'hold-and-resume': {
+        const reported = await this.act({ type: 'adverse-event', kind: event.kind });
+        if (event.afterHours > 0) await d.advanceBy(event.afterHours * 3600);
+        const decided = await this.act({ type: 'hold-decision', choice: 'RESUME', double: false });
+        return `${reported}; after ${event.afterHours} h ${decided}`;
+      }
       case 'hold-decision': {
         const link = await this.open('hold-decision');
         if (link === undefined) return 'no open hold-decision link';
@@ -571,7 +582,9 @@ export class JourneyRun {
 
   /** A recent workflow function call, invoked again with the same payload (a Lambda retry). */
   private async retry(pickIndex: number): Promise<string> {
-    const recent = (await invocationsOf(this.driver, this.patient)).filter((call) => call.at.getTime() >= this.eventStartedAt.getTime());
+    // what the last event set going, or anything within the last hour: a Lambda retry comes soon after the call
+    const since = Math.min(this.eventStartedAt.getTime(), this.driver.now().getTime() - HOUR);
+    const recent = (await invocationsOf(this.driver, this.patient)).filter((call) => call.at.getTime() >= since);
     if (recent.length === 0) return 'no recent function call';
     const call = recent[pickIndex % recent.length] as ScheduledInvocation;
     let outcome: string;
@@ -625,6 +638,41 @@ function stepKeyOfLink(view: JourneyView, link: LinkPage): string | undefined {
   const requested = view.audit.filter((e) => (e.action === 'step.requested' || e.action === 'step.re-armed') && typeof e.details?.['stepKey'] === 'string');
   const keys = requested.map((e) => String(e.details?.['stepKey'])).filter((key) => key.includes(link.purpose));
   return keys.at(-1);
+}
+
+// ------------------------------------------------------------------ what the runs reached
+
+/** How much of the system a run reached: a property that reaches nothing checks nothing. */
+export interface Coverage {
+  checkInsDecided: number;
+  sessionsCompleted: number;
+  holdsPlaced: number;
+  holdsLifted: number;
+  refills: number;
+  gateRefusals: number;
+  refusedReplays: number;
+  refusedClosedLinks: number;
+  doublePosts: number;
+  retries: number;
+}
+
+export function emptyCoverage(): Coverage {
+  return { checkInsDecided: 0, sessionsCompleted: 0, holdsPlaced: 0, holdsLifted: 0, refills: 0, gateRefusals: 0, refusedReplays: 0, refusedClosedLinks: 0, doublePosts: 0, retries: 0 };
+}
+
+export function addCoverage(total: Coverage, observation: Observation, log: RunLog): void {
+  const { view } = observation;
+  const count = (pattern: RegExp) => log.lines.filter((line) => pattern.test(line)).length;
+  total.checkInsDecided += view.checkIns.length;
+  total.sessionsCompleted += view.sessions.filter((s) => s.status === 'completed').length;
+  total.holdsPlaced += view.audit.filter((e) => e.action === 'journey.hold-placed').length;
+  total.holdsLifted += view.audit.filter((e) => e.action === 'journey.hold-lifted').length;
+  total.refills += view.fills.filter((f) => (f.cycle ?? 0) > 0).length;
+  total.gateRefusals += view.audit.filter((e) => e.action === 'refill.gate-decided' && String(e.reason).startsWith('REFUSED')).length;
+  total.refusedReplays += count(/ replay (404|409|410)/);
+  total.refusedClosedLinks += count(/closed-link POST (404|409|410)/);
+  total.doublePosts += count(/POST \d{3}\+\d{3}/);
+  total.retries += count(/ retried /);
 }
 
 // ------------------------------------------------------------------ executions of one patient
