@@ -216,7 +216,11 @@ export const protocolSchema = z
 
 export type Protocol = z.infer<typeof protocolSchema>;
 
-export const defaultProtocol: Protocol = protocolSchema.parse({
+/**
+ * Typed, not parsed, at load: parsing ran on every cold start of every function. The schema's own checks
+ * (ranges, formats) are applied to these defaults by test/protocol-config.test.ts.
+ */
+export const defaultProtocol: Protocol = {
   version: '2026-11-default-1',
   eligibility: {
     minimumAgeYears: 18,
@@ -318,7 +322,7 @@ export const defaultProtocol: Protocol = protocolSchema.parse({
     quietHoursStart: '21:00',
     quietHoursEnd: '08:00',
   },
-});
+};
 
 /**
  * Why a rule decided as it did: a stable code for programs and a sentence for people. Every decision
