@@ -1,8 +1,14 @@
 import { alertClinician } from '../links/clinician-alert.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
+import { IDEMPOTENCY_RECORD_LABEL, rememberResultWrite } from '../store/idempotency-record.ts';
+import { AlreadyExistsError } from '../store/store-errors.ts';
+import { now } from '../platform/clock.ts';
 import { journeyStore } from './journey-store.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { sendOnce } from './send-once.ts';
+
+const DAY = 24 * 3_600_000;
+const REMEMBER_DAYS = 45;
 
 export type RefillOutcomeEvent = 'refill-refused' | 'refill-not-requested' | 'refill-not-approved';
 
@@ -14,16 +20,24 @@ export type RefillOutcomeEvent = 'refill-refused' | 'refill-not-requested' | 're
 export async function recordRefillOutcome(input: { patientId: string; cycle: number; event: RefillOutcomeEvent; retryable?: boolean; actor: AuditActor }): Promise<{ notified: boolean }> {
   const { client, tableName } = journeyStore();
   const context = await loadPatientContext(input.patientId);
-  await commitChange(client, tableName, {
-    writes: [],
-    audit: {
-      patientId: input.patientId,
-      actor: input.actor,
-      action: `refill.${input.event.slice('refill-'.length)}`,
-      reason: describe(input.event, input.retryable),
-      details: { cycle: input.cycle, ...(input.retryable === undefined ? {} : { retryable: input.retryable }) },
-    },
-  });
+  const gate = context.record.audit.filter((event) => event.action === 'refill.gate-decided' && event.details?.['cycle'] === input.cycle).at(-1);
+  // Recorded once per outcome: a cycle may be refused again, but only after a new gate decision, so the
+  // latest one names the outcome; a retried call finds the record and adds nothing to the audit trail.
+  const idempotencyKey = `refill-outcome:${input.patientId}:${input.cycle}:${input.event}:${gate?.eventId ?? 'no-gate-decision'}`;
+  try {
+    await commitChange(client, tableName, {
+      writes: [rememberResultWrite(idempotencyKey, { recorded: true }, new Date(now().getTime() + REMEMBER_DAYS * DAY))],
+      audit: {
+        patientId: input.patientId,
+        actor: input.actor,
+        action: `refill.${input.event.slice('refill-'.length)}`,
+        reason: describe(input.event, input.retryable),
+        details: { cycle: input.cycle, ...(input.retryable === undefined ? {} : { retryable: input.retryable }) },
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError && error.write.label === IDEMPOTENCY_RECORD_LABEL)) throw error;
+  }
   const markerKey = `refill-${input.cycle}-${input.event.slice('refill-'.length)}-notice`;
   if (input.event === 'refill-not-approved') {
     const sent = await sendOnce({
@@ -40,7 +54,6 @@ export async function recordRefillOutcome(input: { patientId: string; cycle: num
     });
     return { notified: sent.sent };
   }
-  const gate = context.record.audit.filter((event) => event.action === 'refill.gate-decided' && event.details?.['cycle'] === input.cycle).at(-1);
   const alerted = await alertClinician({
     patientId: input.patientId,
     journeyId: context.journey.id,
