@@ -209,6 +209,16 @@ describe('the invariant checks catch an unsafe record', () => {
     expect(found).toMatch(/fill 1 .* while on hold/);
   });
 
+  it('catches a check-in cleared and a refill approved while on hold', () => {
+    const unsafe = changed((v) => {
+      v.audit.push(...holdFrom(t0 - 2 * 3600_000, t0 + 30 * day));
+      v.audit.push(audit('step.decided', t0 + 25 * day, { details: { stepKey: 'refill-1-approval', purpose: 'refill-approval', decision: 'APPROVED' } }));
+    });
+    const found = check(unsafe).join('\n');
+    expect(found).toMatch(/check-in for session 1 was cleared .* while on hold/);
+    expect(found).toMatch(/a refill was approved .* while on hold/);
+  });
+
   it('catches a session completed on a check-in made before a hold', () => {
     const unsafe = changed((v) => v.audit.push(...holdFrom(t0 - 20 * 60_000, t0 - 10 * 60_000)));
     expect(check(unsafe).join('\n')).toMatch(/although a hold was placed/);

@@ -36,6 +36,7 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+const RETRY_WINDOW_MS = 10 * MINUTE;
 
 export function protocolInForce(driver: JourneyDriver): Protocol {
   return protocolOf(driver.clinic.clinic);
@@ -318,14 +319,12 @@ export class JourneyRun {
   readonly log: RunLog = { lines: [], violations: [], retryErrors: [] };
   private readonly used: Replayable[] = [];
   private readonly seenLinks = new Map<string, LinkPage>();
-  private eventStartedAt: Date;
   private readonly driver: JourneyDriver;
   readonly under: PatientUnderTest;
 
   constructor(driver: JourneyDriver, under: PatientUnderTest) {
     this.driver = driver;
     this.under = under;
-    this.eventStartedAt = driver.now();
   }
 
   private get patient(): EnrolledPatient {
@@ -345,7 +344,6 @@ export class JourneyRun {
     await this.driver.advanceBy(1);
     const before = this.driver.now();
     const outcome = await this.act(event);
-    this.eventStartedAt = before;
     this.log.lines.push(`${before.toISOString()} ${describeEvent(event)} -> ${outcome}`);
   }
 
@@ -582,11 +580,14 @@ export class JourneyRun {
 
   /** A recent workflow function call, invoked again with the same payload (a Lambda retry). */
   private async retry(pickIndex: number): Promise<string> {
-    // what the last event set going, or anything within the last hour: a Lambda retry comes soon after the call
-    const since = Math.min(this.eventStartedAt.getTime(), this.driver.now().getTime() - HOUR);
-    const recent = (await invocationsOf(this.driver, this.patient)).filter((call) => call.at.getTime() >= since);
+    // Step Functions retries a failed Lambda call within minutes (the ASL's Retry: 2 s doubling, 6 attempts)
+    // and before the execution moves on: so only the latest call of an execution, made in the last minutes
+    // of virtual time, is retried
+    const since = this.driver.now().getTime() - RETRY_WINDOW_MS;
+    const recent = (await invocationsOf(this.driver, this.patient)).filter((call) => call.latestOfExecution && call.at.getTime() >= since);
     if (recent.length === 0) return 'no recent function call';
     const call = recent[pickIndex % recent.length] as ScheduledInvocation;
+    const before = await this.driver.journeyOf(this.patient.patientId);
     let outcome: string;
     try {
       const result = await this.driver.clinic.invoke(call.functionId, call.payload);
@@ -597,6 +598,9 @@ export class JourneyRun {
       outcome = `threw ${name}`;
     }
     await this.driver.settle();
+    // a retry with the same payload leaves exactly one effect: the record is as the first call left it
+    const effects = newEffects(before, await this.driver.journeyOf(this.patient.patientId));
+    if (effects.length > 0) this.log.violations.push(`retrying ${call.functionId} ${describePayload(call.payload)} (called at ${call.at.toISOString()}) added ${effects.join(', ')}`);
     return `retried ${call.functionId} ${describePayload(call.payload)} from ${call.executionName}: ${outcome}`;
   }
 }
@@ -612,6 +616,22 @@ function nextSession(view: JourneyView, now: Date): { number: number; start: num
 function lastFillAt(view: JourneyView): number | undefined {
   const last = view.fills.reduce((latest, fill) => Math.max(latest, ms(fill.filledAt)), 0);
   return last === 0 ? undefined : last;
+}
+
+/** What one record has that the earlier one had not: new items by section, new audit events by action. */
+function newEffects(before: JourneyView, after: JourneyView): string[] {
+  const effects: string[] = [];
+  const sections = ['screenings', 'treatmentPlans', 'sessions', 'checkIns', 'journalEntries', 'sideEffectReports', 'adverseEvents', 'fills', 'assessments', 'remindersSent'] as const;
+  for (const section of sections) {
+    const added = after[section].length - before[section].length;
+    if (added > 0) effects.push(`${added} ${section}`);
+  }
+  const seen = new Set(before.audit.map((e) => JSON.stringify(e)));
+  const actions = after.audit.filter((e) => !seen.has(JSON.stringify(e))).map((e) => String(e.action));
+  // re-arming a waiting step with the same task token is what a retried request does, not a second effect
+  const effectful = actions.filter((action) => action !== 'step.re-armed' && action !== 'journey.wait-registered');
+  if (effectful.length > 0) effects.push(`audit events ${effectful.join(', ')}`);
+  return effects;
 }
 
 function firstDecision(purpose: LinkPurpose): string {
@@ -719,6 +739,8 @@ export interface ScheduledInvocation {
   readonly payload: unknown;
   readonly executionName: string;
   readonly at: Date;
+  /** no later function call in the same execution: the one a Step Functions retry would repeat */
+  readonly latestOfExecution: boolean;
 }
 
 /** Every workflow function call the engine made for this patient, with the payload it sent. */
@@ -733,14 +755,16 @@ export async function invocationsOf(driver: JourneyDriver, patient: EnrolledPati
       events.push(...(page.events ?? []));
       nextToken = page.nextToken;
     } while (nextToken !== undefined);
-    for (const event of events) {
+    const calls: ScheduledInvocation[] = [];
+    for (const event of [...events].sort((a, b) => (a.id ?? 0) - (b.id ?? 0))) {
       const details = event.taskScheduledEventDetails;
       if (event.type !== 'TaskScheduled' || details?.resourceType !== 'lambda' || details.parameters === undefined) continue;
       const parameters = JSON.parse(details.parameters) as { FunctionName?: string; Payload?: unknown };
       const functionId = parameters.FunctionName === undefined ? undefined : functionIdFromName(parameters.FunctionName);
       if (functionId === undefined) continue;
-      found.push({ functionId, payload: parameters.Payload, executionName: execution.name, at: event.timestamp ?? new Date(0) });
+      calls.push({ functionId, payload: parameters.Payload, executionName: execution.name, at: event.timestamp ?? new Date(0), latestOfExecution: false });
     }
+    found.push(...calls.map((call, index) => ({ ...call, latestOfExecution: index === calls.length - 1 })));
   }
   return found;
 }
@@ -876,6 +900,17 @@ export function journeyInvariantViolations(observation: Observation, protocol: P
       if (held !== undefined && kind !== 'session.completed') violations.push(`${kind} at ${iso(at)} while on hold (${iso(held.from)} to ${iso(held.to)})`);
       if (closed !== undefined && at > closed) violations.push(`${kind} at ${iso(at)} after the journey closed at ${iso(closed)}`);
     }
+  }
+  // the steps that let a dose or a fill through are refused during a hold
+  for (const checkIn of view.checkIns) {
+    const held = checkIn['outcome'] === 'CLEARED' ? onHoldAt(holds, ms(checkIn['submittedAt'])) : undefined;
+    if (held !== undefined) violations.push(`a check-in for session ${String(checkIn['sessionNumber'])} was cleared at ${String(checkIn['submittedAt'])} while on hold (${iso(held.from)} to ${iso(held.to)})`);
+  }
+  for (const event of audit) {
+    const approvedRefill = event.action === 'step.decided' && event.details?.['purpose'] === 'refill-approval' && event.details['decision'] === 'APPROVED';
+    const passedGate = event.action === 'refill.gate-decided' && String(event.reason).startsWith('APPROVABLE');
+    const held = approvedRefill || passedGate ? onHoldAt(holds, ms(event.at)) : undefined;
+    if (held !== undefined) violations.push(`${approvedRefill ? 'a refill was approved' : 'the refill gate passed a request'} at ${String(event.at)} while on hold (${iso(held.from)} to ${iso(held.to)})`);
   }
   for (const fill of view.fills) {
     const held = onHoldAt(holds, ms(fill.filledAt));
