@@ -9,6 +9,7 @@ import {
   JourneyRun,
   journeyInvariantViolations,
   maintenanceEvent,
+  newEffects,
   observe,
   patientInInduction,
   patientInMaintenance,
@@ -244,6 +245,17 @@ describe('the invariant checks catch an unsafe record', () => {
     expect(check(unversioned).join('\n')).toMatch(/screening\.decided .* has protocol version undefined/);
     const reasonless = changed((v) => (v.checkIns[0] as Record<string, unknown>)['reasons'] = undefined);
     expect(check(reasonless).join('\n')).toMatch(/check-in CLEARED stores no reasons/);
+  });
+
+  it('catches a retried function that added an effect, and lets a re-arm pass', () => {
+    const before = safeObservation().view;
+    const rearmed = changed((v) => v.audit.push(audit('step.re-armed', t0 + 25 * day))).view;
+    expect(newEffects(before, rearmed)).toEqual([]);
+    const twice = changed((v) => {
+      v.audit.push(audit('refill.refused', t0 + 25 * day));
+      v.fills.push({ cycle: 2, filledAt: at(t0 + 52 * day) });
+    }).view;
+    expect(newEffects(before, twice)).toEqual(['1 fills', 'audit events refill.refused']);
   });
 
   it('catches a step decided twice in one round, and a failed execution', () => {

@@ -619,7 +619,7 @@ function lastFillAt(view: JourneyView): number | undefined {
 }
 
 /** What one record has that the earlier one had not: new items by section, new audit events by action. */
-function newEffects(before: JourneyView, after: JourneyView): string[] {
+export function newEffects(before: JourneyView, after: JourneyView): string[] {
   const effects: string[] = [];
   const sections = ['screenings', 'treatmentPlans', 'sessions', 'checkIns', 'journalEntries', 'sideEffectReports', 'adverseEvents', 'fills', 'assessments', 'remindersSent'] as const;
   for (const section of sections) {
