@@ -8,6 +8,8 @@ import { handler as sendReminder } from '../functions/send-reminder/handler.ts';
 import { placeOnHold } from '../functions/journey/clinical-hold.ts';
 import { enrolPatient } from '../functions/journey/enrol-patient.ts';
 import { updateJourney } from '../functions/journey/update-journey.ts';
+import { loadPatientContext } from '../functions/journey/patient-context.ts';
+import { phaseMoveAllowed } from '../functions/journey/set-phase.ts';
 import type { Intake } from '../functions/domain/schemas/index.ts';
 import { useClockSource, useSystemClock } from '../functions/platform/clock.ts';
 import { commitChange, type StoreWrite } from '../functions/store/audited-change.ts';
@@ -374,5 +376,43 @@ describe('screening', () => {
     expect(answer).toMatchObject({ outcome: 'ELIGIBLE', urgentAlert: false, protocolVersion: expect.any(String) });
     expect(await getItem(table.client, table.tableName, keys.screening(patientId, 'round-001'))).toMatchObject({ outcome: 'ELIGIBLE' });
     expect((await emailsTo('sam.lee@clinic.test')).length).toBe(before);
+  });
+});
+
+describe('journey phases', () => {
+  const phaseOf = async (patientId: string) => (await loadPatientContext(patientId)).journey.phase;
+  const auditActionsOf = async (patientId: string) =>
+    (await queryPatientPartition(table.client, table.tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.audit })).map((item) => item['action']);
+
+  it('a late retry of the move to the treatment plan does not take a journey in induction back, and changes nothing', async () => {
+    const { patientId, journeyId } = await aPatientEnrolled();
+    await updateJourney(patientId, () => ({ set: { phase: 'induction' }, audit: { patientId, actor: { type: 'staff', id: 'test' }, action: 'test.seed', reason: 'test' } }));
+    const auditBefore = await auditActionsOf(patientId);
+
+    const late = await invoke(recordProgress, { event: 'phase', patientId, journeyId, phase: 'treatment-plan', from: 'eligibility' });
+    const lateWithoutFrom = await invoke(recordProgress, { event: 'phase', patientId, journeyId, phase: 'treatment-plan' });
+
+    expect(late).toMatchObject({ ignored: expect.stringMatching(/induction/) });
+    expect(lateWithoutFrom).toMatchObject({ ignored: expect.stringMatching(/induction/) });
+    expect(await phaseOf(patientId)).toBe('induction');
+    expect(await auditActionsOf(patientId)).toEqual(auditBefore);
+  });
+
+  it('a new plan after induction returns to the treatment plan when the workflow names the phase it leaves', async () => {
+    const { patientId, journeyId } = await aPatientEnrolled();
+    await updateJourney(patientId, () => ({ set: { phase: 'induction' }, audit: { patientId, actor: { type: 'staff', id: 'test' }, action: 'test.seed', reason: 'test' } }));
+
+    await invoke(recordProgress, { event: 'phase', patientId, journeyId, phase: 'treatment-plan', from: 'induction' });
+
+    expect(await phaseOf(patientId)).toBe('treatment-plan');
+  });
+
+  it('phases move forward, a closed journey never moves, and discharge closes from any open phase', () => {
+    expect(phaseMoveAllowed('eligibility', 'treatment-plan')).toBe(true);
+    expect(phaseMoveAllowed('induction', 'treatment-plan')).toBe(false);
+    expect(phaseMoveAllowed('eligibility', 'screening', 'eligibility')).toBe(true);
+    expect(phaseMoveAllowed('treatment-plan', 'screening', 'eligibility')).toBe(false);
+    expect(phaseMoveAllowed('follow-up', 'discharged', 'induction')).toBe(true);
+    expect(phaseMoveAllowed('discharged', 'maintenance')).toBe(false);
   });
 });

@@ -18,7 +18,7 @@ import { workflowHandler } from '../platform/workflow-handler.ts';
 
 const sessionAttempt = { sessionNumber: wholeNumberFrom(1), attempt: wholeNumberFrom(1) };
 const input = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('phase'), ...journeyRef, phase: z.enum(journeyPhases), cycle: wholeNumberFrom(1).optional() }),
+  z.object({ event: z.literal('phase'), ...journeyRef, phase: z.enum(journeyPhases), from: z.enum(journeyPhases).optional(), cycle: wholeNumberFrom(1).optional() }),
   z.object({ event: z.literal('journey-closed'), ...journeyRef, reason: z.string().min(1).max(100), notifyPatient: z.boolean().optional() }),
   z.object({ event: z.literal('await'), ...journeyRef, until: z.iso.datetime({ offset: true }), taskToken: z.string().min(1) }),
   z.object({ event: z.literal('link-expired'), ...journeyRef, purpose: z.string().min(1), stepKey: z.string().min(1) }),
@@ -41,7 +41,8 @@ export const handler = workflowHandler('record-progress', input, async (event) =
   const { patientId } = event;
   switch (event.event) {
     case 'phase': {
-      await setPhase(patientId, event.phase, actor, `the workflow reached ${event.phase}`);
+      const { ignored } = await setPhase(patientId, event.phase, actor, `the workflow reached ${event.phase}`, event.from);
+      if (ignored !== undefined) return { phase: event.phase, ignored };
       if (event.phase !== 'induction') return { phase: event.phase };
       const { plan } = await loadPatientContext(patientId);
       if (plan === undefined) throw new JourneyDataMissing('induction starts without an approved treatment plan');
