@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as linkPages } from '../functions/link-pages/handler.ts';
@@ -334,6 +334,24 @@ describe('emailed links', () => {
     expect((await execution(started.executionArn)).output).toEqual({ decision: 'SUBMITTED' });
     const second = tokenIn(emails[1]);
     expect((await open('GET', second)).statusCode).toBe(409);
+  });
+
+  it('a late retry of the first request for a step that has since expired does not reopen it or email a new link', async () => {
+    const patientId = 'p-late-first';
+    await seedPatient(patientId);
+    const started = await startStep(patientId, 'intake', 'intake', {});
+    const address = `${patientId}@example.net`;
+    expect(await emailsTo(address)).toHaveLength(1);
+    const stepRef = { patientId, journeyId: started.journeyId, stepKey: 'intake' };
+    const armed = await readStep(table.client, table.tableName, stepRef);
+    await table.client.send(new UpdateCommand({ TableName: table.tableName, Key: keys.step(patientId, started.journeyId, 'intake'), UpdateExpression: 'SET #s = :expired', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':expired': 'expired' } }));
+
+    const plan = schedulePlans.get('intake');
+    const retry = requestAction({ stage: 'first', request: { patientId, journeyId: started.journeyId, purpose: 'intake', stepKey: 'intake' }, plan, taskToken: armed?.taskToken }, {} as Context);
+
+    await expect(retry).rejects.toMatchObject({ name: 'StepNotWaiting' });
+    expect(await emailsTo(address)).toHaveLength(1);
+    expect(await readStep(table.client, table.tableName, stepRef)).toMatchObject({ status: 'expired', round: armed?.round });
   });
 
   it('a clinical hold ends the pending step at once: the workflow gets ON_HOLD and the link says the step was stopped', async () => {

@@ -78,7 +78,9 @@ export async function requestAction(input: RequestActionInput): Promise<RequestA
       return { outcome: 'delivered-recorded-decision', stage };
     }
     if (spec.endsOnHold && isOnHold(journey)) throw new PatientOnHold(request.patientId, `the ${request.purpose} step`);
-    if (step !== undefined && step.status !== 'pending' && stage !== 'first') {
+    // A finished step reopens only for a new task token (a new request); the same token is a late Lambda
+    // retry of the call that armed it, and reopening would email a link nobody waits on.
+    if (step !== undefined && step.status !== 'pending' && (stage !== 'first' || step.taskToken === input.taskToken)) {
       if (step.status === 'cancelled') throw new PatientOnHold(request.patientId, `the ${request.purpose} step`);
       throw new StepNotWaiting(`the step is ${step.status}`);
     }
