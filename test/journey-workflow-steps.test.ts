@@ -92,7 +92,7 @@ async function seed(patientId: string, writes: StoreWrite[]): Promise<void> {
 const create = (key: { PK: string; SK: string }, itemType: 'TREATMENT_PLAN' | 'FILL' | 'EVALUATION' | 'ASSESSMENT' | 'INTAKE', attributes: Record<string, unknown>): StoreWrite => ({ kind: 'create', key, itemType, attributes });
 
 /** An approved plan issued on `issuedOn`, the initial fill at `firstFillAt`, an in-person evaluation then, and a PDMP check now. */
-async function inMaintenance(options: { issuedOn?: string; fillsAt?: number[] } = {}) {
+async function inMaintenance(options: { issuedOn?: string; fillsAt?: number[]; evaluationModality?: 'in-person' | 'telehealth' } = {}) {
   const patient = await aPatientEnrolled();
   const fillsAt = options.fillsAt ?? [T0];
   await seed(patient.patientId, [
@@ -102,7 +102,7 @@ async function inMaintenance(options: { issuedOn?: string; fillsAt?: number[] } 
       approvedBy: 'dr-lee',
       approvedAt: at(fillsAt[0] as number),
     }),
-    create(keys.evaluation(patient.patientId, 'consult-evaluation'), 'EVALUATION', { clinicianId: 'dr-lee', notes: '', modality: 'in-person', evaluatedAt: at(fillsAt[0] as number) }),
+    create(keys.evaluation(patient.patientId, 'consult-evaluation'), 'EVALUATION', { clinicianId: 'dr-lee', notes: '', modality: options.evaluationModality ?? 'in-person', evaluatedAt: at(fillsAt[0] as number) }),
     ...fillsAt.map((filledAt, cycle) =>
       create(keys.fill(patient.patientId, cycle), 'FILL', { cycle, fillNumber: cycle + 1, filledAt: at(filledAt), daysOfSupply: 30, lostOrStolenReplacement: false, pdmpCheckedAt: null }),
     ),
@@ -126,6 +126,7 @@ async function refillRequested(patientId: string, cycle: number, options: { lost
 }
 
 const emailsTo = async (address: string) => (await ses.listEmails()).filter((email) => email.to.includes(address));
+const ref = (patient: { patientId: string; journeyId: string }) => ({ patientId: patient.patientId, journeyId: patient.journeyId });
 const fillsOf = async (patientId: string) => queryPatientPartition(table.client, table.tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.fill });
 
 describe('reminders', () => {
@@ -190,6 +191,19 @@ describe('fills', () => {
 
     await expect(invoke(recordProgress, { event: 'fill', patientId, journeyId, cycle: 1 })).rejects.toMatchObject({ name: 'ConditionFailedError' });
     expect(await fillsOf(patientId)).toHaveLength(1);
+  });
+
+  it('refuses a fill after the telehealth prescribing cut-off without an in-person evaluation, though the gate passed the request before it', async () => {
+    // the protocol's cut-off is 2026-12-31: the request passed the gate on the 31st, the clinician approved on 1 January
+    const firstFill = Date.parse('2026-12-01T15:00:00.000Z');
+    clockMs = Date.parse('2027-01-01T15:00:00.000Z');
+    const telehealthOnly = await inMaintenance({ issuedOn: '2026-11-20', fillsAt: [firstFill], evaluationModality: 'telehealth' });
+    const seenInPerson = await inMaintenance({ issuedOn: '2026-11-20', fillsAt: [firstFill] });
+
+    await expect(invoke(recordProgress, { event: 'fill', ...ref(telehealthOnly), cycle: 1 })).rejects.toMatchObject({ name: 'RefillNotAllowed', message: expect.stringMatching(/in-person evaluation/) });
+    await expect(invoke(recordProgress, { event: 'fill', ...ref(seenInPerson), cycle: 1 })).resolves.toMatchObject({ cycle: 1, alreadyRecorded: false });
+    expect(await fillsOf(telehealthOnly.patientId)).toHaveLength(1);
+    expect(await fillsOf(seenInPerson.patientId)).toHaveLength(2);
   });
 });
 

@@ -93,6 +93,17 @@ export function lastRefillDay(issuedOn: string, protocol: Protocol): string {
   return addCalendarMonths(issuedOn, protocol.refill.maxMonthsFromPrescription);
 }
 
+/**
+ * Why prescribing on `today` (YYYY-MM-DD, the patient's calendar) needs an in-person evaluation that is not
+ * on record, or null when it does not: after the telehealth cut-off, telehealth alone no longer suffices.
+ * The gate applies it to the request, and the fill applies it again, since the clinician may approve days
+ * later, past the cut-off.
+ */
+export function inPersonEvaluationMissing(today: string, evaluations: readonly Pick<Evaluation, 'modality'>[], protocol: Protocol): string | null {
+  if (today <= protocol.telehealth.prescribingValidUntil || evaluations.some((e) => e.modality === 'in-person')) return null;
+  return `prescribing by telehealth alone ended on ${protocol.telehealth.prescribingValidUntil}; an in-person evaluation must be on record`;
+}
+
 export function evaluateRefill(request: RefillRequest, history: RefillHistory, protocol: Protocol, now: Date): RefillDecision {
   const rules = protocol.refill;
   const reasons: RefillReason[] = [];
@@ -189,9 +200,8 @@ export function evaluateRefill(request: RefillRequest, history: RefillHistory, p
     fail('CLINICIAN_CHECK_IN_NEEDED', `more than ${limit} days without a session or a clinician check-in${lastContact === null ? '' : ` (last ${lastContact})`}`);
   }
 
-  if (today > protocol.telehealth.prescribingValidUntil && !history.evaluations.some((e) => e.modality === 'in-person')) {
-    fail('IN_PERSON_EVALUATION_NEEDED', `prescribing by telehealth alone ended on ${protocol.telehealth.prescribingValidUntil}; an in-person evaluation must be on record`);
-  }
+  const inPerson = inPersonEvaluationMissing(today, history.evaluations, protocol);
+  if (inPerson !== null) fail('IN_PERSON_EVALUATION_NEEDED', inPerson);
 
   const outcome: RefillOutcome = reasons.length === 0 ? 'APPROVABLE' : 'REFUSED';
   return {

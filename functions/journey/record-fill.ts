@@ -1,5 +1,7 @@
 import { localDate } from '../domain/local-time.ts';
-import { lastRefillDay } from '../domain/refill-gate.ts';
+import type { Protocol } from '../domain/protocol.ts';
+import type { TreatmentPlan } from '../domain/schemas/index.ts';
+import { inPersonEvaluationMissing, lastRefillDay } from '../domain/refill-gate.ts';
 import { now } from '../platform/clock.ts';
 import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
 import { getItem } from '../store/read-items.ts';
@@ -8,7 +10,7 @@ import { keys } from '../store/table-design.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
 import { JourneyDataMissing } from './journey-errors.ts';
 import { journeyStore } from './journey-store.ts';
-import { loadPatientContext } from './patient-context.ts';
+import { loadPatientContext, type PatientContext } from './patient-context.ts';
 import { readStored, storedFill, type StoredFill } from './stored-records.ts';
 
 export interface RecordedFill {
@@ -31,7 +33,8 @@ export class RefillNotAllowed extends Error {
  * so a retried or racing call finds it and answers with the same fill. The same transaction checks
  * that the patient is not on hold (PatientOnHold otherwise) and that the previous fill is at least the
  * protocol's interval old, so even a gate decision that went stale can never put two fills too close;
- * the refill caps (count, months from the prescription) are checked again too (RefillNotAllowed).
+ * the refill caps (count, months from the prescription) and the telehealth cut-off are checked again too
+ * (RefillNotAllowed).
  * Cycle 0 is the initial fill (recordInitialFill).
  */
 export async function recordFill(input: { patientId: string; cycle: number; actor: AuditActor }): Promise<RecordedFill> {
@@ -42,15 +45,9 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
   const plan = context.plan;
   if (plan === undefined) throw new JourneyDataMissing('no approved treatment plan to fill');
 
-  const allowed = Math.min(protocol.refill.maxRefills, plan.refillsAllowed);
-  if (input.cycle > 0 && input.cycle > allowed) throw new RefillNotAllowed(`refill ${input.cycle} is beyond the ${allowed} allowed`);
   const at = now();
-  // The gate passed the request, but the clinician may approve it days later: a fill is never made after
-  // the prescription's last refill day, however late the approval came.
-  const lastDay = lastRefillDay(plan.prescriptionIssuedOn, protocol);
-  if (input.cycle > 0 && localDate(at, context.patient.timeZone) > lastDay) {
-    throw new RefillNotAllowed(`refill ${input.cycle} would be filled after ${lastDay}, ${protocol.refill.maxMonthsFromPrescription} months from the prescription of ${plan.prescriptionIssuedOn}`);
-  }
+  const refusal = fillRefusal({ ...context, plan }, input.cycle, at, protocol);
+  if (refusal !== null) throw new RefillNotAllowed(refusal);
   const previous = context.fills.filter((fill) => fill.cycle < input.cycle).at(-1);
   const request = context.assessments.filter((a) => a.stepKey?.startsWith(`refill-${input.cycle}-request`) === true).at(-1);
   const fill = {
@@ -101,6 +98,25 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
     return answer(readStored(storedFill, item), true);
   }
   return answer({ ...fill, quantity: null } as StoredFill, false);
+}
+
+/**
+ * Why refill `cycle` may not be filled at `at` although the gate passed its request, or null: the gate
+ * passed it, but the clinician may approve it days later, so a fill is never made beyond the refills
+ * allowed, after the prescription's last refill day or past the telehealth cut-off, however late the
+ * approval came. Each condition only becomes true with time, so a later call finds the same reason.
+ */
+export function fillRefusal(context: Pick<PatientContext, 'patient' | 'evaluations'> & { plan: Pick<TreatmentPlan, 'refillsAllowed' | 'prescriptionIssuedOn'> }, cycle: number, at: Date, protocol: Protocol): string | null {
+  if (cycle === 0) return null;
+  const allowed = Math.min(protocol.refill.maxRefills, context.plan.refillsAllowed);
+  if (cycle > allowed) return `refill ${cycle} is beyond the ${allowed} allowed`;
+  const today = localDate(at, context.patient.timeZone);
+  const lastDay = lastRefillDay(context.plan.prescriptionIssuedOn, protocol);
+  if (today > lastDay) {
+    return `refill ${cycle} would be filled after ${lastDay}, ${protocol.refill.maxMonthsFromPrescription} months from the prescription of ${context.plan.prescriptionIssuedOn}`;
+  }
+  const inPerson = inPersonEvaluationMissing(today, context.evaluations, protocol);
+  return inPerson === null ? null : `refill ${cycle} cannot be filled: ${inPerson}`;
 }
 
 function answer(fill: StoredFill, alreadyRecorded: boolean): RecordedFill {
