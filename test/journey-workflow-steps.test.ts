@@ -205,6 +205,18 @@ describe('fills', () => {
     expect(await fillsOf(telehealthOnly.patientId)).toHaveLength(1);
     expect(await fillsOf(seenInPerson.patientId)).toHaveLength(2);
   });
+
+  it('tells the clinician that the fill was refused at recording and why, not that the gate refused the request', async () => {
+    clockMs = Date.parse('2027-01-01T15:00:00.000Z');
+    const patient = await inMaintenance({ issuedOn: '2026-11-20', fillsAt: [Date.parse('2026-12-01T15:00:00.000Z')], evaluationModality: 'telehealth' });
+    await expect(invoke(recordProgress, { event: 'fill', ...ref(patient), cycle: 1 })).rejects.toMatchObject({ name: 'RefillNotAllowed' });
+
+    await invoke(recordProgress, { event: 'refill-refused', ...ref(patient), cycle: 1, retryable: false, atFill: true });
+
+    const stored = JSON.stringify(await queryPatientPartition(table.client, table.tableName, patient.patientId));
+    expect(stored).toContain('Refill cycle 1: the clinician approved the refill, but the fill was refused at recording; refills end until the clinician reviews. The fill was refused because refill 1 cannot be filled: prescribing by telehealth alone ended on 2026-12-31');
+    expect(stored).not.toContain('the refill gate refused');
+  });
 });
 
 describe('the refill gate through the store', () => {

@@ -5,6 +5,7 @@ import { AlreadyExistsError } from '../store/store-errors.ts';
 import { now } from '../platform/clock.ts';
 import { journeyStore } from './journey-store.ts';
 import { loadPatientContext } from './patient-context.ts';
+import { fillRefusal } from './record-fill.ts';
 import { sendOnce } from './send-once.ts';
 
 const DAY = 24 * 3_600_000;
@@ -17,8 +18,16 @@ export type RefillOutcomeEvent = 'refill-refused' | 'refill-not-requested' | 're
  * cycle. Refused or not requested: the clinician (they clear what only they can, or reach out);
  * not approved: the patient is asked to contact the clinic. Never a fill.
  */
-export async function recordRefillOutcome(input: { patientId: string; cycle: number; event: RefillOutcomeEvent; retryable?: boolean; actor: AuditActor }): Promise<{ notified: boolean }> {
-  const { client, tableName } = journeyStore();
+export async function recordRefillOutcome(input: {
+  patientId: string;
+  cycle: number;
+  event: RefillOutcomeEvent;
+  retryable?: boolean;
+  /** the gate passed the request and the clinician approved, but recording the fill refused it (RefillNotAllowed) */
+  atFill?: boolean;
+  actor: AuditActor;
+}): Promise<{ notified: boolean }> {
+  const { client, tableName, protocol } = journeyStore();
   const context = await loadPatientContext(input.patientId);
   const gate = context.record.audit.filter((event) => event.action === 'refill.gate-decided' && event.details?.['cycle'] === input.cycle).at(-1);
   // Recorded once per outcome: a cycle may be refused again, but only after a new gate decision, so the
@@ -31,8 +40,8 @@ export async function recordRefillOutcome(input: { patientId: string; cycle: num
         patientId: input.patientId,
         actor: input.actor,
         action: `refill.${input.event.slice('refill-'.length)}`,
-        reason: describe(input.event, input.retryable),
-        details: { cycle: input.cycle, ...(input.retryable === undefined ? {} : { retryable: input.retryable }) },
+        reason: describe(input.event, input.retryable, input.atFill),
+        details: { cycle: input.cycle, ...(input.retryable === undefined ? {} : { retryable: input.retryable }), ...(input.atFill === true ? { atFill: true } : {}) },
       },
     });
   } catch (error) {
@@ -49,27 +58,34 @@ export async function recordRefillOutcome(input: { patientId: string; cycle: num
       variables: { firstName: context.patient.firstName },
       actor: input.actor,
       action: 'email.please-contact-clinic',
-      reason: describe(input.event, input.retryable),
+      reason: describe(input.event, input.retryable, input.atFill),
       failClosedOnHold: false,
     });
     return { notified: sent.sent };
   }
+  // A refusal at recording follows a gate decision that passed: quoting it would contradict the notice, so
+  // the notice says why the fill was refused (the same check recordFill made, true still since it only
+  // becomes true with time).
+  const whyAtFill = input.atFill === true && context.plan !== undefined ? fillRefusal({ ...context, plan: context.plan }, input.cycle, now(), protocol) : null;
+  const details =
+    input.event !== 'refill-refused' ? '' : input.atFill === true ? (whyAtFill === null ? '' : ` The fill was refused because ${whyAtFill}.`) : gate === undefined ? '' : ` The refill gate found: ${gate.reason}`;
   const alerted = await alertClinician({
     patientId: input.patientId,
     journeyId: context.journey.id,
     clinicianId: context.patient.assignedClinicianId,
     urgency: 'notice',
     alertKey: markerKey,
-    message: `Refill cycle ${input.cycle}: ${describe(input.event, input.retryable)}.${input.event === 'refill-refused' && gate !== undefined ? ` The refill gate found: ${gate.reason}` : ''}`,
+    message: `Refill cycle ${input.cycle}: ${describe(input.event, input.retryable, input.atFill)}.${details}`,
     actor: input.actor,
-    reason: describe(input.event, input.retryable),
+    reason: describe(input.event, input.retryable, input.atFill),
   });
   return { notified: alerted.outcome === 'sent' };
 }
 
-function describe(event: RefillOutcomeEvent, retryable: boolean | undefined): string {
+function describe(event: RefillOutcomeEvent, retryable: boolean | undefined, atFill: boolean | undefined): string {
   switch (event) {
     case 'refill-refused':
+      if (atFill === true) return 'the clinician approved the refill, but the fill was refused at recording; refills end until the clinician reviews';
       return retryable === true ? 'the refill gate refused the request; the patient is asked again' : 'the refill gate refused the request; refills end until the clinician reviews';
     case 'refill-not-requested':
       return 'the patient did not request the refill in time';

@@ -29,7 +29,7 @@ const input = z.discriminatedUnion('event', [
   z.object({ event: z.literal('session-completed'), ...journeyRef, sessionNumber: wholeNumberFrom(1) }),
   z.object({ event: z.literal('follow-up'), ...journeyRef }),
   z.object({ event: z.literal('fill'), ...journeyRef, cycle: wholeNumberFrom(1) }),
-  z.object({ event: z.literal('refill-refused'), ...journeyRef, cycle: wholeNumberFrom(1), retryable: z.boolean() }),
+  z.object({ event: z.literal('refill-refused'), ...journeyRef, cycle: wholeNumberFrom(1), retryable: z.boolean(), atFill: z.boolean().optional() }),
   z.object({ event: z.literal('refill-not-requested'), ...journeyRef, cycle: wholeNumberFrom(1) }),
   z.object({ event: z.literal('refill-not-approved'), ...journeyRef, cycle: wholeNumberFrom(1) }),
 ]);
@@ -77,6 +77,6 @@ export const handler = workflowHandler('record-progress', input, async (event) =
     case 'refill-refused':
     case 'refill-not-requested':
     case 'refill-not-approved':
-      return recordRefillOutcome({ patientId, cycle: event.cycle, event: event.event, ...('retryable' in event ? { retryable: event.retryable } : {}), actor });
+      return recordRefillOutcome({ patientId, cycle: event.cycle, event: event.event, ...('retryable' in event ? { retryable: event.retryable } : {}), ...('atFill' in event && event.atFill !== undefined ? { atFill: event.atFill } : {}), actor });
   }
 });
