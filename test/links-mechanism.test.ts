@@ -418,6 +418,33 @@ describe('emailed links', () => {
     expect(output?.['reasons']).toContain('BP_AT_OR_ABOVE_POSTPONE');
   });
 
+  it('the loser of two concurrent check-in POSTs gets the 409 already-decided page, never a refusal caused by the winner', async () => {
+    const clearingCheckIn = {
+      purpose: 'check-in',
+      monitorPresent: 'yes',
+      fastingHours: '6',
+      lastAlcoholOrCannabisHoursAgo: '',
+      lastBenzodiazepineHoursAgo: '',
+      stimulantOrOpioidToday: 'no',
+      heldMedicationsConfirmed: 'yes',
+      'bpReadings[0].systolic': '120',
+      'bpReadings[0].diastolic': '80',
+      'bpReadings[1].systolic': '118',
+      'bpReadings[1].diastolic': '79',
+      noDrivingAcknowledged: 'yes',
+    };
+    // the race is decided by timing: several pairs give the losing POST every chance to read the step
+    // before the winner's write and the session after it
+    for (let pair = 1; pair <= 6; pair++) {
+      const patientId = `p-double-check-in-${pair}`;
+      await seedPatient(patientId, { sessions: [{ number: 1, plannedStart: new Date(engine.now().getTime() + 3600_000).toISOString() }] });
+      await startStep(patientId, 'check-in', 'session-1-a1-check-in', {});
+      const token = tokenIn((await emailsTo(`${patientId}@example.net`)).at(-1));
+      const answers = await Promise.all([open('POST', token, clearingCheckIn), open('POST', token, clearingCheckIn)]);
+      expect(answers.map((a) => a.statusCode).sort(), answers.map((a) => a.body).join('\n')).toEqual([200, 409]);
+    }
+  });
+
   it('emails carry a neutral sentence and the link: no last name and no clinical word', async () => {
     const emails = await ses.listEmails();
     expect(emails.length).toBeGreaterThan(5);

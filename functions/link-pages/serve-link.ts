@@ -54,7 +54,14 @@ export async function serveLink(event: APIGatewayProxyEventV2): Promise<APIGatew
   const actor: AuditActor = { type: link.person.kind, id: link.person.id };
   const context: AnswerContext = { step, patient: view.patient, protocol: view.protocol, now: at, actor };
   const judged: AnswerResult = purposePage.rule(purposePage.answerFrom(values, view), context);
-  if (!judged.ok) return outcome('invalid-form', htmlResponse(400, page(purposePage.title, purposePage.render(view, { values, errors: judged.errors }))), link);
+  if (!judged.ok) {
+    // The rule judged the patient's record as it was read, after the step: a concurrent POST that won may
+    // have changed that record (a check-in moves its session on), so this POST lost the race and gets the
+    // same page as any later one, not a refusal caused by the winner's own write.
+    const decidedMeanwhile = await closedPage(link, await readStep(client, tableName, link), at);
+    if (decidedMeanwhile !== undefined) return outcome('lost-race', statusResponse(decidedMeanwhile), link);
+    return outcome('invalid-form', htmlResponse(400, page(purposePage.title, purposePage.render(view, { values, errors: judged.errors }))), link);
+  }
 
   const output = { decision: judged.decision, ...judged.output };
   const result = await decideStep(client, tableName, step, {
