@@ -4,7 +4,7 @@ import { now } from '../platform/clock.ts';
 import { functionEnvironment } from '../platform/environment.ts';
 import { logger } from '../platform/logger.ts';
 import { failStep } from '../platform/task-callbacks.ts';
-import { commitChange, type AuditActor } from '../store/audited-change.ts';
+import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
 import { loadPatientContext } from '../journey/patient-context.ts';
 import { ConcurrentUpdateError, ConditionFailedError } from '../store/store-errors.ts';
 import type { AnswerRule } from './answers/answer.ts';
@@ -40,17 +40,7 @@ export async function endPendingStepsForHold(patientId: string, reason: string):
     for (let attempt = 1; step !== undefined && step.status === 'pending'; attempt++) {
       try {
         await commitChange(client, tableName, {
-          writes: [
-            {
-              kind: 'update',
-              key: stepKeyOf(step),
-              label: 'step',
-              expectedVersion: step.version,
-              condition: { name: 'step is still pending', expression: '#status = :pending', names: { '#status': 'status' }, values: { ':pending': 'pending' } },
-              set: { status: 'cancelled', cancelledReason: 'clinical-hold' },
-            },
-            ...closeLinksWrites(step, 'cancelled'),
-          ],
+          writes: closePendingStepWrites(step, 'cancelled', { cancelledReason: 'clinical-hold' }),
           audit: {
             patientId,
             actor: { type: 'system', id: 'clinical-hold' },
@@ -141,17 +131,7 @@ export async function expireStep(ref: { patientId: string; journeyId: string; st
   for (let attempt = 1; step !== undefined && step.status === 'pending'; attempt++) {
     try {
       await commitChange(client, tableName, {
-        writes: [
-          {
-            kind: 'update',
-            key: stepKeyOf(step),
-            label: 'step',
-            expectedVersion: step.version,
-            condition: { name: 'step is still pending', expression: '#status = :pending', names: { '#status': 'status' }, values: { ':pending': 'pending' } },
-            set: { status: 'expired' },
-          },
-          ...closeLinksWrites(step, 'expired'),
-        ],
+        writes: closePendingStepWrites(step, 'expired'),
         audit: {
           patientId: ref.patientId,
           actor: { type: 'system', id: 'person-action' },
@@ -167,4 +147,19 @@ export async function expireStep(ref: { patientId: string; journeyId: string; st
     }
   }
   return { outcome: step === undefined ? 'no-step' : 'not-pending' };
+}
+
+/** Closes a still-pending step (conditional on its version and status) together with all its links. */
+function closePendingStepWrites(step: StepItem, status: 'cancelled' | 'expired', extra: Readonly<Record<string, unknown>> = {}): StoreWrite[] {
+  return [
+    {
+      kind: 'update',
+      key: stepKeyOf(step),
+      label: 'step',
+      expectedVersion: step.version,
+      condition: { name: 'step is still pending', expression: '#status = :pending', names: { '#status': 'status' }, values: { ':pending': 'pending' } },
+      set: { status, ...extra },
+    },
+    ...closeLinksWrites(step, status),
+  ];
 }
