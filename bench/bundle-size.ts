@@ -1,8 +1,7 @@
 import { build } from 'esbuild';
 import { pathToFileURL } from 'node:url';
 import { functionCatalogue } from '../functions/catalogue.ts';
-import { functionBundling } from '../lib/function-bundling.ts';
-import { handlerEntry } from '../lib/project-paths.ts';
+import { functionBuildOptions } from './function-build.ts';
 
 /** The goal of issue 6: a function's minified bundle stays small enough for a fast cold start. */
 export const bundleSizeGoalBytes = 150 * 1024;
@@ -16,19 +15,7 @@ export interface BundleSize {
 export async function measureBundleSizes(): Promise<BundleSize[]> {
   const sizes: BundleSize[] = [];
   for (const spec of functionCatalogue) {
-    const result = await build({
-      entryPoints: [handlerEntry(spec.id)],
-      bundle: true,
-      write: false,
-      platform: 'node',
-      format: functionBundling.format,
-      target: functionBundling.target,
-      minify: functionBundling.minify,
-      external: [...functionBundling.externalModules],
-      mainFields: [...functionBundling.mainFields],
-      banner: { js: functionBundling.banner },
-      logLevel: 'error',
-    });
+    const result = await build({ ...functionBuildOptions(spec.id), write: false });
     const bytes = result.outputFiles.reduce((total, file) => total + file.contents.byteLength, 0);
     sizes.push({ id: spec.id, bytes });
   }

@@ -3,8 +3,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { functionCatalogue } from '../functions/catalogue.ts';
-import { functionBundling } from '../lib/function-bundling.ts';
-import { handlerEntry, projectRoot } from '../lib/project-paths.ts';
+import { projectRoot } from '../lib/project-paths.ts';
+import { functionBuildOptions } from './function-build.ts';
 
 /**
  * Cold init of each bundled function as a ratio to a bare Node handler's: a fresh Node process
@@ -81,20 +81,7 @@ export async function measureColdInit(): Promise<{ bareCpuMs: number; functions:
 
 /** Bundles a function as the stack does and answers the external modules the bundle imports. */
 async function bundle(functionId: string, outfile: string): Promise<string[]> {
-  const result = await build({
-    entryPoints: [handlerEntry(functionId)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: functionBundling.target,
-    minify: functionBundling.minify,
-    external: [...functionBundling.externalModules],
-    mainFields: [...functionBundling.mainFields],
-    banner: { js: functionBundling.banner },
-    logLevel: 'error',
-    metafile: true,
-  });
+  const result = await build({ ...functionBuildOptions(functionId), outfile, metafile: true });
   const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports);
   return [...new Set(imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path))].sort();
 }
