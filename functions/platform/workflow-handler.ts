@@ -28,7 +28,10 @@ export function workflowHandler<Schema extends z.ZodType, Result>(
       },
       onError: (request) => {
         // ids and error names only: never the event, which may carry answers or names
-        logger.error('task failed', { errorName: request.error?.name, errorMessage: request.error?.message });
+        const details = { errorName: request.error?.name, errorMessage: request.error?.message };
+        // a step that fails closed on a clinical hold is the safety rule working, not a fault
+        if (request.error?.name === 'PatientOnHold') logger.warn('task stopped by a clinical hold', details);
+        else logger.error('task failed', details);
       },
     })
     .handler((event, context) => core(event as z.infer<Schema>, context));
