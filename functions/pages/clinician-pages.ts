@@ -1,4 +1,4 @@
-import { computeResponse } from '../domain/follow-up.ts';
+import { computeFollowUp } from '../domain/follow-up.ts';
 import { scoreGad7, scorePhq9 } from '../domain/scoring.ts';
 import { evaluationModalities } from '../domain/schemas/evaluation.ts';
 import { acceptedDecisions, choiceAnswer, eligibilityAnswer, treatmentPlanAnswer } from '../links/answers/clinician-answers.ts';
@@ -148,11 +148,8 @@ function followUpNumbers(view: PageView): Html {
   const intake = view.patient.intake;
   const latest = [...view.patient.assessments].sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt)).at(-1);
   if (intake === undefined || latest === undefined) return html`<p>No baseline and follow-up assessment to compare yet.</p>`;
-  const p = view.protocol;
-  const rows = [
-    computeResponse({ instrument: 'gad7', score: scoreGad7(intake.gad7, p).total }, { instrument: 'gad7', score: scoreGad7(latest.gad7, p).total }, p),
-    computeResponse({ instrument: 'phq9', score: scorePhq9(intake.phq9, p).total }, { instrument: 'phq9', score: scorePhq9(latest.phq9, p).total }, p),
-  ];
+  const followUp = computeFollowUp(intake, latest, view.protocol);
+  const rows = [followUp.gad7, followUp.phq9];
   return html`<table><tr><th>Measure</th><th>Baseline</th><th>Latest</th><th>Change</th><th>Response</th><th>Remission</th></tr>${join(
     rows.map((r) => html`<tr><td>${r.instrument === 'gad7' ? 'GAD-7' : 'PHQ-9'}</td><td>${r.baseline}</td><td>${r.latest}</td><td>${r.fallPercent === null ? 'n/a' : `${Math.round(r.fallPercent)} % fall`}</td><td>${r.response ? 'Yes' : 'No'}</td><td>${r.remission ? 'Yes' : 'No'}</td></tr>`),
   )}</table>`;
