@@ -1,3 +1,4 @@
+import { latestAssessment } from '../domain/latest-assessment.ts';
 import { computeResponse, type TreatmentResponse } from '../domain/follow-up.ts';
 import { scoreGad7, scorePhq9 } from '../domain/scoring.ts';
 import type { AuditActor } from '../store/audited-change.ts';
@@ -20,7 +21,7 @@ export interface FollowUpResult {
 export async function followUpResponse(input: { patientId: string; actor: AuditActor }): Promise<FollowUpResult> {
   const { protocol } = journeyStore();
   const context = await loadPatientContext(input.patientId, { withIntake: true });
-  const latest = [...context.assessments].sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt)).at(-1);
+  const latest = latestAssessment(context.assessments);
   let result: FollowUpResult;
   if (context.intake === undefined || latest === undefined) {
     result = { gad7: null, phq9: null, reasons: [context.intake === undefined ? 'no baseline (intake) stored' : 'no assessment after the baseline'], protocolVersion: protocol.version };

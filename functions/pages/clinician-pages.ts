@@ -1,3 +1,4 @@
+import { latestAssessment } from '../domain/latest-assessment.ts';
 import { computeFollowUp } from '../domain/follow-up.ts';
 import { scoreGad7, scorePhq9 } from '../domain/scoring.ts';
 import { evaluationModalities } from '../domain/schemas/evaluation.ts';
@@ -146,7 +147,7 @@ function choicePage(input: { title: string; purpose: string; intro: (view: PageV
 
 function followUpNumbers(view: PageView): Html {
   const intake = view.patient.intake;
-  const latest = [...view.patient.assessments].sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt)).at(-1);
+  const latest = latestAssessment(view.patient.assessments);
   if (intake === undefined || latest === undefined) return html`<p>No baseline and follow-up assessment to compare yet.</p>`;
   const followUp = computeFollowUp(intake, latest, view.protocol);
   const rows = [followUp.gad7, followUp.phq9];
@@ -168,7 +169,7 @@ export const followUpPage = choicePage({
 });
 
 function refillFindings(view: PageView): Html {
-  const latest = [...view.patient.assessments].sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt)).at(-1);
+  const latest = latestAssessment(view.patient.assessments);
   const lastFill = view.patient.fills.at(-1);
   const bladder = latest?.bladderCheck;
   const flags = bladder ? Object.entries(bladder).filter(([, yes]) => yes).map(([name]) => name) : [];
