@@ -1,7 +1,5 @@
 import { ValidationFailed } from '../domain/domain-errors.ts';
-import { protocolOf } from '../platform/clinic-config.ts';
 import { now } from '../platform/clock.ts';
-import { functionEnvironment } from '../platform/environment.ts';
 import { logger } from '../platform/logger.ts';
 import { failStep } from '../platform/task-callbacks.ts';
 import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
@@ -93,14 +91,13 @@ export async function completeStepByStaff(input: {
   if (!spec.decisions.includes(input.decision)) {
     throw new ValidationFailed([{ field: 'decision', message: `decision: expected one of ${spec.decisions.join(', ')}` }], 'staff decision');
   }
-  const { client, tableName } = journeyStore();
+  const { client, tableName, protocol } = journeyStore();
   const steps = (await readPatientSteps(client, tableName, input.patientId)).filter((step) => step.purpose === input.purpose);
   const pending = steps.filter((step) => step.status === 'pending').at(-1);
   if (pending === undefined) return { outcome: steps.at(-1)?.status === 'decided' ? 'already-decided' : 'no-pending-step' };
 
   const at = now();
   const patient = await loadPatientContext(input.patientId);
-  const protocol = protocolOf(functionEnvironment().clinic);
   const judged = rule(input.details, { step: pending, patient, protocol, now: at, actor: input.actor });
   if (!judged.ok) throw new ValidationFailed(judged.errors, 'staff decision');
   const result = await decideStep(client, tableName, pending, {
