@@ -1,14 +1,16 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData, Unit, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { holdStopLog } from '../functions/platform/hold-stop-log.ts';
 import type { TelemetryEncryption } from './telemetry-encryption.ts';
 
 /**
@@ -18,11 +20,21 @@ import type { TelemetryEncryption } from './telemetry-encryption.ts';
  */
 export const sesReputationThresholds = { bounceRate: 0.05, complaintRate: 0.001 } as const;
 
+/** Where the count of tasks stopped by a clinical hold is published, per function (`FunctionId`). */
+export const holdStopMetric = { namespace: 'CareJourneys', metricName: 'TasksStoppedByHold', dimension: 'FunctionId' } as const;
+
+/**
+ * A function's errors and its hold stops are counted over the same window before one is subtracted
+ * from the other: the Lambda metric and the log-derived one are stamped by separate systems, and a
+ * window much longer than their skew keeps a hold at a minute's edge from paging anyone.
+ */
+const errorWindow = Duration.minutes(5);
+
 export interface OperationsAlarmsProps {
   readonly opsAlertEmail: string;
   readonly telemetry: TelemetryEncryption;
   readonly stateMachines: ReadonlyMap<string, StateMachine>;
-  readonly functions: ReadonlyMap<string, IFunction>;
+  readonly functions: ReadonlyMap<string, LambdaFunction>;
   readonly deadLetterQueue: IQueue;
   readonly api: HttpApi;
 }
@@ -65,7 +77,11 @@ export class OperationsAlarms extends Construct {
       this.alarmOnAny(`${machineId}-aborted`, machine.metricAborted(), `A ${machineId} execution was aborted.`);
     }
     for (const [functionId, fn] of props.functions) {
-      this.alarmOnAny(`${functionId}-errors`, fn.metricErrors(), `The ${functionId} function returned errors.`);
+      this.alarmOnAny(
+        `${functionId}-errors`,
+        this.errorsOtherThanHoldStops(functionId, fn),
+        `The ${functionId} function returned errors (tasks stopped by a clinical hold are not counted: that is the safety rule working).`,
+      );
       this.alarmOnAny(`${functionId}-throttles`, fn.metricThrottles(), `The ${functionId} function was throttled.`);
     }
     this.alarmOnAny(
@@ -86,6 +102,31 @@ export class OperationsAlarms extends Construct {
       sesReputationThresholds.complaintRate,
       'The SES complaint rate reached the level at which AWS reviews the account.',
     );
+  }
+
+  /**
+   * Lambda counts a task that fails closed with `PatientOnHold` as an error, so the function's Errors
+   * minus the hold stops its log reports are the errors someone has to look at.
+   */
+  private errorsOtherThanHoldStops(functionId: string, fn: LambdaFunction): IMetric {
+    const holdStops = new MetricFilter(this, `${functionId}-hold-stops`, {
+      logGroup: fn.logGroup,
+      filterPattern: FilterPattern.stringValue('$.message', '=', holdStopLog.message),
+      metricNamespace: holdStopMetric.namespace,
+      metricName: holdStopMetric.metricName,
+      metricValue: '1',
+      dimensions: { [holdStopMetric.dimension]: `$.${holdStopLog.functionIdField}` },
+      unit: Unit.COUNT,
+    });
+    return new MathExpression({
+      expression: 'FILL(errors, 0) - FILL(holdStops, 0)',
+      usingMetrics: {
+        errors: fn.metricErrors({ period: errorWindow, statistic: 'Sum' }),
+        holdStops: holdStops.metric({ period: errorWindow, statistic: 'Sum', dimensionsMap: { [holdStopMetric.dimension]: functionId } }),
+      },
+      period: errorWindow,
+      label: `${functionId} errors other than clinical-hold stops`,
+    });
   }
 
   private alarmOnAny(id: string, metric: IMetric, description: string): void {

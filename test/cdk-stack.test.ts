@@ -3,10 +3,15 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Context } from 'aws-lambda';
+import * as z from 'zod';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { functionArnPlaceholder, functionCatalogue, type FunctionSpec } from '../functions/catalogue.ts';
 import { parseClinicConfig } from '../functions/platform/clinic-config.ts';
 import { environmentSchema } from '../functions/platform/environment.ts';
+import { workflowHandler } from '../functions/platform/workflow-handler.ts';
+import { PatientOnHold } from '../functions/journey/journey-errors.ts';
+import { holdStopMetric } from '../lib/operations-alarms.ts';
 import { INDEXES, TABLE_KEY, TTL_ATTRIBUTE } from '../functions/store/table-design.ts';
 import { placeholdersIn, readDefinitionTemplate, fillPlaceholders, stateMachineArnPlaceholder, stateMachineCatalogue } from '../statemachines/definitions.ts';
 import { createCareJourneysApp, stackName } from '../lib/care-journeys-app.ts';
@@ -303,12 +308,58 @@ describe('the email', () => {
   });
 });
 
+type MetricQuery = { Id: string; Expression?: string; ReturnData?: boolean; MetricStat?: { Period: number; Metric: { Namespace: string; MetricName: string; Dimensions?: Array<{ Name: string; Value: unknown }> } } };
+type MetricTransformation = { MetricNamespace: string; MetricName: string; MetricValue: string; Dimensions?: Array<{ Key: string; Value: string }> };
+
+/** The one pattern form the stack uses, `{ $.field = "value" }`, applied to a JSON log line. */
+function matchesEqualityPattern(pattern: string, line: Record<string, unknown>): boolean {
+  const form = /^\{ \$\.(\w+) = "(.*)" \}$/.exec(pattern);
+  if (form === null) throw new Error(`not an equality pattern: ${pattern}`);
+  return line[form[1] as string] === form[2];
+}
+
+/** Runs a workflow handler to its failure and answers the JSON lines the logger wrote meanwhile. */
+async function linesLoggedBy(handler: (event: unknown, context: Context) => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
+  const written: string[] = [];
+  const capture = (chunk: string | Uint8Array): boolean => {
+    written.push(String(chunk));
+    return true;
+  };
+  // the logger writes warnings and errors to stderr, the rest to stdout
+  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  try {
+    await expect(handler({}, {} as Context)).rejects.toThrow();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return written.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 describe('the alarms', () => {
   function alarms(): Array<Record<string, unknown>> {
     return ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties as Record<string, unknown>);
   }
   function dimensionRefs(alarm: Record<string, unknown>): string[] {
     return ((alarm.Dimensions as Array<{ Value: unknown }> | undefined) ?? []).map((dimension) => logicalIdOf(dimension.Value));
+  }
+  function logGroupOf(functionLogicalId: string): string {
+    const logging = resources[functionLogicalId]?.Properties?.LoggingConfig as { LogGroup: unknown };
+    return logicalIdOf(logging.LogGroup);
+  }
+  function errorsAlarmOf(id: string): Record<string, unknown> {
+    const fn = functionLogicalId(id);
+    const found = alarms().filter((alarm) =>
+      (alarm.Metrics as MetricQuery[] | undefined)?.some((query) => query.MetricStat?.Metric.MetricName === 'Errors' && query.MetricStat.Metric.Dimensions?.some((d) => logicalIdOf(d.Value) === fn)),
+    );
+    expect(found, `one errors alarm for ${id}`).toHaveLength(1);
+    return found[0] as Record<string, unknown>;
+  }
+  function holdStopMetricOf(id: string): { Namespace: string; MetricName: string } {
+    const fn = functionLogicalId(id);
+    const [, filter] = ofType('AWS::Logs::MetricFilter').find(([, resource]) => logicalIdOf(resource.Properties?.LogGroupName) === logGroupOf(fn)) ?? [];
+    const transformation = (filter?.Properties?.MetricTransformations as MetricTransformation[] | undefined)?.[0];
+    expect(transformation, `a hold-stop metric filter on the log group of ${id}`).toBeDefined();
+    return { Namespace: transformation?.MetricNamespace ?? '', MetricName: transformation?.MetricName ?? '' };
   }
 
   it('all notify the ops topic, which emails the ops address', () => {
@@ -327,12 +378,43 @@ describe('the alarms', () => {
     expect(watched.sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
   });
 
-  it.each(functionCatalogue.map((spec) => [spec.id]))('watch errors and throttles of %s', (id) => {
+  it.each(functionCatalogue.map((spec) => [spec.id]))('watch throttles of %s', (id) => {
     const fn = functionLogicalId(id);
     const watched = alarms()
       .filter((alarm) => alarm.Namespace === 'AWS/Lambda' && dimensionRefs(alarm).includes(fn))
       .map((alarm) => alarm.MetricName);
-    expect(watched.sort()).toEqual(['Errors', 'Throttles']);
+    expect(watched).toEqual(['Throttles']);
+  });
+
+  it.each(functionCatalogue.map((spec) => [spec.id]))('watch errors of %s, less the tasks a clinical hold stopped', (id) => {
+    const alarm = errorsAlarmOf(id);
+    const queries = alarm.Metrics as MetricQuery[];
+    const expression = queries.find((query) => query.ReturnData !== false)?.Expression;
+    expect(expression).toBe('FILL(errors, 0) - FILL(holdStops, 0)');
+    const errors = queries.find((query) => query.Id === 'errors')?.MetricStat;
+    expect(errors?.Metric).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors' });
+    expect(errors?.Metric.Dimensions?.map((dimension) => logicalIdOf(dimension.Value))).toEqual([functionLogicalId(id)]);
+    const holdStops = queries.find((query) => query.Id === 'holdStops')?.MetricStat;
+    expect(holdStops?.Metric).toEqual({ ...holdStopMetricOf(id), Dimensions: [{ Name: holdStopMetric.dimension, Value: id }] });
+    expect(errors?.Period).toBe(holdStops?.Period);
+    expect(alarm.Threshold).toBe(1);
+  });
+
+  it("count a function's hold stops from the very line its handler logs when a hold stops a task", async () => {
+    const fn = functionLogicalId('schedule');
+    const [, filter] = ofType('AWS::Logs::MetricFilter').find(([, resource]) => logicalIdOf(resource.Properties?.LogGroupName) === logGroupOf(fn)) ?? [];
+    const pattern = filter?.Properties?.FilterPattern as string;
+    const transformation = (filter?.Properties?.MetricTransformations as MetricTransformation[])[0];
+    expect(transformation).toMatchObject({ MetricNamespace: holdStopMetric.namespace, MetricName: holdStopMetric.metricName, MetricValue: '1' });
+
+    const lines = await linesLoggedBy(workflowHandler('schedule', z.object({}), () => Promise.reject(new PatientOnHold('patient-1', 'session 2'))));
+    const holdLine = lines.find((line) => matchesEqualityPattern(pattern, line));
+    expect(holdLine, `a logged line matching ${pattern}`).toBeDefined();
+    const dimensionField = transformation?.Dimensions?.[0]?.Value.replace(/^\$\./, '') ?? '';
+    expect(holdLine?.[dimensionField]).toBe('schedule');
+
+    const otherFailure = await linesLoggedBy(workflowHandler('schedule', z.object({}), () => Promise.reject(new Error('table unreachable'))));
+    expect(otherFailure.some((line) => matchesEqualityPattern(pattern, line))).toBe(false);
   });
 
   it('watch the dead-letter queue depth and the SES bounce rate', () => {

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { fieldErrors } from '../domain/schemas/field-errors.ts';
+import { holdStopLog } from './hold-stop-log.ts';
 import { logger } from './logger.ts';
 
 /**
@@ -21,7 +22,7 @@ export function workflowHandler<Schema extends z.ZodType, Result>(
   return middy<unknown, Result>()
     .use({
       before: (request) => {
-        logger.appendKeys({ functionId });
+        logger.appendKeys({ [holdStopLog.functionIdField]: functionId });
         const parsed = schema.safeParse(request.event);
         if (!parsed.success) throw new InvalidTaskInput(fieldErrors(parsed.error).map((e) => e.message).join('; '));
         request.event = parsed.data;
@@ -30,7 +31,7 @@ export function workflowHandler<Schema extends z.ZodType, Result>(
         // ids and error names only: never the event, which may carry answers or names
         const details = { errorName: request.error?.name, errorMessage: request.error?.message };
         // a step that fails closed on a clinical hold is the safety rule working, not a fault
-        if (request.error?.name === 'PatientOnHold') logger.warn('task stopped by a clinical hold', details);
+        if (request.error?.name === 'PatientOnHold') logger.warn(holdStopLog.message, details);
         else logger.error('task failed', details);
       },
     })
