@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { functionCatalogue } from '../functions/catalogue.ts';
 import { projectRoot } from '../lib/project-paths.ts';
+import { functionNodeOptions } from '../lib/function-bundling.ts';
 import { functionBuildOptions } from './function-build.ts';
 
 /**
  * Cold init of each bundled function as a ratio to a bare Node handler's: a fresh Node process
- * loads the module and exits, the way Lambda's init phase does. The AWS SDK is external, as in the stack.
+ * loads the module and exits, the way Lambda's init phase does. The AWS SDK is external and the Node
+ * options are the functions' own (source maps on), as in the stack.
  *
  * On a shared machine wall time mostly measures the other work, so the cost of a load is the CPU time
  * (user + system) the process spent until the handler was in hand, which on Lambda's dedicated init CPU
@@ -88,7 +90,7 @@ async function bundle(functionId: string, outfile: string): Promise<string[]> {
 
 /** CPU time of a fresh `node` process, from its start until it has imported the module and read its handler. */
 function loadCpuMs(modulePath: string): number {
-  const env = { ...process.env, TABLE_NAME: 'bench', APP_BASE_URL: 'https://bench.invalid', CLINIC_CONFIG: '{}' };
+  const env = { ...process.env, NODE_OPTIONS: functionNodeOptions, TABLE_NAME: 'bench', APP_BASE_URL: 'https://bench.invalid', CLINIC_CONFIG: '{}' };
   const script = `const m = await import(${JSON.stringify(modulePath)}); if (typeof m.handler !== 'function') process.exit(3); const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000));`;
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   const cpuMs = Number(output);

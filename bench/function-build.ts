@@ -11,6 +11,9 @@ export function functionBuildOptions(functionId: string): BuildOptions {
     format: 'esm',
     target: functionBundling.target,
     minify: functionBundling.minify,
+    // a map file beside the code, as the stack ships it (never inlined into the code)
+    sourcemap: functionBundling.sourceMap ? 'linked' : false,
+    sourcesContent: functionBundling.sourcesContent,
     external: [...functionBundling.externalModules],
     mainFields: [...functionBundling.mainFields],
     banner: { js: functionBundling.banner },

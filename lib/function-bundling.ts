@@ -17,3 +17,9 @@ export const functionBundling = {
   // Some bundled CommonJS dependencies call require() for Node built-ins, which ESM lacks.
   banner: "import { createRequire as __cjRequire } from 'node:module'; const require = __cjRequire(import.meta.url);",
 } as const satisfies BundlingOptions;
+
+/**
+ * The Node options every function runs with. Source maps make a minified stack trace readable in the
+ * logs; Node reads the map when the module loads, so the bench's cold init runs with the same options.
+ */
+export const functionNodeOptions = '--enable-source-maps';

@@ -12,7 +12,7 @@ import { stateMachineCatalogue } from '../statemachines/definitions.ts';
 import type { DataStore } from './data-store.ts';
 import type { EmailSending } from './email-sending.ts';
 import { pascalCase } from './construct-ids.ts';
-import { functionBundling } from './function-bundling.ts';
+import { functionBundling, functionNodeOptions } from './function-bundling.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 import { handlerEntry, projectRoot } from './project-paths.ts';
 import type { TelemetryEncryption } from './telemetry-encryption.ts';
@@ -100,7 +100,7 @@ export class JourneyFunctions extends Construct {
         tracing: Tracing.ACTIVE,
         deadLetterQueue: this.deadLetterQueue,
         reservedConcurrentExecutions: reservedConcurrency[spec.trigger],
-        environment: { ...environment, ...stateMachineArns, NODE_OPTIONS: '--enable-source-maps' },
+        environment: { ...environment, ...stateMachineArns, NODE_OPTIONS: functionNodeOptions },
         projectRoot,
         depsLockFilePath: join(projectRoot, 'package-lock.json'),
         bundling: functionBundling,
