@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { ValidationFailed, isDomainError } from '../functions/domain/domain-errors.ts';
 import * as schemas from '../functions/domain/schemas/index.ts';
 import { aPatient, aTreatmentPlan, anIntake } from './support/domain-fixtures.ts';
@@ -7,7 +7,7 @@ import { aPatient, aTreatmentPlan, anIntake } from './support/domain-fixtures.ts
 const at = '2026-06-15T16:00:00Z';
 
 /** A valid value of every schema at the edges, by name. */
-const valid: Array<[string, z.ZodType, Record<string, unknown>]> = [
+const valid: Array<[string, z.ZodMiniType, Record<string, unknown>]> = [
   ['patient', schemas.patientSchema, aPatient({ phone: '+15551234567' })],
   ['journey', schemas.journeySchema, { id: 'journey-1', patientId: 'patient-1', phase: 'intake', status: 'active', hold: null, version: 0 }],
   ['gad7', schemas.gad7Schema, anIntake().gad7],
@@ -137,10 +137,10 @@ function validOf(name: string): Record<string, unknown> {
   return found[2];
 }
 
-function errorsOf(schema: z.ZodType, value: unknown): schemas.FieldError[] {
-  const parsed = schema.safeParse(value);
+function errorsOf(schema: z.ZodMiniType, value: unknown): schemas.FieldError[] {
+  const parsed = schemas.safeParseFields(schema, value);
   if (parsed.success) throw new Error('expected the value to be rejected');
-  return schemas.fieldErrors(parsed.error);
+  return parsed.errors;
 }
 
 describe('schemas accept well-formed values', () => {
@@ -163,7 +163,7 @@ describe('schemas reject unknown fields at the edges', () => {
 
 describe('bad input gets a message naming the field and what was expected', () => {
   const intake = anIntake();
-  it.each<[string, z.ZodType, unknown, string, string]>([
+  it.each<[string, z.ZodMiniType, unknown, string, string]>([
     ['a GAD-7 answer of 4', schemas.gad7Schema, { items: [0, 1, 4, 0, 0, 0, 0] }, 'items[2]', 'expected a whole number from 0 to 3'],
     ['a PHQ-9 with 8 answers', schemas.phq9Schema, { items: [0, 0, 0, 0, 0, 0, 0, 0] }, 'items', 'expected exactly 9 answers, each 0 to 3'],
     ['an AUDIT-C answer of 5', schemas.auditCSchema, { items: [5, 0, 0] }, 'items[0]', 'expected a whole number from 0 to 4'],
@@ -190,6 +190,7 @@ describe('bad input gets a message naming the field and what was expected', () =
     ['approval by without approval at', schemas.treatmentPlanSchema, { ...aTreatmentPlan(), approvedBy: 'dr-lee' }, 'approvedAt', 'expected approvedBy and approvedAt together'],
     ['a severity not on the list', schemas.sideEffectReportSchema, { ...validOf('side-effect report'), symptoms: [{ symptom: 'nausea', severity: 'awful' }] }, 'symptoms[0].severity', 'expected one of none, mild, moderate, severe'],
     ['a missing questionnaire', schemas.intakeSchema, { ...intake, dast10: undefined }, 'dast10', 'is required (expected object)'],
+    ['an item version of 0, below an exclusive bound', schemas.auditEventSchema, { ...validOf('audit event'), changes: [{ PK: 'P', SK: 'S', kind: 'update', version: 0 }] }, 'changes[0].version', 'expected more than 0'],
   ])('%s', (_name, schema, value, field, expected) => {
     const errors = errorsOf(schema, value);
     const error = errors.find((candidate) => candidate.field === field);

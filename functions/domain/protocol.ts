@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { issueMessage } from './schemas/field-errors.ts';
 
 /**
  * The clinic's protocol: every threshold, limit, count and interval the rules use, in one typed,
@@ -10,12 +11,12 @@ import * as z from 'zod';
  * for the clinic's medical director, not medical advice.
  */
 
-const hours = z.number().positive();
-const days = z.number().positive();
-const score = z.number().int().nonnegative();
-const bloodPressure = z.object({ systolic: z.number().int().positive(), diastolic: z.number().int().positive() }).strict();
+const hours = z.number().check(z.positive());
+const days = z.number().check(z.positive());
+const score = z.number().check(z.int(), z.nonnegative());
+const bloodPressure = z.strictObject({ systolic: z.number().check(z.int(), z.positive()), diastolic: z.number().check(z.int(), z.positive()) });
 /** "HH:MM" in the patient's own time zone */
-const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time as HH:MM (24-hour)');
+const localTime = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time as HH:MM (24-hour)'));
 
 export const absoluteExclusionConditions = [
   'ketamine-hypersensitivity',
@@ -62,157 +63,127 @@ export const alwaysAdverseEventSymptoms = [
 
 export const triageSeverities = ['mild', 'moderate', 'severe'] as const;
 
-export const protocolSchema = z
-  .object({
-    /** changes whenever any value changes; stored with every decision */
-    version: z.string().min(1),
-    eligibility: z
-      .object({
-        minimumAgeYears: z.number().int().positive(),
-        /** enrolment needs PHQ-9 >= this OR GAD-7 >= the next one */
-        minimumPhq9: score,
-        minimumGad7: score,
-        minimumPriorTreatments: z.number().int().nonnegative(),
-        absoluteExclusions: z.array(z.enum(absoluteExclusionConditions)),
-        /** months that a manic episode counts as "recent" for the bipolar exclusion */
-        bipolarManiaLookbackMonths: z.number().int().positive(),
-        dast10Exclusion: score,
-        dast10ReviewFrom: score,
-        restingBpExclusion: bloodPressure,
-        restingBpReview: bloodPressure,
-        phq9Item9ReviewAbove: score,
-        auditCReview: z.object({ male: score, female: score }).strict(),
-        relativeConditions: z.array(z.enum(relativeReviewConditions)),
-        reviewMedicationClasses: z.array(z.enum(reviewMedicationClasses)),
-        /** C-SSRS: ideation with intent or plan within this many months, behaviour within the next, is imminent risk */
-        cssrsIdeationLookbackMonths: z.number().int().positive(),
-        cssrsBehaviourLookbackMonths: z.number().int().positive(),
-      })
-      .strict(),
-    bands: z
-      .object({
-        /** lower bound of each band, ascending; the first must be 0 */
-        gad7: z.array(z.object({ from: score, label: z.string() }).strict()).min(1),
-        phq9: z.array(z.object({ from: score, label: z.string() }).strict()).min(1),
-        dast10: z.array(z.object({ from: score, label: z.string() }).strict()).min(1),
-      })
-      .strict(),
-    induction: z
-      .object({
-        sessionCount: z.number().int().positive(),
-        minimumHoursBetweenSessions: hours,
-        defaultDaysBetweenSessions: days,
-        /** assessments are due after these session numbers; 'last' is the final induction session */
-        assessmentAfterSessions: z.array(z.union([z.number().int().positive(), z.literal('last')])),
-        sessionDurationMinutes: z.number().int().positive(),
-      })
-      .strict(),
-    checkIn: z
-      .object({
-        opensHoursBefore: hours,
-        closesHoursAfter: hours,
-        minimumFastingHours: hours,
-        alcoholOrCannabisFreeHours: hours,
-        benzodiazepineFreeHours: hours,
-        requiredBpReadings: z.number().int().positive(),
-        postponeAtOrAbove: bloodPressure,
-        emergencyAtOrAbove: bloodPressure,
-        emergencySymptoms: z.array(z.enum(redFlagSymptoms)),
-        /** a postponed session is offered this many hours later (then again, until nothing blocks it) */
-        postponeStepHours: hours,
-      })
-      .strict(),
-    journal: z
-      .object({
-        promptMinutesAfterStart: z.number().int().positive(),
-        nudgeHoursAfterPrompt: hours,
-        clinicianAlertHoursAfterPrompt: hours,
-        blocksNextSession: z.boolean(),
-      })
-      .strict(),
-    dose: z
-      .object({
-        maxSublingualMg: z.number().positive(),
-        route: z.literal('sublingual'),
-      })
-      .strict(),
-    supply: z.object({ maxDaysPerFill: z.number().int().positive() }).strict(),
-    refill: z
-      .object({
-        minimumDaysSinceLastFill: days,
-        maxRefills: z.number().int().nonnegative(),
-        maxMonthsFromPrescription: z.number().int().positive(),
-        assessmentWithinDays: days,
-        bladderCheckWithinDays: days,
-        pdmpCheckWithinDays: days,
-        clinicianCheckInAfterDaysWithoutSession: days,
-        /** lost or stolen medication is never replaced before the normal interval */
-        replaceLostMedicationEarly: z.literal(false),
-        /** how many days before it is due the refill window opens with a reminder */
-        windowOpensDaysBeforeDue: days,
-        /** how long after the fill falls due the request link stays open (a patient who waits for the due day keeps the refill) */
-        requestOpenDaysAfterDue: days,
-      })
-      .strict(),
-    followUp: z
-      .object({
-        responseMinimumFallPercent: z.number().positive().max(100),
-        remissionBelow: score,
-        remissionBaselineAtLeast: score,
-      })
-      .strict(),
-    telehealth: z
-      .object({
-        /** ISO date (inclusive) until which prescribing by telehealth alone is allowed */
-        prescribingValidUntil: z.iso.date(),
-      })
-      .strict(),
-    approvals: z
-      .object({
-        linkValidHours: hours,
-        reminderAfterHours: hours,
-        backupClinicianAfterHours: hours,
-      })
-      .strict(),
-    alerts: z
-      .object({
-        /** how long the view link of an alert to a clinician (urgent or notice) stays open */
-        linkValidHours: hours,
-      })
-      .strict(),
-    patientLinks: z
-      .object({
-        /** how long a patient form link stays valid when the step has no tighter window */
-        validHours: hours,
-        intakeReminderEveryHours: hours,
-        intakeMaxReminders: z.number().int().nonnegative(),
-      })
-      .strict(),
-    triage: z
-      .object({
-        /** these are adverse events whatever severity the patient gives them */
-        alwaysAdverseEventSymptoms: z.array(z.enum(alwaysAdverseEventSymptoms)),
-        /** any symptom at or above this severity is an adverse event */
-        adverseEventAtSeverity: z.enum(triageSeverities),
-        /** any symptom at or above this severity is watched by the clinician */
-        monitorAtSeverity: z.enum(triageSeverities),
-        /** symptoms the clinician watches at any severity (early signs of harm) */
-        monitorAtAnySeverity: z.array(z.string().min(1)),
-      })
-      .strict(),
-    reminders: z
-      .object({
-        consultHoursBefore: z.array(hours),
-        /** before the follow-up appointment on the approved plan, as for the consult */
-        followUpHoursBefore: z.array(hours),
-        sessionPrepDaysBefore: days,
-        sessionPrepLocalTime: localTime,
-        quietHoursStart: localTime,
-        quietHoursEnd: localTime,
-      })
-      .strict(),
-  })
-  .strict();
+export const protocolSchema = z.strictObject({
+  /** changes whenever any value changes; stored with every decision */
+  version: z.string().check(z.minLength(1)),
+  eligibility: z.strictObject({
+    minimumAgeYears: z.number().check(z.int(), z.positive()),
+    /** enrolment needs PHQ-9 >= this OR GAD-7 >= the next one */
+    minimumPhq9: score,
+    minimumGad7: score,
+    minimumPriorTreatments: z.number().check(z.int(), z.nonnegative()),
+    absoluteExclusions: z.array(z.enum(absoluteExclusionConditions)),
+    /** months that a manic episode counts as "recent" for the bipolar exclusion */
+    bipolarManiaLookbackMonths: z.number().check(z.int(), z.positive()),
+    dast10Exclusion: score,
+    dast10ReviewFrom: score,
+    restingBpExclusion: bloodPressure,
+    restingBpReview: bloodPressure,
+    phq9Item9ReviewAbove: score,
+    auditCReview: z.strictObject({ male: score, female: score }),
+    relativeConditions: z.array(z.enum(relativeReviewConditions)),
+    reviewMedicationClasses: z.array(z.enum(reviewMedicationClasses)),
+    /** C-SSRS: ideation with intent or plan within this many months, behaviour within the next, is imminent risk */
+    cssrsIdeationLookbackMonths: z.number().check(z.int(), z.positive()),
+    cssrsBehaviourLookbackMonths: z.number().check(z.int(), z.positive()),
+  }),
+  bands: z.strictObject({
+    /** lower bound of each band, ascending; the first must be 0 */
+    gad7: z.array(z.strictObject({ from: score, label: z.string() })).check(z.minLength(1)),
+    phq9: z.array(z.strictObject({ from: score, label: z.string() })).check(z.minLength(1)),
+    dast10: z.array(z.strictObject({ from: score, label: z.string() })).check(z.minLength(1)),
+  }),
+  induction: z.strictObject({
+    sessionCount: z.number().check(z.int(), z.positive()),
+    minimumHoursBetweenSessions: hours,
+    defaultDaysBetweenSessions: days,
+    /** assessments are due after these session numbers; 'last' is the final induction session */
+    assessmentAfterSessions: z.array(z.union([z.number().check(z.int(), z.positive()), z.literal('last')])),
+    sessionDurationMinutes: z.number().check(z.int(), z.positive()),
+  }),
+  checkIn: z.strictObject({
+    opensHoursBefore: hours,
+    closesHoursAfter: hours,
+    minimumFastingHours: hours,
+    alcoholOrCannabisFreeHours: hours,
+    benzodiazepineFreeHours: hours,
+    requiredBpReadings: z.number().check(z.int(), z.positive()),
+    postponeAtOrAbove: bloodPressure,
+    emergencyAtOrAbove: bloodPressure,
+    emergencySymptoms: z.array(z.enum(redFlagSymptoms)),
+    /** a postponed session is offered this many hours later (then again, until nothing blocks it) */
+    postponeStepHours: hours,
+  }),
+  journal: z.strictObject({
+    promptMinutesAfterStart: z.number().check(z.int(), z.positive()),
+    nudgeHoursAfterPrompt: hours,
+    clinicianAlertHoursAfterPrompt: hours,
+    blocksNextSession: z.boolean(),
+  }),
+  dose: z.strictObject({
+    maxSublingualMg: z.number().check(z.positive()),
+    route: z.literal('sublingual'),
+  }),
+  supply: z.strictObject({ maxDaysPerFill: z.number().check(z.int(), z.positive()) }),
+  refill: z.strictObject({
+    minimumDaysSinceLastFill: days,
+    maxRefills: z.number().check(z.int(), z.nonnegative()),
+    maxMonthsFromPrescription: z.number().check(z.int(), z.positive()),
+    assessmentWithinDays: days,
+    bladderCheckWithinDays: days,
+    pdmpCheckWithinDays: days,
+    clinicianCheckInAfterDaysWithoutSession: days,
+    /** lost or stolen medication is never replaced before the normal interval */
+    replaceLostMedicationEarly: z.literal(false),
+    /** how many days before it is due the refill window opens with a reminder */
+    windowOpensDaysBeforeDue: days,
+    /** how long after the fill falls due the request link stays open (a patient who waits for the due day keeps the refill) */
+    requestOpenDaysAfterDue: days,
+  }),
+  followUp: z.strictObject({
+    responseMinimumFallPercent: z.number().check(z.positive(), z.lte(100)),
+    remissionBelow: score,
+    remissionBaselineAtLeast: score,
+  }),
+  telehealth: z.strictObject({
+    /** ISO date (inclusive) until which prescribing by telehealth alone is allowed */
+    prescribingValidUntil: z.iso.date(),
+  }),
+  approvals: z.strictObject({
+    linkValidHours: hours,
+    reminderAfterHours: hours,
+    backupClinicianAfterHours: hours,
+  }),
+  alerts: z.strictObject({
+    /** how long the view link of an alert to a clinician (urgent or notice) stays open */
+    linkValidHours: hours,
+  }),
+  patientLinks: z.strictObject({
+    /** how long a patient form link stays valid when the step has no tighter window */
+    validHours: hours,
+    intakeReminderEveryHours: hours,
+    intakeMaxReminders: z.number().check(z.int(), z.nonnegative()),
+  }),
+  triage: z.strictObject({
+    /** these are adverse events whatever severity the patient gives them */
+    alwaysAdverseEventSymptoms: z.array(z.enum(alwaysAdverseEventSymptoms)),
+    /** any symptom at or above this severity is an adverse event */
+    adverseEventAtSeverity: z.enum(triageSeverities),
+    /** any symptom at or above this severity is watched by the clinician */
+    monitorAtSeverity: z.enum(triageSeverities),
+    /** symptoms the clinician watches at any severity (early signs of harm) */
+    monitorAtAnySeverity: z.array(z.string().check(z.minLength(1))),
+  }),
+  reminders: z.strictObject({
+    consultHoursBefore: z.array(hours),
+    /** before the follow-up appointment on the approved plan, as for the consult */
+    followUpHoursBefore: z.array(hours),
+    sessionPrepDaysBefore: days,
+    sessionPrepLocalTime: localTime,
+    quietHoursStart: localTime,
+    quietHoursEnd: localTime,
+  }),
+});
 
 export type Protocol = z.infer<typeof protocolSchema>;
 
@@ -357,7 +328,7 @@ export function resolveProtocol(overrides?: unknown): Protocol {
     throw new InvalidProtocolError(`protocol overrides change values, so "version" must differ from the default "${defaultProtocol.version}"`);
   }
   const merged = mergeDeep(defaultProtocol, overrides);
-  const parsed = protocolSchema.safeParse(merged);
+  const parsed = protocolSchema.safeParse(merged, { error: issueMessage });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new InvalidProtocolError(`protocol overrides are invalid: ${problems.join('; ')}`);

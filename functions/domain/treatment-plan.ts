@@ -1,5 +1,6 @@
 import type { Protocol } from './protocol.ts';
-import { fieldErrors, type FieldError } from './schemas/field-errors.ts';
+import type { FieldError } from './schemas/field-errors.ts';
+import { safeParseFields } from './schemas/parse.ts';
 import { treatmentPlanSchema, type TreatmentPlan } from './schemas/treatment-plan.ts';
 
 export type TreatmentPlanValidation = { ok: true; plan: TreatmentPlan } | { ok: false; errors: FieldError[] };
@@ -12,8 +13,8 @@ const HOUR_MS = 60 * 60 * 1000;
  * first, so the clinician fixes the plan in one pass.
  */
 export function validateTreatmentPlan(input: unknown, protocol: Protocol, now: Date): TreatmentPlanValidation {
-  const parsed = treatmentPlanSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const parsed = safeParseFields(treatmentPlanSchema, input);
+  if (!parsed.success) return { ok: false, errors: parsed.errors };
   const plan = parsed.data;
   const errors: FieldError[] = [];
   const problem = (field: string, detail: string) => errors.push({ field, message: `${field}: ${detail}` });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   adverseEventSchema,
   assessmentSchema,
@@ -28,22 +28,22 @@ export class StoredItemInvalid extends Error {
 }
 
 // z.object(shape) strips unknown keys; the domain's strict schemas would refuse the store's attributes.
-const lenient = <Shape extends z.ZodRawShape>(shape: Shape) => z.object(shape);
+const lenient = <Shape extends z.core.$ZodShape>(shape: Shape) => z.object(shape);
 
 export const storedPatient = lenient(patientSchema.shape);
 
 export const storedJourney = lenient({
   ...journeySchema.shape,
-  hold: clinicalHoldSchema.nullable(),
+  hold: z.nullable(clinicalHoldSchema),
   onHold: z.boolean(),
   enrolledAt: instant,
   /** the booked video consult, once staff (or a clinician) recorded it */
-  consultAt: instant.nullable().default(null),
+  consultAt: z._default(z.nullable(instant), null),
   /** the latest prescription drug monitoring program check recorded for the patient */
-  pdmpCheckedAt: instant.nullable().default(null),
+  pdmpCheckedAt: z._default(z.nullable(instant), null),
   /** 1 at enrolment, +1 each time a hold is lifted: names the screening of each pass */
-  screeningRound: z.number().int().min(1).default(1),
-  closedReason: z.string().nullable().default(null),
+  screeningRound: z._default(z.number().check(z.int(), z.gte(1)), 1),
+  closedReason: z._default(z.nullable(z.string()), null),
 });
 
 export const storedIntake = lenient(intakeSchema.shape);
@@ -60,8 +60,8 @@ export const storedPlan = lenient({
 
 export const storedSession = lenient({
   ...sessionSchema.shape,
-  attempt: z.number().int().min(1).default(1),
-  completedAt: instant.nullable().default(null),
+  attempt: z._default(z.number().check(z.int(), z.gte(1)), 1),
+  completedAt: z._default(z.nullable(instant), null),
 });
 
 export const storedJournalEntry = lenient(journalEntrySchema.shape);
@@ -71,16 +71,16 @@ export const storedAssessment = lenient({
   ...assessmentSchema.shape,
   assessmentId: z.string(),
   /** the workflow step it answered, e.g. "refill-2-request-1" or "session-2-a1-assessment" */
-  stepKey: z.string().nullable().default(null),
-  lostOrStolenReplacement: z.boolean().default(false),
+  stepKey: z._default(z.nullable(z.string()), null),
+  lostOrStolenReplacement: z._default(z.boolean(), false),
 });
 
 /** A fill as recorded: cycle 0 is the initial fill (fillNumber 1), cycle n the n-th refill. */
 export const storedFill = lenient({
   ...fillSchema.shape,
-  cycle: z.number().int().min(0),
-  quantity: z.number().positive().nullable().default(null),
-  pdmpCheckedAt: instant.nullable().default(null),
+  cycle: z.number().check(z.int(), z.gte(0)),
+  quantity: z._default(z.nullable(z.number().check(z.positive())), null),
+  pdmpCheckedAt: z._default(z.nullable(instant), null),
 });
 
 export const storedAdverseEvent = lenient(adverseEventSchema.shape);
@@ -102,7 +102,7 @@ export function idAfterPrefix(item: StoredItem, prefix: string): string {
   return item.SK.startsWith(prefix) ? item.SK.slice(prefix.length) : item.SK;
 }
 
-export function readStored<Schema extends z.ZodType>(schema: Schema, item: StoredItem, extra: Record<string, unknown> = {}): z.output<Schema> {
+export function readStored<Schema extends z.ZodMiniType>(schema: Schema, item: StoredItem, extra: Record<string, unknown> = {}): z.output<Schema> {
   const parsed = schema.safeParse({ ...item, ...extra });
   if (parsed.success) return parsed.data;
   const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(item)').join(', ');

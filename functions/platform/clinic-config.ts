@@ -1,60 +1,62 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { resolveProtocol, type Protocol } from '../domain/protocol.ts';
+import { issueMessage } from '../domain/schemas/field-errors.ts';
 
 /**
  * The clinic's own settings: who its clinicians are, where mail comes from, its default time zone, and
  * its protocol overrides. Validated by the CDK app at synth (from `clinic.config.json`) and by the local
  * runtime at start; handed to every function as the `CLINIC_CONFIG` environment variable.
  */
-const timeZone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected an IANA time zone such as "America/New_York"');
+const timeZone = z.string().check(
+  z.refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'expected an IANA time zone such as "America/New_York"'),
+);
 
-export const clinicianSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9-]{2,40}$/, 'expected a short id of lowercase letters, digits and dashes'),
-    name: z.string().min(1),
-    email: z.email(),
-    /** the clinician who receives this one's approvals when they go unanswered */
-    backupId: z.string().optional(),
-  })
-  .strict();
+export const clinicianSchema = z.strictObject({
+  id: z.string().check(z.regex(/^[a-z0-9-]{2,40}$/, 'expected a short id of lowercase letters, digits and dashes')),
+  name: z.string().check(z.minLength(1)),
+  email: z.email(),
+  /** the clinician who receives this one's approvals when they go unanswered */
+  backupId: z.optional(z.string()),
+});
 
 export const clinicConfigSchema = z
-  .object({
-    clinicName: z.string().min(1),
+  .strictObject({
+    clinicName: z.string().check(z.minLength(1)),
     /** address or domain verified in SES; mail is sent from this address */
     senderEmail: z.email(),
     defaultTimeZone: timeZone,
     opsAlertEmail: z.email(),
-    clinicians: z.array(clinicianSchema).min(1, 'at least one clinician is needed to approve anything'),
+    clinicians: z.array(clinicianSchema).check(z.minLength(1, 'at least one clinician is needed to approve anything')),
     /** overrides of functions/domain/protocol.ts; must carry a version of their own */
-    protocolOverrides: z.record(z.string(), z.unknown()).optional(),
+    protocolOverrides: z.optional(z.record(z.string(), z.unknown())),
   })
-  .strict()
-  .superRefine((config, ctx) => {
-    const ids = new Set(config.clinicians.map((c) => c.id));
-    config.clinicians.forEach((clinician, index) => {
-      if (clinician.backupId !== undefined && !ids.has(clinician.backupId)) {
-        ctx.addIssue({ code: 'custom', path: ['clinicians', index, 'backupId'], message: `no clinician has id "${clinician.backupId}"` });
+  .check(
+    z.superRefine((config, ctx) => {
+      const ids = new Set(config.clinicians.map((c) => c.id));
+      config.clinicians.forEach((clinician, index) => {
+        if (clinician.backupId !== undefined && !ids.has(clinician.backupId)) {
+          ctx.addIssue({ code: 'custom', path: ['clinicians', index, 'backupId'], message: `no clinician has id "${clinician.backupId}"` });
+        }
+        if (clinician.backupId === clinician.id) {
+          ctx.addIssue({ code: 'custom', path: ['clinicians', index, 'backupId'], message: 'a clinician cannot be their own backup' });
+        }
+      });
+      if (config.protocolOverrides !== undefined) {
+        try {
+          resolveProtocol(config.protocolOverrides);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', path: ['protocolOverrides'], message: (error as Error).message });
+        }
       }
-      if (clinician.backupId === clinician.id) {
-        ctx.addIssue({ code: 'custom', path: ['clinicians', index, 'backupId'], message: 'a clinician cannot be their own backup' });
-      }
-    });
-    if (config.protocolOverrides !== undefined) {
-      try {
-        resolveProtocol(config.protocolOverrides);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', path: ['protocolOverrides'], message: (error as Error).message });
-      }
-    }
-  });
+    }),
+  );
 
 export type ClinicConfig = z.infer<typeof clinicConfigSchema>;
 export type Clinician = z.infer<typeof clinicianSchema>;
@@ -65,7 +67,7 @@ export class InvalidClinicConfigError extends Error {
 
 /** Parses a clinic config, with an error that names each bad field. */
 export function parseClinicConfig(raw: unknown, source = 'clinic config'): ClinicConfig {
-  const parsed = clinicConfigSchema.safeParse(raw);
+  const parsed = clinicConfigSchema.safeParse(raw, { error: issueMessage });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   throw new InvalidClinicConfigError(`${source} is invalid:\n${problems.join('\n')}`);

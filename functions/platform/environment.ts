@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { issueMessage } from '../domain/schemas/field-errors.ts';
 import { parseClinicConfig, type ClinicConfig } from './clinic-config.ts';
 
 /**
@@ -6,15 +7,15 @@ import { parseClinicConfig, type ClinicConfig } from './clinic-config.ts';
  * the local runtime sets them in its own process before it loads the handlers.
  */
 export const environmentSchema = z.object({
-  TABLE_NAME: z.string().min(1),
+  TABLE_NAME: z.string().check(z.minLength(1)),
   /** base URL of the link pages, e.g. https://abc.execute-api.eu-west-1.amazonaws.com */
   APP_BASE_URL: z.url(),
   /** JSON of functions/platform/clinic-config.ts */
-  CLINIC_CONFIG: z.string().min(2),
-  SES_CONFIGURATION_SET: z.string().optional(),
-  JOURNEY_STATE_MACHINE_ARN: z.string().optional(),
-  INDUCTION_SESSION_STATE_MACHINE_ARN: z.string().optional(),
-  REFILL_CYCLE_STATE_MACHINE_ARN: z.string().optional(),
+  CLINIC_CONFIG: z.string().check(z.minLength(2)),
+  SES_CONFIGURATION_SET: z.optional(z.string()),
+  JOURNEY_STATE_MACHINE_ARN: z.optional(z.string()),
+  INDUCTION_SESSION_STATE_MACHINE_ARN: z.optional(z.string()),
+  REFILL_CYCLE_STATE_MACHINE_ARN: z.optional(z.string()),
 });
 
 export interface FunctionEnvironment {
@@ -37,7 +38,7 @@ export function functionEnvironment(source: NodeJS.ProcessEnv = process.env): Fu
     .map((key) => source[key] ?? '')
     .join('\u0000');
   if (cached?.fingerprint === fingerprint) return cached.value;
-  const env = environmentSchema.parse(source);
+  const env = environmentSchema.parse(source, { error: issueMessage });
   const value: FunctionEnvironment = {
     tableName: env.TABLE_NAME,
     appBaseUrl: env.APP_BASE_URL.replace(/\/$/, ''),

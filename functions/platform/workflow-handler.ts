@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
-import { fieldErrors } from '../domain/schemas/field-errors.ts';
+import type * as z from 'zod/mini';
+import { safeParseFields } from '../domain/schemas/parse.ts';
 import { holdStopLog } from './hold-stop-log.ts';
 import { logger } from './logger.ts';
 
@@ -14,7 +14,7 @@ export class InvalidTaskInput extends Error {
   override readonly name = 'InvalidTaskInput';
 }
 
-export function workflowHandler<Schema extends z.ZodType, Result>(
+export function workflowHandler<Schema extends z.ZodMiniType, Result>(
   functionId: string,
   schema: Schema,
   core: (input: z.infer<Schema>, context: Context) => Promise<Result>,
@@ -23,8 +23,8 @@ export function workflowHandler<Schema extends z.ZodType, Result>(
     .use({
       before: (request) => {
         logger.appendKeys({ [holdStopLog.functionIdField]: functionId });
-        const parsed = schema.safeParse(request.event);
-        if (!parsed.success) throw new InvalidTaskInput(fieldErrors(parsed.error).map((e) => e.message).join('; '));
+        const parsed = safeParseFields(schema, request.event);
+        if (!parsed.success) throw new InvalidTaskInput(parsed.errors.map((e) => e.message).join('; '));
         request.event = parsed.data;
       },
       onError: (request) => {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { journeyPhases } from '../domain/schemas/index.ts';
 import { closeJourney } from '../journey/close-journey.ts';
 import { followUpResponse } from '../journey/follow-up-response.ts';
@@ -18,18 +18,18 @@ import { workflowHandler } from '../platform/workflow-handler.ts';
 
 const sessionAttempt = { sessionNumber: wholeNumberFrom(1), attempt: wholeNumberFrom(1) };
 const input = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('phase'), ...journeyRef, phase: z.enum(journeyPhases), from: z.enum(journeyPhases).optional(), cycle: wholeNumberFrom(1).optional() }),
-  z.object({ event: z.literal('journey-closed'), ...journeyRef, reason: z.string().min(1).max(100), notifyPatient: z.boolean().optional() }),
-  z.object({ event: z.literal('await'), ...journeyRef, until: z.iso.datetime({ offset: true }), taskToken: z.string().min(1) }),
-  z.object({ event: z.literal('link-expired'), ...journeyRef, purpose: z.string().min(1), stepKey: z.string().min(1) }),
-  z.object({ event: z.literal('hold-lifted'), ...journeyRef, sessionNumber: wholeNumberFrom(1).optional() }),
+  z.object({ event: z.literal('phase'), ...journeyRef, phase: z.enum(journeyPhases), from: z.optional(z.enum(journeyPhases)), cycle: z.optional(wholeNumberFrom(1)) }),
+  z.object({ event: z.literal('journey-closed'), ...journeyRef, reason: z.string().check(z.minLength(1), z.maxLength(100)), notifyPatient: z.optional(z.boolean()) }),
+  z.object({ event: z.literal('await'), ...journeyRef, until: z.iso.datetime({ offset: true }), taskToken: z.string().check(z.minLength(1)) }),
+  z.object({ event: z.literal('link-expired'), ...journeyRef, purpose: z.string().check(z.minLength(1)), stepKey: z.string().check(z.minLength(1)) }),
+  z.object({ event: z.literal('hold-lifted'), ...journeyRef, sessionNumber: z.optional(wholeNumberFrom(1)) }),
   z.object({ event: z.literal('session-planned'), ...journeyRef, ...sessionAttempt, plannedStart: z.iso.datetime({ offset: true }) }),
   z.object({ event: z.literal('session-postponed'), ...journeyRef, ...sessionAttempt }),
   z.object({ event: z.literal('session-missed'), ...journeyRef, ...sessionAttempt }),
   z.object({ event: z.literal('session-completed'), ...journeyRef, sessionNumber: wholeNumberFrom(1) }),
   z.object({ event: z.literal('follow-up'), ...journeyRef }),
   z.object({ event: z.literal('fill'), ...journeyRef, cycle: wholeNumberFrom(1) }),
-  z.object({ event: z.literal('refill-refused'), ...journeyRef, cycle: wholeNumberFrom(1), retryable: z.boolean(), atFill: z.boolean().optional() }),
+  z.object({ event: z.literal('refill-refused'), ...journeyRef, cycle: wholeNumberFrom(1), retryable: z.boolean(), atFill: z.optional(z.boolean()) }),
   z.object({ event: z.literal('refill-not-requested'), ...journeyRef, cycle: wholeNumberFrom(1) }),
   z.object({ event: z.literal('refill-not-approved'), ...journeyRef, cycle: wholeNumberFrom(1) }),
 ]);

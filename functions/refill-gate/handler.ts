@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { runRefillGate } from '../journey/run-refill-gate.ts';
 import { journeyRef, wholeNumberFrom } from '../journey/workflow-inputs.ts';
 import { workflowHandler } from '../platform/workflow-handler.ts';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { id, instant } from '../domain/schemas/common.ts';
 import { linkPersonSchema, type LinkPerson, type LinkPurpose } from '../domain/schemas/link.ts';
 import { sendEmail } from '../email/send-email.ts';
@@ -39,15 +39,15 @@ export const requestActionInput = z.object({
     patientId: id,
     journeyId: id,
     purpose: z.enum(stepPurposes),
-    stepKey: z.string().regex(/^[A-Za-z0-9_.-]{1,120}$/),
-    context: z.record(z.string(), z.unknown()).nullish(),
+    stepKey: z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,120}$/)),
+    context: z.nullish(z.record(z.string(), z.unknown())),
   }),
   plan: z.object({
     person: linkPersonSchema,
-    escalationPerson: linkPersonSchema.nullish(),
+    escalationPerson: z.nullish(linkPersonSchema),
     expiresAt: instant,
   }),
-  taskToken: z.string().min(1).max(1024),
+  taskToken: z.string().check(z.minLength(1), z.maxLength(1024)),
 });
 
 export type RequestActionInput = z.infer<typeof requestActionInput>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isStepPurpose } from '../links/purposes.ts';
 import { now } from '../platform/clock.ts';
 import { workflowHandler } from '../platform/workflow-handler.ts';
@@ -16,9 +16,9 @@ const input = z.discriminatedUnion('what', [
   z.object({
     what: z.literal('person-action'),
     ...journeyRef,
-    purpose: z.string().refine(isStepPurpose, 'expected a purpose of statemachines/person-action.asl.json'),
-    stepKey: z.string().min(1),
-    context: z.record(z.string(), z.unknown()).nullish(),
+    purpose: z.string().check(z.refine(isStepPurpose, 'expected a purpose of statemachines/person-action.asl.json')),
+    stepKey: z.string().check(z.minLength(1)),
+    context: z.nullish(z.record(z.string(), z.unknown())),
   }),
   z.object({ what: z.literal('consult-reminders'), ...journeyRef }),
   z.object({ what: z.literal('follow-up-reminders'), ...journeyRef }),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { runScreening } from '../journey/run-screening.ts';
 import { journeyRef } from '../journey/workflow-inputs.ts';
 import { workflowHandler } from '../platform/workflow-handler.ts';

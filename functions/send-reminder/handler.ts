@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { sendReminder } from '../journey/send-reminder.ts';
 import { journeyRef } from '../journey/workflow-inputs.ts';
 import { workflowHandler } from '../platform/workflow-handler.ts';
 
 const input = z.object({
   ...journeyRef,
-  reminderKey: z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'expected a reminder key'),
+  reminderKey: z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'expected a reminder key')),
   kind: z.enum(['consult', 'follow-up', 'session-prep', 'refill-window']),
 });
 

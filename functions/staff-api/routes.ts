@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { adverseEventKinds, evaluationModalities, freeText, id, instant, patientSchema, shortText } from '../domain/schemas/index.ts';
 import { ValidationFailed } from '../domain/domain-errors.ts';
 import { clinicianById, UnknownClinician } from '../journey/care-team.ts';
@@ -38,7 +38,7 @@ export const routes: readonly { readonly method: string; readonly path: string; 
   { method: 'POST', path: '/staff/patients/{id}/refill-cycles', run: restartRefills },
 ];
 
-const enrolBody = patientSchema.omit({ id: true }).extend({ patientId: id.optional() });
+const enrolBody = z.extend(z.omit(patientSchema, { id: true }), { patientId: z.optional(id) });
 
 async function enrol(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const actor = staffActor(event);
@@ -80,7 +80,7 @@ async function recordEvaluation(event: APIGatewayProxyEventV2, { id: patientId }
 const clinicianCheckInBody = z.strictObject({
   notes: freeText(10_000),
   modality: z.enum(evaluationModalities, { error: `expected one of ${evaluationModalities.join(', ')}` }),
-  clinicianId: id.optional(),
+  clinicianId: z.optional(id),
 });
 
 /**

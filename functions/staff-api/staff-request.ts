@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { ValidationFailed } from '../domain/domain-errors.ts';
-import { fieldErrors } from '../domain/schemas/field-errors.ts';
+import { safeParseFields } from '../domain/schemas/parse.ts';
 import type { AuditActor } from '../store/audited-change.ts';
 
 /**
@@ -21,7 +21,7 @@ export function staffActor(event: APIGatewayProxyEventV2): AuditActor {
 }
 
 /** The JSON body parsed with a strict schema; anything else is ValidationFailed naming the field. */
-export function parseBody<Schema extends z.ZodType>(event: APIGatewayProxyEventV2, schema: Schema): z.output<Schema> {
+export function parseBody<Schema extends z.ZodMiniType>(event: APIGatewayProxyEventV2, schema: Schema): z.output<Schema> {
   let raw: unknown;
   try {
     const text = event.isBase64Encoded && event.body !== undefined ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
@@ -29,8 +29,8 @@ export function parseBody<Schema extends z.ZodType>(event: APIGatewayProxyEventV
   } catch {
     throw new ValidationFailed([{ field: '(body)', message: '(body): expected a JSON object' }], 'request body');
   }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new ValidationFailed(fieldErrors(parsed.error), 'request body');
+  const parsed = safeParseFields(schema, raw);
+  if (!parsed.success) throw new ValidationFailed(parsed.errors, 'request body');
   return parsed.data;
 }
 

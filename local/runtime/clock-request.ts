@@ -1,15 +1,17 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ClockMove } from '../sfn/contract.ts';
 
 /** Ten years: further than any journey goes, and far from the dates JavaScript cannot represent. */
 const maxAdvanceSeconds = 10 * 366 * 24 * 3600;
 
 const advanceSchema = z.strictObject({
+  // no finite check needed: z.number() itself refuses Infinity and NaN, with the message given to it
   advanceSeconds: z
     .number({ error: 'advanceSeconds must be a number of seconds' })
-    .finite('advanceSeconds must be a finite number of seconds')
-    .min(0, 'advanceSeconds must not be negative: the clock never goes backward')
-    .max(maxAdvanceSeconds, `advanceSeconds must be at most ${maxAdvanceSeconds} (ten years)`),
+    .check(
+      z.gte(0, 'advanceSeconds must not be negative: the clock never goes backward'),
+      z.lte(maxAdvanceSeconds, `advanceSeconds must be at most ${maxAdvanceSeconds} (ten years)`),
+    ),
 });
 
 const toSchema = z.strictObject({
@@ -46,7 +48,7 @@ export function parseClockMove(body: unknown, now: Date): ParsedClockMove {
   return { ok: false, message: 'expected {"advanceSeconds": N} or {"to": "<ISO time>"}' };
 }
 
-function readable(error: z.ZodError): string {
+function readable(error: z.core.$ZodError): string {
   return error.issues
     .map((issue) => (issue.code === 'unrecognized_keys' ? `unexpected field(s): ${issue.keys.join(', ')}` : issue.message))
     .join('; ');

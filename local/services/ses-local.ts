@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as sesLocalModule from 'aws-ses-v2-local';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { issueMessage } from '../../functions/domain/schemas/field-errors.ts';
 
 /**
  * SES on loopback: `aws-ses-v2-local` serves the SES v1 and v2 APIs, keeps every email it accepts in
@@ -58,12 +59,12 @@ const storeSchema = z.object({
       messageId: z.string(),
       from: z.string(),
       destination: z.object({
-        to: z.array(z.string()).default([]),
-        cc: z.array(z.string()).default([]),
-        bcc: z.array(z.string()).default([]),
+        to: z._default(z.array(z.string()), []),
+        cc: z._default(z.array(z.string()), []),
+        bcc: z._default(z.array(z.string()), []),
       }),
-      subject: z.string().default(''),
-      body: z.object({ text: z.string().optional(), html: z.string().optional() }).default({}),
+      subject: z._default(z.string(), ''),
+      body: z._default(z.object({ text: z.optional(z.string()), html: z.optional(z.string()) }), {}),
       at: z.number(),
     }),
   ),
@@ -84,7 +85,7 @@ export async function startSesLocal(options: { port?: number } = {}): Promise<Se
   async function listEmails(): Promise<SentEmail[]> {
     const response = await fetch(`${endpoint}/store`);
     if (!response.ok) throw new Error(`SES local answered ${response.status} to GET /store`);
-    const store = storeSchema.parse(await response.json());
+    const store = storeSchema.parse(await response.json(), { error: issueMessage });
     return store.emails.map((email) => ({
       messageId: email.messageId,
       from: email.from,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { freeText, id, instant, shortText } from './common.ts';
 
 export const adverseEventKinds = [
@@ -27,14 +27,16 @@ export const adverseEventSchema = z
     description: freeText(5_000),
     reportedAt: instant,
     status: z.enum(adverseEventStatuses, { error: `expected one of ${adverseEventStatuses.join(', ')}` }),
-    resolvedAt: instant.nullable(),
-    resolvedBy: shortText(100).nullable(),
-    resolution: freeText(5_000).nullable(),
+    resolvedAt: z.nullable(instant),
+    resolvedBy: z.nullable(shortText(100)),
+    resolution: z.nullable(freeText(5_000)),
   })
-  .refine((event) => (event.status === 'resolved') === (event.resolvedAt !== null && event.resolvedBy !== null), {
-    message: 'expected resolvedAt and resolvedBy exactly when the status is "resolved"',
-    path: ['resolvedAt'],
-  });
+  .check(
+    z.refine((event) => (event.status === 'resolved') === (event.resolvedAt !== null && event.resolvedBy !== null), {
+      message: 'expected resolvedAt and resolvedBy exactly when the status is "resolved"',
+      path: ['resolvedAt'],
+    }),
+  );
 
 export type AdverseEventKind = (typeof adverseEventKinds)[number];
 export type AdverseEventReporter = (typeof adverseEventReporters)[number];

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { instant, yesNo } from './common.ts';
 import { gad7Schema, phq9Schema } from './questionnaires.ts';
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { freeText, id, instant, shortText } from './common.ts';
 
 export const auditActorTypes = ['patient', 'clinician', 'staff', 'system'] as const;
@@ -12,16 +12,16 @@ export const auditActorSchema = z.strictObject({
   type: z.enum(auditActorTypes, { error: `expected one of ${auditActorTypes.join(', ')}` }),
   id: z
     .string({ error: 'expected an actor id (text)' })
-    .regex(/^[A-Za-z0-9_.@:/+=,-]{1,2048}$/, 'expected an actor id such as "dr-lee", "record-progress" or an IAM principal ARN'),
+    .check(z.regex(/^[A-Za-z0-9_.@:/+=,-]{1,2048}$/, 'expected an actor id such as "dr-lee", "record-progress" or an IAM principal ARN')),
 });
 
 /** One item the change wrote, named by its table key. */
 export const auditChangeSchema = z.strictObject({
-  PK: z.string().min(1),
-  SK: z.string().min(1),
+  PK: z.string().check(z.minLength(1)),
+  SK: z.string().check(z.minLength(1)),
   kind: z.enum(['create', 'update', 'delete']),
-  label: shortText(200).optional(),
-  version: z.number().int().positive().optional(),
+  label: z.optional(shortText(200)),
+  version: z.optional(z.number().check(z.int(), z.positive())),
 });
 
 /**
@@ -37,8 +37,8 @@ export const auditEventSchema = z.strictObject({
   actor: auditActorSchema,
   action: shortText(100),
   reason: freeText(2_000),
-  protocolVersion: shortText(100).optional(),
-  details: z.record(z.string(), z.unknown()).optional(),
+  protocolVersion: z.optional(shortText(100)),
+  details: z.optional(z.record(z.string(), z.unknown())),
   changes: z.array(auditChangeSchema),
 });
 

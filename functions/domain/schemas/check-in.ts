@@ -1,8 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { redFlagSymptoms } from '../protocol.ts';
 import { bloodPressureReading, instant, nonNegativeAmount, yesNo } from './common.ts';
 
-const hoursAgo = nonNegativeAmount('hours', 100_000).nullable();
+const hoursAgo = z.nullable(nonNegativeAmount('hours', 100_000));
 
 /**
  * The patient's pre-session check-in. The schema checks shape only; the check-in gate judges the values
@@ -22,13 +22,12 @@ export const checkInSchema = z.strictObject({
   heldMedicationsConfirmed: yesNo,
   bpReadings: z
     .array(bloodPressureReading, { error: 'expected a list of seated blood pressure readings' })
-    .min(1, 'expected at least one blood pressure reading')
-    .max(6, 'expected at most 6 blood pressure readings'),
+    .check(z.minLength(1, 'expected at least one blood pressure reading'), z.maxLength(6, 'expected at most 6 blood pressure readings')),
   redFlagSymptoms: z
     .array(z.enum(redFlagSymptoms, { error: `expected one of ${redFlagSymptoms.join(', ')}` }), {
       error: 'expected a list of symptoms (empty when none)',
     })
-    .refine((list) => new Set(list).size === list.length, 'expected each symptom at most once'),
+    .check(z.refine((list) => new Set(list).size === list.length, 'expected each symptom at most once')),
   noDrivingAcknowledged: yesNo,
   submittedAt: instant,
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Building blocks shared by every schema. Messages start with "expected" so `fieldErrors` keeps them
@@ -7,12 +7,12 @@ import * as z from 'zod';
 
 export const id = z
   .string({ error: 'expected an id (text)' })
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an id of 1-64 letters, digits, "-" or "_"');
+  .check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an id of 1-64 letters, digits, "-" or "_"'));
 
 /** Same shape as the clinic config's clinician ids, so a plan's approver can be looked up there. */
 export const clinicianId = z
   .string({ error: 'expected a clinician id (text)' })
-  .regex(/^[a-z0-9-]{2,40}$/, 'expected a clinician id of 2-40 lowercase letters, digits and dashes');
+  .check(z.regex(/^[a-z0-9-]{2,40}$/, 'expected a clinician id of 2-40 lowercase letters, digits and dashes'));
 
 /** An instant, always with its offset, so no reader has to guess the zone it was written in. */
 export const instant = z.iso.datetime({
@@ -22,38 +22,39 @@ export const instant = z.iso.datetime({
 
 export const calendarDate = z.iso.date({ error: 'expected a calendar date as YYYY-MM-DD' });
 
-export const timeZone = z.string({ error: 'expected an IANA time zone (text)' }).refine((zone) => {
-  if (zone.length === 0) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected an IANA time zone such as "America/New_York"');
+export const timeZone = z.string({ error: 'expected an IANA time zone (text)' }).check(
+  z.refine((zone) => {
+    if (zone.length === 0) return false;
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'expected an IANA time zone such as "America/New_York"'),
+);
 
 export const shortText = (max: number) =>
   z
     .string({ error: 'expected text' })
-    .trim()
-    .min(1, 'expected text that is not empty')
-    .max(max, `expected at most ${max} characters`);
+    .check(z.trim(), z.minLength(1, 'expected text that is not empty'), z.maxLength(max, `expected at most ${max} characters`));
 
-export const freeText = (max: number) => z.string({ error: 'expected text' }).max(max, `expected at most ${max} characters`);
+export const freeText = (max: number) => z.string({ error: 'expected text' }).check(z.maxLength(max, `expected at most ${max} characters`));
 
 export const wholeNumber = (min: number, max: number) =>
   z
     .number({ error: `expected a whole number from ${min} to ${max}` })
-    .int(`expected a whole number from ${min} to ${max}`)
-    .min(min, `expected a whole number from ${min} to ${max}`)
-    .max(max, `expected a whole number from ${min} to ${max}`);
+    .check(
+      z.int(`expected a whole number from ${min} to ${max}`),
+      z.gte(min, `expected a whole number from ${min} to ${max}`),
+      z.lte(max, `expected a whole number from ${min} to ${max}`),
+    );
 
 /** hours or days: finite, not negative */
 export const nonNegativeAmount = (unit: string, max: number) =>
   z
     .number({ error: `expected a number of ${unit}` })
-    .min(0, `expected a number of ${unit} that is 0 or more`)
-    .max(max, `expected at most ${max} ${unit}`);
+    .check(z.gte(0, `expected a number of ${unit} that is 0 or more`), z.lte(max, `expected at most ${max} ${unit}`));
 
 export const yesNo = z.boolean({ error: 'expected yes or no (true or false)' });
 
@@ -63,9 +64,11 @@ export const bloodPressureReading = z
     systolic: wholeNumber(50, 300),
     diastolic: wholeNumber(20, 200),
   })
-  .refine((reading) => reading.diastolic < reading.systolic, {
-    message: 'expected the diastolic (lower) number to be below the systolic (upper) number',
-    path: ['diastolic'],
-  });
+  .check(
+    z.refine((reading) => reading.diastolic < reading.systolic, {
+      message: 'expected the diastolic (lower) number to be below the systolic (upper) number',
+      path: ['diastolic'],
+    }),
+  );
 
 export type BloodPressureReading = z.infer<typeof bloodPressureReading>;

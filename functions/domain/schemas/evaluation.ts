@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { clinicianId, freeText, instant } from './common.ts';
 
 export const evaluationModalities = ['in-person', 'telehealth'] as const;

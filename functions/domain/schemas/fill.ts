@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { instant, wholeNumber } from './common.ts';
 
 /** One dispensing of the prescription; number 1 is the initial fill, later ones are refills. */
@@ -6,7 +6,7 @@ export const fillSchema = z.strictObject({
   fillNumber: wholeNumber(1, 100),
   filledAt: instant,
   daysOfSupply: wholeNumber(1, 365),
-  quantity: z.number({ error: 'expected a quantity (number of units)' }).positive('expected a quantity above 0'),
+  quantity: z.number({ error: 'expected a quantity (number of units)' }).check(z.positive('expected a quantity above 0')),
   /** when the prescription drug monitoring program was checked for this fill */
   pdmpCheckedAt: instant,
   /** replaces lost or stolen medication; never allowed before the normal interval */

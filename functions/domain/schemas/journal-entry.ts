@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { instant, shortText, wholeNumber } from './common.ts';
 
 /** What the patient writes after a session; its presence unblocks the next session. */
@@ -6,7 +6,7 @@ export const journalEntrySchema = z.strictObject({
   sessionNumber: wholeNumber(1, 52),
   text: shortText(20_000),
   /** optional self-rating, 0 (worst) to 10 (best) */
-  mood: wholeNumber(0, 10).optional(),
+  mood: z.optional(wholeNumber(0, 10)),
   submittedAt: instant,
 });
 

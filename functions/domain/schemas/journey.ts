@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { id, instant, shortText } from './common.ts';
 
 export const journeyPhases = [
@@ -33,13 +33,15 @@ export const journeySchema = z.strictObject({
   phase: z.enum(journeyPhases, { error: `expected one of ${journeyPhases.join(', ')}` }),
   status: z.enum(journeyStatuses, { error: `expected one of ${journeyStatuses.join(', ')}` }),
   /** null when not on hold; every dosing step, reminder and refill checks it and fails closed */
-  hold: clinicalHoldSchema.nullable(),
+  hold: z.nullable(clinicalHoldSchema),
   /** optimistic-lock counter: every write names the version it read */
-  version: z.number({ error: 'expected a whole number 0 or more' }).int('expected a whole number').min(0, 'expected a whole number 0 or more'),
-}).refine((journey) => (journey.status === 'on-hold') === (journey.hold !== null), {
-  message: 'expected a hold exactly when the status is "on-hold"',
-  path: ['hold'],
-});
+  version: z.number({ error: 'expected a whole number 0 or more' }).check(z.int('expected a whole number'), z.gte(0, 'expected a whole number 0 or more')),
+}).check(
+  z.refine((journey) => (journey.status === 'on-hold') === (journey.hold !== null), {
+    message: 'expected a hold exactly when the status is "on-hold"',
+    path: ['hold'],
+  }),
+);
 
 export type JourneyPhase = (typeof journeyPhases)[number];
 export type JourneyStatus = (typeof journeyStatuses)[number];

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { calendarDate, clinicianId, id, shortText, timeZone } from './common.ts';
 
 /** Sex assigned at birth decides the AUDIT-C threshold; anything but 'male' gets the lower one. */
@@ -13,10 +13,11 @@ export const patientSchema = z.strictObject({
   /** reminders, quiet hours and age are all reckoned in this zone */
   timeZone,
   email: z.email({ error: 'expected an email address such as name@example.com' }),
-  phone: z
-    .string({ error: 'expected a phone number (text)' })
-    .regex(/^\+[1-9]\d{6,14}$/, 'expected a phone number in international form, such as +15551234567')
-    .optional(),
+  phone: z.optional(
+    z
+      .string({ error: 'expected a phone number (text)' })
+      .check(z.regex(/^\+[1-9]\d{6,14}$/, 'expected a phone number in international form, such as +15551234567')),
+  ),
   assignedClinicianId: clinicianId,
 });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   absoluteExclusionConditions,
   relativeReviewConditions,
@@ -9,7 +9,7 @@ import { bloodPressureReading, calendarDate, instant, shortText, wholeNumber, ye
 const itemsOf = (count: number, max: number) =>
   z
     .array(wholeNumber(0, max), { error: `expected a list of ${count} answers, each 0 to ${max}` })
-    .length(count, `expected exactly ${count} answers, each 0 to ${max}`);
+    .check(z.length(count, `expected exactly ${count} answers, each 0 to ${max}`));
 
 /** GAD-7: seven items, each 0 (not at all) to 3 (nearly every day), over the last two weeks. */
 export const gad7Schema = z.strictObject({ items: itemsOf(7, 3) });
@@ -27,7 +27,7 @@ export const auditCSchema = z.strictObject({ items: itemsOf(3, 4) });
 export const dast10Schema = z.strictObject({
   answers: z
     .array(yesNo, { error: 'expected a list of 10 yes/no answers' })
-    .length(10, 'expected exactly 10 yes/no answers'),
+    .check(z.length(10, 'expected exactly 10 yes/no answers')),
 });
 
 /**
@@ -48,15 +48,17 @@ export const cssrsScreenerSchema = z
     intentToAct: yesNo,
     /** 5. started to work out or worked out the details, and intend to carry out this plan */
     planWithIntent: yesNo,
-    intentOrPlanLastOn: calendarDate.optional(),
+    intentOrPlanLastOn: z.optional(calendarDate),
     /** 6. ever done, started to do, or prepared to do anything to end your life */
     suicidalBehaviour: yesNo,
-    behaviourLastOn: calendarDate.nullable(),
+    behaviourLastOn: z.nullable(calendarDate),
   })
-  .refine((answers) => !answers.suicidalBehaviour || answers.behaviourLastOn !== null, {
-    message: 'expected the date of the most recent behaviour when question 6 is answered yes',
-    path: ['behaviourLastOn'],
-  });
+  .check(
+    z.refine((answers) => !answers.suicidalBehaviour || answers.behaviourLastOn !== null, {
+      message: 'expected the date of the most recent behaviour when question 6 is answered yes',
+      path: ['behaviourLastOn'],
+    }),
+  );
 
 export const medicalConditions = [...absoluteExclusionConditions, ...relativeReviewConditions] as const;
 export type MedicalCondition = (typeof medicalConditions)[number];
@@ -68,7 +70,7 @@ export const medicalHistorySchema = z.strictObject({
     .array(z.enum(medicalConditions, { error: `expected one of ${medicalConditions.join(', ')}` }), {
       error: 'expected a list of conditions (may be empty)',
     })
-    .refine((list) => new Set(list).size === list.length, 'expected each condition at most once'),
+    .check(z.refine((list) => new Set(list).size === list.length, 'expected each condition at most once')),
   priorTreatments: z.array(
     z.strictObject({
       name: shortText(200),
@@ -77,7 +79,7 @@ export const medicalHistorySchema = z.strictObject({
     { error: 'expected a list of prior treatments (may be empty)' },
   ),
   /** most recent manic episode, if the patient ever had one; the bipolar exclusion looks back from today */
-  lastManiaOn: calendarDate.nullable(),
+  lastManiaOn: z.nullable(calendarDate),
 });
 
 export const medicationClasses = [...reviewMedicationClasses, 'other'] as const;
@@ -96,8 +98,7 @@ export const vitalsSchema = z.strictObject({
   /** seated resting readings; the highest one is judged, so one high reading cannot be averaged away */
   restingBp: z
     .array(bloodPressureReading, { error: 'expected a list of blood pressure readings' })
-    .min(1, 'expected at least one blood pressure reading')
-    .max(6, 'expected at most 6 blood pressure readings'),
+    .check(z.minLength(1, 'expected at least one blood pressure reading'), z.maxLength(6, 'expected at most 6 blood pressure readings')),
   measuredAt: instant,
 });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { absoluteExclusionConditions, relativeReviewConditions, reviewMedicationClasses } from '../protocol.ts';
 import { instant, shortText } from './common.ts';
 
@@ -37,8 +37,8 @@ export const screeningReasonSchema = z.strictObject({
 
 export const cssrsRiskLevels = ['none', 'low', 'moderate', 'imminent'] as const;
 
-const total = z.number({ error: 'expected a whole number' }).int('expected a whole number').min(0, 'expected 0 or more');
-const band = z.string({ error: 'expected a band label' }).min(1, 'expected a band label');
+const total = z.number({ error: 'expected a whole number' }).check(z.int('expected a whole number'), z.gte(0, 'expected 0 or more'));
+const band = z.string({ error: 'expected a band label' }).check(z.minLength(1, 'expected a band label'));
 
 export const screeningScoresSchema = z.strictObject({
   ageYears: total,
@@ -57,7 +57,7 @@ export const screeningResultSchema = z.strictObject({
   scores: screeningScoresSchema,
   /** imminent suicide risk: the clinician is alerted the same day, whatever the outcome */
   urgentAlert: z.boolean({ error: 'expected true or false' }),
-  protocolVersion: z.string({ error: 'expected the protocol version' }).min(1, 'expected the protocol version'),
+  protocolVersion: z.string({ error: 'expected the protocol version' }).check(z.minLength(1, 'expected the protocol version')),
   decidedAt: instant,
 });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { id, instant, wholeNumber } from './common.ts';
 
 export const sessionStatuses = ['planned', 'checked-in', 'postponed', 'emergency', 'completed', 'missed', 'cancelled'] as const;
@@ -8,9 +8,9 @@ export const sessionSchema = z.strictObject({
   plannedStart: instant,
   status: z.enum(sessionStatuses, { error: `expected one of ${sessionStatuses.join(', ')}` }),
   /** the check-in that cleared (or stopped) this session, once there is one */
-  checkInRef: id.nullable(),
+  checkInRef: z.nullable(id),
   /** the journal entry written after this session; the next session waits for it */
-  journalRef: id.nullable(),
+  journalRef: z.nullable(id),
 });
 
 export type SessionStatus = (typeof sessionStatuses)[number];

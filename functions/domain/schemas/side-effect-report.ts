@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { alwaysAdverseEventSymptoms } from '../protocol.ts';
 import { freeText, instant, wholeNumber } from './common.ts';
 
@@ -22,7 +22,7 @@ export const sideEffectSymptoms = [
 export const sideEffectSeverities = ['none', 'mild', 'moderate', 'severe'] as const;
 
 export const sideEffectReportSchema = z.strictObject({
-  sessionNumber: wholeNumber(1, 52).nullable(),
+  sessionNumber: z.nullable(wholeNumber(1, 52)),
   symptoms: z
     .array(
       z.strictObject({
@@ -31,7 +31,7 @@ export const sideEffectReportSchema = z.strictObject({
       }),
       { error: 'expected a list of symptoms with their severity' },
     )
-    .refine((list) => new Set(list.map((entry) => entry.symptom)).size === list.length, 'expected each symptom at most once'),
+    .check(z.refine((list) => new Set(list.map((entry) => entry.symptom)).size === list.length, 'expected each symptom at most once')),
   freeText: freeText(5_000),
   submittedAt: instant,
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { calendarDate, clinicianId, freeText, instant, shortText, wholeNumber } from './common.ts';
 
 /** Routes a plan may name; the protocol says which one is allowed (sublingual by default). */
@@ -17,26 +17,28 @@ export const monitoringSchema = z.strictObject({
  */
 export const treatmentPlanSchema = z
   .strictObject({
-    doseMg: z.number({ error: 'expected a dose in mg' }).positive('expected a dose in mg above 0'),
+    doseMg: z.number({ error: 'expected a dose in mg' }).check(z.positive('expected a dose in mg above 0')),
     route: z.enum(doseRoutes, { error: `expected one of ${doseRoutes.join(', ')}` }),
     sessionCount: wholeNumber(1, 52),
     /** required when sessionCount differs from the protocol's induction count */
-    sessionCountReason: shortText(1_000).optional(),
-    intervalDays: z.number({ error: 'expected a number of days' }).positive('expected a number of days above 0'),
-    plannedSessionTimes: z.array(instant, { error: 'expected a list of planned session start times' }).min(1, 'expected at least one planned session time'),
+    sessionCountReason: z.optional(shortText(1_000)),
+    intervalDays: z.number({ error: 'expected a number of days' }).check(z.positive('expected a number of days above 0')),
+    plannedSessionTimes: z.array(instant, { error: 'expected a list of planned session start times' }).check(z.minLength(1, 'expected at least one planned session time')),
     monitoring: monitoringSchema,
     followUpAt: instant,
     preparationGuidance: shortText(5_000),
     prescriptionIssuedOn: calendarDate,
     refillsAllowed: wholeNumber(0, 24),
     daysOfSupply: wholeNumber(1, 365),
-    approvedBy: clinicianId.optional(),
-    approvedAt: instant.optional(),
+    approvedBy: z.optional(clinicianId),
+    approvedAt: z.optional(instant),
   })
-  .refine((plan) => (plan.approvedBy === undefined) === (plan.approvedAt === undefined), {
-    message: 'expected approvedBy and approvedAt together, or neither',
-    path: ['approvedAt'],
-  });
+  .check(
+    z.refine((plan) => (plan.approvedBy === undefined) === (plan.approvedAt === undefined), {
+      message: 'expected approvedBy and approvedAt together, or neither',
+      path: ['approvedAt'],
+    }),
+  );
 
 export type DoseRoute = (typeof doseRoutes)[number];
 export type Monitoring = z.infer<typeof monitoringSchema>;

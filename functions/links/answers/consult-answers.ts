@@ -1,7 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { evaluationModalities } from '../../domain/schemas/evaluation.ts';
 import { freeText, instant } from '../../domain/schemas/common.ts';
-import { fieldErrors } from '../../domain/schemas/field-errors.ts';
+import { safeParseFields } from '../../domain/schemas/parse.ts';
 import { keys } from '../../store/table-design.ts';
 import type { AnswerRule } from './answer.ts';
 
@@ -9,8 +9,8 @@ export const consultBookingSchema = z.strictObject({ consultAt: instant });
 
 /** The booked video consult, on the journey (`consultAt`) and in the workflow's output. */
 export const consultBookingAnswer: AnswerRule = (answer, context) => {
-  const parsed = consultBookingSchema.safeParse(answer);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const parsed = safeParseFields(consultBookingSchema, answer);
+  if (!parsed.success) return { ok: false, errors: parsed.errors };
   if (Date.parse(parsed.data.consultAt) <= context.now.getTime()) {
     return { ok: false, errors: [{ field: 'consultAt', message: 'consultAt: expected a time in the future' }] };
   }
@@ -40,8 +40,8 @@ export const consultEvaluationSchema = z.strictObject({
 
 /** The clinician's evaluation, stored as an EVALUATION (the refill gate reads its modality later). */
 export const consultEvaluationAnswer: AnswerRule = (answer, context) => {
-  const parsed = consultEvaluationSchema.safeParse(answer);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const parsed = safeParseFields(consultEvaluationSchema, answer);
+  if (!parsed.success) return { ok: false, errors: parsed.errors };
   const evaluationId = context.step.stepKey;
   const clinicianId = context.actor.type === 'clinician' ? context.actor.id : context.step.person.id;
   const evaluation = { clinicianId, notes: parsed.data.notes, modality: parsed.data.modality, evaluatedAt: context.now.toISOString() };

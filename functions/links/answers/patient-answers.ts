@@ -1,8 +1,8 @@
 import { evaluateCheckIn } from '../../domain/check-in-gate.ts';
 import { assessmentSchema } from '../../domain/schemas/assessment.ts';
 import { checkInSchema } from '../../domain/schemas/check-in.ts';
-import { fieldErrors } from '../../domain/schemas/field-errors.ts';
 import { journalEntrySchema } from '../../domain/schemas/journal-entry.ts';
+import { safeParseFields } from '../../domain/schemas/parse.ts';
 import { intakeSchema } from '../../domain/schemas/questionnaires.ts';
 import { sideEffectReportSchema } from '../../domain/schemas/side-effect-report.ts';
 import { triageSideEffects } from '../../domain/triage.ts';
@@ -23,8 +23,8 @@ function withTime(answer: unknown, field: string, context: AnswerContext): Recor
 }
 
 export const intakeAnswer: AnswerRule = (answer, context) => {
-  const parsed = intakeSchema.safeParse(withTime(answer, 'submittedAt', context));
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const parsed = safeParseFields(intakeSchema, withTime(answer, 'submittedAt', context));
+  if (!parsed.success) return { ok: false, errors: parsed.errors };
   const { patientId, journeyId } = context.step;
   return {
     ok: true,
@@ -41,8 +41,8 @@ export const intakeAnswer: AnswerRule = (answer, context) => {
  * nothing: the page shows why, and the workflow keeps waiting until the window closes.
  */
 export const checkInAnswer: AnswerRule = (answer, context) => {
-  const parsed = checkInSchema.safeParse(withTime(answer, 'submittedAt', context));
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const parsed = safeParseFields(checkInSchema, withTime(answer, 'submittedAt', context));
+  if (!parsed.success) return { ok: false, errors: parsed.errors };
   const number = sessionNumberOf(context);
   const session = context.patient.sessions.find((s) => s.number === number);
   if (number === undefined || session === undefined) return { ok: false, errors: [fieldProblem('(form)', 'this session is not planned; please contact your clinic')] };
@@ -90,9 +90,9 @@ export const journalAnswer: AnswerRule = (answer, context) => {
   const number = sessionNumberOf(context);
   const raw = answer as { journal?: Record<string, unknown>; sideEffects?: Record<string, unknown> };
   const at = context.now.toISOString();
-  const journal = journalEntrySchema.safeParse({ ...raw.journal, sessionNumber: number, submittedAt: at });
-  const report = sideEffectReportSchema.safeParse({ ...raw.sideEffects, sessionNumber: number ?? null, submittedAt: at });
-  const errors = [...(journal.success ? [] : fieldErrors(journal.error).map(prefix('journal'))), ...(report.success ? [] : fieldErrors(report.error).map(prefix('sideEffects')))];
+  const journal = safeParseFields(journalEntrySchema, { ...raw.journal, sessionNumber: number, submittedAt: at });
+  const report = safeParseFields(sideEffectReportSchema, { ...raw.sideEffects, sessionNumber: number ?? null, submittedAt: at });
+  const errors = [...(journal.success ? [] : journal.errors.map(prefix('journal'))), ...(report.success ? [] : report.errors.map(prefix('sideEffects')))];
   if (!journal.success || !report.success || number === undefined) return { ok: false, errors: errors.length > 0 ? errors : [fieldProblem('(form)', 'this journal is not for a known session')] };
   // An out-of-order journal (a stray or replayed request) must not stand in for a session still to come:
   // it would take that session's journal slot and hide a later missing journal from the gate.
@@ -135,8 +135,8 @@ function assessmentWrite(context: AnswerContext, assessment: object, lostOrStole
 }
 
 export const assessmentAnswer: AnswerRule = (answer, context) => {
-  const parsed = assessmentSchema.safeParse(withTime(answer, 'takenAt', context));
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const parsed = safeParseFields(assessmentSchema, withTime(answer, 'takenAt', context));
+  if (!parsed.success) return { ok: false, errors: parsed.errors };
   return {
     ok: true,
     decision: 'SUBMITTED',
@@ -150,9 +150,9 @@ export const assessmentAnswer: AnswerRule = (answer, context) => {
 /** A refill request: a fresh assessment with its bladder check, and whether it replaces lost or stolen medication. */
 export const refillRequestAnswer: AnswerRule = (answer, context) => {
   const raw = answer as { assessment?: Record<string, unknown>; lostOrStolenReplacement?: unknown };
-  const parsed = assessmentSchema.safeParse({ ...raw.assessment, takenAt: context.now.toISOString() });
+  const parsed = safeParseFields(assessmentSchema, { ...raw.assessment, takenAt: context.now.toISOString() });
   const lost = raw.lostOrStolenReplacement;
-  const errors = [...(parsed.success ? [] : fieldErrors(parsed.error).map(prefix('assessment'))), ...(typeof lost === 'boolean' ? [] : [fieldProblem('lostOrStolenReplacement', 'expected yes or no')])];
+  const errors = [...(parsed.success ? [] : parsed.errors.map(prefix('assessment'))), ...(typeof lost === 'boolean' ? [] : [fieldProblem('lostOrStolenReplacement', 'expected yes or no')])];
   if (!parsed.success || typeof lost !== 'boolean') return { ok: false, errors };
   return {
     ok: true,
