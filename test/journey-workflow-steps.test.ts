@@ -433,6 +433,33 @@ describe('journey phases', () => {
     expect(await phaseOf(patientId)).toBe('treatment-plan');
   });
 
+  it('a late duplicate of the follow-up move does not take the journey back from where it went next, and changes nothing', async () => {
+    for (const movedOnTo of ['maintenance', 'treatment-plan'] as const) {
+      const { patientId, journeyId } = await aPatientEnrolled();
+      await updateJourney(patientId, () => ({ set: { phase: movedOnTo }, audit: { patientId, actor: { type: 'staff', id: 'test' }, action: 'test.seed', reason: 'test' } }));
+      const auditBefore = await auditActionsOf(patientId);
+
+      const late = await invoke(recordProgress, { event: 'follow-up', patientId, journeyId, from: 'induction' });
+
+      expect(late).toMatchObject({ ignored: expect.stringContaining(movedOnTo) });
+      expect(await phaseOf(patientId)).toBe(movedOnTo);
+      expect(await auditActionsOf(patientId)).toEqual(auditBefore);
+    }
+  });
+
+  it('the follow-up move from induction stores the response with its audit event, once', async () => {
+    const { patientId, journeyId } = await aPatientEnrolled();
+    await updateJourney(patientId, () => ({ set: { phase: 'induction' }, audit: { patientId, actor: { type: 'staff', id: 'test' }, action: 'test.seed', reason: 'test' } }));
+
+    const first = await invoke(recordProgress, { event: 'follow-up', patientId, journeyId, from: 'induction' });
+    const retry = await invoke(recordProgress, { event: 'follow-up', patientId, journeyId, from: 'induction' });
+
+    expect(first).not.toHaveProperty('ignored');
+    expect(retry).toEqual(first);
+    expect(await phaseOf(patientId)).toBe('follow-up');
+    expect((await auditActionsOf(patientId)).filter((action) => action === 'journey.follow-up-response')).toHaveLength(1);
+  });
+
   it('phases move forward, a closed journey never moves, and discharge closes from any open phase', () => {
     expect(phaseMoveAllowed('eligibility', 'treatment-plan')).toBe(true);
     expect(phaseMoveAllowed('induction', 'treatment-plan')).toBe(false);

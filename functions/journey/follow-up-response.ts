@@ -1,9 +1,11 @@
 import { latestAssessment } from '../domain/latest-assessment.ts';
 import { computeResponse, type TreatmentResponse } from '../domain/follow-up.ts';
 import { scoreGad7, scorePhq9 } from '../domain/scoring.ts';
+import type { JourneyPhase } from '../domain/schemas/index.ts';
 import type { AuditActor } from '../store/audited-change.ts';
 import { journeyStore } from './journey-store.ts';
 import { loadPatientContext } from './patient-context.ts';
+import { phaseMoveAllowed } from './set-phase.ts';
 import { updateJourney } from './update-journey.ts';
 
 export interface FollowUpResult {
@@ -11,14 +13,18 @@ export interface FollowUpResult {
   readonly phq9: TreatmentResponse | null;
   readonly reasons: readonly string[];
   readonly protocolVersion: string;
+  /** why the move to follow-up was not made: a late retry after the journey moved on */
+  readonly ignored?: string;
 }
 
 /**
  * Response and remission for GAD-7 and PHQ-9: the intake is the baseline, the latest assessment the
  * outcome. Stored with the move to the follow-up phase (audit event with every reason and the protocol
- * version); a retry finds the phase reached and only answers again.
+ * version); a retry finds the phase reached and only answers again. The move obeys the same rule as every
+ * phase move (`phaseMoveAllowed`, leaving `from`, the phase the workflow believes the journey is in): a
+ * late duplicate that arrives after the journey moved on changes nothing and says why.
  */
-export async function followUpResponse(input: { patientId: string; actor: AuditActor }): Promise<FollowUpResult> {
+export async function followUpResponse(input: { patientId: string; actor: AuditActor; from?: JourneyPhase | undefined }): Promise<FollowUpResult> {
   const { protocol } = journeyStore();
   const context = await loadPatientContext(input.patientId, { withIntake: true });
   const latest = latestAssessment(context.assessments);
@@ -30,23 +36,28 @@ export async function followUpResponse(input: { patientId: string; actor: AuditA
     const phq9 = computeResponse({ instrument: 'phq9', score: scorePhq9(context.intake.phq9, protocol).total }, { instrument: 'phq9', score: scorePhq9(latest.phq9, protocol).total }, protocol);
     result = { gad7, phq9, reasons: [...gad7.reasons, ...phq9.reasons].map((r) => r.message), protocolVersion: protocol.version };
   }
-  await updateJourney(input.patientId, ({ journey }) =>
-    journey.phase === 'follow-up'
-      ? undefined
-      : {
-          set: { phase: 'follow-up' },
-          audit: {
-            patientId: input.patientId,
-            actor: input.actor,
-            action: 'journey.follow-up-response',
-            reason: result.reasons.join('; '),
-            protocolVersion: protocol.version,
-            details: {
-              gad7: result.gad7 && { baseline: result.gad7.baseline, latest: result.gad7.latest, response: result.gad7.response, remission: result.gad7.remission },
-              phq9: result.phq9 && { baseline: result.phq9.baseline, latest: result.phq9.latest, response: result.phq9.response, remission: result.phq9.remission },
-            },
-          },
+  let ignored: string | undefined;
+  await updateJourney(input.patientId, ({ journey }) => {
+    ignored = undefined;
+    if (journey.phase === 'follow-up') return undefined;
+    if (!phaseMoveAllowed(journey.phase, 'follow-up', input.from)) {
+      ignored = `the journey is in ${journey.phase}, not ${input.from ?? 'a phase before follow-up'}`;
+      return undefined;
+    }
+    return {
+      set: { phase: 'follow-up' },
+      audit: {
+        patientId: input.patientId,
+        actor: input.actor,
+        action: 'journey.follow-up-response',
+        reason: result.reasons.join('; '),
+        protocolVersion: protocol.version,
+        details: {
+          gad7: result.gad7 && { baseline: result.gad7.baseline, latest: result.gad7.latest, response: result.gad7.response, remission: result.gad7.remission },
+          phq9: result.phq9 && { baseline: result.phq9.baseline, latest: result.phq9.latest, response: result.phq9.response, remission: result.phq9.remission },
         },
-  );
-  return result;
+      },
+    };
+  });
+  return ignored === undefined ? result : { ...result, ignored };
 }

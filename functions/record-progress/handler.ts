@@ -27,7 +27,7 @@ const input = z.discriminatedUnion('event', [
   z.object({ event: z.literal('session-postponed'), ...journeyRef, ...sessionAttempt }),
   z.object({ event: z.literal('session-missed'), ...journeyRef, ...sessionAttempt }),
   z.object({ event: z.literal('session-completed'), ...journeyRef, sessionNumber: wholeNumberFrom(1) }),
-  z.object({ event: z.literal('follow-up'), ...journeyRef }),
+  z.object({ event: z.literal('follow-up'), ...journeyRef, from: z.optional(z.enum(journeyPhases)) }),
   z.object({ event: z.literal('fill'), ...journeyRef, cycle: wholeNumberFrom(1) }),
   z.object({ event: z.literal('refill-refused'), ...journeyRef, cycle: wholeNumberFrom(1), retryable: z.boolean(), atFill: z.optional(z.boolean()) }),
   z.object({ event: z.literal('refill-not-requested'), ...journeyRef, cycle: wholeNumberFrom(1) }),
@@ -71,7 +71,7 @@ export const handler = workflowHandler('record-progress', input, async (event) =
     case 'session-completed':
       return recordSessionOutcome({ ...event, attempt: 1, outcome: 'completed', actor });
     case 'follow-up':
-      return followUpResponse({ patientId, actor });
+      return followUpResponse({ patientId, actor, from: event.from });
     case 'fill':
       return recordFill({ patientId, cycle: event.cycle, actor });
     case 'refill-refused':
