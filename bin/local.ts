@@ -68,7 +68,7 @@ console.log(`
   ${clinic.clinic.clinicName} is running on this machine.
 
   ${pad('Console')}${clinic.urls.app}/
-  ${pad('App routes (HTTP API)')}${clinic.urls.app}/l/{token}, ${clinic.urls.app}/staff/…
+  ${pad('App routes (HTTP API)')}${clinic.urls.app}/p/{token} (patients), ${clinic.urls.app}/c/{token} (clinicians), ${clinic.urls.app}/staff/…
   ${pad('Mail viewer')}${clinic.urls.sesViewer}
   ${pad('Step Functions')}${clinic.urls.sfn}
   ${pad('DynamoDB Local')}${clinic.urls.dynamodb}   (table ${clinic.tableName})

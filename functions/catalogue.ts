@@ -77,14 +77,25 @@ export const functionCatalogue = [
     memoryMb: 256,
     timeoutSeconds: 30,
   },
+  // Patients' and clinicians' links are two functions: each bundles only its own pages, and a flood of
+  // requests on one audience's links cannot use up the other's reserved concurrency.
   {
-    id: 'link-pages',
-    description: 'Serves the emailed-link pages: GET renders, POST decides once',
+    id: 'patient-pages',
+    description: "Serves the patients' emailed-link pages: GET renders, POST decides once",
     trigger: 'http',
     access: { table: 'readwrite', email: true, workflows: 'callback' },
     memoryMb: 512,
     timeoutSeconds: 15,
-    routes: ['GET /l/{token}', 'POST /l/{token}'],
+    routes: ['GET /p/{token}', 'POST /p/{token}'],
+  },
+  {
+    id: 'clinician-pages',
+    description: "Serves the clinicians' emailed-link pages: GET renders, POST decides once",
+    trigger: 'http',
+    access: { table: 'readwrite', email: true, workflows: 'callback' },
+    memoryMb: 512,
+    timeoutSeconds: 15,
+    routes: ['GET /c/{token}', 'POST /c/{token}'],
   },
   {
     id: 'staff-api',

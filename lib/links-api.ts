@@ -29,7 +29,7 @@ export class InvalidRouteError extends Error {
   override readonly name = 'InvalidRouteError';
 }
 
-/** "GET /l/{token}" -> { method: GET, path: '/l/{token}' }, as the catalogue writes routes. */
+/** "GET /p/{token}" -> { method: GET, path: '/p/{token}' }, as the catalogue writes routes. */
 export function parseRoute(route: string): ParsedRoute {
   const match = /^([A-Z]+) (\/\S*)$/.exec(route);
   const method = match?.[1];

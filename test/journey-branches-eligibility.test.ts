@@ -80,7 +80,7 @@ describe('a relative contraindication (NEEDS_REVIEW)', () => {
     const decision = after.audit.find((e) => e.action === 'step.decided' && e.details?.['purpose'] === 'eligibility');
     expect(decision?.reason).toBe(`eligibility approved with an override: ${reason}`);
     expect(decision?.protocolVersion).toBe(after.screenings[0]?.protocolVersion);
-    expect((await d.latestLinkFor(clinician, 'treatment-plan', { mentioning: patient.lastName })).url).toMatch(/\/l\//);
+    expect((await d.latestLinkFor(clinician, 'treatment-plan', { mentioning: patient.lastName })).url).toMatch(/\/c\/[A-Za-z0-9_-]{43}$/);
   });
 
   it('can be declined: the journey closes as declined and the patient is asked to contact the clinic', async () => {

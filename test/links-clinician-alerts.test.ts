@@ -7,7 +7,8 @@ import { placeOnHold } from '../functions/journey/clinical-hold.ts';
 import { enrolPatient } from '../functions/journey/enrol-patient.ts';
 import { recordSessionOutcome } from '../functions/journey/record-session-outcome.ts';
 import { recordRefillOutcome } from '../functions/journey/refill-outcomes.ts';
-import { handler as linkPages } from '../functions/link-pages/handler.ts';
+import { handler as clinicianPages } from '../functions/clinician-pages/handler.ts';
+import { handler as patientPages } from '../functions/patient-pages/handler.ts';
 import { alertClinician, alertStepKey } from '../functions/links/clinician-alert.ts';
 import { readStep } from '../functions/links/step-store.ts';
 import { useClockSource, useSystemClock } from '../functions/platform/clock.ts';
@@ -129,10 +130,14 @@ async function emailsSince(address: string, count: number): Promise<SentEmail[]>
   return (await ses.listEmails()).filter((email) => email.to.includes(address)).slice(count);
 }
 
-const linkPattern = /\/l\/([A-Za-z0-9_-]{43})/g;
+const linkPattern = /\/([pc])\/([A-Za-z0-9_-]{43})/g;
+/** The audience path each token was emailed under (`/p/` patients, `/c/` clinicians), so `open` calls that audience's function. */
+const pathOfToken = new Map<string, string>();
 
 function linksIn(email: SentEmail | undefined): string[] {
-  return [...new Set([...(email?.text ?? '').matchAll(linkPattern), ...(email?.html ?? '').matchAll(linkPattern)].map((m) => m[1] as string))];
+  const found = [...(email?.text ?? '').matchAll(linkPattern), ...(email?.html ?? '').matchAll(linkPattern)];
+  for (const [, path, token] of found) pathOfToken.set(token as string, path as string);
+  return [...new Set(found.map((m) => m[2] as string))];
 }
 
 function onlyLinkIn(email: SentEmail | undefined): string {
@@ -145,18 +150,19 @@ function onlyLinkIn(email: SentEmail | undefined): string {
 type PageResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string; headers: Record<string, string> };
 
 async function open(method: 'GET' | 'POST', token: string, form?: Record<string, string>): Promise<PageResponse> {
+  const path = pathOfToken.get(token) ?? 'c';
   const event = {
     version: '2.0',
-    routeKey: `${method} /l/{token}`,
-    rawPath: `/l/${token}`,
+    routeKey: `${method} /${path}/{token}`,
+    rawPath: `/${path}/${token}`,
     rawQueryString: '',
     headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
     pathParameters: { token },
-    requestContext: { http: { method, path: `/l/${token}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
+    requestContext: { http: { method, path: `/${path}/${token}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
     ...(form === undefined ? {} : { body: new URLSearchParams(form).toString() }),
     isBase64Encoded: false,
   } as APIGatewayProxyEventV2;
-  return (await linkPages(event, {} as Context)) as PageResponse;
+  return (await (path === 'p' ? patientPages : clinicianPages)(event, {} as Context)) as PageResponse;
 }
 
 /** The visible text of a page, so assertions read like what the clinician reads. */
@@ -335,7 +341,7 @@ describe('email wording', () => {
   });
 
   it.each(kinds)('%s with a link carries it once and says it is personal', (kind) => {
-    const link = `http://127.0.0.1:3999/l/${'a'.repeat(43)}`;
+    const link = `http://127.0.0.1:3999/c/${'a'.repeat(43)}`;
     const email = renderEmail(kind, { link });
     expect(email.text.split(link)).toHaveLength(2);
     expect(email.text).toContain('This link is personal; please do not forward this email.');

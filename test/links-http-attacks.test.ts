@@ -445,7 +445,7 @@ describe('what every link page and link carries', () => {
     for (const answer of seen) expect({ status: answer.status, problems: linkPageHeaderProblems(answer.headers) }).toEqual({ status: answer.status, problems: [] });
   });
 
-  it('a link is /l/<43-character token> and nothing else: no patient id, journey id, name or query in any emailed URL', async () => {
+  it("a link is /p/ (patients) or /c/ (clinicians) and a 43-character token, nothing else: no patient id, journey id, name or query in any emailed URL", async () => {
     const patient = await enrolPatient();
     await postLink(patient.intakeUrl, intakeFields());
     await local.clinic.settle();
@@ -458,7 +458,7 @@ describe('what every link page and link carries', () => {
     for (const url of urls) {
       const parsed = new URL(url);
       expect(parsed.origin).toBe(appOrigin);
-      expect(parsed.pathname).toMatch(/^\/l\/[A-Za-z0-9_-]{43}$/);
+      expect(parsed.pathname).toMatch(/^\/[pc]\/[A-Za-z0-9_-]{43}$/);
       expect(parsed.search).toBe('');
       expect(parsed.hash).toBe('');
       expect(url).not.toMatch(/p-attack-|j-[0-9a-f]{6,}|jamie|quixotewright|example\.net/i);

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as linkPages } from '../functions/link-pages/handler.ts';
+import { handler as clinicianPages } from '../functions/clinician-pages/handler.ts';
+import { handler as patientPages } from '../functions/patient-pages/handler.ts';
 import { completeStepByStaff, endPendingStepsForHold } from '../functions/links/pending-steps.ts';
 import { readStep } from '../functions/links/step-store.ts';
 import { useClockSource, useSystemClock } from '../functions/platform/clock.ts';
@@ -145,29 +146,35 @@ async function emailsTo(address: string): Promise<SentEmail[]> {
   return (await ses.listEmails()).filter((email) => email.to.includes(address));
 }
 
+/** The audience path each token was emailed under (`/p/` patients, `/c/` clinicians), so `open` calls that audience's function. */
+const pathOfToken = new Map<string, 'p' | 'c'>();
+
 function tokenIn(email: SentEmail | undefined): string {
-  const match = /\/l\/([A-Za-z0-9_-]{43})/.exec(email?.text ?? '');
-  if (match?.[1] === undefined) throw new Error('no link in the email');
-  return match[1];
+  const match = /\/([pc])\/([A-Za-z0-9_-]{43})/.exec(email?.text ?? '');
+  if (match?.[2] === undefined) throw new Error('no link in the email');
+  pathOfToken.set(match[2], match[1] as 'p' | 'c');
+  return match[2];
 }
 
-function event(method: 'GET' | 'POST', token: string, body?: string): APIGatewayProxyEventV2 {
+function event(method: 'GET' | 'POST', token: string, body?: string, path = pathOfToken.get(token) ?? 'c'): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
-    routeKey: `${method} /l/{token}`,
-    rawPath: `/l/${token}`,
+    routeKey: `${method} /${path}/{token}`,
+    rawPath: `/${path}/${token}`,
     rawQueryString: '',
     headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
     pathParameters: { token },
-    requestContext: { http: { method, path: `/l/${token}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
+    requestContext: { http: { method, path: `/${path}/${token}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
     ...(body === undefined ? {} : { body }),
     isBase64Encoded: false,
   };
 }
 
-async function open(method: 'GET' | 'POST', token: string, form?: Record<string, string | string[]>): Promise<APIGatewayProxyStructuredResultV2 & { body: string; headers: Record<string, string> }> {
+/** Opens a link through the function of the audience it was emailed to, or of `path` when given. */
+async function open(method: 'GET' | 'POST', token: string, form?: Record<string, string | string[]>, path = pathOfToken.get(token) ?? 'c'): Promise<APIGatewayProxyStructuredResultV2 & { body: string; headers: Record<string, string> }> {
   const body = form === undefined ? undefined : new URLSearchParams(Object.entries(form).flatMap(([k, v]): [string, string][] => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, String(v)]]))).toString();
-  const result = (await linkPages(event(method, token, body), {} as Context)) as APIGatewayProxyStructuredResultV2;
+  const serve = path === 'p' ? patientPages : clinicianPages;
+  const result = (await serve(event(method, token, body, path), {} as Context)) as APIGatewayProxyStructuredResultV2;
   return result as APIGatewayProxyStructuredResultV2 & { body: string; headers: Record<string, string> };
 }
 
@@ -243,6 +250,21 @@ describe('emailed links', () => {
     expect(sfnCalls.filter((t) => t.endsWith('SendTaskSuccess')).length - callsBefore).toBe(1);
     expect(await auditActions('p-race', 'step.decided')).toBe(1);
     expect((await execution(started.executionArn)).output?.['decision']).toBe('DECLINED');
+  });
+
+  it("a link opened under the other audience's path gets the 404 page and writes nothing", async () => {
+    await seedPatient('p-audience');
+    await startStep('p-audience', 'consult-evaluation', 'consult-evaluation', {});
+    const token = tokenIn((await emailsTo('ana.rivera@example.org')).at(-1));
+    expect(pathOfToken.get(token)).toBe('c');
+    const before = await tableItems();
+    for (const method of ['GET', 'POST'] as const) {
+      const page = await open(method, token, method === 'POST' ? { purpose: 'consult-evaluation', modality: 'telehealth', notes: 'n', decision: 'EVALUATED' } : undefined, 'p');
+      expect(page.statusCode).toBe(404);
+      expectSecurityHeaders(page);
+    }
+    expect(await tableItems()).toEqual(before);
+    expect((await open('GET', token)).statusCode).toBe(200);
   });
 
   it('a tampered, unknown or malformed token gets the 404 page', async () => {
@@ -452,7 +474,7 @@ describe('emailed links', () => {
       const text = `${email.subject}\n${email.text ?? ''}\n${email.html ?? ''}`;
       expect(text).not.toContain('Quixotewright');
       for (const word of forbidden) expect(text.toLowerCase(), `"${word}" in "${email.subject}"`).not.toMatch(new RegExp(`\\b${word}\\b`));
-      expect(text).toMatch(/\/l\/[A-Za-z0-9_-]{43}/);
+      expect(text).toMatch(/\/[pc]\/[A-Za-z0-9_-]{43}/);
     }
     expect(emails.some((email) => (email.text ?? '').startsWith('Hello Jamie,'))).toBe(true);
   });

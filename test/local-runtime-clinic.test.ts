@@ -152,7 +152,7 @@ describe('email', () => {
   });
 
   it('finds the link pages an email points to', async () => {
-    const link = `${local.clinic.urls.app}/l/tok_EN-abc123`;
+    const link = `${local.clinic.urls.app}/p/tok_EN-abc123`;
     await sesClientFor(local.clinic).send(
       new SendEmailCommand({
         Source: 'care@example.org',

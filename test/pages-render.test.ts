@@ -5,8 +5,11 @@ import { eligibilityAnswer, treatmentPlanAnswer } from '../functions/links/answe
 import type { LinkItem, StepItem } from '../functions/links/step-store.ts';
 import { emptyForm, parseFormBody } from '../functions/pages/form-fields.ts';
 import { page } from '../functions/pages/layout.ts';
-import { pages } from '../functions/pages/page-registry.ts';
-import type { PageView } from '../functions/pages/page-view.ts';
+import { clinicianPages } from '../functions/pages/clinician-page-registry.ts';
+import { patientPages } from '../functions/pages/patient-page-registry.ts';
+import type { PageView, PurposePage } from '../functions/pages/page-view.ts';
+import { linkPurposes, type LinkPurpose } from '../functions/domain/schemas/link.ts';
+import { purposeSpecs, isStepPurpose } from '../functions/links/purposes.ts';
 
 const now = new Date('2026-05-04T13:00:00.000Z');
 
@@ -30,7 +33,16 @@ function viewFor(purpose: LinkItem['purpose'], screeningOutcome: 'ELIGIBLE' | 'N
   return { link, step, patient, protocol: defaultProtocol, clinic: { clinicName: 'C', senderEmail: 'c@example.org', defaultTimeZone: 'America/New_York', opsAlertEmail: 'o@example.org', clinicians: [{ id: 'dr-rivera', name: 'Dr. Ana Rivera', email: 'a@example.org' }] }, now, timeZone: 'America/New_York' };
 }
 
+const pages = { ...patientPages, ...clinicianPages } as Record<LinkPurpose, PurposePage>;
+
 describe('link pages', () => {
+  it("every purpose has one page, served by the function of the audience its links go to", () => {
+    for (const purpose of linkPurposes) {
+      const audience = isStepPurpose(purpose) ? purposeSpecs[purpose].actor : 'clinician';
+      expect({ purpose, patient: purpose in patientPages, clinician: purpose in clinicianPages }).toEqual({ purpose, patient: audience === 'patient', clinician: audience === 'clinician' });
+    }
+  });
+
   it.each(Object.keys(pages) as LinkItem['purpose'][])('the %s page labels every input, loads nothing external and runs no script', (purpose) => {
     const body = page(pages[purpose].title, pages[purpose].render(viewFor(purpose), emptyForm));
     expect(body).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');

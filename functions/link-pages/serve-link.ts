@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { placeOnHold } from '../journey/clinical-hold.ts';
 import { journeyStore } from '../journey/journey-store.ts';
 import { loadPatientContext } from '../journey/patient-context.ts';
+import type { LinkPersonKind } from '../domain/schemas/link.ts';
 import type { AnswerContext, AnswerResult } from '../links/answers/answer.ts';
 import { decideStep } from '../links/decide-step.ts';
 import { hashLinkToken, isWellFormedLinkToken } from '../links/link-token.ts';
@@ -10,8 +11,7 @@ import { effectiveLinkState, readLink, readStep, type LinkItem, type StepItem } 
 import { emptyForm, parseFormBody, valueOf } from '../pages/form-fields.ts';
 import { formatInZone } from '../pages/format-time.ts';
 import { page } from '../pages/layout.ts';
-import { pages } from '../pages/page-registry.ts';
-import type { PageView } from '../pages/page-view.ts';
+import type { AudiencePages, PageView } from '../pages/page-view.ts';
 import * as status from '../pages/status-pages.ts';
 import { now } from '../platform/clock.ts';
 import { logger } from '../platform/logger.ts';
@@ -20,12 +20,20 @@ import { getItem } from '../store/read-items.ts';
 import { keys } from '../store/table-design.ts';
 import { htmlResponse, statusResponse } from './responses.ts';
 
+export type LinkServer = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
 /**
- * `GET /l/{token}` renders and writes nothing. `POST /l/{token}` validates the form, applies the
- * purpose's rule and decides the step with one conditional write; only the first POST of a step wins.
- * Logs carry the purpose and the outcome, never the token, the answers or a name.
+ * Serves one audience's links (`/p/{token}` for patients, `/c/{token}` for clinicians) with that
+ * audience's pages. `GET` renders and writes nothing. `POST` validates the form, applies the purpose's
+ * rule and decides the step with one conditional write; only the first POST of a step wins. A link of the
+ * other audience is not found here, before anything is written. Logs carry the purpose and the outcome,
+ * never the token, the answers or a name.
  */
-export async function serveLink(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+export function linkServer(audience: LinkPersonKind, pages: AudiencePages): LinkServer {
+  return (event) => serveLink(event, audience, pages);
+}
+
+async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind, pages: AudiencePages): Promise<APIGatewayProxyStructuredResultV2> {
   const method = event.requestContext.http.method.toUpperCase();
   if (method !== 'GET' && method !== 'POST') return statusResponse(status.methodNotAllowedPage());
   const token = event.pathParameters?.['token'] ?? '';
@@ -36,6 +44,8 @@ export async function serveLink(event: APIGatewayProxyEventV2): Promise<APIGatew
   const tokenHash = hashLinkToken(token);
   const link = await readLink(client, tableName, tokenHash);
   if (link === undefined) return outcome('unknown', statusResponse(status.notFoundPage()));
+  const purposePage = link.person.kind === audience ? pages[link.purpose] : undefined;
+  if (purposePage === undefined) return outcome('other-audience', statusResponse(status.notFoundPage()), link);
   const at = now();
   if (method === 'POST' && !(await withinPostRate(client, tableName, tokenHash, at))) return outcome('rate-limited', statusResponse(status.tooManyRequestsPage()), link);
 
@@ -44,7 +54,6 @@ export async function serveLink(event: APIGatewayProxyEventV2): Promise<APIGatew
   if (closed !== undefined || step === undefined) return outcome('closed', statusResponse(closed ?? status.notFoundPage()), link);
 
   const view = await pageView(link, step, at);
-  const purposePage = pages[link.purpose];
   if (method === 'GET') return outcome('rendered', htmlResponse(200, page(purposePage.title, purposePage.render(view, emptyForm))), link);
 
   if (purposePage.rule === undefined) return outcome('view-only', statusResponse(status.viewOnlyPage()), link);

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { LinkPersonKind } from '../domain/schemas/link.ts';
 
 /**
  * A link carries one random 256-bit token and nothing else. The store keeps only its SHA-256, so a
@@ -21,6 +22,12 @@ export function isWellFormedLinkToken(token: string): boolean {
   return tokenPattern.test(token);
 }
 
-export function linkUrl(appBaseUrl: string, token: string): string {
-  return `${appBaseUrl}/l/${token}`;
+/**
+ * Patients' and clinicians' links are served by separate functions (catalogue: patient-pages and
+ * clinician-pages), so each audience has its own path; a token under the other audience's path is not found.
+ */
+export const linkPaths: Readonly<Record<LinkPersonKind, string>> = { patient: '/p', clinician: '/c' };
+
+export function linkUrl(appBaseUrl: string, token: string, audience: LinkPersonKind): string {
+  return `${appBaseUrl}${linkPaths[audience]}/${token}`;
 }

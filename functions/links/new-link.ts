@@ -34,7 +34,7 @@ export function newLink(request: LinkRequest, appBaseUrl: string): NewLink {
   const { token, tokenHash } = newLinkToken();
   return {
     tokenHash,
-    url: linkUrl(appBaseUrl, token),
+    url: linkUrl(appBaseUrl, token, request.person.kind),
     write: {
       kind: 'create',
       key: keys.link(tokenHash),

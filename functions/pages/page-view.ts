@@ -1,3 +1,4 @@
+import type { LinkPurpose } from '../domain/schemas/link.ts';
 import type { Protocol } from '../domain/protocol.ts';
 import type { PatientContext } from '../journey/patient-context.ts';
 import type { AnswerRule } from '../links/answers/answer.ts';
@@ -27,3 +28,9 @@ export interface PurposePage {
   answerFrom(values: FormValues, view: PageView): unknown;
   done(view: PageView, decision: string, output: Readonly<Record<string, unknown>>): Html;
 }
+
+/**
+ * The pages one audience's function serves, by purpose. Patients' and clinicians' pages are separate
+ * registries so each function bundles only its own; a purpose missing here is not found.
+ */
+export type AudiencePages = Readonly<Partial<Record<LinkPurpose, PurposePage>>>;

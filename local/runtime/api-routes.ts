@@ -1,5 +1,5 @@
 /**
- * API Gateway HTTP API route keys ("GET /l/{token}", "ANY /staff/{proxy+}") and how a request picks
+ * API Gateway HTTP API route keys ("GET /p/{token}", "ANY /staff/{proxy+}") and how a request picks
  * one: the most specific route wins, as API Gateway does: literal segments before `{param}` before a
  * greedy `{proxy+}`, and a route with the request's method before `ANY`.
  */

@@ -984,7 +984,7 @@ function planInForceAt(view: JourneyView, at: number): Record<string, unknown> |
 const sentOnceKinds: readonly EmailKind[] = ['consult-reminder', 'session-prep-reminder', 'refill-window-reminder', 'please-contact-clinic', 'clinician-urgent'];
 
 function subjectOf(kind: EmailKind): string {
-  return renderEmail(kind, { firstName: 'x', link: 'http://x/l/x', when: 'x' }).subject;
+  return renderEmail(kind, { firstName: 'x', link: 'http://x/p/x', when: 'x' }).subject;
 }
 
 /**
@@ -1020,8 +1020,9 @@ function reminderViolations(observation: Observation): string[] {
     const limit = rounds.get(stepKey) ?? 0;
     if (count > limit) violations.push(`the link of ${key} was emailed ${count} times in ${limit} round(s)`);
   }
-  const urls = observation.patientEmails.flatMap((e) => [...`${e.text ?? ''}`.matchAll(/\/l\/[A-Za-z0-9_~.%-]+/g)].map((m) => m[0]));
+  const urls = observation.patientEmails.flatMap((e) => [...`${e.text ?? ''}`.matchAll(/\/p\/[A-Za-z0-9_~.%-]+/g)].map((m) => m[0]));
   if (new Set(urls).size !== urls.length) violations.push('the same link was emailed to the patient twice');
+  if (observation.patientEmails.some((e) => /\/c\/[A-Za-z0-9_-]{43}/.test(`${e.text ?? ''}${e.html ?? ''}`))) violations.push("a patient was emailed a clinician's link");
   return violations;
 }
 

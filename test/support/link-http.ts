@@ -48,16 +48,17 @@ export function formBody(fields: FormFields): string {
   return new URLSearchParams(pairs).toString();
 }
 
-/** The token a link URL carries: everything after `/l/`. */
+/** The token a link URL carries: everything after its audience's `/p/` or `/c/`. */
 export function tokenOf(url: string): string {
-  const token = /\/l\/([^/?#]+)$/.exec(new URL(url).pathname)?.[1];
+  const token = /\/[pc]\/([^/?#]+)$/.exec(new URL(url).pathname)?.[1];
   if (token === undefined) throw new Error(`not a link URL: ${url}`);
   return token;
 }
 
 /** The same link with another token in its place. */
 export function withToken(url: string, token: string): string {
-  return `${new URL(url).origin}/l/${token}`;
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname.replace(/[^/]+$/, token)}`;
 }
 
 /**

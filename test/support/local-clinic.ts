@@ -79,9 +79,9 @@ export async function emailsTo(clinic: LocalClinic, address: string): Promise<Se
   return (await clinic.listEmails()).filter((email) => [...email.to, ...email.cc, ...email.bcc].includes(address));
 }
 
-/** The link-page URLs (`<app>/l/<token>`) an email carries, in order, each once. */
+/** The link-page URLs (`<app>/p/<token>` for patients, `<app>/c/<token>` for clinicians) an email carries, in order, each once. */
 export function linksIn(clinic: LocalClinic, email: SentEmail): string[] {
   const base = clinic.urls.app.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = new RegExp(`${base}/l/[A-Za-z0-9_~.%-]+`, 'g');
+  const pattern = new RegExp(`${base}/[pc]/[A-Za-z0-9_~.%-]+`, 'g');
   return [...new Set(`${email.text ?? ''}\n${email.html ?? ''}`.match(pattern) ?? [])];
 }

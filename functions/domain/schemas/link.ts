@@ -79,5 +79,6 @@ export type LinkPurpose = (typeof linkPurposes)[number];
 export type LinkStatus = (typeof linkStatuses)[number];
 export type StepStatus = (typeof stepStatuses)[number];
 export type LinkPerson = z.infer<typeof linkPersonSchema>;
+export type LinkPersonKind = (typeof linkPersonKinds)[number];
 export type Link = z.infer<typeof linkSchema>;
 export type StepDecision = z.infer<typeof stepDecisionSchema>;

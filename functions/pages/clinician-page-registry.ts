@@ -1,4 +1,3 @@
-import type { LinkPurpose } from '../domain/schemas/link.ts';
 import {
   consultBookingPage,
   consultEvaluationPage,
@@ -10,23 +9,17 @@ import {
   refillApprovalPage,
   treatmentPlanPage,
 } from './clinician-pages.ts';
-import type { PurposePage } from './page-view.ts';
-import { assessmentPage, checkInPage, intakePage, journalPage, refillRequestPage } from './patient-pages.ts';
+import type { AudiencePages } from './page-view.ts';
 
-/** The page of every link purpose. */
-export const pages: Record<LinkPurpose, PurposePage> = {
-  intake: intakePage,
+/** The page of every purpose whose links go to clinicians (actor 'clinician', and the view-only notice). */
+export const clinicianPages: AudiencePages = {
   'consult-booking': consultBookingPage,
   'consult-evaluation': consultEvaluationPage,
   eligibility: eligibilityPage,
   'treatment-plan': treatmentPlanPage,
-  'check-in': checkInPage,
-  journal: journalPage,
   'journal-missing': journalMissingPage,
-  assessment: assessmentPage,
   'hold-decision': holdDecisionPage,
   'follow-up-decision': followUpPage,
-  'refill-request': refillRequestPage,
   'refill-approval': refillApprovalPage,
   notice: noticePage,
 };

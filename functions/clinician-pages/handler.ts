@@ -1,0 +1,5 @@
+import { clinicianPages } from '../pages/clinician-page-registry.ts';
+import { linkPagesHandler } from '../link-pages/link-pages-handler.ts';
+
+/** HTTP API routes `GET /c/{token}` and `POST /c/{token}` (functions/catalogue.ts): the clinicians' links. */
+export const handler = linkPagesHandler('clinician-pages', 'clinician', clinicianPages);

@@ -1,0 +1,11 @@
+import type { AudiencePages } from './page-view.ts';
+import { assessmentPage, checkInPage, intakePage, journalPage, refillRequestPage } from './patient-pages.ts';
+
+/** The page of every purpose whose links go to patients (functions/links/purposes.ts: actor 'patient'). */
+export const patientPages: AudiencePages = {
+  intake: intakePage,
+  'check-in': checkInPage,
+  journal: journalPage,
+  assessment: assessmentPage,
+  'refill-request': refillRequestPage,
+};
