@@ -1,5 +1,5 @@
 import { bundleSizeGoalBytes, measureBundleSizes } from './bundle-size.ts';
-import { coldInitGoalRatio, measureColdInit } from './cold-init.ts';
+import { coldInitGoalRatio, measureColdInit, ownCodeGoalRatio } from './cold-init.ts';
 import { measureEngineThroughput } from './engine-throughput.ts';
 import { runJourneyBench } from './journey-bench.ts';
 import { journeyCosts, printJourneyCosts } from './journey-cost.ts';
@@ -32,10 +32,10 @@ for (const { id, bytes } of await measureBundleSizes()) {
 
 console.log('\nCold init (CPU time of a fresh Node process loading the bundle, least of interleaved runs), as a ratio to a bare handler');
 const coldInit = await measureColdInit();
+const clientsOf = (externalImports: readonly string[]): string => externalImports.map((path) => path.replace('@aws-sdk/', '')).join(', ');
 reportLine('  bare handler (CPU ms, context only)', coldInit.bareCpuMs.toFixed(0), '(context)');
-for (const fn of coldInit.functions) reportLine(`  ${fn.id} / bare`, `${fn.ratioToBare.toFixed(2)}x`, goal(`<= ${coldInitGoalRatio}x`));
-console.log('  the same, as a ratio to a bare handler importing the same AWS SDK clients (what our own code adds)');
-for (const fn of coldInit.functions) {
-  const clients = fn.externalImports.map((path) => path.replace('@aws-sdk/', '')).join(', ');
-  reportLine(`  ${fn.id} / SDK baseline`, `${fn.ratioToSdkBaseline.toFixed(2)}x`, `(context: ${clients})`);
-}
+console.log('  the floor: a bare handler that only imports the AWS SDK clients (issue 6 requires them), / bare');
+for (const baseline of coldInit.sdkBaselines) reportLine(`  SDK baseline / bare`, `${baseline.ratioToBare.toFixed(2)}x`, `(context: ${clientsOf(baseline.externalImports)})`);
+for (const fn of coldInit.functions) reportLine(`  ${fn.id} / bare`, `${fn.ratioToBare.toFixed(2)}x`, `${goal(`<= ${coldInitGoalRatio}x`)}: below the floor, see bench/cold-init.ts`);
+console.log('  what our own code adds: each function as a ratio to the SDK baseline of the clients it imports');
+for (const fn of coldInit.functions) reportLine(`  ${fn.id} / SDK baseline`, `${fn.ratioToSdkBaseline.toFixed(2)}x`, `${goal(`<= ${ownCodeGoalRatio}x`)} (${clientsOf(fn.externalImports)})`);
