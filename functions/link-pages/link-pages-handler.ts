@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { LinkPersonKind } from '../domain/schemas/link.ts';
 import type { AudiencePages } from '../pages/page-view.ts';
 import { errorPage } from '../pages/status-pages.ts';
+import { invocationLogging } from '../platform/invocation-logging.ts';
 import { logger } from '../platform/logger.ts';
 import { statusResponse } from './responses.ts';
 import { linkServer } from './serve-link.ts';
@@ -10,10 +11,8 @@ import { linkServer } from './serve-link.ts';
 /** The HTTP handler of one audience's link pages: any unexpected failure still answers a page, never a bare 5xx body. */
 export function linkPagesHandler(functionId: string, audience: LinkPersonKind, pages: AudiencePages) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(invocationLogging(functionId))
     .use({
-      before: () => {
-        logger.appendKeys({ functionId });
-      },
       onError: (request) => {
         // the error name only: messages may quote the store's items
         logger.error('link page failed', { errorName: request.error?.name });

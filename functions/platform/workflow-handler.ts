@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { safeParseFields } from '../domain/schemas/parse.ts';
 import { holdStopLog } from './hold-stop-log.ts';
+import { invocationLogging } from './invocation-logging.ts';
 import { logger } from './logger.ts';
 
 /**
@@ -20,9 +21,9 @@ export function workflowHandler<Schema extends z.ZodMiniType, Result>(
   core: (input: z.infer<Schema>, context: Context) => Promise<Result>,
 ) {
   return middy<unknown, Result>()
+    .use(invocationLogging(functionId))
     .use({
       before: (request) => {
-        logger.appendKeys({ [holdStopLog.functionIdField]: functionId });
         const parsed = safeParseFields(schema, request.event);
         if (!parsed.success) throw new InvalidTaskInput(parsed.errors.map((e) => e.message).join('; '));
         request.event = parsed.data;

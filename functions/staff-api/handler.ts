@@ -4,6 +4,7 @@ import { isDomainError, ValidationFailed } from '../domain/domain-errors.ts';
 import { EnrolmentConflict } from '../journey/enrol-patient.ts';
 import { PatientNotFound } from '../journey/journey-errors.ts';
 import { StaffMayNotDecide } from '../links/pending-steps.ts';
+import { invocationLogging } from '../platform/invocation-logging.ts';
 import { logger } from '../platform/logger.ts';
 import { StoreError } from '../store/store-errors.ts';
 import { badRequest, problem } from './http-answers.ts';
@@ -54,7 +55,7 @@ function answerFor(error: unknown): APIGatewayProxyStructuredResultV2 {
   return problem(500, 'the request could not be completed');
 }
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(staffApi);
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().use(invocationLogging('staff-api')).handler(staffApi);
 
 function safeDecode(part: string): string {
   try {
