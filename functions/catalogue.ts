@@ -44,7 +44,7 @@ export const functionCatalogue = [
   },
   {
     id: 'send-reminder',
-    description: 'Sends one scheduled reminder exactly once, unless the patient is on hold',
+    description: 'Sends one scheduled reminder once (at least once), unless the patient is on hold',
     trigger: 'workflow',
     access: { table: 'readwrite', email: true, workflows: 'none' },
     memoryMb: 256,

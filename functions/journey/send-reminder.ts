@@ -18,7 +18,7 @@ const emailKinds: Record<ReminderKindSent, EmailKind> = {
 };
 
 /**
- * One scheduled reminder to the patient, exactly once per reminder key (sendOnce), and never while the
+ * One scheduled reminder to the patient, once per reminder key and at least once (sendOnce), and never while the
  * patient is on hold (PatientOnHold: the marker's transaction checks the hold).
  *
  * Quiet hours: the schedule already chose the time (appointment reminders at their fixed offsets, the

@@ -6,11 +6,12 @@ import { clinicianById } from '../journey/care-team.ts';
 import { journeyStore } from '../journey/journey-store.ts';
 import { now } from '../platform/clock.ts';
 import { logger } from '../platform/logger.ts';
+import { confirmDelivery, lostToAnotherAttempt, newMarkerWrite, retryMarkerWrite, unconfirmedMarker } from '../journey/email-marker.ts';
 import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
 import { AlreadyExistsError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { newLink } from './new-link.ts';
-import type { StepAlert } from './step-store.ts';
+import { readStep, type StepAlert } from './step-store.ts';
 
 export interface ClinicianAlert {
   readonly patientId: string;
@@ -18,8 +19,8 @@ export interface ClinicianAlert {
   readonly clinicianId: string;
   readonly urgency: StepAlert['urgency'];
   /**
-   * The exactly-once key: the same alert always has the same key (e.g. `screening-round-001-urgent`), so
-   * a retried caller finds it and sends nothing. Best as letters, digits, ".", "-" and "_" (at most 100);
+   * The once-only key: the same alert always has the same key (e.g. `screening-round-001-urgent`), so
+   * a retried caller finds it and sends nothing once it was confirmed sent. Best as letters, digits, ".", "-" and "_" (at most 100);
    * any other key is replaced by its hash, so an alert is never refused for its key.
    */
   readonly alertKey: string;
@@ -52,10 +53,11 @@ export function alertStepKey(alertKey: string): string {
  *
  * ONE transaction creates the alert's STEP (view-only: no task token, never decided, not ended by a hold,
  * since a hold is often the very thing the clinician must hear about), its LINK, and the REMINDER_SENT
- * marker every once-only email leaves (the staff API's journey view lists them). Each is created only if
- * absent, so a retried caller changes nothing and sends no second email. If SES refuses the email, the
- * three are removed (audited) so the retry sends it; as with functions/journey/send-once.ts, a crash
- * between the write and SES's answer leaves the alert recorded but unsent (at most once).
+ * marker every once-only email leaves (the staff API's journey view lists them), `unconfirmed` until SES
+ * accepts the email (functions/journey/email-marker.ts). A retried caller that finds the alert confirmed
+ * sends nothing; one that finds it unconfirmed (the earlier attempt died, or SES refused) sends it again
+ * with a new link to the same step, since only the email ever held the first link's token: an alert is
+ * delivered at least once.
  */
 export async function alertClinician(alert: ClinicianAlert): Promise<ClinicianAlertResult> {
   const { client, tableName, clinic, protocol, environment } = journeyStore();
@@ -94,37 +96,61 @@ export async function alertClinician(alert: ClinicianAlert): Promise<ClinicianAl
       },
     },
     link.write,
-    {
-      kind: 'create',
-      key: keys.reminderSent(alert.patientId, alertKey),
-      label: 'reminder marker',
-      itemType: 'REMINDER_SENT',
-      attributes: { reminderKey: alertKey, emailKind, recipient: 'clinician' },
-    },
+    newMarkerWrite(alert.patientId, { markerKey: alertKey, emailKind, recipient: 'clinician' }),
   ];
+  let url = link.url;
   try {
     await commitChange(client, tableName, { writes, audit: { patientId: alert.patientId, actor, action: `email.${emailKind}`, reason: alert.reason ?? alert.message, details } });
   } catch (error) {
-    if (error instanceof AlreadyExistsError) return { outcome: 'already-sent', stepKey };
-    throw error;
+    if (!(error instanceof AlreadyExistsError)) throw error;
+    const again = await sendAgainLink(alert.patientId, alert.journeyId, alertKey, person, environment.appBaseUrl, actor, details);
+    if (again === undefined) return { outcome: 'already-sent', stepKey };
+    url = again;
   }
 
+  let messageId: string;
   try {
-    const { messageId } = await sendEmail({ from: clinic.senderEmail, to: clinician.email, email: renderEmail(emailKind, { link: link.url }), configurationSet: environment.sesConfigurationSet });
-    logger.info('clinician alert sent', { urgency: alert.urgency });
-    return { outcome: 'sent', stepKey, messageId };
+    ({ messageId } = await sendEmail({ from: clinic.senderEmail, to: clinician.email, email: renderEmail(emailKind, { link: url }), configurationSet: environment.sesConfigurationSet }));
   } catch (error) {
-    logger.warn('clinician alert not sent; it is removed so a retry sends it', { urgency: alert.urgency, errorName: (error as Error).name });
-    await commitChange(client, tableName, {
-      writes: writes.map((write) => ({ kind: 'delete', key: write.key, label: write.label ?? 'alert item', expectedVersion: 1 })),
-      audit: {
-        patientId: alert.patientId,
-        actor,
-        action: 'email.send-failed',
-        reason: `the email service refused or could not be reached (${(error as Error).name}); a retry will send the alert`,
-        details,
-      },
-    });
+    logger.warn('clinician alert not sent; it stays unconfirmed so a retry sends it', { urgency: alert.urgency, errorName: (error as Error).name });
     throw error;
   }
+  logger.info('clinician alert sent', { urgency: alert.urgency });
+  await confirmDelivery(client, tableName, { patientId: alert.patientId, markerKey: alertKey, messageId, actor, details });
+  return { outcome: 'sent', stepKey, messageId };
+}
+
+/**
+ * For an alert whose email was never confirmed: a new link to its step, created with one more attempt on
+ * the marker. Undefined when the alert was confirmed, or another attempt is sending it right now.
+ */
+async function sendAgainLink(
+  patientId: string,
+  journeyId: string,
+  alertKey: string,
+  person: LinkPerson,
+  appBaseUrl: string,
+  actor: AuditActor,
+  details: Readonly<Record<string, unknown>>,
+): Promise<string | undefined> {
+  const { client, tableName } = journeyStore();
+  const marker = await unconfirmedMarker(client, tableName, patientId, alertKey);
+  const stepKey = alertStepKey(alertKey);
+  const step = marker === undefined ? undefined : await readStep(client, tableName, { patientId, journeyId, stepKey });
+  if (marker === undefined || step === undefined) return undefined;
+  const link = newLink({ purpose: 'notice', person, patientId, journeyId, stepKey, stepRound: step.round, expiresAt: step.expiresAt }, appBaseUrl);
+  try {
+    await commitChange(client, tableName, {
+      writes: [
+        retryMarkerWrite(marker),
+        { kind: 'update', key: keys.step(patientId, journeyId, stepKey), label: 'alert step', set: { linkHashes: [...step.linkHashes, link.tokenHash] }, expectedVersion: step.version },
+        link.write,
+      ],
+      audit: { patientId, actor, action: 'email.send-again', reason: 'an earlier attempt was not confirmed as sent; sending again with a new link', details },
+    });
+  } catch (error) {
+    if (lostToAnotherAttempt(error)) return undefined;
+    throw error;
+  }
+  return link.url;
 }

@@ -35,7 +35,7 @@
  * | ADVERSE_EVENT       | PATIENT#<patientId>     | ADVERSE_EVENT#<adverseEventId>       | |
  * | FILL                | PATIENT#<patientId>     | FILL#<nnnn>                          | by refill cycle (0000 = first fill); created once |
  * | ASSESSMENT          | PATIENT#<patientId>     | ASSESSMENT#<assessmentId>            | GAD-7, PHQ-9... at a point of the journey |
- * | REMINDER_SENT       | PATIENT#<patientId>     | REMINDER#<reminderKey>               | exactly-once marker: created before the email goes |
+ * | REMINDER_SENT       | PATIENT#<patientId>     | REMINDER#<reminderKey>               | once-only email marker: `unconfirmed` before SES, `sent` + message id after |
  * | LINK_POINTER        | PATIENT#<patientId>     | LINK#<tokenHash>                     | the patient's side of a link (purpose, person, status) |
  * | AUDIT               | PATIENT#<patientId>     | AUDIT#<ISO instant>#<eventId>        | sorts by time (events of one millisecond by id); written in the change's own transaction |
  * | LINK                | LINK#<sha256(token)>    | LINK                                 | the link itself; GSI1 keys while pending; TTL |
@@ -74,7 +74,7 @@
  * | journeys by status, optionally by phase (console)  | Query GSI2 PK = JOURNEY_STATUS#s [AND begins_with(SK, PHASE#x#)] |
  * | put a patient on hold                              | TransactWriteItems: Update JOURNEY (onHold = true) + AUDIT |
  * | gate a dosing step on "not on hold"                | ConditionCheck on JOURNEY inside the step's own transaction |
- * | send a reminder exactly once                       | TransactWriteItems: create REMINDER_SENT (attribute_not_exists) + AUDIT |
+ * | send a reminder once, at least once                | TransactWriteItems: create REMINDER_SENT (attribute_not_exists) + AUDIT; after SES: Update it `sent` + AUDIT |
  * | record a fill exactly once                         | TransactWriteItems: create FILL#cycle + Update JOURNEY + AUDIT |
  * | handler retry with the same input                  | GetItem / conditional Put on IDEMPOTENCY#key |
  */
