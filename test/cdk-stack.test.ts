@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionArnPlaceholder, functionCatalogue, type FunctionSpec } from '../functions/catalogue.ts';
 import { parseClinicConfig } from '../functions/platform/clinic-config.ts';
 import { environmentSchema } from '../functions/platform/environment.ts';
 import { workflowHandler } from '../functions/platform/workflow-handler.ts';
 import { PatientOnHold } from '../functions/journey/journey-errors.ts';
 import { holdStopMetric } from '../lib/operations-alarms.ts';
+import { linesLoggedBy } from './support/captured-logs.ts';
 import { INDEXES, TABLE_KEY, TTL_ATTRIBUTE } from '../functions/store/table-design.ts';
 import { placeholdersIn, readDefinitionTemplate, fillPlaceholders, stateMachineArnPlaceholder, stateMachineCatalogue } from '../statemachines/definitions.ts';
 import { createCareJourneysApp, stackName } from '../lib/care-journeys-app.ts';
@@ -319,20 +320,8 @@ function matchesEqualityPattern(pattern: string, line: Record<string, unknown>):
 }
 
 /** Runs a workflow handler to its failure and answers the JSON lines the logger wrote meanwhile. */
-async function linesLoggedBy(handler: (event: unknown, context: Context) => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
-  const written: string[] = [];
-  const capture = (chunk: string | Uint8Array): boolean => {
-    written.push(String(chunk));
-    return true;
-  };
-  // the logger writes warnings and errors to stderr, the rest to stdout
-  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
-  try {
-    await expect(handler({}, {} as Context)).rejects.toThrow();
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-  return written.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+async function failureLinesOf(handler: (event: unknown, context: Context) => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
+  return linesLoggedBy(() => expect(handler({}, {} as Context)).rejects.toThrow());
 }
 
 describe('the alarms', () => {
@@ -407,13 +396,13 @@ describe('the alarms', () => {
     const transformation = (filter?.Properties?.MetricTransformations as MetricTransformation[])[0];
     expect(transformation).toMatchObject({ MetricNamespace: holdStopMetric.namespace, MetricName: holdStopMetric.metricName, MetricValue: '1' });
 
-    const lines = await linesLoggedBy(workflowHandler('schedule', z.object({}), () => Promise.reject(new PatientOnHold('patient-1', 'session 2'))));
+    const lines = await failureLinesOf(workflowHandler('schedule', z.object({}), () => Promise.reject(new PatientOnHold('patient-1', 'session 2'))));
     const holdLine = lines.find((line) => matchesEqualityPattern(pattern, line));
     expect(holdLine, `a logged line matching ${pattern}`).toBeDefined();
     const dimensionField = transformation?.Dimensions?.[0]?.Value.replace(/^\$\./, '') ?? '';
     expect(holdLine?.[dimensionField]).toBe('schedule');
 
-    const otherFailure = await linesLoggedBy(workflowHandler('schedule', z.object({}), () => Promise.reject(new Error('table unreachable'))));
+    const otherFailure = await failureLinesOf(workflowHandler('schedule', z.object({}), () => Promise.reject(new Error('table unreachable'))));
     expect(otherFailure.some((line) => matchesEqualityPattern(pattern, line))).toBe(false);
   });
 

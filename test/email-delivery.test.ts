@@ -10,7 +10,7 @@ import { alertClinician } from '../functions/links/clinician-alert.ts';
 import { getItem, queryPatientPartition } from '../functions/store/read-items.ts';
 import { keys, PATIENT_SK_PREFIX } from '../functions/store/table-design.ts';
 import { startSesLocal, type SentEmail, type SesLocal } from '../local/services/ses-local.ts';
-import { aPatient } from './support/domain-fixtures.ts';
+import { aPatient, twoClinicianClinic } from './support/domain-fixtures.ts';
 import { startTestTable, type TestTable } from './support/dynamodb.ts';
 
 /**
@@ -20,16 +20,7 @@ import { startTestTable, type TestTable } from './support/dynamodb.ts';
  */
 
 const CLINICIAN = 'sam.lee@clinic.test';
-const clinic = {
-  clinicName: 'Test Clinic',
-  senderEmail: 'care@clinic.test',
-  defaultTimeZone: 'America/New_York',
-  opsAlertEmail: 'ops@clinic.test',
-  clinicians: [
-    { id: 'dr-lee', name: 'Dr. Sam Lee', email: CLINICIAN, backupId: 'dr-kim' },
-    { id: 'dr-kim', name: 'Dr. Jo Kim', email: 'jo.kim@clinic.test', backupId: 'dr-lee' },
-  ],
-};
+const clinic = twoClinicianClinic;
 const actor = { type: 'system', id: 'test' } as const;
 
 let table: TestTable;

@@ -1,27 +1,12 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { logger } from '../functions/platform/logger.ts';
 import { workflowHandler } from '../functions/platform/workflow-handler.ts';
+import { linesLoggedBy } from './support/captured-logs.ts';
 
 function lambdaContext(awsRequestId: string): Context {
   return { awsRequestId, functionName: 'CareJourneys-Schedule', functionVersion: '$LATEST', memoryLimitInMB: '256', invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:CareJourneys-Schedule' } as Context;
-}
-
-/** Runs `work` and answers the JSON lines the logger wrote meanwhile (warnings and errors go to stderr). */
-async function linesLoggedBy(work: () => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
-  const written: string[] = [];
-  const capture = (chunk: string | Uint8Array): boolean => {
-    written.push(String(chunk));
-    return true;
-  };
-  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
-  try {
-    await work();
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-  return written.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('invocation logging', () => {

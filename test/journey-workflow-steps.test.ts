@@ -17,7 +17,7 @@ import { getItem, queryPatientPartition } from '../functions/store/read-items.ts
 import { keys, PATIENT_SK_PREFIX } from '../functions/store/table-design.ts';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../local/sfn/index.ts';
 import { startSesLocal, type SesLocal } from '../local/services/ses-local.ts';
-import { aPatient, anIntake, aTreatmentPlan } from './support/domain-fixtures.ts';
+import { aPatient, anIntake, aTreatmentPlan, twoClinicianClinic } from './support/domain-fixtures.ts';
 import { startTestTable, type TestTable } from './support/dynamodb.ts';
 
 /**
@@ -26,16 +26,7 @@ import { startTestTable, type TestTable } from './support/dynamodb.ts';
  * gate's rules through the store, and every dosing step, reminder and refill failing closed on hold.
  */
 
-const clinic = {
-  clinicName: 'Test Clinic',
-  senderEmail: 'care@clinic.test',
-  defaultTimeZone: 'America/New_York',
-  opsAlertEmail: 'ops@clinic.test',
-  clinicians: [
-    { id: 'dr-lee', name: 'Dr. Sam Lee', email: 'sam.lee@clinic.test', backupId: 'dr-kim' },
-    { id: 'dr-kim', name: 'Dr. Jo Kim', email: 'jo.kim@clinic.test', backupId: 'dr-lee' },
-  ],
-};
+const clinic = twoClinicianClinic;
 
 const DAY = 24 * 3_600_000;
 const T0 = Date.parse('2026-07-01T15:00:00.000Z');

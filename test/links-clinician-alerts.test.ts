@@ -20,7 +20,7 @@ import { keys, PATIENT_SK_PREFIX } from '../functions/store/table-design.ts';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../local/sfn/index.ts';
 import { startSesLocal, type SentEmail, type SesLocal } from '../local/services/ses-local.ts';
 import { fillPlaceholders, readDefinitionTemplate } from '../statemachines/definitions.ts';
-import { aPatient, anIntake } from './support/domain-fixtures.ts';
+import { aPatient, anIntake, twoClinicianClinic } from './support/domain-fixtures.ts';
 import { startTestTable, type TestTable } from './support/dynamodb.ts';
 import { phiIn } from './support/journey-driver.ts';
 import { TestLambdas } from './support/sfn-test-lambdas.ts';
@@ -34,16 +34,7 @@ import { TestLambdas } from './support/sfn-test-lambdas.ts';
 const START = new Date('2026-05-04T13:00:00.000Z');
 const DAY = 24 * 3600;
 const CLINICIAN = 'sam.lee@clinic.test';
-const clinic = {
-  clinicName: 'Test Clinic',
-  senderEmail: 'care@clinic.test',
-  defaultTimeZone: 'America/New_York',
-  opsAlertEmail: 'ops@clinic.test',
-  clinicians: [
-    { id: 'dr-lee', name: 'Dr. Sam Lee', email: CLINICIAN, backupId: 'dr-kim' },
-    { id: 'dr-kim', name: 'Dr. Jo Kim', email: 'jo.kim@clinic.test', backupId: 'dr-lee' },
-  ],
-};
+const clinic = twoClinicianClinic;
 
 let table: TestTable;
 let ses: SesLocal;

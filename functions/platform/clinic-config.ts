@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { resolveProtocol, type Protocol } from '../domain/protocol.ts';
+import { timeZone } from '../domain/schemas/common.ts';
 import { issueMessage } from '../domain/schemas/field-errors.ts';
 
 /**
@@ -7,17 +8,6 @@ import { issueMessage } from '../domain/schemas/field-errors.ts';
  * its protocol overrides. Validated by the CDK app at synth (from `clinic.config.json`) and by the local
  * runtime at start; handed to every function as the `CLINIC_CONFIG` environment variable.
  */
-const timeZone = z.string().check(
-  z.refine((zone) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'expected an IANA time zone such as "America/New_York"'),
-);
-
 export const clinicianSchema = z.strictObject({
   id: z.string().check(z.regex(/^[a-z0-9-]{2,40}$/, 'expected a short id of lowercase letters, digits and dashes')),
   name: z.string().check(z.minLength(1)),

@@ -70,3 +70,18 @@ export function aTreatmentPlan(): TreatmentPlan {
     daysOfSupply: 30,
   };
 }
+
+/**
+ * A small clinic for tests that run the functions directly: two clinicians, each the other's backup.
+ * Dr. Lee (sam.lee@clinic.test) is the one patients are assigned to.
+ */
+export const twoClinicianClinic = {
+  clinicName: 'Test Clinic',
+  senderEmail: 'care@clinic.test',
+  defaultTimeZone: 'America/New_York',
+  opsAlertEmail: 'ops@clinic.test',
+  clinicians: [
+    { id: 'dr-lee', name: 'Dr. Sam Lee', email: 'sam.lee@clinic.test', backupId: 'dr-kim' },
+    { id: 'dr-kim', name: 'Dr. Jo Kim', email: 'jo.kim@clinic.test', backupId: 'dr-lee' },
+  ],
+};
