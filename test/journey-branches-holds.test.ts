@@ -115,6 +115,9 @@ describe('a severe side effect reported in the journal', () => {
     expect(view.adverseEvents.map((e) => [e['kind'], e['status']])).toEqual([['severe-side-effect', 'open']]);
     expect(view.sideEffectReports.map((r) => r['triage'])).toEqual(['ADVERSE_EVENT']);
     expect(await clinicianEmailsSince(mark, urgent)).toHaveLength(1);
+    // the workflow makes sure of the hold itself too (a no-op here: the page placed it)
+    const [session1] = await d.executions({ stateMachine: 'induction-session', namePrefix: `${patient.journeyId}-plan1-session-1` });
+    expect(await d.statesEntered(session1?.executionArn ?? '')).toContain('Make sure the clinical hold is placed');
     return { patient, plan, mark };
   }
 

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { placeOnHold } from '../journey/clinical-hold.ts';
+import { reportedAdverseEventId } from '../journey/hold-for-reported-event.ts';
 import { journeyStore } from '../journey/journey-store.ts';
 import { loadPatientContext } from '../journey/patient-context.ts';
 import type { LinkPersonKind } from '../domain/schemas/link.ts';
@@ -90,7 +91,7 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
         reason: judged.hold.description,
         adverseEvent: { kind: judged.hold.kind, reportedBy: link.person.kind === 'patient' ? 'patient' : 'system', description: judged.hold.description },
         actor,
-        adverseEventId: `ae-${step.stepKey}`,
+        adverseEventId: reportedAdverseEventId(step.stepKey),
       });
     } catch (error) {
       // The patient must still read the advice; the decision reached the workflow, and a failed hold is retried by an operator.

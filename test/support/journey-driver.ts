@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, ListExecutionsCommand, type DescribeExecutionCommandOutput, type ExecutionStatus } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type DescribeExecutionCommandOutput, type ExecutionStatus } from '@aws-sdk/client-sfn';
 import { fromLocal, toLocal } from '../../functions/domain/local-time.ts';
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
 import { sideEffectSymptoms, type SideEffectSeverity, type SideEffectSymptom } from '../../functions/domain/schemas/side-effect-report.ts';
@@ -272,6 +272,8 @@ export interface JourneyDriver {
   settle(): Promise<void>;
   executions(options?: { stateMachine?: string; namePrefix?: string }): Promise<ExecutionSummary[]>;
   execution(name: string): Promise<ExecutionSummary | undefined>;
+  /** the names of the states an execution entered, in order (its history's StateEntered events) */
+  statesEntered(executionArn: string): Promise<string[]>;
   defaultPlan(): TreatmentPlanInput;
 }
 
@@ -647,6 +649,16 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
     },
     async execution(name) {
       return (await driver.executions()).find((e) => e.name === name);
+    },
+    async statesEntered(executionArn) {
+      const names: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, ...(nextToken === undefined ? {} : { nextToken }) }));
+        for (const event of page.events ?? []) if (event.stateEnteredEventDetails?.name !== undefined) names.push(event.stateEnteredEventDetails.name);
+        nextToken = page.nextToken;
+      } while (nextToken !== undefined);
+      return names;
     },
     defaultPlan,
   };
