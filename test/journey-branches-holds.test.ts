@@ -83,6 +83,9 @@ describe('blood pressure at check-in', () => {
     expect(held.adverseEvents.map((e) => [e['kind'], e['status']])).toEqual([['red-flag-at-check-in', 'open']]);
     expect(await sessionOne(patient)).toMatchObject({ status: 'emergency', checkInRef: 'session-1-a1-check-in' });
     expect(await clinicianEmailsSince(mark, urgent)).toHaveLength(1);
+    // the workflow makes sure of the hold itself too, under the page's adverse event id: still one event, one alert
+    const [session1] = await d.executions({ stateMachine: 'induction-session', namePrefix: `${patient.journeyId}-plan1-session-1` });
+    expect(await d.statesEntered(session1?.executionArn ?? '')).toContain("Make sure the check-in's hold is placed");
     for (const email of await d.emailsSince(mark)) expect(phiIn(email, patient.lastName)).toEqual([]);
 
     // the hour passes while on hold: no session is recorded and no journal asked for
@@ -117,7 +120,7 @@ describe('a severe side effect reported in the journal', () => {
     expect(await clinicianEmailsSince(mark, urgent)).toHaveLength(1);
     // the workflow makes sure of the hold itself too (a no-op here: the page placed it)
     const [session1] = await d.executions({ stateMachine: 'induction-session', namePrefix: `${patient.journeyId}-plan1-session-1` });
-    expect(await d.statesEntered(session1?.executionArn ?? '')).toContain('Make sure the clinical hold is placed');
+    expect(await d.statesEntered(session1?.executionArn ?? '')).toContain("Make sure the journal's hold is placed");
     return { patient, plan, mark };
   }
 

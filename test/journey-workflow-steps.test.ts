@@ -364,33 +364,49 @@ describe('a clinical hold', () => {
   });
 });
 
-describe('an adverse event reported in a journal', () => {
-  const severeHeadache = { sessionNumber: 1, symptoms: [{ symptom: 'headache', severity: 'severe' }], freeText: '', submittedAt: '2026-05-05T12:00:00.000Z' };
-  const seedReport = (patientId: string, stepKey: string, report: Record<string, unknown>) =>
-    seed(patientId, [{ kind: 'create', key: keys.sideEffectReport(patientId, stepKey), itemType: 'SIDE_EFFECT_REPORT', attributes: { patientId, stepKey, ...report, triage: 'ADVERSE_EVENT', triageReasons: [], protocolVersion: 'test' } }]);
+describe('a hold an answer called for', () => {
+  const severeHeadache = { kind: 'severe-side-effect', reportedBy: 'patient', description: 'headache: severe or worse is an adverse event' } as const;
+  const seedDecidedStep = (patientId: string, journeyId: string, stepKey: string, hold?: typeof severeHeadache) =>
+    seed(patientId, [
+      {
+        kind: 'create',
+        key: keys.step(patientId, journeyId, stepKey),
+        itemType: 'STEP',
+        attributes: {
+          patientId,
+          journeyId,
+          stepKey,
+          purpose: 'journal',
+          person: { kind: 'patient', id: patientId },
+          status: 'decided',
+          round: 1,
+          decision: { decision: 'SUBMITTED', details: {}, decidedBy: { kind: 'patient', id: patientId }, decidedAt: '2026-05-05T12:00:00.000Z', via: 'link', ...(hold === undefined ? {} : { hold }) },
+        },
+      },
+    ]);
   const urgentAlerts = async () => (await emailsTo('sam.lee@clinic.test')).filter((email) => email.subject === 'Urgent: please review today');
 
-  it("holds the patient from the workflow when the journal's page could not, under the page's adverse event id, once", async () => {
+  it("is placed by the workflow when the page could not, under the page's adverse event id, once", async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
-    await seedReport(patientId, 'session-1-journal', severeHeadache);
+    await seedDecidedStep(patientId, journeyId, 'session-1-journal', severeHeadache);
     const alertsBefore = (await urgentAlerts()).length;
 
-    const first = await invoke(recordProgress, { event: 'adverse-event-reported', patientId, journeyId, stepKey: 'session-1-journal' });
-    const retry = await invoke(recordProgress, { event: 'adverse-event-reported', patientId, journeyId, stepKey: 'session-1-journal' });
+    const first = await invoke(recordProgress, { event: 'hold-called-for', patientId, journeyId, stepKey: 'session-1-journal' });
+    const retry = await invoke(recordProgress, { event: 'hold-called-for', patientId, journeyId, stepKey: 'session-1-journal' });
 
-    expect(first).toMatchObject({ adverseEvent: true, adverseEventId: 'ae-session-1-journal' });
+    expect(first).toEqual({ holdCalledFor: true, adverseEventId: 'ae-session-1-journal' });
     expect(retry).toEqual(first);
     const context = await loadPatientContext(patientId);
     expect(context.journey).toMatchObject({ onHold: true, hold: { adverseEventId: 'ae-session-1-journal' } });
-    expect(context.adverseEvents.map((event) => [event.id, event.kind])).toEqual([['ae-session-1-journal', 'severe-side-effect']]);
+    expect(context.adverseEvents.map((event) => [event.id, event.kind, event.reportedBy])).toEqual([['ae-session-1-journal', 'severe-side-effect', 'patient']]);
     expect((await urgentAlerts()).length - alertsBefore).toBe(1);
   });
 
-  it('does not hold for a report that is not an adverse event under the protocol', async () => {
+  it('is not placed for a decision that called for none', async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
-    await seedReport(patientId, 'session-1-journal', { ...severeHeadache, symptoms: [{ symptom: 'headache', severity: 'mild' }] });
+    await seedDecidedStep(patientId, journeyId, 'session-1-journal');
 
-    expect(await invoke(recordProgress, { event: 'adverse-event-reported', patientId, journeyId, stepKey: 'session-1-journal' })).toMatchObject({ adverseEvent: false });
+    expect(await invoke(recordProgress, { event: 'hold-called-for', patientId, journeyId, stepKey: 'session-1-journal' })).toEqual({ holdCalledFor: false });
     expect((await loadPatientContext(patientId)).journey.onHold).toBe(false);
   });
 });

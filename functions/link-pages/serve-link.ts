@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { placeOnHold } from '../journey/clinical-hold.ts';
-import { reportedAdverseEventId } from '../journey/hold-for-reported-event.ts';
+import { calledForAdverseEventId } from '../journey/hold-called-for.ts';
 import { journeyStore } from '../journey/journey-store.ts';
 import { loadPatientContext } from '../journey/patient-context.ts';
 import type { LinkPersonKind } from '../domain/schemas/link.ts';
@@ -73,9 +73,12 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
     return outcome('invalid-form', htmlResponse(400, page(purposePage.title, purposePage.render(view, { values, errors: judged.errors }))), link);
   }
 
-  const output = { decision: judged.decision, ...judged.output };
+  // the hold the answer calls for is recorded with the decision, and the workflow is told, so it can make
+  // sure of the hold itself should placing it below fail (functions/journey/hold-called-for.ts)
+  const hold = judged.hold === undefined ? undefined : { kind: judged.hold.kind, reportedBy: link.person.kind === 'patient' ? ('patient' as const) : ('system' as const), description: judged.hold.description };
+  const output = { decision: judged.decision, ...judged.output, ...(hold === undefined ? {} : { holdCalledFor: true }) };
   const result = await decideStep(client, tableName, step, {
-    decision: { decision: judged.decision, details: judged.details, decidedBy: { kind: link.person.kind, id: link.person.id }, decidedAt: at.toISOString(), via: 'link' },
+    decision: { decision: judged.decision, details: judged.details, decidedBy: { kind: link.person.kind, id: link.person.id }, decidedAt: at.toISOString(), via: 'link', ...(hold === undefined ? {} : { hold }) },
     output,
     writes: judged.writes,
     actor,
@@ -84,17 +87,11 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
   });
   if (result.outcome !== 'decided') return outcome('lost-race', statusResponse((await closedPage(link, result.step, at)) ?? status.stoppedPage()), link);
 
-  if (judged.hold !== undefined) {
+  if (hold !== undefined) {
     try {
-      await placeOnHold({
-        patientId: step.patientId,
-        reason: judged.hold.description,
-        adverseEvent: { kind: judged.hold.kind, reportedBy: link.person.kind === 'patient' ? 'patient' : 'system', description: judged.hold.description },
-        actor,
-        adverseEventId: reportedAdverseEventId(step.stepKey),
-      });
+      await placeOnHold({ patientId: step.patientId, reason: hold.description, adverseEvent: hold, actor, adverseEventId: calledForAdverseEventId(step.stepKey) });
     } catch (error) {
-      // The patient must still read the advice; the decision reached the workflow, and a failed hold is retried by an operator.
+      // The patient must still read the advice; the decision reached the workflow, which places the hold itself.
       logger.error('clinical hold after a link decision failed', { purpose: link.purpose, errorName: (error as Error).name });
     }
   }

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { journeyPhases } from '../domain/schemas/index.ts';
 import { closeJourney } from '../journey/close-journey.ts';
 import { followUpResponse } from '../journey/follow-up-response.ts';
-import { holdForReportedAdverseEvent } from '../journey/hold-for-reported-event.ts';
+import { placeHoldCalledFor } from '../journey/hold-called-for.ts';
 import { registerAwait } from '../journey/interruptible-waits.ts';
 import { JourneyDataMissing, PatientOnHold } from '../journey/journey-errors.ts';
 import { liftHold } from '../journey/lift-hold.ts';
@@ -29,7 +29,7 @@ const input = z.discriminatedUnion('event', [
   z.object({ event: z.literal('session-missed'), ...journeyRef, ...sessionAttempt }),
   z.object({ event: z.literal('session-completed'), ...journeyRef, sessionNumber: wholeNumberFrom(1) }),
   z.object({ event: z.literal('follow-up'), ...journeyRef, from: z.optional(z.enum(journeyPhases)) }),
-  z.object({ event: z.literal('adverse-event-reported'), ...journeyRef, stepKey: z.string().check(z.minLength(1), z.maxLength(120)) }),
+  z.object({ event: z.literal('hold-called-for'), ...journeyRef, stepKey: z.string().check(z.minLength(1), z.maxLength(120)) }),
   z.object({ event: z.literal('fill'), ...journeyRef, cycle: wholeNumberFrom(1) }),
   z.object({ event: z.literal('refill-refused'), ...journeyRef, cycle: wholeNumberFrom(1), retryable: z.boolean(), atFill: z.optional(z.boolean()) }),
   z.object({ event: z.literal('refill-not-requested'), ...journeyRef, cycle: wholeNumberFrom(1) }),
@@ -74,8 +74,8 @@ export const handler = workflowHandler('record-progress', input, async (event) =
       return recordSessionOutcome({ ...event, attempt: 1, outcome: 'completed', actor });
     case 'follow-up':
       return followUpResponse({ patientId, actor, from: event.from });
-    case 'adverse-event-reported':
-      return holdForReportedAdverseEvent({ patientId, stepKey: event.stepKey, actor });
+    case 'hold-called-for':
+      return placeHoldCalledFor({ patientId, journeyId: event.journeyId, stepKey: event.stepKey, actor });
     case 'fill':
       return recordFill({ patientId, cycle: event.cycle, actor });
     case 'refill-refused':

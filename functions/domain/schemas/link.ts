@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { id, instant, shortText } from './common.ts';
+import { adverseEventKinds, adverseEventReporters } from './adverse-event.ts';
+import { freeText, id, instant, shortText } from './common.ts';
 
 /**
  * Why a link was sent: one per kind of waiting workflow step (statemachines/*.asl.json name them in the
@@ -73,6 +74,17 @@ export const stepDecisionSchema = z.strictObject({
   decidedAt: instant,
   /** how the decision arrived: an emailed link (its hash) or the staff API */
   via: z.enum(['link', 'staff-api']),
+  /**
+   * The clinical hold the answer calls for (an emergency at check-in, an adverse event in a journal),
+   * recorded with the decision so the workflow can make sure it is placed even if the page could not.
+   */
+  hold: z.optional(
+    z.strictObject({
+      kind: z.enum(adverseEventKinds, { error: `expected one of ${adverseEventKinds.join(', ')}` }),
+      reportedBy: z.enum(adverseEventReporters, { error: `expected one of ${adverseEventReporters.join(', ')}` }),
+      description: freeText(5_000),
+    }),
+  ),
 });
 
 export type LinkPurpose = (typeof linkPurposes)[number];
