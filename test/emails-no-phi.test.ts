@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SentEmail } from '../local/services/ses-local.ts';
 import { useJourneyDriver, type EnrolledPatient } from './support/journey-driver.ts';
+import { withoutLinkTokens } from './support/link-http.ts';
 
 /**
  * Emails are read on lock screens, in shared mailboxes and by scanners: each may carry a first name, a
@@ -32,7 +33,7 @@ async function enrol(lastName: string, firstName = 'Robin'): Promise<EnrolledPat
 
 /** What an email carries that it must not: a forbidden word, or any enrolled patient's identity beyond a first name. */
 function problemsIn(email: SentEmail): string[] {
-  const content = `${email.subject}\n${email.text ?? ''}\n${email.html ?? ''}`;
+  const content = withoutLinkTokens(`${email.subject}\n${email.text ?? ''}\n${email.html ?? ''}`);
   const lower = content.toLowerCase();
   const problems = forbiddenPatterns.filter(({ pattern }) => pattern.test(content)).map(({ word }) => `the word "${word}"`);
   for (const patient of enrolled) {
@@ -60,6 +61,10 @@ describe('the checks themselves', () => {
     expect(problemsIn(email('Doses and Medications'))).toEqual(['the word "dose"', 'the word "medication"']);
     expect(problemsIn(email('Hello Robin Zebulonsky, born 1979-11-23'))).toEqual(['the last name of p-check', 'a date of birth']);
     expect(problemsIn(email('Hello Robin, a short form is waiting. Amgen, fundamental, endorse.'))).toEqual([]);
+    // a link's random token may spell a word between digits: it is not something the email says
+    const token = `3mg-${'A'.repeat(39)}`;
+    expect(problemsIn(email(`Open the secure page: https://clinic.example/p/${token}`))).toEqual([]);
+    expect(problemsIn(email(`Take 3mg. Open https://clinic.example/p/${token}`))).toEqual(['the word "mg"']);
     enrolled.pop();
   });
 });

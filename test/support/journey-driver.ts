@@ -5,6 +5,7 @@ import { sideEffectSymptoms, type SideEffectSeverity, type SideEffectSymptom } f
 import type { SentEmail } from '../../local/services/ses-local.ts';
 import type { LocalClinic } from '../../local/runtime/start-local-clinic.ts';
 import { emailsTo, linksIn, sfnClientFor, useLocalClinic } from './local-clinic.ts';
+import { withoutLinkTokens } from './link-http.ts';
 import type { LocalClinicOptions } from '../../local/runtime/start-local-clinic.ts';
 
 /**
@@ -200,7 +201,7 @@ export const forbiddenEmailWords = ['ketamine', 'esketamine', 'dose', 'mg', 'dep
 
 /** The forbidden words (as whole words) and the last name found in an email, if any. */
 export function phiIn(email: SentEmail, lastName?: string): string[] {
-  const text = `${email.subject}\n${email.text ?? ''}\n${email.html ?? ''}`.toLowerCase();
+  const text = withoutLinkTokens(`${email.subject}\n${email.text ?? ''}\n${email.html ?? ''}`).toLowerCase();
   const found: string[] = forbiddenEmailWords.filter((word) => new RegExp(`\\b${word}\\b`).test(text));
   if (lastName !== undefined && text.includes(lastName.toLowerCase())) found.push(lastName);
   return found;
