@@ -4,6 +4,7 @@ import type { BloodPressureReading } from './schemas/common.ts';
 import type { ClinicalHold } from './schemas/journey.ts';
 import type { Session } from './schemas/session.ts';
 import type { HoldSignal } from './triage.ts';
+import { HOUR_MS } from './durations.ts';
 
 /**
  * The pre-session check-in gate: may this dose be taken now?
@@ -74,7 +75,6 @@ export interface CheckInDecision {
   decidedAt: Date;
 }
 
-const HOUR = 60 * 60 * 1000;
 const rank: Record<CheckInOutcome, number> = { CLEARED: 0, POSTPONED: 1, REFUSED: 2, EMERGENCY: 3 };
 
 export function evaluateCheckIn(
@@ -97,8 +97,8 @@ export function evaluateCheckIn(
   const emergencySymptoms = checkIn.redFlagSymptoms.filter((symptom) => rules.emergencySymptoms.includes(symptom));
   if (emergencySymptoms.length > 0) find('EMERGENCY', 'EMERGENCY_SYMPTOM', `reported ${emergencySymptoms.join(', ')}`);
 
-  const opensAt = new Date(plannedStart.getTime() - rules.opensHoursBefore * HOUR);
-  const closesAt = new Date(plannedStart.getTime() + rules.closesHoursAfter * HOUR);
+  const opensAt = new Date(plannedStart.getTime() - rules.opensHoursBefore * HOUR_MS);
+  const closesAt = new Date(plannedStart.getTime() + rules.closesHoursAfter * HOUR_MS);
   if (now < opensAt) find('REFUSED', 'BEFORE_WINDOW', `the check-in opens at ${opensAt.toISOString()}, ${rules.opensHoursBefore} h before the planned start`);
   if (now > closesAt) find('REFUSED', 'AFTER_WINDOW', `the check-in closed at ${closesAt.toISOString()}, ${rules.closesHoursAfter} h after the planned start`);
   if (session.status !== 'planned') find('REFUSED', 'SESSION_NOT_AWAITING_CHECK_IN', `session ${session.number} is ${session.status}, not waiting for a check-in`);
@@ -108,7 +108,7 @@ export function evaluateCheckIn(
     if (protocol.journal.blocksNextSession && previous.status === 'completed' && previous.journalRef === null) {
       find('REFUSED', 'PREVIOUS_JOURNAL_MISSING', `the journal for session ${previous.number} has not been written`);
     }
-    const earliest = new Date(new Date(previous.plannedStart).getTime() + protocol.induction.minimumHoursBetweenSessions * HOUR);
+    const earliest = new Date(new Date(previous.plannedStart).getTime() + protocol.induction.minimumHoursBetweenSessions * HOUR_MS);
     if (plannedStart < earliest) {
       find('REFUSED', 'TOO_SOON_AFTER_PREVIOUS_SESSION', `sessions must be at least ${protocol.induction.minimumHoursBetweenSessions} h apart; the earliest start is ${earliest.toISOString()}`);
     }
@@ -166,14 +166,14 @@ function suggestStart(checkIn: CheckIn, plannedStart: Date, protocol: Protocol, 
   const rules = protocol.checkIn;
   const notBefore: number[] = [now.getTime()];
   if (checkIn.lastAlcoholOrCannabisHoursAgo !== null) {
-    notBefore.push(now.getTime() + (rules.alcoholOrCannabisFreeHours - checkIn.lastAlcoholOrCannabisHoursAgo) * HOUR);
+    notBefore.push(now.getTime() + (rules.alcoholOrCannabisFreeHours - checkIn.lastAlcoholOrCannabisHoursAgo) * HOUR_MS);
   }
   if (checkIn.lastBenzodiazepineHoursAgo !== null) {
-    notBefore.push(now.getTime() + (rules.benzodiazepineFreeHours - checkIn.lastBenzodiazepineHoursAgo) * HOUR);
+    notBefore.push(now.getTime() + (rules.benzodiazepineFreeHours - checkIn.lastBenzodiazepineHoursAgo) * HOUR_MS);
   }
-  if (previous !== null) notBefore.push(new Date(previous.plannedStart).getTime() + protocol.induction.minimumHoursBetweenSessions * HOUR);
+  if (previous !== null) notBefore.push(new Date(previous.plannedStart).getTime() + protocol.induction.minimumHoursBetweenSessions * HOUR_MS);
   const earliest = Math.max(...notBefore);
-  const step = rules.postponeStepHours * HOUR;
+  const step = rules.postponeStepHours * HOUR_MS;
   let steps = Math.max(1, Math.ceil((earliest - plannedStart.getTime()) / step));
   // a suggestion must lie in the future, even with a short step offered at the end of the window
   if (plannedStart.getTime() + steps * step <= now.getTime()) steps += 1;

@@ -9,6 +9,7 @@ import type { Session } from './schemas/session.ts';
 import type { TreatmentPlan } from './schemas/treatment-plan.ts';
 import { scorePhq9 } from './scoring.ts';
 import type { HoldSignal } from './triage.ts';
+import { DAY_MS } from './durations.ts';
 
 /**
  * The refill gate: may this refill request go to the clinician?
@@ -82,7 +83,6 @@ export interface RefillDecision {
   decidedAt: Date;
 }
 
-const DAY = 24 * 60 * 60 * 1000;
 
 /**
  * The last day (YYYY-MM-DD, the patient's calendar) a prescription issued on `issuedOn` may be refilled:
@@ -109,7 +109,7 @@ export function evaluateRefill(request: RefillRequest, history: RefillHistory, p
   const reasons: RefillReason[] = [];
   const forClinician: DecisionReason<ClinicianNoteCode>[] = [];
   const fail = (code: RefillReasonCode, message: string) => reasons.push({ code, message });
-  const daysAgo = (iso: string) => (now.getTime() - new Date(iso).getTime()) / DAY;
+  const daysAgo = (iso: string) => (now.getTime() - new Date(iso).getTime()) / DAY_MS;
   const days = (value: number) => {
     const hours = Math.floor(value * 24 + 1e-9);
     return `${Math.floor(hours / 24)} day(s)${hours % 24 === 0 ? '' : ` ${hours % 24} h`}`;
@@ -123,7 +123,7 @@ export function evaluateRefill(request: RefillRequest, history: RefillHistory, p
   } else {
     const since = daysAgo(lastFill);
     if (since < rules.minimumDaysSinceLastFill) {
-      const dueAt = new Date(new Date(lastFill).getTime() + rules.minimumDaysSinceLastFill * DAY);
+      const dueAt = new Date(new Date(lastFill).getTime() + rules.minimumDaysSinceLastFill * DAY_MS);
       fail('TOO_EARLY', `${days(since)} since the last fill; a refill needs ${rules.minimumDaysSinceLastFill} days (from ${dueAt.toISOString()})`);
       if (request.lostOrStolenReplacement) {
         fail('LOST_OR_STOLEN_NEVER_EARLY', `lost or stolen medication is never replaced before the ${rules.minimumDaysSinceLastFill}-day interval`);

@@ -1,6 +1,7 @@
 import { DomainError } from './domain-errors.ts';
 import { addCalendarDays, assertTimeZone, fromLocal, minuteOfDay, parseLocalTime, toLocal } from './local-time.ts';
 import type { DecisionReason, Protocol } from './protocol.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './durations.ts';
 
 /**
  * When each reminder is due.
@@ -69,9 +70,6 @@ export class UnknownReminderKindError extends DomainError {
   readonly code = 'UNKNOWN_REMINDER_KIND';
 }
 
-const HOUR = 60 * 60 * 1000;
-const MINUTE = 60 * 1000;
-const DAY = 24 * HOUR;
 
 /**
  * When one reminder of `kind` is due. The anchor is the appointment time for appointment kinds, the
@@ -92,7 +90,7 @@ export function dueAt(kind: ReminderKind, anchor: Date, patientTimeZone: string,
       protocolVersion: protocol.version,
     };
   };
-  const promptAt = new Date(anchor.getTime() + protocol.journal.promptMinutesAfterStart * MINUTE);
+  const promptAt = new Date(anchor.getTime() + protocol.journal.promptMinutesAfterStart * MINUTE_MS);
 
   const appointment = /^(consult|follow-up)-(\d+(?:\.\d+)?)h-before$/.exec(kind);
   if (appointment !== null) {
@@ -101,7 +99,7 @@ export function dueAt(kind: ReminderKind, anchor: Date, patientTimeZone: string,
     if (!offered.includes(hoursBefore)) {
       throw new UnknownReminderKindError(`protocol ${protocol.version} sends ${appointment[1]} reminders ${offered.join(' h, ')} h before, not ${hoursBefore} h`);
     }
-    return timing('patient', new Date(anchor.getTime() - hoursBefore * HOUR), false, {
+    return timing('patient', new Date(anchor.getTime() - hoursBefore * HOUR_MS), false, {
       code: 'APPOINTMENT_REMINDER',
       message: `${hoursBefore} h before the ${appointment[1]} appointment`,
     });
@@ -112,7 +110,7 @@ export function dueAt(kind: ReminderKind, anchor: Date, patientTimeZone: string,
     if (n < 1 || n > protocol.patientLinks.intakeMaxReminders) {
       throw new UnknownReminderKindError(`protocol ${protocol.version} sends at most ${protocol.patientLinks.intakeMaxReminders} intake reminders, not a number ${n}`);
     }
-    return timing('patient', new Date(anchor.getTime() + n * protocol.patientLinks.intakeReminderEveryHours * HOUR), true, {
+    return timing('patient', new Date(anchor.getTime() + n * protocol.patientLinks.intakeReminderEveryHours * HOUR_MS), true, {
       code: 'INTAKE_REMINDER',
       message: `intake reminder ${n}, every ${protocol.patientLinks.intakeReminderEveryHours} h after enrolment until the questionnaires are done`,
     });
@@ -125,7 +123,7 @@ export function dueAt(kind: ReminderKind, anchor: Date, patientTimeZone: string,
         message: `${protocol.reminders.sessionPrepDaysBefore} day(s) before the session at ${protocol.reminders.sessionPrepLocalTime} in the patient's time zone`,
       });
     case 'session-check-in-link':
-      return timing('patient', new Date(anchor.getTime() - protocol.checkIn.opensHoursBefore * HOUR), false, {
+      return timing('patient', new Date(anchor.getTime() - protocol.checkIn.opensHoursBefore * HOUR_MS), false, {
         code: 'CHECK_IN_OPENS',
         message: `the check-in opens ${protocol.checkIn.opensHoursBefore} h before the planned start`,
       });
@@ -135,18 +133,18 @@ export function dueAt(kind: ReminderKind, anchor: Date, patientTimeZone: string,
         message: `${protocol.journal.promptMinutesAfterStart} min after the session starts`,
       });
     case 'session-journal-nudge':
-      return timing('patient', new Date(promptAt.getTime() + protocol.journal.nudgeHoursAfterPrompt * HOUR), true, {
+      return timing('patient', new Date(promptAt.getTime() + protocol.journal.nudgeHoursAfterPrompt * HOUR_MS), true, {
         code: 'JOURNAL_NUDGE',
         message: `${protocol.journal.nudgeHoursAfterPrompt} h after the journal prompt, if the journal is still missing`,
       });
     case 'session-journal-clinician-alert':
-      return timing('clinician', new Date(promptAt.getTime() + protocol.journal.clinicianAlertHoursAfterPrompt * HOUR), false, {
+      return timing('clinician', new Date(promptAt.getTime() + protocol.journal.clinicianAlertHoursAfterPrompt * HOUR_MS), false, {
         code: 'JOURNAL_MISSING_ALERT',
         message: `${protocol.journal.clinicianAlertHoursAfterPrompt} h after the journal prompt, if the journal is still missing`,
       });
     case 'refill-window-opens': {
       const daysUntilOpen = protocol.refill.minimumDaysSinceLastFill - protocol.refill.windowOpensDaysBeforeDue;
-      return timing('patient', new Date(anchor.getTime() + daysUntilOpen * DAY), true, {
+      return timing('patient', new Date(anchor.getTime() + daysUntilOpen * DAY_MS), true, {
         code: 'REFILL_WINDOW_OPENS',
         message: `${protocol.refill.windowOpensDaysBeforeDue} day(s) before a refill can be requested (${protocol.refill.minimumDaysSinceLastFill} days after the last fill)`,
       });

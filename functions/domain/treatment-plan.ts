@@ -2,10 +2,10 @@ import type { Protocol } from './protocol.ts';
 import type { FieldError } from './schemas/field-errors.ts';
 import { safeParseFields } from './schemas/parse.ts';
 import { treatmentPlanSchema, type TreatmentPlan } from './schemas/treatment-plan.ts';
+import { HOUR_MS } from './durations.ts';
 
 export type TreatmentPlanValidation = { ok: true; plan: TreatmentPlan } | { ok: false; errors: FieldError[] };
 
-const HOUR_MS = 60 * 60 * 1000;
 
 /**
  * Checks a treatment plan against the protocol's limits before a clinician can approve it. Takes the

@@ -1,6 +1,6 @@
 import type { JourneyPhase } from '../domain/schemas/index.ts';
 import type { AuditActor } from '../store/audited-change.ts';
-import { sendOnce } from './send-once.ts';
+import { askPatientToContactClinic } from './contact-clinic-email.ts';
 import { updateJourney } from './update-journey.ts';
 
 const phaseFor: Record<string, JourneyPhase> = { ineligible: 'ineligible', declined: 'declined' };
@@ -20,17 +20,12 @@ export async function closeJourney(input: { patientId: string; reason: string; n
     };
   });
   if (!input.notifyPatient) return { phase, notified: false };
-  const sent = await sendOnce({
+  const notified = await askPatientToContactClinic({
     patientId: input.patientId,
     markerKey: 'journey-closed',
-    to: context.patient.email,
-    recipient: 'patient',
-    kind: 'please-contact-clinic',
-    variables: { firstName: context.patient.firstName },
+    patient: context.patient,
     actor: input.actor,
-    action: 'email.please-contact-clinic',
     reason: `the journey closed (${input.reason}); the patient is asked to contact the clinic`,
-    failClosedOnHold: false,
   });
-  return { phase, notified: sent.sent };
+  return { phase, notified };
 }

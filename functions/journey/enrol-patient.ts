@@ -8,6 +8,7 @@ import { AlreadyExistsError } from '../store/store-errors.ts';
 import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';
 import { journeyStore } from './journey-store.ts';
 import { readStored, storedJourney, storedPatient } from './stored-records.ts';
+import { DAY_MS } from '../domain/durations.ts';
 
 export type EnrolmentDetails = Omit<Patient, 'id'>;
 
@@ -23,7 +24,7 @@ export class EnrolmentConflict extends Error {
   override readonly name = 'EnrolmentConflict';
 }
 
-const REMEMBER_MS = 30 * 24 * 3_600_000;
+const REMEMBER_MS = 30 * DAY_MS;
 
 /**
  * Creates the patient's profile, their journey (intake, active, not on hold) and the audit event in ONE

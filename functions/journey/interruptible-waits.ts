@@ -7,13 +7,13 @@ import { AlreadyExistsError, ConditionFailedError } from '../store/store-errors.
 import { keys, PATIENT_SK_PREFIX } from '../store/table-design.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
 import { journeyStore } from './journey-store.ts';
+import { DAY_MS } from '../domain/durations.ts';
 
 /**
  * Waits a clinical hold can end at once. A plain Wait state cannot be interrupted, so the ASL waits on a
  * task token instead (record-progress `await`, TimeoutSeconds until the time) and the token is kept here.
  */
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const system: AuditActor = { type: 'system', id: 'record-progress' };
 export const HOLD_ERROR = 'PatientOnHold';
 

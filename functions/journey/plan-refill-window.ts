@@ -1,6 +1,7 @@
 import type { Protocol } from '../domain/protocol.ts';
 import { dueAt } from '../domain/reminder-timing.ts';
 import type { StoredFill } from './stored-records.ts';
+import { DAY_MS } from '../domain/durations.ts';
 
 export interface RefillWindow {
   readonly key: string;
@@ -12,7 +13,6 @@ export interface RefillWindow {
   readonly protocolVersion: string;
 }
 
-const DAY = 24 * 3_600_000;
 
 export function planRefillWindow(input: { cycle: number; fills: readonly StoredFill[]; patientTimeZone: string }, protocol: Protocol, now: Date): RefillWindow {
   const last = input.fills.reduce<number | undefined>((latest, f) => Math.max(latest ?? 0, Date.parse(f.filledAt)), undefined);
@@ -25,7 +25,7 @@ export function planRefillWindow(input: { cycle: number; fills: readonly StoredF
   return {
     key,
     opensAt: new Date(Math.max(opens.dueAt.getTime(), now.getTime())).toISOString(),
-    dueAt: new Date(last + protocol.refill.minimumDaysSinceLastFill * DAY).toISOString(),
+    dueAt: new Date(last + protocol.refill.minimumDaysSinceLastFill * DAY_MS).toISOString(),
     reasons: opens.reasons.map((r) => r.message),
     protocolVersion: protocol.version,
   };

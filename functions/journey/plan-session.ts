@@ -2,6 +2,7 @@ import type { Protocol } from '../domain/protocol.ts';
 import { dueAt } from '../domain/reminder-timing.ts';
 import type { StoredItem } from '../store/read-items.ts';
 import type { StoredPlan, StoredSession } from './stored-records.ts';
+import { HOUR_MS } from '../domain/durations.ts';
 
 export interface SessionPlan {
   /** `session-<n>-a<attempt>`: names the session's steps, links and reminders */
@@ -15,7 +16,6 @@ export interface SessionPlan {
   readonly protocolVersion: string;
 }
 
-const HOUR = 3_600_000;
 
 /**
  * When session n (attempt a) takes place:
@@ -46,7 +46,7 @@ export function planSession(
   const planTime =
     planned !== undefined
       ? Date.parse(planned)
-      : Date.parse(lastPlanned ?? now.toISOString()) + (sessionNumber - plan.plannedSessionTimes.length) * plan.intervalDays * 24 * HOUR;
+      : Date.parse(lastPlanned ?? now.toISOString()) + (sessionNumber - plan.plannedSessionTimes.length) * plan.intervalDays * 24 * HOUR_MS;
   reasons.push(planned !== undefined ? `session ${sessionNumber} as planned` : `session ${sessionNumber} ${plan.intervalDays} day(s) after the plan's last planned time`);
   let start = planTime;
 
@@ -54,22 +54,22 @@ export function planSession(
     .filter((s) => s.status === 'completed' && s.number < sessionNumber)
     .reduce<number | undefined>((latest, s) => Math.max(latest ?? 0, Date.parse(s.plannedStart)), undefined);
   if (lastCompleted !== undefined) {
-    const earliest = lastCompleted + protocol.induction.minimumHoursBetweenSessions * HOUR;
+    const earliest = lastCompleted + protocol.induction.minimumHoursBetweenSessions * HOUR_MS;
     if (start < earliest) {
       start = earliest;
       reasons.push(`at least ${protocol.induction.minimumHoursBetweenSessions} h after the last session`);
     }
   }
-  const offered = now.getTime() + protocol.checkIn.postponeStepHours * HOUR;
+  const offered = now.getTime() + protocol.checkIn.postponeStepHours * HOUR_MS;
   const gateOffer = attempt > 1 && input.postponedTo ? Date.parse(input.postponedTo) : Number.NaN;
-  const windowStillClosed = now.getTime() + protocol.checkIn.opensHoursBefore * HOUR;
+  const windowStillClosed = now.getTime() + protocol.checkIn.opensHoursBefore * HOUR_MS;
   if (Number.isFinite(gateOffer) && start < Math.max(gateOffer, windowStillClosed)) {
     start = Math.max(gateOffer, windowStillClosed);
     reasons.push(`attempt ${attempt}: the new time the check-in gate offered`);
   } else if (attempt > 1 && !Number.isFinite(gateOffer) && start < offered) {
     start = offered;
     reasons.push(`attempt ${attempt}: offered ${protocol.checkIn.postponeStepHours} h later`);
-  } else if (start - protocol.checkIn.opensHoursBefore * HOUR < now.getTime()) {
+  } else if (start - protocol.checkIn.opensHoursBefore * HOUR_MS < now.getTime()) {
     start = offered;
     reasons.push(`the planned time had passed: offered ${protocol.checkIn.postponeStepHours} h from now`);
   }
@@ -83,7 +83,7 @@ export function planSession(
     plannedStart: plannedStart.toISOString(),
     // a preparation time already past is sent at once rather than skipped
     prepReminderAt: new Date(Math.max(prep.getTime(), now.getTime())).toISOString(),
-    checkInOpensAt: new Date(start - protocol.checkIn.opensHoursBefore * HOUR).toISOString(),
+    checkInOpensAt: new Date(start - protocol.checkIn.opensHoursBefore * HOUR_MS).toISOString(),
     endsAt: new Date(start + protocol.induction.sessionDurationMinutes * 60_000).toISOString(),
     assessmentDue,
     reasons,

@@ -12,6 +12,7 @@ import { JourneyDataMissing } from './journey-errors.ts';
 import { journeyStore } from './journey-store.ts';
 import { loadPatientContext, type PatientContext } from './patient-context.ts';
 import { readStored, storedFill, type StoredFill } from './stored-records.ts';
+import { DAY_MS } from '../domain/durations.ts';
 
 export interface RecordedFill {
   readonly cycle: number;
@@ -22,7 +23,6 @@ export interface RecordedFill {
   readonly alreadyRecorded: boolean;
 }
 
-const DAY = 24 * 3_600_000;
 
 export class RefillNotAllowed extends Error {
   override readonly name = 'RefillNotAllowed';
@@ -73,7 +73,7 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
         expression: '#filledAt <= :latest',
         names: { '#filledAt': 'filledAt' },
         // ISO instants of toISOString() sort as text in time order
-        values: { ':latest': new Date(at.getTime() - protocol.refill.minimumDaysSinceLastFill * DAY).toISOString() },
+        values: { ':latest': new Date(at.getTime() - protocol.refill.minimumDaysSinceLastFill * DAY_MS).toISOString() },
       },
     });
   }

@@ -6,9 +6,9 @@ import { now } from '../platform/clock.ts';
 import { journeyStore } from './journey-store.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { fillRefusal } from './record-fill.ts';
-import { sendOnce } from './send-once.ts';
+import { askPatientToContactClinic } from './contact-clinic-email.ts';
+import { DAY_MS } from '../domain/durations.ts';
 
-const DAY = 24 * 3_600_000;
 const REMEMBER_DAYS = 45;
 
 export type RefillOutcomeEvent = 'refill-refused' | 'refill-not-requested' | 'refill-not-approved';
@@ -35,7 +35,7 @@ export async function recordRefillOutcome(input: {
   const idempotencyKey = `refill-outcome:${input.patientId}:${input.cycle}:${input.event}:${gate?.eventId ?? 'no-gate-decision'}`;
   try {
     await commitChange(client, tableName, {
-      writes: [rememberResultWrite(idempotencyKey, { recorded: true }, new Date(now().getTime() + REMEMBER_DAYS * DAY))],
+      writes: [rememberResultWrite(idempotencyKey, { recorded: true }, new Date(now().getTime() + REMEMBER_DAYS * DAY_MS))],
       audit: {
         patientId: input.patientId,
         actor: input.actor,
@@ -49,19 +49,8 @@ export async function recordRefillOutcome(input: {
   }
   const markerKey = `refill-${input.cycle}-${input.event.slice('refill-'.length)}-notice`;
   if (input.event === 'refill-not-approved') {
-    const sent = await sendOnce({
-      patientId: input.patientId,
-      markerKey,
-      to: context.patient.email,
-      recipient: 'patient',
-      kind: 'please-contact-clinic',
-      variables: { firstName: context.patient.firstName },
-      actor: input.actor,
-      action: 'email.please-contact-clinic',
-      reason: describe(input.event, input.retryable, input.atFill),
-      failClosedOnHold: false,
-    });
-    return { notified: sent.sent };
+    const notified = await askPatientToContactClinic({ patientId: input.patientId, markerKey, patient: context.patient, actor: input.actor, reason: describe(input.event, input.retryable, input.atFill) });
+    return { notified };
   }
   // A refusal at recording follows a gate decision that passed: quoting it would contradict the notice, so
   // the notice says why the fill was refused (the same check recordFill made, true still since it only

@@ -8,6 +8,7 @@ import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
 import { JourneyDataMissing, PatientOnHold } from './journey-errors.ts';
 import { journeyStore } from './journey-store.ts';
 import { loadPatientContext } from './patient-context.ts';
+import { DAY_MS } from '../domain/durations.ts';
 
 export interface RefillGateAnswer {
   readonly decision: 'APPROVABLE' | 'REFUSED';
@@ -25,7 +26,6 @@ const timingRules = new Set<RefillReasonCode>(['TOO_EARLY', 'LOST_OR_STOLEN_NEVE
 /** Rules a fresh request clears (a new assessment), or the clinic (a PDMP check) before the patient asks again. */
 const fixableRules = new Set<RefillReasonCode>(['ASSESSMENT_NOT_RECENT', 'BLADDER_CHECK_NOT_RECENT', 'PDMP_CHECK_NOT_RECENT']);
 
-const DAY = 24 * 3_600_000;
 const REMEMBER_DAYS = 45;
 
 /**
@@ -83,7 +83,7 @@ export async function runRefillGate(input: { patientId: string; cycle: number; a
     decision: decision.outcome,
     reasons: decision.reasons,
     retryable: decision.outcome === 'REFUSED' && codes.every((c) => timingRules.has(c) || fixableRules.has(c)),
-    ...(onlyTiming ? { allowedFrom: new Date(lastFill + protocol.refill.minimumDaysSinceLastFill * DAY).toISOString() } : {}),
+    ...(onlyTiming ? { allowedFrom: new Date(lastFill + protocol.refill.minimumDaysSinceLastFill * DAY_MS).toISOString() } : {}),
     refillNumber: decision.refillNumber,
     protocolVersion: decision.protocolVersion,
   };
@@ -93,7 +93,7 @@ export async function runRefillGate(input: { patientId: string; cycle: number; a
   try {
     await failClosedOnHold(input.patientId, `the refill gate of cycle ${input.cycle}`, () =>
       commitChange(client, tableName, {
-        writes: [rememberResultWrite(idempotencyKey, answer, new Date(at.getTime() + REMEMBER_DAYS * DAY)), notOnHoldCheck(input.patientId)],
+        writes: [rememberResultWrite(idempotencyKey, answer, new Date(at.getTime() + REMEMBER_DAYS * DAY_MS)), notOnHoldCheck(input.patientId)],
         audit: {
           patientId: input.patientId,
           actor: input.actor,

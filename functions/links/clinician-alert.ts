@@ -12,6 +12,7 @@ import { AlreadyExistsError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { newLink } from './new-link.ts';
 import { readStep, type StepAlert } from './step-store.ts';
+import { HOUR_MS } from '../domain/durations.ts';
 
 export interface ClinicianAlert {
   readonly patientId: string;
@@ -35,7 +36,6 @@ export interface ClinicianAlert {
 export type ClinicianAlertResult = { readonly outcome: 'sent'; readonly stepKey: string; readonly messageId: string } | { readonly outcome: 'already-sent'; readonly stepKey: string };
 
 const alertKeyPattern = /^[A-Za-z0-9_.-]{1,100}$/;
-const HOUR_MS = 3_600_000;
 
 /** The key the alert is stored under: the caller's own when it fits in a step key, its hash otherwise. */
 export function storedAlertKey(alertKey: string): string {

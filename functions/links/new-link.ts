@@ -1,18 +1,11 @@
-import type { LinkPerson, LinkPurpose } from '../domain/schemas/link.ts';
 import type { CreateWrite } from '../store/audited-change.ts';
 import { keys, pendingLinkIndexKeys } from '../store/table-design.ts';
 import { linkUrl, newLinkToken } from './link-token.ts';
+import type { LinkItem } from './step-store.ts';
+import { DAY_MS } from '../domain/durations.ts';
 
 /** What a new link is for: its purpose, the one person it is for, and the step it speaks for. */
-export interface LinkRequest {
-  readonly purpose: LinkPurpose;
-  readonly person: LinkPerson;
-  readonly patientId: string;
-  readonly journeyId: string;
-  readonly stepKey: string;
-  readonly stepRound: number;
-  readonly expiresAt: string;
-}
+export type LinkRequest = Pick<LinkItem, 'purpose' | 'person' | 'patientId' | 'journeyId' | 'stepKey' | 'stepRound' | 'expiresAt'>;
 
 export interface NewLink {
   readonly tokenHash: string;
@@ -23,7 +16,7 @@ export interface NewLink {
 }
 
 /** A late click must still get the "expired" page, so the row outlives its expiry by a month. */
-const KEPT_AFTER_EXPIRY_MS = 30 * 24 * 3600 * 1000;
+const KEPT_AFTER_EXPIRY_MS = 30 * DAY_MS;
 
 /**
  * Makes a new link for one person and one step: a fresh random token, and the create write of its LINK

@@ -1,0 +1,29 @@
+import type { AuditActor } from '../store/audited-change.ts';
+import { sendOnce } from './send-once.ts';
+
+/**
+ * The one email that tells a patient their path changed (the journey closed, a refill was not approved):
+ * a neutral "please contact the clinic", once per marker key. It goes whatever the hold: it asks the
+ * patient to talk to people, it doses nothing.
+ */
+export async function askPatientToContactClinic(input: {
+  readonly patientId: string;
+  readonly markerKey: string;
+  readonly patient: { readonly email: string; readonly firstName: string };
+  readonly actor: AuditActor;
+  readonly reason: string;
+}): Promise<boolean> {
+  const sent = await sendOnce({
+    patientId: input.patientId,
+    markerKey: input.markerKey,
+    to: input.patient.email,
+    recipient: 'patient',
+    kind: 'please-contact-clinic',
+    variables: { firstName: input.patient.firstName },
+    actor: input.actor,
+    action: 'email.please-contact-clinic',
+    reason: input.reason,
+    failClosedOnHold: false,
+  });
+  return sent.sent;
+}
