@@ -163,6 +163,8 @@ export const protocolSchema = z.strictObject({
     validHours: hours,
     intakeReminderEveryHours: hours,
     intakeMaxReminders: z.number().check(z.int(), z.nonnegative()),
+    /** a patient form still unanswered after this many reminder intervals is brought to the clinician */
+    clinicianAlertAfterReminderIntervals: z.number().check(z.int(), z.positive()),
   }),
   triage: z.strictObject({
     /** these are adverse events whatever severity the patient gives them */
@@ -277,7 +279,7 @@ export const defaultProtocol: Protocol = {
   approvals: { linkValidHours: 72, reminderAfterHours: 24, backupClinicianAfterHours: 48 },
   // a clinician away for a long weekend still finds out which patient an alert was about
   alerts: { linkValidHours: 7 * 24 },
-  patientLinks: { validHours: 72, intakeReminderEveryHours: 24, intakeMaxReminders: 3 },
+  patientLinks: { validHours: 72, intakeReminderEveryHours: 24, intakeMaxReminders: 3, clinicianAlertAfterReminderIntervals: 2 },
   triage: {
     alwaysAdverseEventSymptoms: [...alwaysAdverseEventSymptoms],
     adverseEventAtSeverity: 'severe',

@@ -3,6 +3,7 @@ import { dueAt } from '../domain/reminder-timing.ts';
 import { purposeSpecs, type StepPurpose } from '../links/purposes.ts';
 import type { ClinicConfig } from '../platform/clinic-config.ts';
 import { backupOf, clinicianById } from './care-team.ts';
+import { HOUR_SECONDS } from '../domain/durations.ts';
 
 export interface PersonRef {
   readonly kind: 'patient' | 'clinician';
@@ -32,7 +33,6 @@ export interface PersonActionInput {
   readonly consultAt: string | null;
 }
 
-const HOUR = 3600;
 
 /**
  * The protocol's waits for each kind of step:
@@ -44,7 +44,7 @@ const HOUR = 3600;
  * - journal: nudge 12 h after the prompt (moved out of quiet hours), the clinician alerted at 48 h, and
  *   the link valid for the patient-link validity after that alert.
  * - other patient forms: reminder after `intakeReminderEveryHours` (out of quiet hours), the clinician
- *   alerted after a second interval, expiry at `patientLinks.validHours` (or later, never earlier).
+ *   alerted after `clinicianAlertAfterReminderIntervals` of them, expiry at `patientLinks.validHours` (or later, never earlier).
  */
 export function planPersonAction(input: PersonActionInput, clinic: ClinicConfig, protocol: Protocol, now: Date): PersonActionPlan {
   const clinician = clinicianById(clinic, input.assignedClinicianId);
@@ -57,13 +57,13 @@ export function planPersonAction(input: PersonActionInput, clinic: ClinicConfig,
     const { linkValidHours, reminderAfterHours, backupClinicianAfterHours } = protocol.approvals;
     // the evaluation can only happen after the consult, so its clock starts there
     const startsAt = input.purpose === 'consult-evaluation' && input.consultAt !== null ? Math.max(0, (Date.parse(input.consultAt) - now.getTime()) / 1000) : 0;
-    const first = Math.ceil(startsAt + reminderAfterHours * HOUR);
-    const total = Math.ceil(startsAt + linkValidHours * HOUR);
+    const first = Math.ceil(startsAt + reminderAfterHours * HOUR_SECONDS);
+    const total = Math.ceil(startsAt + linkValidHours * HOUR_SECONDS);
     const backup = backupOf(clinic, clinician);
     if (backup === undefined) {
       return { ...base, person: clinicianRef, firstWaitSeconds: first, reminderWaitSeconds: total - first, escalationWaitSeconds: 0, expiresAt: at(total), reasons: [`reminder after ${reminderAfterHours} h, no backup clinician configured, expires after ${linkValidHours} h`] };
     }
-    const toBackup = Math.ceil(startsAt + backupClinicianAfterHours * HOUR);
+    const toBackup = Math.ceil(startsAt + backupClinicianAfterHours * HOUR_SECONDS);
     return {
       ...base,
       person: clinicianRef,
@@ -78,8 +78,8 @@ export function planPersonAction(input: PersonActionInput, clinic: ClinicConfig,
 
   const patientRef: PersonRef = { kind: 'patient', id: input.patientId };
   if (input.purpose === 'check-in') {
-    const first = protocol.checkIn.opensHoursBefore * HOUR;
-    const second = protocol.checkIn.closesHoursAfter * HOUR;
+    const first = protocol.checkIn.opensHoursBefore * HOUR_SECONDS;
+    const second = protocol.checkIn.closesHoursAfter * HOUR_SECONDS;
     return { ...base, person: patientRef, firstWaitSeconds: first, reminderWaitSeconds: second, escalationWaitSeconds: 0, expiresAt: at(first + second), reasons: ['open until the check-in window closes; a reminder at the planned start'] };
   }
   if (input.purpose === 'journal') {
@@ -87,7 +87,7 @@ export function planPersonAction(input: PersonActionInput, clinic: ClinicConfig,
     const plannedStart = new Date(now.getTime() - protocol.journal.promptMinutesAfterStart * 60_000);
     const nudge = secondsUntil(dueAt('session-journal-nudge', plannedStart, input.patientTimeZone, protocol).dueAt);
     const alert = Math.max(nudge + 1, secondsUntil(dueAt('session-journal-clinician-alert', plannedStart, input.patientTimeZone, protocol).dueAt));
-    const after = protocol.patientLinks.validHours * HOUR;
+    const after = protocol.patientLinks.validHours * HOUR_SECONDS;
     return { ...base, person: patientRef, firstWaitSeconds: nudge, reminderWaitSeconds: alert - nudge, escalationWaitSeconds: after, escalationPerson: clinicianRef, expiresAt: at(alert + after), reasons: [`nudge ${protocol.journal.nudgeHoursAfterPrompt} h after the prompt, clinician alerted at ${protocol.journal.clinicianAlertHoursAfterPrompt} h`] };
   }
   if (input.purpose === 'refill-request') {
@@ -95,13 +95,14 @@ export function planPersonAction(input: PersonActionInput, clinic: ClinicConfig,
     // patient who waits for it loses the refill; the clinician is told if nothing came by the due day
     const { windowOpensDaysBeforeDue, requestOpenDaysAfterDue } = protocol.refill;
     const reminder = secondsUntil(dueAt('intake-reminder-1', now, input.patientTimeZone, protocol).dueAt);
-    const alert = Math.max(reminder + 1, Math.ceil(windowOpensDaysBeforeDue * 24 * HOUR));
-    const total = Math.max(alert + 1, Math.ceil((windowOpensDaysBeforeDue + requestOpenDaysAfterDue) * 24 * HOUR));
+    const alert = Math.max(reminder + 1, Math.ceil(windowOpensDaysBeforeDue * 24 * HOUR_SECONDS));
+    const total = Math.max(alert + 1, Math.ceil((windowOpensDaysBeforeDue + requestOpenDaysAfterDue) * 24 * HOUR_SECONDS));
     return { ...base, person: patientRef, firstWaitSeconds: reminder, reminderWaitSeconds: alert - reminder, escalationWaitSeconds: total - alert, escalationPerson: clinicianRef, expiresAt: at(total), reasons: [`open from the window until ${requestOpenDaysAfterDue} days after the fill is due; the clinician is told on the due day`] };
   }
   const every = protocol.patientLinks.intakeReminderEveryHours;
+  const alertAfterHours = protocol.patientLinks.clinicianAlertAfterReminderIntervals * every;
   const reminder = secondsUntil(dueAt('intake-reminder-1', now, input.patientTimeZone, protocol).dueAt);
-  const alert = Math.max(reminder + 1, Math.ceil(2 * every * HOUR));
-  const total = Math.max(alert + 1, Math.ceil(protocol.patientLinks.validHours * HOUR));
-  return { ...base, person: patientRef, firstWaitSeconds: reminder, reminderWaitSeconds: alert - reminder, escalationWaitSeconds: total - alert, escalationPerson: clinicianRef, expiresAt: at(total), reasons: [`reminder after ${every} h (out of quiet hours), clinician told after ${2 * every} h, expires after ${protocol.patientLinks.validHours} h`] };
+  const alert = Math.max(reminder + 1, Math.ceil(alertAfterHours * HOUR_SECONDS));
+  const total = Math.max(alert + 1, Math.ceil(protocol.patientLinks.validHours * HOUR_SECONDS));
+  return { ...base, person: patientRef, firstWaitSeconds: reminder, reminderWaitSeconds: alert - reminder, escalationWaitSeconds: total - alert, escalationPerson: clinicianRef, expiresAt: at(total), reasons: [`reminder after ${every} h (out of quiet hours), clinician told after ${alertAfterHours} h, expires after ${protocol.patientLinks.validHours} h`] };
 }
