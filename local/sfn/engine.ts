@@ -1146,10 +1146,7 @@ export class Engine {
 
   sendTaskSuccess(token: string, output: unknown): Promise<void> {
     return this.exclusive(() => {
-      const task = this.taskForToken(token);
-      const exec = this.executions.get(task.executionArn);
-      const run = this.runs.get(task.runId);
-      if (exec === undefined || run === undefined) throw new SfnServiceError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
+      const { task, exec, run } = this.liveTask(token);
       const batch = new TransitionBatch();
       this.succeedTask(batch, exec, run, task, output);
       this.commit(batch);
@@ -1158,14 +1155,20 @@ export class Engine {
 
   sendTaskFailure(token: string, error: string | undefined, cause: string | undefined): Promise<void> {
     return this.exclusive(() => {
-      const task = this.taskForToken(token);
-      const exec = this.executions.get(task.executionArn);
-      const run = this.runs.get(task.runId);
-      if (exec === undefined || run === undefined) throw new SfnServiceError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
+      const { task, exec, run } = this.liveTask(token);
       const batch = new TransitionBatch();
       this.failTask(batch, exec, run, task, error ?? '', cause ?? '', 'TaskFailed');
       this.commit(batch);
     });
+  }
+
+  /** The waiting task of a token with its execution and run, or the error AWS gives for a token that is done. */
+  private liveTask(token: string) {
+    const task = this.taskForToken(token);
+    const exec = this.executions.get(task.executionArn);
+    const run = this.runs.get(task.runId);
+    if (exec === undefined || run === undefined) throw new SfnServiceError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
+    return { task, exec, run };
   }
 
   sendTaskHeartbeat(token: string): Promise<void> {
