@@ -1,7 +1,5 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as clinicianPages } from '../functions/clinician-pages/handler.ts';
 import { placeOnHold } from '../functions/journey/clinical-hold.ts';
 import { enrolPatient } from '../functions/journey/enrol-patient.ts';
 import { PatientOnHold } from '../functions/journey/journey-errors.ts';
@@ -12,6 +10,7 @@ import { keys, PATIENT_SK_PREFIX } from '../functions/store/table-design.ts';
 import { startSesLocal, type SentEmail, type SesLocal } from '../local/services/ses-local.ts';
 import { aPatient, twoClinicianClinic } from './support/domain-fixtures.ts';
 import { startTestTable, type TestTable } from './support/dynamodb.ts';
+import { callLinkPage } from './support/link-page-call.ts';
 
 /**
  * Once-only emails are delivered at least once: an attempt that dies between deciding to send and SES
@@ -159,7 +158,7 @@ describe('an urgent clinician alert', () => {
     const sent = (await emailsTo(CLINICIAN)).slice(before);
     expect(sent).toHaveLength(1);
     const token = /\/c\/([A-Za-z0-9_-]{43})/.exec(sent[0]?.text ?? '')?.[1] ?? '';
-    const page = await openClinicianLink(token);
+    const page = await callLinkPage('GET', 'c', token);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Imminent risk reported at intake');
   });
@@ -176,20 +175,7 @@ describe('an urgent clinician alert', () => {
     const tokens = (await emailsTo(CLINICIAN)).slice(before).map((email) => /\/c\/([A-Za-z0-9_-]{43})/.exec(email.text ?? '')?.[1] ?? '');
     expect(tokens).toHaveLength(2);
     expect(new Set(tokens).size).toBe(2);
-    for (const token of tokens) expect((await openClinicianLink(token)).statusCode).toBe(200);
+    for (const token of tokens) expect((await callLinkPage('GET', 'c', token)).statusCode).toBe(200);
   });
 });
 
-async function openClinicianLink(token: string): Promise<APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string }> {
-  const event = {
-    version: '2.0',
-    routeKey: 'GET /c/{token}',
-    rawPath: `/c/${token}`,
-    rawQueryString: '',
-    headers: {},
-    pathParameters: { token },
-    requestContext: { http: { method: 'GET', path: `/c/${token}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
-    isBase64Encoded: false,
-  } as APIGatewayProxyEventV2;
-  return (await clinicianPages(event, {} as Context)) as APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
-}

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultProtocol } from '../functions/domain/protocol.ts';
 import type { Intake } from '../functions/domain/schemas/index.ts';
@@ -7,8 +7,6 @@ import { placeOnHold } from '../functions/journey/clinical-hold.ts';
 import { enrolPatient } from '../functions/journey/enrol-patient.ts';
 import { recordSessionOutcome } from '../functions/journey/record-session-outcome.ts';
 import { recordRefillOutcome } from '../functions/journey/refill-outcomes.ts';
-import { handler as clinicianPages } from '../functions/clinician-pages/handler.ts';
-import { handler as patientPages } from '../functions/patient-pages/handler.ts';
 import { alertClinician, alertStepKey } from '../functions/links/clinician-alert.ts';
 import { readStep } from '../functions/links/step-store.ts';
 import { useClockSource, useSystemClock } from '../functions/platform/clock.ts';
@@ -24,6 +22,8 @@ import { aPatient, anIntake, twoClinicianClinic } from './support/domain-fixture
 import { startTestTable, type TestTable } from './support/dynamodb.ts';
 import { phiIn } from './support/journey-driver.ts';
 import { TestLambdas } from './support/sfn-test-lambdas.ts';
+import { intakeFields, type FormFields } from './support/link-http.ts';
+import { callLinkPage, type LinkPath, type PageResponse } from './support/link-page-call.ts';
 
 /**
  * Clinician alerts carry a link: the email says only "one of your patients", so the link's page must say
@@ -123,11 +123,11 @@ async function emailsSince(address: string, count: number): Promise<SentEmail[]>
 
 const linkPattern = /\/([pc])\/([A-Za-z0-9_-]{43})/g;
 /** The audience path each token was emailed under (`/p/` patients, `/c/` clinicians), so `open` calls that audience's function. */
-const pathOfToken = new Map<string, string>();
+const pathOfToken = new Map<string, LinkPath>();
 
 function linksIn(email: SentEmail | undefined): string[] {
   const found = [...(email?.text ?? '').matchAll(linkPattern), ...(email?.html ?? '').matchAll(linkPattern)];
-  for (const [, path, token] of found) pathOfToken.set(token as string, path as string);
+  for (const [, path, token] of found) pathOfToken.set(token as string, path as LinkPath);
   return [...new Set(found.map((m) => m[2] as string))];
 }
 
@@ -138,22 +138,8 @@ function onlyLinkIn(email: SentEmail | undefined): string {
   return links[0] as string;
 }
 
-type PageResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string; headers: Record<string, string> };
-
-async function open(method: 'GET' | 'POST', token: string, form?: Record<string, string>): Promise<PageResponse> {
-  const path = pathOfToken.get(token) ?? 'c';
-  const event = {
-    version: '2.0',
-    routeKey: `${method} /${path}/{token}`,
-    rawPath: `/${path}/${token}`,
-    rawQueryString: '',
-    headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
-    pathParameters: { token },
-    requestContext: { http: { method, path: `/${path}/${token}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
-    ...(form === undefined ? {} : { body: new URLSearchParams(form).toString() }),
-    isBase64Encoded: false,
-  } as APIGatewayProxyEventV2;
-  return (await (path === 'p' ? patientPages : clinicianPages)(event, {} as Context)) as PageResponse;
+function open(method: 'GET' | 'POST', token: string, form?: FormFields): Promise<PageResponse> {
+  return callLinkPage(method, pathOfToken.get(token) ?? 'c', token, form);
 }
 
 /** The visible text of a page, so assertions read like what the clinician reads. */
@@ -311,7 +297,7 @@ describe('the "already decided" page', () => {
     const mark = await emailCount(email);
     await waitingStep(patientId, journeyId, 'intake', { kind: 'patient', id: patientId });
     const token = onlyLinkIn((await emailsSince(email, mark))[0]);
-    expect((await open('POST', token, intakeForm())).statusCode).toBe(200);
+    expect((await open('POST', token, intakeFields())).statusCode).toBe(200);
 
     const again = await open('GET', token);
 
@@ -340,17 +326,3 @@ describe('email wording', () => {
   });
 });
 
-/** A complete intake form (eligible answers), posted as the page's form would be. */
-function intakeForm(): Record<string, string> {
-  const form: Record<string, string> = { purpose: 'intake' };
-  for (let i = 0; i < 7; i++) form[`gad7.items[${i}]`] = '2';
-  for (let i = 0; i < 9; i++) form[`phq9.items[${i}]`] = i === 8 ? '0' : '2';
-  for (const q of ['wishToBeDead', 'suicidalThoughts', 'thoughtsOfMethod', 'intentToAct', 'planWithIntent', 'suicidalBehaviour']) form[`cssrs.${q}`] = 'no';
-  for (let i = 0; i < 3; i++) form[`auditC.items[${i}]`] = '0';
-  for (let i = 0; i < 10; i++) form[`dast10.answers[${i}]`] = i === 2 ? 'yes' : 'no';
-  form['medicalHistory.priorTreatments[0].name'] = 'Sertraline';
-  form['medicalHistory.priorTreatments[0].kind'] = 'medication';
-  form['vitals.restingBp[0].systolic'] = '120';
-  form['vitals.restingBp[0].diastolic'] = '80';
-  return form;
-}

@@ -1,10 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as clinicianPages } from '../functions/clinician-pages/handler.ts';
-import { handler as patientPages } from '../functions/patient-pages/handler.ts';
 import { completeStepByStaff, endPendingStepsForHold } from '../functions/links/pending-steps.ts';
 import { readStep } from '../functions/links/step-store.ts';
 import { useClockSource, useSystemClock } from '../functions/platform/clock.ts';
@@ -15,7 +13,8 @@ import { startSesLocal, type SentEmail, type SesLocal } from '../local/services/
 import { fillPlaceholders, readDefinitionTemplate } from '../statemachines/definitions.ts';
 import { startTestTable, type TestTable } from './support/dynamodb.ts';
 import { TestLambdas } from './support/sfn-test-lambdas.ts';
-import { withoutLinkTokens } from './support/link-http.ts';
+import { intakeFields, withoutLinkTokens, type FormFields } from './support/link-http.ts';
+import { callLinkPage, type LinkPath, type PageResponse } from './support/link-page-call.ts';
 
 const START = new Date('2026-05-04T13:00:00.000Z');
 const DAY = 24 * 3600;
@@ -148,35 +147,18 @@ async function emailsTo(address: string): Promise<SentEmail[]> {
 }
 
 /** The audience path each token was emailed under (`/p/` patients, `/c/` clinicians), so `open` calls that audience's function. */
-const pathOfToken = new Map<string, 'p' | 'c'>();
+const pathOfToken = new Map<string, LinkPath>();
 
 function tokenIn(email: SentEmail | undefined): string {
   const match = /\/([pc])\/([A-Za-z0-9_-]{43})/.exec(email?.text ?? '');
   if (match?.[2] === undefined) throw new Error('no link in the email');
-  pathOfToken.set(match[2], match[1] as 'p' | 'c');
+  pathOfToken.set(match[2], match[1] as LinkPath);
   return match[2];
 }
 
-function event(method: 'GET' | 'POST', token: string, body?: string, path = pathOfToken.get(token) ?? 'c'): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: `${method} /${path}/{token}`,
-    rawPath: `/${path}/${token}`,
-    rawQueryString: '',
-    headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
-    pathParameters: { token },
-    requestContext: { http: { method, path: `/${path}/${token}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
-    ...(body === undefined ? {} : { body }),
-    isBase64Encoded: false,
-  };
-}
-
 /** Opens a link through the function of the audience it was emailed to, or of `path` when given. */
-async function open(method: 'GET' | 'POST', token: string, form?: Record<string, string | string[]>, path = pathOfToken.get(token) ?? 'c'): Promise<APIGatewayProxyStructuredResultV2 & { body: string; headers: Record<string, string> }> {
-  const body = form === undefined ? undefined : new URLSearchParams(Object.entries(form).flatMap(([k, v]): [string, string][] => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, String(v)]]))).toString();
-  const serve = path === 'p' ? patientPages : clinicianPages;
-  const result = (await serve(event(method, token, body, path), {} as Context)) as APIGatewayProxyStructuredResultV2;
-  return result as APIGatewayProxyStructuredResultV2 & { body: string; headers: Record<string, string> };
+function open(method: 'GET' | 'POST', token: string, form?: FormFields, path: LinkPath = pathOfToken.get(token) ?? 'c'): Promise<PageResponse> {
+  return callLinkPage(method, path, token, form);
 }
 
 async function tableItems(options: { withoutRateCounters?: boolean } = {}): Promise<Record<string, unknown>[]> {
@@ -351,7 +333,7 @@ describe('emailed links', () => {
     await requestAction({ stage: 'reminder', request: { patientId, journeyId: started.journeyId, purpose: 'intake', stepKey: 'intake' }, plan, taskToken: step?.taskToken }, {} as Context);
     expect(await emailsTo(address)).toHaveLength(2);
 
-    const form = intakeForm();
+    const form = intakeFields();
     const done = await open('POST', first, form);
     expect(done.statusCode, done.body).toBe(200);
     expect((await execution(started.executionArn)).output).toEqual({ decision: 'SUBMITTED' });
@@ -481,16 +463,3 @@ describe('emailed links', () => {
   });
 });
 
-function intakeForm(): Record<string, string | string[]> {
-  const form: Record<string, string | string[]> = { purpose: 'intake' };
-  for (let i = 0; i < 7; i++) form[`gad7.items[${i}]`] = '2';
-  for (let i = 0; i < 9; i++) form[`phq9.items[${i}]`] = i === 8 ? '0' : '2';
-  for (const q of ['wishToBeDead', 'suicidalThoughts', 'thoughtsOfMethod', 'intentToAct', 'planWithIntent', 'suicidalBehaviour']) form[`cssrs.${q}`] = 'no';
-  for (let i = 0; i < 3; i++) form[`auditC.items[${i}]`] = '0';
-  for (let i = 0; i < 10; i++) form[`dast10.answers[${i}]`] = i === 2 ? 'yes' : 'no';
-  form['medicalHistory.priorTreatments[0].name'] = 'Sertraline';
-  form['medicalHistory.priorTreatments[0].kind'] = 'medication';
-  form['vitals.restingBp[0].systolic'] = '120';
-  form['vitals.restingBp[0].diastolic'] = '80';
-  return form;
-}
