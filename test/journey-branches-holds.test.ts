@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { phiIn, useJourneyDriver, type EnrolledPatient, type TreatmentPlanInput } from './support/journey-driver.ts';
-import { toMaintenance } from './support/journey-scenarios.ts';
+import { backupClinicianEmail, toMaintenance } from './support/journey-scenarios.ts';
 
 /**
  * Blood pressure at check-in and the clinical hold, on the local clinic through the patient's and the
@@ -139,7 +139,11 @@ describe('a severe side effect reported in the journal', () => {
     await d.advanceTo(new Date(second.getTime() - 2 * HOUR));
     expect((await d.emailsSince(quiet)).filter((e) => e.to.includes(patient.email))).toEqual([]);
 
-    // an unanswered hold decision expires as "not decided" and is asked again: the hold stays
+    // an unanswered hold decision went to the backup clinician and stays open for a week, not 72 h
+    expect((await d.openLink(hold.url)).status).toBe(200);
+    expect((await d.emailsSince(quiet)).filter((e) => e.to.includes(backupClinicianEmail))).toHaveLength(1);
+    // then it expires as "not decided" and is asked again: the hold stays
+    await d.advanceTo(new Date(second.getTime() + HOUR));
     expect((await d.openLink(hold.url)).status).toBe(410);
     expect((await d.journeyOf(patient.patientId)).journey.onHold).toBe(true);
     const askedAgain = await d.latestLinkFor(clinician, 'hold-decision', { mentioning: patient.lastName });

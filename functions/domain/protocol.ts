@@ -100,6 +100,8 @@ export const protocolSchema = z.strictObject({
     /** assessments are due after these session numbers; 'last' is the final induction session */
     assessmentAfterSessions: z.array(z.union([z.number().check(z.int(), z.positive()), z.literal('last')])),
     sessionDurationMinutes: z.number().check(z.int(), z.positive()),
+    /** after this many missed check-ins for one session no more links are sent; the clinician decides */
+    maxMissedCheckIns: z.number().check(z.int(), z.positive()),
   }),
   checkIn: z.strictObject({
     opensHoursBefore: hours,
@@ -153,6 +155,12 @@ export const protocolSchema = z.strictObject({
     linkValidHours: hours,
     reminderAfterHours: hours,
     backupClinicianAfterHours: hours,
+    /**
+     * A decision that stopped treatment waits on (a clinical hold, too many missed check-ins) is asked
+     * again (reminder, then backup) after this many days when unanswered, never sooner: no dose is given
+     * meanwhile, so nothing unsafe waits on it, and asking every 72 h would only bury the clinician in mail.
+     */
+    stoppedTreatmentAskAgainAfterDays: days,
   }),
   alerts: z.strictObject({
     /** how long the view link of an alert to a clinician (urgent or notice) stays open */
@@ -241,6 +249,7 @@ export const defaultProtocol: Protocol = {
     defaultDaysBetweenSessions: 7,
     assessmentAfterSessions: [2, 'last'],
     sessionDurationMinutes: 60,
+    maxMissedCheckIns: 3,
   },
   checkIn: {
     opensHoursBefore: 2,
@@ -276,7 +285,7 @@ export const defaultProtocol: Protocol = {
   },
   followUp: { responseMinimumFallPercent: 50, remissionBelow: 5, remissionBaselineAtLeast: 10 },
   telehealth: { prescribingValidUntil: '2026-12-31' },
-  approvals: { linkValidHours: 72, reminderAfterHours: 24, backupClinicianAfterHours: 48 },
+  approvals: { linkValidHours: 72, reminderAfterHours: 24, backupClinicianAfterHours: 48, stoppedTreatmentAskAgainAfterDays: 7 },
   // a clinician away for a long weekend still finds out which patient an alert was about
   alerts: { linkValidHours: 7 * 24 },
   patientLinks: { validHours: 72, intakeReminderEveryHours: 24, intakeMaxReminders: 3, clinicianAlertAfterReminderIntervals: 2 },

@@ -104,6 +104,14 @@ export function inPersonEvaluationMissing(today: string, evaluations: readonly P
   return `prescribing by telehealth alone ended on ${protocol.telehealth.prescribingValidUntil}; an in-person evaluation must be on record`;
 }
 
+/**
+ * The number the next refill would have: refills count recorded fills (the first fill of the prescription
+ * is not a refill), never cycles, so a cycle that ended without a fill, or a restarted one, uses none up.
+ */
+export function nextRefillNumber(fills: readonly unknown[]): number {
+  return Math.max(0, fills.length - 1) + 1;
+}
+
 export function evaluateRefill(request: RefillRequest, history: RefillHistory, protocol: Protocol, now: Date): RefillDecision {
   const rules = protocol.refill;
   const reasons: RefillReason[] = [];
@@ -143,8 +151,7 @@ export function evaluateRefill(request: RefillRequest, history: RefillHistory, p
     }
   }
 
-  const refillsSoFar = Math.max(0, history.fills.length - 1);
-  const refillNumber = refillsSoFar + 1;
+  const refillNumber = nextRefillNumber(history.fills);
   const allowed = Math.min(rules.maxRefills, history.prescription.refillsAllowed);
   if (refillNumber > allowed) {
     const limit = allowed === rules.maxRefills ? `the protocol allows ${rules.maxRefills}` : `the prescription allows ${history.prescription.refillsAllowed}`;

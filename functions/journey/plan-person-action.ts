@@ -5,6 +5,9 @@ import type { ClinicConfig } from '../platform/clinic-config.ts';
 import { backupOf, clinicianById } from './care-team.ts';
 import { HOUR_SECONDS } from '../domain/durations.ts';
 
+/** Decisions that stopped treatment waits on: their links stay open until the workflow asks again. */
+const stoppedTreatmentDecisions: ReadonlySet<StepPurpose> = new Set(['hold-decision', 'missed-check-ins']);
+
 export interface PersonRef {
   readonly kind: 'patient' | 'clinician';
   readonly id: string;
@@ -38,7 +41,9 @@ export interface PersonActionInput {
  * The protocol's waits for each kind of step:
  * - clinician decisions: reminder after `approvals.reminderAfterHours`, the backup clinician after
  *   `backupClinicianAfterHours`, expiry after `linkValidHours` (72 h); with no backup configured, the
- *   reminder wait runs to expiry. The consult evaluation counts from the consult itself.
+ *   reminder wait runs to expiry. The consult evaluation counts from the consult itself. A decision
+ *   that stopped treatment waits on expires after `stoppedTreatmentAskAgainAfterDays` instead, and the
+ *   workflow asks again.
  * - check-in: open from when it is asked (2 h before the start) until the window closes (1 h after);
  *   a reminder at the planned start, no escalation (a missed check-in is recorded as such).
  * - journal: nudge 12 h after the prompt (moved out of quiet hours), the clinician alerted at 48 h, and
@@ -54,7 +59,8 @@ export function planPersonAction(input: PersonActionInput, clinic: ClinicConfig,
   const secondsUntil = (date: Date) => Math.max(1, Math.ceil((date.getTime() - now.getTime()) / 1000));
 
   if (purposeSpecs[input.purpose].actor === 'clinician') {
-    const { linkValidHours, reminderAfterHours, backupClinicianAfterHours } = protocol.approvals;
+    const { reminderAfterHours, backupClinicianAfterHours, stoppedTreatmentAskAgainAfterDays } = protocol.approvals;
+    const linkValidHours = stoppedTreatmentDecisions.has(input.purpose) ? stoppedTreatmentAskAgainAfterDays * 24 : protocol.approvals.linkValidHours;
     // the evaluation can only happen after the consult, so its clock starts there
     const startsAt = input.purpose === 'consult-evaluation' && input.consultAt !== null ? Math.max(0, (Date.parse(input.consultAt) - now.getTime()) / 1000) : 0;
     const first = Math.ceil(startsAt + reminderAfterHours * HOUR_SECONDS);

@@ -1,4 +1,5 @@
 import type { Protocol } from '../domain/protocol.ts';
+import { addCalendarDays, fromLocal, toLocal } from '../domain/local-time.ts';
 import { dueAt } from '../domain/reminder-timing.ts';
 import type { StoredItem } from '../store/read-items.ts';
 import type { StoredPlan, StoredSession } from './stored-records.ts';
@@ -23,7 +24,7 @@ export interface SessionPlan {
  * - never sooner than the protocol's minimum gap after the last completed session;
  * - a new attempt after a postponement takes the time the check-in gate offered the patient (the page
  *   showed it: the same time of day, after the abstinence intervals and the gap to the previous session);
- * - a new attempt after a missed check-in or a hold is offered `checkIn.postponeStepHours` from now;
+ * - a new attempt after a missed check-in or a hold is the next day it can be, at the plan's local time;
  * - no planned time is ever so close that its check-in window would already be open.
  */
 export function planSession(
@@ -66,9 +67,11 @@ export function planSession(
   if (Number.isFinite(gateOffer) && start < Math.max(gateOffer, windowStillClosed)) {
     start = Math.max(gateOffer, windowStillClosed);
     reasons.push(`attempt ${attempt}: the new time the check-in gate offered`);
-  } else if (attempt > 1 && !Number.isFinite(gateOffer) && start < offered) {
-    start = offered;
-    reasons.push(`attempt ${attempt}: offered ${protocol.checkIn.postponeStepHours} h later`);
+  } else if (attempt > 1 && !Number.isFinite(gateOffer) && start < windowStillClosed) {
+    // a missed check-in or a hold: the next day the session can be, at the plan's own local time (a
+    // fixed 24 h would drift an hour across a DST change, and "an hour later each day" after each miss)
+    start = sameLocalTimeNotBefore(planTime, Math.max(start, windowStillClosed), input.patientTimeZone);
+    reasons.push(`attempt ${attempt}: the next day at the plan's local time`);
   } else if (start - protocol.checkIn.opensHoursBefore * HOUR_MS < now.getTime()) {
     start = offered;
     reasons.push(`the planned time had passed: offered ${protocol.checkIn.postponeStepHours} h from now`);
@@ -89,6 +92,16 @@ export function planSession(
     reasons,
     protocolVersion: protocol.version,
   };
+}
+
+/** The first instant at or after `notBefore` whose local wall-clock time is that of `model`. */
+export function sameLocalTimeNotBefore(model: number, notBefore: number, timeZone: string): number {
+  const time = toLocal(new Date(model), timeZone);
+  const day = toLocal(new Date(notBefore), timeZone);
+  for (let days = 0; ; days++) {
+    const candidate = fromLocal(addCalendarDays({ ...day, hour: time.hour, minute: time.minute }, days), timeZone).getTime();
+    if (candidate >= notBefore) return candidate;
+  }
 }
 
 /**

@@ -1,7 +1,4 @@
-import { localDate } from '../domain/local-time.ts';
-import type { Protocol } from '../domain/protocol.ts';
-import type { TreatmentPlan } from '../domain/schemas/index.ts';
-import { inPersonEvaluationMissing, lastRefillDay } from '../domain/refill-gate.ts';
+import { fillRefusal } from '../domain/fill-refusal.ts';
 import { now } from '../platform/clock.ts';
 import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
 import { getItem } from '../store/read-items.ts';
@@ -10,7 +7,7 @@ import { keys } from '../store/table-design.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
 import { JourneyDataMissing } from './journey-errors.ts';
 import { journeyStore } from './journey-store.ts';
-import { loadPatientContext, type PatientContext } from './patient-context.ts';
+import { loadPatientContext } from './patient-context.ts';
 import { readStored, storedFill, type StoredFill } from './stored-records.ts';
 import { DAY_MS } from '../domain/durations.ts';
 
@@ -47,12 +44,14 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
 
   const at = now();
   const refusal = fillRefusal({ ...context, plan }, input.cycle, at, protocol);
+  const fillNumber = context.fills.length + 1;
   if (refusal !== null) throw new RefillNotAllowed(refusal);
   const previous = context.fills.filter((fill) => fill.cycle < input.cycle).at(-1);
   const request = context.assessments.filter((a) => a.stepKey?.startsWith(`refill-${input.cycle}-request`) === true).at(-1);
   const fill = {
     cycle: input.cycle,
-    fillNumber: input.cycle + 1,
+    // fill numbers count fills: a cycle that ended without one (or was restarted) leaves no gap
+    fillNumber,
     filledAt: at.toISOString(),
     daysOfSupply: Math.min(plan.daysOfSupply, protocol.supply.maxDaysPerFill),
     quantity: null,
@@ -85,7 +84,7 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
           patientId: input.patientId,
           actor: input.actor,
           action: input.cycle === 0 ? 'fill.initial-recorded' : 'fill.refill-recorded',
-          reason: input.cycle === 0 ? 'initial fill of the approved prescription' : `refill ${input.cycle}, approved by the clinician after the refill gate`,
+          reason: input.cycle === 0 ? 'initial fill of the approved prescription' : `refill ${fillNumber - 1} (cycle ${input.cycle}), approved by the clinician after the refill gate`,
           protocolVersion: protocol.version,
           details: { cycle: input.cycle, fillNumber: fill.fillNumber, daysOfSupply: fill.daysOfSupply, lostOrStolenReplacement: fill.lostOrStolenReplacement },
         },
@@ -98,25 +97,6 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
     return answer(readStored(storedFill, item), true);
   }
   return answer({ ...fill, quantity: null } as StoredFill, false);
-}
-
-/**
- * Why refill `cycle` may not be filled at `at` although the gate passed its request, or null: the gate
- * passed it, but the clinician may approve it days later, so a fill is never made beyond the refills
- * allowed, after the prescription's last refill day or past the telehealth cut-off, however late the
- * approval came. Each condition only becomes true with time, so a later call finds the same reason.
- */
-export function fillRefusal(context: Pick<PatientContext, 'patient' | 'evaluations'> & { plan: Pick<TreatmentPlan, 'refillsAllowed' | 'prescriptionIssuedOn'> }, cycle: number, at: Date, protocol: Protocol): string | null {
-  if (cycle === 0) return null;
-  const allowed = Math.min(protocol.refill.maxRefills, context.plan.refillsAllowed);
-  if (cycle > allowed) return `refill ${cycle} is beyond the ${allowed} allowed`;
-  const today = localDate(at, context.patient.timeZone);
-  const lastDay = lastRefillDay(context.plan.prescriptionIssuedOn, protocol);
-  if (today > lastDay) {
-    return `refill ${cycle} would be filled after ${lastDay}, ${protocol.refill.maxMonthsFromPrescription} months from the prescription of ${context.plan.prescriptionIssuedOn}`;
-  }
-  const inPerson = inPersonEvaluationMissing(today, context.evaluations, protocol);
-  return inPerson === null ? null : `refill ${cycle} cannot be filled: ${inPerson}`;
 }
 
 function answer(fill: StoredFill, alreadyRecorded: boolean): RecordedFill {

@@ -19,8 +19,18 @@ const MAX_ATTEMPTS = 5;
  * The session's planned start is taken as the end of the hour minus its length: the workflow records
  * the session when its hour ends ("Session in progress" times out at `endsAt`).
  */
-export async function recordSessionOutcome(input: { patientId: string; sessionNumber: number; attempt: number; outcome: SessionOutcome; actor: AuditActor }): Promise<{ changed: boolean }> {
+export async function recordSessionOutcome(input: {
+  patientId: string;
+  sessionNumber: number;
+  attempt: number;
+  outcome: SessionOutcome;
+  /** with a missed check-in: how many this session has missed in a row, this one included */
+  missedCheckIns?: number;
+  actor: AuditActor;
+}): Promise<{ changed: boolean; clinicianDecides: boolean }> {
   const { client, tableName, protocol } = journeyStore();
+  // after the protocol's number of misses no more check-in links go out: the clinician decides
+  const clinicianDecides = input.outcome === 'missed' && (input.missedCheckIns ?? 0) >= protocol.induction.maxMissedCheckIns;
   let changed = false;
   for (let attempt = 1; ; attempt++) {
     const context = await loadPatientContext(input.patientId);
@@ -65,16 +75,16 @@ export async function recordSessionOutcome(input: { patientId: string; sessionNu
       clinicianId: context.patient.assignedClinicianId,
       urgency: 'notice',
       alertKey: `session-${input.sessionNumber}-a${input.attempt}-${input.outcome}-notice`,
-      message: sessionMessage(context, input.sessionNumber, input.attempt, input.outcome),
+      message: sessionMessage(context, input.sessionNumber, input.attempt, input.outcome, clinicianDecides),
       actor: input.actor,
       reason: `session ${input.sessionNumber} ${input.outcome} (attempt ${input.attempt})`,
     });
   }
-  return { changed };
+  return { changed, clinicianDecides };
 }
 
 /** What the clinician reads on the alert's page: which attempt, and what the check-in found. */
-function sessionMessage(context: PatientContext, sessionNumber: number, attempt: number, outcome: 'postponed' | 'missed'): string {
+function sessionMessage(context: PatientContext, sessionNumber: number, attempt: number, outcome: 'postponed' | 'missed', clinicianDecides: boolean): string {
   const checkIn = context.record.checkIns.filter((item) => item['sessionNumber'] === sessionNumber).at(-1);
   const found = Array.isArray(checkIn?.['reasons']) ? (checkIn['reasons'] as unknown[]).map((r) => (r as { message?: unknown }).message).filter((m): m is string => typeof m === 'string') : [];
   const why =
@@ -83,5 +93,8 @@ function sessionMessage(context: PatientContext, sessionNumber: number, attempt:
       : found.length > 0
         ? ` The check-in found: ${found.join('; ')}.`
         : '';
-  return `Session ${sessionNumber} (attempt ${attempt}) was ${outcome}.${why} The journey plans the next attempt; the patient gets its reminder and check-in link.`;
+  const next = clinicianDecides
+    ? ' That is too many missed check-ins in a row: no more check-in links are sent for this session until you decide (a separate email asks you).'
+    : ' The journey plans the next attempt; the patient gets its reminder and check-in link.';
+  return `Session ${sessionNumber} (attempt ${attempt}) was ${outcome}.${why}${next}`;
 }

@@ -5,7 +5,7 @@ import { AlreadyExistsError } from '../store/store-errors.ts';
 import { now } from '../platform/clock.ts';
 import { journeyStore } from './journey-store.ts';
 import { loadPatientContext } from './patient-context.ts';
-import { fillRefusal } from './record-fill.ts';
+import { fillRefusal } from '../domain/fill-refusal.ts';
 import { askPatientToContactClinic } from './contact-clinic-email.ts';
 import { DAY_MS } from '../domain/durations.ts';
 

@@ -75,7 +75,7 @@ export const storedAssessment = lenient({
   lostOrStolenReplacement: z._default(z.boolean(), false),
 });
 
-/** A fill as recorded: cycle 0 is the initial fill (fillNumber 1), cycle n the n-th refill. */
+/** A fill as recorded: cycle 0 is the initial fill (fillNumber 1); fill numbers count fills, whatever the cycle. */
 export const storedFill = lenient({
   ...fillSchema.shape,
   cycle: z.number().check(z.int(), z.gte(0)),

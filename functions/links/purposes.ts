@@ -26,6 +26,7 @@ export const purposeSpecs: Record<Exclude<LinkPurpose, 'notice'>, PurposeSpec> =
   'check-in': { actor: 'patient', decisions: ['CLEARED', 'POSTPONED', 'EMERGENCY'], endsOnHold: true, staffMayDecide: false },
   journal: { actor: 'patient', decisions: ['SUBMITTED'], endsOnHold: true, staffMayDecide: false },
   'journal-missing': { actor: 'clinician', decisions: ['ASK_AGAIN', 'DISCHARGE'], endsOnHold: true, staffMayDecide: false },
+  'missed-check-ins': { actor: 'clinician', decisions: ['TRY_AGAIN', 'NEW_PLAN', 'DISCHARGE'], endsOnHold: true, staffMayDecide: false },
   assessment: { actor: 'patient', decisions: ['SUBMITTED'], endsOnHold: true, staffMayDecide: false },
   'hold-decision': { actor: 'clinician', decisions: ['RESUME', 'NEW_PLAN', 'DISCHARGE'], endsOnHold: false, staffMayDecide: false },
   'follow-up-decision': { actor: 'clinician', decisions: ['MAINTENANCE', 'NEW_PLAN', 'DISCHARGE'], endsOnHold: true, staffMayDecide: false },

@@ -225,6 +225,19 @@ export const journalMissingPage = choicePage({
   noteLabel: 'Note (optional)',
 });
 
+export const missedCheckInsPage = choicePage({
+  title: 'Check-ins missed',
+  purpose: 'missed-check-ins',
+  intro: (view) =>
+    html`<p>The patient has missed the check-in for session ${view.step.stepKey.replace(/^session-(\d+)-.*$/, '$1')} ${view.protocol.induction.maxMissedCheckIns} times. They get no more check-in links for it until you decide: nothing is dosed meanwhile.</p>`,
+  choices: [
+    { decision: 'TRY_AGAIN', label: 'Try again (a new check-in the next day, at the planned time)' },
+    { decision: 'NEW_PLAN', label: 'New plan' },
+    { decision: 'DISCHARGE', label: 'Discharge' },
+  ],
+  noteLabel: 'Note (optional)',
+});
+
 const stepNames: Record<string, string> = {
   intake: 'the intake questionnaires',
   'check-in': 'a pre-session check-in',

@@ -26,8 +26,9 @@ const input = z.discriminatedUnion('event', [
   z.object({ event: z.literal('hold-lifted'), ...journeyRef, sessionNumber: z.optional(wholeNumberFrom(1)) }),
   z.object({ event: z.literal('session-planned'), ...journeyRef, ...sessionAttempt, plannedStart: z.iso.datetime({ offset: true }) }),
   z.object({ event: z.literal('session-postponed'), ...journeyRef, ...sessionAttempt }),
-  z.object({ event: z.literal('session-missed'), ...journeyRef, ...sessionAttempt }),
-  z.object({ event: z.literal('session-completed'), ...journeyRef, sessionNumber: wholeNumberFrom(1) }),
+  z.object({ event: z.literal('session-missed'), ...journeyRef, ...sessionAttempt, missedCheckIns: z.optional(wholeNumberFrom(1)) }),
+  // attempt is optional: an execution started on an older definition (before the attempt was passed) still records
+  z.object({ event: z.literal('session-completed'), ...journeyRef, sessionNumber: wholeNumberFrom(1), attempt: z.optional(wholeNumberFrom(1)) }),
   z.object({ event: z.literal('follow-up'), ...journeyRef, from: z.optional(z.enum(journeyPhases)) }),
   z.object({ event: z.literal('hold-called-for'), ...journeyRef, stepKey: z.string().check(z.minLength(1), z.maxLength(120)) }),
   z.object({ event: z.literal('fill'), ...journeyRef, cycle: wholeNumberFrom(1) }),
@@ -71,7 +72,7 @@ export const handler = workflowHandler('record-progress', input, async (event) =
     case 'session-missed':
       return recordSessionOutcome({ ...event, outcome: 'missed', actor });
     case 'session-completed':
-      return recordSessionOutcome({ ...event, attempt: 1, outcome: 'completed', actor });
+      return recordSessionOutcome({ ...event, attempt: event.attempt ?? 1, outcome: 'completed', actor });
     case 'follow-up':
       return followUpResponse({ patientId, actor, from: event.from });
     case 'hold-called-for':

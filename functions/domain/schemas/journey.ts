@@ -14,10 +14,11 @@ export const journeyPhases = [
   'discharged',
   'declined',
   'ineligible',
+  'closed-before-treatment',
 ] as const;
 
 /** Phases a journey never leaves. */
-export const finalJourneyPhases = ['discharged', 'declined', 'ineligible'] as const satisfies readonly JourneyPhase[];
+export const finalJourneyPhases = ['discharged', 'declined', 'ineligible', 'closed-before-treatment'] as const satisfies readonly JourneyPhase[];
 
 export const journeyStatuses = ['active', 'on-hold', 'closed'] as const;
 

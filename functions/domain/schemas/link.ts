@@ -16,6 +16,7 @@ export const linkPurposes = [
   'check-in',
   'journal',
   'journal-missing',
+  'missed-check-ins',
   'assessment',
   'hold-decision',
   'follow-up-decision',
