@@ -141,3 +141,26 @@ describe('link pages', () => {
     expect(refused.ok ? [] : refused.errors.map((e) => e.message)).toEqual([expect.stringContaining('expected one of RESUME, DISCHARGE')]);
   });
 });
+
+describe('what the clinician and patient pages say about the path ahead', () => {
+  it('the evaluation and plan pages warn when a telehealth-only patient would lose refills at the telehealth cut-off', () => {
+    const view = viewFor('treatment-plan');
+    const late = { ...view, protocol: { ...defaultProtocol, telehealth: { prescribingValidUntil: '2026-08-31' } } };
+    for (const purpose of ['consult-evaluation', 'treatment-plan'] as const) {
+      const body = page('t', pages[purpose].render({ ...late, step: { ...late.step, purpose } }, emptyForm));
+      expect(body).toContain('Prescribing by telehealth alone is allowed until 2026-08-31');
+      expect(body).toContain('in-person evaluation');
+    }
+    // an in-person evaluation on record, or a cut-off after the prescription's refills: nothing to say
+    const inPerson = { ...late, patient: { ...late.patient, evaluations: [{ ...late.patient.evaluations[0], modality: 'in-person' }] } } as PageView;
+    expect(page('t', pages['treatment-plan'].render(inPerson, emptyForm))).not.toContain('Prescribing by telehealth alone');
+    expect(page('t', pages['treatment-plan'].render(view, emptyForm))).not.toContain('Prescribing by telehealth alone');
+  });
+
+  it("the check-in page shows the plan's preparation guidance; without a plan it says nothing of it", () => {
+    const view = viewFor('check-in');
+    const withPlan = { ...view, patient: { ...view.patient, plan: { preparationGuidance: 'Light breakfast before 09:00; bring an eye mask.' } } } as unknown as PageView;
+    expect(page('t', pages['check-in'].render(withPlan, emptyForm))).toContain('Light breakfast before 09:00; bring an eye mask.');
+    expect(page('t', pages['check-in'].render(view, emptyForm))).not.toContain('Your preparation notes');
+  });
+});

@@ -1,4 +1,6 @@
 import { latestAssessment } from '../domain/latest-assessment.ts';
+import { localDate } from '../domain/local-time.ts';
+import { telehealthCutOffWarning } from '../domain/telehealth-cut-off.ts';
 import { computeFollowUp } from '../domain/follow-up.ts';
 import { scoreGad7, scorePhq9 } from '../domain/scoring.ts';
 import { evaluationModalities } from '../domain/schemas/evaluation.ts';
@@ -29,11 +31,17 @@ export const consultBookingPage: PurposePage = {
   done: (view, _decision, output) => recorded(`The consult is booked for ${typeof output['consultAt'] === 'string' ? formatInZone(output['consultAt'], view.timeZone) : 'the chosen time'}.`),
 };
 
+/** The telehealth cut-off, said where it can still be planned for (consult evaluation, plan), never found at a refill. */
+function telehealthNotice(view: PageView): Html {
+  const warning = telehealthCutOffWarning(localDate(view.now, view.patient.patient.timeZone), view.patient.evaluations, view.protocol);
+  return warning === null ? html`` : html`<p class="notice" role="status">${warning}</p>`;
+}
+
 export const consultEvaluationPage: PurposePage = {
   title: 'Record the consult evaluation',
   rule: consultEvaluationAnswer,
   render: (view, state) =>
-    html`${patientHeader(view)}${form(
+    html`${patientHeader(view)}${telehealthNotice(view)}${form(
       'consult-evaluation',
       state,
       html`${radioGroup(state, 'modality', 'How was the consult held?', evaluationModalities.map((m) => ({ value: m, label: m === 'in-person' ? 'In person' : 'Telehealth (video)' })))}${textArea(state, 'notes', 'Evaluation notes')}`,
@@ -85,7 +93,7 @@ export const treatmentPlanPage: PurposePage = {
   rule: treatmentPlanAnswer,
   render: (view, state) => {
     const p = view.protocol;
-    return html`${patientHeader(view)}${form(
+    return html`${patientHeader(view)}${telehealthNotice(view)}${form(
       'treatment-plan',
       state,
       html`<fieldset><legend>Dose</legend>${numberField(state, 'plan.doseMg', 'Dose per session (mg)', { min: 0, hint: `At most ${p.dose.maxSublingualMg} mg per session under protocol ${p.version}.` })}${radioGroup(state, 'plan.route', 'Route', [{ value: p.dose.route, label: p.dose.route }])}</fieldset>

@@ -111,6 +111,12 @@ function sessionStart(view: PageView): string | undefined {
   return session === undefined ? undefined : formatInZone(session.plannedStart, view.timeZone);
 }
 
+/** The preparation guidance the clinician wrote on the approved plan (emails stay neutral; the page says it). */
+function preparationNotes(view: PageView): Html {
+  const guidance = view.patient.plan?.preparationGuidance.trim() ?? '';
+  return guidance === '' ? html`` : html`<h2>Your preparation notes</h2><p class="prep">${guidance}</p>`;
+}
+
 export const checkInPage: PurposePage = {
   title: 'Check in before your session',
   rule: checkInAnswer,
@@ -120,6 +126,7 @@ export const checkInPage: PurposePage = {
       'check-in',
       state,
       html`${start ? html`<p>Your session is planned for <strong>${start}</strong>.</p>` : ''}
+${preparationNotes(view)}
 ${yesNoField(state, 'monitorPresent', 'Is an adult with you who will stay for the whole session?')}
 ${numberField(state, 'fastingHours', 'How many hours since you last ate?', { min: 0, step: '0.5' })}
 ${numberField(state, 'lastAlcoholOrCannabisHoursAgo', 'How many hours since you last had alcohol or cannabis?', { min: 0, hint: 'Leave empty if none in the last week.' })}
@@ -151,7 +158,7 @@ ${yesNoField(state, 'noDrivingAcknowledged', 'Do you agree not to drive until to
       const next = typeof output['suggestedStart'] === 'string' ? formatInZone(output['suggestedStart'], view.timeZone) : undefined;
       return html`<p class="notice" role="status">Today's session is postponed. Please do not take today's dose.</p>${next ? html`<p>The earliest new time is <strong>${next}</strong>. Your care team will confirm it with you.</p>` : ''}<p>Your care team has been told.</p>`;
     }
-    return html`<p class="notice" role="status">You are cleared for today's session.</p><p>Please follow your preparation notes, and do not drive until tomorrow morning.</p>`;
+    return html`<p class="notice" role="status">You are cleared for today's session.</p><p>Please follow your preparation notes, and do not drive until tomorrow morning.</p>${preparationNotes(view)}`;
   },
 };
 
