@@ -3,7 +3,9 @@ import * as fc from 'fast-check';
 import type { Protocol } from '../../functions/domain/protocol.ts';
 import { addCalendarMonths, localDate } from '../../functions/domain/local-time.ts';
 import { adverseEventKinds, type AdverseEventKind } from '../../functions/domain/schemas/adverse-event.ts';
+import { journeyPhases } from '../../functions/domain/schemas/journey.ts';
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
+import { isStepPurpose, purposeSpecs } from '../../functions/links/purposes.ts';
 import { sideEffectSymptoms, type SideEffectSeverity, type SideEffectSymptom } from '../../functions/domain/schemas/side-effect-report.ts';
 import { renderEmail, type EmailKind } from '../../functions/email/templates.ts';
 import { clinicianById } from '../../functions/journey/care-team.ts';
@@ -926,6 +928,8 @@ export function journeyInvariantViolations(observation: Observation, protocol: P
       violations.push(`fill ${String(fill.cycle)} at ${String(fill.filledAt)} is within ${protocol.refill.minimumDaysSinceLastFill} days of fill ${String(previous.cycle)} at ${String(previous.filledAt)}`);
     }
     const cycle = fill.cycle ?? 0;
+    // fill numbers count fills, whatever the cycle (a cycle may end without one, or be restarted)
+    if (fill['fillNumber'] !== index + 1) violations.push(`fill of cycle ${cycle} at ${String(fill.filledAt)} is numbered ${String(fill['fillNumber'])}, but it is fill ${index + 1}`);
     if (cycle === 0) return;
     const plan = planInForceAt(view, ms(fill.filledAt));
     if (plan === undefined) {
@@ -933,7 +937,7 @@ export function journeyInvariantViolations(observation: Observation, protocol: P
       return;
     }
     const allowed = Math.min(protocol.refill.maxRefills, Number(plan['refillsAllowed']));
-    if (cycle > allowed) violations.push(`refill ${cycle} at ${String(fill.filledAt)} is beyond the ${allowed} refills allowed`);
+    if (index > allowed) violations.push(`refill ${index} (cycle ${cycle}) at ${String(fill.filledAt)} is beyond the ${allowed} refills allowed`);
     const lastValidDay = addCalendarMonths(String(plan['prescriptionIssuedOn']), protocol.refill.maxMonthsFromPrescription);
     const filledOn = localDate(new Date(ms(fill.filledAt)), timeZone);
     if (filledOn > lastValidDay) {
@@ -964,6 +968,24 @@ export function journeyInvariantViolations(observation: Observation, protocol: P
     if (count > Math.max(rounds, 1)) violations.push(`step ${stepKey} was decided ${count} times in ${rounds} round(s)`);
   }
 
+  // --- nothing asks the patient to act during a hold or after the journey closed
+  for (const event of audit) {
+    if (event.action !== 'step.person-notified' || !isPatientPurpose(event.details?.['linkPurpose'])) continue;
+    const at = ms(event.at);
+    const held = onHoldAt(holds, at);
+    if (held !== undefined) violations.push(`the patient was sent a ${String(event.details?.['linkPurpose'])} link at ${iso(at)} while on hold (${iso(held.from)} to ${iso(held.to)})`);
+    if (closed !== undefined && at > closed) violations.push(`the patient was sent a ${String(event.details?.['linkPurpose'])} link at ${iso(at)} after the journey closed at ${iso(closed)}`);
+  }
+
+  // --- notices say only what happened: "approved, but refused at recording" only after an approval
+  for (const event of audit.filter((e) => e.action === 'refill.refused' && e.details?.['atFill'] === true)) {
+    const approved = audit.some((e) => e.action === 'step.decided' && e.details?.['purpose'] === 'refill-approval' && e.details['decision'] === 'APPROVED' && ms(e.at) <= ms(event.at) && String(e.details['stepKey']).startsWith(`refill-${String(event.details?.['cycle'])}-`));
+    if (!approved) violations.push(`refill cycle ${String(event.details?.['cycle'])} is recorded as refused at recording after an approval, but nobody approved it`);
+  }
+
+  // --- the journey is in a phase the design defines
+  if (!(journeyPhases as readonly string[]).includes(String(view.journey.phase))) violations.push(`the journey is in an undefined phase ${String(view.journey.phase)}`);
+
   // --- the executions: none failed, and one journey at a time (the journey or one refill cycle)
   for (const execution of observation.executions) {
     if (execution.status === 'FAILED' || execution.status === 'TIMED_OUT') violations.push(`execution ${execution.name} ${execution.status}`);
@@ -971,6 +993,10 @@ export function journeyInvariantViolations(observation: Observation, protocol: P
   const running = observation.executions.filter((e) => e.status === 'RUNNING' && (e.stateMachine === 'journey' || e.stateMachine === 'refill-cycle'));
   if (running.length > 1) violations.push(`${running.length} journey-level executions run at once: ${running.map((e) => e.name).join(', ')}`);
   return violations;
+}
+
+function isPatientPurpose(purpose: unknown): boolean {
+  return typeof purpose === 'string' && isStepPurpose(purpose) && purposeSpecs[purpose].actor === 'patient';
 }
 
 /** The approved plan in force at an instant: the newest approved before it. */
