@@ -234,3 +234,24 @@ describe('a decision nobody makes before treatment', () => {
     expect(emailsTo(await d.emailsSince(mark), patient.email)).toHaveLength(1);
   });
 });
+
+describe("the plan's preparation guidance", () => {
+  it('reaches the patient behind the preparation reminder’s link and on the check-in page, never in an email', async () => {
+    const d = local.driver;
+    const guidance = 'Light breakfast before 07:30; have a blanket and an eye mask ready.';
+    const { patient } = await toInduction(d, { plan: { preparationGuidance: guidance } });
+    const start = await plannedStartOf(d, patient, 1);
+    const mark = await d.mark();
+    await d.advanceTo(later(start, -3 * HOUR));
+    const prepEmail = emailsTo(await d.emailsSince(mark), patient.email).find((e) => e.subject === 'Your appointment is tomorrow');
+    expect(prepEmail?.text).toMatch(/\/p\/[A-Za-z0-9_-]{43}/);
+    const prepPage = (await d.linkPagesFor(patient.email)).find((p) => p.purpose === 'preparation' && p.status === 200);
+    expect(prepPage?.html).toContain(guidance);
+    expect(prepPage?.html).toContain('nothing to submit');
+    for (const email of emailsTo(await d.emailsSince(mark), patient.email)) expect(`${email.text ?? ''}${email.html ?? ''}`).not.toContain('blanket');
+
+    await d.advanceTo(later(start, -2 * HOUR));
+    const checkIn = await d.latestLinkFor(patient.email, 'check-in');
+    expect(checkIn.html).toContain(guidance);
+  });
+});

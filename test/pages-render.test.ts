@@ -9,7 +9,7 @@ import { clinicianPages } from '../functions/pages/clinician-page-registry.ts';
 import { patientPages } from '../functions/pages/patient-page-registry.ts';
 import type { PageView, PurposePage } from '../functions/pages/page-view.ts';
 import { linkPurposes, type LinkPurpose } from '../functions/domain/schemas/link.ts';
-import { purposeSpecs, isStepPurpose } from '../functions/links/purposes.ts';
+import { audienceOf } from '../functions/links/purposes.ts';
 
 const now = new Date('2026-05-04T13:00:00.000Z');
 
@@ -38,7 +38,7 @@ const pages = { ...patientPages, ...clinicianPages } as Record<LinkPurpose, Purp
 describe('link pages', () => {
   it("every purpose has one page, served by the function of the audience its links go to", () => {
     for (const purpose of linkPurposes) {
-      const audience = isStepPurpose(purpose) ? purposeSpecs[purpose].actor : 'clinician';
+      const audience = audienceOf(purpose);
       expect({ purpose, patient: purpose in patientPages, clinician: purpose in clinicianPages }).toEqual({ purpose, patient: audience === 'patient', clinician: audience === 'clinician' });
     }
   });

@@ -1,6 +1,7 @@
 import { sendEmail } from '../email/send-email.ts';
 import { renderEmail, type EmailKind, type EmailVariables } from '../email/templates.ts';
 import { logger } from '../platform/logger.ts';
+import type { EmailedLink } from '../links/view-only-link.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import { AlreadyExistsError } from '../store/store-errors.ts';
 import { confirmDelivery, lostToAnotherAttempt, newMarkerWrite, retryMarkerWrite, unconfirmedMarker } from './email-marker.ts';
@@ -22,6 +23,12 @@ export interface OneEmail {
   /** reminders fail closed on a hold (PatientOnHold); alerts to the clinician must go whatever happens */
   readonly failClosedOnHold: boolean;
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * An email that carries a view-only link (functions/links/view-only-link.ts): the first attempt's link
+   * and step join the marker's transaction; a retry of an unconfirmed email gets a fresh link to the same
+   * step, since only the lost email ever held the first token.
+   */
+  readonly viewLink?: { first(): EmailedLink; again(): Promise<EmailedLink | undefined> };
 }
 
 export type SendOnceResult = { readonly sent: true; readonly messageId: string } | { readonly sent: false; readonly reason: 'already-sent' };
@@ -42,10 +49,11 @@ export async function sendOnce(email: OneEmail): Promise<SendOnceResult> {
   const details = { ...email.details, reminderKey: email.markerKey, emailKind: email.kind, recipient: email.recipient };
   const holdCheck = email.failClosedOnHold ? [notOnHoldCheck(email.patientId)] : [];
   const what = `the email ${email.markerKey}`;
+  let link = email.viewLink?.first();
   try {
     await failClosedOnHold(email.patientId, what, () =>
       commitChange(client, tableName, {
-        writes: [...holdCheck, newMarkerWrite(email.patientId, { markerKey: email.markerKey, emailKind: email.kind, recipient: email.recipient })],
+        writes: [...holdCheck, newMarkerWrite(email.patientId, { markerKey: email.markerKey, emailKind: email.kind, recipient: email.recipient }), ...(link?.writes ?? [])],
         audit: { patientId: email.patientId, actor: email.actor, action: email.action, reason: email.reason, details },
       }),
     );
@@ -53,11 +61,12 @@ export async function sendOnce(email: OneEmail): Promise<SendOnceResult> {
     if (!(error instanceof AlreadyExistsError)) throw error;
     const unconfirmed = await unconfirmedMarker(client, tableName, email.patientId, email.markerKey);
     if (unconfirmed === undefined) return { sent: false, reason: 'already-sent' };
+    link = await email.viewLink?.again();
     try {
       await failClosedOnHold(email.patientId, what, () =>
         commitChange(client, tableName, {
-          writes: [...holdCheck, retryMarkerWrite(unconfirmed)],
-          audit: { patientId: email.patientId, actor: email.actor, action: 'email.send-again', reason: 'an earlier attempt was not confirmed as sent; sending again', details },
+          writes: [...holdCheck, retryMarkerWrite(unconfirmed), ...(link?.writes ?? [])],
+          audit: { patientId: email.patientId, actor: email.actor, action: 'email.send-again', reason: `an earlier attempt was not confirmed as sent; sending again${link === undefined ? '' : ' with a new link'}`, details },
         }),
       );
     } catch (retryError) {
@@ -71,7 +80,7 @@ export async function sendOnce(email: OneEmail): Promise<SendOnceResult> {
     ({ messageId } = await sendEmail({
       from: environment.clinic.senderEmail,
       to: email.to,
-      email: renderEmail(email.kind, email.variables),
+      email: renderEmail(email.kind, link === undefined ? email.variables : { ...email.variables, link: link.url }),
       configurationSet: environment.sesConfigurationSet,
     }));
   } catch (error) {

@@ -6,7 +6,10 @@ import type { AuditActor } from '../store/audited-change.ts';
 import { bookedConsultAt } from './consult-time.ts';
 import { journeyStore } from './journey-store.ts';
 import { loadPatientContext } from './patient-context.ts';
-import { sendOnce } from './send-once.ts';
+import { sendOnce, type OneEmail } from './send-once.ts';
+import { HOUR_MS } from '../domain/durations.ts';
+import { againViewOnlyLink, firstViewOnlyLink } from '../links/view-only-link.ts';
+import type { PatientContext } from './patient-context.ts';
 
 export type ReminderKindSent = 'consult' | 'follow-up' | 'session-prep' | 'refill-window';
 
@@ -26,12 +29,26 @@ const emailKinds: Record<ReminderKindSent, EmailKind> = {
  * quiet hours anyway (a retry after an outage, a clock jump): holding it back would need a wait the
  * workflow does not have, and a late reminder helps more than none. The audit trail marks it.
  */
+/**
+ * The preparation reminder's link: a view-only page (purpose `preparation`) with the plan's preparation
+ * notes and the session's time, open until the session's hour ends. The email itself stays neutral.
+ */
+function preparationLink(input: { patientId: string; journeyId: string; reminderKey: string }, context: PatientContext, at: Date): NonNullable<OneEmail['viewLink']> {
+  const { client, tableName, protocol, environment } = journeyStore();
+  const number = Number(/^session-(\d+)-/.exec(input.reminderKey)?.[1]);
+  const session = context.sessions.find((s) => s.number === number);
+  const endsAt = session === undefined ? at.getTime() + protocol.patientLinks.validHours * HOUR_MS : Date.parse(session.plannedStart) + protocol.induction.sessionDurationMinutes * 60_000;
+  const request = { patientId: input.patientId, journeyId: input.journeyId, stepKey: input.reminderKey, purpose: 'preparation', person: { kind: 'patient', id: input.patientId }, expiresAt: new Date(Math.max(endsAt, at.getTime() + HOUR_MS)).toISOString() } as const;
+  return { first: () => firstViewOnlyLink(request, environment.appBaseUrl, at), again: () => againViewOnlyLink(client, tableName, request, environment.appBaseUrl) };
+}
+
 export async function sendReminder(input: { patientId: string; journeyId: string; reminderKey: string; kind: ReminderKindSent; actor: AuditActor }): Promise<{ sent: boolean }> {
   const { protocol } = journeyStore();
   const context = await loadPatientContext(input.patientId);
   const timeZone = context.patient.timeZone;
   const appointmentAt = input.kind === 'consult' ? await bookedConsultAt(input.patientId, input.journeyId) : input.kind === 'follow-up' ? (context.plan?.followUpAt ?? null) : null;
   const at = now();
+  const viewLink = input.kind === 'session-prep' ? preparationLink(input, context, at) : undefined;
   const result = await sendOnce({
     patientId: input.patientId,
     markerKey: input.reminderKey,
@@ -44,6 +61,7 @@ export async function sendReminder(input: { patientId: string; journeyId: string
     reason: `${input.kind} reminder ${input.reminderKey}`,
     failClosedOnHold: true,
     details: { inQuietHours: isQuietHour(at, timeZone, protocol) },
+    ...(viewLink === undefined ? {} : { viewLink }),
   });
   return { sent: result.sent };
 }

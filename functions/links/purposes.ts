@@ -17,7 +17,7 @@ export interface PurposeSpec {
   readonly staffMayDecide: boolean;
 }
 
-export const purposeSpecs: Record<Exclude<LinkPurpose, 'notice'>, PurposeSpec> = {
+export const purposeSpecs: Record<Exclude<LinkPurpose, ViewOnlyPurpose>, PurposeSpec> = {
   intake: { actor: 'patient', decisions: ['SUBMITTED'], endsOnHold: true, staffMayDecide: false },
   'consult-booking': { actor: 'clinician', decisions: ['BOOKED'], endsOnHold: true, staffMayDecide: true },
   'consult-evaluation': { actor: 'clinician', decisions: ['EVALUATED'], endsOnHold: true, staffMayDecide: true },
@@ -35,6 +35,15 @@ export const purposeSpecs: Record<Exclude<LinkPurpose, 'notice'>, PurposeSpec> =
 };
 
 export type StepPurpose = keyof typeof purposeSpecs;
+
+/** Pages that only tell: no workflow waits on them and nothing is decided there. */
+export const viewOnlyPurposes = { notice: 'clinician', preparation: 'patient' } as const satisfies Record<string, PurposeSpec['actor']>;
+export type ViewOnlyPurpose = keyof typeof viewOnlyPurposes;
+
+/** Whose links a purpose's are: the step's actor, or the view-only page's reader. */
+export function audienceOf(purpose: LinkPurpose): PurposeSpec['actor'] {
+  return isStepPurpose(purpose) ? purposeSpecs[purpose].actor : viewOnlyPurposes[purpose];
+}
 
 export function isStepPurpose(purpose: string): purpose is StepPurpose {
   return Object.hasOwn(purposeSpecs, purpose);

@@ -162,6 +162,20 @@ ${yesNoField(state, 'noDrivingAcknowledged', 'Do you agree not to drive until to
   },
 };
 
+/** Behind the preparation reminder: the session's time and the plan's preparation notes; nothing to submit. */
+export const preparationPage: PurposePage = {
+  title: 'Preparing for your session',
+  rule: undefined,
+  render: (view) => {
+    const start = sessionStart(view);
+    return html`${start ? html`<p>Your session is planned for <strong>${start}</strong>.</p>` : ''}${preparationNotes(view)}
+<p>A short check-in form will arrive by email ${view.protocol.checkIn.opensHoursBefore} hours before the session. Please have an adult with you who can stay for the whole session, and do not plan to drive until the next morning.</p>
+<p>This page is for information; there is nothing to submit.</p>`;
+  },
+  answerFrom: () => ({}),
+  done: () => html``,
+};
+
 export const journalPage: PurposePage = {
   title: 'Your session journal',
   rule: journalAnswer,

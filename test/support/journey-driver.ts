@@ -159,7 +159,7 @@ export interface EnrolledPatient {
 
 export interface LinkPage {
   readonly url: string;
-  /** from the form's hidden `purpose` field; 'notice' for a view-only page */
+  /** from the form's hidden `purpose` field; 'notice' or 'preparation' for a view-only page */
   readonly purpose: LinkPurpose;
   readonly status: number;
   readonly html: string;
@@ -370,7 +370,8 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
         }
         const { status, html } = await openLink(url);
         let purpose = purposeIn(html) ?? pageCache.get(url);
-        if (purpose === undefined && status === 200) purpose = 'notice';
+        // a view-only page has no form: a patient's is the preparation notes, a clinician's a notice
+        if (purpose === undefined && status === 200) purpose = url.includes('/p/') ? 'preparation' : 'notice';
         if (purpose !== undefined) pageCache.set(url, purpose);
         const page = { url, purpose: purpose ?? ('unknown' as LinkPurpose), status, html, email };
         if (status !== 200) closedPages.set(url, page);

@@ -5,7 +5,7 @@ import { addCalendarMonths, localDate } from '../../functions/domain/local-time.
 import { adverseEventKinds, type AdverseEventKind } from '../../functions/domain/schemas/adverse-event.ts';
 import { journeyPhases } from '../../functions/domain/schemas/journey.ts';
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
-import { isStepPurpose, purposeSpecs } from '../../functions/links/purposes.ts';
+import { audienceOf, isStepPurpose, purposeSpecs } from '../../functions/links/purposes.ts';
 import { sideEffectSymptoms, type SideEffectSeverity, type SideEffectSymptom } from '../../functions/domain/schemas/side-effect-report.ts';
 import { renderEmail, type EmailKind } from '../../functions/email/templates.ts';
 import { clinicianById } from '../../functions/journey/care-team.ts';
@@ -366,7 +366,7 @@ export class JourneyRun {
   }
 
   private isClinicianPurpose(purpose: LinkPurpose): boolean {
-    return ['eligibility', 'treatment-plan', 'journal-missing', 'hold-decision', 'follow-up-decision', 'refill-approval', 'consult-booking', 'consult-evaluation'].includes(purpose);
+    return audienceOf(purpose) === 'clinician';
   }
 
   /** Clinician links of other patients reach the same address: only this run's emails count. */

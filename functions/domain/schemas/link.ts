@@ -4,8 +4,9 @@ import { freeText, id, instant, shortText } from './common.ts';
 
 /**
  * Why a link was sent: one per kind of waiting workflow step (statemachines/*.asl.json name them in the
- * person-action input), plus `notice`, a view-only page telling a clinician that a patient's step is
- * overdue. A link works only for its own purpose: a form posted for another one is refused.
+ * person-action input), plus two view-only pages: `notice`, telling a clinician that a patient's step is
+ * overdue or that something happened, and `preparation`, the plan's preparation notes behind a patient's
+ * preparation reminder. A link works only for its own purpose: a form posted for another one is refused.
  */
 export const linkPurposes = [
   'intake',
@@ -23,6 +24,7 @@ export const linkPurposes = [
   'refill-request',
   'refill-approval',
   'notice',
+  'preparation',
 ] as const;
 
 /**
