@@ -96,7 +96,7 @@ describe('a clinician deciding eligibility in a real browser', () => {
     expect(await horizontalOverflow(page)).toBe(0);
     await saveScreenshot(page, 'clinician-eligibility-1-opened');
     // opening the page (as a mail scanner would) decided nothing
-    expect((await d.execution(`${patient.journeyId}-eligibility`))?.status).toBe('RUNNING');
+    expect((await d.execution(`${patient.journeyId}-eligibility-1`))?.status).toBe('RUNNING');
 
     // approving a relative contraindication without a reason: the form comes back with the message next to the field
     await page.getByLabel('Note (optional)').fill('Discussed home BP monitoring.');
@@ -107,7 +107,7 @@ describe('a clinician deciding eligibility in a real browser', () => {
     expect(await page.getByLabel('Note (optional)').inputValue()).toBe('Discussed home BP monitoring.');
     await saveScreenshot(page, 'clinician-eligibility-2-reason-missing');
     await d.settle();
-    expect((await d.execution(`${patient.journeyId}-eligibility`))?.status).toBe('RUNNING');
+    expect((await d.execution(`${patient.journeyId}-eligibility-1`))?.status).toBe('RUNNING');
 
     await page.getByLabel('Override reason').fill('Borderline readings at rest; will recheck before every session.');
     expect((await submitWith(page, page.getByRole('button', { name: 'Approve', exact: true }))).status()).toBe(200);
@@ -117,7 +117,7 @@ describe('a clinician deciding eligibility in a real browser', () => {
     await d.settle();
 
     // the journey moved on: the eligibility step succeeded with the clinician's decision, and the plan link is out
-    const eligibility = await d.execution(`${patient.journeyId}-eligibility`);
+    const eligibility = await d.execution(`${patient.journeyId}-eligibility-1`);
     expect(eligibility?.status).toBe('SUCCEEDED');
     expect(eligibility?.output).toMatchObject({ decision: 'APPROVED' });
     const history = await journeyHistory(d, patient.executionName);

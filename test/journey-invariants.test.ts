@@ -165,8 +165,8 @@ describe('the invariant checks catch an unsafe record', () => {
       sideEffectReports: [{ triage: 'NONE', triageReasons: [], protocolVersion: version }],
       adverseEvents: [],
       fills: [
-        { cycle: 0, filledAt: at(t0 - 4 * day) },
-        { cycle: 1, filledAt: at(t0 + 24 * day) },
+        { cycle: 0, fillNumber: 1, filledAt: at(t0 - 4 * day) },
+        { cycle: 1, fillNumber: 2, filledAt: at(t0 + 24 * day) },
       ],
       assessments: [],
       remindersSent: [{ reminderKey: 'session-1-a1-prep', emailKind: 'session-prep-reminder', recipient: 'patient' }],
@@ -232,6 +232,28 @@ describe('the invariant checks catch an unsafe record', () => {
     expect(check(beyond).join('\n')).toMatch(/beyond the 0 refills allowed/);
     const old = changed((v) => ((v.treatmentPlans[0] as Record<string, unknown>)['prescriptionIssuedOn'] = '2025-09-01'));
     expect(check(old).join('\n')).toMatch(/months from the prescription/);
+  });
+
+  it('catches fills numbered by cycle instead of by count, and refills counted beyond the allowance', () => {
+    const numbered = changed((v) => ((v.fills[1] as Record<string, unknown>)['fillNumber'] = 3));
+    expect(check(numbered).join('\n')).toMatch(/numbered 3, but it is fill 2/);
+    const restarted = changed((v) => {
+      (v.fills[1] as Record<string, unknown>)['cycle'] = 2;
+      (v.treatmentPlans[0] as Record<string, unknown>)['refillsAllowed'] = 1;
+    });
+    expect(check(restarted)).toEqual([]);
+  });
+
+  it('catches a patient link sent during a hold or after closing, an untrue notice and an undefined phase', () => {
+    const linkDuringHold = changed((v) => {
+      v.audit.push(...holdFrom(t0 + 2 * day, t0 + 5 * day));
+      v.audit.push(audit('step.person-notified', t0 + 3 * day, { details: { stepKey: 'session-2-a1-check-in', linkPurpose: 'check-in', stage: 'first' } }));
+    });
+    expect(check(linkDuringHold).join('\n')).toMatch(/sent a check-in link .* while on hold/);
+    const untrue = changed((v) => v.audit.push(audit('refill.refused', t0 + 30 * day, { details: { cycle: 2, atFill: true } })));
+    expect(check(untrue).join('\n')).toMatch(/refill cycle 2 is recorded as refused at recording after an approval, but nobody approved it/);
+    const phase = changed((v) => (v.journey.phase = 'wandering'));
+    expect(check(phase).join('\n')).toMatch(/undefined phase wandering/);
   });
 
   it('catches a reminder emailed twice', () => {

@@ -150,12 +150,12 @@ async function auditEvents(patientId: string, action: string): Promise<Record<st
   return items.filter((item) => item['PK'] === `PATIENT#${patientId}` && item['itemType'] === 'AUDIT' && item['action'] === action);
 }
 
-/** The person-action execution of one step of the patient's journey (journey.asl.json names it `<journeyId>-<step>`). */
+/** The person-action execution of one step of the patient's journey, first round (journey.asl.json names it `<journeyId>-<step>-<hold round>`). */
 async function stepExecutionArn(patient: EnrolledPatient, step: string): Promise<string> {
   const machine = local.clinic.stateMachines.find((m) => m.id === 'person-action');
   if (machine === undefined) throw new Error('the person-action state machine is not deployed');
   const { executions = [] } = await sfnClientFor(local.clinic).send(new ListExecutionsCommand({ stateMachineArn: machine.arn }));
-  const found = executions.find((execution) => execution.name === `${patient.journeyId}-${step}`);
+  const found = executions.find((execution) => execution.name === `${patient.journeyId}-${step}-1`);
   if (found?.executionArn === undefined) throw new Error(`no ${step} execution for ${patient.journeyId}`);
   return found.executionArn;
 }

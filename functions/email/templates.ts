@@ -74,7 +74,9 @@ const templates: Record<EmailKind, { subject: string; lines: (v: EmailVariables)
   'session-prep-reminder': {
     subject: 'Your appointment is tomorrow',
     // the link shows the care team's preparation notes; the check-in form comes by its own email shortly before
-    lines: (v) => [`A reminder about your appointment ${v.when ? `on ${v.when}` : 'tomorrow'}. Your care team's preparation notes are on the secure page below; a short check-in form will arrive by email shortly before the appointment.`],
+    lines: (v) => [
+      `A reminder about your appointment ${v.when ? `on ${v.when}` : 'tomorrow'}.${onThePage(v, " Your care team's preparation notes are on the secure page below.", ' Please follow the preparation notes from your care team.')} A short check-in form will arrive by email shortly before the appointment.`,
+    ],
   },
   'refill-window-reminder': {
     subject: 'Time for your monthly check-in',

@@ -78,7 +78,8 @@ export async function reach(d: JourneyDriver, wait: Wait): Promise<AtWait> {
   ok('booking', await d.bookConsult(patient.patientId, consultAt));
   await d.advanceTo(later(consultAt, HOUR));
   if (wait === 'consult-evaluation') return at(wait);
-  ok('evaluation', await d.recordEvaluation(patient.patientId));
+  // in person: the runs cross the telehealth cut-off (the clinic's clock moves on from run to run)
+  ok('evaluation', await d.recordEvaluation(patient.patientId, { modality: 'in-person' }));
   if (wait === 'eligibility') return at(wait);
   ok('eligibility', await d.decideEligibility(await linkFor(d, patient, 'eligibility'), 'approve'));
   if (wait === 'treatment-plan') return at(wait);
@@ -112,7 +113,7 @@ export async function reach(d: JourneyDriver, wait: Wait): Promise<AtWait> {
 /** What the person does at the wait (or the staff, for their steps). */
 export async function act(d: JourneyDriver, patient: EnrolledPatient, wait: Wait, link: LinkPage | undefined): Promise<number> {
   if (wait === 'consult-booking') return (await d.bookConsult(patient.patientId, later(d.now(), 2 * HOUR))).status;
-  if (wait === 'consult-evaluation') return (await d.recordEvaluation(patient.patientId)).status;
+  if (wait === 'consult-evaluation') return (await d.recordEvaluation(patient.patientId, { modality: 'in-person' })).status;
   if (link === undefined) throw new Error(`no link for ${wait}`);
   switch (wait) {
     case 'intake':
