@@ -58,6 +58,9 @@ export class CareJourneysStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.linksApi.url, description: 'Base URL of the link pages and the staff API (/staff/...)' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName, description: 'The DynamoDB table (retained on stack deletion)' });
+    this.email.dkimRecords.forEach((record, index) => {
+      new CfnOutput(this, `EmailDkimRecord${index + 1}`, { value: `${record.name} CNAME ${record.value}`, description: `DKIM record ${index + 1} of 3 to add to the clinic's DNS` });
+    });
     for (const [machineId, machine] of this.workflows.byId) {
       new CfnOutput(this, `${pascalCase(machineId)}StateMachineArn`, { value: machine.stateMachineArn, description: `The ${machineId} state machine` });
     }

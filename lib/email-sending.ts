@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import {
   ConfigurationSet,
@@ -42,6 +42,8 @@ export const addressOnlyIdentityWarning =
  */
 export class EmailSending extends Construct {
   readonly identity: EmailIdentity;
+  /** the DKIM CNAME records for the clinic's DNS (known only after deploy); none for an address-only identity */
+  readonly dkimRecords: readonly { readonly name: string; readonly value: string }[] = [];
   readonly configurationSet: ConfigurationSet;
   /** bounce and complaint notifications, for a clinic's own follow-up (fixing a patient's address) */
   readonly deliveryProblemsTopic: Topic;
@@ -63,7 +65,7 @@ export class EmailSending extends Construct {
         // Until the MAIL FROM records resolve, SES falls back to its own envelope sender rather than refusing
         // to send: the DKIM signature alone still passes DMARC, and reminders keep going out.
       });
-      this.dkimRecordOutputs();
+      this.dkimRecords = this.identity.dkimRecords;
     }
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
       // Reminders must never travel in clear text between mail servers, even though they carry no PHI.
@@ -81,13 +83,6 @@ export class EmailSending extends Construct {
       configurationSet: this.configurationSet,
       destination: EventDestination.snsTopic(this.deliveryProblemsTopic),
       events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.REJECT],
-    });
-  }
-
-  /** The three DKIM CNAME records SES generated, for the clinic's DNS (names and values are known only after deploy). */
-  private dkimRecordOutputs(): void {
-    this.identity.dkimRecords.forEach((record, index) => {
-      new CfnOutput(this, `DkimRecord${index + 1}`, { value: `${record.name} CNAME ${record.value}`, description: `DKIM record ${index + 1} of 3 to add to the clinic's DNS` });
     });
   }
 

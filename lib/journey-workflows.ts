@@ -68,7 +68,7 @@ export class JourneyWorkflows extends Construct {
         // Execution data is included so a journey's course can be reconstructed after Step Functions drops
         // its 90-day execution history. That is safe to log because workflow data holds no health
         // information: only ids, phases, decisions, reason codes, counts, timestamps and protocol versions
-        // (functions read what they need from the table by id; test/workflow-data-no-phi.test.ts proves
+        // (functions read what they need from the table by id; test/journey-workflow-data-no-phi.test.ts proves
         // it on whole journeys). The log group is encrypted with the telemetry key.
         logs: { destination: props.telemetry.logGroup(this, `${name}Logs`), level: LogLevel.ALL, includeExecutionData: true },
         encryptionConfiguration: props.encryption.encryptionConfiguration,
