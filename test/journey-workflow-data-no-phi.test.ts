@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eligibleIntake, useJourneyDriver, type EnrolledPatient, type IntakeAnswers } from './support/journey-driver.ts';
 import { executionHistory, eventFields } from './support/execution-history.ts';
-import { clinicianEmail, clinicianLinkFor, completeSession, expectPageStatus, refillOnce, throughEvaluation } from './support/journey-scenarios.ts';
+import { clinicianEmail, clinicianLinkFor, expectPageStatus, refillOnce, throughEvaluation } from './support/journey-scenarios.ts';
 import { sfnClientFor } from './support/local-clinic.ts';
 import { stateMachineCatalogue } from '../statemachines/definitions.ts';
 
