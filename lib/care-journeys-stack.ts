@@ -10,6 +10,7 @@ import { JourneyWorkflows } from './journey-workflows.ts';
 import { LinksApi } from './links-api.ts';
 import { OperationsAlarms } from './operations-alarms.ts';
 import { TelemetryEncryption } from './telemetry-encryption.ts';
+import { WorkflowEncryption } from './workflow-encryption.ts';
 
 export interface CareJourneysStackProps extends StackProps {
   readonly clinic: ClinicConfig;
@@ -20,6 +21,7 @@ export class CareJourneysStack extends Stack {
   readonly data: DataStore;
   readonly email: EmailSending;
   readonly telemetry: TelemetryEncryption;
+  readonly workflowEncryption: WorkflowEncryption;
   readonly linksApi: LinksApi;
   readonly functions: JourneyFunctions;
   readonly workflows: JourneyWorkflows;
@@ -29,8 +31,9 @@ export class CareJourneysStack extends Stack {
     super(scope, id, props);
     const { clinic } = props;
     this.telemetry = new TelemetryEncryption(this, 'Telemetry');
+    this.workflowEncryption = new WorkflowEncryption(this, 'WorkflowEncryption');
     this.data = new DataStore(this, 'Data');
-    this.email = new EmailSending(this, 'Email', { senderEmail: clinic.senderEmail, telemetry: this.telemetry });
+    this.email = new EmailSending(this, 'Email', { senderEmail: clinic.senderEmail, senderDomain: clinic.senderDomain, telemetry: this.telemetry });
     this.linksApi = new LinksApi(this, 'LinksApi', { telemetry: this.telemetry });
     this.functions = new JourneyFunctions(this, 'Functions', {
       clinic,
@@ -38,11 +41,12 @@ export class CareJourneysStack extends Stack {
       data: this.data,
       email: this.email,
       telemetry: this.telemetry,
+      workflowEncryption: this.workflowEncryption,
     });
     for (const spec of functionCatalogue as readonly FunctionSpec[]) {
       if (spec.routes !== undefined) this.linksApi.route(spec.id, this.functions.get(spec.id), spec.routes);
     }
-    this.workflows = new JourneyWorkflows(this, 'Workflows', { functions: this.functions, telemetry: this.telemetry });
+    this.workflows = new JourneyWorkflows(this, 'Workflows', { functions: this.functions, telemetry: this.telemetry, encryption: this.workflowEncryption });
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       opsAlertEmail: clinic.opsAlertEmail,
       telemetry: this.telemetry,
@@ -54,6 +58,9 @@ export class CareJourneysStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.linksApi.url, description: 'Base URL of the link pages and the staff API (/staff/...)' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName, description: 'The DynamoDB table (retained on stack deletion)' });
+    this.email.dkimRecords.forEach((record, index) => {
+      new CfnOutput(this, `EmailDkimRecord${index + 1}`, { value: `${record.name} CNAME ${record.value}`, description: `DKIM record ${index + 1} of 3 to add to the clinic's DNS` });
+    });
     for (const [machineId, machine] of this.workflows.byId) {
       new CfnOutput(this, `${pascalCase(machineId)}StateMachineArn`, { value: machine.stateMachineArn, description: `The ${machineId} state machine` });
     }

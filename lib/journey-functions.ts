@@ -16,6 +16,7 @@ import { functionBundling, functionNodeOptions } from './function-bundling.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 import { handlerEntry, projectRoot } from './project-paths.ts';
 import type { TelemetryEncryption } from './telemetry-encryption.ts';
+import type { WorkflowEncryption } from './workflow-encryption.ts';
 import { executionsArn, stateMachineArn, stateMachineArnVariable, stateMachineName } from './workflow-arns.ts';
 
 type EnvironmentName = keyof typeof environmentSchema.shape;
@@ -42,6 +43,7 @@ export interface JourneyFunctionsProps {
   readonly data: DataStore;
   readonly email: EmailSending;
   readonly telemetry: TelemetryEncryption;
+  readonly workflowEncryption: WorkflowEncryption;
 }
 
 /** One Lambda per entry of functions/catalogue.ts, each with its own role holding only what its `access` says. */
@@ -109,7 +111,7 @@ export class JourneyFunctions extends Construct {
       this.grantDeadLetterKey(role, props.data);
       props.data.grantTableAccess(role, spec.access.table);
       if (spec.access.email) props.email.grantSend(role);
-      this.grantWorkflowAccess(role, spec.access.workflows);
+      this.grantWorkflowAccess(role, spec.access.workflows, props.workflowEncryption);
       this.acknowledgeFindings(spec, fn, role);
       byId.set(spec.id, fn);
     }
@@ -133,21 +135,25 @@ export class JourneyFunctions extends Construct {
     );
   }
 
-  private grantWorkflowAccess(role: ManagedPolicyRole, workflows: FunctionSpec['access']['workflows']): void {
+  private grantWorkflowAccess(role: ManagedPolicyRole, workflows: FunctionSpec['access']['workflows'], encryption: WorkflowEncryption): void {
     if (workflows === 'none') return;
-    const machines = stateMachineCatalogue.map((machine) => stateMachineArn(this, machine.id));
+    const machineIds = stateMachineCatalogue.map((machine) => machine.id);
+    const machines = machineIds.map((machineId) => stateMachineArn(this, machineId));
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
         resources: machines,
       }),
     );
+    // a task's output or failure cause is encrypted with the workflows' key as it is handed over
+    encryption.grantExecutionData(role, machineIds, 'write');
     if (workflows !== 'start') return;
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: machines }));
+    // DescribeExecution: restarting a refill cycle first asks whether the last one still runs
     role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['states:StopExecution'],
-        resources: stateMachineCatalogue.map((machine) => executionsArn(this, machine.id)),
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: machineIds.map((machineId) => executionsArn(this, machineId)),
       }),
     );
   }

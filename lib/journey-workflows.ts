@@ -17,11 +17,13 @@ import type { JourneyFunctions } from './journey-functions.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 import { requireFile } from './project-paths.ts';
 import type { TelemetryEncryption } from './telemetry-encryption.ts';
+import type { WorkflowEncryption } from './workflow-encryption.ts';
 import { executionsArn, stateMachineArn, stateMachineName } from './workflow-arns.ts';
 
 export interface JourneyWorkflowsProps {
   readonly functions: JourneyFunctions;
   readonly telemetry: TelemetryEncryption;
+  readonly encryption: WorkflowEncryption;
 }
 
 export class DefinitionPlaceholderError extends Error {
@@ -64,8 +66,12 @@ export class JourneyWorkflows extends Construct {
         definitionBody: DefinitionBody.fromString(definition),
         stateMachineType: StateMachineType.STANDARD,
         // Execution data is included so a journey's course can be reconstructed after Step Functions drops
-        // its 90-day execution history; the log group is encrypted with the telemetry key.
+        // its 90-day execution history. That is safe to log because workflow data holds no health
+        // information: only ids, phases, decisions, reason codes, counts, timestamps and protocol versions
+        // (functions read what they need from the table by id; test/journey-workflow-data-no-phi.test.ts proves
+        // it on whole journeys). The log group is encrypted with the telemetry key.
         logs: { destination: props.telemetry.logGroup(this, `${name}Logs`), level: LogLevel.ALL, includeExecutionData: true },
+        encryptionConfiguration: props.encryption.encryptionConfiguration,
         tracingEnabled: true,
         role,
       });
@@ -78,6 +84,8 @@ export class JourneyWorkflows extends Construct {
       const started = used.flatMap((placeholder) => machineIdsByPlaceholder.get(placeholder) ?? []);
       if (started.length > 0) {
         machine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: started.map((other) => stateMachineArn(this, other)) }));
+        // a child's input (and, for .sync, reading its output back) goes through the child's encryption context
+        props.encryption.grantExecutionData(role, started, 'write');
         if (template.includes('states:startExecution.sync')) this.grantWaitForChildren(machine, started);
       }
       this.acknowledgeFindings(role, started);

@@ -29,6 +29,24 @@ describe('the clinic config at synth', () => {
     expect(() => loadClinicConfigFile({ projectRoot: folder })).toThrow(/senderEmail/);
   });
 
+  it('names the sender address when it is not in the sender domain', () => {
+    write(clinicConfigFileName, { ...example, senderEmail: 'care@elsewhere.example', senderDomain: 'riverside-wellness.example' });
+    expect(() => loadClinicConfigFile({ projectRoot: folder })).toThrow(/senderEmail: "care@elsewhere\.example" is not an address of senderDomain "riverside-wellness\.example"/);
+  });
+
+  it('names the sender domain when it is not a domain name', () => {
+    write(clinicConfigFileName, { ...example, senderEmail: 'care@riverside-wellness.example', senderDomain: 'https://riverside-wellness.example' });
+    expect(() => loadClinicConfigFile({ projectRoot: folder })).toThrow(/senderDomain: expected a domain name/);
+  });
+
+  it('accepts a sender address in a subdomain of the sender domain, and no domain at all (a sandbox trial)', () => {
+    write(clinicConfigFileName, { ...example, senderEmail: 'care@mail.riverside-wellness.example', senderDomain: 'riverside-wellness.example' });
+    expect(loadClinicConfigFile({ projectRoot: folder }).config.senderDomain).toBe('riverside-wellness.example');
+    const { senderDomain: _omitted, ...addressOnly } = example;
+    write(clinicConfigFileName, addressOnly);
+    expect(loadClinicConfigFile({ projectRoot: folder }).config.senderDomain).toBeUndefined();
+  });
+
   it('names the clinician whose backup does not exist', () => {
     const clinicians = [{ id: 'dr-solo', name: 'Dr. Solo', email: 'solo@example.org', backupId: 'dr-nobody' }];
     write('other.json', { ...example, clinicians });

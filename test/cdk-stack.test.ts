@@ -1,4 +1,5 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,8 @@ import { INDEXES, TABLE_KEY, TTL_ATTRIBUTE } from '../functions/store/table-desi
 import { placeholdersIn, readDefinitionTemplate, fillPlaceholders, stateMachineArnPlaceholder, stateMachineCatalogue } from '../statemachines/definitions.ts';
 import { createCareJourneysApp, stackName } from '../lib/care-journeys-app.ts';
 import type { CareJourneysStack } from '../lib/care-journeys-stack.ts';
+import { EmailSending, mailFromSubdomain } from '../lib/email-sending.ts';
+import { TelemetryEncryption } from '../lib/telemetry-encryption.ts';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 type Statement = { Effect: string; Action: string | string[]; Resource?: unknown };
@@ -262,9 +265,82 @@ describe('the state machines', () => {
     expect(props.TracingConfiguration).toEqual({ Enabled: true });
     const logging = props.LoggingConfiguration as { Level: string; Destinations: Array<{ CloudWatchLogsLogGroup: { LogGroupArn: unknown } }> };
     expect(logging.Level).toBe('ALL');
+    expect((props.LoggingConfiguration as { IncludeExecutionData: boolean }).IncludeExecutionData).toBe(true);
     const logGroup = resources[logicalIdOf(logging.Destinations[0]?.CloudWatchLogsLogGroup.LogGroupArn)];
     expect(logGroup?.Properties?.KmsKeyId).toBeDefined();
     expect(logGroup?.Properties?.RetentionInDays).toBeGreaterThan(0);
+  });
+});
+
+describe('the execution data key', () => {
+  type KmsStatement = Statement & { Condition?: Record<string, Record<string, unknown>>; Principal?: { Service?: string | string[] } };
+  const machineArn = (id: string) => `arn:<Ref AWS::Partition>:states:<Ref AWS::Region>:<Ref AWS::AccountId>:stateMachine:${stackName}-${id}`;
+  const keyId = () => stack.getLogicalId(stack.workflowEncryption.key.node.defaultChild as never);
+  const valuesOf = (value: unknown): string[] => (Array.isArray(value) ? value : [value]).map(resolveToString);
+  const onKey = (statement: Statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]).some((r) => JSON.stringify(r) === JSON.stringify({ 'Fn::GetAtt': [keyId(), 'Arn'] }));
+  /** The state machines whose execution data a role may have encrypted or decrypted for it, by action. */
+  function executionDataGrants(roleLogicalId: string): { generate: string[]; decrypt: string[] } {
+    const grants = { generate: [] as string[], decrypt: [] as string[] };
+    for (const statement of roleStatements(roleLogicalId) as KmsStatement[]) {
+      if (statement.Effect !== 'Allow' || !onKey(statement)) continue;
+      const context = statement.Condition?.['StringEquals']?.['kms:EncryptionContext:aws:states:stateMachineArn'];
+      if (context === undefined) continue;
+      if (actionsOf(statement).includes('kms:GenerateDataKey')) grants.generate.push(...valuesOf(context));
+      if (actionsOf(statement).includes('kms:Decrypt')) grants.decrypt.push(...valuesOf(context));
+    }
+    return grants;
+  }
+  const childrenOf = (id: string) => stateMachineCatalogue.filter((spec) => placeholdersIn(readDefinitionTemplate(id)).includes(stateMachineArnPlaceholder(spec.id))).map((spec) => spec.id);
+
+  it.each(stateMachineCatalogue.map((spec) => [spec.id]))('%s encrypts its definition and execution history with a customer-managed key that rotates', (id) => {
+    const encryption = resources[stateMachineLogicalId(id)]?.Properties?.EncryptionConfiguration as { Type: string; KmsKeyId: unknown };
+    expect(encryption.Type).toBe('CUSTOMER_MANAGED_KMS_KEY');
+    expect(resolveToString(encryption.KmsKeyId)).toBe(`<GetAtt ${keyId()}.Arn>`);
+    expect(resources[keyId()]?.Properties?.EnableKeyRotation).toBe(true);
+  });
+
+  it.each(stateMachineCatalogue.map((spec) => [spec.id]))("%s's role may use the key for its own executions and for every child it starts, and no other", (id) => {
+    const roleId = logicalIdOf(resources[stateMachineLogicalId(id)]?.Properties?.RoleArn);
+    const grants = executionDataGrants(roleId);
+    const expected = [...new Set([id, ...childrenOf(id)])].map(machineArn).sort();
+    expect([...new Set(grants.generate)].sort()).toEqual(expected);
+    expect([...new Set(grants.decrypt)].sort()).toEqual(expected);
+  });
+
+  it.each(stateMachineCatalogue.map((spec) => [spec.id]))("%s's logs can be delivered: the role makes data keys for log delivery, which may decrypt them", (id) => {
+    const roleId = logicalIdOf(resources[stateMachineLogicalId(id)]?.Properties?.RoleArn);
+    const forLogs = (roleStatements(roleId) as KmsStatement[]).filter((statement) => onKey(statement) && statement.Condition?.['StringEquals']?.['kms:EncryptionContext:SourceArn'] !== undefined);
+    expect(forLogs.flatMap(actionsOf)).toContain('kms:GenerateDataKey');
+    expect(resolveToString(forLogs[0]?.Condition?.['StringEquals']?.['kms:EncryptionContext:SourceArn'])).toMatch(/^arn:<Ref AWS::Partition>:logs:<Ref AWS::Region>:<Ref AWS::AccountId>:\*$/);
+    const keyPolicy = statementsOf(resources[keyId()]?.Properties?.KeyPolicy) as KmsStatement[];
+    const delivery = keyPolicy.filter((statement) => statement.Effect === 'Allow' && [statement.Principal?.Service ?? []].flat().includes('delivery.logs.amazonaws.com'));
+    expect(delivery.flatMap(actionsOf).some((action) => action === 'kms:Decrypt' || action === 'kms:Decrypt*')).toBe(true);
+  });
+
+  it.each((functionCatalogue as readonly FunctionSpec[]).map((spec) => [spec.id, spec.access.workflows]))(
+    '%s (workflow access %s) may have Step Functions use the key exactly when it starts executions or completes tasks',
+    (id) => {
+      const spec = (functionCatalogue as readonly FunctionSpec[]).find((entry) => entry.id === id) as FunctionSpec;
+      const roleId = logicalIdOf(functionProps(id).Role);
+      const grants = executionDataGrants(roleId);
+      const expected = spec.access.workflows === 'none' ? [] : stateMachineCatalogue.map((machine) => machineArn(machine.id)).sort();
+      expect([...new Set(grants.generate)].sort()).toEqual(expected);
+      expect([...new Set(grants.decrypt)].sort()).toEqual(expected);
+      const viaService = (roleStatements(roleId) as KmsStatement[]).filter(onKey).map((statement) => resolveToString(statement.Condition?.['StringEquals']?.['kms:ViaService']));
+      for (const via of viaService) expect(via).toBe('states.<Ref AWS::Region>.amazonaws.com');
+      if (spec.access.workflows !== 'none') expect(viaService.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('lets the staff API start executions and ask whether one is still running', () => {
+    const actions = roleStatements(logicalIdOf(functionProps('staff-api').Role)).flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution']));
+  });
+
+  it('is not the key of the table or of the telemetry', () => {
+    const tableKey = logicalIdOf((only('AWS::DynamoDB::Table')[1].Properties?.SSESpecification as { KMSMasterKeyId: unknown }).KMSMasterKeyId);
+    const telemetryKey = stack.getLogicalId(stack.telemetry.key.node.defaultChild as never);
+    expect(new Set([keyId(), tableKey, telemetryKey]).size).toBe(3);
   });
 });
 
@@ -294,8 +370,35 @@ describe('the links API', () => {
 });
 
 describe('the email', () => {
-  it('is sent from an SES identity for the configured sender', () => {
-    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: clinic.senderEmail });
+  it("is sent from the clinic's domain, signed with Easy DKIM and with the clinic's own MAIL FROM domain", () => {
+    expect(clinic.senderDomain).toBeDefined();
+    const [, identity] = only('AWS::SES::EmailIdentity');
+    expect(identity.Properties).toMatchObject({
+      EmailIdentity: clinic.senderDomain,
+      DkimAttributes: { SigningEnabled: true },
+      DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
+      MailFromAttributes: { MailFromDomain: `${mailFromSubdomain}.${clinic.senderDomain}` },
+    });
+    expect(clinic.senderEmail.endsWith(`@${clinic.senderDomain}`)).toBe(true);
+  });
+
+  it('outputs the three DKIM CNAME records for the clinic to add to its DNS', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown; Description?: string }>;
+    const dkim = [1, 2, 3].map((n) => outputs[`EmailDkimRecord${n}`]);
+    const [identityId] = only('AWS::SES::EmailIdentity');
+    dkim.forEach((output, index) => {
+      expect(resolveToString(output?.Value)).toBe(`<GetAtt ${identityId}.DkimDNSTokenName${index + 1}> CNAME <GetAtt ${identityId}.DkimDNSTokenValue${index + 1}>`);
+    });
+  });
+
+  it('verifies only the sender address when the clinic gives no domain, and warns at synth', () => {
+    const bare = new Stack(new App(), 'AddressOnly');
+    const withoutDomain = new EmailSending(bare, 'Email', { senderEmail: 'care@example.org', telemetry: new TelemetryEncryption(bare, 'Telemetry') });
+    const bareTemplate = Template.fromStack(bare);
+    bareTemplate.resourceCountIs('AWS::SES::EmailIdentity', 1);
+    bareTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'care@example.org', MailFromAttributes: Match.absent() });
+    Annotations.fromStack(bare).hasWarning(`/${withoutDomain.node.path}`, Match.stringLikeRegexp('no senderDomain'));
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('no senderDomain'))).toEqual([]);
   });
 
   it('goes through a configuration set that requires TLS and reports bounces and complaints to an encrypted topic', () => {

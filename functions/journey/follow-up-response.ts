@@ -8,9 +8,12 @@ import { loadPatientContext } from './patient-context.ts';
 import { phaseMoveAllowed } from './set-phase.ts';
 import { updateJourney } from './update-journey.ts';
 
+/**
+ * What the workflow receives: reason codes such as `gad7-response` or `phq9-no-remission`, never the
+ * scores (execution history and the workflow logs keep every task's result). The scores and the reasons in
+ * words go to the audit event in the table, where the clinician's follow-up page reads them.
+ */
 export interface FollowUpResult {
-  readonly gad7: TreatmentResponse | null;
-  readonly phq9: TreatmentResponse | null;
   readonly reasons: readonly string[];
   readonly protocolVersion: string;
   /** why the move to follow-up was not made: a late retry after the journey moved on */
@@ -28,14 +31,20 @@ export async function followUpResponse(input: { patientId: string; actor: AuditA
   const { protocol } = journeyStore();
   const context = await loadPatientContext(input.patientId, { withIntake: true });
   const latest = latestAssessment(context.assessments);
-  let result: FollowUpResult;
+  let responses: { gad7: TreatmentResponse; phq9: TreatmentResponse } | null = null;
+  let reasons: string[];
+  let reasonCodes: string[];
   if (context.intake === undefined || latest === undefined) {
-    result = { gad7: null, phq9: null, reasons: [context.intake === undefined ? 'no baseline (intake) stored' : 'no assessment after the baseline'], protocolVersion: protocol.version };
+    reasons = [context.intake === undefined ? 'no baseline (intake) stored' : 'no assessment after the baseline'];
+    reasonCodes = [context.intake === undefined ? 'no-baseline' : 'no-assessment-after-baseline'];
   } else {
     const gad7 = computeResponse({ instrument: 'gad7', score: scoreGad7(context.intake.gad7, protocol).total }, { instrument: 'gad7', score: scoreGad7(latest.gad7, protocol).total }, protocol);
     const phq9 = computeResponse({ instrument: 'phq9', score: scorePhq9(context.intake.phq9, protocol).total }, { instrument: 'phq9', score: scorePhq9(latest.phq9, protocol).total }, protocol);
-    result = { gad7, phq9, reasons: [...gad7.reasons, ...phq9.reasons].map((r) => r.message), protocolVersion: protocol.version };
+    responses = { gad7, phq9 };
+    reasons = [...gad7.reasons, ...phq9.reasons].map((r) => r.message);
+    reasonCodes = [gad7, phq9].flatMap((response) => response.reasons.map((r) => `${response.instrument}-${r.code.toLowerCase().replaceAll('_', '-')}`));
   }
+  const result: FollowUpResult = { reasons: reasonCodes, protocolVersion: protocol.version };
   let ignored: string | undefined;
   await updateJourney(input.patientId, ({ journey }) => {
     ignored = undefined;
@@ -50,11 +59,12 @@ export async function followUpResponse(input: { patientId: string; actor: AuditA
         patientId: input.patientId,
         actor: input.actor,
         action: 'journey.follow-up-response',
-        reason: result.reasons.join('; '),
+        reason: reasons.join('; '),
         protocolVersion: protocol.version,
         details: {
-          gad7: result.gad7 && { baseline: result.gad7.baseline, latest: result.gad7.latest, response: result.gad7.response, remission: result.gad7.remission },
-          phq9: result.phq9 && { baseline: result.phq9.baseline, latest: result.phq9.latest, response: result.phq9.response, remission: result.phq9.remission },
+          gad7: responses && { baseline: responses.gad7.baseline, latest: responses.gad7.latest, response: responses.gad7.response, remission: responses.gad7.remission },
+          phq9: responses && { baseline: responses.phq9.baseline, latest: responses.phq9.latest, response: responses.phq9.response, remission: responses.phq9.remission },
+          reasonCodes,
         },
       },
     };

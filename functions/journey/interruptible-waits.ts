@@ -6,6 +6,7 @@ import { queryPatientPartition } from '../store/read-items.ts';
 import { AlreadyExistsError, ConditionFailedError } from '../store/store-errors.ts';
 import { keys, PATIENT_SK_PREFIX } from '../store/table-design.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
+import { HOLD_STOP_CAUSE } from './journey-errors.ts';
 import { journeyStore } from './journey-store.ts';
 import { DAY_MS } from '../domain/durations.ts';
 
@@ -64,7 +65,7 @@ export async function endAwaitsForHold(patientId: string, reason: string): Promi
   let ended = 0;
   for (const item of items) {
     if (item.status !== 'waiting' || typeof item.taskToken !== 'string') continue;
-    const outcome: CallbackOutcome = await failStep(item.taskToken, HOLD_ERROR, reason);
+    const outcome: CallbackOutcome = await failStep(item.taskToken, HOLD_ERROR, HOLD_STOP_CAUSE);
     if (outcome === 'delivered') ended += 1;
     try {
       await commitOne(

@@ -13,6 +13,13 @@ export class PatientOnHold extends Error {
   }
 }
 
+/**
+ * The cause a waiting step is failed with when a hold ends it. Always these words, never the hold's own
+ * reason: a task's failure cause is kept in execution history and the workflow logs, and a hold's reason
+ * can describe the adverse event.
+ */
+export const HOLD_STOP_CAUSE = 'the patient was placed on clinical hold';
+
 /** No profile or journey is stored for the patient. */
 export class PatientNotFound extends Error {
   override readonly name = 'PatientNotFound';

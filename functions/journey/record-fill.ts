@@ -11,11 +11,11 @@ import { loadPatientContext } from './patient-context.ts';
 import { readStored, storedFill, type StoredFill } from './stored-records.ts';
 import { DAY_MS } from '../domain/durations.ts';
 
+/** The workflow's answer: which fill and when; the supply and quantity stay in the table. */
 export interface RecordedFill {
   readonly cycle: number;
   readonly fillNumber: number;
   readonly filledAt: string;
-  readonly daysOfSupply: number;
   /** true when this call found the fill already recorded (a retry, or the loser of a race) */
   readonly alreadyRecorded: boolean;
 }
@@ -100,5 +100,5 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
 }
 
 function answer(fill: StoredFill, alreadyRecorded: boolean): RecordedFill {
-  return { cycle: fill.cycle, fillNumber: fill.fillNumber, filledAt: fill.filledAt, daysOfSupply: fill.daysOfSupply, alreadyRecorded };
+  return { cycle: fill.cycle, fillNumber: fill.fillNumber, filledAt: fill.filledAt, alreadyRecorded };
 }

@@ -1,4 +1,4 @@
-import { evaluateRefill, type RefillReason, type RefillReasonCode } from '../domain/refill-gate.ts';
+import { evaluateRefill, type RefillReasonCode } from '../domain/refill-gate.ts';
 import { now } from '../platform/clock.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import { IDEMPOTENCY_RECORD_LABEL, rememberedResult, rememberResultWrite } from '../store/idempotency-record.ts';
@@ -10,9 +10,14 @@ import { journeyStore } from './journey-store.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { DAY_MS } from '../domain/durations.ts';
 
+/**
+ * What the workflow receives: the decision, the failed rules' codes and when to ask again. The reasons in
+ * words (which can name a bladder finding or quote a hold's reason) stay in the audit event: execution
+ * history and the workflow logs keep every task's result.
+ */
 export interface RefillGateAnswer {
   readonly decision: 'APPROVABLE' | 'REFUSED';
-  readonly reasons: readonly RefillReason[];
+  readonly reasons: readonly RefillReasonCode[];
   /** true when asking the patient again (or waiting) can lead to a refill this cycle */
   readonly retryable: boolean;
   /** present when the only failed rules are about time: the workflow waits until then and asks again */
@@ -81,7 +86,7 @@ export async function runRefillGate(input: { patientId: string; cycle: number; a
   const lastFill = context.fills.reduce((latest, f) => Math.max(latest, Date.parse(f.filledAt)), 0);
   const answer: RefillGateAnswer = {
     decision: decision.outcome,
-    reasons: decision.reasons,
+    reasons: codes,
     retryable: decision.outcome === 'REFUSED' && codes.every((c) => timingRules.has(c) || fixableRules.has(c)),
     ...(onlyTiming ? { allowedFrom: new Date(lastFill + protocol.refill.minimumDaysSinceLastFill * DAY_MS).toISOString() } : {}),
     refillNumber: decision.refillNumber,
@@ -107,8 +112,15 @@ export async function runRefillGate(input: { patientId: string; cycle: number; a
   } catch (error) {
     if (!(error instanceof AlreadyExistsError && error.write.label === IDEMPOTENCY_RECORD_LABEL)) throw error;
     const remembered = await rememberedResult(client, tableName, idempotencyKey);
-    if (remembered.found) return remembered.result as RefillGateAnswer;
+    if (remembered.found) return rememberedAnswer(remembered.result as RememberedGateAnswer);
     throw error;
   }
   return answer;
+}
+
+/** A decision remembered before answers carried codes only (up to REMEMBER_DAYS old) had whole reasons. */
+type RememberedGateAnswer = Omit<RefillGateAnswer, 'reasons'> & { readonly reasons: readonly (RefillReasonCode | { readonly code: RefillReasonCode })[] };
+
+function rememberedAnswer(remembered: RememberedGateAnswer): RefillGateAnswer {
+  return { ...remembered, reasons: remembered.reasons.map((reason) => (typeof reason === 'string' ? reason : reason.code)) };
 }

@@ -1,6 +1,6 @@
 import { screen } from '../domain/screening.ts';
 import { alertClinician } from '../links/clinician-alert.ts';
-import type { ScreeningOutcome, ScreeningReason } from '../domain/schemas/index.ts';
+import type { ScreeningOutcome, ScreeningReasonCode } from '../domain/schemas/index.ts';
 import { now } from '../platform/clock.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import { getItem } from '../store/read-items.ts';
@@ -11,11 +11,17 @@ import { journeyStore } from './journey-store.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { readStored, storedScreening, type StoredScreening } from './stored-records.ts';
 
+/**
+ * What the workflow receives: the outcome its Choice needs and the reason codes, never the scores, vital
+ * signs, answers or the reasons' wording (which name medications and readings). Execution history and the
+ * workflow logs keep every task's result, so the clinician's screening summary is read from the stored
+ * SCREENING item by id instead.
+ */
 export interface ScreeningAnswer {
   readonly screeningId: string;
   readonly outcome: ScreeningOutcome;
   readonly urgentAlert: boolean;
-  readonly reasons: readonly ScreeningReason[];
+  readonly reasons: readonly ScreeningReasonCode[];
   readonly protocolVersion: string;
 }
 
@@ -70,5 +76,5 @@ export async function runScreening(input: { patientId: string; actor: AuditActor
 }
 
 function answer(result: StoredScreening): ScreeningAnswer {
-  return { screeningId: result.screeningId, outcome: result.outcome, urgentAlert: result.urgentAlert, reasons: result.reasons, protocolVersion: result.protocolVersion };
+  return { screeningId: result.screeningId, outcome: result.outcome, urgentAlert: result.urgentAlert, reasons: result.reasons.map((reason) => reason.code), protocolVersion: result.protocolVersion };
 }

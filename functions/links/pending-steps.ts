@@ -10,6 +10,7 @@ import { consultBookingAnswer, consultEvaluationAnswer } from './answers/consult
 import { closeLinksWrites, decideStep } from './decide-step.ts';
 import { purposeSpecs } from './purposes.ts';
 import { readPatientSteps, readStep, stepKeyOf, type StepItem } from './step-store.ts';
+import { HOLD_STOP_CAUSE } from '../journey/journey-errors.ts';
 import { journeyStore } from '../journey/journey-store.ts';
 
 /**
@@ -53,7 +54,7 @@ export async function endPendingStepsForHold(patientId: string, reason: string):
         step = await readStep(client, tableName, step);
         continue;
       }
-      if (step.taskToken !== undefined) await failStep(step.taskToken, PATIENT_ON_HOLD, 'the patient was placed on clinical hold');
+      if (step.taskToken !== undefined) await failStep(step.taskToken, PATIENT_ON_HOLD, HOLD_STOP_CAUSE);
       ended += 1;
       break;
     }

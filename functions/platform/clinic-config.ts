@@ -19,8 +19,16 @@ export const clinicianSchema = z.strictObject({
 export const clinicConfigSchema = z
   .strictObject({
     clinicName: z.string().check(z.minLength(1)),
-    /** address or domain verified in SES; mail is sent from this address */
+    /** the From address of every email; it must be in `senderDomain` when that is set */
     senderEmail: z.email(),
+    /**
+     * the clinic's mail domain, verified in SES with Easy DKIM and a custom MAIL FROM domain so mail passes
+     * the clinic's DMARC; without it only the address is verified (a sandbox trial: mail is sent and signed
+     * by amazonses.com, and a clinic with DMARC quarantine or reject loses it)
+     */
+    senderDomain: z.optional(
+      z.string().check(z.regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'expected a domain name in lowercase, e.g. riverside-wellness.example')),
+    ),
     defaultTimeZone: timeZone,
     opsAlertEmail: z.email(),
     clinicians: z.array(clinicianSchema).check(z.minLength(1, 'at least one clinician is needed to approve anything')),
@@ -38,6 +46,9 @@ export const clinicConfigSchema = z
           ctx.addIssue({ code: 'custom', path: ['clinicians', index, 'backupId'], message: 'a clinician cannot be their own backup' });
         }
       });
+      if (config.senderDomain !== undefined && !isInDomain(config.senderEmail, config.senderDomain)) {
+        ctx.addIssue({ code: 'custom', path: ['senderEmail'], message: `"${config.senderEmail}" is not an address of senderDomain "${config.senderDomain}"` });
+      }
       if (config.protocolOverrides !== undefined) {
         try {
           resolveProtocol(config.protocolOverrides);
@@ -47,6 +58,12 @@ export const clinicConfigSchema = z
       }
     }),
   );
+
+/** The address's domain is the domain or one of its subdomains, which a verified domain identity covers. */
+function isInDomain(address: string, domain: string): boolean {
+  const addressDomain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  return addressDomain === domain || addressDomain.endsWith(`.${domain}`);
+}
 
 export type ClinicConfig = z.infer<typeof clinicConfigSchema>;
 export type Clinician = z.infer<typeof clinicianSchema>;

@@ -5,7 +5,7 @@ import { workflowHandler } from '../platform/workflow-handler.ts';
 
 const input = z.object({ ...journeyRef, cycle: wholeNumberFrom(1) });
 
-/** {decision, reasons, retryable, allowedFrom?, protocolVersion}; PatientOnHold while on hold. */
+/** {decision, reason codes, retryable, allowedFrom?, refillNumber, protocolVersion}; PatientOnHold while on hold. */
 export const handler = workflowHandler('refill-gate', input, (event) =>
   runRefillGate({ patientId: event.patientId, cycle: event.cycle, actor: { type: 'system', id: 'refill-gate' } }),
 );
