@@ -13,8 +13,6 @@ const local = useJourneyDriver();
 const noRisk = eligibleIntake.cssrs;
 const exclusions: readonly { readonly name: string; readonly code: string; readonly intake: Partial<IntakeAnswers> }[] = [
   ...absoluteExclusionConditions.map((condition) => ({ name: condition, code: condition, intake: { conditions: [condition] } })),
-  // the bipolar exclusion also follows from the date of the last manic episode alone (3 months before the test's start)
-  { name: 'mania in the last 6 months (by date)', code: 'bipolar-mania-recent', intake: { lastManiaOn: '2025-10-01' } },
   // six scoring "yes" answers (question 3 scores for "no", and is answered "yes" here)
   { name: 'DAST-10 of 6', code: 'dast10-at-exclusion-threshold', intake: { dast10: [true, true, true, true, true, true, true, false, false, false] } },
   { name: 'resting BP of exactly 160/100', code: 'resting-bp-at-exclusion-threshold', intake: { restingBp: [{ systolic: 122, diastolic: 80 }, { systolic: 160, diastolic: 100 }] } },

@@ -106,7 +106,7 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
  * allowed, after the prescription's last refill day or past the telehealth cut-off, however late the
  * approval came. Each condition only becomes true with time, so a later call finds the same reason.
  */
-export function fillRefusal(context: Pick<PatientContext, 'patient' | 'evaluations'> & { plan: Pick<TreatmentPlan, 'refillsAllowed' | 'prescriptionIssuedOn'> }, cycle: number, at: Date, protocol: Protocol): string | null {
+export function fillRefusal(context: Pick<PatientContext, 'patient' | 'evaluations'> & { plan: Pick<TreatmentPlan, 'refillsAllowed' | 'prescriptionIssuedOn' | 'approvedBy'> }, cycle: number, at: Date, protocol: Protocol): string | null {
   if (cycle === 0) return null;
   const allowed = Math.min(protocol.refill.maxRefills, context.plan.refillsAllowed);
   if (cycle > allowed) return `refill ${cycle} is beyond the ${allowed} allowed`;
@@ -115,7 +115,7 @@ export function fillRefusal(context: Pick<PatientContext, 'patient' | 'evaluatio
   if (today > lastDay) {
     return `refill ${cycle} would be filled after ${lastDay}, ${protocol.refill.maxMonthsFromPrescription} months from the prescription of ${context.plan.prescriptionIssuedOn}`;
   }
-  const inPerson = inPersonEvaluationMissing(today, context.evaluations, protocol);
+  const inPerson = inPersonEvaluationMissing(today, context.evaluations, context.plan.approvedBy, protocol);
   return inPerson === null ? null : `refill ${cycle} cannot be filled: ${inPerson}`;
 }
 
