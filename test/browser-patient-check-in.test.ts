@@ -27,6 +27,7 @@ async function toFirstSession(d: JourneyDriver): Promise<{ patient: EnrolledPati
   const clinician = d.clinic.clinic.clinicians.find((c) => c.id === patient.assignedClinicianId);
   if (clinician === undefined) throw new Error(`no clinician ${patient.assignedClinicianId} in the clinic's configuration`);
   expect((await d.decideEligibility(await d.latestLinkFor(clinician.email, 'eligibility'), 'approve')).status).toBe(200);
+  expect((await d.recordPdmpCheck(patient.patientId)).status).toBe(200);
   expect((await d.approvePlan(await d.latestLinkFor(clinician.email, 'treatment-plan'))).status).toBe(200);
   const first = (await d.journeyOf(patient.patientId)).sessions.find((s) => s.number === 1);
   if (first?.plannedStart === undefined) throw new Error(`session 1 is not planned: ${JSON.stringify((await d.journeyOf(patient.patientId)).sessions)}`);

@@ -78,7 +78,9 @@ describe('link pages', () => {
     const judged = treatmentPlanAnswer(pages['treatment-plan'].answerFrom(values, view), { step: view.step, patient: view.patient, protocol: defaultProtocol, now, actor: { type: 'clinician', id: 'dr-rivera' } });
     expect(judged.ok).toBe(false);
     if (judged.ok) return;
-    expect(judged.errors.map((e) => e.field)).toEqual(['plan.doseMg']);
+    // over the protocol's 450 mg, with no weight on record (the mg/kg limit cannot be checked), over the
+    // first-dose limit, and no PDMP check: every problem at once
+    expect(judged.errors.map((e) => e.field)).toEqual(['plan.doseMg', 'plan.doseMg', 'plan.doseMg', 'plan.prescribing']);
     const body = pages['treatment-plan'].render(view, { values, errors: judged.errors }).value;
     expect(body).toMatch(/<p class="error" id="f-plan_doseMg-error">plan\.doseMg: expected at most 450 mg per session/);
     expect(body).toContain('name="plan.doseMg" inputmode="decimal" value="600"');

@@ -87,6 +87,9 @@ export async function patientInInduction(driver: JourneyDriver, choices: PlanCho
   const evaluated = await driver.recordEvaluation(patient.patientId, { modality: choices.evaluation });
   if (evaluated.status !== 200) throw new Error(`recording the evaluation answered ${evaluated.status}: ${JSON.stringify(evaluated.json)}`);
   await expectPage('eligibility', driver.decideEligibility(await driver.latestLinkFor(clinicianEmail, 'eligibility'), 'approve'));
+  // the plan can be approved only with a recent PDMP check on record
+  const pdmp = await driver.recordPdmpCheck(patient.patientId);
+  if (pdmp.status !== 200) throw new Error(`recording the PDMP check answered ${pdmp.status}`);
   const protocol = protocolInForce(driver);
   const zone = driver.clinic.clinic.defaultTimeZone;
   const first = atLocalHour(new Date(driver.now().getTime() + 4 * DAY), zone, 10);
