@@ -477,7 +477,7 @@ describe('blood pressure at the crisis threshold at check-in', () => {
   it('with a crisis symptom is an emergency at once, with no recheck', async () => {
     const { token, executionArn } = await checkInLink();
 
-    const page = await open('POST', token, { ...checkInFields(['120/121', '118/80']), redFlagSymptoms: 'back-pain' });
+    const page = await open('POST', token, { ...checkInFields(['170/121', '118/80']), redFlagSymptoms: 'back-pain' });
 
     expect(page.statusCode).toBe(200);
     expect(textOf(page.body)).toContain('Please go to emergency care now');

@@ -143,3 +143,29 @@ describe('link pages', () => {
     expect(refused.ok ? [] : refused.errors.map((e) => e.message)).toEqual([expect.stringContaining('expected one of RESUME, DISCHARGE')]);
   });
 });
+
+describe('patient pages speak plainly and show crisis resources when an answer calls for them', () => {
+  it('the intake and check-in forms show written-out labels, not codes turned into words', () => {
+    const intake = pages.intake.render(viewFor('intake'), emptyForm).value;
+    expect(intake).toContain('An aneurysm, an arteriovenous malformation (AVM), or bleeding in the brain');
+    expect(intake).toContain('Sleep apnea (breathing stops during sleep)');
+    expect(intake).toContain('Are you pregnant now, planning to become pregnant, or breastfeeding?');
+    expect(intake).toContain('I cannot become pregnant');
+    expect(intake).not.toMatch(/>Aneurysmal vascular disease|>Maoi|now or in the past\?/);
+    const checkIn = pages['check-in'].render(viewFor('check-in'), emptyForm).value;
+    expect(checkIn).toContain('Shortness of breath or trouble breathing');
+    expect(checkIn).not.toContain('>Breathing difficulty');
+    const journal = pages.journal.render(viewFor('journal'), emptyForm).value;
+    expect(journal).toContain('Thoughts of harming or killing yourself');
+    expect(journal).not.toMatch(/>Signs of misuse|>Hallucinations beyond session/);
+  });
+
+  it.each(['intake', 'assessment', 'refill-request', 'journal'] as const)('the %s page leads with 988 and emergency services after a risk answer, and not otherwise', (purpose) => {
+    const view = viewFor(purpose);
+    const withRisk = pages[purpose].done(view, 'SUBMITTED', {}, { crisisResources: true }).value;
+    expect(withRisk).toContain('Call or text <strong>988</strong> (the 988 Suicide &amp; Crisis Lifeline)');
+    expect(withRisk).toContain('call <strong>911</strong>');
+    expect(withRisk).not.toContain('Doe');
+    expect(pages[purpose].done(view, 'SUBMITTED', {}, { crisisResources: false }).value).not.toContain('988');
+  });
+});

@@ -32,8 +32,10 @@ export function inPersonEvaluationMissing(
 export function pdmpCheckMissing(pdmpCheckedAt: string | null, now: Date, protocol: Protocol): string | null {
   const within = protocol.prescribing.pdmpCheckWithinDays;
   const window = within === 1 ? '24 hours' : `${within} days`;
-  if (pdmpCheckedAt === null) return `a PDMP check must be recorded within ${window} before prescribing; none is recorded`;
-  const age = (now.getTime() - Date.parse(pdmpCheckedAt)) / DAY_MS;
+  const at = pdmpCheckedAt === null ? Number.NaN : Date.parse(pdmpCheckedAt);
+  // fail closed: a check whose time cannot be read is no check
+  if (Number.isNaN(at)) return `a PDMP check must be recorded within ${window} before prescribing; none is recorded`;
+  const age = (now.getTime() - at) / DAY_MS;
   if (age > within) return `a PDMP check must be recorded within ${window} before prescribing (last ${pdmpCheckedAt})`;
   if (age < 0) return `the PDMP check on record is dated in the future (${pdmpCheckedAt})`;
   return null;

@@ -1,5 +1,6 @@
 import type { RedFlagSymptom } from '../domain/schemas/check-in.ts';
 import type { MedicalCondition } from '../domain/schemas/questionnaires.ts';
+import type { SideEffectSymptom } from '../domain/schemas/side-effect-report.ts';
 
 /**
  * What patients read for each coded answer. Written out rather than made from the codes: "Maoi",
@@ -47,3 +48,26 @@ export const pregnancyLabels = [
   { value: 'no', label: 'No' },
   { value: 'cannot-become-pregnant', label: 'I cannot become pregnant' },
 ] as const;
+
+export const sideEffectLabels: Readonly<Record<SideEffectSymptom, string>> = {
+  nausea: 'Nausea',
+  vomiting: 'Vomiting',
+  dizziness: 'Dizziness',
+  headache: 'Headache',
+  dissociation: 'Feeling detached or unreal (dissociation)',
+  sedation: 'Drowsiness',
+  confusion: 'Confusion',
+  anxiety: 'Anxiety',
+  palpitations: 'A racing or pounding heart',
+  'blurred-vision': 'Blurred vision',
+  'urinary-symptoms': 'Bladder or urinary problems (going often, urgency, pain)',
+  'low-mood': 'Low mood',
+  'suicidal-thoughts': 'Thoughts of harming or killing yourself',
+  'chest-pain': 'Chest pain',
+  'breathing-difficulty': 'Shortness of breath or trouble breathing',
+  fainting: 'Fainting',
+  'blood-in-urine': 'Blood in your urine',
+  'severe-bladder-pain': 'Severe bladder pain',
+  'hallucinations-beyond-session': 'Seeing or hearing things after the session ended',
+  'signs-of-misuse': 'Taking more than prescribed, or wanting to',
+};

@@ -3,7 +3,7 @@ import { medicalConditions, priorTreatmentKinds } from '../domain/schemas/questi
 import { sideEffectSeverities, sideEffectSymptoms } from '../domain/schemas/side-effect-report.ts';
 import type { AnswerPageOnly } from '../links/answers/answer.ts';
 import { asksPregnancy, assessmentAnswer, checkInAnswer, intakeAnswer, journalAnswer, refillRequestAnswer } from '../links/answers/patient-answers.ts';
-import { conditionLabels, pregnancyLabels, priorTreatmentLabels, redFlagSymptomLabels } from './answer-labels.ts';
+import { conditionLabels, pregnancyLabels, priorTreatmentLabels, redFlagSymptomLabels, sideEffectLabels } from './answer-labels.ts';
 import { crisisResources } from './crisis-resources.ts';
 import { formatInZone } from './format-time.ts';
 import {
@@ -188,7 +188,7 @@ export const journalPage: PurposePage = {
       html`${textArea(state, 'journal.text', 'How was your session? Write as much or as little as you like.')}
 ${numberField(state, 'journal.mood', 'How do you feel now, from 0 (worst) to 10 (best)? (optional)', { min: 0, max: 10, step: '1' })}
 <fieldset><legend>Side effects since your session</legend><p class="hint">Choose "None" for anything you did not have.</p>${join(
-        sideEffectSymptoms.map((symptom) => radioGroup(state, `sideEffects.${symptom}`, label(symptom), options(sideEffectSeverities))),
+        sideEffectSymptoms.map((symptom) => radioGroup(state, `sideEffects.${symptom}`, sideEffectLabels[symptom], options(sideEffectSeverities))),
       )}</fieldset>
 ${textArea(state, 'sideEffects.freeText', 'Anything else about how you feel (optional)')}`,
       submitButton('Send my journal'),
@@ -200,8 +200,10 @@ ${textArea(state, 'sideEffects.freeText', 'Anything else about how you feel (opt
       freeText: valueOf(values, 'sideEffects.freeText') ?? '',
     },
   }),
-  done: (_view, _decision, output) =>
-    output['triage'] === 'ADVERSE_EVENT'
+  done: (_view, _decision, output, pageOnly) =>
+    pageOnly?.crisisResources === true
+      ? html`${crisisResources()}<p class="urgent" role="alert">Please do not take another dose until your care team has spoken with you.</p>`
+      : output['triage'] === 'ADVERSE_EVENT'
       ? html`<p class="urgent" role="alert">Thank you. What you reported needs your care team's attention: they have been told and will contact you. Please do not take another dose until they do. If you feel unwell now, call your local emergency number.</p>`
       : thanks('Thank you. Your journal has been sent to your care team.'),
 };

@@ -172,6 +172,8 @@ export const journalAnswer: AnswerRule = (answer, context) => {
     reason: `journal for session ${number}; side effects triaged ${triage.outcome}`,
     protocolVersion: triage.protocolVersion,
     hold: triage.holdSignal ?? undefined,
+    // thoughts of self-harm, at any severity: crisis resources on the page at once (the hold alerts the clinician)
+    pageOnly: { crisisResources: report.data.symptoms.some((s) => s.symptom === 'suicidal-thoughts' && s.severity !== 'none') },
   };
 };
 
