@@ -65,6 +65,8 @@ describe('a patient checking in on a phone with JavaScript off', () => {
     await page.getByLabel('Reading 1: lower number (diastolic, mmHg)').fill('95');
     await page.getByLabel('Reading 2: upper number (systolic, mmHg)').fill('150');
     await page.getByLabel('Reading 2: lower number (diastolic, mmHg)').fill('95');
+    // asked at each check-in of a patient who can become pregnant (the intake said so)
+    await answer('Are you pregnant now, planning to become pregnant, or breastfeeding?', 'No');
     await answer('Do you agree not to drive until tomorrow morning?', 'Yes');
     await saveScreenshot(page, 'patient-check-in-2-filled');
 
