@@ -141,6 +141,8 @@ describe('a clinician writing the treatment plan in a real browser', () => {
     const d = local.driver;
     const { patient, clinicianEmail } = await toEligibilityDecision(d);
     expect((await d.decideEligibility(await d.latestLinkFor(clinicianEmail, 'eligibility'), { override: 'Borderline readings; rechecked before each session.' })).status).toBe(200);
+    // the plan can be approved only with a recent PDMP check on record
+    expect((await d.recordPdmpCheck(patient.patientId)).status).toBe(200);
     // the newest open treatment-plan link in the clinician's mail, as the emulator holds it
     const link = await d.latestLinkFor(clinicianEmail, 'treatment-plan');
 

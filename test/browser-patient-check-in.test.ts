@@ -27,6 +27,7 @@ async function toFirstSession(d: JourneyDriver): Promise<{ patient: EnrolledPati
   const clinician = d.clinic.clinic.clinicians.find((c) => c.id === patient.assignedClinicianId);
   if (clinician === undefined) throw new Error(`no clinician ${patient.assignedClinicianId} in the clinic's configuration`);
   expect((await d.decideEligibility(await d.latestLinkFor(clinician.email, 'eligibility'), 'approve')).status).toBe(200);
+  expect((await d.recordPdmpCheck(patient.patientId)).status).toBe(200);
   expect((await d.approvePlan(await d.latestLinkFor(clinician.email, 'treatment-plan'))).status).toBe(200);
   const first = (await d.journeyOf(patient.patientId)).sessions.find((s) => s.number === 1);
   if (first?.plannedStart === undefined) throw new Error(`session 1 is not planned: ${JSON.stringify((await d.journeyOf(patient.patientId)).sessions)}`);
@@ -64,6 +65,8 @@ describe('a patient checking in on a phone with JavaScript off', () => {
     await page.getByLabel('Reading 1: lower number (diastolic, mmHg)').fill('95');
     await page.getByLabel('Reading 2: upper number (systolic, mmHg)').fill('150');
     await page.getByLabel('Reading 2: lower number (diastolic, mmHg)').fill('95');
+    // asked at each check-in of a patient who can become pregnant (the intake said so)
+    await answer('Are you pregnant now, planning to become pregnant, or breastfeeding?', 'No');
     await answer('Do you agree not to drive until tomorrow morning?', 'Yes');
     await saveScreenshot(page, 'patient-check-in-2-filled');
 

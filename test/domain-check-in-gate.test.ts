@@ -38,6 +38,11 @@ const atOrAbove = (r: { systolic: number; diastolic: number }, t: { systolic: nu
 const evaluate = (input: CheckIn, now = halfHourBefore, context = { previousSession }) => evaluateCheckIn(input, session, defaultProtocol, now, context);
 const codes = (decision: ReturnType<typeof evaluateCheckIn>) => decision.reasons.map((r) => r.code);
 
+const bp = (text: string) => {
+  const [systolic, diastolic] = text.split('/').map(Number);
+  return { systolic: systolic!, diastolic: diastolic! };
+};
+
 describe('check-in gate: blood pressure', () => {
   it.each([
     { readings: ['139/89', '139/89'], outcome: 'CLEARED' },
@@ -46,47 +51,53 @@ describe('check-in gate: blood pressure', () => {
     { readings: ['140/70', '120/80'], outcome: 'POSTPONED' },
     { readings: ['130/90', '120/80'], outcome: 'POSTPONED' },
     { readings: ['150/95', '148/94'], outcome: 'POSTPONED' },
-    { readings: ['179/109', '120/80'], outcome: 'POSTPONED' },
-    { readings: ['180/110', '120/80'], outcome: 'EMERGENCY' },
-    { readings: ['180/100', '120/80'], outcome: 'EMERGENCY' },
-    { readings: ['150/110', '120/80'], outcome: 'EMERGENCY' },
-    { readings: ['185/115', '182/112'], outcome: 'EMERGENCY' },
-  ])('readings $readings → $outcome', ({ readings, outcome }) => {
-    const bpReadings = readings.map((r) => {
-      const [systolic, diastolic] = r.split('/').map(Number);
-      return { systolic: systolic!, diastolic: diastolic! };
-    });
-    const decision = evaluate(checkIn({ bpReadings }));
+    { readings: ['179/119', '120/80'], outcome: 'POSTPONED' },
+    // 180/110 was the old single-reading "emergency"; under the AHA's 180/120 it postpones
+    { readings: ['180/110', '120/80'], outcome: 'RECHECK' },
+    { readings: ['179/110', '120/80'], outcome: 'POSTPONED' },
+    { readings: ['150/120', '120/80'], outcome: 'RECHECK' },
+    { readings: ['185/125', '182/121'], outcome: 'RECHECK' },
+  ])('readings $readings (no symptoms, no recheck yet) → $outcome', ({ readings, outcome }) => {
+    const decision = evaluate(checkIn({ bpReadings: readings.map(bp) }));
     expect(decision.outcome).toBe(outcome);
-    expect(decision.protocolVersion).toBe(defaultProtocol.version);
   });
 
-  it('postpones when fewer readings than required are given', () => {
-    const decision = evaluate(checkIn({ bpReadings: [{ systolic: 120, diastolic: 80 }] }));
-    expect(decision.outcome).toBe('POSTPONED');
-    expect(codes(decision)).toEqual(['TOO_FEW_BP_READINGS']);
-  });
-
-  it('names each high reading in the reason', () => {
-    const decision = evaluate(checkIn({ bpReadings: [{ systolic: 150, diastolic: 95 }, { systolic: 120, diastolic: 80 }] }));
-    expect(decision.reasons).toEqual([{ code: 'BP_AT_OR_ABOVE_POSTPONE', message: 'blood pressure 150/95 is at or above 140/90' }]);
-  });
-});
-
-describe('check-in gate: readiness', () => {
   it.each([
-    { why: 'no adult monitor', input: { monitorPresent: false }, code: 'NO_ADULT_MONITOR' },
-    { why: 'fasted 3.5 h of 4', input: { fastingHours: 3.5 }, code: 'NOT_FASTED' },
-    { why: 'alcohol or cannabis 47 h ago', input: { lastAlcoholOrCannabisHoursAgo: 47 }, code: 'RECENT_ALCOHOL_OR_CANNABIS' },
-    { why: 'a benzodiazepine 23.5 h ago', input: { lastBenzodiazepineHoursAgo: 23.5 }, code: 'RECENT_BENZODIAZEPINE' },
-    { why: 'a stimulant or opioid today', input: { stimulantOrOpioidToday: true }, code: 'STIMULANT_OR_OPIOID_TODAY' },
-    { why: 'held medications not confirmed', input: { heldMedicationsConfirmed: false }, code: 'HELD_MEDICATIONS_NOT_CONFIRMED' },
-    { why: 'no-driving not acknowledged', input: { noDrivingAcknowledged: false }, code: 'NO_DRIVING_NOT_ACKNOWLEDGED' },
-  ] as const)('postpones when $why', ({ input, code }) => {
-    const decision = evaluate(checkIn(input));
+    { first: '180/100', recheck: '180/100', outcome: 'POSTPONED', code: 'BP_CRISIS_PERSISTENT' },
+    { first: '170/120', recheck: '175/120', outcome: 'POSTPONED', code: 'BP_CRISIS_PERSISTENT' },
+    { first: '180/100', recheck: '179/119', outcome: 'POSTPONED', code: 'BP_AT_OR_ABOVE_POSTPONE' },
+    { first: '190/125', recheck: '130/80', outcome: 'POSTPONED', code: 'BP_AT_OR_ABOVE_POSTPONE' },
+  ])('a crisis reading $first without symptoms, rechecked at $recheck: $outcome ($code), never a dose that day', ({ first, recheck, outcome, code }) => {
+    const decision = evaluate(checkIn({ bpReadings: [bp(first), bp('120/80')], bpRecheck: bp(recheck) }));
+    expect(decision.outcome).toBe(outcome);
+    expect(codes(decision)).toContain(code);
+    expect(decision.holdSignal).toBeNull();
+  });
+
+  it('asks for a recheck after the protocol\'s minutes and records nothing else as the reason', () => {
+    const decision = evaluate(checkIn({ bpReadings: [bp('181/100'), bp('120/80')] }));
+    expect(decision.outcome).toBe('RECHECK');
+    expect(decision.reasons[0]).toEqual({ code: 'BP_CRISIS_RECHECK_NEEDED', message: 'blood pressure 181/100 is at or above 180/120: rest 5 minutes and measure again' });
+    expect(decision.suggestedStart).toBeNull();
+  });
+
+  it.each(defaultProtocol.checkIn.bpCrisisSymptoms.map((symptom) => ({ symptom })))('a crisis reading with $symptom is an emergency and a hold, with no recheck', ({ symptom }) => {
+    const decision = evaluate(checkIn({ bpReadings: [bp('180/90'), bp('120/80')], redFlagSymptoms: [symptom] }));
+    expect(decision.outcome).toBe('EMERGENCY');
+    expect(codes(decision)[0]).toBe('BP_CRISIS_WITH_SYMPTOMS');
+    expect(decision.holdSignal?.kind).toBe('red-flag-at-check-in');
+  });
+
+  it('a recheck that reaches the crisis threshold with a symptom is an emergency too', () => {
+    const decision = evaluate(checkIn({ bpReadings: [bp('182/100'), bp('120/80')], bpRecheck: bp('181/100'), redFlagSymptoms: ['back-pain'] }));
+    expect(decision.outcome).toBe('EMERGENCY');
+    expect(codes(decision)).toContain('BP_CRISIS_WITH_SYMPTOMS');
+  });
+
+  it('back pain without a crisis reading postpones (a red flag, not an emergency on its own)', () => {
+    const decision = evaluate(checkIn({ redFlagSymptoms: ['back-pain'] }));
     expect(decision.outcome).toBe('POSTPONED');
-    expect(codes(decision)).toEqual([code]);
-    expect(decision.reasons[0]?.message.length).toBeGreaterThan(10);
+    expect(codes(decision)).toEqual(['RED_FLAG_SYMPTOM']);
   });
 
   it.each([
@@ -141,8 +152,20 @@ describe('check-in gate: readiness', () => {
   });
 });
 
+describe('check-in gate: pregnancy', () => {
+  it.each([
+    { asked: true, answer: true, outcome: 'POSTPONED' },
+    { asked: true, answer: false, outcome: 'CLEARED' },
+    { asked: false, answer: true, outcome: 'CLEARED' },
+  ])('asked $asked, answered $answer → $outcome', ({ asked, answer, outcome }) => {
+    const decision = evaluateCheckIn(checkIn({ pregnantPlannedOrBreastfeeding: answer }), session, defaultProtocol, halfHourBefore, { previousSession, asksPregnancy: asked });
+    expect(decision.outcome).toBe(outcome);
+    expect(codes(decision).includes('PREGNANCY_POSSIBLE')).toBe(outcome === 'POSTPONED');
+  });
+});
+
 describe('check-in gate: emergency', () => {
-  it.each(redFlagSymptoms.map((symptom) => ({ symptom })))('sends the patient to emergency care on $symptom', ({ symptom }) => {
+  it.each(defaultProtocol.checkIn.emergencySymptoms.map((symptom) => ({ symptom })))('sends the patient to emergency care on $symptom', ({ symptom }) => {
     const decision = evaluate(checkIn({ redFlagSymptoms: [symptom] }));
     expect(decision.outcome).toBe('EMERGENCY');
     expect(decision.holdSignal?.kind).toBe('red-flag-at-check-in');
@@ -158,9 +181,9 @@ describe('check-in gate: emergency', () => {
   });
 
   it('wins even over a check-in sent after the window closed', () => {
-    const decision = evaluate(checkIn({ bpReadings: [{ systolic: 185, diastolic: 115 }, { systolic: 184, diastolic: 114 }] }), new Date(start.getTime() + 3 * HOUR));
+    const decision = evaluate(checkIn({ bpReadings: [{ systolic: 185, diastolic: 125 }, { systolic: 184, diastolic: 114 }], redFlagSymptoms: ['vision-change'] }), new Date(start.getTime() + 3 * HOUR));
     expect(decision.outcome).toBe('EMERGENCY');
-    expect(codes(decision)).toEqual(['BP_AT_OR_ABOVE_EMERGENCY', 'AFTER_WINDOW']);
+    expect(codes(decision)).toEqual(['BP_CRISIS_WITH_SYMPTOMS', 'EMERGENCY_SYMPTOM', 'AFTER_WINDOW', 'BP_AT_OR_ABOVE_POSTPONE']);
   });
 
   it('treats a red-flag symptom the clinic removed from its emergency list as a postponement, never as cleared', () => {
@@ -266,13 +289,15 @@ describe('check-in gate: invariants', () => {
   });
   const offsetFromStart = usually(fc.constant(-30), fc.integer({ min: -4 * 60, max: 3 * 60 })).map((minutes) => new Date(start.getTime() + minutes * 60_000));
 
-  it('never clears with a reading at or above the postpone threshold, and always sends a reading at or above the emergency one to emergency care', () => {
+  it('never clears with a reading at or above the postpone threshold; a crisis reading is an emergency with a crisis symptom, else never a dose', () => {
     fc.assert(
       fc.property(arbitraryCheckIn, offsetFromStart, (input, now) => {
         const decision = evaluateCheckIn(input, session, defaultProtocol, now, { previousSession });
-        const { postponeAtOrAbove, emergencyAtOrAbove } = defaultProtocol.checkIn;
+        const { postponeAtOrAbove, bpCrisisAtOrAbove, bpCrisisSymptoms, emergencySymptoms } = defaultProtocol.checkIn;
         if (input.bpReadings.some((r) => atOrAbove(r, postponeAtOrAbove))) expect(decision.outcome).not.toBe('CLEARED');
-        if (input.bpReadings.some((r) => atOrAbove(r, emergencyAtOrAbove)) || input.redFlagSymptoms.length > 0) expect(decision.outcome).toBe('EMERGENCY');
+        const crisis = input.bpReadings.some((r) => atOrAbove(r, bpCrisisAtOrAbove));
+        if ((crisis && input.redFlagSymptoms.some((s) => bpCrisisSymptoms.includes(s))) || input.redFlagSymptoms.some((s) => emergencySymptoms.includes(s))) expect(decision.outcome).toBe('EMERGENCY');
+        if (crisis) expect(['EMERGENCY', 'RECHECK', 'REFUSED']).toContain(decision.outcome);
       }),
     );
   });

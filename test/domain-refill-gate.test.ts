@@ -30,7 +30,7 @@ function passing(now = NOW): Scenario {
     },
     history: {
       timeZone: 'America/New_York',
-      prescription: { prescriptionIssuedOn: new Date(now.getTime() - 80 * DAY).toISOString().slice(0, 10), refillsAllowed: 5 },
+      prescription: { prescriptionIssuedOn: new Date(now.getTime() - 80 * DAY).toISOString().slice(0, 10), refillsAllowed: 5, approvedBy: 'dr-lee' },
       fills: [
         { fillNumber: 1, filledAt: iso(lastFill - 28 * DAY) },
         { fillNumber: 2, filledAt: iso(lastFill) },
@@ -42,7 +42,7 @@ function passing(now = NOW): Scenario {
         { number: 4, plannedStart: iso(lastFill - 10 * DAY), status: 'completed', journalRef: 'journal-4' },
         { number: 5, plannedStart: iso(lastFill + 10 * DAY), status: 'completed', journalRef: 'journal-5' },
       ],
-      evaluations: [{ modality: 'telehealth', evaluatedAt: iso(lastFill - 60 * DAY) }],
+      evaluations: [{ modality: 'telehealth', evaluatedAt: iso(lastFill - 60 * DAY), clinicianId: 'dr-lee' }],
     },
   };
 }
@@ -284,7 +284,7 @@ describe('refill gate: safety and contact', () => {
   ])('a last session $label ago is $outcome without a clinician check-in', ({ since, outcome }) => {
     const s = passing();
     s.history.sessions = [{ number: 4, plannedStart: before(NOW, since), status: 'completed', journalRef: 'journal-4' }];
-    s.history.evaluations = [{ modality: 'telehealth', evaluatedAt: before(NOW, 200 * DAY) }];
+    s.history.evaluations = [{ modality: 'telehealth', evaluatedAt: before(NOW, 200 * DAY), clinicianId: 'dr-lee' }];
     expect(decide(s).outcome).toBe(outcome);
     if (outcome === 'REFUSED') expect(codes(s)).toEqual(['CLINICIAN_CHECK_IN_NEEDED']);
   });
@@ -292,7 +292,7 @@ describe('refill gate: safety and contact', () => {
   it('accepts a recent clinician check-in in place of a session', () => {
     const s = passing();
     s.history.sessions = [{ number: 4, plannedStart: before(NOW, 120 * DAY), status: 'completed', journalRef: 'journal-4' }];
-    s.history.evaluations = [{ modality: 'telehealth', evaluatedAt: before(NOW, 5 * DAY) }];
+    s.history.evaluations = [{ modality: 'telehealth', evaluatedAt: before(NOW, 5 * DAY), clinicianId: 'dr-lee' }];
     expect(decide(s).outcome).toBe('APPROVABLE');
   });
 
@@ -302,9 +302,21 @@ describe('refill gate: safety and contact', () => {
     { now: '2027-01-01T00:30:00-05:00', modality: 'in-person', outcome: 'APPROVABLE', label: 'the day after, with an in-person evaluation' },
   ] as const)('a refill $label is $outcome', ({ now, modality, outcome }) => {
     const s = passing(new Date(now));
-    s.history.evaluations = [{ modality, evaluatedAt: before(s.now, 40 * DAY) }];
+    s.history.evaluations = [{ modality, evaluatedAt: before(s.now, 40 * DAY), clinicianId: 'dr-lee' }];
     expect(decide(s).outcome).toBe(outcome);
     if (outcome === 'REFUSED') expect(codes(s)).toEqual(['IN_PERSON_EVALUATION_NEEDED']);
+  });
+
+  it.each([
+    { evaluator: 'dr-lee', rule: 'prescribing-clinician', outcome: 'APPROVABLE' },
+    { evaluator: 'dr-kim', rule: 'prescribing-clinician', outcome: 'REFUSED' },
+    { evaluator: 'dr-kim', rule: 'any-clinician', outcome: 'APPROVABLE' },
+  ] as const)('after the cut-off, an in-person evaluation by $evaluator for a prescription by dr-lee is $outcome under "$rule"', ({ evaluator, rule, outcome }) => {
+    const s = passing(new Date('2027-01-01T00:30:00-05:00'));
+    s.history.evaluations = [{ modality: 'in-person', evaluatedAt: before(s.now, 40 * DAY), clinicianId: evaluator }];
+    const protocol = rule === 'any-clinician' ? resolveProtocol({ version: 'any-clinician-in-person', prescribing: { inPersonEvaluationBy: 'any-clinician' } }) : defaultProtocol;
+    expect(decide(s, protocol).outcome).toBe(outcome);
+    if (outcome === 'REFUSED') expect(decide(s, protocol).reasons[0]?.message).toContain('not done by the prescribing clinician (dr-lee)');
   });
 });
 
@@ -398,7 +410,7 @@ describe('refill gate: invariants', () => {
       arbitrary: fc.integer({ min: 1, max: 200 * DAY }).map((extra) => (s) => {
         const last = iso(s.now.getTime() - 90 * DAY - extra);
         s.history.sessions = [{ number: 5, plannedStart: last, status: 'completed', journalRef: 'j' }];
-        s.history.evaluations = [{ modality: 'in-person', evaluatedAt: last }];
+        s.history.evaluations = [{ modality: 'in-person', evaluatedAt: last, clinicianId: 'dr-lee' }];
       }),
     },
     {

@@ -34,7 +34,8 @@ describe('screening outcome', () => {
 
   it('produces a result that its own schema accepts', () => {
     const result = screenWith((intake) => {
-      intake.medicalHistory.conditions = ['pregnancy-or-breastfeeding', 'seizures'];
+      intake.medicalHistory.conditions = ['opioid-use-disorder', 'seizures'];
+      intake.pregnancy = 'yes';
     });
     expect(screeningResultSchema.parse(result)).toEqual(result);
   });
@@ -119,15 +120,32 @@ describe('absolute exclusions', () => {
   });
 
   it.each([
-    ['mania 5 months ago excludes', '2026-01-15', 'INELIGIBLE'],
-    ['mania exactly 6 months ago excludes', '2025-12-15', 'INELIGIBLE'],
-    ['mania 6 months and a day ago does not', '2025-12-14', 'ELIGIBLE'],
-  ])('%s (bipolar disorder with recent mania)', (_name, lastManiaOn, outcome) => {
+    { history: false, weight: 'review' as const, outcome: 'ELIGIBLE' },
+    { history: true, weight: 'review' as const, outcome: 'NEEDS_REVIEW' },
+    { history: true, weight: 'exclusion' as const, outcome: 'INELIGIBLE' },
+  ])('a history of mania or hypomania ($history, protocol: $weight) is $outcome, however long ago', ({ history, weight, outcome }) => {
+    const rules = weight === 'review' ? protocol : resolveProtocol({ version: 'mania-excludes', eligibility: { maniaOrHypomaniaHistory: 'exclusion' } });
+    const intake = anIntake();
+    intake.medicalHistory.maniaOrHypomania = history;
+    const result = screen(intake, aPatient(), rules, NOW);
+    expect(result.outcome).toBe(outcome);
+    expect(codes(result)).toEqual(history ? ['mania-or-hypomania-history'] : []);
+  });
+
+  it.each([
+    { answer: 'yes' as const, outcome: 'NEEDS_REVIEW' },
+    { answer: 'no' as const, outcome: 'ELIGIBLE' },
+    { answer: 'cannot-become-pregnant' as const, outcome: 'ELIGIBLE' },
+  ])('pregnant now, planning to be, or breastfeeding answered "$answer" is $outcome', ({ answer, outcome }) => {
     const result = screenWith((intake) => {
-      intake.medicalHistory.lastManiaOn = lastManiaOn;
+      intake.pregnancy = answer;
     });
     expect(result.outcome).toBe(outcome);
-    expect(codes(result).includes('bipolar-mania-recent')).toBe(outcome === 'INELIGIBLE');
+    expect(codes(result)).toEqual(answer === 'yes' ? ['pregnancy-now-planned-or-breastfeeding'] : []);
+  });
+
+  it('no longer excludes someone who was pregnant in the past: the checklist has no pregnancy item', () => {
+    expect(medicalConditions as readonly string[]).not.toContain('pregnancy-or-breastfeeding');
   });
 
   it.each([
@@ -216,6 +234,21 @@ describe('relative contraindications', () => {
     expect(result.outcome).toBe(outcome);
   });
 
+  it.each([
+    { wishToBeDead: true, suicidalThoughts: false, codes: [] },
+    { wishToBeDead: false, suicidalThoughts: true, codes: ['cssrs-low-with-active-thoughts'] },
+    { wishToBeDead: true, suicidalThoughts: true, codes: ['cssrs-low-with-active-thoughts'] },
+  ])('a "low" C-SSRS (wish to be dead $wishToBeDead, active thoughts $suicidalThoughts) needs review only with active thoughts', ({ wishToBeDead, suicidalThoughts, codes: expected }) => {
+    const result = screenWith((intake) => {
+      intake.cssrs.wishToBeDead = wishToBeDead;
+      intake.cssrs.suicidalThoughts = suicidalThoughts;
+    });
+    expect(result.scores.cssrs.risk).toBe('low');
+    expect(codes(result)).toEqual(expected);
+    expect(result.outcome).toBe(expected.length > 0 ? 'NEEDS_REVIEW' : 'ELIGIBLE');
+    expect(result.urgentAlert).toBe(false);
+  });
+
   it('moderate C-SSRS risk needs review and raises no urgent alert', () => {
     const result = screenWith((intake) => {
       intake.cssrs.suicidalThoughts = true;
@@ -256,7 +289,8 @@ describe('imminent suicide risk', () => {
 describe('several reasons at once', () => {
   it('lists every reason, exclusions and reviews alike, not only the first', () => {
     const result = screenWith((intake) => {
-      intake.medicalHistory.conditions = ['pregnancy-or-breastfeeding', 'seizures', 'severe-liver-disease'];
+      intake.medicalHistory.conditions = ['opioid-use-disorder', 'seizures', 'severe-liver-disease'];
+      intake.pregnancy = 'yes';
       intake.vitals.restingBp = [{ systolic: 145, diastolic: 92 }];
       intake.currentMedications.medications.push({ name: 'lorazepam', class: 'benzodiazepine' });
       intake.phq9.items[8] = 2;
@@ -264,7 +298,8 @@ describe('several reasons at once', () => {
     expect(result.outcome).toBe('INELIGIBLE');
     expect(codes(result).sort()).toEqual(
       [
-        'pregnancy-or-breastfeeding',
+        'opioid-use-disorder',
+        'pregnancy-now-planned-or-breastfeeding',
         'severe-liver-disease',
         'seizures',
         'resting-bp-review-range',

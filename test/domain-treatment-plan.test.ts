@@ -1,22 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
 import type { TreatmentPlan } from '../functions/domain/schemas/index.ts';
-import { validateTreatmentPlan } from '../functions/domain/treatment-plan.ts';
+import { validateTreatmentPlan, type PrescribingRecord } from '../functions/domain/treatment-plan.ts';
 import { NOW, aTreatmentPlan } from './support/domain-fixtures.ts';
 
 const protocol = defaultProtocol;
+const DAY = 24 * 3_600_000;
 
-function validateWith(change: (plan: TreatmentPlan) => void, now = NOW) {
+/** A second plan (the first-dose limit is not in play) for a 70 kg patient, PDMP checked yesterday, before the telehealth cut-off. */
+function aRecord(overrides: Partial<PrescribingRecord> = {}): PrescribingRecord {
+  return {
+    prescriberId: 'dr-lee',
+    timeZone: 'America/New_York',
+    weightKg: 70,
+    firstPlan: false,
+    pdmpCheckedAt: new Date(NOW.getTime() - DAY).toISOString(),
+    evaluations: [{ modality: 'telehealth', clinicianId: 'dr-lee' }],
+    ...overrides,
+  };
+}
+
+function validateWith(change: (plan: TreatmentPlan) => void, now = NOW, record = aRecord({ pdmpCheckedAt: new Date(now.getTime() - DAY).toISOString() })) {
   const plan = aTreatmentPlan();
   change(plan);
-  return validateTreatmentPlan(plan, protocol, now);
+  return validateTreatmentPlan(plan, protocol, now, record);
 }
 
 const fieldsOf = (result: ReturnType<typeof validateTreatmentPlan>) => (result.ok ? [] : result.errors.map((error) => error.field));
 
 describe('treatment-plan validation', () => {
   it('accepts a plan within every protocol limit', () => {
-    expect(validateTreatmentPlan(aTreatmentPlan(), protocol, NOW)).toEqual({ ok: true, plan: aTreatmentPlan() });
+    expect(validateTreatmentPlan(aTreatmentPlan(), protocol, NOW, aRecord())).toEqual({ ok: true, plan: aTreatmentPlan() });
   });
 
   it.each<[string, (plan: TreatmentPlan) => void, string[]]>([
@@ -86,21 +100,28 @@ describe('treatment-plan validation', () => {
   });
 
   it('lists every problem at once', () => {
-    const result = validateWith((plan) => {
-      plan.doseMg = 600;
-      plan.daysOfSupply = 60;
-      plan.refillsAllowed = 12;
-    });
-    expect(fieldsOf(result)).toEqual(['doseMg', 'daysOfSupply', 'refillsAllowed']);
+    const result = validateWith(
+      (plan) => {
+        plan.doseMg = 600;
+        plan.daysOfSupply = 60;
+        plan.refillsAllowed = 12;
+      },
+      NOW,
+      aRecord({ firstPlan: true, pdmpCheckedAt: null }),
+    );
+    expect(fieldsOf(result)).toEqual(['doseMg', 'daysOfSupply', 'refillsAllowed', 'doseMg', 'doseMg', 'prescribing']);
     expect(result.ok ? [] : result.errors.map((error) => error.message)).toEqual([
       'doseMg: expected at most 450 mg per session, the protocol\'s limit (got 600)',
       'daysOfSupply: expected at most 30 days per fill (got 60)',
       'refillsAllowed: expected at most 5 refills (got 12)',
+      "doseMg: expected at most 490 mg for 70 kg (7 mg/kg, the protocol's limit; got 600 mg, 8.6 mg/kg)",
+      "doseMg: expected at most 300 mg for a first dose, the protocol's limit (got 600)",
+      'prescribing: a PDMP check must be recorded within 7 days before prescribing; none is recorded',
     ]);
   });
 
   it('answers a malformed plan with the fields that are wrong', () => {
-    const result = validateTreatmentPlan({ ...aTreatmentPlan(), doseMg: '300 mg', surprise: true }, protocol, NOW);
+    const result = validateTreatmentPlan({ ...aTreatmentPlan(), doseMg: '300 mg', surprise: true }, protocol, NOW, aRecord());
     expect(result.ok).toBe(false);
     expect(result.ok ? [] : result.errors).toEqual([
       { field: 'doseMg', message: 'doseMg: expected a dose in mg' },
@@ -110,6 +131,73 @@ describe('treatment-plan validation', () => {
 
   it('applies the limits of an overriding protocol', () => {
     const lowerDose = resolveProtocol({ version: 'clinic-max-200', dose: { maxSublingualMg: 200 } });
-    expect(fieldsOf(validateTreatmentPlan(aTreatmentPlan(), lowerDose, NOW))).toEqual(['doseMg']);
+    expect(fieldsOf(validateTreatmentPlan(aTreatmentPlan(), lowerDose, NOW, aRecord()))).toEqual(['doseMg']);
+  });
+});
+
+describe('prescribing checks at plan approval', () => {
+  const withDose = (doseMg: number) => (plan: TreatmentPlan) => (plan.doseMg = doseMg);
+  const messages = (result: ReturnType<typeof validateTreatmentPlan>) => (result.ok ? [] : result.errors.map((error) => error.message));
+
+  it.each([
+    { weightKg: 50, doseMg: 350, fields: [] },
+    { weightKg: 50, doseMg: 351, fields: ['doseMg'] },
+    // the issue's example: 450 mg is 9 mg/kg for a 50 kg patient
+    { weightKg: 50, doseMg: 450, fields: ['doseMg'] },
+    { weightKg: 64.3, doseMg: 450, fields: [] },
+    { weightKg: 64.2, doseMg: 450, fields: ['doseMg'] },
+  ])('$doseMg mg for $weightKg kg against 7 mg/kg: $fields', ({ weightKg, doseMg, fields }) => {
+    expect(fieldsOf(validateWith(withDose(doseMg), NOW, aRecord({ weightKg })))).toEqual(fields);
+  });
+
+  it('names the limit in mg for the patient\'s weight', () => {
+    expect(messages(validateWith(withDose(450), NOW, aRecord({ weightKg: 50 })))).toEqual(["doseMg: expected at most 350 mg for 50 kg (7 mg/kg, the protocol's limit; got 450 mg, 9 mg/kg)"]);
+  });
+
+  it('refuses a plan when no weight is recorded: the mg/kg limit cannot be checked', () => {
+    expect(messages(validateWith(() => {}, NOW, aRecord({ weightKg: null })))).toEqual([
+      'doseMg: no weight is recorded at intake, so the limit of 7 mg/kg cannot be checked; record the weight first',
+    ]);
+  });
+
+  it.each([
+    { firstPlan: true, doseMg: 300, fields: [] },
+    { firstPlan: true, doseMg: 301, fields: ['doseMg'] },
+    { firstPlan: false, doseMg: 301, fields: [] },
+  ])('a first plan ($firstPlan) at $doseMg mg against the 300 mg first-dose limit: $fields', ({ firstPlan, doseMg, fields }) => {
+    expect(fieldsOf(validateWith(withDose(doseMg), NOW, aRecord({ firstPlan })))).toEqual(fields);
+  });
+
+  it.each([
+    { label: 'none recorded', at: null, fields: ['prescribing'] },
+    { label: 'exactly 7 days old', at: new Date(NOW.getTime() - 7 * DAY).toISOString(), fields: [] },
+    { label: '7 days and a millisecond old', at: new Date(NOW.getTime() - 7 * DAY - 1).toISOString(), fields: ['prescribing'] },
+  ])('a PDMP check $label: $fields', ({ at, fields }) => {
+    expect(fieldsOf(validateWith(() => {}, NOW, aRecord({ pdmpCheckedAt: at })))).toEqual(fields);
+  });
+
+  it.each([
+    { label: 'exactly 24 hours old', age: DAY, fields: [] },
+    { label: '24 hours and a millisecond old', age: DAY + 1, fields: ['prescribing'] },
+  ])('a state that needs a PDMP check within 24 h: a check $label gives $fields', ({ age, fields }) => {
+    const within24h = resolveProtocol({ version: 'state-24h-pdmp', prescribing: { pdmpCheckWithinDays: 1 } });
+    const result = validateTreatmentPlan(aTreatmentPlan(), within24h, NOW, aRecord({ pdmpCheckedAt: new Date(NOW.getTime() - age).toISOString() }));
+    expect(fieldsOf(result)).toEqual(fields);
+    if (fields.length > 0) expect(messages(result)[0]).toContain('within 24 hours');
+  });
+
+  const afterCutOff = new Date('2027-01-01T15:00:00Z');
+  const planAfterCutOff = (plan: TreatmentPlan) => {
+    plan.plannedSessionTimes = ['2027-01-10T15:00:00Z', '2027-01-17T15:00:00Z', '2027-01-24T15:00:00Z', '2027-01-31T15:00:00Z'];
+    plan.followUpAt = '2027-02-07T15:00:00Z';
+  };
+  it.each([
+    { now: new Date('2026-12-31T23:00:00-05:00'), evaluations: [{ modality: 'telehealth' as const, clinicianId: 'dr-lee' }], fields: [] },
+    { now: afterCutOff, evaluations: [{ modality: 'telehealth' as const, clinicianId: 'dr-lee' }], fields: ['prescribing'] },
+    { now: afterCutOff, evaluations: [{ modality: 'in-person' as const, clinicianId: 'dr-kim' }], fields: ['prescribing'] },
+    { now: afterCutOff, evaluations: [{ modality: 'in-person' as const, clinicianId: 'dr-lee' }], fields: [] },
+  ])('the telehealth rule at approval, $now with $evaluations: $fields', ({ now, evaluations, fields }) => {
+    const record = aRecord({ evaluations, pdmpCheckedAt: new Date(now.getTime() - DAY).toISOString() });
+    expect(fieldsOf(validateWith(planAfterCutOff, now, record))).toEqual(fields);
   });
 });

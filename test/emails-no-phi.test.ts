@@ -95,6 +95,7 @@ describe('emails the clinic sends', () => {
     expect((await d.recordEvaluation(patient.patientId)).status).toBe(200);
     expect((await d.decideEligibility(await d.latestLinkFor(clinician, 'eligibility'), 'approve')).status).toBe(200);
     const plan = d.defaultPlan();
+    expect((await d.recordPdmpCheck(patient.patientId)).status).toBe(200);
     expect((await d.approvePlan(await d.latestLinkFor(clinician, 'treatment-plan'), plan)).status).toBe(200);
     const firstSession = plan.plannedSessionTimes[0] as Date;
     await d.advanceTo(new Date(firstSession.getTime() - 2 * HOUR * 1000));

@@ -25,11 +25,11 @@ describe('an absolute exclusion', () => {
   it('makes the patient INELIGIBLE: the journey closes, the patient is asked to contact the clinic, no clinician is asked to approve', async () => {
     const d = local.driver;
     const clinicianEmailsBefore = (await d.emailsTo(clinician)).length;
-    const patient = await d.throughScreening({ intake: { conditions: ['pregnancy-or-breastfeeding'] } });
+    const patient = await d.throughScreening({ intake: { conditions: ['opioid-use-disorder'] } });
 
     const { view, execution } = await closedJourney(patient);
     expect(view.screenings.map((s) => s.outcome)).toEqual(['INELIGIBLE']);
-    expect(view.screenings[0]?.reasons?.map((r) => r.code)).toContain('pregnancy-or-breastfeeding');
+    expect(view.screenings[0]?.reasons?.map((r) => r.code)).toContain('opioid-use-disorder');
     expect(view.journey.phase).toBe('ineligible');
     expect(view.journey.status).toBe('closed');
     expect(execution?.status).toBe('SUCCEEDED');

@@ -4,8 +4,8 @@ import { backupClinicianEmail, toMaintenance } from './support/journey-scenarios
 
 /**
  * Blood pressure at check-in and the clinical hold, on the local clinic through the patient's and the
- * clinician's links: 150/95 postpones the session to the time the page offers; 185/115 sends the patient
- * to emergency care and holds them; a severe side effect in the journal holds them too, and the
+ * clinician's links: 150/95 postpones the session to the time the page offers; 185/115 with a change in
+ * vision (a hypertensive crisis with a sign of organ damage) sends the patient to emergency care and holds them; a severe side effect in the journal holds them too, and the
  * clinician's decision either resumes the induction or discharges the patient.
  */
 const local = useJourneyDriver();
@@ -65,7 +65,7 @@ describe('blood pressure at check-in', () => {
     expect((await sessionOne(patient))?.status).toBe('completed');
   });
 
-  it('185/115 sends the patient to emergency care and puts them on hold; the clinician is alerted and discharges', async () => {
+  it('185/115 with a change in vision sends the patient to emergency care and puts them on hold; the clinician is alerted and discharges', async () => {
     const d = local.driver;
     const { patient, start } = await toFirstCheckIn();
     const mark = await d.mark();
@@ -74,6 +74,7 @@ describe('blood pressure at check-in', () => {
         { systolic: 185, diastolic: 115 },
         { systolic: 182, diastolic: 112 },
       ],
+      redFlagSymptoms: ['vision-change'],
     });
     expect(answer.html).toContain('Please go to emergency care now');
 

@@ -13,8 +13,6 @@ const local = useJourneyDriver();
 const noRisk = eligibleIntake.cssrs;
 const exclusions: readonly { readonly name: string; readonly code: string; readonly intake: Partial<IntakeAnswers> }[] = [
   ...absoluteExclusionConditions.map((condition) => ({ name: condition, code: condition, intake: { conditions: [condition] } })),
-  // the bipolar exclusion also follows from the date of the last manic episode alone (3 months before the test's start)
-  { name: 'mania in the last 6 months (by date)', code: 'bipolar-mania-recent', intake: { lastManiaOn: '2025-10-01' } },
   // six scoring "yes" answers (question 3 scores for "no", and is answered "yes" here)
   { name: 'DAST-10 of 6', code: 'dast10-at-exclusion-threshold', intake: { dast10: [true, true, true, true, true, true, true, false, false, false] } },
   { name: 'resting BP of exactly 160/100', code: 'resting-bp-at-exclusion-threshold', intake: { restingBp: [{ systolic: 122, diastolic: 80 }, { systolic: 160, diastolic: 100 }] } },
@@ -68,8 +66,10 @@ describe('every absolute exclusion closes the journey as ineligible', () => {
     const [patient] = await throughEvaluation(d, [{ cssrs: { ...noRisk, wishToBeDead: true, suicidalThoughts: true, intentToAct: true } }]);
     if (patient === undefined) throw new Error('no patient');
     const urgent = (await d.emailsSince(mark)).filter((email) => email.to.includes(clinicianEmail) && /attention today/i.test(email.text ?? ''));
-    expect(urgent).toHaveLength(1);
-    expect(phiIn(urgent[0] as (typeof urgent)[number], patient.lastName)).toEqual([]);
+    // the same day the intake arrives (the questionnaire triage), not only at screening after the consult
+    expect(urgent.map((email) => email.seenAt.getTime())).toEqual([expect.any(Number), expect.any(Number)]);
+    expect((urgent[0] as (typeof urgent)[number]).seenAt.getTime()).toBeLessThan((urgent[1] as (typeof urgent)[number]).seenAt.getTime());
+    for (const email of urgent) expect(phiIn(email, patient.lastName)).toEqual([]);
     const view = await d.journeyOf(patient.patientId);
     expect(view.journey.phase).toBe('ineligible');
     expect(view.audit.some((event) => event.action === 'email.clinician-urgent' && typeof event.reason === 'string' && event.reason.length > 0)).toBe(true);

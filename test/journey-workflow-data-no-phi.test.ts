@@ -19,9 +19,9 @@ const patientDetails = {
   declined: { firstName: 'Persephone', lastName: 'Ravensworth', email: 'persephone.r@patients.example.net', dateOfBirth: '1990-06-19' },
 } as const;
 
-/** NEEDS_REVIEW: a benzodiazepine of a made-up name, and a resting blood pressure in the review range. */
+/** NEEDS_REVIEW: a medication of a made-up name (unrecognised names go to review), and a resting blood pressure in the review range. */
 const reviewedIntake: Partial<IntakeAnswers> = {
-  medications: [{ name: 'Zuranolexiprine', class: 'benzodiazepine' }],
+  medications: ['Zuranolexiprine'],
   priorTreatments: [{ name: 'Marigoldwave counselling', kind: 'psychotherapy' }],
   restingBp: [
     { systolic: 143, diastolic: 91 },

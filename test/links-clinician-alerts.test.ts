@@ -12,7 +12,7 @@ import { readStep } from '../functions/links/step-store.ts';
 import { useClockSource, useSystemClock } from '../functions/platform/clock.ts';
 import { handler as requestAction } from '../functions/request-action/handler.ts';
 import { handler as screening } from '../functions/screening/handler.ts';
-import { commitChange } from '../functions/store/audited-change.ts';
+import { commitChange, type StoreWrite } from '../functions/store/audited-change.ts';
 import { queryPatientPartition } from '../functions/store/read-items.ts';
 import { keys, PATIENT_SK_PREFIX } from '../functions/store/table-design.ts';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../local/sfn/index.ts';
@@ -105,8 +105,7 @@ async function withImminentRisk(patientId: string, journeyId: string): Promise<v
 }
 
 /** Starts a person-action execution (the workflow's waiting step) and lets it send its first email. */
-async function waitingStep(patientId: string, journeyId: string, purpose: string, person: { kind: 'patient' | 'clinician'; id: string }): Promise<string> {
-  const stepKey = `${purpose}-${patientId}`;
+async function waitingStep(patientId: string, journeyId: string, purpose: string, person: { kind: 'patient' | 'clinician'; id: string }, stepKey = `${purpose}-${patientId}`): Promise<string> {
   schedulePlans.set(stepKey, { person, firstWaitSeconds: 3 * DAY, reminderWaitSeconds: 0, escalationWaitSeconds: 0, expiresAt: new Date(engine.now().getTime() + 3 * DAY * 1000).toISOString() });
   const { executionArn } = (await engine.call('StartExecution', { stateMachineArn: machineArn, name: `${journeyId}-${stepKey}`, input: JSON.stringify({ patientId, journeyId, purpose, stepKey }) })) as { executionArn: string };
   await engine.settle();
@@ -326,3 +325,196 @@ describe('email wording', () => {
   });
 });
 
+/** Seeds what the patient's own pages compare with: the intake (and a planned session, for a check-in). */
+async function withIntake(patientId: string, journeyId: string, change: (intake: Intake) => void = () => {}, session?: { plannedStart: string }): Promise<void> {
+  const intake = anIntake();
+  change(intake);
+  const writes: StoreWrite[] = [{ kind: 'create', key: keys.intake(patientId, journeyId), itemType: 'INTAKE', attributes: { ...intake } }];
+  if (session !== undefined) {
+    writes.push({ kind: 'create', key: keys.session(patientId, 1), itemType: 'SESSION', attributes: { number: 1, plannedStart: session.plannedStart, status: 'planned', checkInRef: null, journalRef: null, attempt: 1 } });
+  }
+  await commitChange(table.client, table.tableName, { writes, audit: { patientId, actor: { type: 'system', id: 'test' }, action: 'test.seed', reason: 'seeded by the test' } });
+}
+
+async function outputOf(executionArn: string): Promise<Record<string, unknown>> {
+  await engine.settle();
+  const described = (await engine.call('DescribeExecution', { executionArn })) as { output?: string };
+  return JSON.parse(described.output ?? '{}') as Record<string, unknown>;
+}
+
+function assessmentFields(phq9: readonly number[], gad7: readonly number[], bladder: Partial<Record<'frequency' | 'urgency' | 'painOnUrination' | 'bloodInUrine', boolean>> = {}): FormFields {
+  const fields: Record<string, string> = { purpose: 'assessment' };
+  phq9.forEach((v, i) => (fields[`phq9.items[${i}]`] = String(v)));
+  gad7.forEach((v, i) => (fields[`gad7.items[${i}]`] = String(v)));
+  for (const name of ['frequency', 'urgency', 'painOnUrination', 'bloodInUrine'] as const) fields[`bladderCheck.${name}`] = bladder[name] === true ? 'yes' : 'no';
+  return fields;
+}
+
+function checkInFields(readings: readonly string[], extra: Record<string, string> = {}): FormFields {
+  const fields: Record<string, string> = {
+    purpose: 'check-in',
+    monitorPresent: 'yes',
+    fastingHours: '6',
+    lastAlcoholOrCannabisHoursAgo: '',
+    lastBenzodiazepineHoursAgo: '',
+    stimulantOrOpioidToday: 'no',
+    heldMedicationsConfirmed: 'yes',
+    noDrivingAcknowledged: 'yes',
+    pregnantPlannedOrBreastfeeding: 'no',
+    ...extra,
+  };
+  readings.forEach((reading, i) => {
+    const [systolic, diastolic] = reading.split('/');
+    fields[`bpReadings[${i}].systolic`] = systolic ?? '';
+    fields[`bpReadings[${i}].diastolic`] = diastolic ?? '';
+  });
+  return fields;
+}
+
+describe('one triage for every questionnaire: the answers reach the clinician, and the patient sees crisis resources at once', () => {
+  it('an intake with PHQ-9 item 9 above 0: crisis resources on the page, a same-day alert whose page says why, and nothing of it in the workflow', async () => {
+    const { patientId, journeyId, email, lastName } = await aPatientEnrolled();
+    const mark = await emailCount(email);
+    const executionArn = await waitingStep(patientId, journeyId, 'intake', { kind: 'patient', id: patientId });
+    const token = onlyLinkIn((await emailsSince(email, mark))[0]);
+    const before = await emailCount(CLINICIAN);
+
+    const page = await open('POST', token, { ...intakeFields(), 'phq9.items[8]': '1' });
+
+    expect(page.statusCode).toBe(200);
+    expect(textOf(page.body)).toContain('Call or text 988 (the 988 Suicide & Crisis Lifeline)');
+    expect(textOf(page.body)).toContain('call 911');
+    const alerts = await emailsSince(CLINICIAN, before);
+    expect(alerts.map((e) => e.subject)).toEqual(['Urgent: please review today']);
+    expect(phiIn(alerts[0] as SentEmail, lastName)).toEqual([]);
+    const alertPage = textOf((await open('GET', onlyLinkIn(alerts[0]))).body);
+    expect(alertPage).toContain('Jamie Quixotewright');
+    expect(alertPage).toContain('PHQ-9 item 9 (thoughts of death or self-harm) answered 1: please contact the patient today');
+    expect(alertPage).toContain(`protocol ${defaultProtocol.version}`);
+    // workflow data carries no health information: the decision word only
+    expect(await outputOf(executionArn)).toEqual({ decision: 'SUBMITTED' });
+  });
+
+  it('an intake with no risk answer: a plain thank-you and no alert', async () => {
+    const { patientId, journeyId, email } = await aPatientEnrolled();
+    const mark = await emailCount(email);
+    await waitingStep(patientId, journeyId, 'intake', { kind: 'patient', id: patientId });
+    const token = onlyLinkIn((await emailsSince(email, mark))[0]);
+    const before = await emailCount(CLINICIAN);
+
+    const page = await open('POST', token, intakeFields());
+
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('988');
+    expect(await emailsSince(CLINICIAN, before)).toEqual([]);
+  });
+
+  it('an assessment with a 5-point PHQ-9 rise and a new urinary symptom: a review notice that names both, and no crisis resources', async () => {
+    const { patientId, journeyId, email } = await aPatientEnrolled();
+    await withIntake(patientId, journeyId); // PHQ-9 12, GAD-7 11, no urinary symptoms
+    const mark = await emailCount(email);
+    await waitingStep(patientId, journeyId, 'assessment', { kind: 'patient', id: patientId }, 'session-2-a1-assessment');
+    const token = onlyLinkIn((await emailsSince(email, mark))[0]);
+    const before = await emailCount(CLINICIAN);
+
+    const page = await open('POST', token, assessmentFields([3, 3, 3, 3, 2, 2, 1, 0, 0], [3, 3, 2, 1, 1, 1, 0], { urgency: true }));
+
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('988');
+    const alerts = await emailsSince(CLINICIAN, before);
+    expect(alerts.map((e) => e.subject)).toEqual(['A patient step needs your attention']);
+    const alertPage = textOf((await open('GET', onlyLinkIn(alerts[0]))).body);
+    expect(alertPage).toContain('PHQ-9 rose from 12 to 17 (review from a rise of 5)');
+    expect(alertPage).toContain('new urinary symptoms: urgency');
+  });
+
+  it('an assessment 4 points worse, with symptoms already known: nobody is alerted', async () => {
+    const { patientId, journeyId, email } = await aPatientEnrolled();
+    await withIntake(patientId, journeyId, (intake) => intake.medicalHistory.conditions.push('urinary-symptoms'));
+    const mark = await emailCount(email);
+    await waitingStep(patientId, journeyId, 'assessment', { kind: 'patient', id: patientId }, 'session-2-a1-assessment');
+    const token = onlyLinkIn((await emailsSince(email, mark))[0]);
+    const before = await emailCount(CLINICIAN);
+
+    expect((await open('POST', token, assessmentFields([3, 3, 3, 3, 2, 2, 0, 0, 0], [3, 3, 2, 1, 1, 1, 0], { frequency: true }))).statusCode).toBe(200);
+
+    expect(await emailsSince(CLINICIAN, before)).toEqual([]);
+  });
+});
+
+describe('blood pressure at the crisis threshold at check-in', () => {
+  async function checkInLink(change: (intake: Intake) => void = () => {}): Promise<{ token: string; executionArn: string; patientId: string; journeyId: string }> {
+    const { patientId, journeyId, email } = await aPatientEnrolled();
+    await withIntake(patientId, journeyId, change, { plannedStart: new Date(engine.now().getTime() + 3600_000).toISOString() });
+    const mark = await emailCount(email);
+    const executionArn = await waitingStep(patientId, journeyId, 'check-in', { kind: 'patient', id: patientId }, 'session-1-a1-check-in');
+    return { token: onlyLinkIn((await emailsSince(email, mark))[0]), executionArn, patientId, journeyId };
+  }
+
+  it('without symptoms asks for a recheck after 5 minutes and records nothing; still high, the dose is withheld and the clinician alerted today', async () => {
+    const { token, executionArn, patientId, journeyId } = await checkInLink();
+    const before = await emailCount(CLINICIAN);
+
+    const first = await open('POST', token, checkInFields(['182/100', '176/98']));
+
+    expect(first.statusCode).toBe(400);
+    expect(textOf(first.body)).toContain('Do not take your dose. Sit quietly for 5 minutes, measure again');
+    expect((await readStep(table.client, table.tableName, { patientId, journeyId, stepKey: 'session-1-a1-check-in' }))?.status).toBe('pending');
+    expect(await emailsSince(CLINICIAN, before)).toEqual([]);
+
+    const recheck = await open('POST', token, checkInFields(['182/100', '176/98'], { 'bpRecheck.systolic': '181', 'bpRecheck.diastolic': '95' }));
+
+    expect(recheck.statusCode).toBe(200);
+    expect(textOf(recheck.body)).toContain("Do not take today's dose. Your blood pressure is still very high, so your care team will contact you today.");
+    const output = await outputOf(executionArn);
+    expect(output['decision']).toBe('POSTPONED');
+    expect(output['reasons']).toEqual(expect.arrayContaining(['BP_CRISIS_PERSISTENT']));
+    const alerts = await emailsSince(CLINICIAN, before);
+    expect(alerts.map((e) => e.subject)).toEqual(['Urgent: please review today']);
+    expect(textOf((await open('GET', onlyLinkIn(alerts[0]))).body)).toContain("blood pressure still 181/95 after 5 minutes' rest (at or above 180/120)");
+  });
+
+  it('with a crisis symptom is an emergency at once, with no recheck', async () => {
+    const { token, executionArn } = await checkInLink();
+
+    const page = await open('POST', token, { ...checkInFields(['170/121', '118/80']), redFlagSymptoms: 'back-pain' });
+
+    expect(page.statusCode).toBe(200);
+    expect(textOf(page.body)).toContain('Please go to emergency care now');
+    expect((await outputOf(executionArn))['decision']).toBe('EMERGENCY');
+  });
+});
+
+describe('pregnancy at each check-in', () => {
+  it('is asked of a patient who can become pregnant, and "yes" postpones the session for the clinician', async () => {
+    const { patientId, journeyId, email } = await aPatientEnrolled();
+    await withIntake(patientId, journeyId, (intake) => (intake.pregnancy = 'no'), { plannedStart: new Date(engine.now().getTime() + 3600_000).toISOString() });
+    const mark = await emailCount(email);
+    const executionArn = await waitingStep(patientId, journeyId, 'check-in', { kind: 'patient', id: patientId }, 'session-1-a1-check-in');
+    const token = onlyLinkIn((await emailsSince(email, mark))[0]);
+    expect((await open('GET', token)).body).toContain('name="pregnantPlannedOrBreastfeeding"');
+
+    const unanswered = await open('POST', token, { ...checkInFields(['120/80', '118/78']), pregnantPlannedOrBreastfeeding: '' });
+    expect(unanswered.statusCode).toBe(400);
+    const page = await open('POST', token, checkInFields(['120/80', '118/78'], { pregnantPlannedOrBreastfeeding: 'yes' }));
+
+    expect(page.statusCode).toBe(200);
+    expect(textOf(page.body)).toContain("Today's session is postponed");
+    const output = await outputOf(executionArn);
+    expect(output['decision']).toBe('POSTPONED');
+    expect(output['reasons']).toEqual(['PREGNANCY_POSSIBLE']);
+  });
+
+  it('is not asked of a patient who said at intake they cannot become pregnant', async () => {
+    const { patientId, journeyId, email } = await aPatientEnrolled();
+    await withIntake(patientId, journeyId, (intake) => (intake.pregnancy = 'cannot-become-pregnant'), { plannedStart: new Date(engine.now().getTime() + 3600_000).toISOString() });
+    const mark = await emailCount(email);
+    await waitingStep(patientId, journeyId, 'check-in', { kind: 'patient', id: patientId }, 'session-1-a1-check-in');
+    const token = onlyLinkIn((await emailsSince(email, mark))[0]);
+
+    expect((await open('GET', token)).body).not.toContain('pregnantPlannedOrBreastfeeding');
+    const fields = checkInFields(['120/80', '118/78']);
+    delete (fields as Record<string, string>)['pregnantPlannedOrBreastfeeding'];
+    expect((await open('POST', token, fields)).statusCode).toBe(200);
+  });
+});

@@ -414,6 +414,8 @@ describe('emailed links', () => {
       'bpReadings[1].systolic': '148',
       'bpReadings[1].diastolic': '91',
       noDrivingAcknowledged: 'yes',
+      // no intake is on record, so the page asks about pregnancy (functions/links/answers/patient-answers.ts)
+      pregnantPlannedOrBreastfeeding: 'no',
     });
     expect(page.statusCode, page.body).toBe(200);
     expect(page.body).toContain("Today's session is postponed");
@@ -437,6 +439,7 @@ describe('emailed links', () => {
       'bpReadings[1].systolic': '118',
       'bpReadings[1].diastolic': '79',
       noDrivingAcknowledged: 'yes',
+      pregnantPlannedOrBreastfeeding: 'no',
     };
     // the race is decided by timing: several pairs give the losing POST every chance to read the step
     // before the winner's write and the session after it

@@ -78,7 +78,9 @@ describe('link pages', () => {
     const judged = treatmentPlanAnswer(pages['treatment-plan'].answerFrom(values, view), { step: view.step, patient: view.patient, protocol: defaultProtocol, now, actor: { type: 'clinician', id: 'dr-rivera' } });
     expect(judged.ok).toBe(false);
     if (judged.ok) return;
-    expect(judged.errors.map((e) => e.field)).toEqual(['plan.doseMg']);
+    // over the protocol's 450 mg, with no weight on record (the mg/kg limit cannot be checked), over the
+    // first-dose limit, and no PDMP check: every problem at once
+    expect(judged.errors.map((e) => e.field)).toEqual(['plan.doseMg', 'plan.doseMg', 'plan.doseMg', 'plan.prescribing']);
     const body = pages['treatment-plan'].render(view, { values, errors: judged.errors }).value;
     expect(body).toMatch(/<p class="error" id="f-plan_doseMg-error">plan\.doseMg: expected at most 450 mg per session/);
     expect(body).toContain('name="plan.doseMg" inputmode="decimal" value="600"');
@@ -162,5 +164,31 @@ describe('what the clinician and patient pages say about the path ahead', () => 
     const withPlan = { ...view, patient: { ...view.patient, plan: { preparationGuidance: 'Light breakfast before 09:00; bring an eye mask.' } } } as unknown as PageView;
     expect(page('t', pages['check-in'].render(withPlan, emptyForm))).toContain('Light breakfast before 09:00; bring an eye mask.');
     expect(page('t', pages['check-in'].render(view, emptyForm))).not.toContain('Your preparation notes');
+  });
+});
+
+describe('patient pages speak plainly and show crisis resources when an answer calls for them', () => {
+  it('the intake and check-in forms show written-out labels, not codes turned into words', () => {
+    const intake = pages.intake.render(viewFor('intake'), emptyForm).value;
+    expect(intake).toContain('An aneurysm, an arteriovenous malformation (AVM), or bleeding in the brain');
+    expect(intake).toContain('Sleep apnea (breathing stops during sleep)');
+    expect(intake).toContain('Are you pregnant now, planning to become pregnant, or breastfeeding?');
+    expect(intake).toContain('I cannot become pregnant');
+    expect(intake).not.toMatch(/>Aneurysmal vascular disease|>Maoi|now or in the past\?/);
+    const checkIn = pages['check-in'].render(viewFor('check-in'), emptyForm).value;
+    expect(checkIn).toContain('Shortness of breath or trouble breathing');
+    expect(checkIn).not.toContain('>Breathing difficulty');
+    const journal = pages.journal.render(viewFor('journal'), emptyForm).value;
+    expect(journal).toContain('Thoughts of harming or killing yourself');
+    expect(journal).not.toMatch(/>Signs of misuse|>Hallucinations beyond session/);
+  });
+
+  it.each(['intake', 'assessment', 'refill-request', 'journal'] as const)('the %s page leads with 988 and emergency services after a risk answer, and not otherwise', (purpose) => {
+    const view = viewFor(purpose);
+    const withRisk = pages[purpose].done(view, 'SUBMITTED', {}, { crisisResources: true }).value;
+    expect(withRisk).toContain('Call or text <strong>988</strong> (the 988 Suicide &amp; Crisis Lifeline)');
+    expect(withRisk).toContain('call <strong>911</strong>');
+    expect(withRisk).not.toContain('Doe');
+    expect(pages[purpose].done(view, 'SUBMITTED', {}, { crisisResources: false }).value).not.toContain('988');
   });
 });

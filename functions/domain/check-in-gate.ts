@@ -11,14 +11,19 @@ import { HOUR_MS } from './durations.ts';
  *
  * Outcomes, strongest first (the decision is the strongest outcome any finding asks for, and every
  * finding is listed):
- * - EMERGENCY: a reading at or above the emergency threshold, or an emergency symptom. It wins over
- *   everything, even a check-in sent outside its window: a patient who reports chest pain is told to
- *   seek care whenever they report it.
+ * - EMERGENCY: a reading at or above the crisis threshold with a crisis symptom (AHA: signs of organ
+ *   damage), or an emergency symptom at any reading. It wins over everything, even a check-in sent outside
+ *   its window: a patient who reports chest pain is told to seek care whenever they report it.
+ * - RECHECK: a reading at or above the crisis threshold without symptoms, and no reading after rest yet.
+ *   Nothing is recorded: the page asks the patient to rest the protocol's minutes and measure again. A
+ *   recheck still at the crisis threshold postpones the session and the clinician is contacted the same
+ *   day (the answer rule raises the alert); one below it still postpones (the first reading counts).
  * - REFUSED: the check-in cannot count, whatever the patient's state: outside the window, the session is
  *   not waiting for a check-in, the patient is on clinical hold, the previous session's journal is
  *   missing, or the previous session was too recent. These are about the schedule, not about how the
  *   patient is today, so offering "the same session tomorrow" would be wrong; the journey decides.
  * - POSTPONED: the patient is not ready today but may well be tomorrow (no adult monitor, not fasted,
+ *   pregnant, planning to be or breastfeeding (for the clinician to review),
  *   recent alcohol/cannabis/benzodiazepine, a stimulant or opioid today, held medications not held,
  *   too few readings, a reading at or above the postpone threshold, a red-flag symptom the clinic does
  *   not treat as an emergency, no-driving not acknowledged). A new time is offered and the clinician told.
@@ -30,7 +35,7 @@ import { HOUR_MS } from './durations.ts';
  * `submittedAt`, which a stale or replayed form could carry.
  */
 
-export type CheckInOutcome = 'CLEARED' | 'POSTPONED' | 'EMERGENCY' | 'REFUSED';
+export type CheckInOutcome = 'CLEARED' | 'POSTPONED' | 'RECHECK' | 'EMERGENCY' | 'REFUSED';
 
 export type CheckInReasonCode =
   | 'ALL_CHECKS_PASSED'
@@ -48,7 +53,10 @@ export type CheckInReasonCode =
   | 'HELD_MEDICATIONS_NOT_CONFIRMED'
   | 'TOO_FEW_BP_READINGS'
   | 'BP_AT_OR_ABOVE_POSTPONE'
-  | 'BP_AT_OR_ABOVE_EMERGENCY'
+  | 'BP_CRISIS_WITH_SYMPTOMS'
+  | 'BP_CRISIS_RECHECK_NEEDED'
+  | 'BP_CRISIS_PERSISTENT'
+  | 'PREGNANCY_POSSIBLE'
   | 'EMERGENCY_SYMPTOM'
   | 'RED_FLAG_SYMPTOM'
   | 'NO_DRIVING_NOT_ACKNOWLEDGED';
@@ -61,6 +69,8 @@ export type PreviousSession = Pick<Session, 'number' | 'plannedStart' | 'status'
 export interface CheckInContext {
   previousSession?: PreviousSession | null;
   hold?: ClinicalHold | null;
+  /** the patient can become pregnant (intake), so the check-in asks about pregnancy */
+  asksPregnancy?: boolean;
 }
 
 export interface CheckInDecision {
@@ -75,7 +85,7 @@ export interface CheckInDecision {
   decidedAt: Date;
 }
 
-const rank: Record<CheckInOutcome, number> = { CLEARED: 0, POSTPONED: 1, REFUSED: 2, EMERGENCY: 3 };
+const rank: Record<CheckInOutcome, number> = { CLEARED: 0, POSTPONED: 1, RECHECK: 2, REFUSED: 3, EMERGENCY: 4 };
 
 export function evaluateCheckIn(
   checkIn: CheckIn,
@@ -90,9 +100,18 @@ export function evaluateCheckIn(
   const find = (outcome: Exclude<CheckInOutcome, 'CLEARED'>, code: CheckInReasonCode, message: string) => findings.push({ outcome, reason: { code, message } });
 
   // Emergency first in the list, so the patient-facing page can lead with it.
-  const emergencyReadings = checkIn.bpReadings.filter((reading) => atOrAbove(reading, rules.emergencyAtOrAbove));
-  if (emergencyReadings.length > 0) {
-    find('EMERGENCY', 'BP_AT_OR_ABOVE_EMERGENCY', `blood pressure ${emergencyReadings.map(format).join(', ')} is at or above ${format(rules.emergencyAtOrAbove)}`);
+  const crisis = rules.bpCrisisAtOrAbove;
+  const firstCrisis = checkIn.bpReadings.filter((reading) => atOrAbove(reading, crisis));
+  const recheck = checkIn.bpRecheck;
+  const recheckCrisis = recheck !== undefined && atOrAbove(recheck, crisis);
+  const crisisSymptoms = checkIn.redFlagSymptoms.filter((symptom) => rules.bpCrisisSymptoms.includes(symptom));
+  const crisisReadings = [...firstCrisis, ...(recheckCrisis ? [recheck] : [])].map(format).join(', ');
+  if (crisisReadings !== '' && crisisSymptoms.length > 0) {
+    find('EMERGENCY', 'BP_CRISIS_WITH_SYMPTOMS', `blood pressure ${crisisReadings} is at or above ${format(crisis)} with ${crisisSymptoms.join(', ')}`);
+  } else if (recheckCrisis) {
+    find('POSTPONED', 'BP_CRISIS_PERSISTENT', `blood pressure still ${format(recheck)} after ${rules.bpRecheckAfterMinutes} minutes' rest (at or above ${format(crisis)}): the clinician contacts the patient today`);
+  } else if (firstCrisis.length > 0 && recheck === undefined) {
+    find('RECHECK', 'BP_CRISIS_RECHECK_NEEDED', `blood pressure ${crisisReadings} is at or above ${format(crisis)}: rest ${rules.bpRecheckAfterMinutes} minutes and measure again`);
   }
   const emergencySymptoms = checkIn.redFlagSymptoms.filter((symptom) => rules.emergencySymptoms.includes(symptom));
   if (emergencySymptoms.length > 0) find('EMERGENCY', 'EMERGENCY_SYMPTOM', `reported ${emergencySymptoms.join(', ')}`);
@@ -115,6 +134,9 @@ export function evaluateCheckIn(
   }
 
   if (!checkIn.monitorPresent) find('POSTPONED', 'NO_ADULT_MONITOR', 'no adult monitor is present for the session');
+  if (context.asksPregnancy === true && checkIn.pregnantPlannedOrBreastfeeding === true) {
+    find('POSTPONED', 'PREGNANCY_POSSIBLE', 'pregnant now, planning to become pregnant, or breastfeeding: no dose until the clinician reviews');
+  }
   if (checkIn.fastingHours < rules.minimumFastingHours) {
     find('POSTPONED', 'NOT_FASTED', `fasted ${checkIn.fastingHours} h; at least ${rules.minimumFastingHours} h are needed`);
   }
@@ -131,7 +153,8 @@ export function evaluateCheckIn(
   if (checkIn.bpReadings.length < rules.requiredBpReadings) {
     find('POSTPONED', 'TOO_FEW_BP_READINGS', `${checkIn.bpReadings.length} blood pressure reading(s); ${rules.requiredBpReadings} are needed`);
   }
-  const highReadings = checkIn.bpReadings.filter((reading) => atOrAbove(reading, rules.postponeAtOrAbove) && !atOrAbove(reading, rules.emergencyAtOrAbove));
+  // a crisis reading counts here too: a dose never follows one the same day, whatever the recheck says
+  const highReadings = [...checkIn.bpReadings, ...(recheck === undefined ? [] : [recheck])].filter((reading) => atOrAbove(reading, rules.postponeAtOrAbove));
   if (highReadings.length > 0) {
     find('POSTPONED', 'BP_AT_OR_ABOVE_POSTPONE', `blood pressure ${highReadings.map(format).join(', ')} is at or above ${format(rules.postponeAtOrAbove)}`);
   }
@@ -187,7 +210,7 @@ function holdSignalFor(outcome: CheckInOutcome, reasons: CheckInReason[]): HoldS
       .map((r) => r.message)
       .join('; ');
   if (outcome === 'EMERGENCY') {
-    return { kind: 'red-flag-at-check-in', description: `emergency at check-in: ${described(['BP_AT_OR_ABOVE_EMERGENCY', 'EMERGENCY_SYMPTOM', 'NO_ADULT_MONITOR'])}` };
+    return { kind: 'red-flag-at-check-in', description: `emergency at check-in: ${described(['BP_CRISIS_WITH_SYMPTOMS', 'EMERGENCY_SYMPTOM', 'NO_ADULT_MONITOR'])}` };
   }
   // DESIGN: a missing monitor puts the patient on hold. Only a check-in that counts says so: one sent
   // before the window opens (or otherwise refused) may be followed by a proper one once the monitor arrives.

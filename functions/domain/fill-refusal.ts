@@ -5,8 +5,8 @@ import type { Evaluation, TreatmentPlan } from './schemas/index.ts';
 
 export interface FillContext {
   readonly patient: { readonly timeZone: string };
-  readonly evaluations: readonly Pick<Evaluation, 'modality'>[];
-  readonly plan: Pick<TreatmentPlan, 'refillsAllowed' | 'prescriptionIssuedOn'>;
+  readonly evaluations: readonly Pick<Evaluation, 'modality' | 'clinicianId'>[];
+  readonly plan: Pick<TreatmentPlan, 'refillsAllowed' | 'prescriptionIssuedOn' | 'approvedBy'>;
   /** every fill recorded so far, the initial one included */
   readonly fills: readonly unknown[];
 }
@@ -28,6 +28,6 @@ export function fillRefusal(context: FillContext, cycle: number, at: Date, proto
   if (today > lastDay) {
     return `refill ${refill} would be filled after ${lastDay}, ${protocol.refill.maxMonthsFromPrescription} months from the prescription of ${context.plan.prescriptionIssuedOn}`;
   }
-  const inPerson = inPersonEvaluationMissing(today, context.evaluations, protocol);
+  const inPerson = inPersonEvaluationMissing(today, context.evaluations, context.plan.approvedBy, protocol);
   return inPerson === null ? null : `refill ${refill} cannot be filled: ${inPerson}`;
 }

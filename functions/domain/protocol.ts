@@ -18,17 +18,21 @@ const bloodPressure = z.strictObject({ systolic: z.number().check(z.int(), z.pos
 /** "HH:MM" in the patient's own time zone */
 const localTime = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time as HH:MM (24-hour)'));
 
+/**
+ * Conditions the intake's medical history lists. Pregnancy and mania are not here: each has its own
+ * question (a checklist worded "now or in the past" excluded anyone ever pregnant, and a date of the last
+ * manic episode missed hypomania and older episodes).
+ */
 export const absoluteExclusionConditions = [
   'ketamine-hypersensitivity',
-  'pregnancy-or-breastfeeding',
   'psychotic-disorder',
-  'bipolar-mania-recent',
   'aneurysmal-vascular-disease-avm-or-intracerebral-haemorrhage',
   'unstable-cardiovascular-disease',
   'raised-intracranial-or-intraocular-pressure',
   'severe-liver-disease',
   'current-substance-dependence',
   'past-ketamine-misuse',
+  'opioid-use-disorder',
 ] as const;
 
 export const relativeReviewConditions = [
@@ -37,12 +41,37 @@ export const relativeReviewConditions = [
   'untreated-thyroid-disease',
   'urinary-symptoms',
   'family-history-of-psychosis',
+  'sleep-apnoea',
+  'significant-lung-disease',
 ] as const;
 
-export const reviewMedicationClasses = ['benzodiazepine', 'stimulant', 'maoi', 'opioid'] as const;
+/**
+ * Classes of current medication that interact with ketamine: the Spravato label's drug interactions
+ * (section 7: CNS depressants such as benzodiazepines and opioids, psychostimulants, MAOIs). A patient's
+ * medication is matched to a class by its name (protocol `medications`), never by the patient's own filing.
+ */
+export const reviewMedicationClasses = ['benzodiazepine', 'stimulant', 'maoi', 'opioid', 'other-cns-depressant'] as const;
+export type InteractingMedicationClass = (typeof reviewMedicationClasses)[number];
 
-/** Symptoms a check-in can report; the protocol says which of them send the patient to emergency care. */
-export const redFlagSymptoms = ['chest-pain', 'severe-headache', 'vision-change', 'breathing-difficulty'] as const;
+/**
+ * Symptoms a check-in can report; the protocol says which of them send the patient to emergency care on
+ * their own, and which do so with a blood pressure at the crisis threshold.
+ */
+export const redFlagSymptoms = [
+  'chest-pain',
+  'breathing-difficulty',
+  'back-pain',
+  'numbness-or-weakness',
+  'vision-change',
+  'trouble-speaking',
+  'severe-headache',
+] as const;
+
+/** How screening treats a finding whose weight the clinic's medical director chooses. */
+export const screeningSeverities = ['exclusion', 'review'] as const;
+
+/** Who must have done the in-person evaluation that prescribing after the telehealth cut-off requires. */
+export const inPersonEvaluators = ['prescribing-clinician', 'any-clinician'] as const;
 
 /**
  * Side effects that are adverse events at any severity (each puts the patient on hold): the warning
@@ -63,9 +92,15 @@ export const alwaysAdverseEventSymptoms = [
 
 export const triageSeverities = ['mild', 'moderate', 'severe'] as const;
 
+const medicationNames = z.array(z.string().check(z.regex(/^[a-z0-9][a-z0-9 ]*$/, 'expected a lower-case name of letters, digits and spaces'))).check(z.minLength(1));
+
 export const protocolSchema = z.strictObject({
   /** changes whenever any value changes; stored with every decision */
   version: z.string().check(z.minLength(1)),
+  /** who approved this version for the clinic (its medical director); a clinic's override must name them */
+  approvedBy: z.optional(z.string().check(z.minLength(1))),
+  /** when (YYYY-MM-DD) */
+  approvedOn: z.optional(z.iso.date()),
   eligibility: z.strictObject({
     minimumAgeYears: z.number().check(z.int(), z.positive()),
     /** enrolment needs PHQ-9 >= this OR GAD-7 >= the next one */
@@ -73,16 +108,22 @@ export const protocolSchema = z.strictObject({
     minimumGad7: score,
     minimumPriorTreatments: z.number().check(z.int(), z.nonnegative()),
     absoluteExclusions: z.array(z.enum(absoluteExclusionConditions)),
-    /** months that a manic episode counts as "recent" for the bipolar exclusion */
-    bipolarManiaLookbackMonths: z.number().check(z.int(), z.positive()),
+    /** any history of mania or hypomania */
+    maniaOrHypomaniaHistory: z.enum(screeningSeverities),
+    /** pregnant now, planning to be, or breastfeeding (asked of patients who can become pregnant) */
+    pregnancyNowPlannedOrBreastfeeding: z.enum(screeningSeverities),
     dast10Exclusion: score,
     dast10ReviewFrom: score,
     restingBpExclusion: bloodPressure,
     restingBpReview: bloodPressure,
     phq9Item9ReviewAbove: score,
+    /** C-SSRS: a "low" result (no method, intent, plan or behaviour) with active thoughts (question 2) is reviewed */
+    cssrsLowWithActiveThoughtsReview: z.boolean(),
     auditCReview: z.strictObject({ male: score, female: score }),
     relativeConditions: z.array(z.enum(relativeReviewConditions)),
     reviewMedicationClasses: z.array(z.enum(reviewMedicationClasses)),
+    /** a medication whose name the protocol's table does not know goes to the clinician */
+    unrecognisedMedicationReview: z.literal(true),
     /** C-SSRS: ideation with intent or plan within this many months, behaviour within the next, is imminent risk */
     cssrsIdeationLookbackMonths: z.number().check(z.int(), z.positive()),
     cssrsBehaviourLookbackMonths: z.number().check(z.int(), z.positive()),
@@ -111,8 +152,16 @@ export const protocolSchema = z.strictObject({
     benzodiazepineFreeHours: hours,
     requiredBpReadings: z.number().check(z.int(), z.positive()),
     postponeAtOrAbove: bloodPressure,
-    emergencyAtOrAbove: bloodPressure,
+    /** a hypertensive crisis: never dose; with a crisis symptom it is an emergency, without one a recheck */
+    bpCrisisAtOrAbove: bloodPressure,
+    /** with a reading at the crisis threshold, any of these is an emergency (signs of organ damage) */
+    bpCrisisSymptoms: z.array(z.enum(redFlagSymptoms)),
+    /** a crisis reading without symptoms is measured again after this many minutes of rest */
+    bpRecheckAfterMinutes: z.number().check(z.int(), z.positive()),
+    /** these send the patient to emergency care whatever the blood pressure */
     emergencySymptoms: z.array(z.enum(redFlagSymptoms)),
+    /** patients who can become pregnant are asked at every check-in; "yes" postpones the session */
+    askPregnancyAtEachCheckIn: z.literal(true),
     /** a postponed session is offered this many hours later (then again, until nothing blocks it) */
     postponeStepHours: hours,
   }),
@@ -124,7 +173,18 @@ export const protocolSchema = z.strictObject({
   }),
   dose: z.strictObject({
     maxSublingualMg: z.number().check(z.positive()),
+    /** per-session dose limit by the weight recorded at intake */
+    maxMgPerKg: z.number().check(z.positive()),
+    /** the dose of a patient's first approved plan (their first dose) */
+    firstDoseMaxMg: z.number().check(z.positive()),
     route: z.literal('sublingual'),
+  }),
+  /** what a clinician must have on record before prescribing (plan approval and every refill) */
+  prescribing: z.strictObject({
+    /** a prescription drug monitoring program check within this many days (1 for states that require 24 h) */
+    pdmpCheckWithinDays: days,
+    /** after the telehealth cut-off, whose in-person evaluation counts */
+    inPersonEvaluationBy: z.enum(inPersonEvaluators),
   }),
   supply: z.strictObject({ maxDaysPerFill: z.number().check(z.int(), z.positive()) }),
   refill: z.strictObject({
@@ -133,7 +193,6 @@ export const protocolSchema = z.strictObject({
     maxMonthsFromPrescription: z.number().check(z.int(), z.positive()),
     assessmentWithinDays: days,
     bladderCheckWithinDays: days,
-    pdmpCheckWithinDays: days,
     clinicianCheckInAfterDaysWithoutSession: days,
     /** lost or stolen medication is never replaced before the normal interval */
     replaceLostMedicationEarly: z.literal(false),
@@ -184,6 +243,30 @@ export const protocolSchema = z.strictObject({
     /** symptoms the clinician watches at any severity (early signs of harm) */
     monitorAtAnySeverity: z.array(z.string().check(z.minLength(1))),
   }),
+  /** the one triage of every questionnaire, at intake and after (assessments, refill requests) */
+  questionnaires: z.strictObject({
+    /** PHQ-9 item 9 above this alerts the clinician the same day */
+    phq9Item9AlertAbove: score,
+    /** a rise of at least this many points from the previous questionnaire goes to clinician review */
+    riseForReview: z.strictObject({ phq9: score.check(z.positive()), gad7: score.check(z.positive()) }),
+    /** a move into the band starting here goes to clinician review */
+    severeFrom: z.strictObject({ phq9: score, gad7: score }),
+  }),
+  /**
+   * Names (generic and brand, lower case) matched against what the patient types. Each interacting class
+   * lists its own; `recognisedNonInteracting` are names known not to interact. Any other name goes to the
+   * clinician: an unrecognised medication never passes silently.
+   */
+  medications: z.strictObject({
+    interacting: z.strictObject({
+      benzodiazepine: medicationNames,
+      stimulant: medicationNames,
+      maoi: medicationNames,
+      opioid: medicationNames,
+      'other-cns-depressant': medicationNames,
+    }),
+    recognisedNonInteracting: medicationNames,
+  }),
   reminders: z.strictObject({
     consultHoursBefore: z.array(hours),
     /** before the follow-up appointment on the approved plan, as for the consult */
@@ -202,22 +285,25 @@ export type Protocol = z.infer<typeof protocolSchema>;
  * (ranges, formats) are applied to these defaults by test/protocol-config.test.ts.
  */
 export const defaultProtocol: Protocol = {
-  version: '2026-11-default-1',
+  version: '2026-11-default-2',
   eligibility: {
     minimumAgeYears: 18,
     minimumPhq9: 10,
     minimumGad7: 10,
     minimumPriorTreatments: 1,
     absoluteExclusions: [...absoluteExclusionConditions],
-    bipolarManiaLookbackMonths: 6,
+    maniaOrHypomaniaHistory: 'review',
+    pregnancyNowPlannedOrBreastfeeding: 'review',
     dast10Exclusion: 6,
     dast10ReviewFrom: 3,
     restingBpExclusion: { systolic: 160, diastolic: 100 },
     restingBpReview: { systolic: 140, diastolic: 90 },
     phq9Item9ReviewAbove: 0,
+    cssrsLowWithActiveThoughtsReview: true,
     auditCReview: { male: 4, female: 3 },
     relativeConditions: [...relativeReviewConditions],
     reviewMedicationClasses: [...reviewMedicationClasses],
+    unrecognisedMedicationReview: true,
     cssrsIdeationLookbackMonths: 1,
     cssrsBehaviourLookbackMonths: 3,
   },
@@ -259,8 +345,11 @@ export const defaultProtocol: Protocol = {
     benzodiazepineFreeHours: 24,
     requiredBpReadings: 2,
     postponeAtOrAbove: { systolic: 140, diastolic: 90 },
-    emergencyAtOrAbove: { systolic: 180, diastolic: 110 },
-    emergencySymptoms: ['chest-pain', 'severe-headache', 'vision-change', 'breathing-difficulty'],
+    bpCrisisAtOrAbove: { systolic: 180, diastolic: 120 },
+    bpCrisisSymptoms: [...redFlagSymptoms],
+    bpRecheckAfterMinutes: 5,
+    emergencySymptoms: ['chest-pain', 'breathing-difficulty', 'numbness-or-weakness', 'vision-change', 'trouble-speaking', 'severe-headache'],
+    askPregnancyAtEachCheckIn: true,
     postponeStepHours: 24,
   },
   journal: {
@@ -269,7 +358,8 @@ export const defaultProtocol: Protocol = {
     clinicianAlertHoursAfterPrompt: 48,
     blocksNextSession: true,
   },
-  dose: { maxSublingualMg: 450, route: 'sublingual' },
+  dose: { maxSublingualMg: 450, maxMgPerKg: 7, firstDoseMaxMg: 300, route: 'sublingual' },
+  prescribing: { pdmpCheckWithinDays: 7, inPersonEvaluationBy: 'prescribing-clinician' },
   supply: { maxDaysPerFill: 30 },
   refill: {
     minimumDaysSinceLastFill: 28,
@@ -277,7 +367,6 @@ export const defaultProtocol: Protocol = {
     maxMonthsFromPrescription: 6,
     assessmentWithinDays: 7,
     bladderCheckWithinDays: 7,
-    pdmpCheckWithinDays: 7,
     clinicianCheckInAfterDaysWithoutSession: 90,
     replaceLostMedicationEarly: false,
     windowOpensDaysBeforeDue: 3,
@@ -295,6 +384,53 @@ export const defaultProtocol: Protocol = {
     monitorAtSeverity: 'moderate',
     // frequency or urgency can be the first sign of ketamine cystitis
     monitorAtAnySeverity: ['urinary-symptoms'],
+  },
+  questionnaires: {
+    phq9Item9AlertAbove: 0,
+    riseForReview: { phq9: 5, gad7: 5 },
+    severeFrom: { phq9: 20, gad7: 15 },
+  },
+  medications: {
+    interacting: {
+      benzodiazepine: [
+        'alprazolam', 'xanax', 'niravam', 'clonazepam', 'klonopin', 'diazepam', 'valium', 'valtoco', 'diastat', 'lorazepam', 'ativan', 'loreev',
+        'chlordiazepoxide', 'librium', 'clorazepate', 'tranxene', 'temazepam', 'restoril', 'triazolam', 'halcion', 'oxazepam', 'estazolam',
+        'flurazepam', 'quazepam', 'doral', 'midazolam', 'nayzilam', 'clobazam', 'onfi', 'sympazan', 'remimazolam', 'byfavo',
+      ],
+      stimulant: [
+        'amphetamine', 'dextroamphetamine', 'adderall', 'mydayis', 'evekeo', 'adzenys', 'dyanavel', 'dexedrine', 'zenzedi', 'procentra', 'xelstrym',
+        'lisdexamfetamine', 'vyvanse', 'methamphetamine', 'desoxyn', 'methylphenidate', 'ritalin', 'concerta', 'metadate', 'methylin', 'quillichew',
+        'cotempla', 'jornay', 'aptensio', 'daytrana', 'relexxii', 'dexmethylphenidate', 'focalin', 'serdexmethylphenidate', 'azstarys',
+        'modafinil', 'provigil', 'armodafinil', 'nuvigil', 'solriamfetol', 'sunosi', 'phentermine', 'adipex', 'lomaira', 'qsymia',
+      ],
+      maoi: [
+        'phenelzine', 'nardil', 'tranylcypromine', 'parnate', 'isocarboxazid', 'marplan', 'selegiline', 'emsam', 'eldepryl', 'zelapar',
+        'rasagiline', 'azilect', 'safinamide', 'xadago', 'moclobemide', 'linezolid', 'zyvox', 'methylene blue',
+      ],
+      opioid: [
+        'morphine', 'ms contin', 'kadian', 'oxycodone', 'oxycontin', 'roxicodone', 'percocet', 'endocet', 'xtampza', 'roxybond', 'hydrocodone',
+        'vicodin', 'norco', 'lortab', 'hysingla', 'zohydro', 'hydromorphone', 'dilaudid', 'oxymorphone', 'opana', 'fentanyl', 'duragesic', 'actiq',
+        'fentora', 'subsys', 'methadone', 'dolophine', 'methadose', 'buprenorphine', 'suboxone', 'subutex', 'zubsolv', 'sublocade', 'butrans',
+        'belbuca', 'brixadi', 'tramadol', 'ultram', 'conzip', 'tapentadol', 'nucynta', 'codeine', 'tylenol 3', 'tylenol 4', 'meperidine', 'demerol',
+        'levorphanol', 'pentazocine', 'butorphanol', 'nalbuphine', 'oliceridine', 'olinvyo', 'dihydrocodeine', 'kratom',
+      ],
+      'other-cns-depressant': [
+        'zolpidem', 'ambien', 'edluar', 'zaleplon', 'sonata', 'eszopiclone', 'lunesta', 'phenobarbital', 'butalbital', 'fioricet', 'fiorinal',
+        'secobarbital', 'seconal', 'gabapentin', 'neurontin', 'gralise', 'horizant', 'pregabalin', 'lyrica', 'carisoprodol', 'soma',
+        'cyclobenzaprine', 'flexeril', 'amrix', 'baclofen', 'lioresal', 'ozobax', 'tizanidine', 'zanaflex', 'methocarbamol', 'robaxin',
+        'metaxalone', 'skelaxin', 'sodium oxybate', 'oxybate', 'xyrem', 'xywav', 'lumryz', 'hydroxyzine', 'vistaril', 'atarax', 'diphenhydramine',
+        'benadryl', 'doxylamine', 'unisom', 'promethazine', 'phenergan', 'tylenol pm', 'advil pm', 'zzzquil', 'nyquil',
+      ],
+    },
+    recognisedNonInteracting: [
+      'sertraline', 'zoloft', 'fluoxetine', 'prozac', 'escitalopram', 'lexapro', 'citalopram', 'celexa', 'paroxetine', 'paxil', 'fluvoxamine',
+      'venlafaxine', 'effexor', 'desvenlafaxine', 'pristiq', 'duloxetine', 'cymbalta', 'vilazodone', 'viibryd', 'vortioxetine', 'trintellix',
+      'bupropion', 'wellbutrin', 'mirtazapine', 'remeron', 'levothyroxine', 'synthroid', 'levoxyl', 'unithroid', 'liothyronine', 'cytomel',
+      'lisinopril', 'losartan', 'amlodipine', 'metformin', 'atorvastatin', 'lipitor', 'rosuvastatin', 'crestor', 'simvastatin', 'omeprazole',
+      'prilosec', 'pantoprazole', 'protonix', 'famotidine', 'pepcid', 'loratadine', 'claritin', 'cetirizine', 'zyrtec', 'fexofenadine', 'allegra',
+      'ibuprofen', 'advil', 'motrin', 'naproxen', 'aleve', 'acetaminophen', 'paracetamol', 'tylenol', 'vitamin d', 'multivitamin', 'fish oil',
+      'magnesium', 'iron', 'birth control', 'oral contraceptive',
+    ],
   },
   reminders: {
     consultHoursBefore: [24, 1],
@@ -315,28 +451,49 @@ export interface DecisionReason<Code extends string = string> {
   message: string;
 }
 
-/** A clinic's overrides: any subset of the protocol, and always a version of its own. */
-export type ProtocolOverrides = { version: string } & DeepPartial<Omit<Protocol, 'version'>>;
+/**
+ * A clinic's overrides: any subset of the protocol, always a version of its own, and who approved that
+ * version and when (a clinic's config must say; see `resolveProtocol`'s `requireApproval`).
+ */
+export type ProtocolOverrides = { version: string; approvedBy?: string; approvedOn?: string } & DeepPartial<Omit<Protocol, 'version' | 'approvedBy' | 'approvedOn'>>;
 type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
 export class InvalidProtocolError extends Error {
   override readonly name = 'InvalidProtocolError';
 }
 
+export interface ResolveOptions {
+  /**
+   * A clinic's version must name who approved it and when (`approvedBy`, `approvedOn`): the clinic config
+   * (read at synth and by the local runtime) asks for this, so no deployment runs an unsigned version.
+   */
+  readonly requireApproval?: boolean;
+}
+
+const versionFields = new Set(['version', 'approvedBy', 'approvedOn']);
+
 /**
  * The protocol in force: the defaults with the clinic's overrides laid over them, validated as a whole.
  * Overrides must name a version different from the defaults', so no decision can ever record a version
  * whose values it did not use. Arrays replace, objects merge.
  */
-export function resolveProtocol(overrides?: unknown): Protocol {
+export function resolveProtocol(overrides?: unknown, options: ResolveOptions = {}): Protocol {
   if (overrides === undefined || overrides === null) return defaultProtocol;
   if (!isPlainObject(overrides)) throw new InvalidProtocolError('protocol overrides must be an object');
   const version = overrides['version'];
   if (typeof version !== 'string' || version.length === 0) {
     throw new InvalidProtocolError('protocol overrides must set "version" to a name of their own');
   }
-  if (version === defaultProtocol.version && Object.keys(overrides).length > 1) {
+  if (version === defaultProtocol.version && Object.keys(overrides).some((key) => !versionFields.has(key))) {
     throw new InvalidProtocolError(`protocol overrides change values, so "version" must differ from the default "${defaultProtocol.version}"`);
+  }
+  if (options.requireApproval === true) {
+    const missing = ['approvedBy', 'approvedOn'].filter((field) => typeof overrides[field] !== 'string' || overrides[field] === '');
+    if (missing.length > 0) {
+      throw new InvalidProtocolError(
+        `protocol version "${version}" must name who approved it and when: ${missing.map((field) => `"${field}"`).join(' and ')} missing (e.g. "approvedBy": "Dr. A. Rivera, medical director", "approvedOn": "2026-01-15")`,
+      );
+    }
   }
   const merged = mergeDeep(defaultProtocol, overrides);
   const parsed = protocolSchema.safeParse(merged, { error: issueMessage });

@@ -7,6 +7,7 @@ import type { Fill } from './schemas/fill.ts';
 import type { ClinicalHold } from './schemas/journey.ts';
 import type { Session } from './schemas/session.ts';
 import type { TreatmentPlan } from './schemas/treatment-plan.ts';
+import { inPersonEvaluationMissing, pdmpCheckMissing } from './prescribing.ts';
 import { scorePhq9 } from './scoring.ts';
 import type { HoldSignal } from './triage.ts';
 import { DAY_MS } from './durations.ts';
@@ -57,7 +58,8 @@ export interface RefillRequest {
 export interface RefillHistory {
   /** the patient's time zone: months from issue and the telehealth cut-off date are reckoned in it */
   timeZone: string;
-  prescription: Pick<TreatmentPlan, 'prescriptionIssuedOn' | 'refillsAllowed'>;
+  /** `approvedBy` is the prescriber: after the telehealth cut-off, their in-person evaluation counts */
+  prescription: Pick<TreatmentPlan, 'prescriptionIssuedOn' | 'refillsAllowed' | 'approvedBy'>;
   /** every fill of this prescription, the initial one (number 1) included */
   fills: readonly Pick<Fill, 'fillNumber' | 'filledAt'>[];
   /** the latest prescription drug monitoring program check recorded for the patient */
@@ -65,7 +67,7 @@ export interface RefillHistory {
   hold: ClinicalHold | null;
   adverseEvents: readonly Pick<AdverseEvent, 'id' | 'kind' | 'status' | 'reportedAt'>[];
   sessions: readonly Pick<Session, 'number' | 'plannedStart' | 'status' | 'journalRef'>[];
-  evaluations: readonly Pick<Evaluation, 'modality' | 'evaluatedAt'>[];
+  evaluations: readonly Pick<Evaluation, 'modality' | 'evaluatedAt' | 'clinicianId'>[];
 }
 
 export interface RefillDecision {
@@ -93,16 +95,7 @@ export function lastRefillDay(issuedOn: string, protocol: Protocol): string {
   return addCalendarMonths(issuedOn, protocol.refill.maxMonthsFromPrescription);
 }
 
-/**
- * Why prescribing on `today` (YYYY-MM-DD, the patient's calendar) needs an in-person evaluation that is not
- * on record, or null when it does not: after the telehealth cut-off, telehealth alone no longer suffices.
- * The gate applies it to the request, and the fill applies it again, since the clinician may approve days
- * later, past the cut-off.
- */
-export function inPersonEvaluationMissing(today: string, evaluations: readonly Pick<Evaluation, 'modality'>[], protocol: Protocol): string | null {
-  if (today <= protocol.telehealth.prescribingValidUntil || evaluations.some((e) => e.modality === 'in-person')) return null;
-  return `prescribing by telehealth alone ended on ${protocol.telehealth.prescribingValidUntil}; an in-person evaluation must be on record`;
-}
+export { inPersonEvaluationMissing } from './prescribing.ts';
 
 /**
  * The number the next refill would have: refills count recorded fills (the first fill of the prescription
@@ -186,9 +179,8 @@ export function evaluateRefill(request: RefillRequest, history: RefillHistory, p
     }
   }
 
-  if (history.pdmpCheckedAt === null || daysAgo(history.pdmpCheckedAt) > rules.pdmpCheckWithinDays) {
-    fail('PDMP_CHECK_NOT_RECENT', `a PDMP check must be recorded within ${rules.pdmpCheckWithinDays} days${history.pdmpCheckedAt === null ? '; none is recorded' : ` (last ${history.pdmpCheckedAt})`}`);
-  }
+  const pdmp = pdmpCheckMissing(history.pdmpCheckedAt, now, protocol);
+  if (pdmp !== null) fail('PDMP_CHECK_NOT_RECENT', pdmp);
 
   if (history.hold !== null) fail('ON_CLINICAL_HOLD', `the patient is on clinical hold since ${history.hold.since}: ${history.hold.reason}`);
   const open = history.adverseEvents.filter((e) => e.status === 'open');
@@ -207,7 +199,7 @@ export function evaluateRefill(request: RefillRequest, history: RefillHistory, p
     fail('CLINICIAN_CHECK_IN_NEEDED', `more than ${limit} days without a session or a clinician check-in${lastContact === null ? '' : ` (last ${lastContact})`}`);
   }
 
-  const inPerson = inPersonEvaluationMissing(today, history.evaluations, protocol);
+  const inPerson = inPersonEvaluationMissing(today, history.evaluations, history.prescription.approvedBy, protocol);
   if (inPerson !== null) fail('IN_PERSON_EVALUATION_NEEDED', inPerson);
 
   const outcome: RefillOutcome = reasons.length === 0 ? 'APPROVABLE' : 'REFUSED';

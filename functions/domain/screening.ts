@@ -1,6 +1,7 @@
 import { toLocal } from './local-time.ts';
 import type { Protocol } from './protocol.ts';
-import { cssrsRisk, isoDate, lookbackStart, scoreAuditC, scoreDast10, scoreGad7, scorePhq9 } from './scoring.ts';
+import { matchMedication } from './medication-names.ts';
+import { cssrsRisk, isoDate, scoreAuditC, scoreDast10, scoreGad7, scorePhq9 } from './scoring.ts';
 import type { Intake, Patient, ScreeningReason, ScreeningReasonCode, ScreeningResult } from './schemas/index.ts';
 
 /**
@@ -44,14 +45,15 @@ export function screen(intake: Intake, patient: Patient, protocol: Protocol, now
   }
 
   const conditions = new Set<string>(intake.medicalHistory.conditions);
-  const lastMania = intake.medicalHistory.lastManiaOn;
-  const maniaWithinLookback = lastMania !== null && lastMania >= lookbackStart(today, rules.bipolarManiaLookbackMonths);
   for (const condition of rules.absoluteExclusions) {
-    if (condition === 'bipolar-mania-recent' && maniaWithinLookback && !conditions.has(condition)) {
-      exclude(condition, `mania on ${lastMania}, within the last ${rules.bipolarManiaLookbackMonths} months`);
-    } else if (conditions.has(condition)) {
-      exclude(condition, `absolute contraindication: ${condition}`);
-    }
+    if (conditions.has(condition)) exclude(condition, `absolute contraindication: ${condition}`);
+  }
+  const weighted = (severity: 'exclusion' | 'review', code: ScreeningReasonCode, message: string) => (severity === 'exclusion' ? exclude : review)(code, message);
+  if (intake.medicalHistory.maniaOrHypomania) {
+    weighted(rules.maniaOrHypomaniaHistory, 'mania-or-hypomania-history', 'a history of mania or hypomania');
+  }
+  if (intake.pregnancy === 'yes') {
+    weighted(rules.pregnancyNowPlannedOrBreastfeeding, 'pregnancy-now-planned-or-breastfeeding', 'pregnant now, planning to become pregnant, or breastfeeding: treatment waits for the clinician');
   }
 
   if (dast10.total >= rules.dast10Exclusion) {
@@ -71,6 +73,8 @@ export function screen(intake: Intake, patient: Patient, protocol: Protocol, now
     exclude('cssrs-imminent-risk', 'C-SSRS: intent or plan in the ideation lookback, or suicidal behaviour in the behaviour lookback');
   } else if (risk === 'moderate') {
     review('cssrs-moderate-risk', 'C-SSRS: moderate risk');
+  } else if (risk === 'low' && intake.cssrs.suicidalThoughts && rules.cssrsLowWithActiveThoughtsReview) {
+    review('cssrs-low-with-active-thoughts', 'C-SSRS: low risk, but active thoughts of suicide (question 2)');
   }
   if (phq9.item9 > rules.phq9Item9ReviewAbove) review('phq9-item9-positive', `PHQ-9 item 9 (thoughts of self-harm) answered ${phq9.item9}`);
   if (auditC.positive) review('audit-c-positive', `AUDIT-C ${auditC.total} is at or above the threshold for sex at birth (${patient.sexAtBirth})`);
@@ -78,9 +82,19 @@ export function screen(intake: Intake, patient: Patient, protocol: Protocol, now
   for (const condition of rules.relativeConditions) {
     if (conditions.has(condition)) review(condition, `relative contraindication: ${condition}`);
   }
+  const medications = intake.currentMedications.medications.map((medication) => {
+    const match = matchMedication(medication.name, protocol);
+    // the patient's own filing can add a class, never take one away
+    const given = medication.class !== undefined && medication.class !== 'other' ? [medication.class] : [];
+    return { name: medication.name, classes: new Set([...match.classes, ...given]), recognised: match.recognised };
+  });
   for (const medicationClass of rules.reviewMedicationClasses) {
-    const names = intake.currentMedications.medications.filter((medication) => medication.class === medicationClass).map((medication) => medication.name);
+    const names = medications.filter((medication) => medication.classes.has(medicationClass)).map((medication) => medication.name);
     if (names.length > 0) review(`medication-${medicationClass}`, `current ${medicationClass} medication: ${names.join(', ')}`);
+  }
+  const unrecognised = medications.filter((medication) => !medication.recognised && medication.classes.size === 0).map((medication) => medication.name);
+  if (unrecognised.length > 0 && rules.unrecognisedMedicationReview) {
+    review('medication-unrecognised', `medication(s) the protocol's table does not recognise, for the clinician to check: ${unrecognised.join(', ')}`);
   }
 
   const outcome = reasons.some((reason) => reason.severity === 'exclusion')

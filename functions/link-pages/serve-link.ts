@@ -4,7 +4,8 @@ import { calledForAdverseEventId } from '../journey/hold-called-for.ts';
 import { journeyStore } from '../journey/journey-store.ts';
 import { loadPatientContext } from '../journey/patient-context.ts';
 import type { LinkPersonKind } from '../domain/schemas/link.ts';
-import type { AnswerContext, AnswerResult } from '../links/answers/answer.ts';
+import type { AnswerAlert, AnswerContext, AnswerResult } from '../links/answers/answer.ts';
+import { alertClinician } from '../links/clinician-alert.ts';
 import { decideStep } from '../links/decide-step.ts';
 import { hashLinkToken, isWellFormedLinkToken } from '../links/link-token.ts';
 import { withinPostRate } from '../links/rate-limit.ts';
@@ -87,6 +88,7 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
   });
   if (result.outcome !== 'decided') return outcome('lost-race', statusResponse((await closedPage(link, result.step, at)) ?? status.stoppedPage()), link);
 
+  if (judged.alert !== undefined) await alertAfterAnswer(step, view, judged.alert, actor);
   if (hold !== undefined) {
     try {
       await placeOnHold({ patientId: step.patientId, reason: hold.description, adverseEvent: hold, actor, adverseEventId: calledForAdverseEventId(step.stepKey) });
@@ -95,7 +97,31 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
       logger.error('clinical hold after a link decision failed', { purpose: link.purpose, errorName: (error as Error).name });
     }
   }
-  return outcome('decided', htmlResponse(200, page(purposePage.title, purposePage.done(view, judged.decision, output))), link);
+  return outcome('decided', htmlResponse(200, page(purposePage.title, purposePage.done(view, judged.decision, output, judged.pageOnly))), link);
+}
+
+/**
+ * Tells the clinician what the answers call for (a positive PHQ-9 item 9, a rising score, new urinary
+ * symptoms, a blood pressure still at crisis level), through the same door as every clinician alert. The
+ * key is the step's, so a retried or raced POST alerts once. After the decision, so nothing is alerted
+ * for an answer that was not recorded; a failure is logged and the patient still reads their page (with
+ * its crisis resources).
+ */
+async function alertAfterAnswer(step: StepItem, view: PageView, alert: AnswerAlert, actor: AuditActor): Promise<void> {
+  try {
+    await alertClinician({
+      patientId: step.patientId,
+      journeyId: step.journeyId,
+      clinicianId: view.patient.patient.assignedClinicianId,
+      urgency: alert.urgency,
+      alertKey: `${step.stepKey}-${alert.key}`,
+      message: alert.message,
+      actor,
+      reason: `${step.purpose} answers: ${alert.urgency === 'urgent' ? 'same-day' : 'review'} alert to the clinician`,
+    });
+  } catch (error) {
+    logger.error('clinician alert after a link answer failed', { purpose: step.purpose, urgency: alert.urgency, errorName: (error as Error).name });
+  }
 }
 
 function outcome(what: string, response: APIGatewayProxyStructuredResultV2, link?: LinkItem): APIGatewayProxyStructuredResultV2 {
@@ -145,8 +171,15 @@ function whoDecided(link: LinkItem, by: { kind: string; id: string }): string {
   return 'the patient';
 }
 
+/**
+ * Pages whose rule reads the intake: follow-up compares with it; the plan checks the dose against the
+ * weight; the check-in asks about pregnancy only of those who can become pregnant; later questionnaires
+ * measure change from it when there is no earlier assessment.
+ */
+const purposesReadingIntake = new Set<string>(['follow-up-decision', 'treatment-plan', 'check-in', 'assessment', 'refill-request']);
+
 async function pageView(link: LinkItem, step: StepItem, at: Date): Promise<PageView> {
   const { clinic, protocol } = journeyStore();
-  const patient = await loadPatientContext(link.patientId, { withIntake: link.purpose === 'follow-up-decision' });
+  const patient = await loadPatientContext(link.patientId, { withIntake: purposesReadingIntake.has(link.purpose) });
   return { link, step, patient, protocol, clinic, now: at, timeZone: link.person.kind === 'patient' ? patient.patient.timeZone : clinic.defaultTimeZone };
 }

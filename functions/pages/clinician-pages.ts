@@ -33,7 +33,8 @@ export const consultBookingPage: PurposePage = {
 
 /** The telehealth cut-off, said where it can still be planned for (consult evaluation, plan), never found at a refill. */
 function telehealthNotice(view: PageView): Html {
-  const warning = telehealthCutOffWarning(localDate(view.now, view.patient.patient.timeZone), view.patient.evaluations, view.protocol);
+  // the clinician on the link is the one who would prescribe
+  const warning = telehealthCutOffWarning(localDate(view.now, view.patient.patient.timeZone), view.patient.evaluations, view.link.person.id, view.protocol);
   return warning === null ? html`` : html`<p class="notice" role="status">${warning}</p>`;
 }
 
@@ -88,15 +89,30 @@ export const eligibilityPage: PurposePage = {
 
 const PLAN_SESSIONS = 6;
 
+/** What the plan is checked against when approved, so the clinician sees the limits before submitting. */
+function prescribingFacts(view: PageView): Html {
+  const p = view.protocol;
+  const weight = view.patient.intake?.vitals.weightKg;
+  const firstPlan = view.patient.plan === undefined;
+  const pdmp = view.patient.journey.pdmpCheckedAt;
+  const inPerson = view.patient.evaluations.filter((e) => e.modality === 'in-person');
+  return html`<h2>Prescribing checks (protocol ${p.version})</h2><table>
+<tr><th>Weight at intake</th><td>${weight === undefined ? 'not recorded: the plan cannot be approved until it is' : html`${weight} kg: at most ${Math.floor(weight * p.dose.maxMgPerKg)} mg per session (${p.dose.maxMgPerKg} mg/kg)`}</td></tr>
+<tr><th>First dose</th><td>${firstPlan ? `this is the first plan: at most ${p.dose.firstDoseMaxMg} mg` : 'an earlier plan was approved'}</td></tr>
+<tr><th>PDMP check</th><td>${pdmp === null ? 'none recorded' : formatInZone(pdmp, view.timeZone)} (needed within ${p.prescribing.pdmpCheckWithinDays === 1 ? '24 hours' : `${p.prescribing.pdmpCheckWithinDays} days`} before approval)</td></tr>
+<tr><th>In-person evaluation</th><td>${inPerson.length === 0 ? 'none on record' : inPerson.map((e) => `${e.clinicianId}, ${formatInZone(e.evaluatedAt, view.timeZone)}`).join('; ')} (telehealth alone until ${p.telehealth.prescribingValidUntil}; after it, by ${p.prescribing.inPersonEvaluationBy === 'prescribing-clinician' ? 'the prescribing clinician' : 'any clinician'})</td></tr>
+</table>`;
+}
+
 export const treatmentPlanPage: PurposePage = {
   title: 'Treatment plan',
   rule: treatmentPlanAnswer,
   render: (view, state) => {
     const p = view.protocol;
-    return html`${patientHeader(view)}${telehealthNotice(view)}${form(
+    return html`${patientHeader(view)}${telehealthNotice(view)}${prescribingFacts(view)}${form(
       'treatment-plan',
       state,
-      html`<fieldset><legend>Dose</legend>${numberField(state, 'plan.doseMg', 'Dose per session (mg)', { min: 0, hint: `At most ${p.dose.maxSublingualMg} mg per session under protocol ${p.version}.` })}${radioGroup(state, 'plan.route', 'Route', [{ value: p.dose.route, label: p.dose.route }])}</fieldset>
+      html`<fieldset><legend>Dose</legend>${numberField(state, 'plan.doseMg', 'Dose per session (mg)', { min: 0, hint: `At most ${p.dose.maxSublingualMg} mg per session, ${p.dose.maxMgPerKg} mg/kg, and ${p.dose.firstDoseMaxMg} mg for a first plan, under protocol ${p.version}.` })}${radioGroup(state, 'plan.route', 'Route', [{ value: p.dose.route, label: p.dose.route }])}</fieldset>
 <fieldset><legend>Induction sessions</legend>${numberField(state, 'plan.sessionCount', 'Number of sessions', { min: 1, max: 52, step: '1', hint: `The protocol's induction count is ${p.induction.sessionCount}.` })}
 ${textField(state, 'plan.sessionCountReason', 'Reason for a different number of sessions (if any)')}
 ${numberField(state, 'plan.intervalDays', 'Days between sessions', { min: 1, hint: `At least ${p.induction.minimumHoursBetweenSessions / 24} days apart.` })}

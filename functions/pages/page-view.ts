@@ -1,7 +1,7 @@
 import type { LinkPurpose } from '../domain/schemas/link.ts';
 import type { Protocol } from '../domain/protocol.ts';
 import type { PatientContext } from '../journey/patient-context.ts';
-import type { AnswerRule } from '../links/answers/answer.ts';
+import type { AnswerPageOnly, AnswerRule } from '../links/answers/answer.ts';
 import type { LinkItem, StepItem } from '../links/step-store.ts';
 import type { ClinicConfig } from '../platform/clinic-config.ts';
 import type { FormState, FormValues } from './form-fields.ts';
@@ -26,7 +26,8 @@ export interface PurposePage {
   readonly rule: AnswerRule | undefined;
   render(view: PageView, form: FormState): Html;
   answerFrom(values: FormValues, view: PageView): unknown;
-  done(view: PageView, decision: string, output: Readonly<Record<string, unknown>>): Html;
+  /** `pageOnly`: what the answer rule gave for this page alone (functions/links/answers/answer.ts) */
+  done(view: PageView, decision: string, output: Readonly<Record<string, unknown>>, pageOnly?: AnswerPageOnly): Html;
 }
 
 /**

@@ -1,7 +1,10 @@
 import { redFlagSymptoms } from '../domain/protocol.ts';
-import { medicalConditions, medicationClasses, priorTreatmentKinds } from '../domain/schemas/questionnaires.ts';
+import { medicalConditions, priorTreatmentKinds } from '../domain/schemas/questionnaires.ts';
 import { sideEffectSeverities, sideEffectSymptoms } from '../domain/schemas/side-effect-report.ts';
-import { assessmentAnswer, checkInAnswer, intakeAnswer, journalAnswer, refillRequestAnswer } from '../links/answers/patient-answers.ts';
+import type { AnswerPageOnly } from '../links/answers/answer.ts';
+import { asksPregnancy, assessmentAnswer, checkInAnswer, intakeAnswer, journalAnswer, refillRequestAnswer } from '../links/answers/patient-answers.ts';
+import { conditionLabels, pregnancyLabels, priorTreatmentLabels, redFlagSymptomLabels, sideEffectLabels } from './answer-labels.ts';
+import { crisisResources } from './crisis-resources.ts';
 import { formatInZone } from './format-time.ts';
 import {
   checkboxGroup,
@@ -43,6 +46,8 @@ function bpOf(values: FormValues, prefix: string, count: number): unknown[] {
 }
 
 const thanks = (text: string) => html`<p class="notice">${text}</p><p>You can close this page.</p>`;
+/** Crisis resources first when an answer called for them (functions/domain/questionnaire-triage.ts). */
+const thanksAfterQuestionnaire = (text: string, pageOnly: AnswerPageOnly | undefined) => html`${pageOnly?.crisisResources === true ? crisisResources() : ''}${thanks(text)}`;
 
 export const intakePage: PurposePage = {
   title: 'Your intake questionnaires',
@@ -63,14 +68,16 @@ ${yesNoField(state, 'cssrs.suicidalBehaviour', '6. Have you ever done anything, 
 ${textField(state, 'cssrs.behaviourLastOn', 'If yes to question 6: when was the most recent time?', { type: 'date' })}</fieldset>
 ${auditCFields(state)}${dast10Fields(state)}
 <fieldset><legend>Medical history</legend>
-${checkboxGroup(state, 'medicalHistory.conditions', 'Do any of these apply to you now or in the past?', options(medicalConditions), 'Tick all that apply; leave empty if none.')}
+${checkboxGroup(state, 'medicalHistory.conditions', 'Do any of these apply to you?', medicalConditions.map((value) => ({ value, label: conditionLabels[value] })), 'Tick all that apply; leave empty if none.')}
+${yesNoField(state, 'medicalHistory.maniaOrHypomania', 'Have you ever had a period of mania or hypomania (days of unusually high energy or mood, needing much less sleep, racing thoughts)?', 'However long ago.')}
 ${join(
-  Array.from({ length: PRIOR_ROWS }, (_, i) => html`${textField(state, `medicalHistory.priorTreatments[${i}].name`, `Earlier treatment ${i + 1}: what was it?`)}${selectField(state, `medicalHistory.priorTreatments[${i}].kind`, `Earlier treatment ${i + 1}: kind`, options(priorTreatmentKinds))}`),
-)}
-${textField(state, 'medicalHistory.lastManiaOn', 'If you ever had a manic episode: when was the most recent one?', { type: 'date' })}</fieldset>
-<fieldset><legend>Current medications</legend>${join(
-        Array.from({ length: MEDICATION_ROWS }, (_, i) => html`${textField(state, `currentMedications.medications[${i}].name`, `Medication ${i + 1}: name`)}${selectField(state, `currentMedications.medications[${i}].class`, `Medication ${i + 1}: type`, options(medicationClasses))}`),
+  Array.from({ length: PRIOR_ROWS }, (_, i) => html`${textField(state, `medicalHistory.priorTreatments[${i}].name`, `Earlier treatment ${i + 1}: what was it?`)}${selectField(state, `medicalHistory.priorTreatments[${i}].kind`, `Earlier treatment ${i + 1}: kind`, priorTreatmentKinds.map((value) => ({ value, label: priorTreatmentLabels[value] ?? value })))}`),
+)}</fieldset>
+${radioGroup(state, 'pregnancy', 'Are you pregnant now, planning to become pregnant, or breastfeeding?', pregnancyLabels)}
+<fieldset><legend>Current medications</legend><p class="hint">Write each name as it is on the label (for example "sertraline 50 mg"), including anything you take only sometimes.</p>${join(
+        Array.from({ length: MEDICATION_ROWS }, (_, i) => textField(state, `currentMedications.medications[${i}].name`, `Medication ${i + 1}: name`)),
       )}</fieldset>
+${numberField(state, 'vitals.weightKg', 'Your weight in kilograms', { min: 25, max: 350, step: '0.1', hint: 'Your dose depends on it. Pounds divided by 2.2 is kilograms.' })}
 ${bpFields(state, 'vitals.restingBp', 2, 'Blood pressure at rest (sit quietly for 5 minutes first)')}`,
       submitButton('Submit my answers'),
     ),
@@ -93,17 +100,25 @@ ${bpFields(state, 'vitals.restingBp', 2, 'Blood pressure at rest (sit quietly fo
       medicalHistory: {
         conditions: [...(values['medicalHistory.conditions'] ?? [])],
         priorTreatments: rows(PRIOR_ROWS, (i) => ({ name: valueOf(values, `medicalHistory.priorTreatments[${i}].name`)?.trim(), kind: valueOf(values, `medicalHistory.priorTreatments[${i}].kind`) || undefined })),
-        lastManiaOn: valueOf(values, 'medicalHistory.lastManiaOn') || null,
+        maniaOrHypomania: yesNoOf(values, 'medicalHistory.maniaOrHypomania'),
       },
       currentMedications: {
-        medications: rows(MEDICATION_ROWS, (i) => ({ name: valueOf(values, `currentMedications.medications[${i}].name`)?.trim(), class: valueOf(values, `currentMedications.medications[${i}].class`) || undefined })),
+        medications: rows(MEDICATION_ROWS, (i) => ({ name: valueOf(values, `currentMedications.medications[${i}].name`)?.trim() })),
       },
       // measured as the form is sent
-      vitals: { restingBp: bpOf(values, 'vitals.restingBp', 2), measuredAt: view.now.toISOString() },
+      vitals: { restingBp: bpOf(values, 'vitals.restingBp', 2), weightKg: numberOf(values, 'vitals.weightKg'), measuredAt: view.now.toISOString() },
+      pregnancy: valueOf(values, 'pregnancy'),
     };
   },
-  done: () => thanks('Thank you. Your answers have been sent to your care team.'),
+  done: (_view, _decision, _output, pageOnly) => thanksAfterQuestionnaire('Thank you. Your answers have been sent to your care team.', pageOnly),
 };
+
+/** The reading after rest, when the patient entered one (the form asks for it only after a crisis reading). */
+function recheckOf(values: FormValues): { bpRecheck?: unknown } {
+  const systolic = numberOf(values, 'bpRecheck.systolic');
+  const diastolic = numberOf(values, 'bpRecheck.diastolic');
+  return systolic === undefined && diastolic === undefined ? {} : { bpRecheck: { systolic, diastolic } };
+}
 
 function sessionStart(view: PageView): string | undefined {
   const match = /^session-(\d+)-/.exec(view.step.stepKey);
@@ -134,7 +149,9 @@ ${numberField(state, 'lastBenzodiazepineHoursAgo', 'How many hours since you las
 ${yesNoField(state, 'stimulantOrOpioidToday', 'Have you taken a stimulant or an opioid painkiller today?')}
 ${yesNoField(state, 'heldMedicationsConfirmed', 'Have you paused the medicines your care team asked you to pause?')}
 ${bpFields(state, 'bpReadings', 2, 'Two seated blood pressure readings, a few minutes apart')}
-${checkboxGroup(state, 'redFlagSymptoms', 'Do you have any of these right now?', options(redFlagSymptoms), 'Tick all that apply; leave empty if none.')}
+<fieldset><legend>A third reading, only if this page asks for it</legend>${numberField(state, 'bpRecheck.systolic', 'After resting: upper number (systolic, mmHg)', { min: 50, max: 300, step: '1' })}${numberField(state, 'bpRecheck.diastolic', 'After resting: lower number (diastolic, mmHg)', { min: 20, max: 200, step: '1' })}</fieldset>
+${checkboxGroup(state, 'redFlagSymptoms', 'Do you have any of these right now?', redFlagSymptoms.map((value) => ({ value, label: redFlagSymptomLabels[value] })), 'Tick all that apply; leave empty if none.')}
+${asksPregnancy(view) ? yesNoField(state, 'pregnantPlannedOrBreastfeeding', 'Are you pregnant now, planning to become pregnant, or breastfeeding?') : ''}
 ${yesNoField(state, 'noDrivingAcknowledged', 'Do you agree not to drive until tomorrow morning?')}`,
       submitButton('Send my check-in'),
     );
@@ -149,10 +166,16 @@ ${yesNoField(state, 'noDrivingAcknowledged', 'Do you agree not to drive until to
     bpReadings: bpOf(values, 'bpReadings', 2),
     redFlagSymptoms: [...(values['redFlagSymptoms'] ?? [])],
     noDrivingAcknowledged: yesNoOf(values, 'noDrivingAcknowledged'),
+    ...recheckOf(values),
+    ...(yesNoOf(values, 'pregnantPlannedOrBreastfeeding') === undefined ? {} : { pregnantPlannedOrBreastfeeding: yesNoOf(values, 'pregnantPlannedOrBreastfeeding') }),
   }),
   done: (view, decision, output) => {
     if (decision === 'EMERGENCY') {
       return html`<p class="urgent" role="alert">Do not take today's dose. Please go to emergency care now, or call your local emergency number.</p><p>Your care team has been told.</p>`;
+    }
+    const reasons = Array.isArray(output['reasons']) ? output['reasons'] : [];
+    if (decision === 'POSTPONED' && reasons.includes('BP_CRISIS_PERSISTENT')) {
+      return html`<p class="urgent" role="alert">Do not take today's dose. Your blood pressure is still very high, so your care team will contact you today.</p><p>If you get chest pain, shortness of breath, back pain, numbness or weakness, a change in vision or trouble speaking, call 911 now.</p>`;
     }
     if (decision === 'POSTPONED') {
       const next = typeof output['suggestedStart'] === 'string' ? formatInZone(output['suggestedStart'], view.timeZone) : undefined;
@@ -186,7 +209,7 @@ export const journalPage: PurposePage = {
       html`${textArea(state, 'journal.text', 'How was your session? Write as much or as little as you like.')}
 ${numberField(state, 'journal.mood', 'How do you feel now, from 0 (worst) to 10 (best)? (optional)', { min: 0, max: 10, step: '1' })}
 <fieldset><legend>Side effects since your session</legend><p class="hint">Choose "None" for anything you did not have.</p>${join(
-        sideEffectSymptoms.map((symptom) => radioGroup(state, `sideEffects.${symptom}`, label(symptom), options(sideEffectSeverities))),
+        sideEffectSymptoms.map((symptom) => radioGroup(state, `sideEffects.${symptom}`, sideEffectLabels[symptom], options(sideEffectSeverities))),
       )}</fieldset>
 ${textArea(state, 'sideEffects.freeText', 'Anything else about how you feel (optional)')}`,
       submitButton('Send my journal'),
@@ -198,8 +221,10 @@ ${textArea(state, 'sideEffects.freeText', 'Anything else about how you feel (opt
       freeText: valueOf(values, 'sideEffects.freeText') ?? '',
     },
   }),
-  done: (_view, _decision, output) =>
-    output['triage'] === 'ADVERSE_EVENT'
+  done: (_view, _decision, output, pageOnly) =>
+    pageOnly?.crisisResources === true
+      ? html`${crisisResources()}<p class="urgent" role="alert">Please do not take another dose until your care team has spoken with you.</p>`
+      : output['triage'] === 'ADVERSE_EVENT'
       ? html`<p class="urgent" role="alert">Thank you. What you reported needs your care team's attention: they have been told and will contact you. Please do not take another dose until they do. If you feel unwell now, call your local emergency number.</p>`
       : thanks('Thank you. Your journal has been sent to your care team.'),
 };
@@ -209,7 +234,7 @@ export const assessmentPage: PurposePage = {
   rule: assessmentAnswer,
   render: (_view, state) => form('assessment', state, html`${gad7Fields(state)}${phq9Fields(state)}${bladderFields(state, 'bladderCheck')}`, submitButton('Send my answers')),
   answerFrom: (values) => ({ gad7: { items: itemsOf(values, 'gad7', 7) }, phq9: { items: itemsOf(values, 'phq9', 9) }, bladderCheck: bladderOf(values, 'bladderCheck') }),
-  done: () => thanks('Thank you. Your answers have been sent to your care team.'),
+  done: (_view, _decision, _output, pageOnly) => thanksAfterQuestionnaire('Thank you. Your answers have been sent to your care team.', pageOnly),
 };
 
 export const refillRequestPage: PurposePage = {
@@ -227,5 +252,5 @@ ${yesNoField(state, 'lostOrStolenReplacement', 'Is this request to replace a sup
     assessment: { gad7: { items: itemsOf(values, 'assessment.gad7', 7) }, phq9: { items: itemsOf(values, 'assessment.phq9', 9) }, bladderCheck: bladderOf(values, 'assessment.bladderCheck') },
     lostOrStolenReplacement: yesNoOf(values, 'lostOrStolenReplacement'),
   }),
-  done: () => thanks('Thank you. Your request has been sent to your care team, who will review it.'),
+  done: (_view, _decision, _output, pageOnly) => thanksAfterQuestionnaire('Thank you. Your request has been sent to your care team, who will review it.', pageOnly),
 };

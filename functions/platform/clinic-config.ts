@@ -32,7 +32,7 @@ export const clinicConfigSchema = z
     defaultTimeZone: timeZone,
     opsAlertEmail: z.email(),
     clinicians: z.array(clinicianSchema).check(z.minLength(1, 'at least one clinician is needed to approve anything')),
-    /** overrides of functions/domain/protocol.ts; must carry a version of their own */
+    /** overrides of functions/domain/protocol.ts; must carry a version of their own, with approvedBy and approvedOn */
     protocolOverrides: z.optional(z.record(z.string(), z.unknown())),
   })
   .check(
@@ -51,7 +51,7 @@ export const clinicConfigSchema = z
       }
       if (config.protocolOverrides !== undefined) {
         try {
-          resolveProtocol(config.protocolOverrides);
+          resolveProtocol(config.protocolOverrides, { requireApproval: true });
         } catch (error) {
           ctx.addIssue({ code: 'custom', path: ['protocolOverrides'], message: (error as Error).message });
         }
@@ -81,5 +81,5 @@ export function parseClinicConfig(raw: unknown, source = 'clinic config'): Clini
 }
 
 export function protocolOf(config: ClinicConfig): Protocol {
-  return resolveProtocol(config.protocolOverrides);
+  return resolveProtocol(config.protocolOverrides, { requireApproval: true });
 }

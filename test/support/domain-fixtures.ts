@@ -46,10 +46,11 @@ export function anIntake(): Intake {
     medicalHistory: {
       conditions: [],
       priorTreatments: [{ name: 'sertraline', kind: 'medication' }],
-      lastManiaOn: null,
+      maniaOrHypomania: false,
     },
-    currentMedications: { medications: [{ name: 'levothyroxine', class: 'other' }] },
-    vitals: { restingBp: [{ systolic: 122, diastolic: 78 }], measuredAt: '2026-06-14T09:00:00-04:00' },
+    currentMedications: { medications: [{ name: 'levothyroxine 50 mcg', class: 'other' }] },
+    vitals: { restingBp: [{ systolic: 122, diastolic: 78 }], weightKg: 70, measuredAt: '2026-06-14T09:00:00-04:00' },
+    pregnancy: 'no',
     submittedAt: '2026-06-14T09:05:00-04:00',
   };
 }

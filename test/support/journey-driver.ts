@@ -49,9 +49,12 @@ export interface IntakeAnswers {
   readonly conditions: readonly string[];
   /** at most 3 */
   readonly priorTreatments: readonly { readonly name: string; readonly kind: string }[];
-  readonly lastManiaOn: string | null;
-  /** at most 4; class is a medicationClasses value */
-  readonly medications: readonly { readonly name: string; readonly class: string }[];
+  readonly maniaOrHypomania: YesNo;
+  /** pregnant now, planning to be, or breastfeeding: 'yes', 'no' or 'cannot-become-pregnant' */
+  readonly pregnancy: string;
+  /** at most 4, as the patient types them */
+  readonly medications: readonly string[];
+  readonly weightKg: number;
   /** 1 or 2 readings */
   readonly restingBp: readonly BloodPressure[];
 }
@@ -65,8 +68,10 @@ export const eligibleIntake: IntakeAnswers = {
   dast10: [false, false, true, false, false, false, false, false, false, false],
   conditions: [],
   priorTreatments: [{ name: 'An earlier course of tablets', kind: 'medication' }],
-  lastManiaOn: null,
+  maniaOrHypomania: false,
+  pregnancy: 'no',
   medications: [],
+  weightKg: 70,
   restingBp: [
     { systolic: 122, diastolic: 78 },
     { systolic: 118, diastolic: 76 },
@@ -82,9 +87,13 @@ export interface CheckInAnswers {
   readonly heldMedicationsConfirmed: YesNo;
   /** two readings */
   readonly bpReadings: readonly BloodPressure[];
-  /** redFlagSymptoms values: chest-pain, severe-headache, vision-change, breathing-difficulty */
+  /** redFlagSymptoms values (functions/domain/protocol.ts), e.g. chest-pain, back-pain */
   readonly redFlagSymptoms: readonly string[];
   readonly noDrivingAcknowledged: YesNo;
+  /** the reading after rest, sent only when given (the page asks for it after a crisis reading) */
+  readonly bpRecheck?: BloodPressure;
+  /** answered when the page asks (patients who can become pregnant) */
+  readonly pregnantPlannedOrBreastfeeding?: YesNo;
 }
 
 export const clearCheckIn: CheckInAnswers = {
@@ -512,6 +521,9 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
       const eligibility = await driver.decideEligibility(await driver.latestLinkFor(clinician, 'eligibility', mentioning), 'approve');
       if (eligibility.status !== 200) throw new Error(`eligibility was not approved (${eligibility.status})`);
       const plan = { ...defaultPlan(), ...options.plan };
+      // plan approval needs a recent PDMP check (protocol prescribing.pdmpCheckWithinDays)
+      const pdmp = await driver.recordPdmpCheck(patient.patientId);
+      if (pdmp.status !== 200) throw new Error(`the PDMP check was not recorded (${pdmp.status})`);
       const approved = await driver.approvePlan(await driver.latestLinkFor(clinician, 'treatment-plan', mentioning), plan);
       if (approved.status !== 200) throw new Error(`the plan was not approved (${approved.status}): ${approved.html}`);
       return { patient, plan };
@@ -533,11 +545,10 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
           [`medicalHistory.priorTreatments[${i}].name`, t.name],
           [`medicalHistory.priorTreatments[${i}].kind`, t.kind],
         ] as [string, string][]),
-        ['medicalHistory.lastManiaOn', a.lastManiaOn ?? ''],
-        ...a.medications.flatMap((m, i) => [
-          [`currentMedications.medications[${i}].name`, m.name],
-          [`currentMedications.medications[${i}].class`, m.class],
-        ] as [string, string][]),
+        ['medicalHistory.maniaOrHypomania', yesNo(a.maniaOrHypomania)],
+        ['pregnancy', a.pregnancy],
+        ...a.medications.map((name, i) => [`currentMedications.medications[${i}].name`, name] as [string, string]),
+        ['vitals.weightKg', String(a.weightKg)],
         ...a.restingBp.flatMap((bp, i) => [
           [`vitals.restingBp[${i}].systolic`, String(bp.systolic)],
           [`vitals.restingBp[${i}].diastolic`, String(bp.diastolic)],
@@ -592,7 +603,10 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
         ] as [string, string][]),
         ...a.redFlagSymptoms.map((s) => ['redFlagSymptoms', s] as [string, string]),
         ['noDrivingAcknowledged', yesNo(a.noDrivingAcknowledged)],
+        ...(a.bpRecheck === undefined ? [] : ([['bpRecheck.systolic', String(a.bpRecheck.systolic)], ['bpRecheck.diastolic', String(a.bpRecheck.diastolic)]] as [string, string][])),
       ];
+      // the page asks about pregnancy only of patients who can become pregnant; the default answer is no
+      if (fieldNamesIn(link.html).has('pregnantPlannedOrBreastfeeding')) fields.push(['pregnantPlannedOrBreastfeeding', yesNo(a.pregnantPlannedOrBreastfeeding ?? false)]);
       return submitForm(link, fields);
     },
 

@@ -89,6 +89,9 @@ export async function patientInInduction(driver: JourneyDriver, choices: PlanCho
   const evaluated = await driver.recordEvaluation(patient.patientId, { modality: choices.evaluation });
   if (evaluated.status !== 200) throw new Error(`recording the evaluation answered ${evaluated.status}: ${JSON.stringify(evaluated.json)}`);
   await expectPage('eligibility', driver.decideEligibility(await driver.latestLinkFor(clinicianEmail, 'eligibility'), 'approve'));
+  // the plan can be approved only with a recent PDMP check on record
+  const pdmp = await driver.recordPdmpCheck(patient.patientId);
+  if (pdmp.status !== 200) throw new Error(`recording the PDMP check answered ${pdmp.status}`);
   const protocol = protocolInForce(driver);
   const zone = driver.clinic.clinic.defaultTimeZone;
   const first = atLocalHour(new Date(driver.now().getTime() + 4 * DAY), zone, 10);
@@ -153,7 +156,7 @@ async function openLink(driver: JourneyDriver, address: string, purpose: LinkPur
 
 // ------------------------------------------------------------------ the events
 
-export type CheckInVariant = 'clear' | 'high-bp' | 'emergency-bp' | 'chest-pain' | 'no-monitor';
+export type CheckInVariant = 'clear' | 'high-bp' | 'emergency-bp' | 'crisis-bp-rechecked' | 'chest-pain' | 'no-monitor';
 
 export type JourneyEvent =
   /** the virtual clock jumps: minutes to weeks */
@@ -217,7 +220,7 @@ export const inductionEvent: fc.Arbitrary<JourneyEvent> = fc.oneof(
     weight: 6,
     arbitrary: fc
       .record({
-        variant: fc.constantFrom<CheckInVariant>('clear', 'clear', 'clear', 'high-bp', 'emergency-bp', 'chest-pain', 'no-monitor'),
+        variant: fc.constantFrom<CheckInVariant>('clear', 'clear', 'clear', 'high-bp', 'emergency-bp', 'crisis-bp-rechecked', 'chest-pain', 'no-monitor'),
         // the window is [-opensHoursBefore, +closesHoursAfter] around the start (-120 to +60 min by default); about one in five lands after it
         offsetMinutes: fc.integer({ min: -115, max: 100 }),
         double: fc.boolean(),
@@ -294,7 +297,10 @@ export function describeEvent(event: JourneyEvent): string {
 const checkInAnswers: Record<CheckInVariant, Partial<CheckInAnswers>> = {
   clear: {},
   'high-bp': { bpReadings: [{ systolic: 150, diastolic: 95 }, { systolic: 148, diastolic: 94 }] },
-  'emergency-bp': { bpReadings: [{ systolic: 185, diastolic: 115 }, { systolic: 182, diastolic: 112 }] },
+  // a hypertensive crisis (AHA: 180/120) is an emergency with a sign of organ damage ...
+  'emergency-bp': { bpReadings: [{ systolic: 185, diastolic: 115 }, { systolic: 182, diastolic: 112 }], redFlagSymptoms: ['vision-change'] },
+  // ... and without one, still high after the recheck, a postponement and a same-day call
+  'crisis-bp-rechecked': { bpReadings: [{ systolic: 185, diastolic: 115 }, { systolic: 182, diastolic: 112 }], bpRecheck: { systolic: 181, diastolic: 110 } },
   'chest-pain': { redFlagSymptoms: ['chest-pain'] },
   'no-monitor': { monitorPresent: false },
 };

@@ -117,6 +117,9 @@ export async function toTreatmentPlan(d: JourneyDriver, options: ScenarioOptions
   const [patient] = await throughEvaluation(d, [options.intake ?? {}], [{ assignedClinicianId: team.clinicianId }]);
   if (patient === undefined) throw new Error('no patient');
   expectPageStatus(await d.decideEligibility(await clinicianLinkFor(d, patient, 'eligibility', team.email), 'approve'), 200, 'eligibility approval');
+  // the plan can be approved only with a recent PDMP check on record
+  const pdmp = await d.recordPdmpCheck(patient.patientId);
+  if (pdmp.status !== 200) throw new Error(`the PDMP check was not recorded (${pdmp.status})`);
   return patient;
 }
 

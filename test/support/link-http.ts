@@ -74,6 +74,9 @@ export function intakeFields(): FormFields {
   for (let i = 0; i < 10; i++) fields[`dast10.answers[${i}]`] = i === 2 ? 'yes' : 'no';
   fields['medicalHistory.priorTreatments[0].name'] = 'Sertraline';
   fields['medicalHistory.priorTreatments[0].kind'] = 'medication';
+  fields['medicalHistory.maniaOrHypomania'] = 'no';
+  fields['pregnancy'] = 'no';
+  fields['vitals.weightKg'] = '70';
   fields['vitals.restingBp[0].systolic'] = '120';
   fields['vitals.restingBp[0].diastolic'] = '80';
   return fields;

@@ -29,6 +29,10 @@ export const checkInSchema = z.strictObject({
     })
     .check(z.refine((list) => new Set(list).size === list.length, 'expected each symptom at most once')),
   noDrivingAcknowledged: yesNo,
+  /** a reading after resting, asked for when a reading reached the crisis threshold without symptoms */
+  bpRecheck: z.optional(bloodPressureReading),
+  /** asked of patients who can become pregnant: pregnant now, planning to become pregnant, or breastfeeding */
+  pregnantPlannedOrBreastfeeding: z.optional(yesNo),
   submittedAt: instant,
 });
 

@@ -78,16 +78,21 @@ export const medicalHistorySchema = z.strictObject({
     }),
     { error: 'expected a list of prior treatments (may be empty)' },
   ),
-  /** most recent manic episode, if the patient ever had one; the bipolar exclusion looks back from today */
-  lastManiaOn: z.nullable(calendarDate),
+  /** ever had a period of mania or hypomania (any history counts, however long ago) */
+  maniaOrHypomania: yesNo,
 });
 
 export const medicationClasses = [...reviewMedicationClasses, 'other'] as const;
 export type MedicationClass = (typeof medicationClasses)[number];
 
+/**
+ * A current medication as the patient names it. Screening matches the name against the protocol's table
+ * (functions/domain/medication-names.ts); a class the patient gives is only ever added to what the name
+ * says, never trusted to clear it.
+ */
 export const medicationSchema = z.strictObject({
   name: shortText(200),
-  class: z.enum(medicationClasses, { error: `expected one of ${medicationClasses.join(', ')}` }),
+  class: z.optional(z.enum(medicationClasses, { error: `expected one of ${medicationClasses.join(', ')}` })),
 });
 
 export const currentMedicationsSchema = z.strictObject({
@@ -99,8 +104,18 @@ export const vitalsSchema = z.strictObject({
   restingBp: z
     .array(bloodPressureReading, { error: 'expected a list of blood pressure readings' })
     .check(z.minLength(1, 'expected at least one blood pressure reading'), z.maxLength(6, 'expected at most 6 blood pressure readings')),
+  /** the dose limit in mg/kg is checked against it when the plan is approved */
+  weightKg: z.number({ error: 'expected a weight in kg' }).check(z.gte(25, 'expected a weight in kg from 25 to 350'), z.lte(350, 'expected a weight in kg from 25 to 350')),
   measuredAt: instant,
 });
+
+/**
+ * Asked of everyone at intake, in one question: "pregnant now, planning to become pregnant, or
+ * breastfeeding?" with "I cannot become pregnant" as an answer, so the check-in asks again only those
+ * who can. (A checkbox worded "now or in the past" excluded anyone ever pregnant.)
+ */
+export const pregnancyAnswers = ['yes', 'no', 'cannot-become-pregnant'] as const;
+export type PregnancyAnswer = (typeof pregnancyAnswers)[number];
 
 export const intakeSchema = z.strictObject({
   gad7: gad7Schema,
@@ -111,6 +126,7 @@ export const intakeSchema = z.strictObject({
   medicalHistory: medicalHistorySchema,
   currentMedications: currentMedicationsSchema,
   vitals: vitalsSchema,
+  pregnancy: z.enum(pregnancyAnswers, { error: 'expected yes, no, or cannot-become-pregnant' }),
   submittedAt: instant,
 });
 

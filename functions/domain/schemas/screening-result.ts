@@ -19,14 +19,19 @@ export const exclusionReasonCodes = [
 export const reviewReasonCodes = [
   'phq9-item9-positive',
   'cssrs-moderate-risk',
+  'cssrs-low-with-active-thoughts',
   'audit-c-positive',
   'dast10-review-range',
   'resting-bp-review-range',
   ...relativeReviewConditions,
   ...reviewMedicationClasses.map((medicationClass) => `medication-${medicationClass}` as const),
+  'medication-unrecognised',
 ] as const;
 
-export const screeningReasonCodes = [...exclusionReasonCodes, ...reviewReasonCodes] as const;
+/** Codes whose severity the protocol chooses (exclusion or review). */
+export const protocolWeightedReasonCodes = ['mania-or-hypomania-history', 'pregnancy-now-planned-or-breastfeeding'] as const;
+
+export const screeningReasonCodes = [...exclusionReasonCodes, ...reviewReasonCodes, ...protocolWeightedReasonCodes] as const;
 export const reasonSeverities = ['exclusion', 'review'] as const;
 
 export const screeningReasonSchema = z.strictObject({

@@ -1,6 +1,7 @@
 import type { Protocol } from '../../domain/protocol.ts';
 import type { FieldError } from '../../domain/schemas/field-errors.ts';
 import type { HoldSignal } from '../../domain/triage.ts';
+import type { StepAlert } from '../step-store.ts';
 import type { AuditActor, StoreWrite } from '../../store/audited-change.ts';
 import type { PatientContext } from '../../journey/patient-context.ts';
 import type { StepItem } from '../step-store.ts';
@@ -31,8 +32,28 @@ export type AnswerResult =
       readonly protocolVersion?: string | undefined;
       /** the finding must put the patient on clinical hold (after the decision is recorded) */
       readonly hold?: HoldSignal | undefined;
+      /** the answers must reach the clinician (after the decision is recorded), through the clinician-alert door */
+      readonly alert?: AnswerAlert | undefined;
+      /**
+       * What only the page shows after the decision (crisis resources), never sent to the workflow: workflow
+       * data carries no health information.
+       */
+      readonly pageOnly?: AnswerPageOnly | undefined;
     }
   | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+export interface AnswerAlert {
+  readonly urgency: StepAlert['urgency'];
+  /** what the clinician reads on the alert's page */
+  readonly message: string;
+  /** short and stable, so a retried POST alerts once: the alert's key is the step's key and this */
+  readonly key: string;
+}
+
+export interface AnswerPageOnly {
+  /** show the patient crisis resources (988, emergency services) on the page they submitted */
+  readonly crisisResources?: boolean;
+}
 
 export type AnswerRule = (answer: unknown, context: AnswerContext) => AnswerResult;
 

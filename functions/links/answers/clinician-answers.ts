@@ -1,4 +1,4 @@
-import { validateTreatmentPlan } from '../../domain/treatment-plan.ts';
+import { validateTreatmentPlan, type PrescribingRecord } from '../../domain/treatment-plan.ts';
 import { keys } from '../../store/table-design.ts';
 import { fieldProblem, type AnswerContext, type AnswerResult, type AnswerRule } from './answer.ts';
 
@@ -78,7 +78,17 @@ export const treatmentPlanAnswer: AnswerRule = (answer, context: AnswerContext) 
   if (decision === 'DECLINED') return decided('DECLINED', 'treatment plan declined', noteOf(choice) === '' ? {} : { note: noteOf(choice) });
   if (decision !== 'APPROVED') return { ok: false, errors: [fieldProblem('decision', 'expected Approve plan or Decline')] };
   const approver = context.actor.id;
-  const validation = validateTreatmentPlan({ ...choice.plan, approvedBy: approver, approvedAt: context.now.toISOString() }, context.protocol, context.now);
+  const { patient } = context;
+  const record: PrescribingRecord = {
+    prescriberId: approver,
+    timeZone: patient.patient.timeZone,
+    // the page loads the intake for this purpose; without one there is no weight, and the plan is refused
+    weightKg: patient.intake?.vitals.weightKg ?? null,
+    firstPlan: patient.plan === undefined,
+    pdmpCheckedAt: patient.journey.pdmpCheckedAt,
+    evaluations: patient.evaluations,
+  };
+  const validation = validateTreatmentPlan({ ...choice.plan, approvedBy: approver, approvedAt: context.now.toISOString() }, context.protocol, context.now, record);
   if (!validation.ok) return { ok: false, errors: validation.errors.map((e) => ({ field: `plan.${e.field}`, message: `plan.${e.message}` })) };
   const planId = context.step.stepKey;
   return {

@@ -6,9 +6,12 @@ import { safeParseFields } from '../../domain/schemas/parse.ts';
 import { intakeSchema } from '../../domain/schemas/questionnaires.ts';
 import { sideEffectReportSchema } from '../../domain/schemas/side-effect-report.ts';
 import { triageSideEffects } from '../../domain/triage.ts';
+import { localDate } from '../../domain/local-time.ts';
+import { latestAssessment } from '../../domain/latest-assessment.ts';
+import { triageQuestionnaire, type PreviousQuestionnaire, type QuestionnaireAnswers } from '../../domain/questionnaire-triage.ts';
 import type { StoreWrite } from '../../store/audited-change.ts';
 import { keys } from '../../store/table-design.ts';
-import { fieldProblem, type AnswerContext, type AnswerRule } from './answer.ts';
+import { fieldProblem, type AnswerAlert, type AnswerContext, type AnswerPageOnly, type AnswerRule } from './answer.ts';
 
 /** Session number of a step key such as "session-2-a1-check-in" (the schedule's key + the step). */
 export function sessionNumberOf(context: AnswerContext): number | undefined {
@@ -26,15 +29,48 @@ export const intakeAnswer: AnswerRule = (answer, context) => {
   const parsed = safeParseFields(intakeSchema, withTime(answer, 'submittedAt', context));
   if (!parsed.success) return { ok: false, errors: parsed.errors };
   const { patientId, journeyId } = context.step;
+  const triaged = triageAnswers(parsed.data, null, context);
   return {
     ok: true,
     decision: 'SUBMITTED',
     output: {},
-    details: { intake: 'stored' },
+    details: { intake: 'stored', triage: triaged.codes },
     writes: [{ kind: 'create', key: keys.intake(patientId, journeyId), label: 'intake', itemType: 'INTAKE', attributes: { patientId, journeyId, ...parsed.data } }],
     reason: 'the patient submitted the intake questionnaires',
+    protocolVersion: context.protocol.version,
+    alert: triaged.alert,
+    pageOnly: triaged.pageOnly,
   };
 };
+
+/**
+ * The one questionnaire triage (functions/domain/questionnaire-triage.ts) applied to a submitted form:
+ * the clinician's alert (urgent for the same day, else a notice for review), what the page shows, and the
+ * finding codes recorded on the step. Change is measured from the previous questionnaire: the latest
+ * assessment, else the intake.
+ */
+function triageAnswers(answers: QuestionnaireAnswers, previous: PreviousQuestionnaire | null, context: AnswerContext): { alert: AnswerAlert | undefined; pageOnly: AnswerPageOnly; codes: string[] } {
+  const triage = triageQuestionnaire(answers, previous, context.protocol, localDate(context.now, context.patient.patient.timeZone));
+  const codes = triage.findings.map((f) => f.code);
+  const alert: AnswerAlert | undefined =
+    triage.urgency === null
+      ? undefined
+      : { urgency: triage.urgency, key: 'triage', message: `The patient's answers (${context.step.purpose}, protocol ${triage.protocolVersion}) need you: ${triage.findings.map((f) => f.message).join('; ')}.` };
+  return { alert, pageOnly: { crisisResources: triage.crisisResources }, codes };
+}
+
+function previousQuestionnaire(context: AnswerContext): PreviousQuestionnaire | null {
+  const latest = latestAssessment(context.patient.assessments);
+  if (latest !== undefined) return { phq9: latest.phq9, gad7: latest.gad7, bladderCheck: latest.bladderCheck };
+  const intake = context.patient.intake;
+  if (intake === undefined) return null;
+  return { phq9: intake.phq9, gad7: intake.gad7, urinarySymptomsKnown: intake.medicalHistory.conditions.includes('urinary-symptoms') };
+}
+
+/** Patients who can become pregnant are asked at each check-in; without an intake on record, everyone is. */
+export function asksPregnancy(context: Pick<AnswerContext, 'patient'>): boolean {
+  return context.patient.intake?.pregnancy !== 'cannot-become-pregnant';
+}
 
 /**
  * The check-in gate decides on POST. REFUSED (outside the window, session not waiting...) records
@@ -46,11 +82,29 @@ export const checkInAnswer: AnswerRule = (answer, context) => {
   const number = sessionNumberOf(context);
   const session = context.patient.sessions.find((s) => s.number === number);
   if (number === undefined || session === undefined) return { ok: false, errors: [fieldProblem('(form)', 'this session is not planned; please contact your clinic')] };
+  const asked = asksPregnancy(context) && context.protocol.checkIn.askPregnancyAtEachCheckIn;
+  if (asked && parsed.data.pregnantPlannedOrBreastfeeding === undefined) {
+    return { ok: false, errors: [fieldProblem('pregnantPlannedOrBreastfeeding', 'expected yes or no')] };
+  }
   const previous = context.patient.sessions.find((s) => s.number === number - 1) ?? null;
-  const gate = evaluateCheckIn(parsed.data, session, context.protocol, context.now, { previousSession: previous, hold: context.patient.journey.hold });
+  const gate = evaluateCheckIn(parsed.data, session, context.protocol, context.now, { previousSession: previous, hold: context.patient.journey.hold, asksPregnancy: asked });
   if (gate.outcome === 'REFUSED') {
     return { ok: false, errors: gate.reasons.map((reason) => fieldProblem('(form)', `this check-in cannot be accepted: ${reason.message}`)) };
   }
+  if (gate.outcome === 'RECHECK') {
+    // nothing is recorded yet: the page keeps the answers and asks for the reading after rest
+    const minutes = context.protocol.checkIn.bpRecheckAfterMinutes;
+    return {
+      ok: false,
+      errors: [
+        fieldProblem(
+          'bpRecheck.systolic',
+          `your blood pressure is very high. Do not take your dose. Sit quietly for ${minutes} minutes, measure again, and enter the new reading here. If you have chest pain, shortness of breath, back pain, numbness or weakness, a change in vision or trouble speaking, call 911 now.`,
+        ),
+      ],
+    };
+  }
+  const persistentCrisis = gate.reasons.find((r) => r.code === 'BP_CRISIS_PERSISTENT');
   const suggestedStart = gate.suggestedStart?.toISOString() ?? null;
   const reasons = gate.reasons.map((r) => r.code);
   const { patientId, stepKey } = context.step;
@@ -80,6 +134,8 @@ export const checkInAnswer: AnswerRule = (answer, context) => {
     reason: `check-in for session ${number}: ${gate.outcome}`,
     protocolVersion: gate.protocolVersion,
     hold: gate.holdSignal ?? undefined,
+    // a crisis reading that stays high after rest, without symptoms: the clinician contacts the patient today
+    alert: persistentCrisis === undefined ? undefined : { urgency: 'urgent', key: 'bp-crisis', message: `Check-in for session ${number}: ${persistentCrisis.message}. The dose was withheld; please contact the patient today.` },
   };
 };
 
@@ -116,6 +172,8 @@ export const journalAnswer: AnswerRule = (answer, context) => {
     reason: `journal for session ${number}; side effects triaged ${triage.outcome}`,
     protocolVersion: triage.protocolVersion,
     hold: triage.holdSignal ?? undefined,
+    // thoughts of self-harm, at any severity: crisis resources on the page at once (the hold alerts the clinician)
+    pageOnly: { crisisResources: report.data.symptoms.some((s) => s.symptom === 'suicidal-thoughts' && s.severity !== 'none') },
   };
 };
 
@@ -137,13 +195,17 @@ function assessmentWrite(context: AnswerContext, assessment: object, lostOrStole
 export const assessmentAnswer: AnswerRule = (answer, context) => {
   const parsed = safeParseFields(assessmentSchema, withTime(answer, 'takenAt', context));
   if (!parsed.success) return { ok: false, errors: parsed.errors };
+  const triaged = triageAnswers(parsed.data, previousQuestionnaire(context), context);
   return {
     ok: true,
     decision: 'SUBMITTED',
     output: { assessmentId: context.step.stepKey },
-    details: { assessmentId: context.step.stepKey },
+    details: { assessmentId: context.step.stepKey, triage: triaged.codes },
     writes: [assessmentWrite(context, parsed.data, false)],
     reason: 'the patient answered the assessment',
+    protocolVersion: context.protocol.version,
+    alert: triaged.alert,
+    pageOnly: triaged.pageOnly,
   };
 };
 
@@ -154,12 +216,16 @@ export const refillRequestAnswer: AnswerRule = (answer, context) => {
   const lost = raw.lostOrStolenReplacement;
   const errors = [...(parsed.success ? [] : parsed.errors.map(prefix('assessment'))), ...(typeof lost === 'boolean' ? [] : [fieldProblem('lostOrStolenReplacement', 'expected yes or no')])];
   if (!parsed.success || typeof lost !== 'boolean') return { ok: false, errors };
+  const triaged = triageAnswers(parsed.data, previousQuestionnaire(context), context);
   return {
     ok: true,
     decision: 'SUBMITTED',
     output: { assessmentId: context.step.stepKey, lostOrStolenReplacement: lost },
-    details: { assessmentId: context.step.stepKey, lostOrStolenReplacement: lost },
+    details: { assessmentId: context.step.stepKey, lostOrStolenReplacement: lost, triage: triaged.codes },
     writes: [assessmentWrite(context, parsed.data, lost)],
     reason: 'the patient requested a refill',
+    protocolVersion: context.protocol.version,
+    alert: triaged.alert,
+    pageOnly: triaged.pageOnly,
   };
 };
