@@ -20,6 +20,7 @@ import { errorMatches, maxAttempts, retryDelayMs } from './error-policy.ts';
 import { QueryEvaluationError, TemplateEvaluator, type Bindings } from './jsonata-eval.ts';
 import type { EngineStore, ExecutionRow, RunRow, TaskRow, TimerRow } from './store.ts';
 import { classifyResource, historyResource, type TaskResource } from './task-resources.ts';
+import { parseOffsetDateTime } from './offset-date-time.ts';
 import { TransitionBatch } from './transition-batch.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
@@ -280,13 +281,14 @@ export class Engine {
     for (const after of batch.after) after();
   }
 
-  private event(batch: TransitionBatch, exec: LiveExecution, type: string, details?: Record<string, unknown>): void {
+  private event(batch: TransitionBatch, exec: LiveExecution, type: string, details?: Record<string, unknown>): number {
     const id = exec.nextEventId++;
     const ts = this.clock.nowMs();
     const body = details === undefined ? null : JSON.stringify(details);
     batch.write(() => {
       this.store.sql('INSERT INTO events (execution_arn, id, ts_ms, type, details) VALUES (?, ?, ?, ?, ?)').run(exec.arn, id, ts, type, body);
     });
+    return id;
   }
 
   private usageOf(arn: string): UsageCounts {
@@ -515,7 +517,7 @@ export class Engine {
         c.enteredMs = this.clock.nowMs();
         c.retries = [];
         c.retryCount = 0;
-        this.event(batch, exec, `${state.Type}StateEntered`, {
+        c.enteredEventId = this.event(batch, exec, `${state.Type}StateEntered`, {
           stateEnteredEventDetails: { name: c.state, input: json(c.input), inputDetails: { truncated: false } },
         });
         this.countTransition(batch, exec);
@@ -538,7 +540,7 @@ export class Engine {
       }
       case 'error':
         if (state.Type === 'Map' || state.Type === 'Parallel') this.dropChildren(batch, run);
-        await this.handleError(batch, exec, run, state, c.error ?? 'States.Runtime', c.cause ?? '');
+        await this.handleError(batch, exec, run, state, c.error ?? 'States.Runtime', c.cause);
         return;
       case 'waiting':
         return;
@@ -552,13 +554,21 @@ export class Engine {
     } catch (error) {
       if (error instanceof StateFailure) return this.handleError(batch, exec, run, state, error.error, error.cause);
       if (error instanceof QueryEvaluationError) {
-        this.event(batch, exec, 'EvaluationFailed', {
-          evaluationFailedEventDetails: { error: 'States.QueryEvaluationError', cause: error.message, state: run.cursor.state },
-        });
-        return this.handleError(batch, exec, run, state, 'States.QueryEvaluationError', error.message);
+        const cause = this.recordEvaluationFailure(batch, exec, run, error);
+        return this.handleError(batch, exec, run, state, 'States.QueryEvaluationError', cause);
       }
       throw error;
     }
+  }
+
+  /** AWS prefixes the cause with the state and its entered event, and records where the field failed. */
+  private recordEvaluationFailure(batch: TransitionBatch, exec: LiveExecution, run: Run, error: QueryEvaluationError): string {
+    const c = run.cursor;
+    const cause = `An error occurred while executing the state '${c.state}' (entered at the event id #${c.enteredEventId ?? 0}). ${error.message}`;
+    const details: Record<string, unknown> = { error: 'States.QueryEvaluationError', cause, state: c.state };
+    if (error.location !== undefined) details.location = error.location;
+    this.event(batch, exec, 'EvaluationFailed', { evaluationFailedEventDetails: details });
+    return cause;
   }
 
   private visibleVariables(run: Run): Record<string, unknown> {
@@ -576,9 +586,12 @@ export class Engine {
     extra: { result?: unknown; errorOutput?: unknown; token?: string; item?: { Index: number; Value: unknown } } = {},
   ): Bindings {
     const c = run.cursor;
+    // AWS gives RetryCount in the context of Task states only.
+    const stateContext: Record<string, unknown> = { EnteredTime: iso(c.enteredMs), Name: c.state };
+    if (this.stateOf(exec, run).Type === 'Task') stateContext.RetryCount = c.retryCount;
     const context: Record<string, unknown> = {
       Execution: { Id: exec.arn, Input: exec.input, Name: exec.name, RoleArn: exec.roleArn, StartTime: iso(exec.startMs), RedriveCount: 0 },
-      State: { EnteredTime: iso(c.enteredMs), Name: c.state, RetryCount: c.retryCount },
+      State: stateContext,
       StateMachine: { Id: exec.smArn, Name: exec.smName },
     };
     if (extra.token !== undefined) context.Task = { Token: extra.token };
@@ -589,11 +602,12 @@ export class Engine {
     return { ...this.visibleVariables(run), states };
   }
 
-  private async evaluateAssign(assign: Record<string, unknown> | undefined, bindings: Bindings, where: string): Promise<Record<string, unknown> | undefined> {
+  /** `prefix` names the Choice rule or Catcher that holds the Assign (`Choices[0]/`, `Catch[1]/`), or '' for the state's own. */
+  private async evaluateAssign(assign: Record<string, unknown> | undefined, bindings: Bindings, prefix: string): Promise<Record<string, unknown> | undefined> {
     if (assign === undefined) return undefined;
     const out: Record<string, unknown> = {};
     // Every assignment of a state reads the variables as they were before the state: evaluate all, then apply.
-    for (const [name, template] of Object.entries(assign)) out[name] = await this.evaluator.evaluate(template, bindings, `${where}.Assign.${name}`);
+    for (const [name, template] of Object.entries(assign)) out[name] = await this.evaluator.evaluate(template, bindings, `${prefix}Assign/${name}`);
     return out;
   }
 
@@ -601,7 +615,7 @@ export class Engine {
     if (value === undefined) return undefined;
     const n = typeof value === 'number' ? value : await this.evaluator.evaluate(value, bindings, field);
     if (typeof n !== 'number' || !Number.isInteger(n) || n < min) {
-      throw new QueryEvaluationError(`field '${field}' must evaluate to an integer >= ${min}, got ${JSON.stringify(n)}`);
+      throw new QueryEvaluationError(`The JSONata expression '${String(value)}' specified for the field '${field}' must evaluate to an integer >= ${min}, but returned ${JSON.stringify(n)}.`, field);
     }
     return n;
   }
@@ -617,11 +631,16 @@ export class Engine {
         const bindings = this.bindings(exec, run);
         let due: number;
         if (state.Seconds !== undefined) {
-          due = this.clock.nowMs() + ((await this.evaluateNumber(state.Seconds, bindings, `${c.state}.Seconds`, 0)) ?? 0) * 1000;
+          due = this.clock.nowMs() + ((await this.evaluateNumber(state.Seconds, bindings, 'Seconds', 0)) ?? 0) * 1000;
         } else {
-          const stamp = await this.evaluator.evaluate(state.Timestamp, bindings, `${c.state}.Timestamp`);
-          due = typeof stamp === 'string' ? Date.parse(stamp) : Number.NaN;
-          if (Number.isNaN(due)) throw new QueryEvaluationError(`field '${c.state}.Timestamp' must be an ISO-8601 timestamp, got ${JSON.stringify(stamp)}`);
+          const stamp = await this.evaluator.evaluate(state.Timestamp, bindings, 'Timestamp');
+          due = parseOffsetDateTime(stamp);
+          if (Number.isNaN(due)) {
+            throw new QueryEvaluationError(
+              `The JSONata expression '${String(state.Timestamp)}' specified for the field 'Timestamp' returned ${JSON.stringify(stamp)}, which is not an ISO-8601 extended offset date-time.`,
+              'Timestamp',
+            );
+          }
         }
         if (due <= this.clock.nowMs()) return this.complete(batch, exec, run, state, undefined);
         c.phase = 'waiting';
@@ -630,24 +649,17 @@ export class Engine {
       }
       case 'Succeed': {
         const bindings = this.bindings(exec, run);
-        const output = state.Output === undefined ? c.input : await this.evaluator.evaluate(state.Output, bindings, `${c.state}.Output`);
+        const output = state.Output === undefined ? c.input : await this.evaluator.evaluate(state.Output, bindings, 'Output');
         this.event(batch, exec, 'SucceedStateExited', { stateExitedEventDetails: { name: c.state, output: json(output), outputDetails: { truncated: false } } });
         this.finishRun(batch, exec, run, 'SUCCEEDED', { output });
         return;
       }
       case 'Fail': {
         const bindings = this.bindings(exec, run);
-        let error = state.Error;
-        let cause = state.Cause;
-        try {
-          if (error !== undefined) error = String(await this.evaluator.evaluate(error, bindings, `${c.state}.Error`));
-          if (cause !== undefined) cause = String(await this.evaluator.evaluate(cause, bindings, `${c.state}.Cause`));
-        } catch (e) {
-          if (!(e instanceof QueryEvaluationError)) throw e;
-          this.finishRun(batch, exec, run, 'FAILED', { error: 'States.QueryEvaluationError', cause: e.message });
-          return;
-        }
-        this.finishRun(batch, exec, run, 'FAILED', { error: error ?? '', cause: cause ?? '' });
+        // A Fail state without Error or Cause leaves it out of the execution and its history, as AWS does.
+        const error = state.Error === undefined ? undefined : String(await this.evaluator.evaluate(state.Error, bindings, 'Error'));
+        const cause = state.Cause === undefined ? undefined : String(await this.evaluator.evaluate(state.Cause, bindings, 'Cause'));
+        this.finishRun(batch, exec, run, 'FAILED', { error, cause });
         return;
       }
       case 'Task':
@@ -663,20 +675,26 @@ export class Engine {
     const c = run.cursor;
     const bindings = this.bindings(exec, run);
     for (const [i, rule] of (state.Choices ?? []).entries()) {
-      const matched = await this.evaluator.evaluate(rule.Condition, bindings, `${c.state}.Choices[${i}].Condition`);
+      const field = `Choices[${i}]/Condition`;
+      const matched = await this.evaluator.evaluate(rule.Condition, bindings, field);
       if (typeof matched !== 'boolean') {
-        throw new QueryEvaluationError(`the Condition of ${c.state}.Choices[${i}] must evaluate to a boolean, got ${JSON.stringify(matched)}`);
+        throw new QueryEvaluationError(`The JSONata expression '${String(rule.Condition)}' specified for the field '${field}' must evaluate to a boolean, but returned ${JSON.stringify(matched)}.`, field);
       }
       if (!matched) continue;
-      const outputTemplate = rule.Output ?? state.Output;
-      const output = outputTemplate === undefined ? c.input : await this.evaluator.evaluate(outputTemplate, bindings, `${c.state}.Output`);
-      const assigned = await this.evaluateAssign(rule.Assign ?? state.Assign, bindings, c.state);
+      const output =
+        rule.Output !== undefined
+          ? await this.evaluator.evaluate(rule.Output, bindings, `Choices[${i}]/Output`)
+          : state.Output !== undefined
+            ? await this.evaluator.evaluate(state.Output, bindings, 'Output')
+            : c.input;
+      const assigned =
+        rule.Assign !== undefined ? await this.evaluateAssign(rule.Assign, bindings, `Choices[${i}]/`) : await this.evaluateAssign(state.Assign, bindings, '');
       this.exitState(batch, exec, run, state, output, assigned, rule.Next);
       return;
     }
     if (state.Default === undefined) throw new StateFailure('States.NoChoiceMatched', `No Choice Rule matched in state '${c.state}' and no Default is set`);
-    const output = state.Output === undefined ? c.input : await this.evaluator.evaluate(state.Output, bindings, `${c.state}.Output`);
-    const assigned = await this.evaluateAssign(state.Assign, bindings, c.state);
+    const output = state.Output === undefined ? c.input : await this.evaluator.evaluate(state.Output, bindings, 'Output');
+    const assigned = await this.evaluateAssign(state.Assign, bindings, '');
     this.exitState(batch, exec, run, state, output, assigned, state.Default);
   }
 
@@ -685,8 +703,8 @@ export class Engine {
     const c = run.cursor;
     const bindings = RESULT_STATES.has(state.Type) ? this.bindings(exec, run, { result }) : this.bindings(exec, run);
     const fallback = RESULT_STATES.has(state.Type) ? result : c.input;
-    const output = state.Output === undefined ? fallback : await this.evaluator.evaluate(state.Output, bindings, `${c.state}.Output`);
-    const assigned = await this.evaluateAssign(state.Assign, bindings, c.state);
+    const output = state.Output === undefined ? fallback : await this.evaluator.evaluate(state.Output, bindings, 'Output');
+    const assigned = await this.evaluateAssign(state.Assign, bindings, '');
     this.exitState(batch, exec, run, state, output, assigned, state.End === true ? undefined : state.Next);
   }
 
@@ -714,7 +732,7 @@ export class Engine {
     batch.schedule(run);
   }
 
-  private async handleError(batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef, error: string, cause: string): Promise<void> {
+  private async handleError(batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef, error: string, cause: string | undefined): Promise<void> {
     const c = run.cursor;
     delete c.result;
     delete c.taskId;
@@ -742,17 +760,19 @@ export class Engine {
         }
       }
     }
-    const catcher: Catcher | undefined = state.Catch?.find((k) => errorMatches(k.ErrorEquals, error));
+    const catchIndex = state.Catch?.findIndex((k) => errorMatches(k.ErrorEquals, error)) ?? -1;
+    const catcher: Catcher | undefined = state.Catch?.[catchIndex];
     if (catcher !== undefined) {
-      const errorOutput = { Error: error, Cause: cause };
+      const errorOutput: Record<string, string> = cause === undefined ? { Error: error } : { Error: error, Cause: cause };
       const bindings = this.bindings(exec, run, { errorOutput });
       try {
-        const output = catcher.Output === undefined ? errorOutput : await this.evaluator.evaluate(catcher.Output, bindings, `${c.state}.Catch.Output`);
-        const assigned = await this.evaluateAssign(catcher.Assign, bindings, `${c.state}.Catch`);
+        const output = catcher.Output === undefined ? errorOutput : await this.evaluator.evaluate(catcher.Output, bindings, `Catch[${catchIndex}]/Output`);
+        const assigned = await this.evaluateAssign(catcher.Assign, bindings, `Catch[${catchIndex}]/`);
         this.exitState(batch, exec, run, state, output, assigned, catcher.Next);
       } catch (e) {
         if (!(e instanceof QueryEvaluationError)) throw e;
-        this.finishRun(batch, exec, run, 'FAILED', { error: 'States.QueryEvaluationError', cause: e.message });
+        // A catcher's own failure is not caught again: the state fails with it.
+        this.finishRun(batch, exec, run, 'FAILED', { error: 'States.QueryEvaluationError', cause: this.recordEvaluationFailure(batch, exec, run, e) });
       }
       return;
     }
@@ -813,7 +833,7 @@ export class Engine {
     this.event(batch, exec, isMap ? 'MapStateFailed' : 'ParallelStateFailed');
     pc.phase = 'error';
     pc.error = end.error ?? 'States.Runtime';
-    pc.cause = end.cause ?? '';
+    pc.cause = end.cause;
     batch.schedule(parent);
   }
 
@@ -868,7 +888,7 @@ export class Engine {
   private async startBranches(batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef): Promise<void> {
     const c = run.cursor;
     const bindings = this.bindings(exec, run);
-    const input = state.Arguments === undefined ? c.input : await this.evaluator.evaluate(state.Arguments, bindings, `${c.state}.Arguments`);
+    const input = state.Arguments === undefined ? c.input : await this.evaluator.evaluate(state.Arguments, bindings, 'Arguments');
     const branches = state.Branches ?? [];
     this.event(batch, exec, 'ParallelStateStarted');
     c.phase = 'waiting';
@@ -883,21 +903,29 @@ export class Engine {
   private async startIterations(batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef): Promise<void> {
     const c = run.cursor;
     const bindings = this.bindings(exec, run);
-    const items = state.Items === undefined ? c.input : await this.evaluator.evaluate(state.Items, bindings, `${c.state}.Items`);
+    const items = state.Items === undefined ? c.input : await this.evaluator.evaluate(state.Items, bindings, 'Items');
     if (!Array.isArray(items)) {
-      throw new QueryEvaluationError(`the Map state '${c.state}' needs an array of items, got ${JSON.stringify(items)}`);
+      throw new QueryEvaluationError(`The field 'Items' must evaluate to a JSON array, but was ${JSON.stringify(items)}.`, 'Items');
     }
+    const concurrency = (await this.evaluateNumber(state.MaxConcurrency, bindings, 'MaxConcurrency', 0)) ?? 0;
+    this.event(batch, exec, 'MapStateStarted', { mapStateStartedEventDetails: { length: items.length } });
     const selected: unknown[] = [];
-    for (const [index, value] of items.entries()) {
-      selected.push(
-        state.ItemSelector === undefined
-          ? value
-          : await this.evaluator.evaluate(state.ItemSelector, this.bindings(exec, run, { item: { Index: index, Value: value } }), `${c.state}.ItemSelector`),
-      );
+    try {
+      for (const [index, value] of items.entries()) {
+        selected.push(
+          state.ItemSelector === undefined
+            ? value
+            : await this.evaluator.evaluate(state.ItemSelector, this.bindings(exec, run, { item: { Index: index, Value: value } }), 'ItemSelector'),
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof QueryEvaluationError)) throw error;
+      // The Map had started: it fails as a Map does, after the evaluation failure is on record.
+      const cause = this.recordEvaluationFailure(batch, exec, run, error);
+      this.event(batch, exec, 'MapStateFailed');
+      return this.handleError(batch, exec, run, state, 'States.QueryEvaluationError', cause);
     }
-    const concurrency = (await this.evaluateNumber(state.MaxConcurrency, bindings, `${c.state}.MaxConcurrency`, 0)) ?? 0;
     const limit = concurrency === 0 ? selected.length : Math.min(concurrency, selected.length);
-    this.event(batch, exec, 'MapStateStarted', { mapStateStartedEventDetails: { length: selected.length } });
     if (selected.length === 0) {
       this.event(batch, exec, 'MapStateSucceeded');
       return this.complete(batch, exec, run, state, []);
@@ -932,9 +960,9 @@ export class Engine {
     const callback = (kind.kind === 'lambda-invoke' && kind.callback) || (kind.kind === 'start-execution' && kind.mode === 'callback');
     const token = callback ? randomBytes(48).toString('base64url') : undefined;
     const bindings = this.bindings(exec, run, token === undefined ? {} : { token });
-    const args = state.Arguments === undefined ? c.input : await this.evaluator.evaluate(state.Arguments, bindings, `${c.state}.Arguments`);
-    const timeout = await this.evaluateNumber(state.TimeoutSeconds, bindings, `${c.state}.TimeoutSeconds`, 1);
-    const heartbeat = await this.evaluateNumber(state.HeartbeatSeconds, bindings, `${c.state}.HeartbeatSeconds`, 1);
+    const args = state.Arguments === undefined ? c.input : await this.evaluator.evaluate(state.Arguments, bindings, 'Arguments');
+    const timeout = await this.evaluateNumber(state.TimeoutSeconds, bindings, 'TimeoutSeconds', 1);
+    const heartbeat = await this.evaluateNumber(state.HeartbeatSeconds, bindings, 'HeartbeatSeconds', 1);
     checkTaskArguments(kind, args);
     const request: TaskRequest =
       kind.kind === 'start-execution' ? { args, childName: childExecutionName(args) ?? randomUUID() } : { args };
