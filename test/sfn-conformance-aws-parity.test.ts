@@ -144,6 +144,17 @@ describe('Map history', () => {
     expect(run).toMatchObject({ error: 'Item.Bad', cause: 'item 1' });
   });
 
+  // AWS's documentation lists MapStateFailed among the history events without saying when a Map that
+  // fails in its own fields writes it; issue 12 records that AWS writes it, after EvaluationFailed.
+  it('a Map whose Items give nothing writes EvaluationFailed, then MapStateFailed', async () => {
+    const run = await h.run(
+      machine('Each', { Each: { Type: 'Map', Items: '{% $states.input.none %}', ItemProcessor: { StartAt: 'I', States: { I: pass } }, End: true } }),
+    );
+    expect(run.error).toBe('States.QueryEvaluationError');
+    const types = (await h.history(run.executionArn)).map((e) => e.type);
+    expect(types).toEqual(['ExecutionStarted', 'MapStateEntered', 'EvaluationFailed', 'MapStateFailed', 'ExecutionFailed']);
+  });
+
   it('a Map whose ItemSelector gives nothing fails with MapStateFailed after the EvaluationFailed event', async () => {
     const run = await h.run(
       machine('Each', {

@@ -172,4 +172,13 @@ describe('JSONata sequences', () => {
     });
     expect(run.output).toEqual({ r: 1, path: 'only' });
   });
+
+  it('so a Map over $range(1, n, 1) with n = 1 gets Items 1, not an array, and fails; an array constructor keeps it a list', async () => {
+    const each = (items: string): object =>
+      machine('Each', { Each: { Type: 'Map', Items: items, ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } }, End: true } });
+    const bare = await h.run(each('{% $range(1, $states.input.n, 1) %}'), { n: 1 });
+    expect(bare.error).toBe('States.QueryEvaluationError');
+    const wrapped = await h.run(each('{% [$range(1, $states.input.n, 1)] %}'), { n: 1 });
+    expect(wrapped.output).toEqual([1]);
+  });
 });

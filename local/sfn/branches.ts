@@ -43,24 +43,13 @@ export async function startBranches(core: EngineCore, batch: TransitionBatch, ex
 }
 
 export async function startIterations(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef): Promise<void> {
-  const c = run.cursor;
-  const scope = bindings(core, exec, run);
-  const items = state.Items === undefined ? c.input : await core.evaluator.evaluate(state.Items, scope, 'Items');
-  if (!Array.isArray(items)) throw new QueryEvaluationError(`The field 'Items' must evaluate to a JSON array, but was ${JSON.stringify(items)}.`, 'Items');
-  const concurrency = (await evaluateNumber(core, state.MaxConcurrency, scope, 'MaxConcurrency', 0)) ?? 0;
-  core.record(batch, exec, mapStateStarted(items.length));
-  const selected: unknown[] = [];
+  let selected: unknown[];
+  let concurrency: number;
   try {
-    for (const [index, value] of items.entries()) {
-      selected.push(
-        state.ItemSelector === undefined
-          ? value
-          : await core.evaluator.evaluate(state.ItemSelector, bindings(core, exec, run, { item: { Index: index, Value: value } }), 'ItemSelector'),
-      );
-    }
+    ({ selected, concurrency } = await selectItems(core, batch, exec, run, state));
   } catch (error) {
     if (!(error instanceof QueryEvaluationError)) throw error;
-    // The Map had started: it fails as a Map does, after the evaluation failure is on record.
+    // A Map whose own fields fail is a failed Map: MapStateFailed follows the evaluation failure.
     const cause = recordEvaluationFailure(core, batch, exec, run, error);
     core.record(batch, exec, branchesEnded('Map', 'Failed'));
     return handleError(core, batch, exec, run, state, 'States.QueryEvaluationError', cause);
@@ -69,6 +58,7 @@ export async function startIterations(core: EngineCore, batch: TransitionBatch, 
     core.record(batch, exec, branchesEnded('Map', 'Succeeded'));
     return completeState(core, batch, exec, run, state, []);
   }
+  const c = run.cursor;
   const limit = concurrency === 0 ? selected.length : Math.min(concurrency, selected.length);
   c.phase = 'waiting';
   c.remaining = selected.length;
@@ -81,6 +71,24 @@ export async function startIterations(core: EngineCore, batch: TransitionBatch, 
     batch.touch(child);
     if (i < limit) launchIteration(core, batch, exec, child, c.state);
   });
+}
+
+/** Items, MaxConcurrency, then (once the Map has started) each item through ItemSelector. */
+async function selectItems(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef): Promise<{ selected: unknown[]; concurrency: number }> {
+  const scope = bindings(core, exec, run);
+  const items = state.Items === undefined ? run.cursor.input : await core.evaluator.evaluate(state.Items, scope, 'Items');
+  if (!Array.isArray(items)) throw new QueryEvaluationError(`The field 'Items' must evaluate to a JSON array, but was ${JSON.stringify(items)}.`, 'Items');
+  const concurrency = (await evaluateNumber(core, state.MaxConcurrency, scope, 'MaxConcurrency', 0)) ?? 0;
+  core.record(batch, exec, mapStateStarted(items.length));
+  const selected: unknown[] = [];
+  for (const [index, value] of items.entries()) {
+    selected.push(
+      state.ItemSelector === undefined
+        ? value
+        : await core.evaluator.evaluate(state.ItemSelector, bindings(core, exec, run, { item: { Index: index, Value: value } }), 'ItemSelector'),
+    );
+  }
+  return { selected, concurrency };
 }
 
 function launchIteration(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, child: Run, mapState: string): void {
