@@ -52,18 +52,32 @@ export class EngineRepository {
     this.store.transaction(work);
   }
 
-  // ---------------------------------------------------------------- ids
+  // ---------------------------------------------------------------- ids and the clock
 
   maxRunId(): number {
-    return this.store.maxId('runs');
+    return (this.store.sql('SELECT COALESCE(MAX(id), 0) AS m FROM runs').get() as { m: number }).m;
   }
 
   maxTaskId(): number {
-    return this.store.maxId('tasks');
+    return (this.store.sql('SELECT COALESCE(MAX(id), 0) AS m FROM tasks').get() as { m: number }).m;
   }
 
   maxTimerId(): number {
-    return this.store.maxId('timers');
+    return (this.store.sql('SELECT COALESCE(MAX(id), 0) AS m FROM timers').get() as { m: number }).m;
+  }
+
+  savedClockMs(): number | undefined {
+    const row = this.store.sql("SELECT value FROM meta WHERE key = 'clock_ms'").get() as { value: string } | undefined;
+    return row === undefined ? undefined : Number(row.value);
+  }
+
+  saveClockMs(ms: number): void {
+    this.store.sql("INSERT INTO meta (key, value) VALUES ('clock_ms', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(ms));
+  }
+
+  /** the time of the latest history event of any execution */
+  latestEventMs(): number {
+    return (this.store.sql('SELECT COALESCE(MAX(ts_ms), 0) AS m FROM events').get() as { m: number }).m;
   }
 
   maxExecutionSeq(): number {

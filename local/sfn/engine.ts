@@ -17,7 +17,7 @@ import { resolveScope, type Definition, type StateDef } from './definition.ts';
 import { abortRun, branchesSucceeded, childRunEnded, dropChildren, startBranches, startIterations } from './branches.ts';
 import type { EngineCore, RunEnd } from './engine-core.ts';
 import type { LiveExecution, Run } from './engine-model.ts';
-import { EngineRepository, type TimerKind } from './engine-repository.ts';
+import type { EngineRepository, TimerKind } from './engine-repository.ts';
 import { executionEnded, executionStarted, json, type ExecutionEnd, type HistoryEventDraft } from './history-events.ts';
 import { TemplateEvaluator } from './jsonata-eval.ts';
 import { recoverLiveState } from './recovery.ts';
@@ -29,13 +29,13 @@ import { runPassState } from './state-actions/pass-state.ts';
 import { completeState, enterCursor, enterState } from './state-actions/state-flow.ts';
 import { runSucceedState } from './state-actions/succeed-state.ts';
 import { runWaitState } from './state-actions/wait-state.ts';
-import type { EngineStore, TimerRow } from './store.ts';
+import type { TimerRow } from './store.ts';
 import { Tasks } from './tasks.ts';
 import { TransitionBatch } from './transition-batch.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
 export interface EngineOptions {
-  readonly store: EngineStore;
+  readonly repo: EngineRepository;
   readonly lambdas: LambdaRegistry;
   readonly clock: VirtualClock;
   readonly arns: ArnContext;
@@ -61,7 +61,7 @@ export class Engine implements EngineCore {
   private lastExecutionSeq: number;
 
   constructor(options: EngineOptions) {
-    this.repo = new EngineRepository(options.store);
+    this.repo = options.repo;
     this.clock = options.clock;
     this.arns = options.arns;
     this.evaluator = new TemplateEvaluator(() => this.clock.nowMs());
