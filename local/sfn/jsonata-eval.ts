@@ -81,8 +81,9 @@ export class TemplateEvaluator {
     );
     expression.registerFunction('millis', () => clockMs(), '<:n>');
     for (const fn of stepFunctionsJsonataFunctions) expression.registerFunction(fn.name, fn.impl as (...args: unknown[]) => unknown, fn.signature);
+    // Step Functions leaves $eval out of JSONata: calling it fails as calling any undefined function does.
     expression.registerFunction('eval', () => {
-      throw new Error('$eval is not available in Step Functions; use $parse');
+      throw Object.assign(new Error('Attempted to invoke a non-function'), { code: 'T1006' });
     });
     this.compiled.set(body, expression);
     return expression;
