@@ -2,7 +2,7 @@
  * Every SQL statement the engine and the API run, behind typed methods: the rest of the engine reads
  * and writes rows through here and never writes SQL. Statements are prepared once (EngineStore.sql).
  */
-import type { Cursor, Run } from './engine-model.ts';
+import type { Run } from './engine-model.ts';
 import type { EngineStore, EventRow, ExecutionRow, RunRow, StateMachineRow, TaskRow, TimerRow, UsageRow } from './store.ts';
 import type { UsageCounts } from './contract.ts';
 
@@ -181,7 +181,7 @@ export class EngineRepository {
       )
       .run(
         run.id, run.executionArn, run.parentId, JSON.stringify(run.scope), run.idx, run.status,
-        JSON.stringify(run.cursor satisfies Cursor), JSON.stringify(run.vars), run.output ?? null, run.error ?? null, run.cause ?? null,
+        JSON.stringify(run.cursor), JSON.stringify(run.vars), run.output ?? null, run.error ?? null, run.cause ?? null,
       );
   }
 
