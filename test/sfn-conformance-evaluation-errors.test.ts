@@ -65,6 +65,16 @@ describe('an expression that gives nothing inside an object field fails the stat
     expect(events.map((e) => e.type)).not.toContain('TaskScheduled');
   });
 
+  it('a Task\'s Output is evaluated after the call: the function runs once, then the state fails naming "Output/total"', async () => {
+    const run = await h.run(machine('Call', { Call: invoke('double', { value: 2 }, { Output: { total: '{% $states.result.Payload.total %}' }, End: true }) }));
+    expect(h.lambdas.callsTo('double')).toHaveLength(1);
+    expect(run.cause).toBe(prefix('Call', 2) + nothing('$states.result.Payload.total', 'Output/total'));
+    const events = await h.history(run.executionArn);
+    expect(events.map((e) => e.type)).toEqual([
+      'ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'EvaluationFailed', 'ExecutionFailed',
+    ]);
+  });
+
   it('Assign: no variable is set to nothing; the state fails naming "Assign/total"', async () => {
     const run = await h.run(
       machine('A', { A: { Type: 'Pass', Assign: { count: 1, total: '{% $states.input.sum %}' }, Next: 'B' }, B: { Type: 'Pass', End: true } }),
