@@ -54,7 +54,7 @@ describe('.waitForTaskToken', () => {
   });
 
   it('an uncaught SendTaskFailure fails the execution with that error', async () => {
-    const run = await h.run(askThenShow());
+    const run = await h.run(askThenShow(), { who: 'clinician' });
     await h.sendFailure(h.lambdas.lastToken(), 'Link.Expired', 'no answer');
     await h.engine.settle();
     const done = await h.describe(run.executionArn);
@@ -64,7 +64,7 @@ describe('.waitForTaskToken', () => {
   });
 
   it('a second SendTaskSuccess for the same token is refused with TaskTimedOut, and the first answer stands', async () => {
-    const run = await h.run(askThenShow());
+    const run = await h.run(askThenShow(), { who: 'clinician' });
     const token = h.lambdas.lastToken();
     await h.sendSuccess(token, { first: true });
     expect((await serviceError(h.sendSuccess(token, { second: true }))).name).toBe('TaskTimedOut');
@@ -80,13 +80,13 @@ describe('.waitForTaskToken', () => {
   });
 
   it('"InvalidOutput: the provided JSON output data is not valid"', async () => {
-    await h.run(askThenShow());
+    await h.run(askThenShow(), { who: 'clinician' });
     const refused = await serviceError(h.call('SendTaskSuccess', { taskToken: h.lambdas.lastToken(), output: '{not json' }));
     expect(refused.name).toBe('InvalidOutput');
   });
 
   it('tokens of a stopped execution are closed: TaskTimedOut', async () => {
-    const run = await h.run(askThenShow());
+    const run = await h.run(askThenShow(), { who: 'clinician' });
     await h.call('StopExecution', { executionArn: run.executionArn, error: 'Operator', cause: 'stopped' });
     expect((await serviceError(h.sendSuccess(h.lambdas.lastToken(), {}))).name).toBe('TaskTimedOut');
   });

@@ -76,5 +76,7 @@ describe('Step Functions JSONata functions', () => {
     const run = await h.describe(executionArn);
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('States.QueryEvaluationError');
+    // as calling a function that does not exist: JSONata's T1006 (issue 12)
+    expect(run.cause).toContain("The JSONata expression '$eval('1 + 1')' specified for the field 'Output' threw an error during evaluation. T1006: ");
   });
 });

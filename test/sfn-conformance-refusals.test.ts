@@ -31,8 +31,8 @@ describe('query language', () => {
     await expectRefused({ StartAt: 'P', States: { P: pass } }, 'QueryLanguage');
   });
 
-  it('QueryLanguage JSONPath at the top level is refused', async () => {
-    await expectRefused({ QueryLanguage: 'JSONPath', StartAt: 'P', States: { P: pass } }, 'JSONPath');
+  it('QueryLanguage JSONPath at the top level is refused when a state inherits it, naming that state', async () => {
+    await expectRefused({ QueryLanguage: 'JSONPath', StartAt: 'P', States: { P: pass } }, /States\/P.*QueryLanguage/);
   });
 
   it('a single state switching to JSONPath is refused', async () => {

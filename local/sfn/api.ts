@@ -7,7 +7,7 @@ import { isValidResourceName, parseExecutionArn, parseStateMachineArn, stateMach
 import { SfnServiceError } from './contract.ts';
 import { parseAndCheckDefinition } from './definition-check.ts';
 import type { Engine } from './engine.ts';
-import type { EventRow, ExecutionRow, StateMachineRow } from './store.ts';
+import type { ExecutionRow, StateMachineRow } from './store.ts';
 
 type Request = Record<string, unknown>;
 
@@ -127,14 +127,14 @@ export class StepFunctionsApi {
 
   private stateMachineRow(arn: string): StateMachineRow {
     checkStateMachineArn(arn);
-    const row = this.engine.store.sql('SELECT * FROM state_machines WHERE arn = ?').get(arn) as StateMachineRow | undefined;
+    const row = this.engine.repo.stateMachine(arn);
     if (row === undefined) throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     return row;
   }
 
   private executionRow(arn: string): ExecutionRow {
     checkExecutionArn(arn);
-    const row = this.engine.store.sql('SELECT * FROM executions WHERE arn = ?').get(arn) as ExecutionRow | undefined;
+    const row = this.engine.repo.execution(arn);
     if (row === undefined) throw new SfnServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return row;
   }
@@ -148,15 +148,15 @@ export class StepFunctionsApi {
     const roleArn = optionalString(request, 'roleArn') ?? `arn:aws:iam::${this.arns.accountId}:role/local-step-functions`;
     parseAndCheckDefinition(definition);
     const arn = stateMachineArn(this.arns, name);
-    const store = this.engine.store;
-    const existing = store.sql('SELECT * FROM state_machines WHERE arn = ?').get(arn) as StateMachineRow | undefined;
+    const repo = this.engine.repo;
+    const existing = repo.stateMachine(arn);
     if (existing !== undefined) {
       // Idempotent like AWS: same name and definition returns the existing machine.
       if (existing.definition === definition && existing.type === type) return { stateMachineArn: arn, creationDate: seconds(existing.created_ms) };
       throw new SfnServiceError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
     }
     const now = this.engine.clock.nowMs();
-    store.sql('INSERT INTO state_machines (arn, name, definition, role_arn, type, created_ms, revision) VALUES (?, ?, ?, ?, ?, ?, 1)').run(arn, name, definition, roleArn, type, now);
+    repo.insertStateMachine({ arn, name, definition, roleArn, type, createdMs: now });
     return { stateMachineArn: arn, creationDate: seconds(now) };
   }
 
@@ -171,9 +171,7 @@ export class StepFunctionsApi {
     if (definition !== undefined) parseAndCheckDefinition(definition);
     const now = this.engine.clock.nowMs();
     const revision = row.revision + 1;
-    this.engine.store
-      .sql('UPDATE state_machines SET definition = ?, role_arn = ?, updated_ms = ?, revision = ? WHERE arn = ?')
-      .run(definition ?? row.definition, roleArn ?? row.role_arn, now, revision, arn);
+    this.engine.repo.updateStateMachine(arn, { definition: definition ?? row.definition, roleArn: roleArn ?? row.role_arn, updatedMs: now, revision });
     return { updateDate: seconds(now), revisionId: String(revision) };
   }
 
@@ -198,7 +196,7 @@ export class StepFunctionsApi {
 
   private describeStateMachineForExecution(request: Request): unknown {
     const execution = this.executionRow(requiredString(request, 'executionArn'));
-    const machine = this.engine.store.sql('SELECT * FROM state_machines WHERE arn = ?').get(execution.sm_arn) as StateMachineRow | undefined;
+    const machine = this.engine.repo.stateMachine(execution.sm_arn);
     return {
       stateMachineArn: execution.sm_arn,
       name: execution.sm_name,
@@ -211,7 +209,7 @@ export class StepFunctionsApi {
   private listStateMachines(request: Request): unknown {
     const size = pageSize(request, 100, 1000);
     const offset = pageOffset(request);
-    const rows = this.engine.store.sql('SELECT * FROM state_machines ORDER BY name LIMIT ? OFFSET ?').all(size + 1, offset) as unknown as StateMachineRow[];
+    const rows = this.engine.repo.stateMachinePage(size + 1, offset);
     const page = rows.slice(0, size);
     return {
       stateMachines: page.map((r) => ({ stateMachineArn: r.arn, name: r.name, type: r.type, creationDate: seconds(r.created_ms) })),
@@ -223,7 +221,7 @@ export class StepFunctionsApi {
     const arn = requiredString(request, 'stateMachineArn');
     checkStateMachineArn(arn);
     // Running executions keep their own copy of the definition, so they finish as AWS lets them.
-    this.engine.store.sql('DELETE FROM state_machines WHERE arn = ?').run(arn);
+    this.engine.repo.deleteStateMachine(arn);
     return {};
   }
 
@@ -275,16 +273,10 @@ export class StepFunctionsApi {
     const status = optionalString(request, 'statusFilter');
     const allowed = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
     if (status !== undefined && !allowed.includes(status)) throw new SfnServiceError('ValidationException', `Value '${status}' at 'statusFilter' is not one of ${allowed.join(', ')}`);
-    const store = this.engine.store;
-    const known = store.sql('SELECT 1 AS x FROM state_machines WHERE arn = ? UNION SELECT 1 FROM executions WHERE sm_arn = ? LIMIT 1').get(smArn, smArn);
-    if (known === undefined) throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${smArn}'`);
+    if (!this.engine.repo.isKnownStateMachine(smArn)) throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${smArn}'`);
     const size = pageSize(request, 100, 1000);
     const offset = pageOffset(request);
-    const rows = (
-      status === undefined
-        ? store.sql('SELECT * FROM executions WHERE sm_arn = ? ORDER BY seq DESC LIMIT ? OFFSET ?').all(smArn, size + 1, offset)
-        : store.sql('SELECT * FROM executions WHERE sm_arn = ? AND status = ? ORDER BY seq DESC LIMIT ? OFFSET ?').all(smArn, status, size + 1, offset)
-    ) as unknown as ExecutionRow[];
+    const rows = this.engine.repo.executionPage(smArn, status, size + 1, offset);
     const page = rows.slice(0, size);
     return {
       executions: page.map((r) => ({
@@ -304,10 +296,7 @@ export class StepFunctionsApi {
     this.executionRow(arn);
     const size = pageSize(request, 100, 1000);
     const offset = pageOffset(request);
-    const order = request.reverseOrder === true ? 'DESC' : 'ASC';
-    const rows = this.engine.store
-      .sql(`SELECT * FROM events WHERE execution_arn = ? ORDER BY id ${order} LIMIT ? OFFSET ?`)
-      .all(arn, size + 1, offset) as unknown as EventRow[];
+    const rows = this.engine.repo.eventPage(arn, request.reverseOrder === true, size + 1, offset);
     const page = rows.slice(0, size);
     const includeData = request.includeExecutionData !== false;
     return {

@@ -8,6 +8,7 @@ import { SfnServiceError } from './contract.ts';
 import type { Definition } from './definition.ts';
 import { checkExpressionSyntax, isExpression } from './jsonata-eval.ts';
 import { classifyResource, SUPPORTED_RESOURCES } from './task-resources.ts';
+import { parseOffsetDateTime } from './offset-date-time.ts';
 
 const JSONPATH_FIELDS = new Set([
   'InputPath', 'Parameters', 'ResultSelector', 'ResultPath', 'OutputPath', 'ItemsPath', 'Result',
@@ -63,7 +64,10 @@ function checkFieldSet(where: string, value: Json, allowed: ReadonlySet<string>,
   }
 }
 
-/** Walks a template (Arguments, Output, Assign values...), refusing `.$` keys and bad JSONata. */
+/**
+ * Walks a template (Arguments, Output, Assign values...), refusing bad JSONata. A key ending in `.$`
+ * is an ordinary key in a JSONata state: AWS accepts it and writes it as it stands.
+ */
 function checkTemplate(where: string, value: unknown): void {
   if (typeof value === 'string') {
     if (isExpression(value)) {
@@ -77,10 +81,7 @@ function checkTemplate(where: string, value: unknown): void {
     return;
   }
   if (isObject(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      if (key.endsWith('.$')) refuse(`${where}: key '${key}' uses JSONPath '.$' syntax; this engine runs JSONata only`);
-      checkTemplate(`${where}.${key}`, item);
-    }
+    for (const [key, item] of Object.entries(value)) checkTemplate(`${where}.${key}`, item);
   }
 }
 
@@ -230,7 +231,9 @@ function checkState(where: string, name: string, state: unknown, siblings: Json,
       if (state.Timestamp !== undefined) {
         if (typeof state.Timestamp !== 'string') refuse(`${where}.Timestamp: must be an ISO-8601 string or a JSONata expression`);
         if (isExpression(state.Timestamp)) checkTemplate(`${where}.Timestamp`, state.Timestamp);
-        else if (Number.isNaN(Date.parse(state.Timestamp))) refuse(`${where}.Timestamp: '${state.Timestamp}' is not an ISO-8601 timestamp`);
+        else if (Number.isNaN(parseOffsetDateTime(state.Timestamp))) {
+          refuse(`${where}.Timestamp: '${state.Timestamp}' is not an ISO-8601 extended offset date-time (such as 2016-03-14T01:59:00Z)`);
+        }
       }
       break;
     case 'Fail':
@@ -266,7 +269,8 @@ function checkChoice(where: string, state: Json, siblings: Json, assigned: Set<s
     const at = `${where}.Choices[${i}]`;
     if (!isObject(rule)) refuse(`${at}: must be an object`);
     checkFieldSet(at, rule, CHOICE_RULE_FIELDS, 'a JSONata Choice rule (use Condition)');
-    if (!isExpression(rule.Condition)) refuse(`${at}.Condition: must be a JSONata expression '{% ... %}'`);
+    // AWS accepts a literal boolean as well as an expression.
+    if (typeof rule.Condition !== 'boolean' && !isExpression(rule.Condition)) refuse(`${at}.Condition: must be a boolean or a JSONata expression '{% ... %}'`);
     checkTemplate(`${at}.Condition`, rule.Condition);
     checkTransition(at, 'Next', rule.Next, siblings);
     checkAssign(at, rule.Assign, assigned, ctx.outerVariables);
@@ -320,8 +324,9 @@ function checkDefinition(text: string): Definition {
     refuse(`the definition is not valid JSON: ${(error as Error).message}`);
   }
   if (!isObject(parsed)) refuse('the definition must be a JSON object');
-  if (parsed.QueryLanguage !== undefined && parsed.QueryLanguage !== 'JSONata') {
-    refuse(`QueryLanguage: '${String(parsed.QueryLanguage)}' is not supported; this engine runs JSONata only`);
+  // A top-level JSONPath is AWS's default said out loud: accepted, as long as every state opts in to JSONata.
+  if (parsed.QueryLanguage !== undefined && parsed.QueryLanguage !== 'JSONata' && parsed.QueryLanguage !== 'JSONPath') {
+    refuse(`QueryLanguage: '${String(parsed.QueryLanguage)}' is not a query language (JSONata or JSONPath)`);
   }
   checkNumberOrExpression('TimeoutSeconds', parsed.TimeoutSeconds, 1);
   if (typeof parsed.TimeoutSeconds === 'string') refuse('TimeoutSeconds: the execution timeout must be a number');
@@ -350,6 +355,8 @@ function relaxTemplatesForAslValidator(node: unknown): void {
     for (const field of ['Output', 'Arguments', 'ItemSelector']) if (node[field] !== undefined) node[field] = '{% null %}';
     if (isObject(node.Assign)) node.Assign = {};
     if (Array.isArray(node.Items)) node.Items = '{% [] %}';
+    // asl-validator 4 wants a string Condition; AWS also takes a literal boolean.
+    if (typeof node.Condition === 'boolean') node.Condition = `{% ${String(node.Condition)} %}`;
   }
   for (const value of Object.values(node)) if (isObject(value) || Array.isArray(value)) relaxTemplatesForAslValidator(value);
 }

@@ -12,6 +12,8 @@ export interface Cursor {
   state: string;
   input: unknown;
   enteredMs: number;
+  /** the id of the state's *StateEntered event, which AWS names in a cause */
+  enteredEventId?: number;
   retries: number[];
   retryCount: number;
   phase: 'enter' | 'attempt' | 'waiting' | 'complete' | 'error' | 'children-done';

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { StepFunctionsApi } from './api.ts';
 import { SfnServiceError, type ClockMove, type LocalStepFunctions, type LocalStepFunctionsOptions } from './contract.ts';
 import { Engine } from './engine.ts';
+import { EngineRepository } from './engine-repository.ts';
 import { listenAwsJson } from './http-server.ts';
 import { EngineStore } from './store.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -19,10 +20,11 @@ const SPEED_TICK_MS = 20;
 
 export async function createLocalStepFunctions(options: LocalStepFunctionsOptions): Promise<LocalStepFunctions> {
   const store = new EngineStore(options.dbPath);
+  const repo = new EngineRepository(store);
   const speed = options.speed ?? 0;
-  const clock = new VirtualClock(store, options.startTime, speed);
+  const clock = new VirtualClock(repo, options.startTime, speed);
   const arns = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' };
-  const engine = new Engine({ store, lambdas: options.lambdas, clock, arns });
+  const engine = new Engine({ repo, lambdas: options.lambdas, clock, arns });
   const api = new StepFunctionsApi(engine, arns);
   const servers: Server[] = [];
   let clockMoves: Promise<unknown> = Promise.resolve();

@@ -22,7 +22,8 @@ function partition(array: unknown, size: unknown): unknown[][] {
   return chunks;
 }
 
-function range(start: unknown, end: unknown, step: unknown): number[] {
+/** A one-element range is that number, as AWS gives it and as JSONata prints a singleton sequence. */
+function range(start: unknown, end: unknown, step: unknown): number[] | number {
   if (typeof start !== 'number' || typeof end !== 'number' || typeof step !== 'number') {
     throw new Error('$range expects three numbers: start, end, step');
   }
@@ -33,7 +34,7 @@ function range(start: unknown, end: unknown, step: unknown): number[] {
     values.push(v);
     if (values.length > 1000) throw new Error('$range would produce more than 1000 items');
   }
-  return values;
+  return values.length === 1 ? (values[0] as number) : values;
 }
 
 function hash(data: unknown, algorithm: unknown): string {
@@ -64,7 +65,7 @@ function parse(text: unknown): unknown {
 
 export const stepFunctionsJsonataFunctions: readonly { name: string; impl: (...args: never[]) => unknown; signature: string }[] = [
   { name: 'partition', impl: partition, signature: '<an:a>' },
-  { name: 'range', impl: range, signature: '<nnn:a>' },
+  { name: 'range', impl: range, signature: '<nnn:x>' },
   { name: 'hash', impl: hash, signature: '<ss:s>' },
   { name: 'random', impl: random, signature: '<n?:n>' },
   { name: 'uuid', impl: () => randomUUID(), signature: '<:s>' },

@@ -136,7 +136,7 @@ export class EngineStore {
     this.db.exec(SCHEMA);
   }
 
-  /** Prepared once per SQL text: a transition must not pay for parsing SQL. */
+  /** Prepared once per SQL text: a transition must not pay for parsing SQL. Only EngineRepository writes SQL. */
   sql(text: string): StatementSync {
     let statement = this.statements.get(text);
     if (statement === undefined) {
@@ -155,20 +155,6 @@ export class EngineStore {
       this.db.exec('ROLLBACK');
       throw error;
     }
-  }
-
-  getMeta(key: string): string | undefined {
-    const row = this.sql('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
-    return row?.value;
-  }
-
-  setMeta(key: string, value: string): void {
-    this.sql('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
-  }
-
-  maxId(table: 'runs' | 'tasks' | 'timers'): number {
-    const row = this.sql(`SELECT COALESCE(MAX(id), 0) AS m FROM ${table}`).get() as { m: number };
-    return row.m;
   }
 
   close(): void {

@@ -2,21 +2,20 @@
  * The engine's notion of now. It only moves when advanced, or, with a speed, in real time multiplied
  * by that speed. Persisted so a restart does not travel back in time.
  */
-import type { EngineStore } from './store.ts';
+import type { EngineRepository } from './engine-repository.ts';
 
 export class VirtualClock {
   private baseVirtualMs: number;
   private baseRealMs: number;
   private readonly speed: number;
-  private readonly store: EngineStore;
+  private readonly repo: EngineRepository;
 
-  constructor(store: EngineStore, start: Date | undefined, speed: number) {
-    this.store = store;
+  constructor(repo: EngineRepository, start: Date | undefined, speed: number) {
+    this.repo = repo;
     this.speed = speed;
-    const saved = store.getMeta('clock_ms');
+    const saved = repo.savedClockMs();
     // Events can be a little ahead of the saved clock when a sped-up clock was killed mid-flight.
-    const lastEvent = (store.sql('SELECT COALESCE(MAX(ts_ms), 0) AS m FROM events').get() as { m: number }).m;
-    this.baseVirtualMs = saved === undefined ? (start ?? new Date()).getTime() : Math.max(Number(saved), lastEvent);
+    this.baseVirtualMs = saved === undefined ? (start ?? new Date()).getTime() : Math.max(saved, repo.latestEventMs());
     this.baseRealMs = Date.now();
     if (saved === undefined) this.persist();
   }
@@ -38,6 +37,6 @@ export class VirtualClock {
   }
 
   persist(): void {
-    this.store.setMeta('clock_ms', String(this.nowMs()));
+    this.repo.saveClockMs(this.nowMs());
   }
 }
