@@ -6,6 +6,7 @@
 export type EmailKind =
   | 'patient-form'
   | 'patient-form-reminder'
+  | 'recovery-reminder'
   | 'clinician-decision'
   | 'clinician-decision-reminder'
   | 'clinician-decision-escalated'
@@ -62,6 +63,10 @@ const templates: Record<EmailKind, { subject: string; lines: (v: EmailVariables)
   'clinician-urgent': {
     subject: 'Urgent: please review today',
     lines: (v) => [`One of your patients needs your attention today.${onThePage(v, ' The secure page says which patient and what happened.', ' Please contact the clinic for the details.')}`],
+  },
+  'recovery-reminder': {
+    subject: 'Please keep your companion with you',
+    lines: (v) => [`Please ask the adult who is with you to stay until you have told us you feel recovered${onThePage(v, ' on the secure page below', '')}.`],
   },
   'consult-reminder': {
     subject: 'Your appointment is coming up',

@@ -13,6 +13,8 @@ export interface SessionPlan {
   readonly checkInOpensAt: string;
   readonly endsAt: string;
   readonly assessmentDue: boolean;
+  /** the patient's first dose ever: the clinician is asked to check in 1 to 2 days after it */
+  readonly firstDose: boolean;
   readonly reasons: readonly string[];
   readonly protocolVersion: string;
 }
@@ -89,6 +91,7 @@ export function planSession(
     checkInOpensAt: new Date(start - protocol.checkIn.opensHoursBefore * HOUR_MS).toISOString(),
     endsAt: new Date(start + protocol.induction.sessionDurationMinutes * 60_000).toISOString(),
     assessmentDue,
+    firstDose: !input.sessions.some((s) => s.status === 'completed'),
     reasons,
     protocolVersion: protocol.version,
   };

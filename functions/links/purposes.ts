@@ -27,6 +27,9 @@ export const purposeSpecs: Record<Exclude<LinkPurpose, ViewOnlyPurpose>, Purpose
   journal: { actor: 'patient', decisions: ['SUBMITTED'], endsOnHold: true, staffMayDecide: false },
   'journal-missing': { actor: 'clinician', decisions: ['ASK_AGAIN', 'DISCHARGE'], endsOnHold: true, staffMayDecide: false },
   'missed-check-ins': { actor: 'clinician', decisions: ['TRY_AGAIN', 'NEW_PLAN', 'DISCHARGE'], endsOnHold: true, staffMayDecide: false },
+  recovery: { actor: 'patient', decisions: ['RECOVERED', 'NOT_RECOVERED'], endsOnHold: true, staffMayDecide: false },
+  // contact after the first dose matters most when something went wrong: a hold does not end it
+  'first-dose-check-in': { actor: 'clinician', decisions: ['CHECKED_IN'], endsOnHold: false, staffMayDecide: false },
   assessment: { actor: 'patient', decisions: ['SUBMITTED'], endsOnHold: true, staffMayDecide: false },
   'hold-decision': { actor: 'clinician', decisions: ['RESUME', 'NEW_PLAN', 'DISCHARGE'], endsOnHold: false, staffMayDecide: false },
   'follow-up-decision': { actor: 'clinician', decisions: ['MAINTENANCE', 'NEW_PLAN', 'DISCHARGE'], endsOnHold: true, staffMayDecide: false },
@@ -53,6 +56,9 @@ export type RequestStage = 'first' | 'reminder' | 'escalation';
 
 /** The email for a stage; an escalation of a patient's step tells their clinician with a view-only notice. */
 export function emailKindFor(purpose: StepPurpose, stage: RequestStage): EmailKind {
+  // after the session hour: the reminder asks the adult to stay, and the clinician hears of it today
+  if (purpose === 'recovery' && stage === 'reminder') return 'recovery-reminder';
+  if (purpose === 'recovery' && stage === 'escalation') return 'clinician-urgent';
   const actor = purposeSpecs[purpose].actor;
   if (actor === 'patient') return stage === 'first' ? 'patient-form' : stage === 'reminder' ? 'patient-form-reminder' : 'clinician-notice';
   return stage === 'first' ? 'clinician-decision' : stage === 'reminder' ? 'clinician-decision-reminder' : 'clinician-decision-escalated';

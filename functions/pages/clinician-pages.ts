@@ -262,9 +262,20 @@ export const missedCheckInsPage = choicePage({
   noteLabel: 'Note (optional)',
 });
 
+export const firstDoseCheckInPage = choicePage({
+  title: 'Check in after the first dose',
+  purpose: 'first-dose-check-in',
+  intro: (view) =>
+    html`<p>The patient has taken their first dose. Please contact them ${view.protocol.afterSession.firstDoseCheckInFromDays} to ${view.protocol.afterSession.firstDoseCheckInToDays} days after it (sleep, side effects, mood, how the session went), then record it here.</p>`,
+  choices: [{ decision: 'CHECKED_IN', label: 'I have checked in with the patient' }],
+  noteRequiredFor: ['CHECKED_IN'],
+  noteLabel: 'What you found (required)',
+});
+
 const stepNames: Record<string, string> = {
   intake: 'the intake questionnaires',
   'check-in': 'a pre-session check-in',
+  recovery: 'the check that they have recovered after a session (the adult with them was asked to stay)',
   journal: 'a session journal',
   assessment: 'an assessment',
   'refill-request': 'a refill request',

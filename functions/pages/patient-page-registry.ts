@@ -1,4 +1,5 @@
 import type { AudiencePages } from './page-view.ts';
+import { recoveryPage } from './recovery-page.ts';
 import { assessmentPage, checkInPage, intakePage, journalPage, preparationPage, refillRequestPage } from './patient-pages.ts';
 
 /** The page of every purpose whose links go to patients (functions/links/purposes.ts: actor 'patient'). */
@@ -9,4 +10,5 @@ export const patientPages: AudiencePages = {
   assessment: assessmentPage,
   'refill-request': refillRequestPage,
   preparation: preparationPage,
+  recovery: recoveryPage,
 };

@@ -18,6 +18,8 @@ export const linkPurposes = [
   'journal',
   'journal-missing',
   'missed-check-ins',
+  'recovery',
+  'first-dose-check-in',
   'assessment',
   'hold-decision',
   'follow-up-decision',
