@@ -411,6 +411,50 @@ describe('a hold an answer called for', () => {
   });
 });
 
+describe('a clinician alert an answer called for', () => {
+  const seedDecidedStep = (patientId: string, journeyId: string, stepKey: string, alert?: { urgency: 'urgent'; message: string; key: string }) =>
+    seed(patientId, [
+      {
+        kind: 'create',
+        key: keys.step(patientId, journeyId, stepKey),
+        itemType: 'STEP',
+        attributes: {
+          patientId,
+          journeyId,
+          stepKey,
+          purpose: 'assessment',
+          person: { kind: 'patient', id: patientId },
+          status: 'decided',
+          round: 1,
+          decision: { decision: 'SUBMITTED', details: {}, decidedBy: { kind: 'patient', id: patientId }, decidedAt: '2026-05-05T12:00:00.000Z', via: 'link', ...(alert === undefined ? {} : { alert }) },
+        },
+      },
+    ]);
+  const urgentAlerts = async () => (await emailsTo('sam.lee@clinic.test')).filter((email) => email.subject === 'Urgent: please review today');
+
+  it('is sent by the workflow when the page could not, under the page’s key, once', async () => {
+    const { patientId, journeyId } = await aPatientEnrolled();
+    await seedDecidedStep(patientId, journeyId, 'session-2-a1-assessment', { urgency: 'urgent', message: 'PHQ-9 item 9 is 2 after session 2.', key: 'triage' });
+    const before = (await urgentAlerts()).length;
+
+    const first = await invoke(recordProgress, { event: 'alert-called-for', patientId, journeyId, stepKey: 'session-2-a1-assessment' });
+    const retry = await invoke(recordProgress, { event: 'alert-called-for', patientId, journeyId, stepKey: 'session-2-a1-assessment' });
+
+    expect([first, retry]).toEqual([{ alertCalledFor: true }, { alertCalledFor: true }]);
+    expect((await urgentAlerts()).length - before).toBe(1);
+    const audit = (await loadPatientContext(patientId)).record.audit.filter((e) => e.action === 'email.clinician-urgent');
+    expect(audit.map((e) => e.details?.['stepKey'])).toEqual(['alert-session-2-a1-assessment-triage']);
+  });
+
+  it('is not sent for a decision that called for none', async () => {
+    const { patientId, journeyId } = await aPatientEnrolled();
+    await seedDecidedStep(patientId, journeyId, 'session-2-a1-assessment');
+    const before = (await urgentAlerts()).length;
+    expect(await invoke(recordProgress, { event: 'alert-called-for', patientId, journeyId, stepKey: 'session-2-a1-assessment' })).toEqual({ alertCalledFor: false });
+    expect((await urgentAlerts()).length).toBe(before);
+  });
+});
+
 describe('screening', () => {
   it('alerts the clinician the same day for imminent risk, once, whatever the outcome', async () => {
     const { patientId, journeyId } = await aPatientEnrolled();

@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { placeOnHold } from '../journey/clinical-hold.ts';
+import { sendAnswerAlert } from '../journey/alert-called-for.ts';
 import { calledForAdverseEventId } from '../journey/hold-called-for.ts';
 import { journeyStore } from '../journey/journey-store.ts';
 import { loadPatientContext } from '../journey/patient-context.ts';
 import type { LinkPersonKind } from '../domain/schemas/link.ts';
 import type { AnswerAlert, AnswerContext, AnswerResult } from '../links/answers/answer.ts';
-import { alertClinician } from '../links/clinician-alert.ts';
 import { decideStep } from '../links/decide-step.ts';
 import { hashLinkToken, isWellFormedLinkToken } from '../links/link-token.ts';
 import { withinPostRate } from '../links/rate-limit.ts';
@@ -77,9 +77,18 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
   // the hold the answer calls for is recorded with the decision, and the workflow is told, so it can make
   // sure of the hold itself should placing it below fail (functions/journey/hold-called-for.ts)
   const hold = judged.hold === undefined ? undefined : { kind: judged.hold.kind, reportedBy: link.person.kind === 'patient' ? ('patient' as const) : ('system' as const), description: judged.hold.description };
-  const output = { decision: judged.decision, ...judged.output, ...(hold === undefined ? {} : { holdCalledFor: true }) };
+  const alert = judged.alert;
+  const output = { decision: judged.decision, ...judged.output, ...(hold === undefined ? {} : { holdCalledFor: true }), ...(alert === undefined ? {} : { alertCalledFor: true }) };
   const result = await decideStep(client, tableName, step, {
-    decision: { decision: judged.decision, details: judged.details, decidedBy: { kind: link.person.kind, id: link.person.id }, decidedAt: at.toISOString(), via: 'link', ...(hold === undefined ? {} : { hold }) },
+    decision: {
+      decision: judged.decision,
+      details: judged.details,
+      decidedBy: { kind: link.person.kind, id: link.person.id },
+      decidedAt: at.toISOString(),
+      via: 'link',
+      ...(hold === undefined ? {} : { hold }),
+      ...(alert === undefined ? {} : { alert }),
+    },
     output,
     writes: judged.writes,
     actor,
@@ -88,7 +97,7 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
   });
   if (result.outcome !== 'decided') return outcome('lost-race', statusResponse((await closedPage(link, result.step, at)) ?? status.stoppedPage()), link);
 
-  if (judged.alert !== undefined) await alertAfterAnswer(step, view, judged.alert, actor);
+  if (alert !== undefined) await alertAfterAnswer(step, view.patient.patient.assignedClinicianId, alert, actor);
   if (hold !== undefined) {
     try {
       await placeOnHold({ patientId: step.patientId, reason: hold.description, adverseEvent: hold, actor, adverseEventId: calledForAdverseEventId(step.stepKey) });
@@ -102,23 +111,14 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
 
 /**
  * Tells the clinician what the answers call for (a positive PHQ-9 item 9, a rising score, new urinary
- * symptoms, a blood pressure still at crisis level), through the same door as every clinician alert. The
- * key is the step's, so a retried or raced POST alerts once. After the decision, so nothing is alerted
- * for an answer that was not recorded; a failure is logged and the patient still reads their page (with
- * its crisis resources).
+ * symptoms, a blood pressure still at crisis level), through the same door as every clinician alert
+ * (functions/journey/alert-called-for.ts: the workflow sends the same alert should this fail). After the
+ * decision, so nothing is alerted for an answer that was not recorded; a failure is logged and the
+ * patient still reads their page (with its crisis resources).
  */
-async function alertAfterAnswer(step: StepItem, view: PageView, alert: AnswerAlert, actor: AuditActor): Promise<void> {
+async function alertAfterAnswer(step: StepItem, clinicianId: string, alert: AnswerAlert, actor: AuditActor): Promise<void> {
   try {
-    await alertClinician({
-      patientId: step.patientId,
-      journeyId: step.journeyId,
-      clinicianId: view.patient.patient.assignedClinicianId,
-      urgency: alert.urgency,
-      alertKey: `${step.stepKey}-${alert.key}`,
-      message: alert.message,
-      actor,
-      reason: `${step.purpose} answers: ${alert.urgency === 'urgent' ? 'same-day' : 'review'} alert to the clinician`,
-    });
+    await sendAnswerAlert({ step, clinicianId, alert, actor });
   } catch (error) {
     logger.error('clinician alert after a link answer failed', { purpose: step.purpose, urgency: alert.urgency, errorName: (error as Error).name });
   }

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { journeyPhases } from '../domain/schemas/index.ts';
 import { closeJourney } from '../journey/close-journey.ts';
 import { followUpResponse } from '../journey/follow-up-response.ts';
+import { sendAlertCalledFor } from '../journey/alert-called-for.ts';
 import { placeHoldCalledFor } from '../journey/hold-called-for.ts';
 import { registerAwait } from '../journey/interruptible-waits.ts';
 import { JourneyDataMissing, PatientOnHold } from '../journey/journey-errors.ts';
@@ -31,6 +32,7 @@ const input = z.discriminatedUnion('event', [
   z.object({ event: z.literal('session-completed'), ...journeyRef, sessionNumber: wholeNumberFrom(1), attempt: z.optional(wholeNumberFrom(1)) }),
   z.object({ event: z.literal('follow-up'), ...journeyRef, from: z.optional(z.enum(journeyPhases)) }),
   z.object({ event: z.literal('hold-called-for'), ...journeyRef, stepKey: z.string().check(z.minLength(1), z.maxLength(120)) }),
+  z.object({ event: z.literal('alert-called-for'), ...journeyRef, stepKey: z.string().check(z.minLength(1), z.maxLength(120)) }),
   z.object({ event: z.literal('fill'), ...journeyRef, cycle: wholeNumberFrom(1) }),
   z.object({ event: z.literal('refill-refused'), ...journeyRef, cycle: wholeNumberFrom(1), retryable: z.boolean(), atFill: z.optional(z.boolean()) }),
   z.object({ event: z.literal('refill-not-requested'), ...journeyRef, cycle: wholeNumberFrom(1) }),
@@ -77,6 +79,8 @@ export const handler = workflowHandler('record-progress', input, async (event) =
       return followUpResponse({ patientId, actor, from: event.from });
     case 'hold-called-for':
       return placeHoldCalledFor({ patientId, journeyId: event.journeyId, stepKey: event.stepKey, actor });
+    case 'alert-called-for':
+      return sendAlertCalledFor({ patientId, journeyId: event.journeyId, stepKey: event.stepKey, actor });
     case 'fill':
       return recordFill({ patientId, cycle: event.cycle, actor });
     case 'refill-refused':

@@ -90,6 +90,18 @@ export const stepDecisionSchema = z.strictObject({
       description: freeText(5_000),
     }),
   ),
+  /**
+   * The clinician alert the answer calls for (a positive PHQ-9 item 9, a rising score, a patient not yet
+   * recovered), recorded with the decision so the workflow can make sure it is sent even if the page
+   * could not. The message stays here, in the table: the workflow hears only that one is called for.
+   */
+  alert: z.optional(
+    z.strictObject({
+      urgency: z.enum(['urgent', 'notice']),
+      message: freeText(5_000),
+      key: z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,60}$/, 'expected a short key')),
+    }),
+  ),
 });
 
 export type LinkPurpose = (typeof linkPurposes)[number];
