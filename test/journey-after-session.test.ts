@@ -53,7 +53,7 @@ describe('the check after the session hour', () => {
     expect(emailsTo(await d.emailsSince(mark), patient.email).map((e) => e.subject)).not.toContain('Please keep your companion with you');
     await d.advanceTo(later(ended, 32 * MINUTE));
     expect(emailsTo(await d.emailsSince(mark), patient.email).map((e) => e.subject)).toContain('Please keep your companion with you');
-    const urgent = emailsTo(await d.emailsSince(mark), clinicianEmail).filter((e) => e.subject === 'Urgent: please review today');
+    const urgent = emailsTo(await d.emailsSince(mark), clinicianEmail).filter((e) => e.subject === 'Urgent: a patient step is overdue');
     expect(urgent).toHaveLength(1);
     const notice = (await d.linkPagesFor(clinicianEmail)).find((p) => p.purpose === 'notice' && p.html.includes(patient.lastName) && p.html.includes('recovered after a session'));
     expect(notice?.status).toBe(200);

@@ -306,7 +306,7 @@ describe('the "already decided" page', () => {
 });
 
 describe('email wording', () => {
-  const kinds: EmailKind[] = ['patient-form', 'patient-form-reminder', 'clinician-decision', 'clinician-decision-reminder', 'clinician-decision-escalated', 'clinician-notice', 'clinician-urgent', 'consult-reminder', 'session-prep-reminder', 'refill-window-reminder', 'please-contact-clinic'];
+  const kinds: EmailKind[] = ['patient-form', 'patient-form-reminder', 'clinician-decision', 'clinician-decision-reminder', 'clinician-decision-escalated', 'clinician-notice', 'clinician-step-overdue-urgent', 'clinician-urgent', 'recovery-reminder', 'consult-reminder', 'session-prep-reminder', 'refill-window-reminder', 'please-contact-clinic'];
 
   it.each(kinds)('%s without a link mentions no secure page and no personal link', (kind) => {
     const email = renderEmail(kind, { firstName: 'Jamie', when: 'Mon, May 4, 2026, 9:00 AM EDT' });
@@ -391,8 +391,9 @@ describe('one triage for every questionnaire: the answers reach the clinician, a
     expect(alertPage).toContain('Jamie Quixotewright');
     expect(alertPage).toContain('PHQ-9 item 9 (thoughts of death or self-harm) answered 1: please contact the patient today');
     expect(alertPage).toContain(`protocol ${defaultProtocol.version}`);
-    // workflow data carries no health information: the decision word only
-    expect(await outputOf(executionArn)).toEqual({ decision: 'SUBMITTED' });
+    // workflow data carries no health information: the decision word, and the flag that an alert was called
+    // for (the workflow makes sure it is sent; the message stays in the table)
+    expect(await outputOf(executionArn)).toEqual({ decision: 'SUBMITTED', alertCalledFor: true });
   });
 
   it('an intake with no risk answer: a plain thank-you and no alert', async () => {

@@ -11,6 +11,7 @@ export type EmailKind =
   | 'clinician-decision-reminder'
   | 'clinician-decision-escalated'
   | 'clinician-notice'
+  | 'clinician-step-overdue-urgent'
   | 'clinician-urgent'
   | 'consult-reminder'
   | 'follow-up-reminder'
@@ -59,6 +60,11 @@ const templates: Record<EmailKind, { subject: string; lines: (v: EmailVariables)
   'clinician-notice': {
     subject: 'A patient step needs your attention',
     lines: (v) => [`A step in one of your patients' plans is overdue or needs your attention.${onThePage(v, ' The secure page says which patient and what happened.', ' Please contact the clinic for the details.')}`],
+  },
+  // an overdue step that cannot wait for tomorrow (a patient who has not confirmed they recovered after a session)
+  'clinician-step-overdue-urgent': {
+    subject: 'Urgent: a patient step is overdue',
+    lines: (v) => [`A step in one of your patients' plans is overdue and needs your attention today.${onThePage(v, ' The secure page says which patient and what happened.', ' Please contact the clinic for the details.')}`],
   },
   'clinician-urgent': {
     subject: 'Urgent: please review today',

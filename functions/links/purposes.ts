@@ -58,7 +58,7 @@ export type RequestStage = 'first' | 'reminder' | 'escalation';
 export function emailKindFor(purpose: StepPurpose, stage: RequestStage): EmailKind {
   // after the session hour: the reminder asks the adult to stay, and the clinician hears of it today
   if (purpose === 'recovery' && stage === 'reminder') return 'recovery-reminder';
-  if (purpose === 'recovery' && stage === 'escalation') return 'clinician-urgent';
+  if (purpose === 'recovery' && stage === 'escalation') return 'clinician-step-overdue-urgent';
   const actor = purposeSpecs[purpose].actor;
   if (actor === 'patient') return stage === 'first' ? 'patient-form' : stage === 'reminder' ? 'patient-form-reminder' : 'clinician-notice';
   return stage === 'first' ? 'clinician-decision' : stage === 'reminder' ? 'clinician-decision-reminder' : 'clinician-decision-escalated';
