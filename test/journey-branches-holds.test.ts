@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { phiIn, useJourneyDriver, type EnrolledPatient, type TreatmentPlanInput } from './support/journey-driver.ts';
-import { backupClinicianEmail, toMaintenance } from './support/journey-scenarios.ts';
+import { afterSessionHour, backupClinicianEmail, toMaintenance } from './support/journey-scenarios.ts';
 
 /**
  * Blood pressure at check-in and the clinical hold, on the local clinic through the patient's and the
@@ -111,6 +111,7 @@ describe('a severe side effect reported in the journal', () => {
     const { patient, plan, start } = await toFirstCheckIn();
     await d.checkIn(await d.latestLinkFor(patient.email, 'check-in'));
     await d.advanceTo(new Date(start.getTime() + HOUR));
+    await afterSessionHour(d, patient);
     const mark = await d.mark();
     const journal = await d.writeJournal(await d.latestLinkFor(patient.email, 'journal'), { headache: 'severe' });
     expect(journal.html).toContain('Please do not take another dose until they do');

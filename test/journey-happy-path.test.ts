@@ -38,13 +38,13 @@ describe('the happy path, enrolment to maintenance', () => {
     expect(d.now().toISOString()).toBe(testStartTime.toISOString());
 
     /** Moves to one second before `at` (nothing yet), then to `at` (exactly one such email, now). */
-    async function expectEmailAt(address: string, at: Date, subject: string): Promise<ObservedEmail> {
+    async function expectEmailAt(address: string, at: Date, subject: string, howMany = 1): Promise<ObservedEmail> {
       const countOf = async () => (await d.emailsTo(address)).filter((e) => e.subject === subject).length;
       await d.advanceTo(new Date(at.getTime() - SECOND));
       const before = await countOf();
       await d.advanceTo(at);
       const mine = (await d.emailsTo(address)).filter((e) => e.subject === subject);
-      expect(mine.length, `${subject} to ${address} at ${at.toISOString()}`).toBe(before + 1);
+      expect(mine.length, `${subject} to ${address} at ${at.toISOString()}`).toBe(before + howMany);
       return mine.at(-1) as ObservedEmail;
     }
 
@@ -85,8 +85,15 @@ describe('the happy path, enrolment to maintenance', () => {
       await expectEmailAt(patient.email, new Date(start.getTime() - 2 * HOUR), subjects.form);
       const cleared = await d.checkIn(await d.latestLinkFor(patient.email, 'check-in'));
       expect(cleared.html).toContain('You are cleared for today');
-      // the hour, then the journal prompt 60 min after the start
-      await expectEmailAt(patient.email, new Date(start.getTime() + HOUR), subjects.form);
+      // the hour, then the recovery check and the journal prompt, both 60 min after the start
+      await expectEmailAt(patient.email, new Date(start.getTime() + HOUR), subjects.form, 2);
+      const recovered = await d.submitForm(await d.latestLinkFor(patient.email, 'recovery'), [['recovered', 'yes']]);
+      expect(recovered.html).toContain('The adult with you may leave');
+      if (n === 1) {
+        // after the first dose, the clinician's task to check in 1 to 2 days later
+        const task = await d.latestLinkFor(clinician, 'first-dose-check-in');
+        expect((await d.submitForm(task, [['decision', 'CHECKED_IN'], ['note', 'Called the next day: slept well.']])).status).toBe(200);
+      }
       const journal = await d.writeJournal(await d.latestLinkFor(patient.email, 'journal'));
       expect(journal.html).toContain('Your journal has been sent');
       if (n === 2 || n === 4) {
@@ -165,20 +172,20 @@ describe('the happy path, enrolment to maintenance', () => {
     expect(finalView.assessments.map((a) => a['stepKey']).sort()).toEqual(['refill-1-request-1', 'refill-2-request-1', 'session-2-a1-assessment', 'session-4-a1-assessment']);
   });
 
-  it('sent the patient 23 emails and the clinician 7, none to the backup clinician, and never a word of PHI', async () => {
+  it('sent the patient 27 emails and the clinician 8, none to the backup clinician, and never a word of PHI', async () => {
     const d = local.driver;
     const toPatient = await d.emailsTo(patient.email);
     const count = (subject: string) => toPatient.filter((e) => e.subject === subject).length;
-    // intake + 4 x (check-in, journal) + 2 assessments + 2 refill requests
-    expect(count(subjects.form)).toBe(1 + 8 + 2 + 2);
+    // intake + 4 x (check-in, recovery check, journal) + 2 assessments + 2 refill requests
+    expect(count(subjects.form)).toBe(1 + 12 + 2 + 2);
     expect(count(subjects.consult)).toBe(2);
     expect(count(subjects.followUp)).toBe(2);
     expect(count(subjects.prep)).toBe(4);
     expect(count(subjects.refillWindow)).toBe(2);
-    expect(toPatient).toHaveLength(23);
-    // consult booking, evaluation, eligibility, plan, follow-up, 2 refill approvals
+    expect(toPatient).toHaveLength(27);
+    // consult booking, evaluation, eligibility, plan, the check-in after the first dose, follow-up, 2 refill approvals
     const toClinician = await d.emailsTo(clinician);
-    expect(toClinician.map((e) => e.subject)).toEqual(Array(7).fill(subjects.decision));
+    expect(toClinician.map((e) => e.subject)).toEqual(Array(8).fill(subjects.decision));
     expect(await d.emailsTo(backupClinician)).toEqual([]);
 
     for (const email of [...toPatient, ...toClinician]) {

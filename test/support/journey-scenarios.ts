@@ -1,3 +1,4 @@
+import { clinicianById } from '../../functions/journey/care-team.ts';
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
 import type { ClinicConfig } from '../../functions/platform/clinic-config.ts';
 import type { EnrolledPatient, IntakeAnswers, JourneyDriver, JourneyView, LinkPage, ObservedEmail, PageAnswer, TreatmentPlanInput } from './journey-driver.ts';
@@ -145,12 +146,24 @@ export async function plannedStartOf(d: JourneyDriver, patient: EnrolledPatient,
   return new Date(session.plannedStart);
 }
 
+/**
+ * What follows the session hour besides the journal: the patient says they have recovered, and after the
+ * first dose ever the clinician records their check-in with the patient (when that task is open).
+ */
+export async function afterSessionHour(d: JourneyDriver, patient: EnrolledPatient): Promise<void> {
+  expectPageStatus(await d.submitForm(await d.latestLinkFor(patient.email, 'recovery'), [['recovered', 'yes']]), 200, 'recovery check');
+  const clinician = clinicianById(d.clinic.clinic, patient.assignedClinicianId).email;
+  const task = (await d.linkPagesFor(clinician)).find((page) => page.purpose === 'first-dose-check-in' && page.status === 200 && page.html.includes(patient.lastName));
+  if (task !== undefined) expectPageStatus(await d.submitForm(task, [['decision', 'CHECKED_IN'], ['note', 'Called the next day: slept well, no concerns.']]), 200, 'first-dose check-in');
+}
+
 /** Opens the check-in (2 h before the start) and checks in clear, then lets the hour pass so the journal is asked for. */
 export async function completeSessionWithoutJournal(d: JourneyDriver, patient: EnrolledPatient, number: number): Promise<Date> {
   const start = await plannedStartOf(d, patient, number);
   await d.advanceTo(later(start, -2 * HOUR));
   expectPageStatus(await d.checkIn(await d.latestLinkFor(patient.email, 'check-in')), 200, `check-in for session ${number}`);
   await d.advanceTo(later(start, 61 * MINUTE));
+  await afterSessionHour(d, patient);
   return start;
 }
 

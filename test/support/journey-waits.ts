@@ -1,7 +1,7 @@
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
 import { clinicianById } from '../../functions/journey/care-team.ts';
 import type { EnrolledPatient, HoldChoice, JourneyDriver, LinkPage, PageAnswer, StaffAnswer, TreatmentPlanInput } from './journey-driver.ts';
-import { DAY, HOUR, MINUTE, later } from './journey-scenarios.ts';
+import { afterSessionHour, DAY, HOUR, MINUTE, later } from './journey-scenarios.ts';
 import type { Protocol } from '../../functions/domain/protocol.ts';
 import { journeyInvariantViolations, observe, stopJourney, type PatientUnderTest } from './journey-events.ts';
 
@@ -93,6 +93,7 @@ export async function reach(d: JourneyDriver, wait: Wait): Promise<AtWait> {
     if (index > 0) await d.advanceTo(later(start, -2 * HOUR));
     ok('check-in', await d.checkIn(await linkFor(d, patient, 'check-in')));
     await d.advanceTo(later(start, 61 * MINUTE));
+    await afterSessionHour(d, patient);
     if (wait === 'journal') return at(wait);
     ok('journal', await d.writeJournal(await linkFor(d, patient, 'journal')));
     if (index === times.length - 1 || index === 1) ok('assessment', await d.submitAssessment(await d.awaitLink(patient.email, 'assessment', { withinSeconds: 600 })));
