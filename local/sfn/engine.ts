@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { executionArn as buildExecutionArn, type ArnContext } from './arns.ts';
-import { SfnServiceError, type EngineUsage, type LambdaRegistry, type UsageCounts } from './contract.ts';
+import { SfnServiceError, type ChildStartAuthorizer, type EngineUsage, type LambdaRegistry, type UsageCounts } from './contract.ts';
 import { resolveScope, type Catcher, type Definition, type ScopePath, type StateDef } from './definition.ts';
 import {
   StateFailure,
@@ -29,6 +29,7 @@ const RESULT_STATES = new Set(['Task', 'Parallel', 'Map']);
 export interface EngineOptions {
   readonly store: EngineStore;
   readonly lambdas: LambdaRegistry;
+  readonly authorizeChildStart?: ChildStartAuthorizer;
   readonly clock: VirtualClock;
   readonly arns: ArnContext;
 }
@@ -55,6 +56,7 @@ export class Engine {
   readonly store: EngineStore;
   readonly clock: VirtualClock;
   private readonly lambdas: LambdaRegistry;
+  private readonly authorizeChildStart: ChildStartAuthorizer | undefined;
   private readonly arns: ArnContext;
   private readonly evaluator: TemplateEvaluator;
   private readonly executions = new Map<string, LiveExecution>();
@@ -80,6 +82,7 @@ export class Engine {
     this.store = options.store;
     this.clock = options.clock;
     this.lambdas = options.lambdas;
+    this.authorizeChildStart = options.authorizeChildStart;
     this.arns = options.arns;
     this.evaluator = new TemplateEvaluator(() => this.clock.nowMs());
     this.nextRunId = this.store.maxId('runs');
@@ -1064,6 +1067,8 @@ export class Engine {
     const input = rawInput === undefined ? '{}' : typeof rawInput === 'string' ? rawInput : JSON.stringify(rawInput);
     try {
       JSON.parse(input);
+      const refusal = this.authorizeChildStart?.({ parentExecutionArn: exec.arn, stateMachineArn: String(args.StateMachineArn), mode });
+      if (refusal !== undefined) throw new SfnServiceError('AccessDenied', refusal);
       const started = this.startExecution(batch, {
         stateMachineArn: String(args.StateMachineArn),
         name: task.request.childName ?? randomUUID(),
