@@ -16,6 +16,7 @@ import { startAppServer } from './app-server.ts';
 import { deployStateMachines, type DeployedStateMachine } from './deploy-state-machines.ts';
 import { startDynamoDbMeteringProxy } from './dynamodb-metering-proxy.ts';
 import { cachedStackPermissions } from '../iam/cached-stack-permissions.ts';
+import { recordGrantUsage } from '../iam/grant-usage.ts';
 import { createLocalAccess, type LocalAccess } from '../iam/local-access.ts';
 import type { RolePermissions } from '../iam/stack-permissions.ts';
 import { dynamoDbGuard } from './dynamodb-guard.ts';
@@ -126,7 +127,10 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
     const iam = options.iam ?? true;
     const access =
       iam === false ? undefined : await createLocalAccess(iam === true ? await cachedStackPermissions(clinic, tableName) : iam.permissions);
-    if (access !== undefined) signRequestsWithFunctionCredentials();
+    if (access !== undefined) {
+      signRequestsWithFunctionCredentials();
+      stoppers.push({ name: 'grant usage', stop: () => recordGrantUsage(access.check) });
+    }
     // the clock is the engine's, which starts below; faults injected before then never expire by time
     let clockNow = (): number => Date.now();
     const faults = new FaultInjection(() => clockNow());
