@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // prints the stack's IAM grants that no local call of the run used
+    globalSetup: ['./test/support/unused-grants-report.ts'],
     // the functions' INFO lines would bury the test report; warnings and errors still show
     env: { LOG_LEVEL: 'WARN' },
     reporters: ['default', './test/support/closing-line-reporter.ts'],

@@ -18,11 +18,12 @@ export interface JourneyBench {
   readonly machine: { readonly cores: number; readonly loadAverageBefore: number; readonly loadAverageAfter: number };
 }
 
-export async function runJourneyBench(options: { warmPatient: boolean }): Promise<JourneyBench> {
+/** `iam: false` runs the clinic without the stack's IAM enforcement, to measure what enforcement costs. */
+export async function runJourneyBench(options: { warmPatient: boolean; iam?: boolean }): Promise<JourneyBench> {
   const loadAverageBefore = loadavg()[0] ?? 0;
   const logs = captureFunctionLogs();
   try {
-    const clinic = await startTestClinic();
+    const clinic = await startTestClinic({ iam: options.iam ?? true });
     try {
       const first = await drivePatientJourney(clinic, { functionLogBytes: logs.bytes });
       const firstExecutionLogs = await executionLogRecords(clinic, first.patient.journeyId);

@@ -1,6 +1,7 @@
 import { bundleSizeGoalBytes, measureBundleSizes } from './bundle-size.ts';
 import { coldInitGoalRatio, measureColdInit, ownCodeGoalRatio } from './cold-init.ts';
 import { measureEngineThroughput } from './engine-throughput.ts';
+import { printIamOverhead } from './iam-overhead.ts';
 import { runJourneyBench } from './journey-bench.ts';
 import { journeyCosts, printJourneyCosts } from './journey-cost.ts';
 import { printJourneyWallTime } from './journey-wall-time.ts';
@@ -22,6 +23,14 @@ try {
   printJourneyCosts(journeyCosts(journey.first, journey.firstExecutionLogs));
 } catch (error) {
   console.log(`Patient journey: NOT MEASURED, the journey did not go through:\n  ${String((error as Error).stack ?? error).replace(/\n/g, '\n  ')}`);
+  process.exitCode = 1;
+}
+
+console.log('');
+try {
+  printIamOverhead();
+} catch (error) {
+  console.log(`IAM enforcement overhead: NOT MEASURED:\n  ${String((error as Error).message)}`);
   process.exitCode = 1;
 }
 

@@ -15,7 +15,7 @@ export interface FunctionSpec {
     readonly table: 'read' | 'readwrite';
     /** sends email through SES */
     readonly email: boolean;
-    /** 'callback': SendTaskSuccess/Failure/Heartbeat; 'start': also StartExecution/StopExecution */
+    /** 'callback': SendTaskSuccess/Failure; 'start': also StartExecution and DescribeExecution */
     readonly workflows: 'none' | 'callback' | 'start';
   };
   readonly memoryMb: number;

@@ -52,7 +52,6 @@ export class CareJourneysStack extends Stack {
       telemetry: this.telemetry,
       stateMachines: this.workflows.byId,
       functions: this.functions.byId,
-      deadLetterQueue: this.functions.deadLetterQueue,
       api: this.linksApi.api,
     });
 

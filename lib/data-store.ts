@@ -9,17 +9,9 @@ export type TableAccess = 'read' | 'readwrite';
 
 // Spelled out instead of CDK's grant helpers, which add wildcard actions (kms:GenerateDataKey*) and Scan.
 const tableActions: Record<TableAccess, readonly string[]> = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  readwrite: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-  ],
+  // only what the store sends: single-item reads, queries, and transactions (authorized per item); no batches
+  read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+  readwrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 };
 const keyActions: Record<TableAccess, readonly string[]> = {
   read: ['kms:Decrypt', 'kms:DescribeKey'],
@@ -45,7 +37,7 @@ export class DataStore extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.key = new Key(this, 'Key', {
-      description: 'Care Journeys: clinical data (table, dead-letter queue)',
+      description: 'Care Journeys: clinical data (table)',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
       pendingWindow: Duration.days(30),

@@ -70,7 +70,7 @@ export class JourneyWorkflows extends Construct {
         // information: only ids, phases, decisions, reason codes, counts, timestamps and protocol versions
         // (functions read what they need from the table by id; test/journey-workflow-data-no-phi.test.ts proves
         // it on whole journeys). The log group is encrypted with the telemetry key.
-        logs: { destination: props.telemetry.logGroup(this, `${name}Logs`), level: LogLevel.ALL, includeExecutionData: true },
+        logs: { destination: props.telemetry.logGroup(this, `${name}Logs`, `/aws/vendedlogs/states/${stateMachineName(this, spec.id)}`), level: LogLevel.ALL, includeExecutionData: true },
         encryptionConfiguration: props.encryption.encryptionConfiguration,
         tracingEnabled: true,
         role,

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -57,7 +57,7 @@ export class LinksApi extends Construct {
       description: 'Care Journeys: emailed-link pages and the staff API',
       createDefaultStage: false,
     });
-    const accessLogs = props.telemetry.logGroup(this, 'AccessLogs');
+    const accessLogs = props.telemetry.logGroup(this, 'AccessLogs', `/aws/vendedlogs/apigateway/${Stack.of(this).stackName}-links-api`);
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       autoDeploy: true,

@@ -2,7 +2,7 @@ import { ManagedPolicy, Role, type AddToPrincipalPolicyResult, type PolicyStatem
 import type { Construct } from 'constructs';
 
 /**
- * A role whose every permission, including those CDK adds itself (tracing, logging, dead-letter queue),
+ * A role whose every permission, including those CDK adds itself (tracing, logging),
  * lives in one customer-managed policy of its own rather than an inline policy: HIPAA Security's
  * IAMNoInlinePolicy asks for policies that can be listed, versioned and reviewed on their own.
  */

@@ -8,7 +8,6 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { holdStopLog } from '../functions/platform/hold-stop-log.ts';
 import type { TelemetryEncryption } from './telemetry-encryption.ts';
@@ -35,7 +34,6 @@ export interface OperationsAlarmsProps {
   readonly telemetry: TelemetryEncryption;
   readonly stateMachines: ReadonlyMap<string, StateMachine>;
   readonly functions: ReadonlyMap<string, LambdaFunction>;
-  readonly deadLetterQueue: IQueue;
   readonly api: HttpApi;
 }
 
@@ -84,11 +82,6 @@ export class OperationsAlarms extends Construct {
       );
       this.alarmOnAny(`${functionId}-throttles`, fn.metricThrottles(), `The ${functionId} function was throttled.`);
     }
-    this.alarmOnAny(
-      'dead-letters',
-      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
-      'A function invocation was dead-lettered: inspect and redrive the message.',
-    );
     this.alarmOnAny('api-server-errors', props.api.metricServerError(), 'The link pages or staff API answered with 5xx errors.');
     this.alarmAbove(
       'ses-bounce-rate',

@@ -52,9 +52,13 @@ export class TelemetryEncryption extends Construct {
   /**
    * A log group encrypted with this key and kept for the retention period. It outlives the stack, like the
    * table: logs are part of the audit evidence of what the system did to a patient's journey.
+   * Services that deliver logs themselves (Step Functions, API Gateway) get a name under
+   * `/aws/vendedlogs/`, where CloudWatch Logs' resource policy for vended logs does not grow with
+   * each new log group (it is limited to 5,120 characters).
    */
-  logGroup(scope: Construct, id: string): LogGroup {
+  logGroup(scope: Construct, id: string, logGroupName?: string): LogGroup {
     return new LogGroup(scope, id, {
+      ...(logGroupName === undefined ? {} : { logGroupName }),
       encryptionKey: this.key,
       retention: this.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,

@@ -2,6 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { purposeSpecs, isStepPurpose } from '../functions/links/purposes.ts';
+import {
+  isLambdaTask,
+  lambdaServiceErrors,
+  permanentTaskErrors,
+  taskRetriers,
+  transientTaskErrors,
+  type Retrier,
+} from '../statemachines/task-retry-policy.ts';
 
 /**
  * The contract between the state machines and the code they call, read from the very ASL files: an error
@@ -39,7 +47,7 @@ function thrownErrorNames(): Set<string> {
 }
 
 // what AWS itself raises (States.*, the Lambda service's errors, and StartExecution's for a name in use)
-const awsErrors = /^(States\.[A-Za-z]+|Lambda\.[A-Za-z]+|StepFunctions\.[A-Za-z]+)$/;
+const awsErrors = /^(States\.[A-Za-z]+|Lambda\.[A-Za-z]+|StepFunctions\.[A-Za-z]+|Sandbox\.Timedout)$/;
 const standardRetrier = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 /** outcomes the person-action machine adds to any purpose's decisions, and the session machine's own */
 const machineOutcomes = new Set(['EXPIRED', 'ON_HOLD']);
@@ -67,6 +75,31 @@ describe('the state machines and the code agree', () => {
       for (const error of standardRetrier) if (!retried.includes(error)) missing.push(`${name}: ${error}`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it.each(machines)('$file: every Lambda task retries transient failures and never a business error', ({ definition }) => {
+    // what reaches a task after the SDK inside the function gave up: SES or DynamoDB throttling, a 5xx, a crash
+    const transient = [...lambdaServiceErrors, ...transientTaskErrors, 'ThrottlingException', 'ProvisionedThroughputExceededException', 'InternalServerError', 'Error', 'TypeError'];
+    const problems: string[] = [];
+    for (const { name, state } of statesOf(definition['States'] as Json)) {
+      if (!isLambdaTask(state)) continue;
+      const retry = (state['Retry'] as Retrier[] | undefined) ?? [];
+      // Step Functions uses the first retrier whose ErrorEquals matches, and no other
+      const firstMatch = (error: string): Retrier | undefined =>
+        retry.find((r) => r.ErrorEquals.some((e) => e === error || e === 'States.ALL' || (e === 'States.TaskFailed' && error !== 'States.Timeout')));
+      for (const error of transient) if ((firstMatch(error)?.MaxAttempts ?? 0) === 0) problems.push(`${name}: ${error} is not retried`);
+      const ownWildcard = retry.some((r) => r.ErrorEquals.includes('States.ALL') && (r.MaxAttempts ?? 3) > 0);
+      if (!ownWildcard) {
+        for (const error of permanentTaskErrors) if ((firstMatch(error)?.MaxAttempts ?? 0) > 0) problems.push(`${name}: business error ${error} is retried`);
+      }
+      if (JSON.stringify(retry) !== JSON.stringify(taskRetriers(retry))) problems.push(`${name}: Retry differs from bin/apply-task-retriers.ts`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('every error our code throws is classed as a business error or a transient one', () => {
+    const classed = new Set<string>([...permanentTaskErrors, ...transientTaskErrors]);
+    expect([...thrownErrorNames()].filter((name) => !classed.has(name)).sort()).toEqual([]);
   });
 
   it.each(machines)('$file: every decision a Choice compares after a person-action is one its purpose can produce', ({ definition }) => {

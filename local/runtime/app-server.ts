@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ClockMove } from '../sfn/contract.ts';
 import { consoleStylesheet } from '../console/console-style.ts';
 import { parseClockMove } from './clock-request.ts';
+import { faultRequestSchema, type FaultInjection } from './fault-injection.ts';
 import type { HttpGateway } from './http-gateway.ts';
 
 /**
@@ -16,6 +17,7 @@ export interface AppRoutes {
   now(): Date;
   advanceClock(move: ClockMove): Promise<Date>;
   usage(): Promise<unknown>;
+  readonly faults: FaultInjection;
   renderConsole(): Promise<string>;
 }
 
@@ -62,8 +64,15 @@ export async function startAppServer(port: number): Promise<AppServer> {
       await moveClock(routes, req, res);
     } else if (path === '/_local/usage' && method === 'GET') {
       sendJson(res, 200, await routes.usage());
+    } else if (path === '/_local/faults' && method === 'GET') {
+      sendJson(res, 200, { faults: routes.faults.list() });
+    } else if (path === '/_local/faults' && method === 'POST') {
+      await injectFault(routes.faults, req, res);
+    } else if (path === '/_local/faults' && method === 'DELETE') {
+      routes.faults.clear();
+      sendJson(res, 200, { faults: [] });
     } else if (path.startsWith('/_local/')) {
-      sendJson(res, path === '/_local/clock' || path === '/_local/usage' ? 405 : 404, { message: `no ${method} ${path} here` });
+      sendJson(res, path === '/_local/clock' || path === '/_local/usage' || path === '/_local/faults' ? 405 : 404, { message: `no ${method} ${path} here` });
     } else {
       await routes.gateway.handle(req, res);
     }
@@ -94,6 +103,33 @@ export async function startAppServer(port: number): Promise<AppServer> {
       return stopped;
     },
   };
+}
+
+/** POST /_local/faults {"fault": {...}, "calls": N} or {..., "forSeconds": S}: see fault-injection.ts */
+async function injectFault(faults: FaultInjection, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (isCrossSite(req)) {
+    sendJson(res, 403, { message: 'faults can only be injected from a non-browser client' });
+    return;
+  }
+  const raw = await readBody(req, maxLocalBodyBytes);
+  if (raw === undefined) {
+    sendJson(res, 413, { message: `the body must be under ${maxLocalBodyBytes} bytes` });
+    return;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    sendJson(res, 400, { message: 'the body is not valid JSON' });
+    return;
+  }
+  const parsed = faultRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    sendJson(res, 400, { message: `not a fault: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}` });
+    return;
+  }
+  const id = faults.add(parsed.data);
+  sendJson(res, 201, { id, faults: faults.list() });
 }
 
 async function moveClock(routes: AppRoutes, req: IncomingMessage, res: ServerResponse): Promise<void> {

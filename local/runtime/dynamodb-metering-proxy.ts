@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FrontGuard } from './guarded-front.ts';
 
 /**
  * A loopback proxy in front of DynamoDB Local that counts the capacity units each request consumed,
@@ -25,7 +26,8 @@ const readOperations = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'Tra
 const writeOperations = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 const statementOperations = new Set(['ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction']);
 
-export async function startDynamoDbMeteringProxy(upstreamEndpoint: string): Promise<DynamoDbMeteringProxy> {
+/** `guard` may answer in DynamoDB's place (an access denial, an injected fault) before the request is forwarded. */
+export async function startDynamoDbMeteringProxy(upstreamEndpoint: string, guard?: FrontGuard): Promise<DynamoDbMeteringProxy> {
   const upstream = new URL(upstreamEndpoint);
   const totals: DynamoDbCapacity = { readRequestUnits: 0, writeRequestUnits: 0, requests: 0 };
 
@@ -39,6 +41,13 @@ export async function startDynamoDbMeteringProxy(upstreamEndpoint: string): Prom
   async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     const original = await readBody(req);
+    const refusal = await guard?.({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body: original });
+    if (refusal !== undefined) {
+      totals.requests += 1;
+      res.writeHead(refusal.status, refusal.headers);
+      res.end(refusal.body);
+      return;
+    }
     const body = askForCapacity(operation, original);
     const { 'transfer-encoding': _chunked, ...passed } = req.headers;
     const headers = { ...passed, host: upstream.host, 'content-length': String(body.length) };

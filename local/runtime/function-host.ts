@@ -4,6 +4,8 @@ import type { LambdaRegistry, LocalLambdaHandler } from '../sfn/contract.ts';
 import { lambdaGbSeconds } from './aws-prices.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { loadHandler, type LoadedHandler } from './handler-loader.ts';
+import type { FaultInjection } from './fault-injection.ts';
+import { runAsFunction } from './function-credentials.ts';
 import { functionIdFromName } from './local-aws-identity.ts';
 
 /**
@@ -34,9 +36,27 @@ export class UnknownFunctionError extends Error {
   override readonly name = 'ResourceNotFoundException';
 }
 
+/** Lambda refused to run the function: its concurrency is used up (as Step Functions names it). */
+export class LambdaThrottledError extends Error {
+  override readonly name = 'Lambda.TooManyRequestsException';
+}
+
+/** Lambda refused the caller: its role may not invoke the function (Step Functions reports it under this name). */
+export class LambdaAccessDeniedError extends Error {
+  override readonly name = 'Lambda.AWSLambdaException';
+}
+
+export interface FunctionHostOptions {
+  /** faults injected on purpose (POST /_local/faults) */
+  readonly faults?: FaultInjection;
+  /** whether the execution's state machine may invoke the function: undefined when allowed, else AWS's message */
+  readonly authorizeInvoke?: (executionArn: string, functionId: string) => Promise<string | undefined>;
+}
+
 export function createFunctionHost(
   catalogue: readonly FunctionSpec[] = functionCatalogue,
   load: (functionId: string) => Promise<LoadedHandler> = loadHandler,
+  hostOptions: FunctionHostOptions = {},
 ): FunctionHost {
   const specs = new Map(catalogue.map((spec) => [spec.id, spec]));
   const counters = new Map<string, FunctionUsage>();
@@ -45,6 +65,8 @@ export function createFunctionHost(
     const spec = specs.get(functionId);
     if (spec === undefined) throw new UnknownFunctionError(`no function "${functionId}" in functions/catalogue.ts`);
     const handler = await load(functionId);
+    const fault = hostOptions.faults?.take({ service: 'lambda', functionId });
+    if (fault?.service === 'lambda' && fault.kind === 'throttle') throw new LambdaThrottledError('Rate Exceeded. (local fault injection)');
     const started = performance.now();
     const deadline = started + spec.timeoutSeconds * 1000;
     const context = createLambdaContext(spec, options.awsRequestId ?? randomUUID(), deadline);
@@ -55,7 +77,11 @@ export function createFunctionHost(
     });
     let failed = false;
     try {
-      return await Promise.race([handler(event, context), timedOut]);
+      if (fault?.service === 'lambda' && fault.when !== 'after') throw injectedFailure(fault.kind, spec.timeoutSeconds);
+      // each function signs its AWS requests with its own local credentials, so the endpoints apply its role
+      const result: unknown = await Promise.race([runAsFunction(spec.id, () => handler(event, context)), timedOut]);
+      if (fault?.service === 'lambda') throw injectedFailure(fault.kind, spec.timeoutSeconds);
+      return result;
     } catch (error) {
       failed = true;
       throw error;
@@ -78,7 +104,13 @@ export function createFunctionHost(
     resolve(functionNameOrArn: string): LocalLambdaHandler | undefined {
       const id = functionIdFromName(functionNameOrArn);
       if (id === undefined || !specs.has(id)) return undefined;
-      return (payload, context) => invoke(id, payload, { awsRequestId: context.awsRequestId });
+      return async (payload, context) => {
+        if (context.executionArn !== undefined && hostOptions.authorizeInvoke !== undefined) {
+          const refusal = await hostOptions.authorizeInvoke(context.executionArn, id);
+          if (refusal !== undefined) throw new LambdaAccessDeniedError(`${refusal} (Service: Lambda, Status Code: 403, Error Code: AccessDeniedException)`);
+        }
+        return invoke(id, payload, { awsRequestId: context.awsRequestId });
+      };
     },
   };
 
@@ -87,4 +119,9 @@ export function createFunctionHost(
     registry,
     usage: () => Object.fromEntries([...counters].map(([id, usage]) => [id, { ...usage }])),
   };
+}
+
+function injectedFailure(kind: 'throw' | 'timeout' | 'throttle', timeoutSeconds: number): Error {
+  if (kind === 'timeout') return new LambdaTimeoutError(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds (local fault injection)`);
+  return new Error('the function failed (local fault injection)');
 }

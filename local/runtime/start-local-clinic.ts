@@ -15,10 +15,20 @@ import { renderConsolePage } from '../console/console-page.ts';
 import { startAppServer } from './app-server.ts';
 import { deployStateMachines, type DeployedStateMachine } from './deploy-state-machines.ts';
 import { startDynamoDbMeteringProxy } from './dynamodb-metering-proxy.ts';
+import { cachedStackPermissions } from '../iam/cached-stack-permissions.ts';
+import { recordGrantUsage } from '../iam/grant-usage.ts';
+import { createLocalAccess, type LocalAccess } from '../iam/local-access.ts';
+import type { RolePermissions } from '../iam/stack-permissions.ts';
+import { dynamoDbGuard } from './dynamodb-guard.ts';
+import { FaultInjection } from './fault-injection.ts';
+import { signRequestsWithFunctionCredentials } from './function-credentials.ts';
 import { createFunctionHost } from './function-host.ts';
+import { startGuardedFront } from './guarded-front.ts';
+import { sesGuard } from './ses-guard.ts';
+import { sfnGuard } from './sfn-guard.ts';
 import { repositoryRoot } from './handler-loader.ts';
 import { createHttpGateway } from './http-gateway.ts';
-import { localAccountId, localRegion } from './local-aws-identity.ts';
+import { localAccountId, localRegion, localStateMachineArn } from './local-aws-identity.ts';
 import { applyEnvironment, localEnvironment } from './local-environment.ts';
 import { summariseUsage, type LocalUsage } from './local-usage.ts';
 
@@ -38,6 +48,11 @@ export interface LocalClinicOptions {
   /** keep DynamoDB's and the engine's data in memory (tests): nothing is written under dataDir */
   readonly inMemory?: boolean;
   readonly tableName?: string;
+  /**
+   * Each function and state machine may call only what its role in the CDK stack allows (default true).
+   * `permissions` replaces the stack's roles: how a test shows that a missing grant fails the call.
+   */
+  readonly iam?: boolean | { readonly permissions: readonly RolePermissions[] };
 }
 
 export interface LocalClinic {
@@ -54,6 +69,10 @@ export interface LocalClinic {
   settle(): Promise<void>;
   usage(): Promise<LocalUsage>;
   listEmails(): Promise<SentEmail[]>;
+  /** faults AWS produces, injected on purpose (also POST /_local/faults) */
+  readonly faults: FaultInjection;
+  /** the roles the calls are checked against; undefined when IAM is off */
+  readonly access: LocalAccess | undefined;
   /** calls a catalogue function in-process, as its trigger would */
   invoke(functionId: string, event: unknown): Promise<unknown>;
   /** stops everything it started, the app first and DynamoDB Local last, and waits for each */
@@ -105,24 +124,42 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
     const app = await startAppServer(ports.app);
     stoppers.push({ name: 'app server', stop: () => app.stop() });
 
+    const iam = options.iam ?? true;
+    const access =
+      iam === false ? undefined : await createLocalAccess(iam === true ? await cachedStackPermissions(clinic, tableName) : iam.permissions);
+    if (access !== undefined) {
+      signRequestsWithFunctionCredentials();
+      stoppers.push({ name: 'grant usage', stop: () => recordGrantUsage(access.check) });
+    }
+    // the clock is the engine's, which starts below; faults injected before then never expire by time
+    let clockNow = (): number => Date.now();
+    const faults = new FaultInjection(() => clockNow());
+
     const ses = await startSesLocal({ port: ports.ses });
     stoppers.push({ name: 'SES local', stop: () => ses.stop() });
+    const sesFront = await startGuardedFront(ses.endpoint, sesGuard({ access: access?.check, faults }));
+    stoppers.push({ name: 'SES front', stop: () => sesFront.stop() });
 
     const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, dataDir: options.inMemory === true ? undefined : join(dataDir, 'dynamodb') });
     stoppers.push({ name: 'DynamoDB Local', stop: () => dynamodb.stop() });
-    const meter = await startDynamoDbMeteringProxy(dynamodb.endpoint);
+    const meter = await startDynamoDbMeteringProxy(dynamodb.endpoint, dynamoDbGuard({ access: access?.check, faults }));
     stoppers.push({ name: 'DynamoDB metering proxy', stop: () => meter.stop() });
 
     // Likewise the functions need the engine's address before the engine resumes any execution.
     const sfnPort = ports.sfn === 0 ? await freePort() : ports.sfn;
+    const sfnFront =
+      access === undefined
+        ? undefined
+        : await startGuardedFront(`http://127.0.0.1:${sfnPort}`, sfnGuard({ access: access.check, stateMachineArns: stateMachineCatalogue.map((spec) => localStateMachineArn(spec.id)) }));
+    if (sfnFront !== undefined) stoppers.push({ name: 'Step Functions front', stop: () => sfnFront.stop() });
     const restoreEnvironment = applyEnvironment(
       localEnvironment({
         tableName,
         appBaseUrl: app.url,
         clinic,
         dynamoDbEndpoint: meter.endpoint,
-        sfnEndpoint: `http://127.0.0.1:${sfnPort}`,
-        sesEndpoint: ses.endpoint,
+        sfnEndpoint: sfnFront?.endpoint ?? `http://127.0.0.1:${sfnPort}`,
+        sesEndpoint: sesFront.endpoint,
         stateMachineIds: stateMachineCatalogue.map((spec) => spec.id),
       }),
     );
@@ -130,7 +167,10 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
 
     await createTableIfMissing(dynamodb.endpoint, tableName);
 
-    const functions = createFunctionHost(functionCatalogue);
+    const functions = createFunctionHost(functionCatalogue, undefined, {
+      faults,
+      ...(access === undefined ? {} : { authorizeInvoke: (executionArn: string, functionId: string) => access.authorizeInvoke(executionArn, functionId) }),
+    });
     const engine = await createLocalStepFunctions({
       dbPath: options.inMemory === true ? ':memory:' : join(dataDir, 'sfn.sqlite'),
       lambdas: functions.registry,
@@ -138,7 +178,9 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
       speed: options.speed ?? 0,
       region: localRegion,
       accountId: localAccountId,
+      ...(access === undefined ? {} : { authorizeChildStart: access.authorizeChildStart }),
     });
+    clockNow = () => engine.now().getTime();
     stoppers.push({ name: 'Step Functions engine', stop: () => engine.close() });
     useClockSource(() => engine.now());
     stoppers.push({ name: 'clock', stop: useSystemClock });
@@ -166,6 +208,7 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
       now: () => engine.now(),
       advanceClock: (move) => engine.advanceClock(move),
       usage,
+      faults,
       renderConsole: async () =>
         renderConsolePage(
           await gatherConsoleData({
@@ -193,6 +236,8 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
       settle: () => engine.settle(),
       usage,
       listEmails: () => ses.listEmails(),
+      faults,
+      access,
       invoke: (functionId, event) => functions.invoke(functionId, event),
       stop: stopAll,
     };

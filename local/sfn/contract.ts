@@ -40,7 +40,18 @@ export interface LocalStepFunctionsOptions {
   readonly speed?: number;
   readonly region?: string;
   readonly accountId?: string;
+  /**
+   * Whether an execution's role may start a child execution (and, for `.sync`, follow it): undefined when
+   * it may, else AWS's AccessDenied message. The runtime answers it from the stack's roles.
+   */
+  readonly authorizeChildStart?: ChildStartAuthorizer;
 }
+
+export type ChildStartAuthorizer = (request: {
+  readonly parentExecutionArn: string;
+  readonly stateMachineArn: string;
+  readonly mode: 'async' | 'sync' | 'sync2' | 'callback';
+}) => string | undefined;
 
 export type ClockMove = { readonly advanceSeconds: number } | { readonly to: Date };
 

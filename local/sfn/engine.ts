@@ -12,7 +12,7 @@
  *   tasks.ts                   Task states, Lambda calls, child executions and callbacks
  */
 import { executionArn as buildExecutionArn, type ArnContext } from './arns.ts';
-import { SfnServiceError, type EngineUsage, type LambdaRegistry, type UsageCounts } from './contract.ts';
+import { SfnServiceError, type ChildStartAuthorizer, type EngineUsage, type LambdaRegistry, type UsageCounts } from './contract.ts';
 import { resolveScope, type Definition, type StateDef } from './definition.ts';
 import { abortRun, branchesSucceeded, childRunEnded, dropChildren, startBranches, startIterations } from './branches.ts';
 import type { EngineCore, RunEnd } from './engine-core.ts';
@@ -37,6 +37,8 @@ import type { VirtualClock } from './virtual-clock.ts';
 export interface EngineOptions {
   readonly repo: EngineRepository;
   readonly lambdas: LambdaRegistry;
+  /** asked before an execution starts a child: the local runtime answers from the stack's roles */
+  readonly authorizeChildStart?: ChildStartAuthorizer;
   readonly clock: VirtualClock;
   readonly arns: ArnContext;
 }
@@ -66,7 +68,7 @@ export class Engine implements EngineCore {
     this.arns = options.arns;
     this.evaluator = new TemplateEvaluator(() => this.clock.nowMs());
     this.queue = new SerialQueue((run) => this.step(run));
-    this.tasks = new Tasks(this, this.queue, options.lambdas);
+    this.tasks = new Tasks(this, this.queue, options.lambdas, options.authorizeChildStart);
     this.lastRunId = this.repo.maxRunId();
     this.lastTimerId = this.repo.maxTimerId();
     this.lastExecutionSeq = this.repo.maxExecutionSeq();

@@ -24,7 +24,7 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
   const speed = options.speed ?? 0;
   const clock = new VirtualClock(repo, options.startTime, speed);
   const arns = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' };
-  const engine = new Engine({ repo, lambdas: options.lambdas, clock, arns });
+  const engine = new Engine({ repo, lambdas: options.lambdas, clock, arns, ...(options.authorizeChildStart === undefined ? {} : { authorizeChildStart: options.authorizeChildStart }) });
   const api = new StepFunctionsApi(engine, arns);
   const servers: Server[] = [];
   let clockMoves: Promise<unknown> = Promise.resolve();

@@ -6,7 +6,7 @@
  * its *Failed or *TimedOut event and hands the error to Retry and Catch (retry-catch.ts).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { SfnServiceError, type LambdaRegistry } from './contract.ts';
+import { SfnServiceError, type ChildStartAuthorizer, type LambdaRegistry } from './contract.ts';
 import type { StateDef } from './definition.ts';
 import type { EngineCore } from './engine-core.ts';
 import { StateFailure, type LiveExecution, type OpenTask, type Run, type TaskRequest } from './engine-model.ts';
@@ -37,6 +37,7 @@ function describeError(error: unknown): string {
 }
 
 export class Tasks {
+  private readonly authorizeChildStart: ChildStartAuthorizer | undefined;
   private readonly core: EngineCore;
   private readonly queue: SerialQueue;
   private readonly lambdas: LambdaRegistry;
@@ -44,8 +45,9 @@ export class Tasks {
   private readonly tokens = new Map<string, number>();
   private lastTaskId: number;
 
-  constructor(core: EngineCore, queue: SerialQueue, lambdas: LambdaRegistry) {
+  constructor(core: EngineCore, queue: SerialQueue, lambdas: LambdaRegistry, authorizeChildStart?: ChildStartAuthorizer) {
     this.core = core;
+    this.authorizeChildStart = authorizeChildStart;
     this.queue = queue;
     this.lambdas = lambdas;
     this.lastTaskId = core.repo.maxTaskId();
@@ -208,6 +210,9 @@ export class Tasks {
     const input = rawInput === undefined ? '{}' : typeof rawInput === 'string' ? rawInput : JSON.stringify(rawInput);
     try {
       JSON.parse(input);
+      // the parent's role must allow the start (states:StartExecution, and the .sync permissions)
+      const refusal = this.authorizeChildStart?.({ parentExecutionArn: exec.arn, stateMachineArn: String(args.StateMachineArn), mode });
+      if (refusal !== undefined) throw new SfnServiceError('AccessDenied', refusal);
       const started = core.startExecution(batch, {
         stateMachineArn: String(args.StateMachineArn),
         name: task.request.childName ?? randomUUID(),
