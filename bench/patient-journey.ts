@@ -106,6 +106,8 @@ async function toApprovedPlan({ driver, act, person, clinicianEmail }: People, p
   await act.staff(driver.recordEvaluation(patient.patientId), 'consult evaluation');
   await act.page(driver.decideEligibility(await person.awaitLink(clinicianEmail, 'eligibility'), 'approve'), 'eligibility');
   const plan = driver.defaultPlan();
+  // a plan needs a PDMP check within the protocol's window before it can be approved
+  await act.staff(driver.recordPdmpCheck(patient.patientId), 'PDMP check');
   await act.page(driver.approvePlan(await person.awaitLink(clinicianEmail, 'treatment-plan'), plan), 'treatment plan');
   return plan;
 }
@@ -118,6 +120,9 @@ async function throughInductionAndFollowUp({ driver, act, person, clinicianEmail
     await act.page(driver.checkIn(await person.awaitLink(patient.email, 'check-in')), `check-in ${number}`);
     // the journal prompt goes out an hour after the start
     await driver.advanceTo(new Date(start.getTime() + 61 * 60_000));
+    // the check after the session hour, and after the first dose the clinician's check-in task
+    await act.page(driver.submitForm(await person.awaitLink(patient.email, 'recovery'), [['recovered', 'yes']]), `recovery ${number}`);
+    if (number === 1) await act.page(driver.submitForm(await person.awaitLink(clinicianEmail, 'first-dose-check-in'), [['decision', 'CHECKED_IN'], ['note', 'Called the next day: slept well.']]), 'first-dose check-in');
     await act.page(driver.writeJournal(await person.awaitLink(patient.email, 'journal')), `journal ${number}`);
     if (assessmentsAfter.has(number)) await act.page(driver.submitAssessment(await person.awaitLink(patient.email, 'assessment')), `assessment ${number}`);
   }
