@@ -193,17 +193,22 @@ interface Person {
 }
 
 function createPerson(driver: JourneyDriver): Person {
-  // every link already opened; a person does not open the same link twice
-  const opened = new Set<string>();
+  // a person opens a link once: what it was for is remembered (two emails of one instant are two purposes)
+  const seen = new Map<string, LinkPurpose | undefined>();
+  const used = new Set<string>();
 
   const findLink = async (address: string, purpose: LinkPurpose): Promise<LinkPage | undefined> => {
     const newestFirst = (await driver.emailsTo(address)).reverse();
     for (const email of newestFirst) {
       for (const url of linksIn(driver.clinic, email)) {
-        if (opened.has(url)) continue;
-        opened.add(url);
+        if (used.has(url) || (seen.has(url) && seen.get(url) !== purpose)) continue;
         const page = await driver.openLink(url);
-        if (page.status === 200 && purposeIn(page.html) === purpose) return { url, purpose, status: page.status, html: page.html, email };
+        const found = page.status === 200 ? purposeIn(page.html) : undefined;
+        seen.set(url, found);
+        if (found === purpose) {
+          used.add(url);
+          return { url, purpose, status: page.status, html: page.html, email };
+        }
       }
     }
     return undefined;

@@ -11,7 +11,8 @@ export type TableAccess = 'read' | 'readwrite';
 const tableActions: Record<TableAccess, readonly string[]> = {
   // only what the store sends: single-item reads, queries, and transactions (authorized per item); no batches
   read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  readwrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  // no DeleteItem: no store write deletes (records are kept; TTL expires what may go), and local IAM refuses one that would
+  readwrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
 };
 const keyActions: Record<TableAccess, readonly string[]> = {
   read: ['kms:Decrypt', 'kms:DescribeKey'],
