@@ -69,7 +69,7 @@ describe('a relative contraindication (NEEDS_REVIEW)', () => {
     expect(link.html).toContain(patient.lastName);
     const refused = await d.decideEligibility(link, 'approve');
     expect(refused.status).toBe(400);
-    expect(refused.html).toContain('overrideReason: expected a written reason');
+    expect(refused.html).toContain('Override reason: write why approving is acceptable');
     // nothing was decided: the same link still opens
     expect((await d.openLink(link.url)).status).toBe(200);
 

@@ -55,7 +55,7 @@ describe('a hold, then resume, at each step before treatment: the step is asked 
     const holdLink = await hold(d, patient);
     // a new plan before eligibility would skip it: refused, nothing recorded
     const newPlan = await d.decideHold(holdLink, 'NEW_PLAN');
-    expect([newPlan.status, newPlan.html.includes('decision: expected one of RESUME, DISCHARGE')]).toEqual([400, true]);
+    expect([newPlan.status, newPlan.html.includes('Please use one of the buttons at the end of the form to decide')]).toEqual([400, true]);
 
     const again = await resumeAndAwait(d, patient, holdLink, 'intake', patient.email, intake);
     expectPageStatus(await d.submitIntake(again), 200, 'intake after the resume');

@@ -4,7 +4,7 @@ import { telehealthCutOffWarning } from '../domain/telehealth-cut-off.ts';
 import { computeFollowUp } from '../domain/follow-up.ts';
 import { scoreGad7, scorePhq9 } from '../domain/scoring.ts';
 import { evaluationModalities } from '../domain/schemas/evaluation.ts';
-import { acceptedDecisions, choiceAnswer, eligibilityAnswer, treatmentPlanAnswer } from '../links/answers/clinician-answers.ts';
+import { acceptedDecisions, choiceAnswer, eligibilityAnswer, NOTE_MAX_CHARACTERS, OVERRIDE_REASON_MAX_CHARACTERS, treatmentPlanAnswer } from '../links/answers/clinician-answers.ts';
 import { consultBookingAnswer, consultEvaluationAnswer } from '../links/answers/consult-answers.ts';
 import { formatInZone } from './format-time.ts';
 import { form, numberField, numberOf, radioGroup, submitButton, textArea, textField, valueOf, type FormState, type FormValues } from './form-fields.ts';
@@ -79,7 +79,7 @@ export const eligibilityPage: PurposePage = {
     return html`${patientHeader(view)}${screeningSummary(view)}${form(
       'eligibility',
       state,
-      html`${textArea(state, 'overrideReason', 'Override reason', { hint: needsReview ? 'Required to approve: a relative contraindication was found. Say why it is acceptable for this patient.' : 'Only needed when the screening found a relative contraindication.' })}${textArea(state, 'note', 'Note (optional)')}`,
+      html`${textArea(state, 'overrideReason', 'Override reason', { hint: needsReview ? 'Required to approve: a relative contraindication was found. Say why it is acceptable for this patient.' : 'Only needed when the screening found a relative contraindication.', maxLength: OVERRIDE_REASON_MAX_CHARACTERS })}${textArea(state, 'note', 'Note (optional)', { maxLength: NOTE_MAX_CHARACTERS })}`,
       html`${submitButton('Approve', 'APPROVED')}${submitButton('Decline', 'DECLINED', true)}`,
     )}`;
   },
@@ -125,7 +125,7 @@ ${textArea(state, 'plan.preparationGuidance', 'Preparation guidance for the pati
 <fieldset><legend>Prescription</legend>${textField(state, 'plan.prescriptionIssuedOn', 'Date of issue', { type: 'date' })}
 ${numberField(state, 'plan.daysOfSupply', 'Days of supply per fill', { min: 1, step: '1', hint: `At most ${p.supply.maxDaysPerFill} days.` })}
 ${numberField(state, 'plan.refillsAllowed', 'Refills allowed', { min: 0, step: '1', hint: `At most ${p.refill.maxRefills}.` })}</fieldset>
-${textArea(state, 'note', 'Note if you decline (optional)')}`,
+${textArea(state, 'note', 'Note if you decline (optional)', { maxLength: NOTE_MAX_CHARACTERS })}`,
       html`${submitButton('Approve plan', 'APPROVED')}${submitButton('Decline', 'DECLINED', true)}`,
     )}`;
   },
@@ -162,7 +162,7 @@ function choicePage(input: { title: string; purpose: string; intro: (view: PageV
     render: (view, state: FormState) => {
       const accepted = acceptedDecisions(input.choices.map((c) => c.decision), view.step.context);
       const offered = input.choices.filter((c) => accepted.includes(c.decision));
-      return html`${patientHeader(view)}${input.intro(view)}${form(input.purpose, state, textArea(state, 'note', input.noteLabel), join(offered.map((c, i) => submitButton(c.label, c.decision, i > 0))))}`;
+      return html`${patientHeader(view)}${input.intro(view)}${form(input.purpose, state, textArea(state, 'note', input.noteLabel, { maxLength: NOTE_MAX_CHARACTERS }), join(offered.map((c, i) => submitButton(c.label, c.decision, i > 0))))}`;
     },
     answerFrom: (values) => ({ decision: decisionOf(values), note: valueOf(values, 'note') }),
     done: (_view, decision) => recorded(`Recorded: ${input.choices.find((c) => c.decision === decision)?.label ?? decision}.`),

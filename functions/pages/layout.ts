@@ -21,6 +21,8 @@ export const PAGE_CSS = [
   'button{font-size:1rem;padding:.6rem 1.2rem;margin:.3rem .5rem .3rem 0;border-radius:.3rem;border:1px solid #1d4ed8;background:#1d4ed8;color:#fff}',
   'button.secondary{background:#fff;color:#1d4ed8}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e3e6ea;padding:.3rem;text-align:left;vertical-align:top}',
   '.hint{color:#4a525a;font-size:.9rem;margin:.1rem 0 .3rem}',
+  // details asked only after "Yes" (the journal's side effects); a browser without :has drops the rule and shows them
+  '.reveal:not(:has(>.field input[value=yes]:checked))>.if-yes{display:none}',
 ].join('');
 
 export const PAGE_CSS_HASH = `sha256-${createHash('sha256').update(PAGE_CSS, 'utf8').digest('base64')}`;

@@ -1,9 +1,9 @@
 import { redFlagSymptoms } from '../domain/protocol.ts';
 import { medicalConditions, priorTreatmentKinds } from '../domain/schemas/questionnaires.ts';
-import { sideEffectSeverities, sideEffectSymptoms } from '../domain/schemas/side-effect-report.ts';
+import { sideEffectSymptoms } from '../domain/schemas/side-effect-report.ts';
 import type { AnswerPageOnly } from '../links/answers/answer.ts';
 import { asksPregnancy, assessmentAnswer, checkInAnswer, intakeAnswer, journalAnswer, refillRequestAnswer } from '../links/answers/patient-answers.ts';
-import { conditionLabels, pregnancyLabels, priorTreatmentLabels, redFlagSymptomLabels, sideEffectLabels } from './answer-labels.ts';
+import { conditionLabels, pregnancyLabels, priorTreatmentLabels, redFlagSymptomLabels, severityOptions, sideEffectLabels } from './answer-labels.ts';
 import { crisisResources } from './crisis-resources.ts';
 import { formatInZone } from './format-time.ts';
 import {
@@ -17,6 +17,7 @@ import {
   textArea,
   textField,
   valueOf,
+  valuesOf,
   yesNoField,
   yesNoOf,
   type FormState,
@@ -26,8 +27,6 @@ import { html, join, type Html } from './html.ts';
 import type { PageView, PurposePage } from './page-view.ts';
 import { auditCFields, bladderFields, bladderOf, dast10Fields, gad7Fields, itemsOf, phq9Fields, yesNosOf } from './questionnaire-fields.ts';
 
-const label = (value: string) => value.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
-const options = (values: readonly string[]) => values.map((value) => ({ value, label: label(value) }));
 const PRIOR_ROWS = 3;
 const MEDICATION_ROWS = 4;
 
@@ -98,7 +97,7 @@ ${bpFields(state, 'vitals.restingBp', 2, 'Blood pressure at rest (sit quietly fo
       auditC: { items: itemsOf(values, 'auditC', 3) },
       dast10: { answers: yesNosOf(values, 'dast10.answers', 10) },
       medicalHistory: {
-        conditions: [...(values['medicalHistory.conditions'] ?? [])],
+        conditions: [...valuesOf(values, 'medicalHistory.conditions')],
         priorTreatments: rows(PRIOR_ROWS, (i) => ({ name: valueOf(values, `medicalHistory.priorTreatments[${i}].name`)?.trim(), kind: valueOf(values, `medicalHistory.priorTreatments[${i}].kind`) || undefined })),
         maniaOrHypomania: yesNoOf(values, 'medicalHistory.maniaOrHypomania'),
       },
@@ -164,7 +163,7 @@ ${yesNoField(state, 'noDrivingAcknowledged', 'Do you agree not to drive until to
     stimulantOrOpioidToday: yesNoOf(values, 'stimulantOrOpioidToday'),
     heldMedicationsConfirmed: yesNoOf(values, 'heldMedicationsConfirmed'),
     bpReadings: bpOf(values, 'bpReadings', 2),
-    redFlagSymptoms: [...(values['redFlagSymptoms'] ?? [])],
+    redFlagSymptoms: [...valuesOf(values, 'redFlagSymptoms')],
     noDrivingAcknowledged: yesNoOf(values, 'noDrivingAcknowledged'),
     ...recheckOf(values),
     ...(yesNoOf(values, 'pregnantPlannedOrBreastfeeding') === undefined ? {} : { pregnantPlannedOrBreastfeeding: yesNoOf(values, 'pregnantPlannedOrBreastfeeding') }),
@@ -199,6 +198,11 @@ export const preparationPage: PurposePage = {
   done: () => html``,
 };
 
+/**
+ * Right after a dosing session, most patients have nothing to report: the page asks "Any side effects?"
+ * first and shows the twenty symptoms only on "Yes" (CSS `:has`, no script: the CSP allows none). A
+ * browser without `:has` drops that rule and shows the list, so no one is left without it.
+ */
 export const journalPage: PurposePage = {
   title: 'Your session journal',
   rule: journalAnswer,
@@ -208,14 +212,16 @@ export const journalPage: PurposePage = {
       state,
       html`${textArea(state, 'journal.text', 'How was your session? Write as much or as little as you like.')}
 ${numberField(state, 'journal.mood', 'How do you feel now, from 0 (worst) to 10 (best)? (optional)', { min: 0, max: 10, step: '1' })}
-<fieldset><legend>Side effects since your session</legend><p class="hint">Choose "None" for anything you did not have.</p>${join(
-        sideEffectSymptoms.map((symptom) => radioGroup(state, `sideEffects.${symptom}`, sideEffectLabels[symptom], options(sideEffectSeverities))),
+<div class="reveal">${yesNoField(state, 'sideEffects.any', 'Have you had any side effects since your session?', 'For example nausea, dizziness, a headache, or feeling detached.')}
+<div class="if-yes"><fieldset><legend>Which side effects, and how strong?</legend><p class="hint">Leave "None" for anything you did not have.</p>${join(
+        sideEffectSymptoms.map((symptom) => radioGroup(state, `sideEffects.${symptom}`, sideEffectLabels[symptom], severityOptions)),
       )}</fieldset>
-${textArea(state, 'sideEffects.freeText', 'Anything else about how you feel (optional)')}`,
+${textArea(state, 'sideEffects.freeText', 'Anything else about how you feel (optional)')}</div></div>`,
       submitButton('Send my journal'),
     ),
   answerFrom: (values) => ({
     journal: { text: valueOf(values, 'journal.text') ?? '', ...(numberOf(values, 'journal.mood') === undefined ? {} : { mood: numberOf(values, 'journal.mood') }) },
+    anySideEffects: yesNoOf(values, 'sideEffects.any'),
     sideEffects: {
       symptoms: sideEffectSymptoms.map((symptom) => ({ symptom, severity: valueOf(values, `sideEffects.${symptom}`) ?? 'none' })),
       freeText: valueOf(values, 'sideEffects.freeText') ?? '',

@@ -15,6 +15,8 @@ import { getItem } from '../store/read-items.ts';
 import { AlreadyExistsError } from '../store/store-errors.ts';
 import { readJourney } from '../store/read-journey.ts';
 import { keys } from '../store/table-design.ts';
+import { localDate } from '../domain/local-time.ts';
+import { dateOfBirthProblems } from './date-of-birth.ts';
 import { json, problem } from './http-answers.ts';
 import { idempotencyKeyOf, parseBody, staffActor } from './staff-request.ts';
 import { restartRefillCycle } from './restart-refill-cycle.ts';
@@ -44,6 +46,8 @@ async function enrol(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
   const actor = staffActor(event);
   const idempotencyKey = idempotencyKeyOf(event);
   const { patientId, ...details } = parseBody(event, enrolBody);
+  const birthProblems = dateOfBirthProblems(details.dateOfBirth, localDate(now(), details.timeZone), journeyStore().protocol);
+  if (birthProblems.length > 0) throw new ValidationFailed(birthProblems, 'request body');
   try {
     clinicianById(journeyStore().clinic, details.assignedClinicianId);
   } catch (error) {
