@@ -195,3 +195,64 @@ describe('patient pages speak plainly and show crisis resources when an answer c
     expect(pages[purpose].done(view, 'SUBMITTED', {}, { crisisResources: false }).value).not.toContain('988');
   });
 });
+
+describe('bad input and plain words on every page', () => {
+  const hostile = parseFormBody('constructor=1&__proto__=2&toString=3&hasOwnProperty=4&valueOf=5&decision=__proto__&note=constructor').values;
+  const context = (view: PageView) => ({ step: view.step, patient: view.patient, protocol: defaultProtocol, now, actor: { type: 'clinician' as const, id: 'dr-rivera' } });
+
+  it.each(Object.keys(pages) as LinkPurpose[])('the %s page reads a form of prototype field names as unanswered, and renders it back', (purpose) => {
+    const view = viewFor(purpose);
+    const answer = pages[purpose].answerFrom(hostile, view);
+    const judged = pages[purpose].rule?.(answer, context(view));
+    if (judged !== undefined) expect(judged.ok).toBe(false);
+    const body = pages[purpose].render(view, formWithErrors(hostile, judged !== undefined && !judged.ok ? judged.errors : [])).value;
+    expect(body).not.toContain('[object');
+    expect(body).not.toContain('function ');
+  });
+
+  it('an empty intake comes back naming each question in words: no internal field name and no "expected" anywhere a person reads', () => {
+    const view = viewFor('intake');
+    const empty = parseFormBody('purpose=intake').values;
+    const judged = pages.intake.rule?.(pages.intake.answerFrom(empty, view), context(view));
+    if (judged === undefined || judged.ok) throw new Error('an empty intake was accepted');
+    const body = pages.intake.render(view, formWithErrors(empty, judged.errors)).value;
+    const read = [...body.matchAll(/<(?:li|p class="error"[^>]*)>([\s\S]*?)<\/(?:li|p)>/g)].map((m) => (m[1] as string).replace(/<[^>]+>/g, ''));
+    expect(read.length).toBeGreaterThan(judged.errors.length);
+    expect(read).toContain('Anxiety questionnaire, question 1 (Feeling nervous, anxious or on edge): choose one answer');
+    expect(read).toContain('1. Have you wished you were dead or wished you could go to sleep and not wake up? Choose one answer.');
+    expect(read).toContain('Your weight in kilograms: enter a number from 25 to 350');
+    for (const line of read) {
+      expect(line).not.toMatch(/gad7|phq9|cssrs|auditC|dast10|vitals\.|\.items\[|expected|true or false/);
+    }
+    expect(body).toContain('<h2 class="error">There is a problem</h2>');
+    expect(body).toContain('<a href="#f-gad7_items_0_">');
+  });
+
+  it('the journal asks "Any side effects?" first, with the symptom list inside the part shown only after Yes', () => {
+    const body = pages.journal.render(viewFor('journal'), emptyForm).value;
+    const reveal = body.indexOf('<div class="reveal">');
+    const question = body.indexOf('Have you had any side effects since your session?');
+    const list = body.indexOf('<div class="if-yes">');
+    expect(reveal).toBeGreaterThan(-1);
+    expect([reveal < question, question < list, list < body.indexOf('name="sideEffects.nausea"')]).toEqual([true, true, true]);
+    expect(body).not.toMatch(/>(Maoi|None Mild|Blurred vision avm)</);
+    expect(body).toContain('>None</label>');
+  });
+
+  it('a journal with "No side effects" is recorded with every symptom at none; No with a symptom marked, or Yes with none, comes back to be settled', () => {
+    const view = viewFor('journal');
+    const completed = { ...view, patient: { ...view.patient, sessions: [{ ...view.patient.sessions[0], status: 'completed' }] } } as PageView;
+    const journalView = { ...completed, step: { ...completed.step, stepKey: 'session-1-journal' } };
+    const judge = (body: string) => pages.journal.rule?.(pages.journal.answerFrom(parseFormBody(body).values, journalView), context(journalView));
+    const quick = judge('purpose=journal&journal.text=Calm&sideEffects.any=no');
+    expect(quick?.ok && quick.output['triage']).toBe('NONE');
+    const contradicting = judge('purpose=journal&journal.text=Calm&sideEffects.any=no&sideEffects.nausea=mild');
+    expect(contradicting?.ok === false && contradicting.errors.map((e) => e.field)).toEqual(['sideEffects.any']);
+    const empty = judge('purpose=journal&journal.text=Calm&sideEffects.any=yes');
+    expect(empty?.ok === false && empty.errors.map((e) => e.field)).toEqual(['sideEffects.any']);
+    const unanswered = judge('purpose=journal&journal.text=Calm');
+    expect(unanswered?.ok === false && unanswered.errors.map((e) => e.message)).toEqual(['sideEffects.any: expected yes or no']);
+    const body = pages.journal.render(journalView, formWithErrors(parseFormBody('journal.text=Calm').values, unanswered !== undefined && !unanswered.ok ? unanswered.errors : [])).value;
+    expect(body).toContain('Have you had any side effects since your session? Choose one answer.');
+  });
+});

@@ -32,7 +32,9 @@ export function detailOf(error: FieldError): string {
  * kind's instruction; anything else is a rule's own sentence ("an absolute contraindication cannot be
  * overridden") and is kept, since it says something the instruction cannot.
  */
-const generic = /^(is required\b|expected (a |an )?(whole number|number|yes or no|text|one of|boolean|string|calendar date|ISO 8601|valid|value of one)|expected (no less|no more|more|less) than\b)/;
+const generic = /^(is required\b|expected (a |an )?(whole number|number|weight|yes or no|text|one of|boolean|string|calendar date|ISO 8601|valid|value of one)|expected (no less|no more|more|less) than\b)/;
+/** A choice has one way to be wrong: no option (or one the page does not offer) was sent. */
+const genericChoice = /^(is required\b|expected\b)/;
 const tooLong = /^expected at most ([\d,]+) characters$/;
 
 function instruction(field: FieldDescription): string {
@@ -66,7 +68,7 @@ function personDetail(field: FieldDescription, detail: string): string {
     const length = field.value === undefined ? undefined : [...field.value].length;
     return `shorten this to at most ${limit.toLocaleString('en-US')} characters${length === undefined ? '' : ` (it has ${length.toLocaleString('en-US')})`}. Nothing was saved, and your text is kept below`;
   }
-  if (generic.test(detail)) return instruction(field);
+  if ((field.kind === 'choice' ? genericChoice : generic).test(detail)) return instruction(field);
   return detail;
 }
 
