@@ -256,3 +256,20 @@ describe('bad input and plain words on every page', () => {
     expect(body).toContain('Have you had any side effects since your session? Choose one answer.');
   });
 });
+
+describe('the follow-up decision page', () => {
+  it('says why remission is "No" from a baseline under the threshold, and shows each measure as a card, not a wide table', () => {
+    const view = viewFor('follow-up-decision');
+    // GAD-7 baseline 7 (under 10) falling to 0; PHQ-9 baseline 14 falling to 3
+    const intake = { gad7: { items: [1, 1, 1, 1, 1, 1, 1] }, phq9: { items: [2, 2, 2, 2, 2, 1, 1, 1, 1] } };
+    const latest = { gad7: { items: [0, 0, 0, 0, 0, 0, 0] }, phq9: { items: [1, 1, 1, 0, 0, 0, 0, 0, 0] }, takenAt: now.toISOString(), bladderCheck: { frequency: false, urgency: false, painOnUrination: false, bloodInUrine: false } };
+    const withScores = { ...view, patient: { ...view.patient, intake, assessments: [latest] } } as unknown as PageView;
+    const body = pages['follow-up-decision'].render(withScores, emptyForm).value;
+    const text = body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('GAD-7 (anxiety) Baseline 7 Latest 0 Change fell 100 % Response Yes .');
+    expect(text).toContain('Remission No, not judged . Remission is judged only from a GAD-7 baseline of 10 or more; this baseline was 7.');
+    expect(text).toContain('PHQ-9 (depression) Baseline 14 Latest 3');
+    expect(text).toContain('Remission Yes . PHQ-9 is 3, below 5, from a baseline of 14.');
+    expect(body).not.toContain('<th>Remission</th>');
+  });
+});

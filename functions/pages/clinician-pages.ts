@@ -1,7 +1,7 @@
 import { latestAssessment } from '../domain/latest-assessment.ts';
 import { localDate } from '../domain/local-time.ts';
 import { telehealthCutOffWarning } from '../domain/telehealth-cut-off.ts';
-import { computeFollowUp } from '../domain/follow-up.ts';
+import { computeFollowUp, type TreatmentResponse } from '../domain/follow-up.ts';
 import { scoreGad7, scorePhq9 } from '../domain/scoring.ts';
 import { evaluationModalities } from '../domain/schemas/evaluation.ts';
 import { acceptedDecisions, choiceAnswer, eligibilityAnswer, NOTE_MAX_CHARACTERS, OVERRIDE_REASON_MAX_CHARACTERS, treatmentPlanAnswer } from '../links/answers/clinician-answers.ts';
@@ -169,15 +169,38 @@ function choicePage(input: { title: string; purpose: string; intro: (view: PageV
   };
 }
 
+const measureNames: Record<TreatmentResponse['instrument'], string> = { gad7: 'GAD-7 (anxiety)', phq9: 'PHQ-9 (depression)' };
+
+/** The domain's reason for a finding, as a sentence ("GAD-7 fell from 14 to 6 (57.1 % of baseline ...)"). */
+function reasonFor(measure: TreatmentResponse, codes: readonly string[]): string {
+  const reason = measure.reasons.find((r) => codes.includes(r.code));
+  return reason === undefined ? '' : `${reason.message.replace(/^./, (c) => c.toUpperCase())}.`;
+}
+
+/**
+ * One measure as a card (a list of facts that wraps on a phone, not a six-column table that spills past
+ * 390 px), each finding with its reason: a "No" for remission from a baseline under the protocol's
+ * threshold says so, instead of leaving it to the audit.
+ */
+function measureCard(measure: TreatmentResponse): Html {
+  const change = measure.fallPercent === null ? 'not measurable (baseline 0)' : measure.fallPercent >= 0 ? `fell ${Math.round(measure.fallPercent)} %` : `rose ${Math.round(-measure.fallPercent)} %`;
+  const remissionJudged = !measure.reasons.some((r) => r.code === 'REMISSION_NOT_APPLICABLE');
+  return html`<section class="measure"><h3>${measureNames[measure.instrument]}</h3><dl class="facts">
+<div><dt>Baseline</dt><dd>${measure.baseline}</dd></div>
+<div><dt>Latest</dt><dd>${measure.latest}</dd></div>
+<div><dt>Change</dt><dd>${change}</dd></div>
+<div><dt>Response</dt><dd><strong>${measure.response ? 'Yes' : 'No'}</strong>. ${reasonFor(measure, ['RESPONSE', 'NO_RESPONSE', 'RESPONSE_NOT_APPLICABLE'])}</dd></div>
+<div><dt>Remission</dt><dd><strong>${measure.remission ? 'Yes' : remissionJudged ? 'No' : 'No, not judged'}</strong>. ${reasonFor(measure, ['REMISSION', 'NO_REMISSION', 'REMISSION_NOT_APPLICABLE'])}</dd></div>
+</dl></section>`;
+}
+
 function followUpNumbers(view: PageView): Html {
   const intake = view.patient.intake;
   const latest = latestAssessment(view.patient.assessments);
   if (intake === undefined || latest === undefined) return html`<p>No baseline and follow-up assessment to compare yet.</p>`;
   const followUp = computeFollowUp(intake, latest, view.protocol);
-  const rows = [followUp.gad7, followUp.phq9];
-  return html`<table><tr><th>Measure</th><th>Baseline</th><th>Latest</th><th>Change</th><th>Response</th><th>Remission</th></tr>${join(
-    rows.map((r) => html`<tr><td>${r.instrument === 'gad7' ? 'GAD-7' : 'PHQ-9'}</td><td>${r.baseline}</td><td>${r.latest}</td><td>${r.fallPercent === null ? 'n/a' : `${Math.round(r.fallPercent)} % fall`}</td><td>${r.response ? 'Yes' : 'No'}</td><td>${r.remission ? 'Yes' : 'No'}</td></tr>`),
-  )}</table>`;
+  const rules = view.protocol.followUp;
+  return html`<h2>Change since intake</h2><p class="hint">Baseline: the intake. Latest: the assessment of ${formatInZone(latest.takenAt, view.timeZone)}. Response: a fall of at least ${rules.responseMinimumFallPercent} %. Remission: a score below ${rules.remissionBelow}, judged only from a baseline of ${rules.remissionBaselineAtLeast} or more (protocol ${followUp.protocolVersion}).</p>${measureCard(followUp.gad7)}${measureCard(followUp.phq9)}`;
 }
 
 export const followUpPage = choicePage({
