@@ -273,3 +273,16 @@ describe('the follow-up decision page', () => {
     expect(body).not.toContain('<th>Remission</th>');
   });
 });
+
+describe('the consult page behind the consult reminder', () => {
+  it('shows the time in the patient zone and the join link from the booking; without one, says the clinic will send it', () => {
+    const view = viewFor('consult');
+    const booked = { ...view, timeZone: 'America/Chicago', patient: { ...view.patient, journey: { ...view.patient.journey, consultAt: '2026-05-06T15:00:00.000Z', consultJoinUrl: 'https://video.example.org/room/1' } } } as PageView;
+    const body = pages.consult.render(booked, emptyForm).value;
+    expect(body).toContain('Wed, May 6, 2026, 10:00 AM CDT');
+    expect(body).toContain('<a class="join" href="https://video.example.org/room/1" rel="noopener noreferrer">Join the video call</a>');
+    const unbooked = pages.consult.render({ ...booked, patient: { ...booked.patient, journey: { ...booked.patient.journey, consultJoinUrl: null } } } as PageView, emptyForm).value;
+    expect(unbooked).toContain('Your clinic will send you the way to join the call.');
+    expect(unbooked).not.toContain('href=');
+  });
+});

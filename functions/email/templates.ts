@@ -93,7 +93,8 @@ const templates: Record<EmailKind, { subject: string | ((v: EmailVariables) => s
   },
   'consult-reminder': {
     subject: 'Your appointment is coming up',
-    lines: (v) => [`A reminder that your video appointment is ${v.when ? `on ${v.when}` : 'coming up soon'}.`],
+    // the way to join is on the secure page, never in the email (a forwarded email would hand out the call)
+    lines: (v) => [`A reminder that your video appointment is ${v.when ? `on ${v.when}` : 'coming up soon'}.${onThePage(v, ' The secure page below has the way to join the call.', '')}`],
   },
   'follow-up-reminder': {
     subject: 'Your follow-up appointment is coming up',

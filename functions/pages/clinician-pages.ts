@@ -26,8 +26,16 @@ export const consultBookingPage: PurposePage = {
   title: 'Book the video consult',
   rule: consultBookingAnswer,
   render: (view, state) =>
-    html`${patientHeader(view)}${form('consult-booking', state, textField(state, 'consultAt', `Consult date and time (${view.timeZone})`, { type: 'datetime-local' }), submitButton('Book the consult', 'BOOKED'))}`,
-  answerFrom: (values, view) => ({ consultAt: instantFromLocalInput(valueOf(values, 'consultAt'), view.timeZone) }),
+    html`${patientHeader(view)}${form(
+      'consult-booking',
+      state,
+      html`${textField(state, 'consultAt', `Consult date and time (${view.timeZone})`, { type: 'datetime-local' })}${textField(state, 'joinUrl', 'Video call link (optional)', { hint: 'The https:// address the patient opens to join. It is shown on the page behind their reminder, never in the email.' })}`,
+      submitButton('Book the consult', 'BOOKED'),
+    )}`,
+  answerFrom: (values, view) => {
+    const link = valueOf(values, 'joinUrl')?.trim();
+    return { consultAt: instantFromLocalInput(valueOf(values, 'consultAt'), view.timeZone), ...(link ? { joinUrl: link } : {}) };
+  },
   done: (view, _decision, output) => recorded(`The consult is booked for ${typeof output['consultAt'] === 'string' ? formatInZone(output['consultAt'], view.timeZone) : 'the chosen time'}.`),
 };
 

@@ -1,5 +1,5 @@
 import type { AudiencePages } from './page-view.ts';
-import { assessmentPage, checkInPage, intakePage, journalPage, preparationPage, refillRequestPage } from './patient-pages.ts';
+import { assessmentPage, checkInPage, consultPage, intakePage, journalPage, preparationPage, refillRequestPage } from './patient-pages.ts';
 
 /** The page of every purpose whose links go to patients (functions/links/purposes.ts: actor 'patient'). */
 export const patientPages: AudiencePages = {
@@ -9,4 +9,5 @@ export const patientPages: AudiencePages = {
   assessment: assessmentPage,
   'refill-request': refillRequestPage,
   preparation: preparationPage,
+  consult: consultPage,
 };

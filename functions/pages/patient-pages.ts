@@ -203,6 +203,25 @@ export const preparationPage: PurposePage = {
  * first and shows the twenty symptoms only on "Yes" (CSS `:has`, no script: the CSP allows none). A
  * browser without `:has` drops that rule and shows the list, so no one is left without it.
  */
+/**
+ * Behind the consult reminder: the consult's time in the patient's zone and the video call's join link,
+ * when the booking recorded one. The link is on this page rather than in the email: emails stay neutral
+ * (a forwarded or previewed email would hand out the call), and this page is the patient's own.
+ */
+export const consultPage: PurposePage = {
+  title: 'Your video appointment',
+  rule: undefined,
+  render: (view) => {
+    const { consultAt, consultJoinUrl } = view.patient.journey;
+    const join = typeof consultJoinUrl === 'string' && consultJoinUrl.startsWith('https://') ? consultJoinUrl : null;
+    return html`${consultAt ? html`<p>Your video appointment is on <strong>${formatInZone(consultAt, view.timeZone)}</strong>.</p>` : html`<p>Your clinic will tell you the time of your video appointment.</p>`}
+${join === null ? html`<p>Your clinic will send you the way to join the call.</p>` : html`<p><a class="join" href="${join}" rel="noopener noreferrer">Join the video call</a></p><p class="hint">Opens the video service at ${new URL(join).hostname}. Please join a few minutes early, somewhere quiet and private.</p>`}
+<p>This page is for information; there is nothing to submit.</p>`;
+  },
+  answerFrom: () => ({}),
+  done: () => html``,
+};
+
 export const journalPage: PurposePage = {
   title: 'Your session journal',
   rule: journalAnswer,

@@ -8,6 +8,7 @@ import { enrolPatient } from '../journey/enrol-patient.ts';
 import { journeyStore } from '../journey/journey-store.ts';
 import { PatientNotFound } from '../journey/journey-errors.ts';
 import { updateJourney } from '../journey/update-journey.ts';
+import { consultBookingSchema } from '../links/answers/consult-answers.ts';
 import { completeStepByStaff } from '../links/pending-steps.ts';
 import { now } from '../platform/clock.ts';
 import { commitChange } from '../store/audited-change.ts';
@@ -69,7 +70,7 @@ async function readPatient(_event: APIGatewayProxyEventV2, { id: patientId }: { 
 
 async function bookConsult(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
   const actor = staffActor(event);
-  const body = parseBody(event, z.strictObject({ consultAt: instant }));
+  const body = parseBody(event, consultBookingSchema);
   await mustExist(patientId);
   return stepAnswer(await completeStepByStaff({ patientId, purpose: 'consult-booking', decision: 'BOOKED', details: body, actor }), 'consult booking');
 }

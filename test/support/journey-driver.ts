@@ -168,7 +168,7 @@ export interface EnrolledPatient {
 
 export interface LinkPage {
   readonly url: string;
-  /** from the form's hidden `purpose` field; 'notice' or 'preparation' for a view-only page */
+  /** from the form's hidden `purpose` field; 'notice', 'preparation' or 'consult' for a view-only page */
   readonly purpose: LinkPurpose;
   readonly status: number;
   readonly html: string;
@@ -384,8 +384,8 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
         }
         const { status, html } = await openLink(url);
         let purpose = purposeIn(html) ?? pageCache.get(url);
-        // a view-only page has no form: a patient's is the preparation notes, a clinician's a notice
-        if (purpose === undefined && status === 200) purpose = url.includes('/p/') ? 'preparation' : 'notice';
+        // a view-only page has no form: a patient's is the preparation notes or the consult's page (by its title), a clinician's a notice
+        if (purpose === undefined && status === 200) purpose = url.includes('/p/') ? (html.includes('<title>Your video appointment</title>') ? 'consult' : 'preparation') : 'notice';
         if (purpose !== undefined) pageCache.set(url, purpose);
         const page = { url, purpose: purpose ?? ('unknown' as LinkPurpose), status, html, email };
         if (status !== 200) closedPages.set(url, page);
