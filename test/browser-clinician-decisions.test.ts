@@ -147,7 +147,8 @@ describe('a clinician writing the treatment plan in a real browser', () => {
     const link = await d.latestLinkFor(clinicianEmail, 'treatment-plan');
 
     const plan = d.defaultPlan();
-    const zone = d.clinic.clinic.defaultTimeZone;
+    // the sessions are typed in the patient's zone (Chicago), with the clinic's (New York) beside it
+    const zone = patient.timeZone;
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     expect((await page.goto(link.url))?.status()).toBe(200);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Treatment plan');

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LinkPurpose } from '../functions/domain/schemas/link.ts';
@@ -8,10 +9,11 @@ import { completeSessionWithoutJournal, refillOnce, toMaintenance } from './supp
 /**
  * Every link page a journey reaches, opened on a 390 x 844 phone in a real Chromium with JavaScript off
  * (the pages promise to work without it), just before the driver sends its answer: none may scroll
- * sideways. The journal is measured too: its common path ("no side effects") fits one screen, and the
- * twenty symptoms appear only after "Yes".
+ * sideways, and axe-core finds nothing serious or critical on it. The journal is measured too: its common
+ * path ("no side effects") fits one screen, and the twenty symptoms appear only after "Yes".
  */
 const opened = new Map<LinkPurpose, { overflow: number; height: number }>();
+const accessibilityProblems: string[] = [];
 const browser = useBrowser();
 const local = useJourneyDriver({}, { beforeSubmit: openOnPhone });
 
@@ -36,6 +38,25 @@ async function openOnPhone(link: LinkPage): Promise<void> {
   } finally {
     await page.context().close();
   }
+  accessibilityProblems.push(...(await seriousAccessibilityProblems(link.url, link.purpose)));
+}
+
+/**
+ * axe-core's serious and critical findings (WCAG 2.1 A and AA) on the page at `url`. axe runs as script,
+ * so this page has JavaScript on; it is injected through the DevTools protocol, which the page's CSP
+ * (no script at all) does not govern.
+ */
+async function seriousAccessibilityProblems(url: string, name: string): Promise<string[]> {
+  const page = await browser.newPage({ viewport: phoneViewport, javaScriptEnabled: true });
+  try {
+    await page.goto(url);
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    return results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${name}: ${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  } finally {
+    await page.context().close();
+  }
 }
 
 describe('every page a journey reaches, on a phone', () => {
@@ -45,6 +66,24 @@ describe('every page a journey reaches, on a phone', () => {
     await refillOnce(d, patient);
     expect([...opened.keys()].sort()).toEqual(['assessment', 'check-in', 'eligibility', 'follow-up-decision', 'intake', 'journal', 'refill-approval', 'refill-request', 'treatment-plan']);
     expect([...opened].filter(([, measured]) => measured.overflow > 0)).toEqual([]);
+    expect(accessibilityProblems).toEqual([]);
+  });
+
+  it('status pages (a used link, an unknown one) fit the phone and have no serious accessibility problem', async () => {
+    const d = local.driver;
+    const patient = await d.enrolPatient();
+    const intake = await d.latestLinkFor(patient.email, 'intake');
+    expect((await d.submitIntake(intake)).status).toBe(200);
+    const unknown = intake.url.replace(/[^/]+$/, 'A'.repeat(43));
+    const problems: string[] = [];
+    for (const [name, url, status] of [['used link', intake.url, 409], ['unknown link', unknown, 404]] as const) {
+      const page = await browser.newPage({ viewport: phoneViewport, javaScriptEnabled: false });
+      expect((await page.goto(url))?.status()).toBe(status);
+      expect(await horizontalOverflow(page)).toBe(0);
+      await page.context().close();
+      problems.push(...(await seriousAccessibilityProblems(url, name)));
+    }
+    expect(problems).toEqual([]);
   });
 });
 

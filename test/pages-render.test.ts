@@ -286,3 +286,17 @@ describe('the consult page behind the consult reminder', () => {
     expect(unbooked).not.toContain('href=');
   });
 });
+
+describe('the treatment plan page', () => {
+  it("asks for the session and follow-up times in the patient's zone, says the clinic's beside it, and reads them in the patient's zone", () => {
+    const view = { ...viewFor('treatment-plan'), timeZone: 'America/New_York' };
+    const patientZone = view.patient.patient.timeZone;
+    expect(patientZone).toBe('America/Chicago');
+    const body = pages['treatment-plan'].render(view, emptyForm).value.replace(/&#39;/g, "'");
+    expect(body).toContain('Session 1 start (America/Chicago)');
+    expect(body).toContain('Follow-up appointment (America/Chicago)');
+    expect(body).toContain("Times are in the patient's time zone, America/Chicago. Now it is Mon, May 4, 2026, 8:00 AM CDT for the patient and Mon, May 4, 2026, 9:00 AM EDT at the clinic.");
+    const answer = pages['treatment-plan'].answerFrom(parseFormBody('plan.plannedSessionTimes[0]=2026-05-11T10:00&plan.followUpAt=2026-06-15T10:00').values, view) as { plan: { plannedSessionTimes: string[]; followUpAt: string } };
+    expect([answer.plan.plannedSessionTimes[0], answer.plan.followUpAt]).toEqual(['2026-05-11T15:00:00.000Z', '2026-06-15T15:00:00.000Z']);
+  });
+});

@@ -53,11 +53,17 @@ function consultLink(input: { patientId: string; journeyId: string; reminderKey:
   return { first: () => firstViewOnlyLink(request, environment.appBaseUrl, at), again: () => againViewOnlyLink(client, tableName, request, environment.appBaseUrl) };
 }
 
+/** The session a preparation reminder is for ("session-2-..."), so the email names its time, not just "tomorrow". */
+function sessionStartOf(reminderKey: string, context: PatientContext): string | null {
+  const number = Number(/^session-(\d+)-/.exec(reminderKey)?.[1]);
+  return context.sessions.find((s) => s.number === number)?.plannedStart ?? null;
+}
+
 export async function sendReminder(input: { patientId: string; journeyId: string; reminderKey: string; kind: ReminderKindSent; actor: AuditActor }): Promise<{ sent: boolean }> {
   const { protocol } = journeyStore();
   const context = await loadPatientContext(input.patientId);
   const timeZone = context.patient.timeZone;
-  const appointmentAt = input.kind === 'consult' ? await bookedConsultAt(input.patientId, input.journeyId) : input.kind === 'follow-up' ? (context.plan?.followUpAt ?? null) : null;
+  const appointmentAt = input.kind === 'consult' ? await bookedConsultAt(input.patientId, input.journeyId) : input.kind === 'follow-up' ? (context.plan?.followUpAt ?? null) : input.kind === 'session-prep' ? sessionStartOf(input.reminderKey, context) : null;
   const at = now();
   const viewLink = input.kind === 'session-prep' ? preparationLink(input, context, at) : input.kind === 'consult' ? consultLink(input, appointmentAt, at) : undefined;
   const result = await sendOnce({

@@ -112,11 +112,22 @@ function prescribingFacts(view: PageView): Html {
 </table>`;
 }
 
+/**
+ * The sessions and the follow-up happen where the patient is: their times are typed and shown in the
+ * patient's zone, with the clinic's beside it, so a patient three zones away is not booked for 7 a.m.
+ */
+function patientTimesHint(view: PageView): string {
+  const patientZone = view.patient.patient.timeZone;
+  if (patientZone === view.timeZone) return `Times are in the patient's time zone, which is also the clinic's (${patientZone}).`;
+  return `Times are in the patient's time zone, ${patientZone}. Now it is ${formatInZone(view.now, patientZone)} for the patient and ${formatInZone(view.now, view.timeZone)} at the clinic.`;
+}
+
 export const treatmentPlanPage: PurposePage = {
   title: 'Treatment plan',
   rule: treatmentPlanAnswer,
   render: (view, state) => {
     const p = view.protocol;
+    const patientZone = view.patient.patient.timeZone;
     return html`${patientHeader(view)}${telehealthNotice(view)}${prescribingFacts(view)}${form(
       'treatment-plan',
       state,
@@ -124,11 +135,12 @@ export const treatmentPlanPage: PurposePage = {
 <fieldset><legend>Induction sessions</legend>${numberField(state, 'plan.sessionCount', 'Number of sessions', { min: 1, max: 52, step: '1', hint: `The protocol's induction count is ${p.induction.sessionCount}.` })}
 ${textField(state, 'plan.sessionCountReason', 'Reason for a different number of sessions (if any)')}
 ${numberField(state, 'plan.intervalDays', 'Days between sessions', { min: 1, hint: `At least ${p.induction.minimumHoursBetweenSessions / 24} days apart.` })}
-${join(Array.from({ length: PLAN_SESSIONS }, (_, i) => textField(state, `plan.plannedSessionTimes[${i}]`, `Session ${i + 1} start (${view.timeZone})`, { type: 'datetime-local' })))}</fieldset>
+<p class="hint">${patientTimesHint(view)}</p>
+${join(Array.from({ length: PLAN_SESSIONS }, (_, i) => textField(state, `plan.plannedSessionTimes[${i}]`, `Session ${i + 1} start (${patientZone})`, { type: 'datetime-local' })))}</fieldset>
 <fieldset><legend>Monitoring</legend>${radioGroup(state, 'plan.monitoring.adultMonitorRequired', 'An adult monitor stays for the whole session', [{ value: 'yes', label: 'Required' }, { value: 'no', label: 'Not required' }])}
 ${radioGroup(state, 'plan.monitoring.bloodPressureBeforeEachSession', 'Blood pressure before each session', [{ value: 'yes', label: 'Required' }, { value: 'no', label: 'Not required' }])}
 ${textArea(state, 'plan.monitoring.notes', 'Monitoring notes')}</fieldset>
-${textField(state, 'plan.followUpAt', `Follow-up appointment (${view.timeZone})`, { type: 'datetime-local' })}
+${textField(state, 'plan.followUpAt', `Follow-up appointment (${patientZone})`, { type: 'datetime-local', hint: patientTimesHint(view) })}
 ${textArea(state, 'plan.preparationGuidance', 'Preparation guidance for the patient')}
 <fieldset><legend>Prescription</legend>${textField(state, 'plan.prescriptionIssuedOn', 'Date of issue', { type: 'date' })}
 ${numberField(state, 'plan.daysOfSupply', 'Days of supply per fill', { min: 1, step: '1', hint: `At most ${p.supply.maxDaysPerFill} days.` })}
@@ -138,7 +150,9 @@ ${textArea(state, 'note', 'Note if you decline (optional)', { maxLength: NOTE_MA
     )}`;
   },
   answerFrom: (values, view) => {
-    const times = Array.from({ length: PLAN_SESSIONS }, (_, i) => instantFromLocalInput(valueOf(values, `plan.plannedSessionTimes[${i}]`), view.timeZone)).filter((t) => t !== undefined);
+    // typed in the patient's zone (patientTimesHint)
+    const patientZone = view.patient.patient.timeZone;
+    const times = Array.from({ length: PLAN_SESSIONS }, (_, i) => instantFromLocalInput(valueOf(values, `plan.plannedSessionTimes[${i}]`), patientZone)).filter((t) => t !== undefined);
     const yes = (name: string) => (valueOf(values, name) === 'yes' ? true : valueOf(values, name) === 'no' ? false : undefined);
     const reason = valueOf(values, 'plan.sessionCountReason')?.trim();
     return {
@@ -152,7 +166,7 @@ ${textArea(state, 'note', 'Note if you decline (optional)', { maxLength: NOTE_MA
         intervalDays: numberOf(values, 'plan.intervalDays'),
         plannedSessionTimes: times,
         monitoring: { adultMonitorRequired: yes('plan.monitoring.adultMonitorRequired'), bloodPressureBeforeEachSession: yes('plan.monitoring.bloodPressureBeforeEachSession'), notes: valueOf(values, 'plan.monitoring.notes') ?? '' },
-        followUpAt: instantFromLocalInput(valueOf(values, 'plan.followUpAt'), view.timeZone),
+        followUpAt: instantFromLocalInput(valueOf(values, 'plan.followUpAt'), patientZone),
         preparationGuidance: valueOf(values, 'plan.preparationGuidance'),
         prescriptionIssuedOn: valueOf(values, 'plan.prescriptionIssuedOn') || undefined,
         daysOfSupply: numberOf(values, 'plan.daysOfSupply'),

@@ -572,7 +572,9 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
 
     approvePlan(link, overrides = {}) {
       const plan = { ...defaultPlan(), ...overrides };
-      const zone = clinic.clinic.defaultTimeZone;
+      // the page asks for the sessions in the patient's zone and names it in the label
+      const zone = /Session 1 start \(([^)]+)\)/.exec(link.html)?.[1];
+      if (zone === undefined) throw new Error('the treatment-plan page names no time zone for the sessions');
       const fields: [string, string][] = [
         ['decision', 'APPROVED'],
         ['plan.doseMg', String(plan.doseMg)],
