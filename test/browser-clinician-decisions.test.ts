@@ -81,7 +81,7 @@ describe('a clinician deciding eligibility in a real browser', () => {
     expect(response?.headers()['referrer-policy']).toBe('no-referrer');
 
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Eligibility decision');
-    expect(await page.getByRole('heading', { name: 'Screening: NEEDS_REVIEW' }).isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: 'Screening: needs your review (a relative contraindication)' }).isVisible()).toBe(true);
     expect(await page.getByRole('cell', { name: `${patient.firstName} ${patient.lastName}` }).isVisible()).toBe(true);
     expect(await page.getByRole('heading', { name: 'Reasons' }).isVisible()).toBe(true);
     for (const reason of reasons) expect(await page.getByRole('listitem').filter({ hasText: reason }).isVisible(), reason).toBe(true);

@@ -44,5 +44,16 @@ describe('the video consult join link', () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain(`<a class="join" href="${joinUrl}" rel="noopener noreferrer">Join the video call</a>`);
     expect(page.html).toContain(formatInZone(consultAt, 'America/Los_Angeles'));
+
+    // the same page offers the appointment as a calendar file, neutral and in UTC
+    const calendar = await fetch(`${url as string}?calendar`);
+    expect(calendar.status).toBe(200);
+    expect(calendar.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    expect(calendar.headers.get('cache-control')).toBe('no-store');
+    const ics = await calendar.text();
+    expect(ics).toContain(`DTSTART:${consultAt.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}\r\n`);
+    expect(ics).toContain('SUMMARY:Video appointment with your care team\r\n');
+    expect(phiIn({ ...reminder, subject: '', text: ics, html: '' }, patient.lastName)).toEqual([]);
+    expect(ics).not.toContain('video.example.org');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultProtocol } from '../functions/domain/protocol.ts';
 import { clinicianStepNames, renderEmail } from '../functions/email/templates.ts';
+import { calendarFile } from '../functions/pages/calendar-file.ts';
 import { personMessage } from '../functions/pages/field-messages.ts';
 import { isFormContentType, parseFormBody } from '../functions/pages/form-body.ts';
 import { valueOf } from '../functions/pages/form-fields.ts';
@@ -90,5 +91,30 @@ describe('a date of birth at enrolment', () => {
     ['a 111th birthday today', '1915-05-04', ['dateOfBirth']],
   ])('%s gives problems with %j', (_what, dateOfBirth, fields) => {
     expect(dateOfBirthProblems(dateOfBirth, today, defaultProtocol).map((p) => p.field)).toEqual(fields);
+  });
+});
+
+describe('an appointment as a calendar file', () => {
+  it('is an RFC 5545 event in UTC with CRLF line ends, a neutral title and escaped text', () => {
+    const ics = calendarFile({ uid: 'j1-consult@care-journeys', start: new Date('2026-05-06T15:00:00.000Z'), durationMinutes: 45, title: 'Video appointment, with; your care team', now: new Date('2026-05-04T13:00:00.000Z') });
+    expect(ics.split('\r\n')).toEqual([
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Care Journeys//Appointments//EN',
+      'CALSCALE:GREGORIAN',
+      'METHOD:PUBLISH',
+      'BEGIN:VEVENT',
+      'UID:j1-consult@care-journeys',
+      'DTSTAMP:20260504T130000Z',
+      'DTSTART:20260506T150000Z',
+      'DURATION:PT45M',
+      'SUMMARY:Video appointment\\, with\\; your care team',
+      'DESCRIPTION:With your care team. The details are on the secure page from yo',
+      ' ur email.',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ]);
+    for (const line of ics.split('\r\n')) expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
   });
 });

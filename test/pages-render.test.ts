@@ -123,7 +123,7 @@ describe('link pages', () => {
 
   it('the eligibility page shows the screening outcome, its reasons and the scores', () => {
     const body = pages.eligibility.render(viewFor('eligibility', 'NEEDS_REVIEW'), emptyForm).value;
-    expect(body).toContain('Screening: NEEDS_REVIEW');
+    expect(body).toContain('Screening: needs your review (a relative contraindication)');
     expect(body).toContain('Review: PHQ-9 item 9 is 1');
     expect(body).toContain('<th>PHQ-9</th><td>14 (moderate); item 9: 1</td>');
     expect(body).toContain('name="decision" value="APPROVED">Approve</button>');
@@ -283,7 +283,8 @@ describe('the consult page behind the consult reminder', () => {
     expect(body).toContain('<a class="join" href="https://video.example.org/room/1" rel="noopener noreferrer">Join the video call</a>');
     const unbooked = pages.consult.render({ ...booked, patient: { ...booked.patient, journey: { ...booked.patient.journey, consultJoinUrl: null } } } as PageView, emptyForm).value;
     expect(unbooked).toContain('Your clinic will send you the way to join the call.');
-    expect(unbooked).not.toContain('href=');
+    expect(unbooked).not.toContain('class="join"');
+    expect(unbooked).toContain('<a href="?calendar" download="appointment.ics">Add to my calendar</a>');
   });
 });
 

@@ -21,7 +21,8 @@ import { logger } from '../platform/logger.ts';
 import type { AuditActor } from '../store/audited-change.ts';
 import { getItem } from '../store/read-items.ts';
 import { keys } from '../store/table-design.ts';
-import { htmlResponse, statusResponse } from './responses.ts';
+import { calendarFile } from '../pages/calendar-file.ts';
+import { calendarResponse, htmlResponse, statusResponse } from './responses.ts';
 
 export type LinkServer = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -59,6 +60,10 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
   if (closed !== undefined || step === undefined) return outcome('closed', statusResponse(closed ?? status.notFoundPage()), link);
 
   const view = await pageView(link, step, at);
+  if (method === 'GET' && wantsCalendar(event)) {
+    const appointment = purposePage.calendar?.(view);
+    return appointment === undefined ? outcome('no-calendar', statusResponse(status.notFoundPage()), link) : outcome('calendar', calendarResponse(calendarFile(appointment)), link);
+  }
   if (method === 'GET') return outcome('rendered', htmlResponse(200, page(purposePage.title, purposePage.render(view, emptyForm))), link);
 
   if (purposePage.rule === undefined) return outcome('view-only', statusResponse(status.viewOnlyPage()), link);
@@ -142,6 +147,11 @@ function outcome(what: string, response: APIGatewayProxyStructuredResultV2, link
 function bodyOf(event: APIGatewayProxyEventV2): string | Uint8Array {
   if (event.body === undefined) return '';
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
+}
+
+/** `?calendar`: the page's appointment as an .ics file instead of the page. */
+function wantsCalendar(event: APIGatewayProxyEventV2): boolean {
+  return event.rawQueryString === 'calendar' || event.queryStringParameters?.['calendar'] !== undefined;
 }
 
 /** API Gateway (format 2.0) lowercases header names; a hand-made event may not. */

@@ -60,11 +60,14 @@ export const consultEvaluationPage: PurposePage = {
   done: () => recorded('The evaluation is recorded.'),
 };
 
+/** The outcome as a clinician says it, not as the code reads ("NEEDS_REVIEW"). */
+const screeningOutcomeWords: Readonly<Record<string, string>> = { ELIGIBLE: 'eligible', NEEDS_REVIEW: 'needs your review (a relative contraindication)', INELIGIBLE: 'not eligible (an absolute contraindication)' };
+
 function screeningSummary(view: PageView): Html {
   const screening = view.patient.screenings.at(-1);
   if (screening === undefined) return html`<p class="urgent">No screening result is stored yet.</p>`;
   const s = screening.scores;
-  return html`<h2>Screening: ${screening.outcome}</h2>
+  return html`<h2>Screening: ${screeningOutcomeWords[screening.outcome] ?? screening.outcome}</h2>
 <table>
 <tr><th>GAD-7</th><td>${s.gad7.total} (${s.gad7.band})</td></tr>
 <tr><th>PHQ-9</th><td>${s.phq9.total} (${s.phq9.band}); item 9: ${s.phq9.item9}</td></tr>

@@ -25,6 +25,8 @@ export const PAGE_CSS = [
   '.measure{border:1px solid #cfd4da;border-radius:.4rem;padding:.2rem .8rem;margin:0 0 1rem}h3{font-size:1rem;margin:.6rem 0 .3rem}',
   '.facts{margin:0}.facts>div{display:flex;flex-wrap:wrap;gap:0 .6rem;border-bottom:1px solid #e3e6ea;padding:.3rem 0}.facts>div:last-child{border-bottom:0}.facts dt{font-weight:600;flex:0 0 6.5rem}.facts dd{margin:0;flex:1 1 12rem;min-width:0;overflow-wrap:anywhere}',
   '.hint{color:#4a525a;font-size:.9rem;margin:.1rem 0 .3rem}',
+  // a visible focus for keyboard users on every control and link (WCAG 2.4.7)
+  'a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,.summary:focus{outline:3px solid #1d4ed8;outline-offset:2px}',
   // details asked only after "Yes" (the journal's side effects); a browser without :has drops the rule and shows them
   '.reveal:not(:has(>.field input[value=yes]:checked))>.if-yes{display:none}',
 ].join('');

@@ -119,9 +119,13 @@ function recheckOf(values: FormValues): { bpRecheck?: unknown } {
   return systolic === undefined && diastolic === undefined ? {} : { bpRecheck: { systolic, diastolic } };
 }
 
-function sessionStart(view: PageView): string | undefined {
+function plannedSession(view: PageView): PageView['patient']['sessions'][number] | undefined {
   const match = /^session-(\d+)-/.exec(view.step.stepKey);
-  const session = view.patient.sessions.find((s) => s.number === Number(match?.[1]));
+  return view.patient.sessions.find((s) => s.number === Number(match?.[1]));
+}
+
+function sessionStart(view: PageView): string | undefined {
+  const session = plannedSession(view);
   return session === undefined ? undefined : formatInZone(session.plannedStart, view.timeZone);
 }
 
@@ -184,13 +188,20 @@ ${yesNoField(state, 'noDrivingAcknowledged', 'Do you agree not to drive until to
   },
 };
 
+/** The link that downloads the page's appointment (`?calendar`, functions/link-pages/serve-link.ts). */
+const addToCalendar = html`<p><a href="?calendar" download="appointment.ics">Add to my calendar</a> <span class="hint">(an .ics file for your phone's or computer's calendar)</span></p>`;
+
 /** Behind the preparation reminder: the session's time and the plan's preparation notes; nothing to submit. */
 export const preparationPage: PurposePage = {
   title: 'Preparing for your session',
   rule: undefined,
+  calendar: (view) => {
+    const session = plannedSession(view);
+    return session === undefined ? undefined : { uid: `${view.step.journeyId}-session-${session.number}@care-journeys`, start: new Date(session.plannedStart), durationMinutes: view.protocol.induction.sessionDurationMinutes, title: 'Appointment with your care team', now: view.now };
+  },
   render: (view) => {
     const start = sessionStart(view);
-    return html`${start ? html`<p>Your session is planned for <strong>${start}</strong>.</p>` : ''}${preparationNotes(view)}
+    return html`${start ? html`<p>Your session is planned for <strong>${start}</strong>.</p>${addToCalendar}` : ''}${preparationNotes(view)}
 <p>A short check-in form will arrive by email ${view.protocol.checkIn.opensHoursBefore} hours before the session. Please have an adult with you who can stay for the whole session, and do not plan to drive until the next morning.</p>
 <p>This page is for information; there is nothing to submit.</p>`;
   },
@@ -208,13 +219,20 @@ export const preparationPage: PurposePage = {
  * when the booking recorded one. The link is on this page rather than in the email: emails stay neutral
  * (a forwarded or previewed email would hand out the call), and this page is the patient's own.
  */
+/** How long the consult's calendar entry is: a placeholder for the patient's calendar, not a clinical value. */
+const CONSULT_CALENDAR_MINUTES = 45;
+
 export const consultPage: PurposePage = {
   title: 'Your video appointment',
   rule: undefined,
+  calendar: (view) => {
+    const { consultAt } = view.patient.journey;
+    return consultAt === null ? undefined : { uid: `${view.step.journeyId}-consult@care-journeys`, start: new Date(consultAt), durationMinutes: CONSULT_CALENDAR_MINUTES, title: 'Video appointment with your care team', now: view.now };
+  },
   render: (view) => {
     const { consultAt, consultJoinUrl } = view.patient.journey;
     const join = typeof consultJoinUrl === 'string' && consultJoinUrl.startsWith('https://') ? consultJoinUrl : null;
-    return html`${consultAt ? html`<p>Your video appointment is on <strong>${formatInZone(consultAt, view.timeZone)}</strong>.</p>` : html`<p>Your clinic will tell you the time of your video appointment.</p>`}
+    return html`${consultAt ? html`<p>Your video appointment is on <strong>${formatInZone(consultAt, view.timeZone)}</strong>.</p>${addToCalendar}` : html`<p>Your clinic will tell you the time of your video appointment.</p>`}
 ${join === null ? html`<p>Your clinic will send you the way to join the call.</p>` : html`<p><a class="join" href="${join}" rel="noopener noreferrer">Join the video call</a></p><p class="hint">Opens the video service at ${new URL(join).hostname}. Please join a few minutes early, somewhere quiet and private.</p>`}
 <p>This page is for information; there is nothing to submit.</p>`;
   },
