@@ -109,6 +109,8 @@ async function reviewedPatientToMaintenanceWithHold(patient: EnrolledPatient): P
   const d = local.driver;
   expectPageStatus(await d.decideEligibility(await clinicianLinkFor(d, patient, 'eligibility'), { override: freeText.override }), 200, 'eligibility with an override');
   const plan = { ...d.defaultPlan(), doseMg: 173, monitoringNotes: freeText.monitoringNotes, preparationGuidance: freeText.preparation };
+  // a plan is approved only with a recent PDMP check on record (issue 19)
+  await d.recordPdmpCheck(patient.patientId);
   expectPageStatus(await d.approvePlan(await clinicianLinkFor(d, patient, 'treatment-plan'), plan), 200, 'plan approval');
   for (let n = 1; n <= plan.sessionCount; n += 1) {
     const start = new Date(Date.parse(String((await d.journeyOf(patient.patientId)).sessions.find((s) => s.number === n)?.plannedStart)));

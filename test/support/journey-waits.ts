@@ -84,6 +84,8 @@ export async function reach(d: JourneyDriver, wait: Wait): Promise<AtWait> {
   ok('eligibility', await d.decideEligibility(await linkFor(d, patient, 'eligibility'), 'approve'));
   if (wait === 'treatment-plan') return at(wait);
   const plan = { ...d.defaultPlan(), ...shortPlan(d) };
+  // a plan is approved only with a recent PDMP check on record (issue 19)
+  ok('PDMP check', await d.recordPdmpCheck(patient.patientId));
   ok('plan', await d.approvePlan(await linkFor(d, patient, 'treatment-plan'), plan));
   const times = plan.plannedSessionTimes;
   await d.advanceTo(later(times[0] as Date, -2 * HOUR));
@@ -121,6 +123,7 @@ export async function act(d: JourneyDriver, patient: EnrolledPatient, wait: Wait
     case 'eligibility':
       return (await d.decideEligibility(link, 'approve')).status;
     case 'treatment-plan':
+      await d.recordPdmpCheck(patient.patientId);
       return (await d.approvePlan(link, shortPlan(d))).status;
     case 'check-in':
       return (await d.checkIn(link)).status;
