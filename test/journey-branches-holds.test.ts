@@ -197,7 +197,7 @@ describe('an adverse event during maintenance', () => {
     // the refill cycle cannot act on "new plan": refused with the choices it can act on, nothing recorded
     const newPlan = await d.decideHold(hold, 'NEW_PLAN');
     expect(newPlan.status).toBe(400);
-    expect(newPlan.html).toContain('decision: expected one of RESUME, DISCHARGE');
+    expect(newPlan.html).toContain('Please use one of the buttons at the end of the form to decide');
     expect((await d.openLink(hold.url)).status).toBe(200);
     expect((await d.journeyOf(patient.patientId)).audit.filter((e) => e.action === 'step.decided' && e.details?.['purpose'] === 'hold-decision')).toEqual([]);
 

@@ -1,3 +1,4 @@
+import { formatInZone } from '../functions/pages/format-time.ts';
 import { describe, expect, it } from 'vitest';
 import type { LinkPurpose } from '../functions/domain/schemas/link.ts';
 import { useJourneyDriver, type EnrolledPatient, type JourneyDriver, type LinkPage } from './support/journey-driver.ts';
@@ -55,7 +56,7 @@ describe('a hold, then resume, at each step before treatment: the step is asked 
     const holdLink = await hold(d, patient);
     // a new plan before eligibility would skip it: refused, nothing recorded
     const newPlan = await d.decideHold(holdLink, 'NEW_PLAN');
-    expect([newPlan.status, newPlan.html.includes('decision: expected one of RESUME, DISCHARGE')]).toEqual([400, true]);
+    expect([newPlan.status, newPlan.html.includes('Please use one of the buttons at the end of the form to decide')]).toEqual([400, true]);
 
     const again = await resumeAndAwait(d, patient, holdLink, 'intake', patient.email, intake);
     expectPageStatus(await d.submitIntake(again), 200, 'intake after the resume');
@@ -245,6 +246,8 @@ describe("the plan's preparation guidance", () => {
     await d.advanceTo(later(start, -3 * HOUR));
     const prepEmail = emailsTo(await d.emailsSince(mark), patient.email).find((e) => e.subject === 'Your appointment is tomorrow');
     expect(prepEmail?.text).toMatch(/\/p\/[A-Za-z0-9_-]{43}/);
+    // the session's time in the patient's own zone, not only "tomorrow"
+    expect(prepEmail?.text).toContain(`A reminder about your appointment on ${formatInZone(start, patient.timeZone)}.`);
     const prepPage = (await d.linkPagesFor(patient.email)).find((p) => p.purpose === 'preparation' && p.status === 200);
     expect(prepPage?.html).toContain(guidance);
     expect(prepPage?.html).toContain('nothing to submit');

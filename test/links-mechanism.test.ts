@@ -289,7 +289,7 @@ describe('emailed links', () => {
     const page = await open('POST', token, { purpose: 'consult-evaluation', notes: 'Reviewed history <carefully>', decision: 'EVALUATED' });
     expect(page.statusCode).toBe(400);
     expectSecurityHeaders(page);
-    expect(page.body).toMatch(/<p class="error" id="f-modality-error">modality: expected one of in-person, telehealth<\/p>/);
+    expect(page.body).toMatch(/<p class="error" id="f-modality-error">How was the consult held\? Choose one answer\.<\/p>/);
     expect(page.body).toContain('>Reviewed history &lt;carefully&gt;</textarea>');
     expect(await tableItems({ withoutRateCounters: true })).toEqual(before);
     expect((await execution(started.executionArn)).status).toBe('RUNNING');

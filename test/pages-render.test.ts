@@ -3,7 +3,8 @@ import { defaultProtocol } from '../functions/domain/protocol.ts';
 import type { PatientContext } from '../functions/journey/patient-context.ts';
 import { eligibilityAnswer, treatmentPlanAnswer } from '../functions/links/answers/clinician-answers.ts';
 import type { LinkItem, StepItem } from '../functions/links/step-store.ts';
-import { emptyForm, parseFormBody } from '../functions/pages/form-fields.ts';
+import { emptyForm, formWithErrors } from '../functions/pages/form-fields.ts';
+import { parseFormBody } from '../functions/pages/form-body.ts';
 import { page } from '../functions/pages/layout.ts';
 import { clinicianPages } from '../functions/pages/clinician-page-registry.ts';
 import { patientPages } from '../functions/pages/patient-page-registry.ts';
@@ -54,7 +55,7 @@ describe('link pages', () => {
 
   it('a treatment plan over the protocol\'s dose limit comes back with the error next to the dose and the answers kept', () => {
     const view = viewFor('treatment-plan');
-    const values = parseFormBody(
+    const parsed = parseFormBody(
       new URLSearchParams({
         decision: 'APPROVED',
         'plan.doseMg': '600',
@@ -75,14 +76,15 @@ describe('link pages', () => {
         'plan.refillsAllowed': '5',
       }).toString(),
     );
+    const values = parsed.values;
     const judged = treatmentPlanAnswer(pages['treatment-plan'].answerFrom(values, view), { step: view.step, patient: view.patient, protocol: defaultProtocol, now, actor: { type: 'clinician', id: 'dr-rivera' } });
     expect(judged.ok).toBe(false);
     if (judged.ok) return;
     // over the protocol's 450 mg, with no weight on record (the mg/kg limit cannot be checked), over the
     // first-dose limit, and no PDMP check: every problem at once
     expect(judged.errors.map((e) => e.field)).toEqual(['plan.doseMg', 'plan.doseMg', 'plan.doseMg', 'plan.prescribing']);
-    const body = pages['treatment-plan'].render(view, { values, errors: judged.errors }).value;
-    expect(body).toMatch(/<p class="error" id="f-plan_doseMg-error">plan\.doseMg: expected at most 450 mg per session/);
+    const body = pages['treatment-plan'].render(view, formWithErrors(values, judged.errors)).value;
+    expect(body).toMatch(/<p class="error" id="f-plan_doseMg-error">Dose per session \(mg\): expected at most 450 mg per session/);
     expect(body).toContain('name="plan.doseMg" inputmode="decimal" value="600"');
     expect(body).toContain('>Fast for 4 hours</textarea>');
   });
@@ -121,7 +123,7 @@ describe('link pages', () => {
 
   it('the eligibility page shows the screening outcome, its reasons and the scores', () => {
     const body = pages.eligibility.render(viewFor('eligibility', 'NEEDS_REVIEW'), emptyForm).value;
-    expect(body).toContain('Screening: NEEDS_REVIEW');
+    expect(body).toContain('Screening: needs your review (a relative contraindication)');
     expect(body).toContain('Review: PHQ-9 item 9 is 1');
     expect(body).toContain('<th>PHQ-9</th><td>14 (moderate); item 9: 1</td>');
     expect(body).toContain('name="decision" value="APPROVED">Approve</button>');
@@ -140,7 +142,8 @@ describe('link pages', () => {
     if (rule === undefined) throw new Error('the hold-decision page has no answer rule');
     const context = { step: narrowed.step, patient: view.patient, protocol: defaultProtocol, now, actor: { type: 'clinician' as const, id: 'dr-rivera' } };
     const refused = rule({ decision: 'NEW_PLAN' }, context);
-    expect(refused.ok ? [] : refused.errors.map((e) => e.message)).toEqual([expect.stringContaining('expected one of RESUME, DISCHARGE')]);
+    expect(refused.ok ? [] : refused.errors.map((e) => e.field)).toEqual(['decision']);
+    expect(rule({ decision: 'DISCHARGE' }, context).ok).toBe(true);
   });
 });
 
@@ -190,5 +193,111 @@ describe('patient pages speak plainly and show crisis resources when an answer c
     expect(withRisk).toContain('call <strong>911</strong>');
     expect(withRisk).not.toContain('Doe');
     expect(pages[purpose].done(view, 'SUBMITTED', {}, { crisisResources: false }).value).not.toContain('988');
+  });
+});
+
+describe('bad input and plain words on every page', () => {
+  const hostile = parseFormBody('constructor=1&__proto__=2&toString=3&hasOwnProperty=4&valueOf=5&decision=__proto__&note=constructor').values;
+  const context = (view: PageView) => ({ step: view.step, patient: view.patient, protocol: defaultProtocol, now, actor: { type: 'clinician' as const, id: 'dr-rivera' } });
+
+  it.each(Object.keys(pages) as LinkPurpose[])('the %s page reads a form of prototype field names as unanswered, and renders it back', (purpose) => {
+    const view = viewFor(purpose);
+    const answer = pages[purpose].answerFrom(hostile, view);
+    const judged = pages[purpose].rule?.(answer, context(view));
+    if (judged !== undefined) expect(judged.ok).toBe(false);
+    const body = pages[purpose].render(view, formWithErrors(hostile, judged !== undefined && !judged.ok ? judged.errors : [])).value;
+    expect(body).not.toContain('[object');
+    expect(body).not.toContain('function ');
+  });
+
+  it('an empty intake comes back naming each question in words: no internal field name and no "expected" anywhere a person reads', () => {
+    const view = viewFor('intake');
+    const empty = parseFormBody('purpose=intake').values;
+    const judged = pages.intake.rule?.(pages.intake.answerFrom(empty, view), context(view));
+    if (judged === undefined || judged.ok) throw new Error('an empty intake was accepted');
+    const body = pages.intake.render(view, formWithErrors(empty, judged.errors)).value;
+    const read = [...body.matchAll(/<(?:li|p class="error"[^>]*)>([\s\S]*?)<\/(?:li|p)>/g)].map((m) => (m[1] as string).replace(/<[^>]+>/g, ''));
+    expect(read.length).toBeGreaterThan(judged.errors.length);
+    expect(read).toContain('Anxiety questionnaire, question 1 (Feeling nervous, anxious or on edge): choose one answer');
+    expect(read).toContain('1. Have you wished you were dead or wished you could go to sleep and not wake up? Choose one answer.');
+    expect(read).toContain('Your weight in kilograms: enter a number from 25 to 350');
+    for (const line of read) {
+      expect(line).not.toMatch(/gad7|phq9|cssrs|auditC|dast10|vitals\.|\.items\[|expected|true or false/);
+    }
+    expect(body).toContain('<h2 class="error">There is a problem</h2>');
+    expect(body).toContain('<a href="#f-gad7_items_0_">');
+  });
+
+  it('the journal asks "Any side effects?" first, with the symptom list inside the part shown only after Yes', () => {
+    const body = pages.journal.render(viewFor('journal'), emptyForm).value;
+    const reveal = body.indexOf('<div class="reveal">');
+    const question = body.indexOf('Have you had any side effects since your session?');
+    const list = body.indexOf('<div class="if-yes">');
+    expect(reveal).toBeGreaterThan(-1);
+    expect([reveal < question, question < list, list < body.indexOf('name="sideEffects.nausea"')]).toEqual([true, true, true]);
+    expect(body).not.toMatch(/>(Maoi|None Mild|Blurred vision avm)</);
+    expect(body).toContain('>None</label>');
+  });
+
+  it('a journal with "No side effects" is recorded with every symptom at none; No with a symptom marked, or Yes with none, comes back to be settled', () => {
+    const view = viewFor('journal');
+    const completed = { ...view, patient: { ...view.patient, sessions: [{ ...view.patient.sessions[0], status: 'completed' }] } } as PageView;
+    const journalView = { ...completed, step: { ...completed.step, stepKey: 'session-1-journal' } };
+    const judge = (body: string) => pages.journal.rule?.(pages.journal.answerFrom(parseFormBody(body).values, journalView), context(journalView));
+    const quick = judge('purpose=journal&journal.text=Calm&sideEffects.any=no');
+    expect(quick?.ok && quick.output['triage']).toBe('NONE');
+    const contradicting = judge('purpose=journal&journal.text=Calm&sideEffects.any=no&sideEffects.nausea=mild');
+    expect(contradicting?.ok === false && contradicting.errors.map((e) => e.field)).toEqual(['sideEffects.any']);
+    const empty = judge('purpose=journal&journal.text=Calm&sideEffects.any=yes');
+    expect(empty?.ok === false && empty.errors.map((e) => e.field)).toEqual(['sideEffects.any']);
+    const unanswered = judge('purpose=journal&journal.text=Calm');
+    expect(unanswered?.ok === false && unanswered.errors.map((e) => e.message)).toEqual(['sideEffects.any: expected yes or no']);
+    const body = pages.journal.render(journalView, formWithErrors(parseFormBody('journal.text=Calm').values, unanswered !== undefined && !unanswered.ok ? unanswered.errors : [])).value;
+    expect(body).toContain('Have you had any side effects since your session? Choose one answer.');
+  });
+});
+
+describe('the follow-up decision page', () => {
+  it('says why remission is "No" from a baseline under the threshold, and shows each measure as a card, not a wide table', () => {
+    const view = viewFor('follow-up-decision');
+    // GAD-7 baseline 7 (under 10) falling to 0; PHQ-9 baseline 14 falling to 3
+    const intake = { gad7: { items: [1, 1, 1, 1, 1, 1, 1] }, phq9: { items: [2, 2, 2, 2, 2, 1, 1, 1, 1] } };
+    const latest = { gad7: { items: [0, 0, 0, 0, 0, 0, 0] }, phq9: { items: [1, 1, 1, 0, 0, 0, 0, 0, 0] }, takenAt: now.toISOString(), bladderCheck: { frequency: false, urgency: false, painOnUrination: false, bloodInUrine: false } };
+    const withScores = { ...view, patient: { ...view.patient, intake, assessments: [latest] } } as unknown as PageView;
+    const body = pages['follow-up-decision'].render(withScores, emptyForm).value;
+    const text = body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('GAD-7 (anxiety) Baseline 7 Latest 0 Change fell 100 % Response Yes .');
+    expect(text).toContain('Remission No, not judged . Remission is judged only from a GAD-7 baseline of 10 or more; this baseline was 7.');
+    expect(text).toContain('PHQ-9 (depression) Baseline 14 Latest 3');
+    expect(text).toContain('Remission Yes . PHQ-9 is 3, below 5, from a baseline of 14.');
+    expect(body).not.toContain('<th>Remission</th>');
+  });
+});
+
+describe('the consult page behind the consult reminder', () => {
+  it('shows the time in the patient zone and the join link from the booking; without one, says the clinic will send it', () => {
+    const view = viewFor('consult');
+    const booked = { ...view, timeZone: 'America/Chicago', patient: { ...view.patient, journey: { ...view.patient.journey, consultAt: '2026-05-06T15:00:00.000Z', consultJoinUrl: 'https://video.example.org/room/1' } } } as PageView;
+    const body = pages.consult.render(booked, emptyForm).value;
+    expect(body).toContain('Wed, May 6, 2026, 10:00 AM CDT');
+    expect(body).toContain('<a class="join" href="https://video.example.org/room/1" rel="noopener noreferrer">Join the video call</a>');
+    const unbooked = pages.consult.render({ ...booked, patient: { ...booked.patient, journey: { ...booked.patient.journey, consultJoinUrl: null } } } as PageView, emptyForm).value;
+    expect(unbooked).toContain('Your clinic will send you the way to join the call.');
+    expect(unbooked).not.toContain('class="join"');
+    expect(unbooked).toContain('<a href="?calendar" download="appointment.ics">Add to my calendar</a>');
+  });
+});
+
+describe('the treatment plan page', () => {
+  it("asks for the session and follow-up times in the patient's zone, says the clinic's beside it, and reads them in the patient's zone", () => {
+    const view = { ...viewFor('treatment-plan'), timeZone: 'America/New_York' };
+    const patientZone = view.patient.patient.timeZone;
+    expect(patientZone).toBe('America/Chicago');
+    const body = pages['treatment-plan'].render(view, emptyForm).value.replace(/&#39;/g, "'");
+    expect(body).toContain('Session 1 start (America/Chicago)');
+    expect(body).toContain('Follow-up appointment (America/Chicago)');
+    expect(body).toContain("Times are in the patient's time zone, America/Chicago. Now it is Mon, May 4, 2026, 8:00 AM CDT for the patient and Mon, May 4, 2026, 9:00 AM EDT at the clinic.");
+    const answer = pages['treatment-plan'].answerFrom(parseFormBody('plan.plannedSessionTimes[0]=2026-05-11T10:00&plan.followUpAt=2026-06-15T10:00').values, view) as { plan: { plannedSessionTimes: string[]; followUpAt: string } };
+    expect([answer.plan.plannedSessionTimes[0], answer.plan.followUpAt]).toEqual(['2026-05-11T15:00:00.000Z', '2026-06-15T15:00:00.000Z']);
   });
 });

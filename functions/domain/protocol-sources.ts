@@ -42,6 +42,7 @@ const regulation = (citation: string, reason: string): ValueSource => ({ kind: '
  */
 export const protocolSources: Readonly<Record<string, ValueSource>> = {
   'eligibility.minimumAgeYears': evidence(`${SPRAVATO}, 1 and 8.4 (adults only); ${HULL_2022} (adults)`, 'safety in people under 18 is not established'),
+  'eligibility.maximumPlausibleAgeYears': judgement('a date of birth giving an older age is far likelier a typing slip (1925 for 1995) than a patient; refused at enrolment, to be checked and sent again', 'data entry, not eligibility'),
   'eligibility.minimumPhq9': evidence(`${HULL_2022}; ${PHQ9} (10 is "moderate")`, 'the study treated moderate to severe depression'),
   'eligibility.minimumGad7': evidence(`${HULL_2022}; ${GAD7} (10 is "moderate")`, 'the study treated moderate to severe anxiety'),
   'eligibility.minimumPriorTreatments': judgement('ketamine is offered after standard treatment has not given enough relief', "providers' public eligibility pages say the same"),

@@ -103,6 +103,8 @@ export const protocolSchema = z.strictObject({
   approvedOn: z.optional(z.iso.date()),
   eligibility: z.strictObject({
     minimumAgeYears: z.number().check(z.int(), z.positive()),
+    /** an older age at enrolment is taken for a typing slip in the date of birth and refused by the staff API */
+    maximumPlausibleAgeYears: z.number().check(z.int(), z.positive()),
     /** enrolment needs PHQ-9 >= this OR GAD-7 >= the next one */
     minimumPhq9: score,
     minimumGad7: score,
@@ -298,6 +300,7 @@ export const defaultProtocol: Protocol = {
   version: '2026-11-default-2',
   eligibility: {
     minimumAgeYears: 18,
+    maximumPlausibleAgeYears: 110,
     minimumPhq9: 10,
     minimumGad7: 10,
     minimumPriorTreatments: 1,

@@ -1,5 +1,5 @@
 import { toLocal } from './local-time.ts';
-import type { Protocol } from './protocol.ts';
+import type { Protocol, reviewMedicationClasses } from './protocol.ts';
 import { matchMedication } from './medication-names.ts';
 import { cssrsRisk, isoDate, scoreAuditC, scoreDast10, scoreGad7, scorePhq9 } from './scoring.ts';
 import type { Intake, Patient, ScreeningReason, ScreeningReasonCode, ScreeningResult } from './schemas/index.ts';
@@ -90,7 +90,7 @@ export function screen(intake: Intake, patient: Patient, protocol: Protocol, now
   });
   for (const medicationClass of rules.reviewMedicationClasses) {
     const names = medications.filter((medication) => medication.classes.has(medicationClass)).map((medication) => medication.name);
-    if (names.length > 0) review(`medication-${medicationClass}`, `current ${medicationClass} medication: ${names.join(', ')}`);
+    if (names.length > 0) review(`medication-${medicationClass}`, `current ${medicationClassWords[medicationClass]} medication: ${names.join(', ')}`);
   }
   const unrecognised = medications.filter((medication) => !medication.recognised && medication.classes.size === 0).map((medication) => medication.name);
   if (unrecognised.length > 0 && rules.unrecognisedMedicationReview) {
@@ -124,3 +124,12 @@ export function ageOn(dateOfBirth: string, today: string): number {
 function atOrAbove(reading: { systolic: number; diastolic: number }, threshold: { systolic: number; diastolic: number }): boolean {
   return reading.systolic >= threshold.systolic || reading.diastolic >= threshold.diastolic;
 }
+
+/** The classes as a clinician writes them (MAOI, CNS), not as their codes read ("maoi"). */
+const medicationClassWords: Readonly<Record<(typeof reviewMedicationClasses)[number], string>> = {
+  benzodiazepine: 'benzodiazepine',
+  stimulant: 'stimulant',
+  maoi: 'MAOI',
+  opioid: 'opioid',
+  'other-cns-depressant': 'other CNS depressant',
+};

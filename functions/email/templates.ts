@@ -25,7 +25,30 @@ export interface EmailVariables {
   readonly link?: string | undefined;
   /** a time already formatted in the recipient's own time zone */
   readonly when?: string | undefined;
+  /**
+   * A clinician's step, by the kind of step and its deadline (in the clinician's zone), so the inbox
+   * says what is waiting and how soon: "Eligibility decision due by Thu, May 7, 9:00 AM EDT". The kind
+   * comes from `clinicianStepNames`, which names no diagnosis, drug or dose.
+   */
+  readonly step?: { readonly name: string; readonly dueBy: string } | undefined;
 }
+
+/**
+ * What a clinician's email calls each kind of step: neutral words (a plan, a refill, a follow-up), never
+ * the condition, the drug or the dose. Keyed by link purpose.
+ */
+export const clinicianStepNames: Readonly<Record<string, string>> = {
+  'consult-booking': 'Consult booking',
+  'consult-evaluation': 'Consult notes',
+  eligibility: 'Eligibility decision',
+  'treatment-plan': 'Plan approval',
+  'journal-missing': 'Missing journal',
+  'missed-check-ins': 'Missed check-ins',
+  'first-dose-check-in': 'Check-in after the first dose',
+  'hold-decision': 'Decision after a pause in care',
+  'follow-up-decision': 'Follow-up decision',
+  'refill-approval': 'Refill approval',
+};
 
 export interface RenderedEmail {
   readonly subject: string;
@@ -36,7 +59,13 @@ export interface RenderedEmail {
 /** Only an email that carries a link may send its reader to "the secure page". */
 const onThePage = (v: EmailVariables, withLink: string, without: string): string => (v.link ? withLink : without);
 
-const templates: Record<EmailKind, { subject: string; lines: (v: EmailVariables) => string[] }> = {
+/** "Eligibility decision due by ..." when the step is known, else the general words. */
+const stepSubject = (prefix: string, general: string) => (v: EmailVariables): string =>
+  v.step === undefined ? general : `${prefix}${prefix === '' ? v.step.name : lowerFirst(v.step.name)} due by ${v.step.dueBy}`;
+
+const lowerFirst = (text: string): string => text.replace(/^./, (c) => c.toLowerCase());
+
+const templates: Record<EmailKind, { subject: string | ((v: EmailVariables) => string); lines: (v: EmailVariables) => string[] }> = {
   'patient-form': {
     subject: 'A short form is waiting for you',
     lines: (v) => [`There is a short form waiting for you${v.when ? `; the link works until ${v.when}` : ''}.`],
@@ -46,16 +75,16 @@ const templates: Record<EmailKind, { subject: string; lines: (v: EmailVariables)
     lines: () => ['A friendly reminder: your form is still waiting for you.'],
   },
   'clinician-decision': {
-    subject: 'A decision is waiting for you',
-    lines: (v) => [`A decision is waiting for you.${onThePage(v, ' Please review it on the secure page.', '')}`],
+    subject: stepSubject('', 'A decision is waiting for you'),
+    lines: (v) => [`${v.step === undefined ? 'A decision is waiting for you.' : `${v.step.name} is waiting for you, due by ${v.step.dueBy}.`}${onThePage(v, ' Please review it on the secure page.', '')}`],
   },
   'clinician-decision-reminder': {
-    subject: 'Reminder: a decision is still waiting',
-    lines: (v) => [`A decision is still waiting for you.${onThePage(v, ' Please review it on the secure page.', '')}`],
+    subject: stepSubject('Reminder: ', 'Reminder: a decision is still waiting'),
+    lines: (v) => [`${v.step === undefined ? 'A decision is still waiting for you.' : `${v.step.name} is still waiting for you, due by ${v.step.dueBy}.`}${onThePage(v, ' Please review it on the secure page.', '')}`],
   },
   'clinician-decision-escalated': {
-    subject: 'A decision has been passed to you',
-    lines: (v) => [`A colleague's decision has gone unanswered and is now passed to you.${onThePage(v, ' Please review it on the secure page.', '')}`],
+    subject: stepSubject('Passed to you: ', 'A decision has been passed to you'),
+    lines: (v) => [`A colleague's decision has gone unanswered and is now passed to you${v.step === undefined ? '' : ` (${lowerFirst(v.step.name)}, due by ${v.step.dueBy})`}.${onThePage(v, ' Please review it on the secure page.', '')}`],
   },
   'clinician-notice': {
     subject: 'A patient step needs your attention',
@@ -76,7 +105,8 @@ const templates: Record<EmailKind, { subject: string; lines: (v: EmailVariables)
   },
   'consult-reminder': {
     subject: 'Your appointment is coming up',
-    lines: (v) => [`A reminder that your video appointment is ${v.when ? `on ${v.when}` : 'coming up soon'}.`],
+    // the way to join is on the secure page, never in the email (a forwarded email would hand out the call)
+    lines: (v) => [`A reminder that your video appointment is ${v.when ? `on ${v.when}` : 'coming up soon'}.${onThePage(v, ' The secure page below has the way to join the call.', '')}`],
   },
   'follow-up-reminder': {
     subject: 'Your follow-up appointment is coming up',
@@ -114,7 +144,7 @@ export function renderEmail(kind: EmailKind, variables: EmailVariables): Rendere
     link ? `<p><a href="${escapeHtml(link)}">Open the secure page</a></p><p>${escapeHtml(personal)}</p>` : '',
     `<p>${signature}</p>`,
   ].join('');
-  return { subject: template.subject, text, html };
+  return { subject: typeof template.subject === 'string' ? template.subject : template.subject(variables), text, html };
 }
 
 export function escapeHtml(value: string): string {

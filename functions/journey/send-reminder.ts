@@ -42,13 +42,30 @@ function preparationLink(input: { patientId: string; journeyId: string; reminder
   return { first: () => firstViewOnlyLink(request, environment.appBaseUrl, at), again: () => againViewOnlyLink(client, tableName, request, environment.appBaseUrl) };
 }
 
+/**
+ * The consult reminder's link: a view-only page (purpose `consult`) with the consult's time and the video
+ * call's join link from the booking, open until an hour after the consult starts. The email stays neutral.
+ */
+function consultLink(input: { patientId: string; journeyId: string; reminderKey: string }, consultAt: string | null, at: Date): NonNullable<OneEmail['viewLink']> {
+  const { client, tableName, protocol, environment } = journeyStore();
+  const endsAt = consultAt === null ? at.getTime() + protocol.patientLinks.validHours * HOUR_MS : Date.parse(consultAt) + HOUR_MS;
+  const request = { patientId: input.patientId, journeyId: input.journeyId, stepKey: input.reminderKey, purpose: 'consult', person: { kind: 'patient', id: input.patientId }, expiresAt: new Date(Math.max(endsAt, at.getTime() + HOUR_MS)).toISOString() } as const;
+  return { first: () => firstViewOnlyLink(request, environment.appBaseUrl, at), again: () => againViewOnlyLink(client, tableName, request, environment.appBaseUrl) };
+}
+
+/** The session a preparation reminder is for ("session-2-..."), so the email names its time, not just "tomorrow". */
+function sessionStartOf(reminderKey: string, context: PatientContext): string | null {
+  const number = Number(/^session-(\d+)-/.exec(reminderKey)?.[1]);
+  return context.sessions.find((s) => s.number === number)?.plannedStart ?? null;
+}
+
 export async function sendReminder(input: { patientId: string; journeyId: string; reminderKey: string; kind: ReminderKindSent; actor: AuditActor }): Promise<{ sent: boolean }> {
   const { protocol } = journeyStore();
   const context = await loadPatientContext(input.patientId);
   const timeZone = context.patient.timeZone;
-  const appointmentAt = input.kind === 'consult' ? await bookedConsultAt(input.patientId, input.journeyId) : input.kind === 'follow-up' ? (context.plan?.followUpAt ?? null) : null;
+  const appointmentAt = input.kind === 'consult' ? await bookedConsultAt(input.patientId, input.journeyId) : input.kind === 'follow-up' ? (context.plan?.followUpAt ?? null) : input.kind === 'session-prep' ? sessionStartOf(input.reminderKey, context) : null;
   const at = now();
-  const viewLink = input.kind === 'session-prep' ? preparationLink(input, context, at) : undefined;
+  const viewLink = input.kind === 'session-prep' ? preparationLink(input, context, at) : input.kind === 'consult' ? consultLink(input, appointmentAt, at) : undefined;
   const result = await sendOnce({
     patientId: input.patientId,
     markerKey: input.reminderKey,

@@ -39,6 +39,8 @@ export const storedJourney = lenient({
   enrolledAt: instant,
   /** the booked video consult, once staff (or a clinician) recorded it */
   consultAt: z._default(z.nullable(instant), null),
+  /** the video call's join link recorded with the booking, shown on the consult reminder's page */
+  consultJoinUrl: z._default(z.nullable(z.string()), null),
   /** the latest prescription drug monitoring program check recorded for the patient */
   pdmpCheckedAt: z._default(z.nullable(instant), null),
   /** 1 at enrolment, +1 each time a hold is lifted: names the screening of each pass */

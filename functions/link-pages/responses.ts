@@ -21,6 +21,11 @@ export function htmlResponse(statusCode: number, body: string): APIGatewayProxyS
   return { statusCode, headers: { ...SECURITY_HEADERS }, body };
 }
 
+/** An appointment's .ics file: the same headers (never cached, no referrer), as a download. */
+export function calendarResponse(body: string): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: 200, headers: { ...SECURITY_HEADERS, 'content-type': 'text/calendar; charset=utf-8', 'content-disposition': 'attachment; filename="appointment.ics"' }, body };
+}
+
 export function statusResponse(status: StatusPage): APIGatewayProxyStructuredResultV2 {
   return htmlResponse(status.statusCode, status.body);
 }

@@ -10,7 +10,8 @@ import { decideStep } from '../links/decide-step.ts';
 import { hashLinkToken, isWellFormedLinkToken } from '../links/link-token.ts';
 import { withinPostRate } from '../links/rate-limit.ts';
 import { effectiveLinkState, readLink, readStep, type LinkItem, type StepItem } from '../links/step-store.ts';
-import { emptyForm, parseFormBody, valueOf } from '../pages/form-fields.ts';
+import { isFormContentType, parseFormBody } from '../pages/form-body.ts';
+import { emptyForm, formWithErrors, valueOf } from '../pages/form-fields.ts';
 import { formatInZone } from '../pages/format-time.ts';
 import { page } from '../pages/layout.ts';
 import type { AudiencePages, PageView } from '../pages/page-view.ts';
@@ -20,7 +21,8 @@ import { logger } from '../platform/logger.ts';
 import type { AuditActor } from '../store/audited-change.ts';
 import { getItem } from '../store/read-items.ts';
 import { keys } from '../store/table-design.ts';
-import { htmlResponse, statusResponse } from './responses.ts';
+import { calendarFile } from '../pages/calendar-file.ts';
+import { calendarResponse, htmlResponse, statusResponse } from './responses.ts';
 
 export type LinkServer = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -48,6 +50,8 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
   if (link === undefined) return outcome('unknown', statusResponse(status.notFoundPage()));
   const purposePage = link.person.kind === audience ? pages[link.purpose] : undefined;
   if (purposePage === undefined) return outcome('other-audience', statusResponse(status.notFoundPage()), link);
+  // only what an HTML form sends is read: another body type (text/plain, JSON) is refused before anything is written
+  if (method === 'POST' && !isFormContentType(headerOf(event, 'content-type'))) return outcome('unsupported-media-type', statusResponse(status.unsupportedMediaTypePage()), link);
   const at = now();
   if (method === 'POST' && !(await withinPostRate(client, tableName, tokenHash, at))) return outcome('rate-limited', statusResponse(status.tooManyRequestsPage()), link);
 
@@ -56,11 +60,21 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
   if (closed !== undefined || step === undefined) return outcome('closed', statusResponse(closed ?? status.notFoundPage()), link);
 
   const view = await pageView(link, step, at);
+  if (method === 'GET' && wantsCalendar(event)) {
+    const appointment = purposePage.calendar?.(view);
+    return appointment === undefined ? outcome('no-calendar', statusResponse(status.notFoundPage()), link) : outcome('calendar', calendarResponse(calendarFile(appointment)), link);
+  }
   if (method === 'GET') return outcome('rendered', htmlResponse(200, page(purposePage.title, purposePage.render(view, emptyForm))), link);
 
   if (purposePage.rule === undefined) return outcome('view-only', statusResponse(status.viewOnlyPage()), link);
-  const values = parseFormBody(bodyOf(event));
+  const body = parseFormBody(bodyOf(event));
+  const values = body.values;
   if (valueOf(values, 'purpose') !== link.purpose) return outcome('wrong-purpose', statusResponse(status.wrongPurposePage()), link);
+  if (!body.ok) {
+    // the form comes back with the answers as read, the unreadable one named, and nothing recorded
+    const unreadable = { field: body.field, message: `${body.field}: ${body.field === '(form)' ? 'the form contains' : 'contains'} characters that could not be read. Nothing was saved: please check this answer and send the form again` };
+    return outcome('invalid-encoding', htmlResponse(400, page(purposePage.title, purposePage.render(view, formWithErrors(values, [unreadable])))), link);
+  }
 
   const actor: AuditActor = { type: link.person.kind, id: link.person.id };
   const context: AnswerContext = { step, patient: view.patient, protocol: view.protocol, now: at, actor };
@@ -71,7 +85,7 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
     // same page as any later one, not a refusal caused by the winner's own write.
     const decidedMeanwhile = await closedPage(link, await readStep(client, tableName, link), at);
     if (decidedMeanwhile !== undefined) return outcome('lost-race', statusResponse(decidedMeanwhile), link);
-    return outcome('invalid-form', htmlResponse(400, page(purposePage.title, purposePage.render(view, { values, errors: judged.errors }))), link);
+    return outcome('invalid-form', htmlResponse(400, page(purposePage.title, purposePage.render(view, formWithErrors(values, judged.errors)))), link);
   }
 
   // the hold the answer calls for is recorded with the decision, and the workflow is told, so it can make
@@ -129,9 +143,21 @@ function outcome(what: string, response: APIGatewayProxyStructuredResultV2, link
   return response;
 }
 
-function bodyOf(event: APIGatewayProxyEventV2): string {
+/** The body as sent: bytes when base64-encoded, so invalid UTF-8 is found rather than replaced here. */
+function bodyOf(event: APIGatewayProxyEventV2): string | Uint8Array {
   if (event.body === undefined) return '';
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
+}
+
+/** `?calendar`: the page's appointment as an .ics file instead of the page. */
+function wantsCalendar(event: APIGatewayProxyEventV2): boolean {
+  return event.rawQueryString === 'calendar' || event.queryStringParameters?.['calendar'] !== undefined;
+}
+
+/** API Gateway (format 2.0) lowercases header names; a hand-made event may not. */
+function headerOf(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  return headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
 }
 
 /** The page of a link that cannot be acted on, or undefined when it is open. */

@@ -40,7 +40,7 @@ export const purposeSpecs: Record<Exclude<LinkPurpose, ViewOnlyPurpose>, Purpose
 export type StepPurpose = keyof typeof purposeSpecs;
 
 /** Pages that only tell: no workflow waits on them and nothing is decided there. */
-export const viewOnlyPurposes = { notice: 'clinician', preparation: 'patient' } as const satisfies Record<string, PurposeSpec['actor']>;
+export const viewOnlyPurposes = { notice: 'clinician', preparation: 'patient', consult: 'patient' } as const satisfies Record<string, PurposeSpec['actor']>;
 export type ViewOnlyPurpose = keyof typeof viewOnlyPurposes;
 
 /** Whose links a purpose's are: the step's actor, or the view-only page's reader. */

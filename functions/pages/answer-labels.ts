@@ -1,6 +1,6 @@
 import type { RedFlagSymptom } from '../domain/schemas/check-in.ts';
 import type { MedicalCondition } from '../domain/schemas/questionnaires.ts';
-import type { SideEffectSymptom } from '../domain/schemas/side-effect-report.ts';
+import type { SideEffectSeverity, SideEffectSymptom } from '../domain/schemas/side-effect-report.ts';
 
 /**
  * What patients read for each coded answer. Written out rather than made from the codes: "Maoi",
@@ -71,3 +71,6 @@ export const sideEffectLabels: Readonly<Record<SideEffectSymptom, string>> = {
   'hallucinations-beyond-session': 'Seeing or hearing things after the session ended',
   'signs-of-misuse': 'Taking more than prescribed, or wanting to',
 };
+
+const severityLabels: Readonly<Record<SideEffectSeverity, string>> = { none: 'None', mild: 'Mild', moderate: 'Moderate', severe: 'Severe' };
+export const severityOptions = (Object.keys(severityLabels) as SideEffectSeverity[]).map((value) => ({ value, label: severityLabels[value] }));

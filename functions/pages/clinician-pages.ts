@@ -1,10 +1,10 @@
 import { latestAssessment } from '../domain/latest-assessment.ts';
 import { localDate } from '../domain/local-time.ts';
 import { telehealthCutOffWarning } from '../domain/telehealth-cut-off.ts';
-import { computeFollowUp } from '../domain/follow-up.ts';
+import { computeFollowUp, type TreatmentResponse } from '../domain/follow-up.ts';
 import { scoreGad7, scorePhq9 } from '../domain/scoring.ts';
 import { evaluationModalities } from '../domain/schemas/evaluation.ts';
-import { acceptedDecisions, choiceAnswer, eligibilityAnswer, treatmentPlanAnswer } from '../links/answers/clinician-answers.ts';
+import { acceptedDecisions, choiceAnswer, eligibilityAnswer, NOTE_MAX_CHARACTERS, OVERRIDE_REASON_MAX_CHARACTERS, treatmentPlanAnswer } from '../links/answers/clinician-answers.ts';
 import { consultBookingAnswer, consultEvaluationAnswer } from '../links/answers/consult-answers.ts';
 import { formatInZone } from './format-time.ts';
 import { form, numberField, numberOf, radioGroup, submitButton, textArea, textField, valueOf, type FormState, type FormValues } from './form-fields.ts';
@@ -26,8 +26,16 @@ export const consultBookingPage: PurposePage = {
   title: 'Book the video consult',
   rule: consultBookingAnswer,
   render: (view, state) =>
-    html`${patientHeader(view)}${form('consult-booking', state, textField(state, 'consultAt', `Consult date and time (${view.timeZone})`, { type: 'datetime-local' }), submitButton('Book the consult', 'BOOKED'))}`,
-  answerFrom: (values, view) => ({ consultAt: instantFromLocalInput(valueOf(values, 'consultAt'), view.timeZone) }),
+    html`${patientHeader(view)}${form(
+      'consult-booking',
+      state,
+      html`${textField(state, 'consultAt', `Consult date and time (${view.timeZone})`, { type: 'datetime-local' })}${textField(state, 'joinUrl', 'Video call link (optional)', { hint: 'The https:// address the patient opens to join. It is shown on the page behind their reminder, never in the email.' })}`,
+      submitButton('Book the consult', 'BOOKED'),
+    )}`,
+  answerFrom: (values, view) => {
+    const link = valueOf(values, 'joinUrl')?.trim();
+    return { consultAt: instantFromLocalInput(valueOf(values, 'consultAt'), view.timeZone), ...(link ? { joinUrl: link } : {}) };
+  },
   done: (view, _decision, output) => recorded(`The consult is booked for ${typeof output['consultAt'] === 'string' ? formatInZone(output['consultAt'], view.timeZone) : 'the chosen time'}.`),
 };
 
@@ -52,11 +60,14 @@ export const consultEvaluationPage: PurposePage = {
   done: () => recorded('The evaluation is recorded.'),
 };
 
+/** The outcome as a clinician says it, not as the code reads ("NEEDS_REVIEW"). */
+const screeningOutcomeWords: Readonly<Record<string, string>> = { ELIGIBLE: 'eligible', NEEDS_REVIEW: 'needs your review (a relative contraindication)', INELIGIBLE: 'not eligible (an absolute contraindication)' };
+
 function screeningSummary(view: PageView): Html {
   const screening = view.patient.screenings.at(-1);
   if (screening === undefined) return html`<p class="urgent">No screening result is stored yet.</p>`;
   const s = screening.scores;
-  return html`<h2>Screening: ${screening.outcome}</h2>
+  return html`<h2>Screening: ${screeningOutcomeWords[screening.outcome] ?? screening.outcome}</h2>
 <table>
 <tr><th>GAD-7</th><td>${s.gad7.total} (${s.gad7.band})</td></tr>
 <tr><th>PHQ-9</th><td>${s.phq9.total} (${s.phq9.band}); item 9: ${s.phq9.item9}</td></tr>
@@ -79,7 +90,7 @@ export const eligibilityPage: PurposePage = {
     return html`${patientHeader(view)}${screeningSummary(view)}${form(
       'eligibility',
       state,
-      html`${textArea(state, 'overrideReason', 'Override reason', { hint: needsReview ? 'Required to approve: a relative contraindication was found. Say why it is acceptable for this patient.' : 'Only needed when the screening found a relative contraindication.' })}${textArea(state, 'note', 'Note (optional)')}`,
+      html`${textArea(state, 'overrideReason', 'Override reason', { hint: needsReview ? 'Required to approve: a relative contraindication was found. Say why it is acceptable for this patient.' : 'Only needed when the screening found a relative contraindication.', maxLength: OVERRIDE_REASON_MAX_CHARACTERS })}${textArea(state, 'note', 'Note (optional)', { maxLength: NOTE_MAX_CHARACTERS })}`,
       html`${submitButton('Approve', 'APPROVED')}${submitButton('Decline', 'DECLINED', true)}`,
     )}`;
   },
@@ -104,11 +115,22 @@ function prescribingFacts(view: PageView): Html {
 </table>`;
 }
 
+/**
+ * The sessions and the follow-up happen where the patient is: their times are typed and shown in the
+ * patient's zone, with the clinic's beside it, so a patient three zones away is not booked for 7 a.m.
+ */
+function patientTimesHint(view: PageView): string {
+  const patientZone = view.patient.patient.timeZone;
+  if (patientZone === view.timeZone) return `Times are in the patient's time zone, which is also the clinic's (${patientZone}).`;
+  return `Times are in the patient's time zone, ${patientZone}. Now it is ${formatInZone(view.now, patientZone)} for the patient and ${formatInZone(view.now, view.timeZone)} at the clinic.`;
+}
+
 export const treatmentPlanPage: PurposePage = {
   title: 'Treatment plan',
   rule: treatmentPlanAnswer,
   render: (view, state) => {
     const p = view.protocol;
+    const patientZone = view.patient.patient.timeZone;
     return html`${patientHeader(view)}${telehealthNotice(view)}${prescribingFacts(view)}${form(
       'treatment-plan',
       state,
@@ -116,21 +138,24 @@ export const treatmentPlanPage: PurposePage = {
 <fieldset><legend>Induction sessions</legend>${numberField(state, 'plan.sessionCount', 'Number of sessions', { min: 1, max: 52, step: '1', hint: `The protocol's induction count is ${p.induction.sessionCount}.` })}
 ${textField(state, 'plan.sessionCountReason', 'Reason for a different number of sessions (if any)')}
 ${numberField(state, 'plan.intervalDays', 'Days between sessions', { min: 1, hint: `At least ${p.induction.minimumHoursBetweenSessions / 24} days apart.` })}
-${join(Array.from({ length: PLAN_SESSIONS }, (_, i) => textField(state, `plan.plannedSessionTimes[${i}]`, `Session ${i + 1} start (${view.timeZone})`, { type: 'datetime-local' })))}</fieldset>
+<p class="hint">${patientTimesHint(view)}</p>
+${join(Array.from({ length: PLAN_SESSIONS }, (_, i) => textField(state, `plan.plannedSessionTimes[${i}]`, `Session ${i + 1} start (${patientZone})`, { type: 'datetime-local' })))}</fieldset>
 <fieldset><legend>Monitoring</legend>${radioGroup(state, 'plan.monitoring.adultMonitorRequired', 'An adult monitor stays for the whole session', [{ value: 'yes', label: 'Required' }, { value: 'no', label: 'Not required' }])}
 ${radioGroup(state, 'plan.monitoring.bloodPressureBeforeEachSession', 'Blood pressure before each session', [{ value: 'yes', label: 'Required' }, { value: 'no', label: 'Not required' }])}
 ${textArea(state, 'plan.monitoring.notes', 'Monitoring notes')}</fieldset>
-${textField(state, 'plan.followUpAt', `Follow-up appointment (${view.timeZone})`, { type: 'datetime-local' })}
+${textField(state, 'plan.followUpAt', `Follow-up appointment (${patientZone})`, { type: 'datetime-local', hint: patientTimesHint(view) })}
 ${textArea(state, 'plan.preparationGuidance', 'Preparation guidance for the patient')}
 <fieldset><legend>Prescription</legend>${textField(state, 'plan.prescriptionIssuedOn', 'Date of issue', { type: 'date' })}
 ${numberField(state, 'plan.daysOfSupply', 'Days of supply per fill', { min: 1, step: '1', hint: `At most ${p.supply.maxDaysPerFill} days.` })}
 ${numberField(state, 'plan.refillsAllowed', 'Refills allowed', { min: 0, step: '1', hint: `At most ${p.refill.maxRefills}.` })}</fieldset>
-${textArea(state, 'note', 'Note if you decline (optional)')}`,
+${textArea(state, 'note', 'Note if you decline (optional)', { maxLength: NOTE_MAX_CHARACTERS })}`,
       html`${submitButton('Approve plan', 'APPROVED')}${submitButton('Decline', 'DECLINED', true)}`,
     )}`;
   },
   answerFrom: (values, view) => {
-    const times = Array.from({ length: PLAN_SESSIONS }, (_, i) => instantFromLocalInput(valueOf(values, `plan.plannedSessionTimes[${i}]`), view.timeZone)).filter((t) => t !== undefined);
+    // typed in the patient's zone (patientTimesHint)
+    const patientZone = view.patient.patient.timeZone;
+    const times = Array.from({ length: PLAN_SESSIONS }, (_, i) => instantFromLocalInput(valueOf(values, `plan.plannedSessionTimes[${i}]`), patientZone)).filter((t) => t !== undefined);
     const yes = (name: string) => (valueOf(values, name) === 'yes' ? true : valueOf(values, name) === 'no' ? false : undefined);
     const reason = valueOf(values, 'plan.sessionCountReason')?.trim();
     return {
@@ -144,7 +169,7 @@ ${textArea(state, 'note', 'Note if you decline (optional)')}`,
         intervalDays: numberOf(values, 'plan.intervalDays'),
         plannedSessionTimes: times,
         monitoring: { adultMonitorRequired: yes('plan.monitoring.adultMonitorRequired'), bloodPressureBeforeEachSession: yes('plan.monitoring.bloodPressureBeforeEachSession'), notes: valueOf(values, 'plan.monitoring.notes') ?? '' },
-        followUpAt: instantFromLocalInput(valueOf(values, 'plan.followUpAt'), view.timeZone),
+        followUpAt: instantFromLocalInput(valueOf(values, 'plan.followUpAt'), patientZone),
         preparationGuidance: valueOf(values, 'plan.preparationGuidance'),
         prescriptionIssuedOn: valueOf(values, 'plan.prescriptionIssuedOn') || undefined,
         daysOfSupply: numberOf(values, 'plan.daysOfSupply'),
@@ -162,11 +187,36 @@ function choicePage(input: { title: string; purpose: string; intro: (view: PageV
     render: (view, state: FormState) => {
       const accepted = acceptedDecisions(input.choices.map((c) => c.decision), view.step.context);
       const offered = input.choices.filter((c) => accepted.includes(c.decision));
-      return html`${patientHeader(view)}${input.intro(view)}${form(input.purpose, state, textArea(state, 'note', input.noteLabel), join(offered.map((c, i) => submitButton(c.label, c.decision, i > 0))))}`;
+      return html`${patientHeader(view)}${input.intro(view)}${form(input.purpose, state, textArea(state, 'note', input.noteLabel, { maxLength: NOTE_MAX_CHARACTERS }), join(offered.map((c, i) => submitButton(c.label, c.decision, i > 0))))}`;
     },
     answerFrom: (values) => ({ decision: decisionOf(values), note: valueOf(values, 'note') }),
     done: (_view, decision) => recorded(`Recorded: ${input.choices.find((c) => c.decision === decision)?.label ?? decision}.`),
   };
+}
+
+const measureNames: Record<TreatmentResponse['instrument'], string> = { gad7: 'GAD-7 (anxiety)', phq9: 'PHQ-9 (depression)' };
+
+/** The domain's reason for a finding, as a sentence ("GAD-7 fell from 14 to 6 (57.1 % of baseline ...)"). */
+function reasonFor(measure: TreatmentResponse, codes: readonly string[]): string {
+  const reason = measure.reasons.find((r) => codes.includes(r.code));
+  return reason === undefined ? '' : `${reason.message.replace(/^./, (c) => c.toUpperCase())}.`;
+}
+
+/**
+ * One measure as a card (a list of facts that wraps on a phone, not a six-column table that spills past
+ * 390 px), each finding with its reason: a "No" for remission from a baseline under the protocol's
+ * threshold says so, instead of leaving it to the audit.
+ */
+function measureCard(measure: TreatmentResponse): Html {
+  const change = measure.fallPercent === null ? 'not measurable (baseline 0)' : measure.fallPercent >= 0 ? `fell ${Math.round(measure.fallPercent)} %` : `rose ${Math.round(-measure.fallPercent)} %`;
+  const remissionJudged = !measure.reasons.some((r) => r.code === 'REMISSION_NOT_APPLICABLE');
+  return html`<section class="measure"><h3>${measureNames[measure.instrument]}</h3><dl class="facts">
+<div><dt>Baseline</dt><dd>${measure.baseline}</dd></div>
+<div><dt>Latest</dt><dd>${measure.latest}</dd></div>
+<div><dt>Change</dt><dd>${change}</dd></div>
+<div><dt>Response</dt><dd><strong>${measure.response ? 'Yes' : 'No'}</strong>. ${reasonFor(measure, ['RESPONSE', 'NO_RESPONSE', 'RESPONSE_NOT_APPLICABLE'])}</dd></div>
+<div><dt>Remission</dt><dd><strong>${measure.remission ? 'Yes' : remissionJudged ? 'No' : 'No, not judged'}</strong>. ${reasonFor(measure, ['REMISSION', 'NO_REMISSION', 'REMISSION_NOT_APPLICABLE'])}</dd></div>
+</dl></section>`;
 }
 
 function followUpNumbers(view: PageView): Html {
@@ -174,10 +224,8 @@ function followUpNumbers(view: PageView): Html {
   const latest = latestAssessment(view.patient.assessments);
   if (intake === undefined || latest === undefined) return html`<p>No baseline and follow-up assessment to compare yet.</p>`;
   const followUp = computeFollowUp(intake, latest, view.protocol);
-  const rows = [followUp.gad7, followUp.phq9];
-  return html`<table><tr><th>Measure</th><th>Baseline</th><th>Latest</th><th>Change</th><th>Response</th><th>Remission</th></tr>${join(
-    rows.map((r) => html`<tr><td>${r.instrument === 'gad7' ? 'GAD-7' : 'PHQ-9'}</td><td>${r.baseline}</td><td>${r.latest}</td><td>${r.fallPercent === null ? 'n/a' : `${Math.round(r.fallPercent)} % fall`}</td><td>${r.response ? 'Yes' : 'No'}</td><td>${r.remission ? 'Yes' : 'No'}</td></tr>`),
-  )}</table>`;
+  const rules = view.protocol.followUp;
+  return html`<h2>Change since intake</h2><p class="hint">Baseline: the intake. Latest: the assessment of ${formatInZone(latest.takenAt, view.timeZone)}. Response: a fall of at least ${rules.responseMinimumFallPercent} %. Remission: a score below ${rules.remissionBelow}, judged only from a baseline of ${rules.remissionBaselineAtLeast} or more (protocol ${followUp.protocolVersion}).</p>${measureCard(followUp.gad7)}${measureCard(followUp.phq9)}`;
 }
 
 export const followUpPage = choicePage({

@@ -19,8 +19,16 @@ export const PAGE_CSS = [
   '.notice{border-left:4px solid #1d4ed8;background:#eef2ff;padding:.6rem 1rem;margin:1rem 0}',
   '.urgent{border-left:4px solid #a4161a;background:#fdecec;padding:.6rem 1rem;margin:1rem 0;font-weight:600}',
   'button{font-size:1rem;padding:.6rem 1.2rem;margin:.3rem .5rem .3rem 0;border-radius:.3rem;border:1px solid #1d4ed8;background:#1d4ed8;color:#fff}',
-  'button.secondary{background:#fff;color:#1d4ed8}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e3e6ea;padding:.3rem;text-align:left;vertical-align:top}',
+  // long words (ids, times) wrap rather than push a table past a phone's width
+  'button.secondary{background:#fff;color:#1d4ed8}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e3e6ea;padding:.3rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}',
+  // facts as label and value pairs that wrap onto two lines on a phone (the follow-up's measures)
+  '.measure{border:1px solid #cfd4da;border-radius:.4rem;padding:.2rem .8rem;margin:0 0 1rem}h3{font-size:1rem;margin:.6rem 0 .3rem}',
+  '.facts{margin:0}.facts>div{display:flex;flex-wrap:wrap;gap:0 .6rem;border-bottom:1px solid #e3e6ea;padding:.3rem 0}.facts>div:last-child{border-bottom:0}.facts dt{font-weight:600;flex:0 0 6.5rem}.facts dd{margin:0;flex:1 1 12rem;min-width:0;overflow-wrap:anywhere}',
   '.hint{color:#4a525a;font-size:.9rem;margin:.1rem 0 .3rem}',
+  // a visible focus for keyboard users on every control and link (WCAG 2.4.7)
+  'a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,.summary:focus{outline:3px solid #1d4ed8;outline-offset:2px}',
+  // details asked only after "Yes" (the journal's side effects); a browser without :has drops the rule and shows them
+  '.reveal:not(:has(>.field input[value=yes]:checked))>.if-yes{display:none}',
 ].join('');
 
 export const PAGE_CSS_HASH = `sha256-${createHash('sha256').update(PAGE_CSS, 'utf8').digest('base64')}`;

@@ -4,6 +4,7 @@ import type { PatientContext } from '../journey/patient-context.ts';
 import type { AnswerPageOnly, AnswerRule } from '../links/answers/answer.ts';
 import type { LinkItem, StepItem } from '../links/step-store.ts';
 import type { ClinicConfig } from '../platform/clinic-config.ts';
+import type { CalendarEvent } from './calendar-file.ts';
 import type { FormState, FormValues } from './form-fields.ts';
 import type { Html } from './html.ts';
 
@@ -26,6 +27,8 @@ export interface PurposePage {
   readonly rule: AnswerRule | undefined;
   render(view: PageView, form: FormState): Html;
   answerFrom(values: FormValues, view: PageView): unknown;
+  /** the appointment this page is about, offered as an .ics file at `?calendar` (view-only pages) */
+  calendar?(view: PageView): CalendarEvent | undefined;
   /** `pageOnly`: what the answer rule gave for this page alone (functions/links/answers/answer.ts) */
   done(view: PageView, decision: string, output: Readonly<Record<string, unknown>>, pageOnly?: AnswerPageOnly): Html;
 }

@@ -1,6 +1,6 @@
 import type { AudiencePages } from './page-view.ts';
 import { recoveryPage } from './recovery-page.ts';
-import { assessmentPage, checkInPage, intakePage, journalPage, preparationPage, refillRequestPage } from './patient-pages.ts';
+import { assessmentPage, checkInPage, consultPage, intakePage, journalPage, preparationPage, refillRequestPage } from './patient-pages.ts';
 
 /** The page of every purpose whose links go to patients (functions/links/purposes.ts: actor 'patient'). */
 export const patientPages: AudiencePages = {
@@ -11,4 +11,5 @@ export const patientPages: AudiencePages = {
   'refill-request': refillRequestPage,
   preparation: preparationPage,
   recovery: recoveryPage,
+  consult: consultPage,
 };

@@ -1,9 +1,9 @@
 import { redFlagSymptoms } from '../domain/protocol.ts';
 import { medicalConditions, priorTreatmentKinds } from '../domain/schemas/questionnaires.ts';
-import { sideEffectSeverities, sideEffectSymptoms } from '../domain/schemas/side-effect-report.ts';
+import { sideEffectSymptoms } from '../domain/schemas/side-effect-report.ts';
 import type { AnswerPageOnly } from '../links/answers/answer.ts';
 import { asksPregnancy, assessmentAnswer, checkInAnswer, intakeAnswer, journalAnswer, refillRequestAnswer } from '../links/answers/patient-answers.ts';
-import { conditionLabels, pregnancyLabels, priorTreatmentLabels, redFlagSymptomLabels, sideEffectLabels } from './answer-labels.ts';
+import { conditionLabels, pregnancyLabels, priorTreatmentLabels, redFlagSymptomLabels, severityOptions, sideEffectLabels } from './answer-labels.ts';
 import { crisisResources } from './crisis-resources.ts';
 import { formatInZone } from './format-time.ts';
 import {
@@ -17,6 +17,7 @@ import {
   textArea,
   textField,
   valueOf,
+  valuesOf,
   yesNoField,
   yesNoOf,
   type FormState,
@@ -26,8 +27,6 @@ import { html, join, type Html } from './html.ts';
 import type { PageView, PurposePage } from './page-view.ts';
 import { auditCFields, bladderFields, bladderOf, dast10Fields, gad7Fields, itemsOf, phq9Fields, yesNosOf } from './questionnaire-fields.ts';
 
-const label = (value: string) => value.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
-const options = (values: readonly string[]) => values.map((value) => ({ value, label: label(value) }));
 const PRIOR_ROWS = 3;
 const MEDICATION_ROWS = 4;
 
@@ -98,7 +97,7 @@ ${bpFields(state, 'vitals.restingBp', 2, 'Blood pressure at rest (sit quietly fo
       auditC: { items: itemsOf(values, 'auditC', 3) },
       dast10: { answers: yesNosOf(values, 'dast10.answers', 10) },
       medicalHistory: {
-        conditions: [...(values['medicalHistory.conditions'] ?? [])],
+        conditions: [...valuesOf(values, 'medicalHistory.conditions')],
         priorTreatments: rows(PRIOR_ROWS, (i) => ({ name: valueOf(values, `medicalHistory.priorTreatments[${i}].name`)?.trim(), kind: valueOf(values, `medicalHistory.priorTreatments[${i}].kind`) || undefined })),
         maniaOrHypomania: yesNoOf(values, 'medicalHistory.maniaOrHypomania'),
       },
@@ -120,9 +119,13 @@ function recheckOf(values: FormValues): { bpRecheck?: unknown } {
   return systolic === undefined && diastolic === undefined ? {} : { bpRecheck: { systolic, diastolic } };
 }
 
-function sessionStart(view: PageView): string | undefined {
+function plannedSession(view: PageView): PageView['patient']['sessions'][number] | undefined {
   const match = /^session-(\d+)-/.exec(view.step.stepKey);
-  const session = view.patient.sessions.find((s) => s.number === Number(match?.[1]));
+  return view.patient.sessions.find((s) => s.number === Number(match?.[1]));
+}
+
+function sessionStart(view: PageView): string | undefined {
+  const session = plannedSession(view);
   return session === undefined ? undefined : formatInZone(session.plannedStart, view.timeZone);
 }
 
@@ -164,7 +167,7 @@ ${yesNoField(state, 'noDrivingAcknowledged', 'Do you agree not to drive until to
     stimulantOrOpioidToday: yesNoOf(values, 'stimulantOrOpioidToday'),
     heldMedicationsConfirmed: yesNoOf(values, 'heldMedicationsConfirmed'),
     bpReadings: bpOf(values, 'bpReadings', 2),
-    redFlagSymptoms: [...(values['redFlagSymptoms'] ?? [])],
+    redFlagSymptoms: [...valuesOf(values, 'redFlagSymptoms')],
     noDrivingAcknowledged: yesNoOf(values, 'noDrivingAcknowledged'),
     ...recheckOf(values),
     ...(yesNoOf(values, 'pregnantPlannedOrBreastfeeding') === undefined ? {} : { pregnantPlannedOrBreastfeeding: yesNoOf(values, 'pregnantPlannedOrBreastfeeding') }),
@@ -185,14 +188,52 @@ ${yesNoField(state, 'noDrivingAcknowledged', 'Do you agree not to drive until to
   },
 };
 
+/** The link that downloads the page's appointment (`?calendar`, functions/link-pages/serve-link.ts). */
+const addToCalendar = html`<p><a href="?calendar" download="appointment.ics">Add to my calendar</a> <span class="hint">(an .ics file for your phone's or computer's calendar)</span></p>`;
+
 /** Behind the preparation reminder: the session's time and the plan's preparation notes; nothing to submit. */
 export const preparationPage: PurposePage = {
   title: 'Preparing for your session',
   rule: undefined,
+  calendar: (view) => {
+    const session = plannedSession(view);
+    return session === undefined ? undefined : { uid: `${view.step.journeyId}-session-${session.number}@care-journeys`, start: new Date(session.plannedStart), durationMinutes: view.protocol.induction.sessionDurationMinutes, title: 'Appointment with your care team', now: view.now };
+  },
   render: (view) => {
     const start = sessionStart(view);
-    return html`${start ? html`<p>Your session is planned for <strong>${start}</strong>.</p>` : ''}${preparationNotes(view)}
+    return html`${start ? html`<p>Your session is planned for <strong>${start}</strong>.</p>${addToCalendar}` : ''}${preparationNotes(view)}
 <p>A short check-in form will arrive by email ${view.protocol.checkIn.opensHoursBefore} hours before the session. Please have an adult with you who can stay for the whole session, and do not plan to drive until the next morning.</p>
+<p>This page is for information; there is nothing to submit.</p>`;
+  },
+  answerFrom: () => ({}),
+  done: () => html``,
+};
+
+/**
+ * Right after a dosing session, most patients have nothing to report: the page asks "Any side effects?"
+ * first and shows the twenty symptoms only on "Yes" (CSS `:has`, no script: the CSP allows none). A
+ * browser without `:has` drops that rule and shows the list, so no one is left without it.
+ */
+/**
+ * Behind the consult reminder: the consult's time in the patient's zone and the video call's join link,
+ * when the booking recorded one. The link is on this page rather than in the email: emails stay neutral
+ * (a forwarded or previewed email would hand out the call), and this page is the patient's own.
+ */
+/** How long the consult's calendar entry is: a placeholder for the patient's calendar, not a clinical value. */
+const CONSULT_CALENDAR_MINUTES = 45;
+
+export const consultPage: PurposePage = {
+  title: 'Your video appointment',
+  rule: undefined,
+  calendar: (view) => {
+    const { consultAt } = view.patient.journey;
+    return consultAt === null ? undefined : { uid: `${view.step.journeyId}-consult@care-journeys`, start: new Date(consultAt), durationMinutes: CONSULT_CALENDAR_MINUTES, title: 'Video appointment with your care team', now: view.now };
+  },
+  render: (view) => {
+    const { consultAt, consultJoinUrl } = view.patient.journey;
+    const join = typeof consultJoinUrl === 'string' && consultJoinUrl.startsWith('https://') ? consultJoinUrl : null;
+    return html`${consultAt ? html`<p>Your video appointment is on <strong>${formatInZone(consultAt, view.timeZone)}</strong>.</p>${addToCalendar}` : html`<p>Your clinic will tell you the time of your video appointment.</p>`}
+${join === null ? html`<p>Your clinic will send you the way to join the call.</p>` : html`<p><a class="join" href="${join}" rel="noopener noreferrer">Join the video call</a></p><p class="hint">Opens the video service at ${new URL(join).hostname}. Please join a few minutes early, somewhere quiet and private.</p>`}
 <p>This page is for information; there is nothing to submit.</p>`;
   },
   answerFrom: () => ({}),
@@ -208,14 +249,16 @@ export const journalPage: PurposePage = {
       state,
       html`${textArea(state, 'journal.text', 'How was your session? Write as much or as little as you like.')}
 ${numberField(state, 'journal.mood', 'How do you feel now, from 0 (worst) to 10 (best)? (optional)', { min: 0, max: 10, step: '1' })}
-<fieldset><legend>Side effects since your session</legend><p class="hint">Choose "None" for anything you did not have.</p>${join(
-        sideEffectSymptoms.map((symptom) => radioGroup(state, `sideEffects.${symptom}`, sideEffectLabels[symptom], options(sideEffectSeverities))),
+<div class="reveal">${yesNoField(state, 'sideEffects.any', 'Have you had any side effects since your session?', 'For example nausea, dizziness, a headache, or feeling detached.')}
+<div class="if-yes"><fieldset><legend>Which side effects, and how strong?</legend><p class="hint">Leave "None" for anything you did not have.</p>${join(
+        sideEffectSymptoms.map((symptom) => radioGroup(state, `sideEffects.${symptom}`, sideEffectLabels[symptom], severityOptions)),
       )}</fieldset>
-${textArea(state, 'sideEffects.freeText', 'Anything else about how you feel (optional)')}`,
+${textArea(state, 'sideEffects.freeText', 'Anything else about how you feel (optional)')}</div></div>`,
       submitButton('Send my journal'),
     ),
   answerFrom: (values) => ({
     journal: { text: valueOf(values, 'journal.text') ?? '', ...(numberOf(values, 'journal.mood') === undefined ? {} : { mood: numberOf(values, 'journal.mood') }) },
+    anySideEffects: yesNoOf(values, 'sideEffects.any'),
     sideEffects: {
       symptoms: sideEffectSymptoms.map((symptom) => ({ symptom, severity: valueOf(values, `sideEffects.${symptom}`) ?? 'none' })),
       freeText: valueOf(values, 'sideEffects.freeText') ?? '',

@@ -50,28 +50,40 @@ export const dast10Items = [
   'Have you had medical problems as a result of your drug use?',
 ];
 
-function itemsFieldset(form: FormState, prefix: string, legend: string, items: readonly string[]): Html {
+/**
+ * How an error names question `index` of a questionnaire: several questionnaires on one page each have a
+ * question 1, so the questionnaire is said first ("Anxiety questionnaire, question 1 (Trouble relaxing)").
+ */
+export function questionName(questionnaire: string, index: number, item: string): string {
+  return `${questionnaire}, question ${index + 1} (${item.replace(/[?.]$/, '')})`;
+}
+
+function itemsFieldset(form: FormState, prefix: string, legend: string, questionnaire: string, items: readonly string[]): Html {
   return html`<fieldset><legend>${legend}</legend><p class="hint">Over the last 2 weeks, how often have you been bothered by the following?</p>${join(
-    items.map((item, index) => radioGroup(form, `${prefix}.items[${index}]`, `${index + 1}. ${item}`, frequency)),
+    items.map((item, index) => radioGroup(form, `${prefix}.items[${index}]`, `${index + 1}. ${item}`, frequency, undefined, questionName(questionnaire, index, item))),
   )}</fieldset>`;
 }
 
 export function gad7Fields(form: FormState, prefix = 'gad7'): Html {
-  return itemsFieldset(form, prefix, 'How you have been feeling (GAD-7)', gad7Items);
+  return itemsFieldset(form, prefix, 'How you have been feeling (GAD-7)', 'Anxiety questionnaire', gad7Items);
 }
 
 export function phq9Fields(form: FormState, prefix = 'phq9'): Html {
-  return itemsFieldset(form, prefix, 'Your mood (PHQ-9)', phq9Items);
+  return itemsFieldset(form, prefix, 'Your mood (PHQ-9)', 'Mood questionnaire', phq9Items);
 }
 
 export function auditCFields(form: FormState): Html {
   return html`<fieldset><legend>Alcohol (AUDIT-C)</legend>${join(
-    auditCItems.map((item, index) => radioGroup(form, `auditC.items[${index}]`, `${index + 1}. ${item.question}`, item.options.map((label, value) => ({ value: String(value), label })))),
+    auditCItems.map((item, index) =>
+      radioGroup(form, `auditC.items[${index}]`, `${index + 1}. ${item.question}`, item.options.map((label, value) => ({ value: String(value), label })), undefined, questionName('Alcohol questions', index, item.question)),
+    ),
   )}</fieldset>`;
 }
 
 export function dast10Fields(form: FormState): Html {
-  return html`<fieldset><legend>Drug use in the past 12 months (DAST-10)</legend>${join(dast10Items.map((item, index) => yesNoField(form, `dast10.answers[${index}]`, `${index + 1}. ${item}`)))}</fieldset>`;
+  return html`<fieldset><legend>Drug use in the past 12 months (DAST-10)</legend>${join(
+    dast10Items.map((item, index) => yesNoField(form, `dast10.answers[${index}]`, `${index + 1}. ${item}`, undefined, questionName('Drug use questions', index, item))),
+  )}</fieldset>`;
 }
 
 export function itemsOf(values: FormValues, prefix: string, count: number): unknown[] {

@@ -27,6 +27,11 @@ export const stoppedPage = (): StatusPage => ({
 
 export const wrongPurposePage = (): StatusPage => ({ statusCode: 400, body: page('This form does not belong to this link', html`<p>The form sent does not match this link. Nothing was recorded.</p>`) });
 
+export const unsupportedMediaTypePage = (): StatusPage => ({
+  statusCode: 415,
+  body: page('This form could not be read', html`<p>The answers were not sent the way this page sends them, so nothing was recorded. Please open the link from your email again and use the form on the page.</p>${contact}`),
+});
+
 export const viewOnlyPage = (): StatusPage => ({ statusCode: 409, body: page('Nothing to submit', html`<p>This page is for information only. Nothing was recorded.</p>`) });
 
 export const tooManyRequestsPage = (): StatusPage => ({ statusCode: 429, body: page('Please wait a moment', html`<p>This link was used too often in the last minute. Please wait a minute and try again.</p>`) });

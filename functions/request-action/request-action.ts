@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { id, instant } from '../domain/schemas/common.ts';
 import { linkPersonSchema, type LinkPerson, type LinkPurpose } from '../domain/schemas/link.ts';
 import { sendEmail } from '../email/send-email.ts';
-import { renderEmail } from '../email/templates.ts';
+import { clinicianStepNames, renderEmail } from '../email/templates.ts';
 import { newLink } from '../links/new-link.ts';
 import { PatientOnHold } from '../journey/journey-errors.ts';
 import { journeyStore } from '../journey/journey-store.ts';
@@ -142,6 +142,8 @@ export async function requestAction(input: RequestActionInput): Promise<RequestA
       firstName: recipient.firstName,
       link: link.url,
       when: recipient.person.kind === 'patient' ? formatInZone(input.plan.expiresAt, recipient.timeZone) : undefined,
+      // a clinician's inbox says which kind of step and by when (the link's expiry), never the patient's details
+      step: recipient.person.kind === 'clinician' && clinicianStepNames[request.purpose] !== undefined ? { name: clinicianStepNames[request.purpose] as string, dueBy: formatInZone(input.plan.expiresAt, recipient.timeZone) } : undefined,
     });
     await sendEmail({ from: env.clinic.senderEmail, to: recipient.email, email, configurationSet: env.sesConfigurationSet });
     await commitOne(

@@ -8,6 +8,7 @@ import { enrolPatient } from '../journey/enrol-patient.ts';
 import { journeyStore } from '../journey/journey-store.ts';
 import { PatientNotFound } from '../journey/journey-errors.ts';
 import { updateJourney } from '../journey/update-journey.ts';
+import { consultBookingSchema } from '../links/answers/consult-answers.ts';
 import { completeStepByStaff } from '../links/pending-steps.ts';
 import { now } from '../platform/clock.ts';
 import { commitChange } from '../store/audited-change.ts';
@@ -15,6 +16,8 @@ import { getItem } from '../store/read-items.ts';
 import { AlreadyExistsError } from '../store/store-errors.ts';
 import { readJourney } from '../store/read-journey.ts';
 import { keys } from '../store/table-design.ts';
+import { localDate } from '../domain/local-time.ts';
+import { dateOfBirthProblems } from './date-of-birth.ts';
 import { json, problem } from './http-answers.ts';
 import { idempotencyKeyOf, parseBody, staffActor } from './staff-request.ts';
 import { restartRefillCycle } from './restart-refill-cycle.ts';
@@ -44,6 +47,8 @@ async function enrol(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
   const actor = staffActor(event);
   const idempotencyKey = idempotencyKeyOf(event);
   const { patientId, ...details } = parseBody(event, enrolBody);
+  const birthProblems = dateOfBirthProblems(details.dateOfBirth, localDate(now(), details.timeZone), journeyStore().protocol);
+  if (birthProblems.length > 0) throw new ValidationFailed(birthProblems, 'request body');
   try {
     clinicianById(journeyStore().clinic, details.assignedClinicianId);
   } catch (error) {
@@ -65,7 +70,7 @@ async function readPatient(_event: APIGatewayProxyEventV2, { id: patientId }: { 
 
 async function bookConsult(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
   const actor = staffActor(event);
-  const body = parseBody(event, z.strictObject({ consultAt: instant }));
+  const body = parseBody(event, consultBookingSchema);
   await mustExist(patientId);
   return stepAnswer(await completeStepByStaff({ patientId, purpose: 'consult-booking', decision: 'BOOKED', details: body, actor }), 'consult booking');
 }

@@ -168,7 +168,7 @@ export interface EnrolledPatient {
 
 export interface LinkPage {
   readonly url: string;
-  /** from the form's hidden `purpose` field; 'notice' or 'preparation' for a view-only page */
+  /** from the form's hidden `purpose` field; 'notice', 'preparation' or 'consult' for a view-only page */
   readonly purpose: LinkPurpose;
   readonly status: number;
   readonly html: string;
@@ -305,8 +305,13 @@ export interface JourneyView {
   readonly audit: (Record<string, unknown> & { action?: string; at?: string; reason?: string; actor?: { type: string; id: string }; protocolVersion?: string; details?: Record<string, unknown> })[];
 }
 
+/** What a test may do at the driver's doors: `beforeSubmit` runs with each open link before its form is sent. */
+export interface DriverHooks {
+  readonly beforeSubmit?: (link: LinkPage) => Promise<void>;
+}
+
 /** The local clinic for the file's tests, and a driver over it. */
-export function useJourneyDriver(options: Partial<LocalClinicOptions> = {}): { readonly clinic: LocalClinic; readonly driver: JourneyDriver } {
+export function useJourneyDriver(options: Partial<LocalClinicOptions> = {}, hooks: DriverHooks = {}): { readonly clinic: LocalClinic; readonly driver: JourneyDriver } {
   const local = useLocalClinic(options);
   let driver: JourneyDriver | undefined;
   return {
@@ -314,13 +319,13 @@ export function useJourneyDriver(options: Partial<LocalClinicOptions> = {}): { r
       return local.clinic;
     },
     get driver() {
-      driver ??= createJourneyDriver(local.clinic);
+      driver ??= createJourneyDriver(local.clinic, hooks);
       return driver;
     },
   };
 }
 
-export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
+export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}): JourneyDriver {
   const sfn = sfnClientFor(clinic);
   const seen = new Map<string, Date>();
   const pageCache = new Map<string, LinkPurpose>();
@@ -379,8 +384,8 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
         }
         const { status, html } = await openLink(url);
         let purpose = purposeIn(html) ?? pageCache.get(url);
-        // a view-only page has no form: a patient's is the preparation notes, a clinician's a notice
-        if (purpose === undefined && status === 200) purpose = url.includes('/p/') ? 'preparation' : 'notice';
+        // a view-only page has no form: a patient's is the preparation notes or the consult's page (by its title), a clinician's a notice
+        if (purpose === undefined && status === 200) purpose = url.includes('/p/') ? (html.includes('<title>Your video appointment</title>') ? 'consult' : 'preparation') : 'notice';
         if (purpose !== undefined) pageCache.set(url, purpose);
         const page = { url, purpose: purpose ?? ('unknown' as LinkPurpose), status, html, email };
         if (status !== 200) closedPages.set(url, page);
@@ -394,6 +399,7 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
     const names = fieldNamesIn(link.html);
     const unknown = fields.map(([name]) => name).filter((name) => name !== 'decision' && !names.has(name));
     if (unknown.length > 0) throw new Error(`the ${link.purpose} page has no field(s) ${unknown.join(', ')}: the driver and the page disagree`);
+    await hooks.beforeSubmit?.(link);
     const body = new URLSearchParams([['purpose', link.purpose], ...fields.map(([n, v]) => [n, v] as [string, string])]);
     const response = await fetch(link.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString(), redirect: 'manual' });
     const answer = { status: response.status, html: await response.text() };
@@ -566,7 +572,9 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
 
     approvePlan(link, overrides = {}) {
       const plan = { ...defaultPlan(), ...overrides };
-      const zone = clinic.clinic.defaultTimeZone;
+      // the page asks for the sessions in the patient's zone and names it in the label
+      const zone = /Session 1 start \(([^)]+)\)/.exec(link.html)?.[1];
+      if (zone === undefined) throw new Error('the treatment-plan page names no time zone for the sessions');
       const fields: [string, string][] = [
         ['decision', 'APPROVED'],
         ['plan.doseMg', String(plan.doseMg)],
@@ -611,11 +619,14 @@ export function createJourneyDriver(clinic: LocalClinic): JourneyDriver {
     },
 
     writeJournal(link, sideEffects = {}, text = 'Calm session; my monitor stayed with me. Slept well afterwards.') {
+      // the page's quick path when nothing is reported: "Any side effects?" No, and nothing else
+      const any = sideEffectSymptoms.some((symptom) => (sideEffects[symptom] ?? 'none') !== 'none');
       const fields: [string, string][] = [
         ['journal.text', text],
         ['journal.mood', '7'],
-        ...sideEffectSymptoms.map((symptom) => [`sideEffects.${symptom}`, sideEffects[symptom] ?? 'none'] as [string, string]),
-        ['sideEffects.freeText', ''],
+        ['sideEffects.any', any ? 'yes' : 'no'],
+        ...(any ? sideEffectSymptoms.map((symptom) => [`sideEffects.${symptom}`, sideEffects[symptom] ?? 'none'] as [string, string]) : []),
+        ...(any ? [['sideEffects.freeText', ''] as [string, string]] : []),
       ];
       return submitForm(link, fields);
     },

@@ -5,8 +5,8 @@ import { freeText, id, instant, shortText } from './common.ts';
 /**
  * Why a link was sent: one per kind of waiting workflow step (statemachines/*.asl.json name them in the
  * person-action input), plus two view-only pages: `notice`, telling a clinician that a patient's step is
- * overdue or that something happened, and `preparation`, the plan's preparation notes behind a patient's
- * preparation reminder. A link works only for its own purpose: a form posted for another one is refused.
+ * overdue or that something happened, `preparation`, the plan's preparation notes behind a patient's
+ * preparation reminder, and `consult`, the consult's time and join link behind the consult reminder. A link works only for its own purpose: a form posted for another one is refused.
  */
 export const linkPurposes = [
   'intake',
@@ -27,6 +27,7 @@ export const linkPurposes = [
   'refill-approval',
   'notice',
   'preparation',
+  'consult',
 ] as const;
 
 /**

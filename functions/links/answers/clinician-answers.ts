@@ -1,5 +1,6 @@
 import { validateTreatmentPlan, type PrescribingRecord } from '../../domain/treatment-plan.ts';
 import { keys } from '../../store/table-design.ts';
+import type { FieldError } from '../../domain/schemas/field-errors.ts';
 import { fieldProblem, type AnswerContext, type AnswerResult, type AnswerRule } from './answer.ts';
 
 interface Choice {
@@ -7,8 +8,20 @@ interface Choice {
   note?: unknown;
 }
 
+/**
+ * The longest note and override reason a clinician may write, in characters. A longer text is refused
+ * with the form sent back (text kept), never cut: a clinical note that lost its end says something else.
+ */
+export const NOTE_MAX_CHARACTERS = 5_000;
+export const OVERRIDE_REASON_MAX_CHARACTERS = 2_000;
+
 function noteOf(answer: Choice): string {
-  return typeof answer.note === 'string' ? answer.note.trim().slice(0, 5_000) : '';
+  return typeof answer.note === 'string' ? answer.note.trim() : '';
+}
+
+/** Counted in characters as a person counts them (code points), the way the page says the length. */
+export function tooLong(field: string, text: string, max: number): FieldError[] {
+  return [...text].length > max ? [fieldProblem(field, `expected at most ${max.toLocaleString('en-US')} characters`)] : [];
 }
 
 function decided(decision: string, reason: string, details: Record<string, unknown> = {}): AnswerResult {
@@ -34,9 +47,11 @@ export function choiceAnswer(allowed: readonly string[], what: string, noteRequi
     const choice = answer as Choice;
     const decision = typeof choice.decision === 'string' ? choice.decision : '';
     const accepted = acceptedDecisions(allowed, context.step.context);
-    if (!accepted.includes(decision)) return { ok: false, errors: [fieldProblem('decision', `expected one of ${accepted.join(', ')}`)] };
+    if (!accepted.includes(decision)) return { ok: false, errors: [fieldProblem('decision', 'please use one of the buttons at the end of the form to decide')] };
     const note = noteOf(choice);
-    if (noteRequiredFor.includes(decision) && note === '') return { ok: false, errors: [fieldProblem('note', 'expected a note explaining this decision')] };
+    const long = tooLong('note', note, NOTE_MAX_CHARACTERS);
+    if (long.length > 0) return { ok: false, errors: long };
+    if (noteRequiredFor.includes(decision) && note === '') return { ok: false, errors: [fieldProblem('note', 'write a note explaining this decision')] };
     return decided(decision, `${what}: ${decision}`, note === '' ? {} : { note });
   };
 }
@@ -48,15 +63,17 @@ export function choiceAnswer(allowed: readonly string[], what: string, noteRequi
 export const eligibilityAnswer: AnswerRule = (answer, context) => {
   const choice = answer as Choice & { overrideReason?: unknown };
   const decision = typeof choice.decision === 'string' ? choice.decision : '';
-  if (decision !== 'APPROVED' && decision !== 'DECLINED') return { ok: false, errors: [fieldProblem('decision', 'expected Approve or Decline')] };
+  if (decision !== 'APPROVED' && decision !== 'DECLINED') return { ok: false, errors: [fieldProblem('decision', 'please use Approve or Decline at the end of the form')] };
   const screening = context.patient.screenings.at(-1);
   const overrideReason = typeof choice.overrideReason === 'string' ? choice.overrideReason.trim() : '';
   const note = noteOf(choice);
+  const long = [...tooLong('overrideReason', overrideReason, OVERRIDE_REASON_MAX_CHARACTERS), ...tooLong('note', note, NOTE_MAX_CHARACTERS)];
+  if (long.length > 0) return { ok: false, errors: long };
   if (decision === 'APPROVED') {
     if (screening === undefined) return { ok: false, errors: [fieldProblem('decision', 'there is no screening result to approve')] };
     if (screening.outcome === 'INELIGIBLE') return { ok: false, errors: [fieldProblem('decision', 'an absolute contraindication cannot be overridden')] };
     if (screening.outcome === 'NEEDS_REVIEW' && overrideReason === '') {
-      return { ok: false, errors: [fieldProblem('overrideReason', 'expected a written reason to approve despite a relative contraindication')] };
+      return { ok: false, errors: [fieldProblem('overrideReason', 'write why approving is acceptable despite the relative contraindication the screening found')] };
     }
   }
   const overridden = decision === 'APPROVED' && screening?.outcome === 'NEEDS_REVIEW';
@@ -64,8 +81,9 @@ export const eligibilityAnswer: AnswerRule = (answer, context) => {
     ok: true,
     decision,
     output: { overridden },
-    details: { screeningOutcome: screening?.outcome ?? null, ...(overridden ? { overrideReason: overrideReason.slice(0, 2_000) } : {}), ...(note === '' ? {} : { note }) },
+    details: { screeningOutcome: screening?.outcome ?? null, ...(overridden ? { overrideReason } : {}), ...(note === '' ? {} : { note }) },
     writes: [],
+    // the audit line quotes the start; the whole reason is in the decision's details
     reason: overridden ? `eligibility approved with an override: ${overrideReason.slice(0, 500)}` : `eligibility ${decision.toLowerCase()}`,
     protocolVersion: screening?.protocolVersion,
   };
@@ -75,8 +93,13 @@ export const eligibilityAnswer: AnswerRule = (answer, context) => {
 export const treatmentPlanAnswer: AnswerRule = (answer, context: AnswerContext) => {
   const choice = answer as Choice & { plan?: Record<string, unknown> };
   const decision = typeof choice.decision === 'string' ? choice.decision : '';
-  if (decision === 'DECLINED') return decided('DECLINED', 'treatment plan declined', noteOf(choice) === '' ? {} : { note: noteOf(choice) });
-  if (decision !== 'APPROVED') return { ok: false, errors: [fieldProblem('decision', 'expected Approve plan or Decline')] };
+  if (decision === 'DECLINED') {
+    const note = noteOf(choice);
+    const long = tooLong('note', note, NOTE_MAX_CHARACTERS);
+    if (long.length > 0) return { ok: false, errors: long };
+    return decided('DECLINED', 'treatment plan declined', note === '' ? {} : { note });
+  }
+  if (decision !== 'APPROVED') return { ok: false, errors: [fieldProblem('decision', 'please use Approve plan or Decline at the end of the form')] };
   const approver = context.actor.id;
   const { patient } = context;
   const record: PrescribingRecord = {

@@ -2,6 +2,7 @@ import { evaluateCheckIn } from '../../domain/check-in-gate.ts';
 import { assessmentSchema } from '../../domain/schemas/assessment.ts';
 import { checkInSchema } from '../../domain/schemas/check-in.ts';
 import { journalEntrySchema } from '../../domain/schemas/journal-entry.ts';
+import type { FieldError } from '../../domain/schemas/field-errors.ts';
 import { safeParseFields } from '../../domain/schemas/parse.ts';
 import { intakeSchema } from '../../domain/schemas/questionnaires.ts';
 import { sideEffectReportSchema } from '../../domain/schemas/side-effect-report.ts';
@@ -144,8 +145,10 @@ const sessionStatusAfter: Partial<Record<string, 'checked-in' | 'emergency'>> = 
 /** The journal and its structured side-effect report; triage may put the patient on hold. */
 export const journalAnswer: AnswerRule = (answer, context) => {
   const number = sessionNumberOf(context);
-  const raw = answer as { journal?: Record<string, unknown>; sideEffects?: Record<string, unknown> };
+  const raw = answer as { journal?: Record<string, unknown>; anySideEffects?: unknown; sideEffects?: Record<string, unknown> };
   const at = context.now.toISOString();
+  const answered = sideEffectsAnswered(raw.anySideEffects, raw.sideEffects);
+  if (answered !== undefined) return { ok: false, errors: [answered] };
   const journal = safeParseFields(journalEntrySchema, { ...raw.journal, sessionNumber: number, submittedAt: at });
   const report = safeParseFields(sideEffectReportSchema, { ...raw.sideEffects, sessionNumber: number ?? null, submittedAt: at });
   const errors = [...(journal.success ? [] : journal.errors.map(prefix('journal'))), ...(report.success ? [] : report.errors.map(prefix('sideEffects')))];
@@ -176,6 +179,20 @@ export const journalAnswer: AnswerRule = (answer, context) => {
     pageOnly: { crisisResources: report.data.symptoms.some((s) => s.symptom === 'suicidal-thoughts' && s.severity !== 'none') },
   };
 };
+
+/**
+ * "Any side effects?" and the list agree: No with a symptom marked (the list was filled, then the answer
+ * changed) or Yes with nothing marked is sent back to be settled by the patient, not guessed either way.
+ */
+function sideEffectsAnswered(any: unknown, report: Record<string, unknown> | undefined): FieldError | undefined {
+  if (typeof any !== 'boolean') return fieldProblem('sideEffects.any', 'expected yes or no');
+  const symptoms = Array.isArray(report?.['symptoms']) ? (report['symptoms'] as { severity?: unknown }[]) : [];
+  const marked = symptoms.some((s) => s.severity !== 'none');
+  const written = typeof report?.['freeText'] === 'string' && report['freeText'].trim() !== '';
+  if (!any && marked) return fieldProblem('sideEffects.any', 'you answered No, but some side effects in the list are marked. Choose Yes to send them, or set them back to None');
+  if (any && !marked && !written) return fieldProblem('sideEffects.any', 'you answered Yes: please mark how strong each side effect was, or write about it, or answer No');
+  return undefined;
+}
 
 function prefix(group: string) {
   return (error: { field: string; message: string }) => ({ field: `${group}.${error.field}`, message: `${group}.${error.message}` });

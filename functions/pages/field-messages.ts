@@ -1,0 +1,87 @@
+import type { FieldError } from '../domain/schemas/field-errors.ts';
+
+/**
+ * What a person reads when an answer cannot be taken: the question in their words, then what to do
+ * ("Anxiety questionnaire, question 1 (Feeling nervous, anxious or on edge): choose one answer"). The
+ * rules and schemas name fields by their internal paths (`gad7.items[0]: expected a whole number from 0 to
+ * 3`), which is right for the staff API and the audit; a page never shows those paths.
+ */
+
+/** How a field is answered, which decides the instruction for a missing or malformed answer. */
+export type FieldKind = 'choice' | 'number' | 'text' | 'date' | 'datetime';
+
+/** A rendered field, as a person knows it. */
+export interface FieldDescription {
+  /** the question or label, as the page shows it (or a longer name for the error summary) */
+  readonly label: string;
+  readonly kind: FieldKind;
+  readonly min?: number | undefined;
+  readonly max?: number | undefined;
+  /** the answer as sent, to say how long an over-long text is */
+  readonly value?: string | undefined;
+}
+
+/** The rule's own words, without the internal field name it starts with ("gad7.items[0]: ..."). */
+export function detailOf(error: FieldError): string {
+  const prefix = `${error.field}: `;
+  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+}
+
+/**
+ * The schemas' generic complaints: a missing answer or one of the wrong shape. These become the field
+ * kind's instruction; anything else is a rule's own sentence ("an absolute contraindication cannot be
+ * overridden") and is kept, since it says something the instruction cannot.
+ */
+const generic = /^(is required\b|expected (a |an )?(whole number|number|weight|yes or no|text|one of|boolean|string|calendar date|ISO 8601|valid|value of one)|expected (no less|no more|more|less) than\b)/;
+/** A choice has one way to be wrong: no option (or one the page does not offer) was sent. */
+const genericChoice = /^(is required\b|expected\b)/;
+const tooLong = /^expected at most ([\d,]+) characters$/;
+
+function instruction(field: FieldDescription): string {
+  switch (field.kind) {
+    case 'choice':
+      return 'choose one answer';
+    case 'number':
+      if (field.min !== undefined && field.max !== undefined) return `enter a number from ${field.min} to ${field.max}`;
+      if (field.min !== undefined) return `enter a number of ${field.min} or more`;
+      return 'enter a number';
+    case 'date':
+      return 'enter a date';
+    case 'datetime':
+      return 'enter a date and a time';
+    case 'text':
+      return 'write an answer';
+  }
+}
+
+/** The sentence for one error of one rendered field. */
+export function personMessage(field: FieldDescription, error: FieldError): string {
+  const detail = personDetail(field, detailOf(error));
+  // a question keeps its question mark, and the instruction is a sentence of its own
+  return /[?.]$/.test(field.label) ? `${field.label} ${capitalise(detail)}.` : `${field.label}: ${detail}`;
+}
+
+function personDetail(field: FieldDescription, detail: string): string {
+  const long = tooLong.exec(detail);
+  if (long !== null) {
+    const limit = Number((long[1] as string).replace(/,/g, ''));
+    const length = field.value === undefined ? undefined : [...field.value].length;
+    return `shorten this to at most ${limit.toLocaleString('en-US')} characters${length === undefined ? '' : ` (it has ${length.toLocaleString('en-US')})`}. Nothing was saved, and your text is kept below`;
+  }
+  if ((field.kind === 'choice' ? genericChoice : generic).test(detail)) return instruction(field);
+  return detail;
+}
+
+/**
+ * An error about something the page did not render as a field (the whole form, a hidden value): its own
+ * sentence, with any internal name taken out, so a person still reads what happened.
+ */
+export function formMessage(error: FieldError): string {
+  const detail = detailOf(error);
+  if (error.field === '(form)') return capitalise(detail);
+  return generic.test(detail) ? 'One of the answers could not be read. Please check the form and send it again.' : capitalise(detail);
+}
+
+export function capitalise(text: string): string {
+  return text.replace(/^./, (c) => c.toUpperCase());
+}
