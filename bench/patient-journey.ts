@@ -121,7 +121,7 @@ async function throughInductionAndFollowUp({ driver, act, person, clinicianEmail
     // the journal prompt goes out an hour after the start
     await driver.advanceTo(new Date(start.getTime() + 61 * 60_000));
     // the check after the session hour, and after the first dose the clinician's check-in task
-    await act.page(driver.submitForm(await person.awaitLink(patient.email, 'recovery'), [['recovered', 'yes']]), `recovery ${number}`);
+    await act.page(driver.submitForm(await person.awaitLink(patient.email, 'recovery'), [['recoveredNow', 'yes']]), `recovery ${number}`);
     if (number === 1) await act.page(driver.submitForm(await person.awaitLink(clinicianEmail, 'first-dose-check-in'), [['decision', 'CHECKED_IN'], ['note', 'Called the next day: slept well.']]), 'first-dose check-in');
     await act.page(driver.writeJournal(await person.awaitLink(patient.email, 'journal')), `journal ${number}`);
     if (assessmentsAfter.has(number)) await act.page(driver.submitAssessment(await person.awaitLink(patient.email, 'assessment')), `assessment ${number}`);

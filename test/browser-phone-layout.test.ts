@@ -64,7 +64,7 @@ describe('every page a journey reaches, on a phone', () => {
     const d = local.driver;
     const { patient } = await toMaintenance(d);
     await refillOnce(d, patient);
-    expect([...opened.keys()].sort()).toEqual(['assessment', 'check-in', 'eligibility', 'follow-up-decision', 'intake', 'journal', 'refill-approval', 'refill-request', 'treatment-plan']);
+    expect([...opened.keys()].sort()).toEqual(['assessment', 'check-in', 'eligibility', 'first-dose-check-in', 'follow-up-decision', 'intake', 'journal', 'recovery', 'refill-approval', 'refill-request', 'treatment-plan']);
     expect([...opened].filter(([, measured]) => measured.overflow > 0)).toEqual([]);
     expect(accessibilityProblems).toEqual([]);
   });

@@ -25,7 +25,7 @@ describe('the check after the session hour', () => {
     await throughSessionHour(patient.email, start);
     const recovery = await d.latestLinkFor(patient.email, 'recovery');
     expect(recovery.html).toContain('Have you recovered');
-    const answer = await d.submitForm(recovery, [['recovered', 'yes']]);
+    const answer = await d.submitForm(recovery, [['recoveredNow', 'yes']]);
     expect(answer.status).toBe(200);
     expect(answer.html).toContain('The adult with you may leave');
     expectPageStatus(await d.writeJournal(await d.latestLinkFor(patient.email, 'journal')), 200, 'journal alongside');
@@ -64,7 +64,7 @@ describe('the check after the session hour', () => {
     const { patient } = await toInduction(d);
     await throughSessionHour(patient.email, await plannedStartOf(d, patient, 1));
     const answer = await d.submitForm(await d.latestLinkFor(patient.email, 'recovery'), [
-      ['recovered', 'no'],
+      ['recoveredNow', 'no'],
       ['symptoms', 'chest-pain'],
     ]);
     expect(answer.status).toBe(200);

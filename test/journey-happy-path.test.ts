@@ -89,7 +89,7 @@ describe('the happy path, enrolment to maintenance', () => {
       expect(cleared.html).toContain('You are cleared for today');
       // the hour, then the recovery check and the journal prompt, both 60 min after the start
       await expectEmailAt(patient.email, new Date(start.getTime() + HOUR), subjects.form, 2);
-      const recovered = await d.submitForm(await d.latestLinkFor(patient.email, 'recovery'), [['recovered', 'yes']]);
+      const recovered = await d.submitForm(await d.latestLinkFor(patient.email, 'recovery'), [['recoveredNow', 'yes']]);
       expect(recovered.html).toContain('The adult with you may leave');
       if (n === 1) {
         // after the first dose, the clinician's task to check in 1 to 2 days later
@@ -188,7 +188,7 @@ describe('the happy path, enrolment to maintenance', () => {
     expect(toPatient).toHaveLength(27);
     // consult booking, evaluation, eligibility, plan, the check-in after the first dose, follow-up, 2 refill approvals
     const toClinician = await d.emailsTo(clinician);
-    const steps = ['Consult booking', 'Consult notes', 'Eligibility decision', 'Plan approval', 'Check-in after the first dose', 'Follow-up decision', 'Refill approval', 'Refill approval'];
+    const steps = ['Consult booking', 'Consult notes', 'Eligibility decision', 'Plan approval', 'Check-in after the first session', 'Follow-up decision', 'Refill approval', 'Refill approval'];
     expect(toClinician.map((e) => e.subject)).toEqual(steps.map((step) => expect.stringMatching(decisionSubject(step))));
     expect(await d.emailsTo(backupClinician)).toEqual([]);
 

@@ -98,7 +98,7 @@ describe('bad input at every link page a journey reaches', () => {
     await refillOnce(d, patient);
     expect(problems).toEqual([]);
     // the form pages a journey to its first refill passes through, patients' and clinicians'
-    expect([...attacked.keys()].sort()).toEqual(['assessment', 'check-in', 'eligibility', 'follow-up-decision', 'intake', 'journal', 'refill-approval', 'refill-request', 'treatment-plan']);
+    expect([...attacked.keys()].sort()).toEqual(['assessment', 'check-in', 'eligibility', 'first-dose-check-in', 'follow-up-decision', 'intake', 'journal', 'recovery', 'refill-approval', 'refill-request', 'treatment-plan']);
   });
 });
 

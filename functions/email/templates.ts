@@ -44,7 +44,7 @@ export const clinicianStepNames: Readonly<Record<string, string>> = {
   'treatment-plan': 'Plan approval',
   'journal-missing': 'Missing journal',
   'missed-check-ins': 'Missed check-ins',
-  'first-dose-check-in': 'Check-in after the first dose',
+  'first-dose-check-in': 'Check-in after the first session',
   'hold-decision': 'Decision after a pause in care',
   'follow-up-decision': 'Follow-up decision',
   'refill-approval': 'Refill approval',

@@ -21,7 +21,7 @@ export const recoveryPage: PurposePage = {
       'recovery',
       state,
       html`<p>Your session hour is over. Please answer before the adult who is with you leaves.</p>
-${radioGroup(state, 'recovered', 'Have you recovered: awake, steady on your feet and thinking clearly?', [
+${radioGroup(state, 'recoveredNow', 'Have you recovered (awake, steady on your feet and thinking clearly)?', [
   { value: 'yes', label: 'Yes: I have recovered, and the adult with me may leave' },
   { value: 'no', label: 'Not yet: the adult with me will stay' },
 ])}
@@ -29,8 +29,8 @@ ${checkboxGroup(state, 'symptoms', 'Do you have any of these right now?', recove
       submitButton('Send'),
     ),
   answerFrom: (values) => {
-    const recovered = valueOf(values, 'recovered');
-    return { recovered: recovered === 'yes' ? true : recovered === 'no' ? false : recovered, symptoms: [...(values['symptoms'] ?? [])] };
+    const recovered = valueOf(values, 'recoveredNow');
+    return { recoveredNow: recovered === 'yes' ? true : recovered === 'no' ? false : recovered, symptoms: [...(values['symptoms'] ?? [])] };
   },
   done: (_view, decision, output, pageOnly) => {
     const crisis = pageOnly?.crisisResources === true ? crisisResources() : html``;

@@ -151,7 +151,7 @@ export async function plannedStartOf(d: JourneyDriver, patient: EnrolledPatient,
  * first dose ever the clinician records their check-in with the patient (when that task is open).
  */
 export async function afterSessionHour(d: JourneyDriver, patient: EnrolledPatient): Promise<void> {
-  expectPageStatus(await d.submitForm(await d.latestLinkFor(patient.email, 'recovery'), [['recovered', 'yes']]), 200, 'recovery check');
+  expectPageStatus(await d.submitForm(await d.latestLinkFor(patient.email, 'recovery'), [['recoveredNow', 'yes']]), 200, 'recovery check');
   const clinician = clinicianById(d.clinic.clinic, patient.assignedClinicianId).email;
   const task = (await d.linkPagesFor(clinician)).find((page) => page.purpose === 'first-dose-check-in' && page.status === 200 && page.html.includes(patient.lastName));
   if (task !== undefined) expectPageStatus(await d.submitForm(task, [['decision', 'CHECKED_IN'], ['note', 'Called the next day: slept well, no concerns.']]), 200, 'first-dose check-in');

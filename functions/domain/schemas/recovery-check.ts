@@ -8,6 +8,6 @@ export type RecoverySymptom = (typeof sideEffectSymptoms)[number] | (typeof redF
 
 /** The recovery check's form, as the page posts it. */
 export const recoveryCheckSchema = z.strictObject({
-  recovered: z.boolean({ error: 'choose whether you have recovered' }),
+  recoveredNow: z.boolean({ error: 'choose whether you have recovered' }),
   symptoms: z.array(z.enum(recoverySymptoms as unknown as [RecoverySymptom, ...RecoverySymptom[]], { error: 'choose from the list' })),
 });
