@@ -1,7 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { useJourneyDriver } from './support/journey-driver.ts';
-import { protocolInForce } from './support/journey-events.ts';
-import { applies, injections, runWaitInjection, type Wait } from './support/journey-waits.ts';
+import { describeWaitInjections, type Wait } from './support/journey-waits.ts';
 
 /**
  * Every wait for a person before treatment: intake, consult booking, evaluation, eligibility, plan. At each, on a fresh patient: a hold then resume, a hold then new plan, a
@@ -15,14 +13,4 @@ import { applies, injections, runWaitInjection, type Wait } from './support/jour
 const local = useJourneyDriver();
 const mine: readonly Wait[] = ['intake', 'consult-booking', 'consult-evaluation', 'eligibility', 'treatment-plan'];
 
-describe('every wait for a person, before-treatment', () => {
-  for (const wait of mine) {
-    for (const injection of injections.filter((i) => applies(wait, i))) {
-      it(`${wait}: ${injection}`, async () => {
-        const run = await runWaitInjection(local.driver, wait, injection, protocolInForce(local.driver));
-        console.log(run.reached);
-        expect(run.violations).toEqual([]);
-      }, 180_000);
-    }
-  }
-});
+describeWaitInjections(local, 'every wait for a person, before-treatment', mine);

@@ -364,31 +364,34 @@ describe('a clinical hold', () => {
   });
 });
 
+/** A step decided through its link, with what the decision called for (a hold, a clinician alert). */
+function seedDecidedStep(patientId: string, journeyId: string, stepKey: string, purpose: string, calledFor: Record<string, unknown> = {}) {
+  return seed(patientId, [
+    {
+      kind: 'create',
+      key: keys.step(patientId, journeyId, stepKey),
+      itemType: 'STEP',
+      attributes: {
+        patientId,
+        journeyId,
+        stepKey,
+        purpose,
+        person: { kind: 'patient', id: patientId },
+        status: 'decided',
+        round: 1,
+        decision: { decision: 'SUBMITTED', details: {}, decidedBy: { kind: 'patient', id: patientId }, decidedAt: '2026-05-05T12:00:00.000Z', via: 'link', ...calledFor },
+      },
+    },
+  ]);
+}
+
 describe('a hold an answer called for', () => {
   const severeHeadache = { kind: 'severe-side-effect', reportedBy: 'patient', description: 'headache: severe or worse is an adverse event' } as const;
-  const seedDecidedStep = (patientId: string, journeyId: string, stepKey: string, hold?: typeof severeHeadache) =>
-    seed(patientId, [
-      {
-        kind: 'create',
-        key: keys.step(patientId, journeyId, stepKey),
-        itemType: 'STEP',
-        attributes: {
-          patientId,
-          journeyId,
-          stepKey,
-          purpose: 'journal',
-          person: { kind: 'patient', id: patientId },
-          status: 'decided',
-          round: 1,
-          decision: { decision: 'SUBMITTED', details: {}, decidedBy: { kind: 'patient', id: patientId }, decidedAt: '2026-05-05T12:00:00.000Z', via: 'link', ...(hold === undefined ? {} : { hold }) },
-        },
-      },
-    ]);
   const urgentAlerts = async () => (await emailsTo('sam.lee@clinic.test')).filter((email) => email.subject === 'Urgent: please review today');
 
   it("is placed by the workflow when the page could not, under the page's adverse event id, once", async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
-    await seedDecidedStep(patientId, journeyId, 'session-1-journal', severeHeadache);
+    await seedDecidedStep(patientId, journeyId, 'session-1-journal', 'journal', { hold: severeHeadache });
     const alertsBefore = (await urgentAlerts()).length;
 
     const first = await invoke(recordProgress, { event: 'hold-called-for', patientId, journeyId, stepKey: 'session-1-journal' });
@@ -404,7 +407,7 @@ describe('a hold an answer called for', () => {
 
   it('is not placed for a decision that called for none', async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
-    await seedDecidedStep(patientId, journeyId, 'session-1-journal');
+    await seedDecidedStep(patientId, journeyId, 'session-1-journal', 'journal');
 
     expect(await invoke(recordProgress, { event: 'hold-called-for', patientId, journeyId, stepKey: 'session-1-journal' })).toEqual({ holdCalledFor: false });
     expect((await loadPatientContext(patientId)).journey.onHold).toBe(false);
@@ -412,29 +415,11 @@ describe('a hold an answer called for', () => {
 });
 
 describe('a clinician alert an answer called for', () => {
-  const seedDecidedStep = (patientId: string, journeyId: string, stepKey: string, alert?: { urgency: 'urgent'; message: string; key: string }) =>
-    seed(patientId, [
-      {
-        kind: 'create',
-        key: keys.step(patientId, journeyId, stepKey),
-        itemType: 'STEP',
-        attributes: {
-          patientId,
-          journeyId,
-          stepKey,
-          purpose: 'assessment',
-          person: { kind: 'patient', id: patientId },
-          status: 'decided',
-          round: 1,
-          decision: { decision: 'SUBMITTED', details: {}, decidedBy: { kind: 'patient', id: patientId }, decidedAt: '2026-05-05T12:00:00.000Z', via: 'link', ...(alert === undefined ? {} : { alert }) },
-        },
-      },
-    ]);
   const urgentAlerts = async () => (await emailsTo('sam.lee@clinic.test')).filter((email) => email.subject === 'Urgent: please review today');
 
   it('is sent by the workflow when the page could not, under the page’s key, once', async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
-    await seedDecidedStep(patientId, journeyId, 'session-2-a1-assessment', { urgency: 'urgent', message: 'PHQ-9 item 9 is 2 after session 2.', key: 'triage' });
+    await seedDecidedStep(patientId, journeyId, 'session-2-a1-assessment', 'assessment', { alert: { urgency: 'urgent', message: 'PHQ-9 item 9 is 2 after session 2.', key: 'triage' } });
     const before = (await urgentAlerts()).length;
 
     const first = await invoke(recordProgress, { event: 'alert-called-for', patientId, journeyId, stepKey: 'session-2-a1-assessment' });
@@ -448,7 +433,7 @@ describe('a clinician alert an answer called for', () => {
 
   it('is not sent for a decision that called for none', async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
-    await seedDecidedStep(patientId, journeyId, 'session-2-a1-assessment');
+    await seedDecidedStep(patientId, journeyId, 'session-2-a1-assessment', 'assessment');
     const before = (await urgentAlerts()).length;
     expect(await invoke(recordProgress, { event: 'alert-called-for', patientId, journeyId, stepKey: 'session-2-a1-assessment' })).toEqual({ alertCalledFor: false });
     expect((await urgentAlerts()).length).toBe(before);

@@ -3,7 +3,8 @@ import { clinicianById } from '../../functions/journey/care-team.ts';
 import type { EnrolledPatient, HoldChoice, JourneyDriver, LinkPage, PageAnswer, StaffAnswer, TreatmentPlanInput } from './journey-driver.ts';
 import { afterSessionHour, DAY, HOUR, MINUTE, later } from './journey-scenarios.ts';
 import type { Protocol } from '../../functions/domain/protocol.ts';
-import { journeyInvariantViolations, observe, stopJourney, type PatientUnderTest } from './journey-events.ts';
+import { describe, expect, it } from 'vitest';
+import { journeyInvariantViolations, observe, protocolInForce, stopJourney, type PatientUnderTest } from './journey-events.ts';
 
 /**
  * Every wait of a journey for a person, and what can happen to it: the model the wait-by-wait tests walk.
@@ -253,4 +254,22 @@ export async function runWaitInjection(d: JourneyDriver, wait: Wait, injection: 
   } finally {
     await stopJourney(d, patient);
   }
+}
+
+/**
+ * One test per wait of `mine` and injection that applies to it, on the file's clinic. The waits are split
+ * across two files only so that vitest runs the halves side by side.
+ */
+export function describeWaitInjections(local: { readonly driver: JourneyDriver }, title: string, mine: readonly Wait[]): void {
+  describe(title, () => {
+    for (const wait of mine) {
+      for (const injection of injections.filter((i) => applies(wait, i))) {
+        it(`${wait}: ${injection}`, async () => {
+          const run = await runWaitInjection(local.driver, wait, injection, protocolInForce(local.driver));
+          console.log(run.reached);
+          expect(run.violations).toEqual([]);
+        }, 180_000);
+      }
+    }
+  });
 }
