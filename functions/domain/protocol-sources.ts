@@ -116,6 +116,7 @@ export const protocolSources: Readonly<Record<string, ValueSource>> = {
   'followUp.remissionBelow': evidence(`${PHQ9}; ${HULL_2022}`, 'a score below 5 is "minimal"'),
   'followUp.remissionBaselineAtLeast': judgement('remission is counted only from at least moderate symptoms'),
   'afterSession.recoveryConfirmWithinMinutes': judgement('the monitor stays until the patient says they have recovered; half an hour past the session hour is time enough to notice one who has not', 'ASA and ASKP3 statements on monitoring after ketamine'),
+  'afterSession.clinicianAlertMinutesAfterRecoveryReminder': judgement('operational: the patient is asked to keep the adult there first, and the clinician hears of it straight after'),
   'afterSession.recoveryLinkValidHours': judgement('operational: the check stays answerable through the evening after a session'),
   'afterSession.firstDoseCheckInFromDays': evidence(HULL_2022, 'the study\'s clinicians contacted patients 1 to 2 days after the first dose'),
   'afterSession.firstDoseCheckInToDays': evidence(HULL_2022, 'the study\'s clinicians contacted patients 1 to 2 days after the first dose'),

@@ -211,6 +211,8 @@ export const protocolSchema = z.strictObject({
   afterSession: z.strictObject({
     /** the patient confirms recovery within this many minutes of the session hour's end, or the adult is asked to stay and the clinician is alerted */
     recoveryConfirmWithinMinutes: z.number().check(z.int(), z.positive()),
+    /** after the patient is asked to keep the adult there, how many minutes until the clinician is alerted */
+    clinicianAlertMinutesAfterRecoveryReminder: z.number().check(z.int(), z.positive()),
     /** how long the recovery check's link stays open after the clinician is alerted */
     recoveryLinkValidHours: hours,
     /** when the clinician contacts the patient after the first dose: from this many days ... */
@@ -386,7 +388,7 @@ export const defaultProtocol: Protocol = {
     requestOpenDaysAfterDue: 7,
   },
   followUp: { responseMinimumFallPercent: 50, remissionBelow: 5, remissionBaselineAtLeast: 10 },
-  afterSession: { recoveryConfirmWithinMinutes: 30, recoveryLinkValidHours: 12, firstDoseCheckInFromDays: 1, firstDoseCheckInToDays: 2 },
+  afterSession: { recoveryConfirmWithinMinutes: 30, clinicianAlertMinutesAfterRecoveryReminder: 1, recoveryLinkValidHours: 12, firstDoseCheckInFromDays: 1, firstDoseCheckInToDays: 2 },
   telehealth: { prescribingValidUntil: '2026-12-31' },
   approvals: { linkValidHours: 72, reminderAfterHours: 24, backupClinicianAfterHours: 48, stoppedTreatmentAskAgainAfterDays: 7 },
   // a clinician away for a long weekend still finds out which patient an alert was about

@@ -85,11 +85,12 @@ export function planPersonAction(input: PersonActionInput, clinic: ClinicConfig,
   const patientRef: PersonRef = { kind: 'patient', id: input.patientId };
   if (input.purpose === 'recovery') {
     // asked at the end of the session hour: no answer in time, and the patient is asked to keep the adult
-    // there, and a minute later the clinician is alerted (urgent); the link stays open for the evening
-    const { recoveryConfirmWithinMinutes, recoveryLinkValidHours } = protocol.afterSession;
+    // there, and soon after (clinicianAlertMinutesAfterRecoveryReminder) the clinician is alerted (urgent); the link stays open for the evening
+    const { recoveryConfirmWithinMinutes, clinicianAlertMinutesAfterRecoveryReminder, recoveryLinkValidHours } = protocol.afterSession;
     const first = recoveryConfirmWithinMinutes * 60;
-    const total = Math.max(first + 120, recoveryLinkValidHours * HOUR_SECONDS);
-    return { ...base, person: patientRef, firstWaitSeconds: first, reminderWaitSeconds: 60, escalationWaitSeconds: total - first - 60, escalationPerson: clinicianRef, expiresAt: at(total), reasons: [`recovery confirmed within ${recoveryConfirmWithinMinutes} min of the session hour, else the adult is asked to stay and the clinician alerted`] };
+    const toAlert = clinicianAlertMinutesAfterRecoveryReminder * 60;
+    const total = Math.max(first + toAlert + 60, recoveryLinkValidHours * HOUR_SECONDS);
+    return { ...base, person: patientRef, firstWaitSeconds: first, reminderWaitSeconds: toAlert, escalationWaitSeconds: total - first - toAlert, escalationPerson: clinicianRef, expiresAt: at(total), reasons: [`recovery confirmed within ${recoveryConfirmWithinMinutes} min of the session hour, else the adult is asked to stay and the clinician alerted`] };
   }
   if (input.purpose === 'check-in') {
     const first = protocol.checkIn.opensHoursBefore * HOUR_SECONDS;
