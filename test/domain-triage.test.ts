@@ -57,7 +57,7 @@ describe('triage of a side-effect report', () => {
     const decision = triageSideEffects(symptomsOf(['vomiting', 'severe'], ['suicidal-thoughts', 'mild']), defaultProtocol);
     expect(decision.holdSignal?.kind).toBe('suicidal-ideation');
     expect(decision.holdSignal?.description).toBe(
-      'severe vomiting: severe or worse is an adverse event; mild suicidal-thoughts: always an adverse event under protocol 2026-11-default-2',
+      'severe vomiting: severe or worse is an adverse event; mild suicidal-thoughts: always an adverse event under protocol 2026-12-default-3',
     );
   });
 

@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { atLocalHour, phiIn, useJourneyDriver, type EnrolledPatient, type JourneyView, type ObservedEmail } from './support/journey-driver.ts';
 import { auditEventSchema } from '../functions/domain/schemas/audit-event.ts';
 import { testStartTime } from './support/local-clinic.ts';
+import { takeMaintenanceDoses } from './support/journey-scenarios.ts';
+import { toLocal } from '../functions/domain/local-time.ts';
+
+const localTimeOf = (at: Date, timeZone: string): string => {
+  const local = toLocal(at, timeZone);
+  return `${local.hour}:${local.minute}`;
+};
 
 /**
  * One patient from enrolment to the third month of maintenance on the local clinic, acting only
@@ -137,7 +144,11 @@ describe('the happy path, enrolment to maintenance', () => {
       expect((await d.approveRefill(await d.latestLinkFor(clinician, 'refill-approval'))).status).toBe(200);
       const fills = (await d.journeyOf(patient.patientId)).fills;
       expect(fills).toHaveLength(cycle + 1);
+      // a dose every 14 days for 30 days: two maintenance doses, numbered after every session so far
+      expect(fills.at(-1)).toMatchObject({ quantity: 2, doseMg: plan.doseMg, firstSessionNumber: 3 + 2 * cycle });
       fillTimes.push(new Date(String(fills.at(-1)?.filledAt)));
+      // every dose is a dose: each runs the whole session flow before the next window opens
+      expect(await takeMaintenanceDoses(d, patient)).toEqual([3 + 2 * cycle, 4 + 2 * cycle]);
     }
     finalView = await d.journeyOf(patient.patientId);
   }, 180_000);
@@ -151,7 +162,10 @@ describe('the happy path, enrolment to maintenance', () => {
     expect(status(`${patient.journeyId}-refill-2`)).toBe('SUCCEEDED');
     expect(status(`${patient.journeyId}-refill-3`)).toBe('RUNNING');
     expect(mine.filter((e) => e.status !== 'SUCCEEDED').map((e) => e.name)).toEqual([`${patient.journeyId}-refill-3`]);
-    expect(mine.filter((e) => e.stateMachine === 'induction-session').map((e) => e.name).sort()).toEqual([1, 2, 3, 4].map((n) => `${patient.journeyId}-plan1-session-${n}`));
+    expect(mine.filter((e) => e.stateMachine === 'induction-session').map((e) => e.name).sort()).toEqual([
+      ...[1, 2, 3, 4].map((n) => `${patient.journeyId}-plan1-session-${n}`),
+      ...[[1, 5], [1, 6], [2, 7], [2, 8]].map(([cycle, n]) => `${patient.journeyId}-refill-${cycle}-session-${n}`),
+    ].sort());
     expect(finalView.journey.phase).toBe('maintenance');
     expect(finalView.journey.status).toBe('active');
   });
@@ -164,28 +178,37 @@ describe('the happy path, enrolment to maintenance', () => {
     expect(second.getTime() - first.getTime()).toBe(28 * DAY);
   });
 
-  it('keeps every session, check-in, journal and assessment: four cleared sessions each with a journal', () => {
-    expect(finalView.sessions.map((s) => [s.number, s.status, s.plannedStart])).toEqual(sessionStarts.map((start, i) => [i + 1, 'completed', start.toISOString()]));
+  it('keeps every session, check-in, journal and assessment: four induction sessions and four maintenance doses, each cleared and with a journal', () => {
+    const induction = finalView.sessions.filter((s) => Number(s.number) <= 4);
+    expect(induction.map((s) => [s.number, s.status, s.plannedStart])).toEqual(sessionStarts.map((start, i) => [i + 1, 'completed', start.toISOString()]));
+    expect(finalView.sessions.map((s) => [s.number, s.status])).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, 'completed']));
     expect(finalView.sessions.every((s) => s['journalRef'] !== null)).toBe(true);
     // each session names the check-in that cleared it
-    expect(finalView.sessions.map((s) => s['checkInRef'])).toEqual([1, 2, 3, 4].map((n) => `session-${n}-a1-check-in`));
-    expect(finalView.checkIns.map((c) => [c['sessionNumber'], c['outcome']])).toEqual([1, 2, 3, 4].map((n) => [n, 'CLEARED']));
-    expect(finalView.journalEntries).toHaveLength(4);
+    expect(finalView.sessions.map((s) => s['checkInRef'])).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `session-${n}-a1-check-in`));
+    expect(finalView.checkIns.map((c) => [c['sessionNumber'], c['outcome']])).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, 'CLEARED']));
+    expect(finalView.journalEntries).toHaveLength(8);
+    // a fill's first dose waits for delivery (48 h), the next comes 14 days later at the plan's local time
+    const starts = finalView.sessions.map((s) => new Date(String(s.plannedStart)));
+    const [, first, second] = fillTimes as [Date, Date, Date];
+    expect((starts[4] as Date).getTime()).toBeGreaterThanOrEqual(first.getTime() + 48 * HOUR);
+    expect((starts[6] as Date).getTime()).toBeGreaterThanOrEqual(second.getTime() + 48 * HOUR);
+    expect(starts.map((start) => localTimeOf(start, patient.timeZone))).toEqual(starts.map(() => localTimeOf(starts[0] as Date, patient.timeZone)));
+    expect((starts[5] as Date).getTime() - (starts[4] as Date).getTime()).toBeGreaterThanOrEqual(14 * DAY - 2 * HOUR);
     // after session 2, after the last, and one with each refill request
     expect(finalView.assessments.map((a) => a['stepKey']).sort()).toEqual(['refill-1-request-1', 'refill-2-request-1', 'session-2-a1-assessment', 'session-4-a1-assessment']);
   });
 
-  it('sent the patient 27 emails and the clinician 8, none to the backup clinician, and never a word of PHI', async () => {
+  it('sent the patient 43 emails and the clinician 8, none to the backup clinician, and never a word of PHI', async () => {
     const d = local.driver;
     const toPatient = await d.emailsTo(patient.email);
     const count = (subject: string) => toPatient.filter((e) => e.subject === subject).length;
-    // intake + 4 x (check-in, recovery check, journal) + 2 assessments + 2 refill requests
-    expect(count(subjects.form)).toBe(1 + 12 + 2 + 2);
+    // intake + 8 x (check-in, recovery check, journal) for 4 induction sessions and 4 maintenance doses + 2 assessments + 2 refill requests
+    expect(count(subjects.form)).toBe(1 + 24 + 2 + 2);
     expect(count(subjects.consult)).toBe(2);
     expect(count(subjects.followUp)).toBe(2);
-    expect(count(subjects.prep)).toBe(4);
+    expect(count(subjects.prep)).toBe(8);
     expect(count(subjects.refillWindow)).toBe(2);
-    expect(toPatient).toHaveLength(27);
+    expect(toPatient).toHaveLength(43);
     // consult booking, evaluation, eligibility, plan, the check-in after the first dose, follow-up, 2 refill approvals
     const toClinician = await d.emailsTo(clinician);
     const steps = ['Consult booking', 'Consult notes', 'Eligibility decision', 'Plan approval', 'Check-in after the first session', 'Follow-up decision', 'Refill approval', 'Refill approval'];
@@ -216,12 +239,20 @@ describe('the happy path, enrolment to maintenance', () => {
       audit.filter((e) => e.action === 'step.decided' && e.details?.['purpose'] === purpose).map((e) => ({ ...e, actor: `${e.actor?.type}:${e.actor?.id}` }));
     expect(decided('eligibility').map((e) => [e.actor, e.details?.['decision'], e.reason])).toEqual([['clinician:dr-rivera', 'APPROVED', 'eligibility approved']]);
     expect(decided('treatment-plan').map((e) => e.actor)).toEqual(['clinician:dr-rivera']);
-    expect(decided('check-in').map((e) => e.details?.['decision'])).toEqual(['CLEARED', 'CLEARED', 'CLEARED', 'CLEARED']);
+    // four induction sessions and four maintenance doses, each through the check-in gate
+    expect(decided('check-in').map((e) => e.details?.['decision'])).toEqual(Array.from({ length: 8 }, () => 'CLEARED'));
     expect(decided('follow-up-decision').map((e) => [e.actor, e.details?.['decision']])).toEqual([['clinician:dr-rivera', 'MAINTENANCE']]);
     expect(decided('refill-approval').map((e) => [e.actor, e.details?.['decision']])).toEqual([
       ['clinician:dr-rivera', 'APPROVED'],
       ['clinician:dr-rivera', 'APPROVED'],
     ]);
+    // each refill records what it supplies and why, under the protocol's version
+    const refills = audit.filter((e) => e.action === 'fill.refill-recorded');
+    expect(refills.map((e) => [e.details?.['doses'], e.details?.['firstSessionNumber'], e.protocolVersion])).toEqual([
+      [2, 5, protocolVersion],
+      [2, 7, protocolVersion],
+    ]);
+    expect(refills.every((e) => String(e.details?.['quantityReasons']).includes('a dose every 14 days for 30 days'))).toBe(true);
     expect(decided('consult-booking').map((e) => e.actor)).toEqual(['staff:local-staff']);
 
     const screening = audit.filter((e) => e.action === 'screening.decided');

@@ -189,6 +189,15 @@ export const protocolSchema = z.strictObject({
     inPersonEvaluationBy: z.enum(inPersonEvaluators),
   }),
   supply: z.strictObject({ maxDaysPerFill: z.number().check(z.int(), z.positive()) }),
+  /** after induction every dose runs the session flow; the plan sets the cadence within this range */
+  maintenance: z.strictObject({
+    minDaysBetweenDoses: days,
+    maxDaysBetweenDoses: days,
+    /** a fill never supplies more doses than this, whatever the plan's supply period and cadence */
+    maxDosesPerFill: z.number().check(z.int(), z.positive()),
+    /** the first dose of a fill is planned no sooner than this many hours after the fill (delivery) */
+    firstDoseHoursAfterFill: hours,
+  }),
   refill: z.strictObject({
     minimumDaysSinceLastFill: days,
     maxRefills: z.number().check(z.int(), z.nonnegative()),
@@ -299,7 +308,7 @@ export type Protocol = z.infer<typeof protocolSchema>;
  * (ranges, formats) are applied to these defaults by test/protocol-config.test.ts.
  */
 export const defaultProtocol: Protocol = {
-  version: '2026-11-default-2',
+  version: '2026-12-default-3',
   eligibility: {
     minimumAgeYears: 18,
     maximumPlausibleAgeYears: 110,
@@ -376,6 +385,7 @@ export const defaultProtocol: Protocol = {
   dose: { maxSublingualMg: 450, maxMgPerKg: 7, firstDoseMaxMg: 300, route: 'sublingual' },
   prescribing: { pdmpCheckWithinDays: 7, inPersonEvaluationBy: 'prescribing-clinician' },
   supply: { maxDaysPerFill: 30 },
+  maintenance: { minDaysBetweenDoses: 7, maxDaysBetweenDoses: 28, maxDosesPerFill: 4, firstDoseHoursAfterFill: 48 },
   refill: {
     minimumDaysSinceLastFill: 28,
     maxRefills: 5,

@@ -6,6 +6,7 @@ import type { FieldError } from './schemas/field-errors.ts';
 import { safeParseFields } from './schemas/parse.ts';
 import { treatmentPlanSchema, type TreatmentPlan } from './schemas/treatment-plan.ts';
 import { HOUR_MS } from './durations.ts';
+import { fillQuantity } from './fill-quantity.ts';
 
 export type TreatmentPlanValidation = { ok: true; plan: TreatmentPlan } | { ok: false; errors: FieldError[] };
 
@@ -78,12 +79,31 @@ export function validateTreatmentPlan(input: unknown, protocol: Protocol, now: D
   if (plan.daysOfSupply > protocol.supply.maxDaysPerFill) {
     problem('daysOfSupply', `expected at most ${protocol.supply.maxDaysPerFill} days per fill (got ${plan.daysOfSupply})`);
   }
+  errors.push(...maintenanceProblems(plan, protocol));
   if (plan.refillsAllowed > protocol.refill.maxRefills) {
     problem('refillsAllowed', `expected at most ${protocol.refill.maxRefills} refills (got ${plan.refillsAllowed})`);
   }
   errors.push(...prescribingProblems(plan, record, protocol, now));
 
   return errors.length === 0 ? { ok: true, plan } : { ok: false, errors };
+}
+
+/** The maintenance cadence within the protocol's range, and the doses it puts in one fill within its cap. */
+function maintenanceProblems(plan: Pick<TreatmentPlan, 'doseMg' | 'maintenanceIntervalDays' | 'daysOfSupply'>, protocol: Protocol): FieldError[] {
+  const errors: FieldError[] = [];
+  const rule = protocol.maintenance;
+  const field = 'maintenanceIntervalDays';
+  if (plan.maintenanceIntervalDays < rule.minDaysBetweenDoses || plan.maintenanceIntervalDays > rule.maxDaysBetweenDoses) {
+    errors.push({ field, message: `${field}: expected every ${rule.minDaysBetweenDoses} to ${rule.maxDaysBetweenDoses} days, the protocol's maintenance range (got ${plan.maintenanceIntervalDays})` });
+    return errors;
+  }
+  const supply = fillQuantity(plan, protocol);
+  if (supply.doses === 0) {
+    errors.push({ field, message: `${field}: expected a dose at least once in the ${plan.daysOfSupply} days of a fill (got every ${plan.maintenanceIntervalDays} days)` });
+  } else if (supply.cappedFrom !== null) {
+    errors.push({ field, message: `${field}: a dose every ${plan.maintenanceIntervalDays} days for ${plan.daysOfSupply} days is ${supply.cappedFrom} doses per fill, above the protocol's cap of ${rule.maxDosesPerFill}` });
+  }
+  return errors;
 }
 
 /**

@@ -2,8 +2,9 @@ import type { Protocol } from '../domain/protocol.ts';
 import { addCalendarDays, fromLocal, toLocal } from '../domain/local-time.ts';
 import { dueAt } from '../domain/reminder-timing.ts';
 import type { StoredItem } from '../store/read-items.ts';
-import type { StoredPlan, StoredSession } from './stored-records.ts';
-import { HOUR_MS } from '../domain/durations.ts';
+import type { StoredFill, StoredPlan, StoredSession } from './stored-records.ts';
+import { JourneyDataMissing } from './journey-errors.ts';
+import { DAY_MS, HOUR_MS } from '../domain/durations.ts';
 
 export interface SessionPlan {
   /** `session-<n>-a<attempt>`: names the session's steps, links and reminders */
@@ -35,6 +36,8 @@ export function planSession(
     attempt: number;
     plan: StoredPlan;
     sessions: readonly StoredSession[];
+    /** the fills: a maintenance session is planned from the fill that supplies it */
+    fills?: readonly StoredFill[];
     patientTimeZone: string;
     /** the check-in gate's suggested start when it postponed the previous attempt (see postponedStartOffered) */
     postponedTo?: string | null;
@@ -44,13 +47,20 @@ export function planSession(
 ): SessionPlan {
   const { sessionNumber, attempt, plan } = input;
   const reasons: string[] = [];
-  const planned = plan.plannedSessionTimes[sessionNumber - 1];
-  const lastPlanned = plan.plannedSessionTimes.at(-1);
-  const planTime =
-    planned !== undefined
-      ? Date.parse(planned)
-      : Date.parse(lastPlanned ?? now.toISOString()) + (sessionNumber - plan.plannedSessionTimes.length) * plan.intervalDays * 24 * HOUR_MS;
-  reasons.push(planned !== undefined ? `session ${sessionNumber} as planned` : `session ${sessionNumber} ${plan.intervalDays} day(s) after the plan's last planned time`);
+  const maintenance = sessionNumber > plan.sessionCount ? maintenanceDoseTime(input, protocol) : null;
+  let planTime: number;
+  if (maintenance !== null) {
+    planTime = maintenance.at;
+    reasons.push(...maintenance.reasons);
+  } else {
+    const planned = plan.plannedSessionTimes[sessionNumber - 1];
+    const lastPlanned = plan.plannedSessionTimes.at(-1);
+    planTime =
+      planned !== undefined
+        ? Date.parse(planned)
+        : Date.parse(lastPlanned ?? now.toISOString()) + (sessionNumber - plan.plannedSessionTimes.length) * plan.intervalDays * 24 * HOUR_MS;
+    reasons.push(planned !== undefined ? `session ${sessionNumber} as planned` : `session ${sessionNumber} ${plan.intervalDays} day(s) after the plan's last planned time`);
+  }
   let start = planTime;
 
   const lastCompleted = input.sessions
@@ -82,7 +92,8 @@ export function planSession(
   const plannedStart = new Date(start);
   const prep = dueAt('session-prep', plannedStart, input.patientTimeZone, protocol).dueAt;
   const assessmentAfter = protocol.induction.assessmentAfterSessions;
-  const assessmentDue = assessmentAfter.includes(sessionNumber) || (assessmentAfter.includes('last') && sessionNumber === plan.sessionCount);
+  // maintenance doses have no assessment of their own: the refill request asks for it
+  const assessmentDue = maintenance === null && (assessmentAfter.includes(sessionNumber) || (assessmentAfter.includes('last') && sessionNumber === plan.sessionCount));
   return {
     key: `session-${sessionNumber}-a${attempt}`,
     plannedStart: plannedStart.toISOString(),
@@ -95,6 +106,38 @@ export function planSession(
     reasons,
     protocolVersion: protocol.version,
   };
+}
+
+/**
+ * When a maintenance dose (a session after induction's) is due: the plan's interval after the session
+ * before it, at the plan's local time of day, and never before the fill that supplies it has had the
+ * protocol's time to arrive. A session no fill supplies is refused: every dose is dispensed first.
+ */
+function maintenanceDoseTime(
+  input: { sessionNumber: number; plan: StoredPlan; sessions: readonly StoredSession[]; fills?: readonly StoredFill[]; patientTimeZone: string },
+  protocol: Protocol,
+): { at: number; reasons: string[] } {
+  const { sessionNumber, plan } = input;
+  const fill = (input.fills ?? []).find((f) => f.firstSessionNumber !== null && sessionNumber >= f.firstSessionNumber && sessionNumber < f.firstSessionNumber + (f.quantity ?? 0));
+  if (fill === undefined || fill.firstSessionNumber === null) throw new JourneyDataMissing(`no fill supplies maintenance session ${sessionNumber}`);
+  const dose = sessionNumber - fill.firstSessionNumber + 1;
+  const timeOfDay = Date.parse(plan.plannedSessionTimes[0] ?? fill.filledAt);
+  const previous = input.sessions.filter((s) => s.number < sessionNumber).sort((a, b) => b.number - a.number)[0];
+  const arrived = Date.parse(fill.filledAt) + protocol.maintenance.firstDoseHoursAfterFill * HOUR_MS;
+  const reasons = [`maintenance dose ${dose} of ${fill.quantity ?? 0} from fill ${fill.fillNumber}`];
+  let at = arrived;
+  if (previous !== undefined) {
+    // searched from half a day early, so the due day's planned time is found whatever time of day the
+    // previous session ended up at (a postponement) and across a DST change
+    const due = Date.parse(previous.plannedStart) + plan.maintenanceIntervalDays * DAY_MS - DAY_MS / 2;
+    at = sameLocalTimeNotBefore(timeOfDay, due, input.patientTimeZone);
+    reasons.push(`${plan.maintenanceIntervalDays} day(s) after session ${previous.number}, at the plan's time of day`);
+  }
+  if (at < arrived) {
+    at = sameLocalTimeNotBefore(timeOfDay, arrived, input.patientTimeZone);
+    reasons.push(`not before ${protocol.maintenance.firstDoseHoursAfterFill} h after the fill (delivery)`);
+  }
+  return { at, reasons };
 }
 
 /** The first instant at or after `notBefore` whose local wall-clock time is that of `model`. */

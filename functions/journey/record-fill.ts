@@ -8,14 +8,18 @@ import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
 import { JourneyDataMissing } from './journey-errors.ts';
 import { journeyStore } from './journey-store.ts';
 import { loadPatientContext } from './patient-context.ts';
-import { readStored, storedFill, type StoredFill } from './stored-records.ts';
+import { readStored, storedFill, type StoredFill, type StoredSession } from './stored-records.ts';
+import { fillQuantity } from '../domain/fill-quantity.ts';
 import { DAY_MS } from '../domain/durations.ts';
 
-/** The workflow's answer: which fill and when; the supply and quantity stay in the table. */
+/** The workflow's answer: which fill and when, and which sessions its doses are; the supply stays in the table. */
 export interface RecordedFill {
   readonly cycle: number;
   readonly fillNumber: number;
   readonly filledAt: string;
+  /** the maintenance sessions this fill supplies: numbers firstSessionNumber .. firstSessionNumber + doses - 1 */
+  readonly firstSessionNumber: number | null;
+  readonly doses: number;
   /** true when this call found the fill already recorded (a retry, or the loser of a race) */
   readonly alreadyRecorded: boolean;
 }
@@ -48,13 +52,18 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
   if (refusal !== null) throw new RefillNotAllowed(refusal);
   const previous = context.fills.filter((fill) => fill.cycle < input.cycle).at(-1);
   const request = context.assessments.filter((a) => a.stepKey?.startsWith(`refill-${input.cycle}-request`) === true).at(-1);
+  // the initial fill supplies induction's sessions; a refill, the maintenance doses of its supply period
+  const supply = input.cycle === 0 ? { doses: plan.sessionCount, reasons: [`the ${plan.sessionCount} induction sessions`] } : fillQuantity(plan, protocol);
   const fill = {
     cycle: input.cycle,
     // fill numbers count fills: a cycle that ended without one (or was restarted) leaves no gap
     fillNumber,
     filledAt: at.toISOString(),
     daysOfSupply: Math.min(plan.daysOfSupply, protocol.supply.maxDaysPerFill),
-    quantity: null,
+    quantity: supply.doses,
+    doseMg: plan.doseMg,
+    // maintenance sessions are numbered after every session so far (induction's, earlier fills')
+    firstSessionNumber: input.cycle === 0 ? null : nextSessionNumber(context.sessions, context.fills),
     pdmpCheckedAt: context.journey.pdmpCheckedAt,
     lostOrStolenReplacement: request?.lostOrStolenReplacement ?? false,
   };
@@ -86,7 +95,16 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
           action: input.cycle === 0 ? 'fill.initial-recorded' : 'fill.refill-recorded',
           reason: input.cycle === 0 ? 'initial fill of the approved prescription' : `refill ${fillNumber - 1} (cycle ${input.cycle}), approved by the clinician after the refill gate`,
           protocolVersion: protocol.version,
-          details: { cycle: input.cycle, fillNumber: fill.fillNumber, daysOfSupply: fill.daysOfSupply, lostOrStolenReplacement: fill.lostOrStolenReplacement },
+          details: {
+            cycle: input.cycle,
+            fillNumber: fill.fillNumber,
+            daysOfSupply: fill.daysOfSupply,
+            doses: fill.quantity,
+            doseMg: fill.doseMg,
+            firstSessionNumber: fill.firstSessionNumber,
+            quantityReasons: supply.reasons,
+            lostOrStolenReplacement: fill.lostOrStolenReplacement,
+          },
         },
       }),
     );
@@ -96,9 +114,17 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
     if (item === undefined) throw error;
     return answer(readStored(storedFill, item), true);
   }
-  return answer({ ...fill, quantity: null } as StoredFill, false);
+  return answer(fill, false);
 }
 
-function answer(fill: StoredFill, alreadyRecorded: boolean): RecordedFill {
-  return { cycle: fill.cycle, fillNumber: fill.fillNumber, filledAt: fill.filledAt, alreadyRecorded };
+function answer(fill: Pick<StoredFill, 'cycle' | 'fillNumber' | 'filledAt' | 'quantity' | 'firstSessionNumber'>, alreadyRecorded: boolean): RecordedFill {
+  const doses = fill.firstSessionNumber === null ? 0 : (fill.quantity ?? 0);
+  return { cycle: fill.cycle, fillNumber: fill.fillNumber, filledAt: fill.filledAt, firstSessionNumber: fill.firstSessionNumber, doses, alreadyRecorded };
+}
+
+/** One past the highest session number planned or supplied so far. */
+function nextSessionNumber(sessions: readonly Pick<StoredSession, 'number'>[], fills: readonly Pick<StoredFill, 'firstSessionNumber' | 'quantity'>[]): number {
+  const planned = sessions.map((s) => s.number);
+  const supplied = fills.map((f) => (f.firstSessionNumber === null ? 0 : f.firstSessionNumber + (f.quantity ?? 0) - 1));
+  return Math.max(0, ...planned, ...supplied) + 1;
 }

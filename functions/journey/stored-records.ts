@@ -81,7 +81,11 @@ export const storedAssessment = lenient({
 export const storedFill = lenient({
   ...fillSchema.shape,
   cycle: z.number().check(z.int(), z.gte(0)),
+  /** doses supplied (null on fills recorded before quantities were computed) */
   quantity: z._default(z.nullable(z.number().check(z.positive())), null),
+  doseMg: z._default(z.nullable(z.number().check(z.positive())), null),
+  /** a refill's doses are sessions firstSessionNumber .. firstSessionNumber + quantity - 1 (null on the initial fill: induction's) */
+  firstSessionNumber: z._default(z.nullable(z.number().check(z.int(), z.positive())), null),
   pdmpCheckedAt: z._default(z.nullable(instant), null),
 });
 

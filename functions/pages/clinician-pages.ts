@@ -148,6 +148,7 @@ ${textArea(state, 'plan.preparationGuidance', 'Preparation guidance for the pati
 <fieldset><legend>Prescription</legend>${textField(state, 'plan.prescriptionIssuedOn', 'Date of issue', { type: 'date' })}
 ${numberField(state, 'plan.daysOfSupply', 'Days of supply per fill', { min: 1, step: '1', hint: `At most ${p.supply.maxDaysPerFill} days.` })}
 ${numberField(state, 'plan.refillsAllowed', 'Refills allowed', { min: 0, step: '1', hint: `At most ${p.refill.maxRefills}.` })}</fieldset>
+<fieldset><legend>Maintenance</legend>${numberField(state, 'plan.maintenanceIntervalDays', 'Days between maintenance doses', { min: p.maintenance.minDaysBetweenDoses, max: p.maintenance.maxDaysBetweenDoses, step: '1', hint: `After induction, each refill supplies a dose every this many days (${p.maintenance.minDaysBetweenDoses} to ${p.maintenance.maxDaysBetweenDoses}, at most ${p.maintenance.maxDosesPerFill} doses per fill). Each dose has its own check-in, hour and journal.` })}</fieldset>
 ${textArea(state, 'note', 'Note if you decline (optional)', { maxLength: NOTE_MAX_CHARACTERS })}`,
       html`${submitButton('Approve plan', 'APPROVED')}${submitButton('Decline', 'DECLINED', true)}`,
     )}`;
@@ -174,6 +175,7 @@ ${textArea(state, 'note', 'Note if you decline (optional)', { maxLength: NOTE_MA
         prescriptionIssuedOn: valueOf(values, 'plan.prescriptionIssuedOn') || undefined,
         daysOfSupply: numberOf(values, 'plan.daysOfSupply'),
         refillsAllowed: numberOf(values, 'plan.refillsAllowed'),
+        maintenanceIntervalDays: numberOf(values, 'plan.maintenanceIntervalDays'),
       },
     };
   },

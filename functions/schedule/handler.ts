@@ -60,7 +60,7 @@ export const handler = workflowHandler('schedule', input, async (event) => {
       if (context.journey.onHold) throw new PatientOnHold(event.patientId, `session ${event.sessionNumber}`);
       if (context.plan === undefined) throw new JourneyDataMissing('no approved treatment plan');
       const postponedTo = postponedStartOffered(context.record.checkIns, event.sessionNumber, event.attempt);
-      return planSession({ ...event, plan: context.plan, sessions: context.sessions, patientTimeZone: timeZone, postponedTo }, protocol, at);
+      return planSession({ ...event, plan: context.plan, sessions: context.sessions, fills: context.fills, patientTimeZone: timeZone, postponedTo }, protocol, at);
     }
     case 'refill-window': {
       if (context.journey.onHold) throw new PatientOnHold(event.patientId, `refill window ${event.cycle}`);

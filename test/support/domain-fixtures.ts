@@ -69,6 +69,7 @@ export function aTreatmentPlan(): TreatmentPlan {
     prescriptionIssuedOn: '2026-06-20',
     refillsAllowed: 5,
     daysOfSupply: 30,
+    maintenanceIntervalDays: 14,
   };
 }
 

@@ -146,6 +146,8 @@ export interface TreatmentPlanInput {
   /** YYYY-MM-DD */
   readonly prescriptionIssuedOn: string;
   readonly daysOfSupply: number;
+  /** after induction, a maintenance dose every this many days */
+  readonly maintenanceIntervalDays: number;
   readonly refillsAllowed: number;
 }
 
@@ -427,6 +429,7 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
       prescriptionIssuedOn: localDateOf(clinic.now(), clinic.clinic.defaultTimeZone),
       daysOfSupply: 30,
       refillsAllowed: 5,
+      maintenanceIntervalDays: 14,
     };
   };
 
@@ -591,6 +594,7 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
         ['plan.prescriptionIssuedOn', plan.prescriptionIssuedOn],
         ['plan.daysOfSupply', String(plan.daysOfSupply)],
         ['plan.refillsAllowed', String(plan.refillsAllowed)],
+        ['plan.maintenanceIntervalDays', String(plan.maintenanceIntervalDays)],
       ];
       return submitForm(link, fields);
     },

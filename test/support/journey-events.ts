@@ -1,6 +1,7 @@
 import { GetExecutionHistoryCommand, ListExecutionsCommand, StopExecutionCommand, type ExecutionStatus, type HistoryEvent } from '@aws-sdk/client-sfn';
 import * as fc from 'fast-check';
 import type { Protocol } from '../../functions/domain/protocol.ts';
+import { fillQuantity } from '../../functions/domain/fill-quantity.ts';
 import { addCalendarMonths, localDate } from '../../functions/domain/local-time.ts';
 import { adverseEventKinds, type AdverseEventKind } from '../../functions/domain/schemas/adverse-event.ts';
 import { journeyPhases } from '../../functions/domain/schemas/journey.ts';
@@ -250,9 +251,26 @@ export const inductionEvent: fc.Arbitrary<JourneyEvent> = fc.oneof(
   { weight: 2, arbitrary: common.retry },
 );
 
-/** Events of maintenance: refill requests (normal, lost or stolen), approvals, PDMP checks, holds. */
+/** Events of maintenance: refill requests (normal, lost or stolen), approvals, PDMP checks, each fill's doses (whole sessions), holds. */
 export const maintenanceEvent: fc.Arbitrary<JourneyEvent> = fc.oneof(
   { weight: 2, arbitrary: common.clock },
+  { weight: 3, arbitrary: fc.constant<JourneyEvent>({ type: 'session-as-planned' }) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({
+        variant: fc.constantFrom<CheckInVariant>('clear', 'clear', 'high-bp', 'emergency-bp', 'chest-pain', 'no-monitor'),
+        offsetMinutes: fc.integer({ min: -115, max: 100 }),
+        double: fc.boolean(),
+      })
+      .map((r): JourneyEvent => ({ type: 'check-in', ...r })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ symptom: fc.constantFrom(...sideEffectSymptoms), severity: fc.constantFrom<SideEffectSeverity>('none', 'none', 'mild', 'severe'), double: fc.boolean() })
+      .map((r): JourneyEvent => ({ type: 'journal', ...r })),
+  },
   { weight: 2, arbitrary: fc.integer({ min: -80, max: 60 }).map((offsetHours): JourneyEvent => ({ type: 'to-refill-due', offsetHours })) },
   { weight: 1, arbitrary: fc.constant<JourneyEvent>({ type: 'pdmp-check' }) },
   {
@@ -528,7 +546,12 @@ export class JourneyRun {
       case 'refill-month': {
         const request = await this.act({ type: 'refill-request', lostOrStolen: false, pdmpFirst: true, afterOpeningHours: event.afterOpeningHours, double: false });
         const decision = await this.act({ type: 'refill-decision', approve: true, afterHours: event.approvalAfterHours, double: false });
-        return `${request}; ${decision}`;
+        // the fill's doses, each a session as it should go, before the next window
+        const lastFill = (await d.journeyOf(p.patientId)).fills.reduce<Record<string, unknown> | undefined>((latest, fill) => (latest === undefined || ms(fill.filledAt) > ms(latest['filledAt']) ? fill : latest), undefined);
+        const doses = typeof lastFill?.['quantity'] === 'number' && typeof lastFill['firstSessionNumber'] === 'number' ? lastFill['quantity'] : 0;
+        const sessions: string[] = [];
+        for (let dose = 1; dose <= doses; dose += 1) sessions.push(await this.act({ type: 'session-as-planned' }));
+        return [request, decision, ...sessions].join('; ');
       }
       case 'replay':
         return this.replay(event.pick);
@@ -674,6 +697,8 @@ function stepKeyOfLink(view: JourneyView, link: LinkPage): string | undefined {
 export interface Coverage {
   checkInsDecided: number;
   sessionsCompleted: number;
+  /** sessions after induction's: the doses refills supply */
+  maintenanceDoses: number;
   holdsPlaced: number;
   holdsLifted: number;
   refills: number;
@@ -685,7 +710,7 @@ export interface Coverage {
 }
 
 export function emptyCoverage(): Coverage {
-  return { checkInsDecided: 0, sessionsCompleted: 0, holdsPlaced: 0, holdsLifted: 0, refills: 0, gateRefusals: 0, refusedReplays: 0, refusedClosedLinks: 0, doublePosts: 0, retries: 0 };
+  return { checkInsDecided: 0, sessionsCompleted: 0, maintenanceDoses: 0, holdsPlaced: 0, holdsLifted: 0, refills: 0, gateRefusals: 0, refusedReplays: 0, refusedClosedLinks: 0, doublePosts: 0, retries: 0 };
 }
 
 export function addCoverage(total: Coverage, observation: Observation, log: RunLog): void {
@@ -693,6 +718,8 @@ export function addCoverage(total: Coverage, observation: Observation, log: RunL
   const count = (pattern: RegExp) => log.lines.filter((line) => pattern.test(line)).length;
   total.checkInsDecided += view.checkIns.length;
   total.sessionsCompleted += view.sessions.filter((s) => s.status === 'completed').length;
+  const supplied = new Set(view.fills.flatMap((f) => (typeof f['firstSessionNumber'] === 'number' && typeof f['quantity'] === 'number' ? Array.from({ length: f['quantity'] }, (_, i) => Number(f['firstSessionNumber']) + i) : [])));
+  total.maintenanceDoses += view.sessions.filter((s) => s.status === 'completed' && supplied.has(Number(s.number))).length;
   total.holdsPlaced += view.audit.filter((e) => e.action === 'journey.hold-placed').length;
   total.holdsLifted += view.audit.filter((e) => e.action === 'journey.hold-lifted').length;
   total.refills += view.fills.filter((f) => (f.cycle ?? 0) > 0).length;
@@ -925,6 +952,16 @@ export function journeyInvariantViolations(observation: Observation, protocol: P
     if (held !== undefined) violations.push(`fill ${String(fill.cycle)} at ${String(fill.filledAt)} while on hold (${iso(held.from)} to ${iso(held.to)})`);
   }
 
+  // --- every maintenance dose is a supplied one: a session after induction's ran only on a fill that supplied it, after that fill
+  const inductionSessions = Math.max(0, ...view.treatmentPlans.filter((plan) => plan['approvedAt'] !== undefined).map((plan) => Number(plan['sessionCount'])));
+  for (const session of view.sessions) {
+    const number = Number(session.number);
+    if (session.status !== 'completed' || number <= inductionSessions) continue;
+    const supplier = view.fills.find((f) => typeof f['firstSessionNumber'] === 'number' && typeof f['quantity'] === 'number' && number >= f['firstSessionNumber'] && number < f['firstSessionNumber'] + f['quantity']);
+    if (supplier === undefined) violations.push(`maintenance session ${number} completed at ${String(session['completedAt'])} but no fill supplies it`);
+    else if (ms(session['completedAt']) < ms(supplier.filledAt)) violations.push(`maintenance session ${number} completed at ${String(session['completedAt'])}, before the fill that supplies it (${String(supplier.filledAt)})`);
+  }
+
   // --- no fill within the interval of the previous one, nor beyond the caps
   const fills = [...view.fills].sort((a, b) => (a.cycle ?? 0) - (b.cycle ?? 0));
   const interval = protocol.refill.minimumDaysSinceLastFill * DAY;
@@ -942,6 +979,10 @@ export function journeyInvariantViolations(observation: Observation, protocol: P
       violations.push(`refill ${cycle} at ${String(fill.filledAt)} without an approved plan`);
       return;
     }
+    // a refill supplies the plan's maintenance doses for its period, never more than the protocol's cap
+    const expected = fillQuantity({ doseMg: Number(plan['doseMg']), daysOfSupply: Number(plan['daysOfSupply']), maintenanceIntervalDays: Number(plan['maintenanceIntervalDays']) }, protocol).doses;
+    if (fill['quantity'] !== expected) violations.push(`refill ${cycle} at ${String(fill.filledAt)} supplies ${String(fill['quantity'])} doses; the plan gives ${expected}`);
+    if (Number(fill['quantity']) > protocol.maintenance.maxDosesPerFill) violations.push(`refill ${cycle} supplies ${String(fill['quantity'])} doses, above the protocol's cap of ${protocol.maintenance.maxDosesPerFill}`);
     const allowed = Math.min(protocol.refill.maxRefills, Number(plan['refillsAllowed']));
     if (index > allowed) violations.push(`refill ${index} (cycle ${cycle}) at ${String(fill.filledAt)} is beyond the ${allowed} refills allowed`);
     const lastValidDay = addCalendarMonths(String(plan['prescriptionIssuedOn']), protocol.refill.maxMonthsFromPrescription);

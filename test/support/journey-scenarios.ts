@@ -209,6 +209,7 @@ export async function fillTimesOf(d: JourneyDriver, patient: EnrolledPatient): P
  * moves an hour at a time until the link arrives.
  */
 export async function awaitRefillRequest(d: JourneyDriver, patient: EnrolledPatient): Promise<LinkPage> {
+  await takeMaintenanceDoses(d, patient);
   const lastFill = (await fillTimesOf(d, patient)).at(-1);
   if (lastFill === undefined) throw new Error(`${patient.patientId} has no fill`);
   await d.advanceTo(later(lastFill, 25 * DAY));
@@ -225,6 +226,30 @@ export async function requestRefillAtOnce(d: JourneyDriver, patient: EnrolledPat
   await d.recordPdmpCheck(patient.patientId);
   expectPageStatus(await d.requestRefill(request, options), 200, 'refill request');
   return d.now();
+}
+
+/** The maintenance sessions the fills supply (each refill's doses), by number, oldest first. */
+export async function suppliedDoses(d: JourneyDriver, patient: EnrolledPatient): Promise<number[]> {
+  const fills = (await d.journeyOf(patient.patientId)).fills;
+  return fills.flatMap((fill) => {
+    const first = fill['firstSessionNumber'];
+    const doses = fill['quantity'];
+    return typeof first === 'number' && typeof doses === 'number' ? Array.from({ length: doses }, (_, i) => first + i) : [];
+  });
+}
+
+/**
+ * Every maintenance dose supplied and not yet taken, taken the usual way: each is a whole session (clear
+ * check-in, the hour, recovery, the journal). The next refill cycle starts only after them.
+ */
+export async function takeMaintenanceDoses(d: JourneyDriver, patient: EnrolledPatient): Promise<number[]> {
+  const taken: number[] = [];
+  for (const number of await suppliedDoses(d, patient)) {
+    if ((await sessionView(d, patient, number))?.status === 'completed') continue;
+    await completeSession(d, patient, number, false);
+    taken.push(number);
+  }
+  return taken;
 }
 
 /** When the step was first requested (its link emailed), from the audit trail. */

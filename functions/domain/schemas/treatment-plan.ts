@@ -30,6 +30,8 @@ export const treatmentPlanSchema = z
     prescriptionIssuedOn: calendarDate,
     refillsAllowed: wholeNumber(0, 24),
     daysOfSupply: wholeNumber(1, 365),
+    /** after induction, a dose every this many days; each runs the session flow (check-in, hour, journal) */
+    maintenanceIntervalDays: wholeNumber(1, 365),
     approvedBy: z.optional(clinicianId),
     approvedAt: z.optional(instant),
   })
