@@ -168,6 +168,7 @@ describe('a clinician writing the treatment plan in a real browser', () => {
     await page.getByLabel('Date of issue', { exact: true }).fill(plan.prescriptionIssuedOn);
     await page.getByLabel('Days of supply per fill', { exact: true }).fill(String(plan.daysOfSupply));
     await page.getByLabel('Refills allowed', { exact: true }).fill(String(plan.refillsAllowed));
+    await page.getByLabel('Days between maintenance doses', { exact: true }).fill(String(plan.maintenanceIntervalDays));
     await saveScreenshot(page, 'clinician-treatment-plan-1-filled');
 
     expect((await submitWith(page, page.getByRole('button', { name: 'Approve plan', exact: true }))).status()).toBe(400);
@@ -190,7 +191,7 @@ describe('a clinician writing the treatment plan in a real browser', () => {
 
     // the plan the clinician typed is the plan the journey follows
     const view = await d.journeyOf(patient.patientId);
-    expect(view.treatmentPlans.at(-1)).toMatchObject({ doseMg: plan.doseMg, sessionCount: plan.sessionCount, plannedSessionTimes: plan.plannedSessionTimes.map((t) => t.toISOString()) });
+    expect(view.treatmentPlans.at(-1)).toMatchObject({ doseMg: plan.doseMg, sessionCount: plan.sessionCount, maintenanceIntervalDays: plan.maintenanceIntervalDays, plannedSessionTimes: plan.plannedSessionTimes.map((t) => t.toISOString()) });
     expect(view.sessions.find((s) => s.number === 1)?.plannedStart).toBe((plan.plannedSessionTimes[0] as Date).toISOString());
   });
 });

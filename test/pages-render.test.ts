@@ -74,6 +74,7 @@ describe('link pages', () => {
         'plan.prescriptionIssuedOn': '2026-05-04',
         'plan.daysOfSupply': '30',
         'plan.refillsAllowed': '5',
+        'plan.maintenanceIntervalDays': '14',
       }).toString(),
     );
     const values = parsed.values;
