@@ -113,7 +113,7 @@ describe('journey invariants under random events', () => {
     );
   }, propertyTimeoutMs);
 
-  it('in maintenance no fill comes early, beyond the caps or on hold, and no reminder goes twice', async () => {
+  it('in maintenance no fill comes early, beyond the caps or on hold, no dose runs unsupplied, unchecked or on hold, and no reminder goes twice', async () => {
     await runProperty(
       'maintenance',
       (plan) => patientInMaintenance(local.driver, plan),
@@ -127,7 +127,7 @@ describe('journey invariants under random events', () => {
       }),
       maintenanceEvent,
       8,
-      ['refills', 'gateRefusals', 'holdsPlaced', 'holdsLifted', 'refusedClosedLinks', 'doublePosts', 'retries'],
+      ['refills', 'maintenanceDoses', 'gateRefusals', 'holdsPlaced', 'holdsLifted', 'refusedClosedLinks', 'doublePosts', 'retries'],
       [
         // the gate passed the first refill on the prescription's last refill day and the clinician approved
         // it 40 h later: the fill was made after the months cap (fixed in functions/journey/record-fill.ts)
@@ -158,15 +158,22 @@ describe('the invariant checks catch an unsafe record', () => {
       journey: { onHold: false, status: 'active', phase: 'maintenance' },
       evaluations: [],
       screenings: [{ outcome: 'ELIGIBLE', reasons: [], protocolVersion: version }],
-      treatmentPlans: [{ approvedAt: at(t0 - 4 * day), refillsAllowed: 2, prescriptionIssuedOn: '2026-02-26' }],
-      sessions: [{ number: 1, status: 'completed', plannedStart: at(t0), completedAt: at(sessionEnd) }],
-      checkIns: [{ sessionNumber: 1, outcome: 'CLEARED', submittedAt: at(t0 - 30 * 60_000), reasons: [], protocolVersion: version }],
+      treatmentPlans: [{ approvedAt: at(t0 - 4 * day), refillsAllowed: 2, prescriptionIssuedOn: '2026-02-26', sessionCount: 1, doseMg: 200, daysOfSupply: 30, maintenanceIntervalDays: 14 }],
+      sessions: [
+        { number: 1, status: 'completed', plannedStart: at(t0), completedAt: at(sessionEnd) },
+        // the refill's first maintenance dose, two days after it
+        { number: 2, status: 'completed', plannedStart: at(t0 + 26 * day), completedAt: at(sessionEnd + 26 * day) },
+      ],
+      checkIns: [
+        { sessionNumber: 1, outcome: 'CLEARED', submittedAt: at(t0 - 30 * 60_000), reasons: [], protocolVersion: version },
+        { sessionNumber: 2, outcome: 'CLEARED', submittedAt: at(t0 + 26 * day - 30 * 60_000), reasons: [], protocolVersion: version },
+      ],
       journalEntries: [],
       sideEffectReports: [{ triage: 'NONE', triageReasons: [], protocolVersion: version }],
       adverseEvents: [],
       fills: [
         { cycle: 0, fillNumber: 1, filledAt: at(t0 - 4 * day) },
-        { cycle: 1, fillNumber: 2, filledAt: at(t0 + 24 * day) },
+        { cycle: 1, fillNumber: 2, filledAt: at(t0 + 24 * day), quantity: 2, doseMg: 200, firstSessionNumber: 2 },
       ],
       assessments: [],
       remindersSent: [{ reminderKey: 'session-1-a1-prep', emailKind: 'session-prep-reminder', recipient: 'patient' }],
@@ -177,6 +184,7 @@ describe('the invariant checks catch an unsafe record', () => {
         audit('step.requested', t0 - 2 * 3600_000, { details: { stepKey: 'session-1-a1-check-in' } }),
         audit('session.completed', sessionEnd, { details: { sessionNumber: 1 } }),
         audit('fill.refill-recorded', t0 + 24 * day),
+        audit('session.completed', sessionEnd + 26 * day, { details: { sessionNumber: 2 } }),
       ],
     };
     const prep = { messageId: 'm1', from: 'care@example.org', to: ['p@example.net'], cc: [], bcc: [], subject: 'Your appointment is tomorrow', text: '', html: '', date: new Date(t0), seenAt: new Date(t0) };
@@ -242,6 +250,16 @@ describe('the invariant checks catch an unsafe record', () => {
       (v.treatmentPlans[0] as Record<string, unknown>)['refillsAllowed'] = 1;
     });
     expect(check(restarted)).toEqual([]);
+  });
+
+  it('catches a maintenance dose no fill supplies, one taken before its fill, and a refill whose quantity is not the plan\'s or is above the cap', () => {
+    const unsupplied = changed((v) => ((v.fills[1] as Record<string, unknown>)['firstSessionNumber'] = 3));
+    expect(check(unsupplied).join('\n')).toMatch(/maintenance session 2 completed at .* but no fill supplies it/);
+    const beforeFill = changed((v) => ((v.fills[1] as Record<string, unknown>)['filledAt'] = at(t0 + 27 * day)));
+    expect(check(beforeFill).join('\n')).toMatch(/maintenance session 2 completed at .*, before the fill that supplies it/);
+    const wrongQuantity = changed((v) => ((v.fills[1] as Record<string, unknown>)['quantity'] = 5));
+    expect(check(wrongQuantity).join('\n')).toMatch(/refill 1 at .* supplies 5 doses; the plan gives 2/);
+    expect(check(wrongQuantity).join('\n')).toMatch(/refill 1 supplies 5 doses, above the protocol's cap of 4/);
   });
 
   it('catches a patient link sent during a hold or after closing, an untrue notice and an undefined phase', () => {
