@@ -9,7 +9,7 @@ import { AlreadyExistsError, ConditionFailedError } from '../store/store-errors.
 import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';
 import { NOT_ON_HOLD, notOnHoldCondition } from './hold-check.ts';
 import { endAwaitsForHold } from './interruptible-waits.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 
 export interface PlaceOnHoldInput {
@@ -51,7 +51,7 @@ export interface PlaceOnHoldResult {
  * the job, and each part is idempotent.
  */
 export async function placeOnHold(input: PlaceOnHoldInput): Promise<PlaceOnHoldResult> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   const context = await loadPatientContext(input.patientId);
   const adverseEventId = input.adverseEventId ?? `ae-${randomUUID()}`;
   const at = now().toISOString();

@@ -6,7 +6,7 @@ import { IDEMPOTENCY_RECORD_LABEL, rememberedResult, rememberResultWrite } from 
 import { getItem } from '../store/read-items.ts';
 import { AlreadyExistsError } from '../store/store-errors.ts';
 import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { readStored, storedJourney, storedPatient } from './stored-records.ts';
 import { DAY_MS } from '../domain/durations.ts';
 
@@ -33,7 +33,7 @@ const REMEMBER_MS = 30 * DAY_MS;
  * different one is a conflict). Journey ids are short, because every child execution is named after them.
  */
 export async function enrolPatient(input: { details: EnrolmentDetails; patientId?: string; idempotencyKey?: string; actor: AuditActor }): Promise<Enrolment> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   const fingerprint = createHash('sha256').update(JSON.stringify({ ...input.details, patientId: input.patientId ?? null })).digest('hex');
   const rememberKey = input.idempotencyKey === undefined ? undefined : `enrol:${input.idempotencyKey}`;
   if (rememberKey !== undefined) {

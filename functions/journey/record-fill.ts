@@ -6,7 +6,7 @@ import { AlreadyExistsError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
 import { JourneyDataMissing } from './journey-errors.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { readStored, storedFill, type StoredFill } from './stored-records.ts';
 import { DAY_MS } from '../domain/durations.ts';
@@ -35,7 +35,7 @@ export class RefillNotAllowed extends Error {
  * Cycle 0 is the initial fill (recordInitialFill).
  */
 export async function recordFill(input: { patientId: string; cycle: number; actor: AuditActor }): Promise<RecordedFill> {
-  const { client, tableName, protocol } = journeyStore();
+  const { client, tableName, protocol } = functionContext();
   const context = await loadPatientContext(input.patientId);
   const existing = context.fills.find((fill) => fill.cycle === input.cycle);
   if (existing !== undefined) return answer(existing, true);

@@ -2,7 +2,7 @@ import { commitChange, type AuditActor, type StoreWrite } from '../store/audited
 import { AlreadyExistsError, ConcurrentUpdateError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 
 const MAX_ATTEMPTS = 5;
@@ -15,7 +15,7 @@ const MAX_ATTEMPTS = 5;
  * changes nothing. Planning is a dosing step: it fails closed on a hold (PatientOnHold).
  */
 export async function recordPlannedSession(input: { patientId: string; sessionNumber: number; attempt: number; plannedStart: string; actor: AuditActor }): Promise<{ changed: boolean }> {
-  const { client, tableName, protocol } = journeyStore();
+  const { client, tableName, protocol } = functionContext();
   for (let round = 1; ; round++) {
     const context = await loadPatientContext(input.patientId);
     const session = context.sessions.find((s) => s.number === input.sessionNumber);

@@ -6,7 +6,7 @@ import { AlreadyExistsError } from '../store/store-errors.ts';
 import { placeOnHold } from './clinical-hold.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
 import { JourneyDataMissing, PatientOnHold } from './journey-errors.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { DAY_MS } from '../domain/durations.ts';
 
@@ -43,7 +43,7 @@ const REMEMBER_DAYS = 45;
  * interval (a retried call answers the remembered decision; the call after the wait decides anew).
  */
 export async function runRefillGate(input: { patientId: string; cycle: number; actor: AuditActor }): Promise<RefillGateAnswer> {
-  const { client, tableName, protocol } = journeyStore();
+  const { client, tableName, protocol } = functionContext();
   const context = await loadPatientContext(input.patientId);
   if (context.journey.onHold) throw new PatientOnHold(input.patientId, `the refill gate of cycle ${input.cycle}`);
   const plan = context.plan;

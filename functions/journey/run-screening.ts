@@ -7,7 +7,7 @@ import { getItem } from '../store/read-items.ts';
 import { AlreadyExistsError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { JourneyDataMissing } from './journey-errors.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { readStored, storedScreening, type StoredScreening } from './stored-records.ts';
 
@@ -31,7 +31,7 @@ export interface ScreeningAnswer {
  * urgent email FIRST, before anything else can fail, and once per round.
  */
 export async function runScreening(input: { patientId: string; actor: AuditActor }): Promise<ScreeningAnswer> {
-  const { client, tableName, protocol } = journeyStore();
+  const { client, tableName, protocol } = functionContext();
   const context = await loadPatientContext(input.patientId, { withIntake: true });
   const screeningId = `round-${String(context.journey.screeningRound).padStart(3, '0')}`;
   const stored = context.screenings.find((s) => s.screeningId === screeningId);

@@ -6,7 +6,7 @@ import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import { AlreadyExistsError } from '../store/store-errors.ts';
 import { confirmDelivery, lostToAnotherAttempt, newMarkerWrite, retryMarkerWrite, unconfirmedMarker } from './email-marker.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 
 export interface OneEmail {
   readonly patientId: string;
@@ -45,7 +45,7 @@ export type SendOnceResult = { readonly sent: true; readonly messageId: string }
  * again for a reminder - and sends.
  */
 export async function sendOnce(email: OneEmail): Promise<SendOnceResult> {
-  const { client, tableName, environment } = journeyStore();
+  const { client, tableName, environment } = functionContext();
   const details = { ...email.details, reminderKey: email.markerKey, emailKind: email.kind, recipient: email.recipient };
   const holdCheck = email.failClosedOnHold ? [notOnHoldCheck(email.patientId)] : [];
   const what = `the email ${email.markerKey}`;

@@ -4,7 +4,7 @@ import { formatInZone } from '../pages/format-time.ts';
 import { now } from '../platform/clock.ts';
 import type { AuditActor } from '../store/audited-change.ts';
 import { bookedConsultAt } from './consult-time.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { sendOnce, type OneEmail } from './send-once.ts';
 import { HOUR_MS } from '../domain/durations.ts';
@@ -34,7 +34,7 @@ const emailKinds: Record<ReminderKindSent, EmailKind> = {
  * notes and the session's time, open until the session's hour ends. The email itself stays neutral.
  */
 function preparationLink(input: { patientId: string; journeyId: string; reminderKey: string }, context: PatientContext, at: Date): NonNullable<OneEmail['viewLink']> {
-  const { client, tableName, protocol, environment } = journeyStore();
+  const { client, tableName, protocol, environment } = functionContext();
   const number = Number(/^session-(\d+)-/.exec(input.reminderKey)?.[1]);
   const session = context.sessions.find((s) => s.number === number);
   const endsAt = session === undefined ? at.getTime() + protocol.patientLinks.validHours * HOUR_MS : Date.parse(session.plannedStart) + protocol.induction.sessionDurationMinutes * 60_000;
@@ -47,7 +47,7 @@ function preparationLink(input: { patientId: string; journeyId: string; reminder
  * call's join link from the booking, open until an hour after the consult starts. The email stays neutral.
  */
 function consultLink(input: { patientId: string; journeyId: string; reminderKey: string }, consultAt: string | null, at: Date): NonNullable<OneEmail['viewLink']> {
-  const { client, tableName, protocol, environment } = journeyStore();
+  const { client, tableName, protocol, environment } = functionContext();
   const endsAt = consultAt === null ? at.getTime() + protocol.patientLinks.validHours * HOUR_MS : Date.parse(consultAt) + HOUR_MS;
   const request = { patientId: input.patientId, journeyId: input.journeyId, stepKey: input.reminderKey, purpose: 'consult', person: { kind: 'patient', id: input.patientId }, expiresAt: new Date(Math.max(endsAt, at.getTime() + HOUR_MS)).toISOString() } as const;
   return { first: () => firstViewOnlyLink(request, environment.appBaseUrl, at), again: () => againViewOnlyLink(client, tableName, request, environment.appBaseUrl) };
@@ -60,7 +60,7 @@ function sessionStartOf(reminderKey: string, context: PatientContext): string | 
 }
 
 export async function sendReminder(input: { patientId: string; journeyId: string; reminderKey: string; kind: ReminderKindSent; actor: AuditActor }): Promise<{ sent: boolean }> {
-  const { protocol } = journeyStore();
+  const { protocol } = functionContext();
   const context = await loadPatientContext(input.patientId);
   const timeZone = context.patient.timeZone;
   const appointmentAt = input.kind === 'consult' ? await bookedConsultAt(input.patientId, input.journeyId) : input.kind === 'follow-up' ? (context.plan?.followUpAt ?? null) : input.kind === 'session-prep' ? sessionStartOf(input.reminderKey, context) : null;

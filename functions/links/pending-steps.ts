@@ -11,7 +11,7 @@ import { closeLinksWrites, decideStep } from './decide-step.ts';
 import { purposeSpecs } from './purposes.ts';
 import { readPatientSteps, readStep, stepKeyOf, type StepItem } from './step-store.ts';
 import { HOLD_STOP_CAUSE } from '../journey/journey-errors.ts';
-import { journeyStore } from '../journey/journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 
 /**
  * The doors other functions use to end or decide a waiting step: a clinical hold (functions/journey),
@@ -30,7 +30,7 @@ const MAX_ATTEMPTS = 5;
  * `PatientOnHold`, so the workflow stops waiting at once. Their links then say the step was stopped.
  */
 export async function endPendingStepsForHold(patientId: string, reason: string): Promise<{ ended: number }> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   let ended = 0;
   for (const listed of await readPatientSteps(client, tableName, patientId)) {
     // a clinician alert (purpose notice, no task token) stays open: the clinician must still learn about it
@@ -92,7 +92,7 @@ export async function completeStepByStaff(input: {
   if (!spec.decisions.includes(input.decision)) {
     throw new ValidationFailed([{ field: 'decision', message: `decision: expected one of ${spec.decisions.join(', ')}` }], 'staff decision');
   }
-  const { client, tableName, protocol } = journeyStore();
+  const { client, tableName, protocol } = functionContext();
   const steps = (await readPatientSteps(client, tableName, input.patientId)).filter((step) => step.purpose === input.purpose);
   const pending = steps.filter((step) => step.status === 'pending').at(-1);
   if (pending === undefined) return { outcome: steps.at(-1)?.status === 'decided' ? 'already-decided' : 'no-pending-step' };
@@ -124,7 +124,7 @@ export async function completeStepByStaff(input: {
  * say "expired" and a late POST cannot record a decision the workflow no longer waits for.
  */
 export async function expireStep(ref: { patientId: string; journeyId: string; stepKey: string }): Promise<{ outcome: 'expired' | 'not-pending' | 'no-step' }> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   let step = await readStep(client, tableName, ref);
   for (let attempt = 1; step !== undefined && step.status === 'pending'; attempt++) {
     try {

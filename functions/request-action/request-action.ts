@@ -5,7 +5,7 @@ import { sendEmail } from '../email/send-email.ts';
 import { clinicianStepNames, renderEmail } from '../email/templates.ts';
 import { newLink } from '../links/new-link.ts';
 import { PatientOnHold } from '../journey/journey-errors.ts';
-import { journeyStore } from '../journey/journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { NOT_ON_HOLD, notOnHoldCheck } from '../journey/hold-check.ts';
 import { emailKindFor, purposeSpecs, type RequestStage, type StepPurpose } from '../links/purposes.ts';
 import { readStep, stepKeyOf, type StepItem } from '../links/step-store.ts';
@@ -66,7 +66,7 @@ const MAX_ATTEMPTS = 5;
  * recorded decision delivered at once.
  */
 export async function requestAction(input: RequestActionInput): Promise<RequestActionResult> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   const env = functionEnvironment();
   const { request, stage } = input;
   const spec = purposeSpecs[request.purpose];
@@ -233,7 +233,7 @@ interface Recipient {
 }
 
 /** Who this stage's email goes to: the person, or at escalation the backup clinician / the patient's clinician. */
-async function recipientFor(input: RequestActionInput, clinic: ClinicConfig, client: ReturnType<typeof journeyStore>['client'], tableName: string): Promise<Recipient> {
+async function recipientFor(input: RequestActionInput, clinic: ClinicConfig, client: ReturnType<typeof functionContext>['client'], tableName: string): Promise<Recipient> {
   const { request, plan, stage } = input;
   const spec = purposeSpecs[request.purpose];
   const emailKind = emailKindFor(request.purpose, stage);
