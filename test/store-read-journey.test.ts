@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useClockSource, useSystemClock } from '../functions/platform/clock.ts';
-import { commitChange, commitOne, type AuditEventInput, type StoreWrite } from '../functions/store/audited-change.ts';
+import { commitChange, commitOne, type AuditEventInput } from '../functions/store/audited-change.ts';
+import type { StoreWrite } from '../functions/store/store-writes.ts';
 import type { DynamoRequestRecord } from '../functions/store/dynamo-client.ts';
 import { listJourneysByStatus, listPendingLinksForPerson } from '../functions/store/list-by-index.ts';
 import { readJourney } from '../functions/store/read-journey.ts';

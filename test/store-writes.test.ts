@@ -7,8 +7,8 @@ import {
   MAX_TRANSACTION_ITEMS,
   type AuditEventInput,
   type AuditRecord,
-  type StoreWrite,
 } from '../functions/store/audited-change.ts';
+import type { StoreWrite } from '../functions/store/store-writes.ts';
 import type { DynamoRequestRecord } from '../functions/store/dynamo-client.ts';
 import {
   IDEMPOTENCY_RECORD_LABEL,

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EmailKind } from '../email/templates.ts';
-import { commitOne, type AuditActor, type CreateWrite, type UpdateWrite } from '../store/audited-change.ts';
+import { commitOne, type AuditActor } from '../store/audited-change.ts';
+import type { CreateWrite, UpdateWrite } from '../store/store-writes.ts';
 import { getItem, type StoredItem } from '../store/read-items.ts';
 import { ConcurrentUpdateError, ConditionFailedError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { now } from '../platform/clock.ts';
 import type { Patient } from '../domain/schemas/index.ts';
-import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
+import { commitChange, type AuditActor } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
 import { IDEMPOTENCY_RECORD_LABEL, rememberedResult, rememberResultWrite } from '../store/idempotency-record.ts';
 import { getItem } from '../store/read-items.ts';
 import { AlreadyExistsError } from '../store/store-errors.ts';

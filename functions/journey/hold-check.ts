@@ -1,4 +1,4 @@
-import type { CheckWrite, NamedCondition } from '../store/audited-change.ts';
+import type { CheckWrite, NamedCondition } from '../store/store-writes.ts';
 import { ConditionFailedError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { PatientOnHold } from './journey-errors.ts';

@@ -1,6 +1,7 @@
 import { fillRefusal } from '../domain/fill-refusal.ts';
 import { now } from '../platform/clock.ts';
-import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
+import { commitChange, type AuditActor } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
 import { getItem } from '../store/read-items.ts';
 import { AlreadyExistsError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';

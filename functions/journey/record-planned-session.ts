@@ -1,4 +1,5 @@
-import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
+import { commitChange, type AuditActor } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
 import { AlreadyExistsError, ConcurrentUpdateError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';

@@ -1,6 +1,7 @@
 import { alertClinician } from '../links/clinician-alert.ts';
 import { now } from '../platform/clock.ts';
-import { commitOne, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
+import { commitOne, type AuditActor } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
 import { AlreadyExistsError, ConcurrentUpdateError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { functionContext } from '../platform/function-context.ts';

@@ -1,4 +1,5 @@
-import type { AuditEventInput, StoreWrite } from '../store/audited-change.ts';
+import type { AuditEventInput } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
 import { commitChange } from '../store/audited-change.ts';
 import { ConcurrentUpdateError } from '../store/store-errors.ts';
 import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';

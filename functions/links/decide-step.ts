@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StepDecision } from '../domain/schemas/link.ts';
 import { completeStep, type CallbackOutcome } from '../platform/task-callbacks.ts';
-import { commitChange, type AuditActor, type StoreWrite, type UpdateWrite } from '../store/audited-change.ts';
+import { commitChange, type AuditActor } from '../store/audited-change.ts';
+import type { StoreWrite, UpdateWrite } from '../store/store-writes.ts';
 import { ConcurrentUpdateError, ConditionFailedError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { readStep, stepKeyOf, type StepItem } from './step-store.ts';

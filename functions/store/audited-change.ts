@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditActor, AuditChange, AuditEvent } from '../domain/schemas/audit-event.ts';
 import { now } from '../platform/clock.ts';
-import { keys, TTL_ATTRIBUTE, ttlEpochSeconds, type ItemKey, type ItemType } from './table-design.ts';
+import { keys, TTL_ATTRIBUTE, ttlEpochSeconds } from './table-design.ts';
+import type { CreateWrite, NamedCondition, StoreWrite } from './store-writes.ts';
 import { InvalidTransactionError } from './store-errors.ts';
 import { toStoreError } from './transaction-failure.ts';
 
@@ -11,59 +12,6 @@ import { toStoreError } from './transaction-failure.ts';
  * the audit event(s) describing it are appended. Either all of it is stored or none of it, so the
  * audit trail can never claim a change that did not happen, nor miss one that did.
  */
-
-/** A condition with a name a person understands, so a failure says which rule stopped the change. */
-export interface NamedCondition {
-  /** e.g. "patient is not on hold", "link is still pending" */
-  readonly name: string;
-  /** a DynamoDB condition expression, e.g. "#onHold = :false" */
-  readonly expression: string;
-  readonly names?: Readonly<Record<string, string>>;
-  readonly values?: Readonly<Record<string, unknown>>;
-}
-
-interface WriteBase {
-  readonly key: ItemKey;
-  /** a short label for error messages and the audit event, e.g. "journey" */
-  readonly label?: string;
-}
-
-/** Puts a new item; fails with AlreadyExistsError if one is there. The item starts at version 1. */
-export interface CreateWrite extends WriteBase {
-  readonly kind: 'create';
-  readonly itemType: ItemType;
-  readonly attributes: Readonly<Record<string, unknown>>;
-  /** sets the table's TTL attribute, for items DynamoDB may delete after this instant */
-  readonly expiresAt?: Date;
-}
-
-/**
- * Changes attributes of an existing item and increments its version. Guarded by the version the caller
- * read (ConcurrentUpdateError if it moved on), by a named condition (ConditionFailedError), or both.
- */
-export type UpdateWrite = WriteBase & {
-  readonly kind: 'update';
-  readonly set?: Readonly<Record<string, unknown>>;
-  readonly remove?: readonly string[];
-} & (
-    | { readonly expectedVersion: number; readonly condition?: NamedCondition }
-    | { readonly expectedVersion?: undefined; readonly condition: NamedCondition }
-  );
-
-/** Deletes an item at the version the caller read. */
-export interface DeleteWrite extends WriteBase {
-  readonly kind: 'delete';
-  readonly expectedVersion: number;
-  readonly condition?: NamedCondition;
-}
-
-/** Changes nothing but makes the whole transaction depend on a condition (e.g. "not on hold"). */
-export interface CheckWrite extends WriteBase {
-  readonly kind: 'check';
-  readonly condition: NamedCondition;
-}
-
-export type StoreWrite = CreateWrite | UpdateWrite | DeleteWrite | CheckWrite;
 
 /** The audit schema (functions/domain/schemas/audit-event.ts) is the one definition of these shapes. */
 export type { AuditActor, AuditChange } from '../domain/schemas/audit-event.ts';

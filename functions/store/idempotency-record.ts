@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CreateWrite } from './audited-change.ts';
+import type { CreateWrite } from './store-writes.ts';
 import { getItem } from './read-items.ts';
 import { keys } from './table-design.ts';
 

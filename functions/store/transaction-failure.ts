@@ -1,4 +1,4 @@
-import type { StoreWrite } from './audited-change.ts';
+import type { StoreWrite } from './store-writes.ts';
 import {
   AlreadyExistsError,
   ConcurrentUpdateError,

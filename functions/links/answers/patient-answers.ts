@@ -10,7 +10,7 @@ import { triageSideEffects } from '../../domain/triage.ts';
 import { localDate } from '../../domain/local-time.ts';
 import { latestAssessment } from '../../domain/latest-assessment.ts';
 import { triageQuestionnaire, type PreviousQuestionnaire, type QuestionnaireAnswers } from '../../domain/questionnaire-triage.ts';
-import type { StoreWrite } from '../../store/audited-change.ts';
+import type { StoreWrite } from '../../store/store-writes.ts';
 import { keys } from '../../store/table-design.ts';
 import { fieldProblem, type AnswerAlert, type AnswerContext, type AnswerPageOnly, type AnswerRule } from './answer.ts';
 
