@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeFollowUp, computeResponse, MismatchedInstrumentsError, type FollowUpInstrument } from '../functions/domain/follow-up.ts';
+import { MismatchedInstrumentsError } from '../functions/domain/domain-errors.ts';
+import { computeFollowUp, computeResponse, type FollowUpInstrument } from '../functions/domain/follow-up.ts';
 import { defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
 
 const gad7 = (score: number) => ({ instrument: 'gad7' as const, score });

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addCalendarMonths, fromLocal, InvalidTimeZoneError, localDate, toLocal } from '../functions/domain/local-time.ts';
+import { InvalidTimeZoneError, UnknownReminderKindError } from '../functions/domain/domain-errors.ts';
+import { addCalendarMonths, fromLocal, localDate, toLocal } from '../functions/domain/local-time.ts';
 import { defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
-import { dueAt, isQuietHour, reminderSchedule, UnknownReminderKindError } from '../functions/domain/reminder-timing.ts';
+import { dueAt, isQuietHour, reminderSchedule } from '../functions/domain/reminder-timing.ts';
 
 const NY = 'America/New_York';
 const at = (iso: string) => new Date(iso);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidProtocolError, defaultProtocol, protocolSchema, resolveProtocol } from '../functions/domain/protocol.ts';
+import { InvalidProtocolError } from '../functions/domain/domain-errors.ts';
+import { defaultProtocol, protocolSchema, resolveProtocol } from '../functions/domain/protocol.ts';
 
 describe('the default protocol', () => {
   it('is valid against its own schema', () => {

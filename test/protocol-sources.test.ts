@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidProtocolError, defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
+import { InvalidProtocolError } from '../functions/domain/domain-errors.ts';
+import { defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
 import { protocolSources, protocolValuePaths, sourceKinds, sourceOf } from '../functions/domain/protocol-sources.ts';
-import { InvalidClinicConfigError, parseClinicConfig } from '../functions/platform/clinic-config.ts';
+import { parseClinicConfig } from '../functions/platform/clinic-config.ts';
+import { InvalidClinicConfigError } from '../functions/platform/platform-errors.ts';
 import { renderProtocolDoc } from '../lib/protocol-doc.ts';
 import { twoClinicianClinic } from './support/domain-fixtures.ts';
 

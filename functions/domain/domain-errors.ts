@@ -34,6 +34,29 @@ export class TreatmentPlanRejected extends DomainError {
   }
 }
 
+/** A follow-up score compared with a baseline of another instrument (GAD-7 against PHQ-9). */
+export class MismatchedInstrumentsError extends DomainError {
+  override readonly name = 'MismatchedInstrumentsError';
+  readonly code = 'MISMATCHED_INSTRUMENTS';
+}
+
+/** Not an IANA time zone this runtime knows. */
+export class InvalidTimeZoneError extends DomainError {
+  override readonly name = 'InvalidTimeZoneError';
+  readonly code = 'INVALID_TIME_ZONE';
+}
+
+/** A reminder kind the timing rules do not know. */
+export class UnknownReminderKindError extends DomainError {
+  override readonly name = 'UnknownReminderKindError';
+  readonly code = 'UNKNOWN_REMINDER_KIND';
+}
+
+/** A protocol, or a clinic's overrides of it, that breaks the protocol schema or is not signed. */
+export class InvalidProtocolError extends Error {
+  override readonly name = 'InvalidProtocolError';
+}
+
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }

@@ -1,4 +1,4 @@
-import { DomainError } from './domain-errors.ts';
+import { MismatchedInstrumentsError } from './domain-errors.ts';
 import type { DecisionReason, Protocol } from './protocol.ts';
 import type { Assessment } from './schemas/assessment.ts';
 import { scoreGad7, scorePhq9 } from './scoring.ts';
@@ -28,11 +28,6 @@ export interface TreatmentResponse {
   remission: boolean;
   reasons: DecisionReason[];
   protocolVersion: string;
-}
-
-export class MismatchedInstrumentsError extends DomainError {
-  override readonly name = 'MismatchedInstrumentsError';
-  readonly code = 'MISMATCHED_INSTRUMENTS';
 }
 
 const names: Record<FollowUpInstrument, string> = { gad7: 'GAD-7', phq9: 'PHQ-9' };

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { issueMessage } from './schemas/field-errors.ts';
+import { InvalidProtocolError } from './domain-errors.ts';
 
 /**
  * The clinic's protocol: every threshold, limit, count and interval the rules use, in one typed,
@@ -473,10 +474,6 @@ export interface DecisionReason<Code extends string = string> {
  */
 export type ProtocolOverrides = { version: string; approvedBy?: string; approvedOn?: string } & DeepPartial<Omit<Protocol, 'version' | 'approvedBy' | 'approvedOn'>>;
 type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
-
-export class InvalidProtocolError extends Error {
-  override readonly name = 'InvalidProtocolError';
-}
 
 export interface ResolveOptions {
   /**

@@ -1,4 +1,4 @@
-import { DomainError } from './domain-errors.ts';
+import { UnknownReminderKindError } from './domain-errors.ts';
 import { addCalendarDays, assertTimeZone, fromLocal, minuteOfDay, parseLocalTime, toLocal } from './local-time.ts';
 import type { DecisionReason, Protocol } from './protocol.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './durations.ts';
@@ -63,11 +63,6 @@ export type ReminderAnchor =
 export interface ReminderSchedule {
   reminders: ScheduledReminder[];
   protocolVersion: string;
-}
-
-export class UnknownReminderKindError extends DomainError {
-  override readonly name = 'UnknownReminderKindError';
-  readonly code = 'UNKNOWN_REMINDER_KIND';
 }
 
 

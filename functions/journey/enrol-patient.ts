@@ -10,6 +10,7 @@ import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';
 import { functionContext } from '../platform/function-context.ts';
 import { readStored, storedJourney, storedPatient } from './stored-records.ts';
 import { DAY_MS } from '../domain/durations.ts';
+import { EnrolmentConflict } from './journey-errors.ts';
 
 export type EnrolmentDetails = Omit<Patient, 'id'>;
 
@@ -18,11 +19,6 @@ export interface Enrolment {
   readonly journeyId: string;
   /** false when this call found the enrolment already made (same key or same patient) */
   readonly created: boolean;
-}
-
-/** The same key (or patient id) was used for a different patient: nothing is written. */
-export class EnrolmentConflict extends Error {
-  override readonly name = 'EnrolmentConflict';
 }
 
 const REMEMBER_MS = 30 * DAY_MS;

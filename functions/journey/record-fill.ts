@@ -6,7 +6,7 @@ import { getItem } from '../store/read-items.ts';
 import { AlreadyExistsError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
-import { JourneyDataMissing } from './journey-errors.ts';
+import { JourneyDataMissing, RefillNotAllowed } from './journey-errors.ts';
 import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { readStored, storedFill, type StoredFill } from './stored-records.ts';
@@ -21,10 +21,6 @@ export interface RecordedFill {
   readonly alreadyRecorded: boolean;
 }
 
-
-export class RefillNotAllowed extends Error {
-  override readonly name = 'RefillNotAllowed';
-}
 
 /**
  * Records the fill of a refill cycle exactly once: FILL#<cycle> is created with attribute_not_exists,

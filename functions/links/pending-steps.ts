@@ -12,6 +12,7 @@ import { closeLinksWrites, decideStep } from './decide-step.ts';
 import { purposeSpecs } from './purposes.ts';
 import { readPatientSteps, readStep, stepKeyOf, type StepItem } from './step-store.ts';
 import { HOLD_STOP_CAUSE } from '../journey/journey-errors.ts';
+import { StaffMayNotDecide } from './link-errors.ts';
 import { functionContext } from '../platform/function-context.ts';
 
 /**
@@ -62,11 +63,6 @@ export async function endPendingStepsForHold(patientId: string, reason: string):
   }
   logger.info('pending steps ended by a hold', { ended });
   return { ended };
-}
-
-/** The staff API may not decide this kind of step (it is decided on the clinician's own page). */
-export class StaffMayNotDecide extends Error {
-  override readonly name = 'StaffMayNotDecide';
 }
 
 const staffRules: Partial<Record<string, AnswerRule>> = {

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { resolveProtocol, type Protocol } from '../domain/protocol.ts';
 import { timeZone } from '../domain/schemas/common.ts';
 import { issueMessage } from '../domain/schemas/field-errors.ts';
+import { InvalidClinicConfigError } from './platform-errors.ts';
 
 /**
  * The clinic's own settings: who its clinicians are, where mail comes from, its default time zone, and
@@ -67,10 +68,6 @@ function isInDomain(address: string, domain: string): boolean {
 
 export type ClinicConfig = z.infer<typeof clinicConfigSchema>;
 export type Clinician = z.infer<typeof clinicianSchema>;
-
-export class InvalidClinicConfigError extends Error {
-  override readonly name = 'InvalidClinicConfigError';
-}
 
 /** Parses a clinic config, with an error that names each bad field. */
 export function parseClinicConfig(raw: unknown, source = 'clinic config'): ClinicConfig {

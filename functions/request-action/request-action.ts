@@ -4,7 +4,7 @@ import { linkPersonSchema, type LinkPerson, type LinkPurpose } from '../domain/s
 import { sendEmail } from '../email/send-email.ts';
 import { clinicianStepNames, renderEmail } from '../email/templates.ts';
 import { newLink } from '../links/new-link.ts';
-import { PatientOnHold } from '../journey/journey-errors.ts';
+import { PatientOnHold, RecipientUnknown, StepNotWaiting } from '../journey/journey-errors.ts';
 import { functionContext } from '../platform/function-context.ts';
 import { NOT_ON_HOLD, notOnHoldCheck } from '../journey/hold-check.ts';
 import { emailKindFor, purposeSpecs, type RequestStage, type StepPurpose } from '../links/purposes.ts';
@@ -20,16 +20,6 @@ import type { StoreWrite } from '../store/store-writes.ts';
 import { getItem, type StoredItem } from '../store/read-items.ts';
 import { AlreadyExistsError, ConcurrentUpdateError, ConditionFailedError } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
-
-/** The step is closed for a reason other than a hold (e.g. it expired); a reminder cannot re-arm it. */
-export class StepNotWaiting extends Error {
-  override readonly name = 'StepNotWaiting';
-}
-
-/** The person the link is for cannot be reached (no profile, no such clinician). */
-export class RecipientUnknown extends Error {
-  override readonly name = 'RecipientUnknown';
-}
 
 const stepPurposes = Object.keys(purposeSpecs) as [StepPurpose, ...StepPurpose[]];
 

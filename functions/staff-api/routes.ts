@@ -2,11 +2,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod/mini';
 import { adverseEventKinds, evaluationModalities, freeText, id, instant, patientSchema, shortText } from '../domain/schemas/index.ts';
 import { ValidationFailed } from '../domain/domain-errors.ts';
-import { clinicianById, UnknownClinician } from '../journey/care-team.ts';
+import { clinicianById } from '../journey/care-team.ts';
 import { placeOnHold } from '../journey/clinical-hold.ts';
 import { enrolPatient } from '../journey/enrol-patient.ts';
 import { functionContext } from '../platform/function-context.ts';
-import { PatientNotFound } from '../journey/journey-errors.ts';
+import { PatientNotFound, UnknownClinician } from '../journey/journey-errors.ts';
 import { updateJourney } from '../journey/update-journey.ts';
 import { consultBookingSchema } from '../links/answers/consult-answers.ts';
 import { completeStepByStaff } from '../links/pending-steps.ts';
