@@ -46,9 +46,12 @@ function everyKey(a: KeyArgs): { type: string; key: ItemKey }[] {
     { type: 'fill', key: keys.fill(a.patient, a.cycle) },
     { type: 'assessment', key: keys.assessment(a.patient, a.other) },
     { type: 'reminderSent', key: keys.reminderSent(a.patient, a.other) },
-    { type: 'linkPointer', key: keys.linkPointer(a.patient, a.hash) },
+    { type: 'step', key: keys.step(a.patient, a.other, a.other) },
+    { type: 'intake', key: keys.intake(a.patient, a.other) },
+    { type: 'await', key: keys.await(a.patient, a.other) },
     { type: 'audit', key: keys.audit(a.patient, a.at, a.other) },
     { type: 'link', key: keys.link(a.hash) },
+    { type: 'linkRate', key: keys.linkRate(a.hash, a.other) },
     { type: 'idempotency', key: keys.idempotency(a.other) },
   ];
 }
