@@ -4,10 +4,10 @@ import { InvalidTimeZoneError, UnknownReminderKindError } from '../functions/dom
 import { addCalendarMonths, fromLocal, localDate, toLocal } from '../functions/domain/local-time.ts';
 import { defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
 import { dueAt, isQuietHour, reminderSchedule } from '../functions/domain/reminder-timing.ts';
+import { HOUR_MS as HOUR } from '../functions/domain/durations.ts';
 
 const NY = 'America/New_York';
 const at = (iso: string) => new Date(iso);
-const HOUR = 3_600_000;
 
 function byKey(schedule: ReturnType<typeof reminderSchedule>): Record<string, string> {
   return Object.fromEntries(schedule.reminders.map((r) => [r.reminderKey, r.dueAt.toISOString()]));

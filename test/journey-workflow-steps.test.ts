@@ -20,6 +20,7 @@ import { createLocalStepFunctions, type LocalStepFunctions } from '../local/sfn/
 import { startSesLocal, type SesLocal } from '../local/services/ses-local.ts';
 import { aPatient, anIntake, aTreatmentPlan, twoClinicianClinic } from './support/domain-fixtures.ts';
 import { startTestTable, type TestTable } from './support/dynamodb.ts';
+import { DAY_MS as DAY } from '../functions/domain/durations.ts';
 
 /**
  * The workflow's functions through their handlers, on DynamoDB Local and the SES emulator (and, for the
@@ -29,7 +30,6 @@ import { startTestTable, type TestTable } from './support/dynamodb.ts';
 
 const clinic = twoClinicianClinic;
 
-const DAY = 24 * 3_600_000;
 const T0 = Date.parse('2026-07-01T15:00:00.000Z');
 let clockMs = T0;
 const at = (ms: number) => new Date(ms).toISOString();
