@@ -10,6 +10,7 @@ import { sendOnce, type OneEmail } from './send-once.ts';
 import { HOUR_MS } from '../domain/durations.ts';
 import { againViewOnlyLink, firstViewOnlyLink } from '../links/view-only-link.ts';
 import type { PatientContext } from './patient-context.ts';
+import { sessionNumberOfKey } from '../domain/session-step-key.ts';
 
 export type ReminderKindSent = 'consult' | 'follow-up' | 'session-prep' | 'refill-window';
 
@@ -35,7 +36,7 @@ const emailKinds: Record<ReminderKindSent, EmailKind> = {
  */
 function preparationLink(input: { patientId: string; journeyId: string; reminderKey: string }, context: PatientContext, at: Date): NonNullable<OneEmail['viewLink']> {
   const { client, tableName, protocol, environment } = functionContext();
-  const number = Number(/^session-(\d+)-/.exec(input.reminderKey)?.[1]);
+  const number = sessionNumberOfKey(input.reminderKey);
   const session = context.sessions.find((s) => s.number === number);
   const endsAt = session === undefined ? at.getTime() + protocol.patientLinks.validHours * HOUR_MS : Date.parse(session.plannedStart) + protocol.induction.sessionDurationMinutes * 60_000;
   const request = { patientId: input.patientId, journeyId: input.journeyId, stepKey: input.reminderKey, purpose: 'preparation', person: { kind: 'patient', id: input.patientId }, expiresAt: new Date(Math.max(endsAt, at.getTime() + HOUR_MS)).toISOString() } as const;
@@ -55,7 +56,7 @@ function consultLink(input: { patientId: string; journeyId: string; reminderKey:
 
 /** The session a preparation reminder is for ("session-2-..."), so the email names its time, not just "tomorrow". */
 function sessionStartOf(reminderKey: string, context: PatientContext): string | null {
-  const number = Number(/^session-(\d+)-/.exec(reminderKey)?.[1]);
+  const number = sessionNumberOfKey(reminderKey);
   return context.sessions.find((s) => s.number === number)?.plannedStart ?? null;
 }
 
