@@ -181,7 +181,7 @@ describe('fills', () => {
     clockMs = T0 + 20 * DAY;
     const { patientId, journeyId } = await inMaintenance();
 
-    await expect(invoke(recordProgress, { event: 'fill', patientId, journeyId, cycle: 1 })).rejects.toMatchObject({ name: 'ConditionFailedError' });
+    await expect(invoke(recordProgress, { event: 'fill', patientId, journeyId, cycle: 1 })).rejects.toMatchObject({ name: 'ConditionFailed' });
     expect(await fillsOf(patientId)).toHaveLength(1);
   });
 

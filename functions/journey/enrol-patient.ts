@@ -5,7 +5,7 @@ import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import type { StoreWrite } from '../store/store-writes.ts';
 import { IDEMPOTENCY_RECORD_LABEL, rememberedResult, rememberResultWrite } from '../store/idempotency-record.ts';
 import { getItem } from '../store/read-items.ts';
-import { AlreadyExistsError } from '../store/store-errors.ts';
+import { AlreadyExists } from '../store/store-errors.ts';
 import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';
 import { functionContext } from '../platform/function-context.ts';
 import { readStored, storedJourney, storedPatient } from './stored-records.ts';
@@ -72,7 +72,7 @@ export async function enrolPatient(input: { details: EnrolmentDetails; patientId
     });
     return { patientId, journeyId, created: true };
   } catch (error) {
-    if (!(error instanceof AlreadyExistsError)) throw error;
+    if (!(error instanceof AlreadyExists)) throw error;
     if (error.write.label === IDEMPOTENCY_RECORD_LABEL && rememberKey !== undefined) {
       const remembered = await replay(rememberKey, fingerprint);
       if (remembered !== undefined) return remembered;

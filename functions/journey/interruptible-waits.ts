@@ -3,7 +3,7 @@ import { now } from '../platform/clock.ts';
 import { failStep, type CallbackOutcome } from '../platform/task-callbacks.ts';
 import { commitChange, commitOne, type AuditActor } from '../store/audited-change.ts';
 import { queryPatientPartition } from '../store/read-items.ts';
-import { AlreadyExistsError, ConcurrentUpdateError, ConditionFailedError } from '../store/store-errors.ts';
+import { AlreadyExists, ConcurrentUpdate, ConditionFailed } from '../store/store-errors.ts';
 import { keys, PATIENT_SK_PREFIX } from '../store/table-design.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
 import { HOLD_STOP_CAUSE } from './journey-errors.ts';
@@ -49,7 +49,7 @@ export async function registerAwait(input: { patientId: string; journeyId: strin
       }),
     );
   } catch (error) {
-    if (!(error instanceof AlreadyExistsError)) throw error;
+    if (!(error instanceof AlreadyExists)) throw error;
   }
   return { awaitId };
 }
@@ -76,7 +76,7 @@ export async function endAwaitsForHold(patientId: string, reason: string): Promi
       );
     } catch (error) {
       // another hold call marked it meanwhile: its token was failed either way
-      if (!(error instanceof ConditionFailedError) && !(error instanceof ConcurrentUpdateError)) throw error;
+      if (!(error instanceof ConditionFailed) && !(error instanceof ConcurrentUpdate)) throw error;
     }
   }
   return { ended };

@@ -3,7 +3,7 @@ import { now } from '../platform/clock.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import type { StoreWrite } from '../store/store-writes.ts';
 import { getItem } from '../store/read-items.ts';
-import { AlreadyExistsError } from '../store/store-errors.ts';
+import { AlreadyExists } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
 import { JourneyDataMissing, RefillNotAllowed } from './journey-errors.ts';
@@ -88,7 +88,7 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
       }),
     );
   } catch (error) {
-    if (!(error instanceof AlreadyExistsError)) throw error;
+    if (!(error instanceof AlreadyExists)) throw error;
     const item = await getItem(client, tableName, keys.fill(input.patientId, input.cycle));
     if (item === undefined) throw error;
     return answer(readStored(storedFill, item), true);

@@ -1,6 +1,6 @@
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import type { StoreWrite } from '../store/store-writes.ts';
-import { AlreadyExistsError, ConcurrentUpdateError } from '../store/store-errors.ts';
+import { AlreadyExists, ConcurrentUpdate } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
 import { functionContext } from '../platform/function-context.ts';
@@ -53,7 +53,7 @@ export async function recordPlannedSession(input: { patientId: string; sessionNu
       );
       return { changed: true };
     } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError || error instanceof AlreadyExistsError) || round >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof ConcurrentUpdate || error instanceof AlreadyExists) || round >= MAX_ATTEMPTS) throw error;
     }
   }
 }

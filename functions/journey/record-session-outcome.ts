@@ -2,7 +2,7 @@ import { alertClinician } from '../links/clinician-alert.ts';
 import { now } from '../platform/clock.ts';
 import { commitOne, type AuditActor } from '../store/audited-change.ts';
 import type { StoreWrite } from '../store/store-writes.ts';
-import { AlreadyExistsError, ConcurrentUpdateError } from '../store/store-errors.ts';
+import { AlreadyExists, ConcurrentUpdate } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext, type PatientContext } from './patient-context.ts';
@@ -64,7 +64,7 @@ export async function recordSessionOutcome(input: {
       changed = true;
       break;
     } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError || error instanceof AlreadyExistsError) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof ConcurrentUpdate || error instanceof AlreadyExists) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
 

@@ -1,7 +1,7 @@
 import { alertClinician } from '../links/clinician-alert.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import { IDEMPOTENCY_RECORD_LABEL, rememberResultWrite } from '../store/idempotency-record.ts';
-import { AlreadyExistsError } from '../store/store-errors.ts';
+import { AlreadyExists } from '../store/store-errors.ts';
 import { now } from '../platform/clock.ts';
 import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
@@ -45,7 +45,7 @@ export async function recordRefillOutcome(input: {
       },
     });
   } catch (error) {
-    if (!(error instanceof AlreadyExistsError && error.write.label === IDEMPOTENCY_RECORD_LABEL)) throw error;
+    if (!(error instanceof AlreadyExists && error.write.label === IDEMPOTENCY_RECORD_LABEL)) throw error;
   }
   const markerKey = `refill-${input.cycle}-${input.event.slice('refill-'.length)}-notice`;
   if (input.event === 'refill-not-approved') {

@@ -2,7 +2,7 @@ import { evaluateRefill, type RefillReasonCode } from '../domain/refill-gate.ts'
 import { now } from '../platform/clock.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import { IDEMPOTENCY_RECORD_LABEL, rememberedResult, rememberResultWrite } from '../store/idempotency-record.ts';
-import { AlreadyExistsError } from '../store/store-errors.ts';
+import { AlreadyExists } from '../store/store-errors.ts';
 import { placeOnHold } from './clinical-hold.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
 import { JourneyDataMissing, PatientOnHold } from './journey-errors.ts';
@@ -110,7 +110,7 @@ export async function runRefillGate(input: { patientId: string; cycle: number; a
       }),
     );
   } catch (error) {
-    if (!(error instanceof AlreadyExistsError && error.write.label === IDEMPOTENCY_RECORD_LABEL)) throw error;
+    if (!(error instanceof AlreadyExists && error.write.label === IDEMPOTENCY_RECORD_LABEL)) throw error;
     const remembered = await rememberedResult(client, tableName, idempotencyKey);
     if (remembered.found) return rememberedAnswer(remembered.result as RememberedGateAnswer);
     throw error;

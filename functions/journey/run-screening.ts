@@ -4,7 +4,7 @@ import type { ScreeningOutcome, ScreeningReasonCode } from '../domain/schemas/in
 import { now } from '../platform/clock.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import { getItem } from '../store/read-items.ts';
-import { AlreadyExistsError } from '../store/store-errors.ts';
+import { AlreadyExists } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { JourneyDataMissing } from './journey-errors.ts';
 import { functionContext } from '../platform/function-context.ts';
@@ -67,7 +67,7 @@ export async function runScreening(input: { patientId: string; actor: AuditActor
       },
     });
   } catch (error) {
-    if (!(error instanceof AlreadyExistsError)) throw error;
+    if (!(error instanceof AlreadyExists)) throw error;
     const item = await getItem(client, tableName, keys.screening(input.patientId, screeningId));
     if (item !== undefined) return answer(readStored(storedScreening, item, { screeningId }));
     throw error;

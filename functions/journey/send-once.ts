@@ -3,7 +3,7 @@ import { renderEmail, type EmailKind, type EmailVariables } from '../email/templ
 import { logger } from '../platform/logger.ts';
 import type { EmailedLink } from '../links/view-only-link.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
-import { AlreadyExistsError } from '../store/store-errors.ts';
+import { AlreadyExists } from '../store/store-errors.ts';
 import { confirmDelivery, lostToAnotherAttempt, newMarkerWrite, retryMarkerWrite, unconfirmedMarker } from './email-marker.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
 import { functionContext } from '../platform/function-context.ts';
@@ -58,7 +58,7 @@ export async function sendOnce(email: OneEmail): Promise<SendOnceResult> {
       }),
     );
   } catch (error) {
-    if (!(error instanceof AlreadyExistsError)) throw error;
+    if (!(error instanceof AlreadyExists)) throw error;
     const unconfirmed = await unconfirmedMarker(client, tableName, email.patientId, email.markerKey);
     if (unconfirmed === undefined) return { sent: false, reason: 'already-sent' };
     link = await email.viewLink?.again();

@@ -1,7 +1,7 @@
 import type { AuditEventInput } from '../store/audited-change.ts';
 import type { StoreWrite } from '../store/store-writes.ts';
 import { commitChange } from '../store/audited-change.ts';
-import { ConcurrentUpdateError } from '../store/store-errors.ts';
+import { ConcurrentUpdate } from '../store/store-errors.ts';
 import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';
 import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext, type PatientContext } from './patient-context.ts';
@@ -46,7 +46,7 @@ export async function updateJourney(patientId: string, decide: (context: Patient
       });
       return { changed: true, context };
     } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof ConcurrentUpdate) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
 }

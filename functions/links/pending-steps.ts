@@ -5,7 +5,7 @@ import { failStep } from '../platform/task-callbacks.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import type { StoreWrite } from '../store/store-writes.ts';
 import { loadPatientContext } from '../journey/patient-context.ts';
-import { ConcurrentUpdateError, ConditionFailedError } from '../store/store-errors.ts';
+import { ConcurrentUpdate, ConditionFailed } from '../store/store-errors.ts';
 import type { AnswerRule } from './answers/answer.ts';
 import { consultBookingAnswer, consultEvaluationAnswer } from './answers/consult-answers.ts';
 import { closeLinksWrites, decideStep } from './decide-step.ts';
@@ -51,7 +51,7 @@ export async function endPendingStepsForHold(patientId: string, reason: string):
           },
         });
       } catch (error) {
-        if (!(error instanceof ConcurrentUpdateError || error instanceof ConditionFailedError) || attempt >= MAX_ATTEMPTS) throw error;
+        if (!(error instanceof ConcurrentUpdate || error instanceof ConditionFailed) || attempt >= MAX_ATTEMPTS) throw error;
         // re-armed with a new token, or decided, in the meantime: look again
         step = await readStep(client, tableName, step);
         continue;
@@ -137,7 +137,7 @@ export async function expireStep(ref: { patientId: string; journeyId: string; st
       });
       return { outcome: 'expired' };
     } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError || error instanceof ConditionFailedError) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof ConcurrentUpdate || error instanceof ConditionFailed) || attempt >= MAX_ATTEMPTS) throw error;
       step = await readStep(client, tableName, ref);
     }
   }

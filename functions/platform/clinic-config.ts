@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { resolveProtocol, type Protocol } from '../domain/protocol.ts';
 import { timeZone } from '../domain/schemas/common.ts';
 import { issueMessage } from '../domain/schemas/field-errors.ts';
-import { InvalidClinicConfigError } from './platform-errors.ts';
+import { InvalidClinicConfig } from './platform-errors.ts';
 
 /**
  * The clinic's own settings: who its clinicians are, where mail comes from, its default time zone, and
@@ -74,7 +74,7 @@ export function parseClinicConfig(raw: unknown, source = 'clinic config'): Clini
   const parsed = clinicConfigSchema.safeParse(raw, { error: issueMessage });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  throw new InvalidClinicConfigError(`${source} is invalid:\n${problems.join('\n')}`);
+  throw new InvalidClinicConfig(`${source} is invalid:\n${problems.join('\n')}`);
 }
 
 export function protocolOf(config: ClinicConfig): Protocol {

@@ -9,6 +9,6 @@ export class InvalidTaskInput extends Error {
 }
 
 /** The clinic's config does not match its schema; the message names each bad field. */
-export class InvalidClinicConfigError extends Error {
-  override readonly name = 'InvalidClinicConfigError';
+export class InvalidClinicConfig extends Error {
+  override readonly name = 'InvalidClinicConfig';
 }

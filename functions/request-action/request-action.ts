@@ -18,7 +18,7 @@ import { completeStep } from '../platform/task-callbacks.ts';
 import { commitChange, commitOne } from '../store/audited-change.ts';
 import type { StoreWrite } from '../store/store-writes.ts';
 import { getItem, type StoredItem } from '../store/read-items.ts';
-import { AlreadyExistsError, ConcurrentUpdateError, ConditionFailedError } from '../store/store-errors.ts';
+import { AlreadyExists, ConcurrentUpdate, ConditionFailed } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 
 const stepPurposes = Object.keys(purposeSpecs) as [StepPurpose, ...StepPurpose[]];
@@ -122,9 +122,9 @@ export async function requestAction(input: RequestActionInput): Promise<RequestA
         },
       });
     } catch (error) {
-      const raced = error instanceof ConcurrentUpdateError || error instanceof ConditionFailedError || error instanceof AlreadyExistsError;
+      const raced = error instanceof ConcurrentUpdate || error instanceof ConditionFailed || error instanceof AlreadyExists;
       if (!raced || attempt >= MAX_ATTEMPTS) throw error;
-      if (error instanceof ConditionFailedError && error.conditionName === NOT_ON_HOLD) throw new PatientOnHold(request.patientId, `the ${request.purpose} step`);
+      if (error instanceof ConditionFailed && error.conditionName === NOT_ON_HOLD) throw new PatientOnHold(request.patientId, `the ${request.purpose} step`);
       continue;
     }
 

@@ -5,7 +5,7 @@ import { EnrolmentConflict, PatientNotFound } from '../journey/journey-errors.ts
 import { StaffMayNotDecide } from '../links/link-errors.ts';
 import { invocationLogging } from '../platform/invocation-logging.ts';
 import { logger } from '../platform/logger.ts';
-import { AlreadyExistsError, ConcurrentUpdateError } from '../store/store-errors.ts';
+import { AlreadyExists, ConcurrentUpdate } from '../store/store-errors.ts';
 import { badRequest, problem } from './http-answers.ts';
 import { routes } from './routes.ts';
 
@@ -49,7 +49,7 @@ function answerFor(error: unknown): APIGatewayProxyStructuredResultV2 {
   if (error instanceof PatientNotFound) return problem(404, `no patient ${error.patientId}`);
   if (error instanceof EnrolmentConflict || error instanceof StaffMayNotDecide) return problem(409, error.message);
   if (isDomainError(error)) return problem(422, error.message);
-  if (error instanceof ConcurrentUpdateError || error instanceof AlreadyExistsError) return problem(409, 'the patient changed at the same moment; try again');
+  if (error instanceof ConcurrentUpdate || error instanceof AlreadyExists) return problem(409, 'the patient changed at the same moment; try again');
   logger.error('staff API request failed', { errorName: (error as Error).name });
   return problem(500, 'the request could not be completed');
 }

@@ -13,7 +13,7 @@ import { completeStepByStaff } from '../links/pending-steps.ts';
 import { now } from '../platform/clock.ts';
 import { commitChange } from '../store/audited-change.ts';
 import { getItem } from '../store/read-items.ts';
-import { AlreadyExistsError } from '../store/store-errors.ts';
+import { AlreadyExists } from '../store/store-errors.ts';
 import { readJourney } from '../store/read-journey.ts';
 import { keys } from '../store/table-design.ts';
 import { localDate } from '../domain/local-time.ts';
@@ -119,7 +119,7 @@ async function recordClinicianCheckIn(event: APIGatewayProxyEventV2, { id: patie
       audit: { patientId, actor, action: 'evaluation.clinician-check-in', reason: `clinician check-in (${body.modality}) recorded by ${clinicianId}`, details: { evaluationId, modality: body.modality, clinicianId } },
     });
   } catch (error) {
-    if (error instanceof AlreadyExistsError && idempotencyKey !== undefined) return json(200, { patientId, evaluationId, created: false });
+    if (error instanceof AlreadyExists && idempotencyKey !== undefined) return json(200, { patientId, evaluationId, created: false });
     throw error;
   }
   return json(201, { patientId, evaluationId, created: true });

@@ -4,7 +4,7 @@ import type { AuditActor, AuditChange, AuditEvent } from '../domain/schemas/audi
 import { now } from '../platform/clock.ts';
 import { keys, TTL_ATTRIBUTE, ttlEpochSeconds } from './table-design.ts';
 import type { CreateWrite, NamedCondition, StoreWrite } from './store-writes.ts';
-import { InvalidTransactionError } from './store-errors.ts';
+import { InvalidTransaction } from './store-errors.ts';
 import { toStoreError } from './transaction-failure.ts';
 
 /**
@@ -42,7 +42,7 @@ export interface ChangeOptions {
    * DynamoDB applies a TransactWriteItems with the same token at most once within 10 minutes. The SDK
    * already sends one token per call (so its own retries are safe); pass one derived from the workflow
    * step to make a re-invoked handler's identical change a no-op. The replay must be identical, `now()`
-   * included, or DynamoDB refuses it (IdempotencyMismatchError). Tokens over 36 characters are hashed.
+   * included, or DynamoDB refuses it (IdempotencyMismatch). Tokens over 36 characters are hashed.
    */
   readonly clientRequestToken?: string;
 }
@@ -133,10 +133,10 @@ function isAuditList(audit: ChangeRequest['audit']): audit is readonly [AuditEve
 }
 
 function guardShape(writes: readonly StoreWrite[], auditCount: number): void {
-  if (auditCount === 0) throw new InvalidTransactionError('a change must carry at least one audit event');
+  if (auditCount === 0) throw new InvalidTransaction('a change must carry at least one audit event');
   const total = writes.length + auditCount;
   if (total > MAX_TRANSACTION_ITEMS) {
-    throw new InvalidTransactionError(
+    throw new InvalidTransaction(
       `a change may hold at most ${MAX_TRANSACTION_ITEMS} items (writes + audit events), got ${total}`,
     );
   }
@@ -145,17 +145,17 @@ function guardShape(writes: readonly StoreWrite[], auditCount: number): void {
     // DynamoDB refuses a transaction that touches one item twice; say which write did it.
     const id = `${write.key.PK}\u0000${write.key.SK}`;
     if (seen.has(id)) {
-      throw new InvalidTransactionError(`write #${index} addresses ${write.key.PK} / ${write.key.SK} a second time`);
+      throw new InvalidTransaction(`write #${index} addresses ${write.key.PK} / ${write.key.SK} a second time`);
     }
     seen.add(id);
     if (write.kind === 'create') guardAttributes(index, Object.keys(write.attributes));
     if (write.kind === 'update') {
       guardAttributes(index, [...Object.keys(write.set ?? {}), ...(write.remove ?? [])]);
       if (write.expectedVersion === undefined && write.condition === undefined) {
-        throw new InvalidTransactionError(`write #${index} is an update without a version or a condition`);
+        throw new InvalidTransaction(`write #${index} is an update without a version or a condition`);
       }
       if (Object.keys(write.set ?? {}).length === 0 && (write.remove ?? []).length === 0) {
-        throw new InvalidTransactionError(`write #${index} is an update that changes nothing`);
+        throw new InvalidTransaction(`write #${index} is an update that changes nothing`);
       }
     }
   });
@@ -164,7 +164,7 @@ function guardShape(writes: readonly StoreWrite[], auditCount: number): void {
 function guardAttributes(index: number, names: readonly string[]): void {
   const reserved = names.filter((name) => RESERVED_ATTRIBUTES.has(name));
   if (reserved.length > 0) {
-    throw new InvalidTransactionError(`write #${index} sets attributes the store manages: ${reserved.join(', ')}`);
+    throw new InvalidTransaction(`write #${index} sets attributes the store manages: ${reserved.join(', ')}`);
   }
 }
 
@@ -175,7 +175,7 @@ function versionAfter(write: StoreWrite): number | undefined {
 }
 
 function requestToken(token: string): string {
-  if (token.length === 0) throw new InvalidTransactionError('clientRequestToken must not be empty');
+  if (token.length === 0) throw new InvalidTransaction('clientRequestToken must not be empty');
   if (token.length <= MAX_CLIENT_REQUEST_TOKEN_LENGTH) return token;
   return createHash('sha256').update(token).digest('hex').slice(0, MAX_CLIENT_REQUEST_TOKEN_LENGTH);
 }
@@ -295,7 +295,7 @@ class ExpressionParts {
     this.#condition = condition;
     for (const placeholder of [...Object.keys(condition?.names ?? {}), ...Object.keys(condition?.values ?? {})]) {
       if (/^[#:]s\d+$/.test(placeholder)) {
-        throw new InvalidTransactionError(
+        throw new InvalidTransaction(
           `condition "${condition?.name}" uses the placeholder ${placeholder}, which the store reserves for itself`,
         );
       }

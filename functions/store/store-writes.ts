@@ -21,7 +21,7 @@ interface WriteBase {
   readonly label?: string;
 }
 
-/** Puts a new item; fails with AlreadyExistsError if one is there. The item starts at version 1. */
+/** Puts a new item; fails with AlreadyExists if one is there. The item starts at version 1. */
 export interface CreateWrite extends WriteBase {
   readonly kind: 'create';
   readonly itemType: ItemType;
@@ -32,7 +32,7 @@ export interface CreateWrite extends WriteBase {
 
 /**
  * Changes attributes of an existing item and increments its version. Guarded by the version the caller
- * read (ConcurrentUpdateError if it moved on), by a named condition (ConditionFailedError), or both.
+ * read (ConcurrentUpdate if it moved on), by a named condition (ConditionFailed), or both.
  */
 export type UpdateWrite = WriteBase & {
   readonly kind: 'update';

@@ -168,34 +168,34 @@ const PATIENT_PK_PREFIX = 'PATIENT#';
 const SESSION_DIGITS = 3;
 const FILL_DIGITS = 4;
 
-export class InvalidKeyPartError extends Error {
-  override readonly name = 'InvalidKeyPartError';
+export class InvalidKeyPart extends Error {
+  override readonly name = 'InvalidKeyPart';
 }
 
 function part(label: string, value: string): string {
-  if (value.length === 0) throw new InvalidKeyPartError(`${label} must not be empty`);
-  if (value.includes('#')) throw new InvalidKeyPartError(`${label} must not contain "#": ${JSON.stringify(value)}`);
+  if (value.length === 0) throw new InvalidKeyPart(`${label} must not be empty`);
+  if (value.includes('#')) throw new InvalidKeyPart(`${label} must not contain "#": ${JSON.stringify(value)}`);
   return value;
 }
 
 function numbered(label: string, value: number, digits: number): string {
   const max = 10 ** digits - 1;
   if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new InvalidKeyPartError(`${label} must be an integer from 0 to ${max}, got ${value}`);
+    throw new InvalidKeyPart(`${label} must be an integer from 0 to ${max}, got ${value}`);
   }
   return String(value).padStart(digits, '0');
 }
 
 function isoInstant(label: string, value: Date | string): string {
   const date = typeof value === 'string' ? new Date(value) : value;
-  if (Number.isNaN(date.getTime())) throw new InvalidKeyPartError(`${label} must be a valid instant`);
+  if (Number.isNaN(date.getTime())) throw new InvalidKeyPart(`${label} must be a valid instant`);
   // toISOString is fixed-width for years 0-9999, so the strings sort in time order.
   return date.toISOString();
 }
 
 function tokenHashPart(tokenHash: string): string {
   if (!/^[0-9a-f]{64}$/.test(tokenHash)) {
-    throw new InvalidKeyPartError('tokenHash must be the lowercase hex SHA-256 of the link token');
+    throw new InvalidKeyPart('tokenHash must be the lowercase hex SHA-256 of the link token');
   }
   return tokenHash;
 }
