@@ -5,7 +5,7 @@ import { projectRoot } from '../lib/project-paths.ts';
 /** Errors that tell the clinic engineer what to fix; a stack trace would only bury the sentence. */
 const explainedErrors = new Set([
   'ClinicConfigFileError',
-  'InvalidClinicConfigError',
+  'InvalidClinicConfig',
   'ClinicConfigTooLargeError',
   'MissingSourceFileError',
   'DefinitionPlaceholderError',

@@ -28,23 +28,23 @@ export const permanentTaskErrors = [
   'StaffMayNotDecide',
   'EnrolmentConflict',
   'JourneyWorkflowNotConfigured',
-  'IdempotencyMismatchError',
-  'InvalidTransactionError',
-  'InvalidKeyPartError',
-  'InvalidProtocolError',
-  'InvalidClinicConfigError',
-  'InvalidTimeZoneError',
-  'MismatchedInstrumentsError',
-  'UnknownReminderKindError',
-  'AlreadyExistsError',
-  'ItemNotFoundError',
+  'IdempotencyMismatch',
+  'InvalidTransaction',
+  'InvalidKeyPart',
+  'InvalidProtocol',
+  'InvalidClinicConfig',
+  'InvalidTimeZone',
+  'MismatchedInstruments',
+  'UnknownReminderKind',
+  'AlreadyExists',
+  'ItemNotFound',
 ] as const;
 
 /**
  * Errors our functions throw that a later attempt can overcome: SES refused for now (throttling, a 5xx
  * after the SDK's own retries), a concurrent write that a fresh read resolves.
  */
-export const transientTaskErrors = ['EmailNotSent', 'ConcurrentUpdateError', 'ConditionFailedError'] as const;
+export const transientTaskErrors = ['EmailNotSent', 'ConcurrentUpdate', 'ConditionFailed'] as const;
 
 /** What the Lambda service itself raises, plus a function that ran out of time. */
 export const lambdaServiceErrors = [

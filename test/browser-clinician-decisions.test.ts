@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { computedStyleOf, horizontalOverflow, phoneViewport, saveScreenshot, submitWith, unnamedControls, useBrowser } from './support/browser.ts';
 import { localInputOf, useJourneyDriver, type EnrolledPatient, type JourneyDriver } from './support/journey-driver.ts';
 import { linksIn, sfnClientFor } from './support/local-clinic.ts';
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../functions/domain/durations.ts';
 
 /**
  * A clinician decides the way they would: the link from the email in the SES emulator's store, opened in
@@ -12,8 +13,6 @@ import { linksIn, sfnClientFor } from './support/local-clinic.ts';
 const local = useJourneyDriver();
 const browser = useBrowser();
 
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
 
 /** A resting BP of 146/92 is a relative contraindication (140/90 to 159/99): the screening says NEEDS_REVIEW. */
 const borderlineBp = [

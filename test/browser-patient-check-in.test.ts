@@ -3,6 +3,7 @@ import { formatInZone } from '../functions/pages/format-time.ts';
 import { horizontalOverflow, phoneViewport, saveScreenshot, submitWith, unnamedControls, useBrowser } from './support/browser.ts';
 import { useJourneyDriver, type EnrolledPatient, type JourneyDriver } from './support/journey-driver.ts';
 import { linksIn } from './support/local-clinic.ts';
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../functions/domain/durations.ts';
 
 /**
  * A patient checks in before their first session the way they would: on a phone, with JavaScript off
@@ -13,8 +14,6 @@ import { linksIn } from './support/local-clinic.ts';
 const local = useJourneyDriver();
 const browser = useBrowser();
 
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
 
 /** Intake, consult, evaluation, eligibility and the default plan (four sessions, a week apart, the first four days out). */
 async function toFirstSession(d: JourneyDriver): Promise<{ patient: EnrolledPatient; plannedStart: Date }> {

@@ -5,8 +5,8 @@ import { defaultProtocol, redFlagSymptoms, resolveProtocol } from '../functions/
 import type { CheckIn, RedFlagSymptom } from '../functions/domain/schemas/check-in.ts';
 import { checkInSchema } from '../functions/domain/schemas/check-in.ts';
 import type { Session } from '../functions/domain/schemas/session.ts';
+import { HOUR_MS as HOUR } from '../functions/domain/durations.ts';
 
-const HOUR = 3_600_000;
 const plannedStart = '2026-05-12T14:00:00.000Z';
 const start = new Date(plannedStart);
 const halfHourBefore = new Date(start.getTime() - HOUR / 2);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeFollowUp, computeResponse, MismatchedInstrumentsError, type FollowUpInstrument } from '../functions/domain/follow-up.ts';
+import { MismatchedInstruments } from '../functions/domain/domain-errors.ts';
+import { computeFollowUp, computeResponse, type FollowUpInstrument } from '../functions/domain/follow-up.ts';
 import { defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
 
 const gad7 = (score: number) => ({ instrument: 'gad7' as const, score });
@@ -47,7 +48,7 @@ describe('follow-up response and remission', () => {
   });
 
   it('refuses to compare two different instruments', () => {
-    expect(() => computeResponse(gad7(15), phq9(5), defaultProtocol)).toThrow(MismatchedInstrumentsError);
+    expect(() => computeResponse(gad7(15), phq9(5), defaultProtocol)).toThrow(MismatchedInstruments);
   });
 
   it('computes both measures from two assessments as filled in', () => {

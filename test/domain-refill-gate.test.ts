@@ -2,9 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
 import { evaluateRefill, type RefillHistory, type RefillReasonCode, type RefillRequest } from '../functions/domain/refill-gate.ts';
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../functions/domain/durations.ts';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const NOW = new Date('2026-04-17T15:00:00.000Z'); // 11:00 EDT
 const iso = (ms: number) => new Date(ms).toISOString();
 const before = (now: Date, ms: number) => iso(now.getTime() - ms);

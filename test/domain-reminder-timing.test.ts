@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addCalendarMonths, fromLocal, InvalidTimeZoneError, localDate, toLocal } from '../functions/domain/local-time.ts';
+import { InvalidTimeZone, UnknownReminderKind } from '../functions/domain/domain-errors.ts';
+import { addCalendarMonths, fromLocal, localDate, toLocal } from '../functions/domain/local-time.ts';
 import { defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
-import { dueAt, isQuietHour, reminderSchedule, UnknownReminderKindError } from '../functions/domain/reminder-timing.ts';
+import { dueAt, isQuietHour, reminderSchedule } from '../functions/domain/reminder-timing.ts';
+import { HOUR_MS as HOUR } from '../functions/domain/durations.ts';
 
 const NY = 'America/New_York';
 const at = (iso: string) => new Date(iso);
-const HOUR = 3_600_000;
 
 function byKey(schedule: ReturnType<typeof reminderSchedule>): Record<string, string> {
   return Object.fromEntries(schedule.reminders.map((r) => [r.reminderKey, r.dueAt.toISOString()]));
@@ -48,7 +49,7 @@ describe('local time in the patient zone', () => {
   });
 
   it('rejects a time zone that does not exist', () => {
-    expect(() => dueAt('session-prep', at('2026-05-01T14:00:00Z'), 'Mars/Olympus_Mons', defaultProtocol)).toThrow(InvalidTimeZoneError);
+    expect(() => dueAt('session-prep', at('2026-05-01T14:00:00Z'), 'Mars/Olympus_Mons', defaultProtocol)).toThrow(InvalidTimeZone);
   });
 });
 
@@ -153,7 +154,7 @@ describe('appointment reminders', () => {
   });
 
   it('refuses an appointment reminder the protocol does not send', () => {
-    expect(() => dueAt('consult-3h-before', at('2026-05-12T14:00:00Z'), NY, defaultProtocol)).toThrow(UnknownReminderKindError);
+    expect(() => dueAt('consult-3h-before', at('2026-05-12T14:00:00Z'), NY, defaultProtocol)).toThrow(UnknownReminderKind);
   });
 });
 
@@ -224,7 +225,7 @@ describe('intake and refill reminders', () => {
       'intake-reminder-2': '2026-05-14T14:00:00.000Z',
       'intake-reminder-3': '2026-05-15T14:00:00.000Z',
     });
-    expect(() => dueAt('intake-reminder-4', at('2026-05-12T14:00:00Z'), NY, defaultProtocol)).toThrow(UnknownReminderKindError);
+    expect(() => dueAt('intake-reminder-4', at('2026-05-12T14:00:00Z'), NY, defaultProtocol)).toThrow(UnknownReminderKind);
   });
 
   it('opens the refill window 3 days before a refill is due, keyed by the refill cycle', () => {

@@ -3,9 +3,9 @@ import { defaultProtocol, resolveProtocol } from '../functions/domain/protocol.t
 import type { TreatmentPlan } from '../functions/domain/schemas/index.ts';
 import { validateTreatmentPlan, type PrescribingRecord } from '../functions/domain/treatment-plan.ts';
 import { NOW, aTreatmentPlan } from './support/domain-fixtures.ts';
+import { DAY_MS as DAY } from '../functions/domain/durations.ts';
 
 const protocol = defaultProtocol;
-const DAY = 24 * 3_600_000;
 
 /** A second plan (the first-dose limit is not in play) for a 70 kg patient, PDMP checked yesterday, before the telehealth cut-off. */
 function aRecord(overrides: Partial<PrescribingRecord> = {}): PrescribingRecord {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SentEmail } from '../local/services/ses-local.ts';
 import { useJourneyDriver, type EnrolledPatient } from './support/journey-driver.ts';
 import { withoutLinkTokens } from './support/link-http.ts';
+import { DAY_SECONDS as DAY, HOUR_SECONDS as HOUR } from '../functions/domain/durations.ts';
 
 /**
  * Emails are read on lock screens, in shared mailboxes and by scanners: each may carry a first name, a
@@ -11,8 +12,6 @@ import { withoutLinkTokens } from './support/link-http.ts';
  */
 const local = useJourneyDriver();
 
-const HOUR = 3600;
-const DAY = 24 * HOUR;
 const clinician = 'ana.rivera@example.org';
 const backupClinician = 'wei.chen@example.org';
 

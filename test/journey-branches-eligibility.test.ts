@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { phiIn, useJourneyDriver, type EnrolledPatient } from './support/journey-driver.ts';
+import { HOUR_MS as HOUR, SECOND_MS as SECOND } from '../functions/domain/durations.ts';
 
 /**
  * The eligibility branches on the local clinic, through the same doors as the happy path: an absolute
@@ -9,8 +10,6 @@ import { phiIn, useJourneyDriver, type EnrolledPatient } from './support/journey
  */
 const local = useJourneyDriver();
 
-const HOUR = 3600_000;
-const SECOND = 1000;
 const clinician = 'ana.rivera@example.org';
 const backupClinician = 'wei.chen@example.org';
 const contactUs = 'Please get in touch with us';

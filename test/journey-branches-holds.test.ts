@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { phiIn, useJourneyDriver, type EnrolledPatient, type TreatmentPlanInput } from './support/journey-driver.ts';
 import { afterSessionHour, backupClinicianEmail, toMaintenance } from './support/journey-scenarios.ts';
+import { HOUR_MS as HOUR } from '../functions/domain/durations.ts';
 
 /**
  * Blood pressure at check-in and the clinical hold, on the local clinic through the patient's and the
@@ -10,7 +11,6 @@ import { afterSessionHour, backupClinicianEmail, toMaintenance } from './support
  */
 const local = useJourneyDriver();
 
-const HOUR = 3600_000;
 const clinician = 'ana.rivera@example.org';
 const urgent = 'Urgent: please review today';
 const notice = 'A patient step needs your attention';

@@ -2,14 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { formatInZone } from '../functions/pages/format-time.ts';
 import { phiIn, useJourneyDriver } from './support/journey-driver.ts';
 import { linksIn } from './support/local-clinic.ts';
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../functions/domain/durations.ts';
 
 /**
  * The consult's join link: recorded with the booking (https only), never put in an email, and shown on
  * the patient's own page behind each consult reminder's link, with the time in the patient's zone.
  */
 const local = useJourneyDriver();
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
 
 describe('the video consult join link', () => {
   it('a booking with a join link that is not https is refused with 400 naming joinUrl, and nothing is booked', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { atLocalHour, phiIn, useJourneyDriver, type EnrolledPatient, type JourneyView, type ObservedEmail } from './support/journey-driver.ts';
 import { auditEventSchema } from '../functions/domain/schemas/audit-event.ts';
 import { testStartTime } from './support/local-clinic.ts';
+import { DAY_MS as DAY, HOUR_MS as HOUR, SECOND_MS as SECOND } from '../functions/domain/durations.ts';
 import { takeMaintenanceDoses } from './support/journey-scenarios.ts';
 import { toLocal } from '../functions/domain/local-time.ts';
 
@@ -18,9 +19,6 @@ const localTimeOf = (at: Date, timeZone: string): string => {
  */
 const local = useJourneyDriver();
 
-const SECOND = 1000;
-const HOUR = 3600 * SECOND;
-const DAY = 24 * HOUR;
 const clinician = 'ana.rivera@example.org';
 const backupClinician = 'wei.chen@example.org';
 

@@ -3,10 +3,9 @@ import { defaultProtocol } from '../functions/domain/protocol.ts';
 import { planPersonAction } from '../functions/journey/plan-person-action.ts';
 import { parseClinicConfig } from '../functions/platform/clinic-config.ts';
 import exampleConfig from '../clinic.config.example.json' with { type: 'json' };
+import { DAY_SECONDS as DAY } from '../functions/domain/durations.ts';
 
 const clinic = parseClinicConfig(exampleConfig);
-const HOUR = 3600;
-const DAY = 24 * HOUR;
 // the refill window opens (and the request is asked) on a weekday afternoon in the patient's zone
 const windowOpens = new Date('2026-03-10T18:00:00Z');
 const input = { purpose: 'refill-request', patientId: 'p-1', patientTimeZone: 'America/New_York', assignedClinicianId: 'dr-rivera', consultAt: null } as const;

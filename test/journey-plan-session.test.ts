@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultProtocol } from '../functions/domain/protocol.ts';
 import { planSession, sameLocalTimeNotBefore } from '../functions/journey/plan-session.ts';
 import type { StoredFill, StoredPlan, StoredSession } from '../functions/journey/stored-records.ts';
+import { HOUR_MS as HOUR } from '../functions/domain/durations.ts';
 
-const HOUR = 3600_000;
 const chicago = 'America/Chicago';
 // 10:00 in Chicago on the Saturday before the 2026 spring-forward (CST, UTC-6)
 const saturdayTen = Date.parse('2026-03-07T16:00:00.000Z');

@@ -12,13 +12,15 @@ import { loadPatientContext } from '../functions/journey/patient-context.ts';
 import { phaseMoveAllowed } from '../functions/journey/set-phase.ts';
 import type { Intake } from '../functions/domain/schemas/index.ts';
 import { useClockSource, useSystemClock } from '../functions/platform/clock.ts';
-import { commitChange, type StoreWrite } from '../functions/store/audited-change.ts';
+import { commitChange } from '../functions/store/audited-change.ts';
+import type { StoreWrite } from '../functions/store/store-writes.ts';
 import { getItem, queryPatientPartition } from '../functions/store/read-items.ts';
 import { keys, PATIENT_SK_PREFIX } from '../functions/store/table-design.ts';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../local/sfn/index.ts';
 import { startSesLocal, type SesLocal } from '../local/services/ses-local.ts';
 import { aPatient, anIntake, aTreatmentPlan, twoClinicianClinic } from './support/domain-fixtures.ts';
 import { startTestTable, type TestTable } from './support/dynamodb.ts';
+import { DAY_MS as DAY } from '../functions/domain/durations.ts';
 
 /**
  * The workflow's functions through their handlers, on DynamoDB Local and the SES emulator (and, for the
@@ -28,7 +30,6 @@ import { startTestTable, type TestTable } from './support/dynamodb.ts';
 
 const clinic = twoClinicianClinic;
 
-const DAY = 24 * 3_600_000;
 const T0 = Date.parse('2026-07-01T15:00:00.000Z');
 let clockMs = T0;
 const at = (ms: number) => new Date(ms).toISOString();
@@ -180,7 +181,7 @@ describe('fills', () => {
     clockMs = T0 + 20 * DAY;
     const { patientId, journeyId } = await inMaintenance();
 
-    await expect(invoke(recordProgress, { event: 'fill', patientId, journeyId, cycle: 1 })).rejects.toMatchObject({ name: 'ConditionFailedError' });
+    await expect(invoke(recordProgress, { event: 'fill', patientId, journeyId, cycle: 1 })).rejects.toMatchObject({ name: 'ConditionFailed' });
     expect(await fillsOf(patientId)).toHaveLength(1);
   });
 

@@ -12,7 +12,8 @@ import { readStep } from '../functions/links/step-store.ts';
 import { useClockSource, useSystemClock } from '../functions/platform/clock.ts';
 import { handler as requestAction } from '../functions/request-action/handler.ts';
 import { handler as screening } from '../functions/screening/handler.ts';
-import { commitChange, type StoreWrite } from '../functions/store/audited-change.ts';
+import { commitChange } from '../functions/store/audited-change.ts';
+import type { StoreWrite } from '../functions/store/store-writes.ts';
 import { queryPatientPartition } from '../functions/store/read-items.ts';
 import { keys, PATIENT_SK_PREFIX } from '../functions/store/table-design.ts';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../local/sfn/index.ts';
@@ -24,6 +25,7 @@ import { phiIn } from './support/journey-driver.ts';
 import { TestLambdas } from './support/sfn-test-lambdas.ts';
 import { intakeFields, type FormFields } from './support/link-http.ts';
 import { callLinkPage, type LinkPath, type PageResponse } from './support/link-page-call.ts';
+import { DAY_SECONDS as DAY } from '../functions/domain/durations.ts';
 
 /**
  * Clinician alerts carry a link: the email says only "one of your patients", so the link's page must say
@@ -32,7 +34,6 @@ import { callLinkPage, type LinkPath, type PageResponse } from './support/link-p
  */
 
 const START = new Date('2026-05-04T13:00:00.000Z');
-const DAY = 24 * 3600;
 const CLINICIAN = 'sam.lee@clinic.test';
 const clinic = twoClinicianClinic;
 

@@ -15,9 +15,9 @@ import { startTestTable, type TestTable } from './support/dynamodb.ts';
 import { TestLambdas } from './support/sfn-test-lambdas.ts';
 import { intakeFields, withoutLinkTokens, type FormFields } from './support/link-http.ts';
 import { callLinkPage, type LinkPath, type PageResponse } from './support/link-page-call.ts';
+import { DAY_SECONDS as DAY } from '../functions/domain/durations.ts';
 
 const START = new Date('2026-05-04T13:00:00.000Z');
-const DAY = 24 * 3600;
 const clinic = {
   clinicName: 'Test Clinic',
   senderEmail: 'care@example.org',

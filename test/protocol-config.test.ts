@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidProtocolError, defaultProtocol, protocolSchema, resolveProtocol } from '../functions/domain/protocol.ts';
+import { InvalidProtocol } from '../functions/domain/domain-errors.ts';
+import { defaultProtocol, protocolSchema, resolveProtocol } from '../functions/domain/protocol.ts';
 
 describe('the default protocol', () => {
   it('is valid against its own schema', () => {
@@ -76,7 +77,7 @@ describe('resolveProtocol (a clinic\'s overrides)', () => {
     ['a malformed local time', { version: 'v2', reminders: { quietHoursStart: '9pm' } }, /expected a local time as HH:MM/],
     ['overrides that are not an object', ['v2'], /must be an object/],
   ])('refuses %s', (_name, overrides, message) => {
-    expect(() => resolveProtocol(overrides)).toThrow(InvalidProtocolError);
+    expect(() => resolveProtocol(overrides)).toThrow(InvalidProtocol);
     expect(() => resolveProtocol(overrides)).toThrow(message);
   });
 

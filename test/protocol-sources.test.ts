@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidProtocolError, defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
+import { InvalidProtocol } from '../functions/domain/domain-errors.ts';
+import { defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
 import { protocolSources, protocolValuePaths, sourceKinds, sourceOf } from '../functions/domain/protocol-sources.ts';
-import { InvalidClinicConfigError, parseClinicConfig } from '../functions/platform/clinic-config.ts';
+import { parseClinicConfig } from '../functions/platform/clinic-config.ts';
+import { InvalidClinicConfig } from '../functions/platform/platform-errors.ts';
 import { renderProtocolDoc } from '../lib/protocol-doc.ts';
 import { twoClinicianClinic } from './support/domain-fixtures.ts';
 
@@ -48,7 +50,7 @@ describe('a clinic\'s protocol version names who approved it', () => {
     ['no approvedOn', { version: 'clinic-2027-01', approvedBy: 'Dr. Ana Rivera', dose: { firstDoseMaxMg: 200 } }, /"approvedOn" missing/],
     ['an empty approvedBy', { version: 'clinic-2027-01', approvedBy: '', approvedOn: '2027-01-04' }, /"approvedBy" missing/],
   ])('synth refuses a version with %s', (_name, overrides, message) => {
-    expect(() => parseClinicConfig(config(overrides))).toThrow(InvalidClinicConfigError);
+    expect(() => parseClinicConfig(config(overrides))).toThrow(InvalidClinicConfig);
     expect(() => parseClinicConfig(config(overrides))).toThrow(message);
   });
 
@@ -66,7 +68,7 @@ describe('a clinic\'s protocol version names who approved it', () => {
   it('a director may sign the shipped defaults under their own version name', () => {
     const protocol = resolveProtocol({ version: defaultProtocol.version, approvedBy: 'Dr. Ana Rivera', approvedOn: '2027-01-04' }, { requireApproval: true });
     expect(protocol.approvedBy).toBe('Dr. Ana Rivera');
-    expect(() => resolveProtocol({ version: defaultProtocol.version, approvedBy: 'Dr. Ana Rivera', approvedOn: '2027-01-04', dose: { maxMgPerKg: 5 } })).toThrow(InvalidProtocolError);
+    expect(() => resolveProtocol({ version: defaultProtocol.version, approvedBy: 'Dr. Ana Rivera', approvedOn: '2027-01-04', dose: { maxMgPerKg: 5 } })).toThrow(InvalidProtocol);
   });
 
   it('the shipped example config and a config without overrides still parse (the defaults need no signature to synth)', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  InvalidKeyPartError,
+  InvalidKeyPart,
   PATIENT_SK_PREFIX,
   journeyStatusIndexKeys,
   keys,
@@ -46,9 +46,12 @@ function everyKey(a: KeyArgs): { type: string; key: ItemKey }[] {
     { type: 'fill', key: keys.fill(a.patient, a.cycle) },
     { type: 'assessment', key: keys.assessment(a.patient, a.other) },
     { type: 'reminderSent', key: keys.reminderSent(a.patient, a.other) },
-    { type: 'linkPointer', key: keys.linkPointer(a.patient, a.hash) },
+    { type: 'step', key: keys.step(a.patient, a.other, a.other) },
+    { type: 'intake', key: keys.intake(a.patient, a.other) },
+    { type: 'await', key: keys.await(a.patient, a.other) },
     { type: 'audit', key: keys.audit(a.patient, a.at, a.other) },
     { type: 'link', key: keys.link(a.hash) },
+    { type: 'linkRate', key: keys.linkRate(a.hash, a.other) },
     { type: 'idempotency', key: keys.idempotency(a.other) },
   ];
 }
@@ -87,15 +90,15 @@ describe('the key design', () => {
   });
 
   it('refuses an id containing "#", so no caller can forge another type\'s key', () => {
-    expect(() => keys.evaluation('p1', 'x#SESSION')).toThrow(InvalidKeyPartError);
-    expect(() => keys.profile('p1#SK')).toThrow(InvalidKeyPartError);
-    expect(() => keys.reminderSent('p1', '')).toThrow(InvalidKeyPartError);
+    expect(() => keys.evaluation('p1', 'x#SESSION')).toThrow(InvalidKeyPart);
+    expect(() => keys.profile('p1#SK')).toThrow(InvalidKeyPart);
+    expect(() => keys.reminderSent('p1', '')).toThrow(InvalidKeyPart);
   });
 
   it('refuses session and fill numbers that would not sort in numeric order', () => {
-    expect(() => keys.session('p1', 1000)).toThrow(InvalidKeyPartError);
-    expect(() => keys.session('p1', 1.5)).toThrow(InvalidKeyPartError);
-    expect(() => keys.fill('p1', -1)).toThrow(InvalidKeyPartError);
+    expect(() => keys.session('p1', 1000)).toThrow(InvalidKeyPart);
+    expect(() => keys.session('p1', 1.5)).toThrow(InvalidKeyPart);
+    expect(() => keys.fill('p1', -1)).toThrow(InvalidKeyPart);
   });
 
   it('sorts sessions and fills by number and audit events by time', () => {
@@ -117,7 +120,7 @@ describe('the key design', () => {
     });
     expect(hashLinkToken(token)).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(key)).not.toContain(token);
-    expect(() => keys.link(token)).toThrow(InvalidKeyPartError);
+    expect(() => keys.link(token)).toThrow(InvalidKeyPart);
   });
 
   it('puts pending links under their person and journeys under their status and phase', () => {

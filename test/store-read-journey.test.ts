@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useClockSource, useSystemClock } from '../functions/platform/clock.ts';
-import { commitChange, commitOne, type AuditEventInput, type StoreWrite } from '../functions/store/audited-change.ts';
+import { commitChange, commitOne, type AuditEventInput } from '../functions/store/audited-change.ts';
+import type { StoreWrite } from '../functions/store/store-writes.ts';
 import type { DynamoRequestRecord } from '../functions/store/dynamo-client.ts';
 import { listJourneysByStatus, listPendingLinksForPerson } from '../functions/store/list-by-index.ts';
 import { readJourney } from '../functions/store/read-journey.ts';
@@ -67,7 +68,7 @@ async function seedWholeJourney(patientId: string): Promise<number> {
         status: 'PENDING',
         ...pendingLinkIndexKeys(patientId, '2026-03-05T08:00:00Z', linkHash),
       }),
-      create(keys.linkPointer(patientId, linkHash), 'LINK_POINTER', { purpose: 'journal', status: 'PENDING' }),
+      create(keys.step(patientId, 'j-1', 'session-1-a1-journal'), 'STEP', { purpose: 'journal', status: 'pending', linkHashes: [linkHash] }),
     ],
   ];
   for (const writes of changes) {
@@ -102,7 +103,7 @@ describe('reading a journey', () => {
       fills: journey.fills,
       assessments: journey.assessments,
       remindersSent: journey.remindersSent,
-      links: journey.links,
+      steps: journey.steps,
     };
     for (const [group, items] of Object.entries(lists)) expect(items, group).toHaveLength(1);
     expect(journey.sessions.map((s) => s.SK)).toEqual(['SESSION#001', 'SESSION#002']);

@@ -7,8 +7,8 @@ import {
   MAX_TRANSACTION_ITEMS,
   type AuditEventInput,
   type AuditRecord,
-  type StoreWrite,
 } from '../functions/store/audited-change.ts';
+import type { StoreWrite } from '../functions/store/store-writes.ts';
 import type { DynamoRequestRecord } from '../functions/store/dynamo-client.ts';
 import {
   IDEMPOTENCY_RECORD_LABEL,
@@ -17,12 +17,12 @@ import {
 } from '../functions/store/idempotency-record.ts';
 import { getItem, queryPatientPartition } from '../functions/store/read-items.ts';
 import {
-  AlreadyExistsError,
-  ConcurrentUpdateError,
-  ConditionFailedError,
-  IdempotencyMismatchError,
-  InvalidTransactionError,
-  ItemNotFoundError,
+  AlreadyExists,
+  ConcurrentUpdate,
+  ConditionFailed,
+  IdempotencyMismatch,
+  InvalidTransaction,
+  ItemNotFound,
 } from '../functions/store/store-errors.ts';
 import { INDEXES, keys, PATIENT_SK_PREFIX, TTL_ATTRIBUTE } from '../functions/store/table-design.ts';
 import { createTableIfMissing } from '../local/services/create-table.ts';
@@ -78,7 +78,7 @@ function auditTrail(patientId: string): Promise<AuditRecord[]> {
 }
 
 describe('a change is all or nothing', () => {
-  it('lets exactly one of two concurrent conflicting updates of a journey win; the loser gets ConcurrentUpdateError', async () => {
+  it('lets exactly one of two concurrent conflicting updates of a journey win; the loser gets ConcurrentUpdate', async () => {
     const patientId = newPatient();
     await enrol(patientId);
     // Two clients, as two Lambda invocations would be, both having read version 1.
@@ -97,8 +97,8 @@ describe('a change is all or nothing', () => {
     const losers = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
     expect(winners).toHaveLength(1);
     expect(losers).toHaveLength(1);
-    expect(losers[0]).toBeInstanceOf(ConcurrentUpdateError);
-    expect((losers[0] as ConcurrentUpdateError).write.label).toBe('journey');
+    expect(losers[0]).toBeInstanceOf(ConcurrentUpdate);
+    expect((losers[0] as ConcurrentUpdate).write.label).toBe('journey');
 
     const journey = await getItem(table.client, table.tableName, keys.journey(patientId));
     const moves = (await auditTrail(patientId)).filter((event) => event.action.startsWith('journey.moved-to-'));
@@ -130,15 +130,15 @@ describe('a change is all or nothing', () => {
       () => undefined,
       (rejection: unknown) => rejection,
     );
-    expect(error).toBeInstanceOf(ConcurrentUpdateError);
-    expect((error as ConcurrentUpdateError).write.index).toBe(1);
-    expect((error as ConcurrentUpdateError).actualVersion).toBe(1);
+    expect(error).toBeInstanceOf(ConcurrentUpdate);
+    expect((error as ConcurrentUpdate).write.index).toBe(1);
+    expect((error as ConcurrentUpdate).actualVersion).toBe(1);
     expect(await getItem(table.client, table.tableName, keys.fill(patientId, 1))).toBeUndefined();
     expect(await auditTrail(patientId)).toEqual(before);
     expect((await getItem(table.client, table.tableName, keys.journey(patientId)))?.version).toBe(1);
   });
 
-  it('refuses to create an item that exists with AlreadyExistsError and writes nothing', async () => {
+  it('refuses to create an item that exists with AlreadyExists and writes nothing', async () => {
     const patientId = newPatient();
     const marker: StoreWrite = {
       kind: 'create',
@@ -152,13 +152,13 @@ describe('a change is all or nothing', () => {
 
     const again = commitOne(table.client, table.tableName, marker, auditFor(patientId, 'reminder.sent'));
 
-    await expect(again).rejects.toThrow(AlreadyExistsError);
+    await expect(again).rejects.toThrow(AlreadyExists);
     await expect(again).rejects.toMatchObject({ write: { label: 'reminder marker', index: 0 } });
     expect(await getItem(table.client, table.tableName, marker.key)).toEqual(stored);
     expect((await auditTrail(patientId)).map((event) => event.action)).toEqual(['reminder.sent']);
   });
 
-  it('fails an update of a missing item with ItemNotFoundError', async () => {
+  it('fails an update of a missing item with ItemNotFound', async () => {
     const patientId = newPatient();
     const attempt = commitOne(
       table.client,
@@ -166,11 +166,11 @@ describe('a change is all or nothing', () => {
       { kind: 'update', key: keys.journey(patientId), expectedVersion: 1, set: { phase: 'SCREENING' } },
       auditFor(patientId, 'journey.moved'),
     );
-    await expect(attempt).rejects.toThrow(ItemNotFoundError);
+    await expect(attempt).rejects.toThrow(ItemNotFound);
     expect(await auditTrail(patientId)).toEqual([]);
   });
 
-  it('names the business rule that stopped a change with ConditionFailedError', async () => {
+  it('names the business rule that stopped a change with ConditionFailed', async () => {
     const patientId = newPatient();
     await enrol(patientId);
     await commitOne(
@@ -198,7 +198,7 @@ describe('a change is all or nothing', () => {
       audit: auditFor(patientId, 'session.cleared'),
     });
 
-    await expect(dose).rejects.toThrow(ConditionFailedError);
+    await expect(dose).rejects.toThrow(ConditionFailed);
     await expect(dose).rejects.toMatchObject({ conditionName: 'patient is not on clinical hold' });
     expect(await getItem(table.client, table.tableName, keys.session(patientId, 1))).toBeUndefined();
   });
@@ -216,7 +216,7 @@ describe('a change is all or nothing', () => {
 
     const attempt = commitChange(client, table.tableName, { writes, audit: auditFor(patientId, 'reminders.sent') });
 
-    await expect(attempt).rejects.toThrow(InvalidTransactionError);
+    await expect(attempt).rejects.toThrow(InvalidTransaction);
     await expect(attempt).rejects.toThrow(/at most 100 items.*got 101/);
     expect(sent).toEqual([]);
   });
@@ -241,7 +241,7 @@ describe('a change is all or nothing', () => {
     expect(moves).toHaveLength(1);
 
     // Without the token, the same change is a new change and its stale version is caught.
-    await expect(commitChange(table.client, table.tableName, change)).rejects.toThrow(ConcurrentUpdateError);
+    await expect(commitChange(table.client, table.tableName, change)).rejects.toThrow(ConcurrentUpdate);
   });
 
   it('refuses a clientRequestToken reused for a different change', async () => {
@@ -257,7 +257,7 @@ describe('a change is all or nothing', () => {
     await commitChange(table.client, table.tableName, move('SCREENING'), { clientRequestToken: token });
     await expect(
       commitChange(table.client, table.tableName, move('ELIGIBILITY'), { clientRequestToken: token }),
-    ).rejects.toThrow(IdempotencyMismatchError);
+    ).rejects.toThrow(IdempotencyMismatch);
   });
 });
 
@@ -345,7 +345,7 @@ describe('handler retries', () => {
     await recordFill();
     const retry = recordFill();
 
-    await expect(retry).rejects.toThrow(AlreadyExistsError);
+    await expect(retry).rejects.toThrow(AlreadyExists);
     await expect(retry).rejects.toMatchObject({ write: { label: IDEMPOTENCY_RECORD_LABEL } });
     expect(await rememberedResult(table.client, table.tableName, idempotencyKey)).toEqual({
       found: true,

@@ -2,7 +2,9 @@ import type { FieldError } from './schemas/field-errors.ts';
 
 /**
  * Errors the domain core raises, as values with names. The edges map them: a handler to an HTTP status,
- * a workflow task to an ASL error name (the `name`), never by comparing message strings.
+ * a workflow task to an ASL error name (the `name`), never by comparing message strings. Every area's
+ * errors module (domain-errors, store-errors, journey-errors, link-errors, platform-errors) names its
+ * errors for what happened, without an `Error` suffix: `TreatmentPlanRejected`, `ConcurrentUpdate`.
  */
 export abstract class DomainError extends Error {
   abstract override readonly name: string;
@@ -32,6 +34,29 @@ export class TreatmentPlanRejected extends DomainError {
     super(`the treatment plan breaks the protocol: ${errors.map((error) => error.message).join('; ')}`);
     this.errors = errors;
   }
+}
+
+/** A follow-up score compared with a baseline of another instrument (GAD-7 against PHQ-9). */
+export class MismatchedInstruments extends DomainError {
+  override readonly name = 'MismatchedInstruments';
+  readonly code = 'MISMATCHED_INSTRUMENTS';
+}
+
+/** Not an IANA time zone this runtime knows. */
+export class InvalidTimeZone extends DomainError {
+  override readonly name = 'InvalidTimeZone';
+  readonly code = 'INVALID_TIME_ZONE';
+}
+
+/** A reminder kind the timing rules do not know. */
+export class UnknownReminderKind extends DomainError {
+  override readonly name = 'UnknownReminderKind';
+  readonly code = 'UNKNOWN_REMINDER_KIND';
+}
+
+/** A protocol, or a clinic's overrides of it, that breaks the protocol schema or is not signed. */
+export class InvalidProtocol extends Error {
+  override readonly name = 'InvalidProtocol';
 }
 
 export function isDomainError(error: unknown): error is DomainError {

@@ -1,4 +1,4 @@
-import { DomainError } from './domain-errors.ts';
+import { MismatchedInstruments } from './domain-errors.ts';
 import type { DecisionReason, Protocol } from './protocol.ts';
 import type { Assessment } from './schemas/assessment.ts';
 import { scoreGad7, scorePhq9 } from './scoring.ts';
@@ -30,16 +30,11 @@ export interface TreatmentResponse {
   protocolVersion: string;
 }
 
-export class MismatchedInstrumentsError extends DomainError {
-  override readonly name = 'MismatchedInstrumentsError';
-  readonly code = 'MISMATCHED_INSTRUMENTS';
-}
-
 const names: Record<FollowUpInstrument, string> = { gad7: 'GAD-7', phq9: 'PHQ-9' };
 
 export function computeResponse(baseline: InstrumentScore, latest: InstrumentScore, protocol: Protocol): TreatmentResponse {
   if (baseline.instrument !== latest.instrument) {
-    throw new MismatchedInstrumentsError(`cannot compare a ${names[baseline.instrument]} baseline with a ${names[latest.instrument]} score`);
+    throw new MismatchedInstruments(`cannot compare a ${names[baseline.instrument]} baseline with a ${names[latest.instrument]} score`);
   }
   const name = names[baseline.instrument];
   const { responseMinimumFallPercent, remissionBelow, remissionBaselineAtLeast } = protocol.followUp;

@@ -6,7 +6,7 @@
  * including on the days a zone changes its offset (a local time may not exist, or exist twice).
  */
 
-import { DomainError } from './domain-errors.ts';
+import { InvalidTimeZone } from './domain-errors.ts';
 
 /** A calendar date and time of day on a wall clock; month is 1-12. */
 export interface LocalDateTime {
@@ -15,11 +15,6 @@ export interface LocalDateTime {
   day: number;
   hour: number;
   minute: number;
-}
-
-export class InvalidTimeZoneError extends DomainError {
-  override readonly name = 'InvalidTimeZoneError';
-  readonly code = 'INVALID_TIME_ZONE';
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -39,14 +34,14 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
         second: 'numeric',
       });
     } catch {
-      throw new InvalidTimeZoneError(`unknown time zone "${timeZone}"`);
+      throw new InvalidTimeZone(`unknown time zone "${timeZone}"`);
     }
     formatters.set(timeZone, formatter);
   }
   return formatter;
 }
 
-/** Throws InvalidTimeZoneError unless the name is a zone this runtime's ICU knows. */
+/** Throws InvalidTimeZone unless the name is a zone this runtime's ICU knows. */
 export function assertTimeZone(timeZone: string): void {
   formatterFor(timeZone);
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { issueMessage } from './schemas/field-errors.ts';
+import { InvalidProtocol } from './domain-errors.ts';
 
 /**
  * The clinic's protocol: every threshold, limit, count and interval the rules use, in one typed,
@@ -484,10 +485,6 @@ export interface DecisionReason<Code extends string = string> {
 export type ProtocolOverrides = { version: string; approvedBy?: string; approvedOn?: string } & DeepPartial<Omit<Protocol, 'version' | 'approvedBy' | 'approvedOn'>>;
 type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
-export class InvalidProtocolError extends Error {
-  override readonly name = 'InvalidProtocolError';
-}
-
 export interface ResolveOptions {
   /**
    * A clinic's version must name who approved it and when (`approvedBy`, `approvedOn`): the clinic config
@@ -505,18 +502,18 @@ const versionFields = new Set(['version', 'approvedBy', 'approvedOn']);
  */
 export function resolveProtocol(overrides?: unknown, options: ResolveOptions = {}): Protocol {
   if (overrides === undefined || overrides === null) return defaultProtocol;
-  if (!isPlainObject(overrides)) throw new InvalidProtocolError('protocol overrides must be an object');
+  if (!isPlainObject(overrides)) throw new InvalidProtocol('protocol overrides must be an object');
   const version = overrides['version'];
   if (typeof version !== 'string' || version.length === 0) {
-    throw new InvalidProtocolError('protocol overrides must set "version" to a name of their own');
+    throw new InvalidProtocol('protocol overrides must set "version" to a name of their own');
   }
   if (version === defaultProtocol.version && Object.keys(overrides).some((key) => !versionFields.has(key))) {
-    throw new InvalidProtocolError(`protocol overrides change values, so "version" must differ from the default "${defaultProtocol.version}"`);
+    throw new InvalidProtocol(`protocol overrides change values, so "version" must differ from the default "${defaultProtocol.version}"`);
   }
   if (options.requireApproval === true) {
     const missing = ['approvedBy', 'approvedOn'].filter((field) => typeof overrides[field] !== 'string' || overrides[field] === '');
     if (missing.length > 0) {
-      throw new InvalidProtocolError(
+      throw new InvalidProtocol(
         `protocol version "${version}" must name who approved it and when: ${missing.map((field) => `"${field}"`).join(' and ')} missing (e.g. "approvedBy": "Dr. A. Rivera, medical director", "approvedOn": "2026-01-15")`,
       );
     }
@@ -525,7 +522,7 @@ export function resolveProtocol(overrides?: unknown, options: ResolveOptions = {
   const parsed = protocolSchema.safeParse(merged, { error: issueMessage });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new InvalidProtocolError(`protocol overrides are invalid: ${problems.join('; ')}`);
+    throw new InvalidProtocol(`protocol overrides are invalid: ${problems.join('; ')}`);
   }
   return parsed.data;
 }

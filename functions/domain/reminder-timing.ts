@@ -1,4 +1,4 @@
-import { DomainError } from './domain-errors.ts';
+import { UnknownReminderKind } from './domain-errors.ts';
 import { addCalendarDays, assertTimeZone, fromLocal, minuteOfDay, parseLocalTime, toLocal } from './local-time.ts';
 import type { DecisionReason, Protocol } from './protocol.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './durations.ts';
@@ -65,11 +65,6 @@ export interface ReminderSchedule {
   protocolVersion: string;
 }
 
-export class UnknownReminderKindError extends DomainError {
-  override readonly name = 'UnknownReminderKindError';
-  readonly code = 'UNKNOWN_REMINDER_KIND';
-}
-
 
 /**
  * When one reminder of `kind` is due. The anchor is the appointment time for appointment kinds, the
@@ -97,7 +92,7 @@ export function dueAt(kind: ReminderKind, anchor: Date, patientTimeZone: string,
     const hoursBefore = Number(appointment[2]);
     const offered = appointmentHoursBefore(appointment[1] as AppointmentKind, protocol);
     if (!offered.includes(hoursBefore)) {
-      throw new UnknownReminderKindError(`protocol ${protocol.version} sends ${appointment[1]} reminders ${offered.join(' h, ')} h before, not ${hoursBefore} h`);
+      throw new UnknownReminderKind(`protocol ${protocol.version} sends ${appointment[1]} reminders ${offered.join(' h, ')} h before, not ${hoursBefore} h`);
     }
     return timing('patient', new Date(anchor.getTime() - hoursBefore * HOUR_MS), false, {
       code: 'APPOINTMENT_REMINDER',
@@ -108,7 +103,7 @@ export function dueAt(kind: ReminderKind, anchor: Date, patientTimeZone: string,
   if (intake !== null) {
     const n = Number(intake[1]);
     if (n < 1 || n > protocol.patientLinks.intakeMaxReminders) {
-      throw new UnknownReminderKindError(`protocol ${protocol.version} sends at most ${protocol.patientLinks.intakeMaxReminders} intake reminders, not a number ${n}`);
+      throw new UnknownReminderKind(`protocol ${protocol.version} sends at most ${protocol.patientLinks.intakeMaxReminders} intake reminders, not a number ${n}`);
     }
     return timing('patient', new Date(anchor.getTime() + n * protocol.patientLinks.intakeReminderEveryHours * HOUR_MS), true, {
       code: 'INTAKE_REMINDER',
@@ -150,7 +145,7 @@ export function dueAt(kind: ReminderKind, anchor: Date, patientTimeZone: string,
       });
     }
     default:
-      throw new UnknownReminderKindError(`unknown reminder kind "${kind}"`);
+      throw new UnknownReminderKind(`unknown reminder kind "${kind}"`);
   }
 }
 

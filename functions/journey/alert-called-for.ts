@@ -3,7 +3,7 @@ import { alertClinician } from '../links/clinician-alert.ts';
 import { readStep, type StepItem } from '../links/step-store.ts';
 import type { AuditActor } from '../store/audited-change.ts';
 import { JourneyDataMissing } from './journey-errors.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 
 /**
@@ -30,7 +30,7 @@ export async function sendAnswerAlert(input: { step: Pick<StepItem, 'patientId' 
  * decision and sent under the page's key, so it goes once whoever sends it first.
  */
 export async function sendAlertCalledFor(input: { patientId: string; journeyId: string; stepKey: string; actor: AuditActor }): Promise<{ alertCalledFor: boolean }> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   const step = await readStep(client, tableName, input);
   if (step === undefined) throw new JourneyDataMissing(`no step ${input.stepKey} is stored`);
   const alert = step.decision?.alert;

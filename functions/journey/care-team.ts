@@ -1,10 +1,7 @@
 import type { ClinicConfig, Clinician } from '../platform/clinic-config.ts';
+import { UnknownClinician } from './journey-errors.ts';
 
 /** The patient's assigned clinician and who stands in for them, from the clinic's config. */
-
-export class UnknownClinician extends Error {
-  override readonly name = 'UnknownClinician';
-}
 
 export function clinicianById(clinic: ClinicConfig, clinicianId: string): Clinician {
   const clinician = clinic.clinicians.find((c) => c.id === clinicianId);

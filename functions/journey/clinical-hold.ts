@@ -4,12 +4,13 @@ import { alertClinician } from '../links/clinician-alert.ts';
 import { endPendingStepsForHold } from '../links/pending-steps.ts';
 import { now } from '../platform/clock.ts';
 import { logger } from '../platform/logger.ts';
-import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
-import { AlreadyExistsError, ConditionFailedError } from '../store/store-errors.ts';
+import { commitChange, type AuditActor } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
+import { AlreadyExists, ConditionFailed } from '../store/store-errors.ts';
 import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';
 import { NOT_ON_HOLD, notOnHoldCondition } from './hold-check.ts';
 import { endAwaitsForHold } from './interruptible-waits.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 
 export interface PlaceOnHoldInput {
@@ -51,7 +52,7 @@ export interface PlaceOnHoldResult {
  * the job, and each part is idempotent.
  */
 export async function placeOnHold(input: PlaceOnHoldInput): Promise<PlaceOnHoldResult> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   const context = await loadPatientContext(input.patientId);
   const adverseEventId = input.adverseEventId ?? `ae-${randomUUID()}`;
   const at = now().toISOString();
@@ -104,14 +105,14 @@ export async function placeOnHold(input: PlaceOnHoldInput): Promise<PlaceOnHoldR
       audit: audit('journey.hold-placed'),
     });
   } catch (error) {
-    if (error instanceof ConditionFailedError && error.conditionName === NOT_ON_HOLD) {
+    if (error instanceof ConditionFailed && error.conditionName === NOT_ON_HOLD) {
       alreadyOnHold = true;
       try {
         await commitChange(client, tableName, { writes: [adverseEventWrite], audit: audit('adverse-event.recorded-during-hold') });
       } catch (inner) {
-        if (!(inner instanceof AlreadyExistsError)) throw inner;
+        if (!(inner instanceof AlreadyExists)) throw inner;
       }
-    } else if (error instanceof AlreadyExistsError) {
+    } else if (error instanceof AlreadyExists) {
       // a retry of a report already recorded: the hold it placed (or found) stands
       alreadyOnHold = true;
     } else {

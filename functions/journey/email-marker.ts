@@ -1,8 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EmailKind } from '../email/templates.ts';
-import { commitOne, type AuditActor, type CreateWrite, type UpdateWrite } from '../store/audited-change.ts';
+import { commitOne, type AuditActor } from '../store/audited-change.ts';
+import type { CreateWrite, UpdateWrite } from '../store/store-writes.ts';
 import { getItem, type StoredItem } from '../store/read-items.ts';
-import { ConcurrentUpdateError, ConditionFailedError } from '../store/store-errors.ts';
+import { ConcurrentUpdate, ConditionFailed } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 
 /**
@@ -59,7 +60,7 @@ export function retryMarkerWrite(marker: StoredItem): UpdateWrite {
 
 /** Another attempt confirmed it, or counted itself, first: this one must not send. */
 export function lostToAnotherAttempt(error: unknown): boolean {
-  return error instanceof ConcurrentUpdateError || (error instanceof ConditionFailedError && error.conditionName === stillUnconfirmed.name);
+  return error instanceof ConcurrentUpdate || (error instanceof ConditionFailed && error.conditionName === stillUnconfirmed.name);
 }
 
 /** Records SES's acceptance on the marker (audited); a concurrent attempt that confirmed first is fine. */
@@ -88,7 +89,7 @@ export async function confirmDelivery(
       },
     );
   } catch (error) {
-    if (error instanceof ConditionFailedError && error.conditionName === stillUnconfirmed.name) return;
+    if (error instanceof ConditionFailed && error.conditionName === stillUnconfirmed.name) return;
     throw error;
   }
 }

@@ -1,14 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { now } from '../platform/clock.ts';
 import type { Patient } from '../domain/schemas/index.ts';
-import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
+import { commitChange, type AuditActor } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
 import { IDEMPOTENCY_RECORD_LABEL, rememberedResult, rememberResultWrite } from '../store/idempotency-record.ts';
 import { getItem } from '../store/read-items.ts';
-import { AlreadyExistsError } from '../store/store-errors.ts';
+import { AlreadyExists } from '../store/store-errors.ts';
 import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { readStored, storedJourney, storedPatient } from './stored-records.ts';
 import { DAY_MS } from '../domain/durations.ts';
+import { EnrolmentConflict } from './journey-errors.ts';
 
 export type EnrolmentDetails = Omit<Patient, 'id'>;
 
@@ -17,11 +19,6 @@ export interface Enrolment {
   readonly journeyId: string;
   /** false when this call found the enrolment already made (same key or same patient) */
   readonly created: boolean;
-}
-
-/** The same key (or patient id) was used for a different patient: nothing is written. */
-export class EnrolmentConflict extends Error {
-  override readonly name = 'EnrolmentConflict';
 }
 
 const REMEMBER_MS = 30 * DAY_MS;
@@ -33,7 +30,7 @@ const REMEMBER_MS = 30 * DAY_MS;
  * different one is a conflict). Journey ids are short, because every child execution is named after them.
  */
 export async function enrolPatient(input: { details: EnrolmentDetails; patientId?: string; idempotencyKey?: string; actor: AuditActor }): Promise<Enrolment> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   const fingerprint = createHash('sha256').update(JSON.stringify({ ...input.details, patientId: input.patientId ?? null })).digest('hex');
   const rememberKey = input.idempotencyKey === undefined ? undefined : `enrol:${input.idempotencyKey}`;
   if (rememberKey !== undefined) {
@@ -75,7 +72,7 @@ export async function enrolPatient(input: { details: EnrolmentDetails; patientId
     });
     return { patientId, journeyId, created: true };
   } catch (error) {
-    if (!(error instanceof AlreadyExistsError)) throw error;
+    if (!(error instanceof AlreadyExists)) throw error;
     if (error.write.label === IDEMPOTENCY_RECORD_LABEL && rememberKey !== undefined) {
       const remembered = await replay(rememberKey, fingerprint);
       if (remembered !== undefined) return remembered;

@@ -3,7 +3,7 @@ import { computeResponse, type TreatmentResponse } from '../domain/follow-up.ts'
 import { scoreGad7, scorePhq9 } from '../domain/scoring.ts';
 import type { JourneyPhase } from '../domain/schemas/index.ts';
 import type { AuditActor } from '../store/audited-change.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { phaseMoveAllowed } from './set-phase.ts';
 import { updateJourney } from './update-journey.ts';
@@ -28,7 +28,7 @@ export interface FollowUpResult {
  * late duplicate that arrives after the journey moved on changes nothing and says why.
  */
 export async function followUpResponse(input: { patientId: string; actor: AuditActor; from?: JourneyPhase | undefined }): Promise<FollowUpResult> {
-  const { protocol } = journeyStore();
+  const { protocol } = functionContext();
   const context = await loadPatientContext(input.patientId, { withIntake: true });
   const latest = latestAssessment(context.assessments);
   let responses: { gad7: TreatmentResponse; phq9: TreatmentResponse } | null = null;

@@ -2,7 +2,7 @@ import { readStep } from '../links/step-store.ts';
 import type { AuditActor } from '../store/audited-change.ts';
 import { placeOnHold } from './clinical-hold.ts';
 import { JourneyDataMissing } from './journey-errors.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 
 /** The adverse event id of a hold a step's answer called for: the link page and the workflow use the same one, so the event is recorded once. */
 export function calledForAdverseEventId(stepKey: string): string {
@@ -23,7 +23,7 @@ export interface HoldCalledForResult {
  * nothing, and a hold the clinician has lifted since is not placed again.
  */
 export async function placeHoldCalledFor(input: { patientId: string; journeyId: string; stepKey: string; actor: AuditActor }): Promise<HoldCalledForResult> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   const step = await readStep(client, tableName, input);
   if (step === undefined) throw new JourneyDataMissing(`no step ${input.stepKey} is stored`);
   const hold = step.decision?.hold;

@@ -1,5 +1,5 @@
-import type { CheckWrite, NamedCondition } from '../store/audited-change.ts';
-import { ConditionFailedError } from '../store/store-errors.ts';
+import type { CheckWrite, NamedCondition } from '../store/store-writes.ts';
+import { ConditionFailed } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { PatientOnHold } from './journey-errors.ts';
 
@@ -25,7 +25,7 @@ export async function failClosedOnHold<T>(patientId: string, what: string, chang
   try {
     return await change();
   } catch (error) {
-    if (error instanceof ConditionFailedError && error.conditionName === NOT_ON_HOLD) throw new PatientOnHold(patientId, what);
+    if (error instanceof ConditionFailed && error.conditionName === NOT_ON_HOLD) throw new PatientOnHold(patientId, what);
     throw error;
   }
 }

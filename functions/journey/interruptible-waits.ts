@@ -3,11 +3,11 @@ import { now } from '../platform/clock.ts';
 import { failStep, type CallbackOutcome } from '../platform/task-callbacks.ts';
 import { commitChange, commitOne, type AuditActor } from '../store/audited-change.ts';
 import { queryPatientPartition } from '../store/read-items.ts';
-import { AlreadyExistsError, ConditionFailedError } from '../store/store-errors.ts';
+import { AlreadyExists, ConcurrentUpdate, ConditionFailed } from '../store/store-errors.ts';
 import { keys, PATIENT_SK_PREFIX } from '../store/table-design.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
 import { HOLD_STOP_CAUSE } from './journey-errors.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { DAY_MS } from '../domain/durations.ts';
 
 /**
@@ -27,7 +27,7 @@ export function awaitIdOf(taskToken: string): string {
  * it to the clinician's decision). A retried registration of the same token is a no-op.
  */
 export async function registerAwait(input: { patientId: string; journeyId: string; until: string; taskToken: string }): Promise<{ awaitId: string }> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   const awaitId = awaitIdOf(input.taskToken);
   // TTL well after the wait: the item is only useful while the task may still be waiting.
   const expiresAt = new Date(Math.max(Date.parse(input.until), now().getTime()) + 7 * DAY_MS);
@@ -49,7 +49,7 @@ export async function registerAwait(input: { patientId: string; journeyId: strin
       }),
     );
   } catch (error) {
-    if (!(error instanceof AlreadyExistsError)) throw error;
+    if (!(error instanceof AlreadyExists)) throw error;
   }
   return { awaitId };
 }
@@ -60,7 +60,7 @@ export async function registerAwait(input: { patientId: string; journeyId: strin
  * token is failed anyway rather than judged by a clock that could be a little off.
  */
 export async function endAwaitsForHold(patientId: string, reason: string): Promise<{ ended: number }> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   const items = await queryPatientPartition(client, tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.await });
   let ended = 0;
   for (const item of items) {
@@ -76,7 +76,7 @@ export async function endAwaitsForHold(patientId: string, reason: string): Promi
       );
     } catch (error) {
       // another hold call marked it meanwhile: its token was failed either way
-      if (!(error instanceof ConditionFailedError) && (error as Error).name !== 'ConcurrentUpdateError') throw error;
+      if (!(error instanceof ConditionFailed) && !(error instanceof ConcurrentUpdate)) throw error;
     }
   }
   return { ended };

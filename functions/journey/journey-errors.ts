@@ -34,3 +34,33 @@ export class PatientNotFound extends Error {
 export class JourneyDataMissing extends Error {
   override readonly name = 'JourneyDataMissing';
 }
+
+/** A fill would break the refill rules checked again when it is recorded (interval, caps, telehealth cut-off). */
+export class RefillNotAllowed extends Error {
+  override readonly name = 'RefillNotAllowed';
+}
+
+/** A stored item does not match its schema: fail closed, a fill or a hold that cannot be read must not count as absent. */
+export class StoredItemInvalid extends Error {
+  override readonly name = 'StoredItemInvalid';
+}
+
+/** The same key (or patient id) was used for a different patient: nothing is written. */
+export class EnrolmentConflict extends Error {
+  override readonly name = 'EnrolmentConflict';
+}
+
+/** No clinician with this id in the clinic's config. */
+export class UnknownClinician extends Error {
+  override readonly name = 'UnknownClinician';
+}
+
+/** The step is closed for a reason other than a hold (e.g. it expired); a reminder cannot re-arm it. */
+export class StepNotWaiting extends Error {
+  override readonly name = 'StepNotWaiting';
+}
+
+/** The person the link is for cannot be reached (no profile, no such clinician). */
+export class RecipientUnknown extends Error {
+  override readonly name = 'RecipientUnknown';
+}

@@ -1,5 +1,6 @@
 import { now } from '../platform/clock.ts';
-import type { AuditActor, StoreWrite } from '../store/audited-change.ts';
+import type { AuditActor } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
 import { keys } from '../store/table-design.ts';
 import { updateJourney } from './update-journey.ts';
 

@@ -1,7 +1,7 @@
 import { getItem } from '../store/read-items.ts';
 import { readJourney, type JourneyRecord } from '../store/read-journey.ts';
 import { keys, PATIENT_SK_PREFIX } from '../store/table-design.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { PatientNotFound } from './journey-errors.ts';
 import {
   idAfterPrefix,
@@ -64,7 +64,7 @@ export interface LoadOptions {
  * journey is PatientNotFound; an item that does not match its schema is StoredItemInvalid.
  */
 export async function loadPatientContext(patientId: string, options: LoadOptions = {}): Promise<PatientContext> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   const record = await readJourney(client, tableName, patientId);
   if (record.profile === undefined || record.journey === undefined) throw new PatientNotFound(patientId);
   const patient = readStored(storedPatient, record.profile);

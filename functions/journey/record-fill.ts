@@ -1,12 +1,13 @@
 import { fillRefusal } from '../domain/fill-refusal.ts';
 import { now } from '../platform/clock.ts';
-import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
+import { commitChange, type AuditActor } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
 import { getItem } from '../store/read-items.ts';
-import { AlreadyExistsError } from '../store/store-errors.ts';
+import { AlreadyExists } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
-import { JourneyDataMissing } from './journey-errors.ts';
-import { journeyStore } from './journey-store.ts';
+import { JourneyDataMissing, RefillNotAllowed } from './journey-errors.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { readStored, storedFill, type StoredFill, type StoredSession } from './stored-records.ts';
 import { fillQuantity } from '../domain/fill-quantity.ts';
@@ -25,10 +26,6 @@ export interface RecordedFill {
 }
 
 
-export class RefillNotAllowed extends Error {
-  override readonly name = 'RefillNotAllowed';
-}
-
 /**
  * Records the fill of a refill cycle exactly once: FILL#<cycle> is created with attribute_not_exists,
  * so a retried or racing call finds it and answers with the same fill. The same transaction checks
@@ -39,7 +36,7 @@ export class RefillNotAllowed extends Error {
  * Cycle 0 is the initial fill (recordInitialFill).
  */
 export async function recordFill(input: { patientId: string; cycle: number; actor: AuditActor }): Promise<RecordedFill> {
-  const { client, tableName, protocol } = journeyStore();
+  const { client, tableName, protocol } = functionContext();
   const context = await loadPatientContext(input.patientId);
   const existing = context.fills.find((fill) => fill.cycle === input.cycle);
   if (existing !== undefined) return answer(existing, true);
@@ -109,7 +106,7 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
       }),
     );
   } catch (error) {
-    if (!(error instanceof AlreadyExistsError)) throw error;
+    if (!(error instanceof AlreadyExists)) throw error;
     const item = await getItem(client, tableName, keys.fill(input.patientId, input.cycle));
     if (item === undefined) throw error;
     return answer(readStored(storedFill, item), true);

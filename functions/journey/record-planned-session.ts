@@ -1,8 +1,9 @@
-import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
-import { AlreadyExistsError, ConcurrentUpdateError } from '../store/store-errors.ts';
+import { commitChange, type AuditActor } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
+import { AlreadyExists, ConcurrentUpdate } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 
 const MAX_ATTEMPTS = 5;
@@ -15,7 +16,7 @@ const MAX_ATTEMPTS = 5;
  * changes nothing. Planning is a dosing step: it fails closed on a hold (PatientOnHold).
  */
 export async function recordPlannedSession(input: { patientId: string; sessionNumber: number; attempt: number; plannedStart: string; actor: AuditActor }): Promise<{ changed: boolean }> {
-  const { client, tableName, protocol } = journeyStore();
+  const { client, tableName, protocol } = functionContext();
   for (let round = 1; ; round++) {
     const context = await loadPatientContext(input.patientId);
     const session = context.sessions.find((s) => s.number === input.sessionNumber);
@@ -52,7 +53,7 @@ export async function recordPlannedSession(input: { patientId: string; sessionNu
       );
       return { changed: true };
     } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError || error instanceof AlreadyExistsError) || round >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof ConcurrentUpdate || error instanceof AlreadyExists) || round >= MAX_ATTEMPTS) throw error;
     }
   }
 }

@@ -1,9 +1,10 @@
 import { alertClinician } from '../links/clinician-alert.ts';
 import { now } from '../platform/clock.ts';
-import { commitOne, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
-import { AlreadyExistsError, ConcurrentUpdateError } from '../store/store-errors.ts';
+import { commitOne, type AuditActor } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
+import { AlreadyExists, ConcurrentUpdate } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext, type PatientContext } from './patient-context.ts';
 
 export type SessionOutcome = 'postponed' | 'missed' | 'completed';
@@ -28,7 +29,7 @@ export async function recordSessionOutcome(input: {
   missedCheckIns?: number;
   actor: AuditActor;
 }): Promise<{ changed: boolean; clinicianDecides: boolean }> {
-  const { client, tableName, protocol } = journeyStore();
+  const { client, tableName, protocol } = functionContext();
   // after the protocol's number of misses no more check-in links go out: the clinician decides
   const clinicianDecides = input.outcome === 'missed' && (input.missedCheckIns ?? 0) >= protocol.induction.maxMissedCheckIns;
   let changed = false;
@@ -63,7 +64,7 @@ export async function recordSessionOutcome(input: {
       changed = true;
       break;
     } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError || error instanceof AlreadyExistsError) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof ConcurrentUpdate || error instanceof AlreadyExists) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
 

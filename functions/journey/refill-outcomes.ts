@@ -1,9 +1,9 @@
 import { alertClinician } from '../links/clinician-alert.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import { IDEMPOTENCY_RECORD_LABEL, rememberResultWrite } from '../store/idempotency-record.ts';
-import { AlreadyExistsError } from '../store/store-errors.ts';
+import { AlreadyExists } from '../store/store-errors.ts';
 import { now } from '../platform/clock.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { fillRefusal } from '../domain/fill-refusal.ts';
 import { askPatientToContactClinic } from './contact-clinic-email.ts';
@@ -27,7 +27,7 @@ export async function recordRefillOutcome(input: {
   atFill?: boolean;
   actor: AuditActor;
 }): Promise<{ notified: boolean }> {
-  const { client, tableName, protocol } = journeyStore();
+  const { client, tableName, protocol } = functionContext();
   const context = await loadPatientContext(input.patientId);
   const gate = context.record.audit.filter((event) => event.action === 'refill.gate-decided' && event.details?.['cycle'] === input.cycle).at(-1);
   // Recorded once per outcome: a cycle may be refused again, but only after a new gate decision, so the
@@ -45,7 +45,7 @@ export async function recordRefillOutcome(input: {
       },
     });
   } catch (error) {
-    if (!(error instanceof AlreadyExistsError && error.write.label === IDEMPOTENCY_RECORD_LABEL)) throw error;
+    if (!(error instanceof AlreadyExists && error.write.label === IDEMPOTENCY_RECORD_LABEL)) throw error;
   }
   const markerKey = `refill-${input.cycle}-${input.event.slice('refill-'.length)}-notice`;
   if (input.event === 'refill-not-approved') {

@@ -2,11 +2,11 @@ import { evaluateRefill, type RefillReasonCode } from '../domain/refill-gate.ts'
 import { now } from '../platform/clock.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import { IDEMPOTENCY_RECORD_LABEL, rememberedResult, rememberResultWrite } from '../store/idempotency-record.ts';
-import { AlreadyExistsError } from '../store/store-errors.ts';
+import { AlreadyExists } from '../store/store-errors.ts';
 import { placeOnHold } from './clinical-hold.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
 import { JourneyDataMissing, PatientOnHold } from './journey-errors.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { DAY_MS } from '../domain/durations.ts';
 
@@ -43,7 +43,7 @@ const REMEMBER_DAYS = 45;
  * interval (a retried call answers the remembered decision; the call after the wait decides anew).
  */
 export async function runRefillGate(input: { patientId: string; cycle: number; actor: AuditActor }): Promise<RefillGateAnswer> {
-  const { client, tableName, protocol } = journeyStore();
+  const { client, tableName, protocol } = functionContext();
   const context = await loadPatientContext(input.patientId);
   if (context.journey.onHold) throw new PatientOnHold(input.patientId, `the refill gate of cycle ${input.cycle}`);
   const plan = context.plan;
@@ -110,7 +110,7 @@ export async function runRefillGate(input: { patientId: string; cycle: number; a
       }),
     );
   } catch (error) {
-    if (!(error instanceof AlreadyExistsError && error.write.label === IDEMPOTENCY_RECORD_LABEL)) throw error;
+    if (!(error instanceof AlreadyExists && error.write.label === IDEMPOTENCY_RECORD_LABEL)) throw error;
     const remembered = await rememberedResult(client, tableName, idempotencyKey);
     if (remembered.found) return rememberedAnswer(remembered.result as RememberedGateAnswer);
     throw error;

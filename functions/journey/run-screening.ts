@@ -4,10 +4,10 @@ import type { ScreeningOutcome, ScreeningReasonCode } from '../domain/schemas/in
 import { now } from '../platform/clock.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import { getItem } from '../store/read-items.ts';
-import { AlreadyExistsError } from '../store/store-errors.ts';
+import { AlreadyExists } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { JourneyDataMissing } from './journey-errors.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { readStored, storedScreening, type StoredScreening } from './stored-records.ts';
 
@@ -31,7 +31,7 @@ export interface ScreeningAnswer {
  * urgent email FIRST, before anything else can fail, and once per round.
  */
 export async function runScreening(input: { patientId: string; actor: AuditActor }): Promise<ScreeningAnswer> {
-  const { client, tableName, protocol } = journeyStore();
+  const { client, tableName, protocol } = functionContext();
   const context = await loadPatientContext(input.patientId, { withIntake: true });
   const screeningId = `round-${String(context.journey.screeningRound).padStart(3, '0')}`;
   const stored = context.screenings.find((s) => s.screeningId === screeningId);
@@ -67,7 +67,7 @@ export async function runScreening(input: { patientId: string; actor: AuditActor
       },
     });
   } catch (error) {
-    if (!(error instanceof AlreadyExistsError)) throw error;
+    if (!(error instanceof AlreadyExists)) throw error;
     const item = await getItem(client, tableName, keys.screening(input.patientId, screeningId));
     if (item !== undefined) return answer(readStored(storedScreening, item, { screeningId }));
     throw error;

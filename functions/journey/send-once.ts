@@ -3,10 +3,10 @@ import { renderEmail, type EmailKind, type EmailVariables } from '../email/templ
 import { logger } from '../platform/logger.ts';
 import type { EmailedLink } from '../links/view-only-link.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
-import { AlreadyExistsError } from '../store/store-errors.ts';
+import { AlreadyExists } from '../store/store-errors.ts';
 import { confirmDelivery, lostToAnotherAttempt, newMarkerWrite, retryMarkerWrite, unconfirmedMarker } from './email-marker.ts';
 import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 
 export interface OneEmail {
   readonly patientId: string;
@@ -45,7 +45,7 @@ export type SendOnceResult = { readonly sent: true; readonly messageId: string }
  * again for a reminder - and sends.
  */
 export async function sendOnce(email: OneEmail): Promise<SendOnceResult> {
-  const { client, tableName, environment } = journeyStore();
+  const { client, tableName, environment } = functionContext();
   const details = { ...email.details, reminderKey: email.markerKey, emailKind: email.kind, recipient: email.recipient };
   const holdCheck = email.failClosedOnHold ? [notOnHoldCheck(email.patientId)] : [];
   const what = `the email ${email.markerKey}`;
@@ -58,7 +58,7 @@ export async function sendOnce(email: OneEmail): Promise<SendOnceResult> {
       }),
     );
   } catch (error) {
-    if (!(error instanceof AlreadyExistsError)) throw error;
+    if (!(error instanceof AlreadyExists)) throw error;
     const unconfirmed = await unconfirmedMarker(client, tableName, email.patientId, email.markerKey);
     if (unconfirmed === undefined) return { sent: false, reason: 'already-sent' };
     link = await email.viewLink?.again();

@@ -4,12 +4,13 @@ import { formatInZone } from '../pages/format-time.ts';
 import { now } from '../platform/clock.ts';
 import type { AuditActor } from '../store/audited-change.ts';
 import { bookedConsultAt } from './consult-time.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
 import { sendOnce, type OneEmail } from './send-once.ts';
 import { HOUR_MS } from '../domain/durations.ts';
 import { againViewOnlyLink, firstViewOnlyLink } from '../links/view-only-link.ts';
 import type { PatientContext } from './patient-context.ts';
+import { sessionNumberOfKey } from '../domain/session-step-key.ts';
 
 export type ReminderKindSent = 'consult' | 'follow-up' | 'session-prep' | 'refill-window';
 
@@ -34,8 +35,8 @@ const emailKinds: Record<ReminderKindSent, EmailKind> = {
  * notes and the session's time, open until the session's hour ends. The email itself stays neutral.
  */
 function preparationLink(input: { patientId: string; journeyId: string; reminderKey: string }, context: PatientContext, at: Date): NonNullable<OneEmail['viewLink']> {
-  const { client, tableName, protocol, environment } = journeyStore();
-  const number = Number(/^session-(\d+)-/.exec(input.reminderKey)?.[1]);
+  const { client, tableName, protocol, environment } = functionContext();
+  const number = sessionNumberOfKey(input.reminderKey);
   const session = context.sessions.find((s) => s.number === number);
   const endsAt = session === undefined ? at.getTime() + protocol.patientLinks.validHours * HOUR_MS : Date.parse(session.plannedStart) + protocol.induction.sessionDurationMinutes * 60_000;
   const request = { patientId: input.patientId, journeyId: input.journeyId, stepKey: input.reminderKey, purpose: 'preparation', person: { kind: 'patient', id: input.patientId }, expiresAt: new Date(Math.max(endsAt, at.getTime() + HOUR_MS)).toISOString() } as const;
@@ -47,7 +48,7 @@ function preparationLink(input: { patientId: string; journeyId: string; reminder
  * call's join link from the booking, open until an hour after the consult starts. The email stays neutral.
  */
 function consultLink(input: { patientId: string; journeyId: string; reminderKey: string }, consultAt: string | null, at: Date): NonNullable<OneEmail['viewLink']> {
-  const { client, tableName, protocol, environment } = journeyStore();
+  const { client, tableName, protocol, environment } = functionContext();
   const endsAt = consultAt === null ? at.getTime() + protocol.patientLinks.validHours * HOUR_MS : Date.parse(consultAt) + HOUR_MS;
   const request = { patientId: input.patientId, journeyId: input.journeyId, stepKey: input.reminderKey, purpose: 'consult', person: { kind: 'patient', id: input.patientId }, expiresAt: new Date(Math.max(endsAt, at.getTime() + HOUR_MS)).toISOString() } as const;
   return { first: () => firstViewOnlyLink(request, environment.appBaseUrl, at), again: () => againViewOnlyLink(client, tableName, request, environment.appBaseUrl) };
@@ -55,12 +56,12 @@ function consultLink(input: { patientId: string; journeyId: string; reminderKey:
 
 /** The session a preparation reminder is for ("session-2-..."), so the email names its time, not just "tomorrow". */
 function sessionStartOf(reminderKey: string, context: PatientContext): string | null {
-  const number = Number(/^session-(\d+)-/.exec(reminderKey)?.[1]);
+  const number = sessionNumberOfKey(reminderKey);
   return context.sessions.find((s) => s.number === number)?.plannedStart ?? null;
 }
 
 export async function sendReminder(input: { patientId: string; journeyId: string; reminderKey: string; kind: ReminderKindSent; actor: AuditActor }): Promise<{ sent: boolean }> {
-  const { protocol } = journeyStore();
+  const { protocol } = functionContext();
   const context = await loadPatientContext(input.patientId);
   const timeZone = context.patient.timeZone;
   const appointmentAt = input.kind === 'consult' ? await bookedConsultAt(input.patientId, input.journeyId) : input.kind === 'follow-up' ? (context.plan?.followUpAt ?? null) : input.kind === 'session-prep' ? sessionStartOf(input.reminderKey, context) : null;

@@ -15,6 +15,7 @@ import {
   treatmentPlanSchema,
 } from '../domain/schemas/index.ts';
 import type { StoredItem } from '../store/read-items.ts';
+import { StoredItemInvalid } from './journey-errors.ts';
 
 /**
  * How the journey's items carry the domain's objects: each item holds its schema's fields flat, next to
@@ -22,10 +23,6 @@ import type { StoredItem } from '../store/read-items.ts';
  * does not name, so a store attribute never trips a strict schema, and a malformed item is an error
  * (fail closed: a fill or a hold that cannot be read must not count as absent).
  */
-
-export class StoredItemInvalid extends Error {
-  override readonly name = 'StoredItemInvalid';
-}
 
 // z.object(shape) strips unknown keys; the domain's strict schemas would refuse the store's attributes.
 const lenient = <Shape extends z.core.$ZodShape>(shape: Shape) => z.object(shape);

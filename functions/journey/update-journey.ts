@@ -1,8 +1,9 @@
-import type { AuditEventInput, StoreWrite } from '../store/audited-change.ts';
+import type { AuditEventInput } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
 import { commitChange } from '../store/audited-change.ts';
-import { ConcurrentUpdateError } from '../store/store-errors.ts';
+import { ConcurrentUpdate } from '../store/store-errors.ts';
 import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';
-import { journeyStore } from './journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext, type PatientContext } from './patient-context.ts';
 
 export interface JourneyChange {
@@ -21,7 +22,7 @@ const MAX_ATTEMPTS = 5;
  * again, so the decision is always made on the journey as it is.
  */
 export async function updateJourney(patientId: string, decide: (context: PatientContext) => JourneyChange | undefined): Promise<{ changed: boolean; context: PatientContext }> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   for (let attempt = 1; ; attempt++) {
     const context = await loadPatientContext(patientId);
     const change = decide(context);
@@ -45,7 +46,7 @@ export async function updateJourney(patientId: string, decide: (context: Patient
       });
       return { changed: true, context };
     } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof ConcurrentUpdate) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
 }

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { placeOnHold } from '../journey/clinical-hold.ts';
 import { sendAnswerAlert } from '../journey/alert-called-for.ts';
 import { calledForAdverseEventId } from '../journey/hold-called-for.ts';
-import { journeyStore } from '../journey/journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from '../journey/patient-context.ts';
 import type { LinkPersonKind } from '../domain/schemas/link.ts';
 import type { AnswerAlert, AnswerContext, AnswerResult } from '../links/answers/answer.ts';
@@ -44,7 +44,7 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
   // a malformed token never reaches the store
   if (!isWellFormedLinkToken(token)) return outcome('malformed', statusResponse(status.notFoundPage()));
 
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   const tokenHash = hashLinkToken(token);
   const link = await readLink(client, tableName, tokenHash);
   if (link === undefined) return outcome('unknown', statusResponse(status.notFoundPage()));
@@ -184,7 +184,7 @@ async function closedPage(link: LinkItem, step: StepItem | undefined, at: Date):
 
 /** The zone the person reads times in: the patient's own (from their profile), the clinic's for clinicians. */
 async function viewerZone(link: LinkItem): Promise<string> {
-  const { client, tableName, clinic } = journeyStore();
+  const { client, tableName, clinic } = functionContext();
   if (link.person.kind !== 'patient') return clinic.defaultTimeZone;
   const profile = await getItem(client, tableName, keys.profile(link.patientId));
   return typeof profile?.timeZone === 'string' ? profile.timeZone : clinic.defaultTimeZone;
@@ -192,7 +192,7 @@ async function viewerZone(link: LinkItem): Promise<string> {
 
 function whoDecided(link: LinkItem, by: { kind: string; id: string }): string {
   if (by.kind === link.person.kind && by.id === link.person.id) return 'you';
-  if (by.kind === 'clinician') return journeyStore().clinic.clinicians.find((c) => c.id === by.id)?.name ?? 'a clinician';
+  if (by.kind === 'clinician') return functionContext().clinic.clinicians.find((c) => c.id === by.id)?.name ?? 'a clinician';
   if (by.kind === 'staff') return 'clinic staff';
   return 'the patient';
 }
@@ -205,7 +205,7 @@ function whoDecided(link: LinkItem, by: { kind: string; id: string }): string {
 const purposesReadingIntake = new Set<string>(['follow-up-decision', 'treatment-plan', 'check-in', 'assessment', 'refill-request']);
 
 async function pageView(link: LinkItem, step: StepItem, at: Date): Promise<PageView> {
-  const { clinic, protocol } = journeyStore();
+  const { clinic, protocol } = functionContext();
   const patient = await loadPatientContext(link.patientId, { withIntake: purposesReadingIntake.has(link.purpose) });
   return { link, step, patient, protocol, clinic, now: at, timeZone: link.person.kind === 'patient' ? patient.patient.timeZone : clinic.defaultTimeZone };
 }

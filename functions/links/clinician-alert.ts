@@ -3,7 +3,7 @@ import { HOUR_MS } from '../domain/durations.ts';
 import type { LinkPerson } from '../domain/schemas/link.ts';
 import type { EmailKind } from '../email/templates.ts';
 import { clinicianById } from '../journey/care-team.ts';
-import { journeyStore } from '../journey/journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { sendOnce } from '../journey/send-once.ts';
 import { now } from '../platform/clock.ts';
 import { logger } from '../platform/logger.ts';
@@ -54,7 +54,7 @@ export function alertStepKey(alertKey: string): string {
  * alert unconfirmed sends it again with a new link to the same step.
  */
 export async function alertClinician(alert: ClinicianAlert): Promise<ClinicianAlertResult> {
-  const { client, tableName, clinic, protocol, environment } = journeyStore();
+  const { client, tableName, clinic, protocol, environment } = functionContext();
   const clinician = clinicianById(clinic, alert.clinicianId);
   const person: LinkPerson = { kind: 'clinician', id: clinician.id };
   const alertKey = storedAlertKey(alert.alertKey);

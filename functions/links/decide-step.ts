@@ -1,8 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StepDecision } from '../domain/schemas/link.ts';
 import { completeStep, type CallbackOutcome } from '../platform/task-callbacks.ts';
-import { commitChange, type AuditActor, type StoreWrite, type UpdateWrite } from '../store/audited-change.ts';
-import { ConcurrentUpdateError, ConditionFailedError } from '../store/store-errors.ts';
+import { commitChange, type AuditActor } from '../store/audited-change.ts';
+import type { StoreWrite, UpdateWrite } from '../store/store-writes.ts';
+import { ConcurrentUpdate, ConditionFailed } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
 import { readStep, stepKeyOf, type StepItem } from './step-store.ts';
 
@@ -56,7 +57,7 @@ export async function decideStep(client: DynamoDBDocumentClient, tableName: stri
         },
       });
     } catch (error) {
-      const lostRace = error instanceof ConcurrentUpdateError || (error instanceof ConditionFailedError && error.conditionName === 'link belongs to the step');
+      const lostRace = error instanceof ConcurrentUpdate || (error instanceof ConditionFailed && error.conditionName === 'link belongs to the step');
       if (!lostRace || attempt >= MAX_ATTEMPTS) throw error;
       const again = await readStep(client, tableName, step);
       if (again === undefined) throw error;

@@ -1,4 +1,4 @@
-import type { CreateWrite } from '../store/audited-change.ts';
+import type { CreateWrite } from '../store/store-writes.ts';
 import { keys, pendingLinkIndexKeys } from '../store/table-design.ts';
 import { linkUrl, newLinkToken } from './link-token.ts';
 import type { LinkItem } from './step-store.ts';

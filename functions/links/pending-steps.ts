@@ -2,16 +2,18 @@ import { ValidationFailed } from '../domain/domain-errors.ts';
 import { now } from '../platform/clock.ts';
 import { logger } from '../platform/logger.ts';
 import { failStep } from '../platform/task-callbacks.ts';
-import { commitChange, type AuditActor, type StoreWrite } from '../store/audited-change.ts';
+import { commitChange, type AuditActor } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
 import { loadPatientContext } from '../journey/patient-context.ts';
-import { ConcurrentUpdateError, ConditionFailedError } from '../store/store-errors.ts';
+import { ConcurrentUpdate, ConditionFailed } from '../store/store-errors.ts';
 import type { AnswerRule } from './answers/answer.ts';
 import { consultBookingAnswer, consultEvaluationAnswer } from './answers/consult-answers.ts';
 import { closeLinksWrites, decideStep } from './decide-step.ts';
 import { purposeSpecs } from './purposes.ts';
 import { readPatientSteps, readStep, stepKeyOf, type StepItem } from './step-store.ts';
 import { HOLD_STOP_CAUSE } from '../journey/journey-errors.ts';
-import { journeyStore } from '../journey/journey-store.ts';
+import { StaffMayNotDecide } from './link-errors.ts';
+import { functionContext } from '../platform/function-context.ts';
 
 /**
  * The doors other functions use to end or decide a waiting step: a clinical hold (functions/journey),
@@ -30,7 +32,7 @@ const MAX_ATTEMPTS = 5;
  * `PatientOnHold`, so the workflow stops waiting at once. Their links then say the step was stopped.
  */
 export async function endPendingStepsForHold(patientId: string, reason: string): Promise<{ ended: number }> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   let ended = 0;
   for (const listed of await readPatientSteps(client, tableName, patientId)) {
     // a clinician alert (purpose notice, no task token) stays open: the clinician must still learn about it
@@ -49,7 +51,7 @@ export async function endPendingStepsForHold(patientId: string, reason: string):
           },
         });
       } catch (error) {
-        if (!(error instanceof ConcurrentUpdateError || error instanceof ConditionFailedError) || attempt >= MAX_ATTEMPTS) throw error;
+        if (!(error instanceof ConcurrentUpdate || error instanceof ConditionFailed) || attempt >= MAX_ATTEMPTS) throw error;
         // re-armed with a new token, or decided, in the meantime: look again
         step = await readStep(client, tableName, step);
         continue;
@@ -61,11 +63,6 @@ export async function endPendingStepsForHold(patientId: string, reason: string):
   }
   logger.info('pending steps ended by a hold', { ended });
   return { ended };
-}
-
-/** The staff API may not decide this kind of step (it is decided on the clinician's own page). */
-export class StaffMayNotDecide extends Error {
-  override readonly name = 'StaffMayNotDecide';
 }
 
 const staffRules: Partial<Record<string, AnswerRule>> = {
@@ -92,7 +89,7 @@ export async function completeStepByStaff(input: {
   if (!spec.decisions.includes(input.decision)) {
     throw new ValidationFailed([{ field: 'decision', message: `decision: expected one of ${spec.decisions.join(', ')}` }], 'staff decision');
   }
-  const { client, tableName, protocol } = journeyStore();
+  const { client, tableName, protocol } = functionContext();
   const steps = (await readPatientSteps(client, tableName, input.patientId)).filter((step) => step.purpose === input.purpose);
   const pending = steps.filter((step) => step.status === 'pending').at(-1);
   if (pending === undefined) return { outcome: steps.at(-1)?.status === 'decided' ? 'already-decided' : 'no-pending-step' };
@@ -124,7 +121,7 @@ export async function completeStepByStaff(input: {
  * say "expired" and a late POST cannot record a decision the workflow no longer waits for.
  */
 export async function expireStep(ref: { patientId: string; journeyId: string; stepKey: string }): Promise<{ outcome: 'expired' | 'not-pending' | 'no-step' }> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   let step = await readStep(client, tableName, ref);
   for (let attempt = 1; step !== undefined && step.status === 'pending'; attempt++) {
     try {
@@ -140,7 +137,7 @@ export async function expireStep(ref: { patientId: string; journeyId: string; st
       });
       return { outcome: 'expired' };
     } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError || error instanceof ConditionFailedError) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof ConcurrentUpdate || error instanceof ConditionFailed) || attempt >= MAX_ATTEMPTS) throw error;
       step = await readStep(client, tableName, ref);
     }
   }

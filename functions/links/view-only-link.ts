@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LinkPerson } from '../domain/schemas/link.ts';
-import type { StoreWrite } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
 import { keys } from '../store/table-design.ts';
 import { newLink } from './new-link.ts';
 import type { ViewOnlyPurpose } from './purposes.ts';

@@ -12,6 +12,7 @@ import { html, join, type Html } from './html.ts';
 import { instantFromLocalInput } from './local-input.ts';
 import type { PageView, PurposePage } from './page-view.ts';
 import type { StepAlert } from '../links/step-store.ts';
+import { sessionNumberOfKey } from '../domain/session-step-key.ts';
 
 /** Who the decision is about: clinician pages may show what the clinician needs to decide. */
 export function patientHeader(view: PageView): Html {
@@ -303,7 +304,7 @@ export const missedCheckInsPage = choicePage({
   title: 'Check-ins missed',
   purpose: 'missed-check-ins',
   intro: (view) =>
-    html`<p>The patient has missed the check-in for session ${view.step.stepKey.replace(/^session-(\d+)-.*$/, '$1')} ${view.protocol.induction.maxMissedCheckIns} times. They get no more check-in links for it until you decide: nothing is dosed meanwhile.</p>`,
+    html`<p>The patient has missed the check-in for session ${sessionNumberOfKey(view.step.stepKey) ?? view.step.stepKey} ${view.protocol.induction.maxMissedCheckIns} times. They get no more check-in links for it until you decide: nothing is dosed meanwhile.</p>`,
   choices: [
     { decision: 'TRY_AGAIN', label: 'Try again (a new check-in the next day, at the planned time)' },
     { decision: 'NEW_PLAN', label: 'New plan' },

@@ -26,6 +26,7 @@ import {
 import { html, join, type Html } from './html.ts';
 import type { PageView, PurposePage } from './page-view.ts';
 import { auditCFields, bladderFields, bladderOf, dast10Fields, gad7Fields, itemsOf, phq9Fields, yesNosOf } from './questionnaire-fields.ts';
+import { sessionNumberOfKey } from '../domain/session-step-key.ts';
 
 const PRIOR_ROWS = 3;
 const MEDICATION_ROWS = 4;
@@ -120,8 +121,8 @@ function recheckOf(values: FormValues): { bpRecheck?: unknown } {
 }
 
 function plannedSession(view: PageView): PageView['patient']['sessions'][number] | undefined {
-  const match = /^session-(\d+)-/.exec(view.step.stepKey);
-  return view.patient.sessions.find((s) => s.number === Number(match?.[1]));
+  const number = sessionNumberOfKey(view.step.stepKey);
+  return view.patient.sessions.find((s) => s.number === number);
 }
 
 function sessionStart(view: PageView): string | undefined {

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { resolveProtocol, type Protocol } from '../domain/protocol.ts';
 import { timeZone } from '../domain/schemas/common.ts';
 import { issueMessage } from '../domain/schemas/field-errors.ts';
+import { InvalidClinicConfig } from './platform-errors.ts';
 
 /**
  * The clinic's own settings: who its clinicians are, where mail comes from, its default time zone, and
@@ -68,16 +69,12 @@ function isInDomain(address: string, domain: string): boolean {
 export type ClinicConfig = z.infer<typeof clinicConfigSchema>;
 export type Clinician = z.infer<typeof clinicianSchema>;
 
-export class InvalidClinicConfigError extends Error {
-  override readonly name = 'InvalidClinicConfigError';
-}
-
 /** Parses a clinic config, with an error that names each bad field. */
 export function parseClinicConfig(raw: unknown, source = 'clinic config'): ClinicConfig {
   const parsed = clinicConfigSchema.safeParse(raw, { error: issueMessage });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  throw new InvalidClinicConfigError(`${source} is invalid:\n${problems.join('\n')}`);
+  throw new InvalidClinicConfig(`${source} is invalid:\n${problems.join('\n')}`);
 }
 
 export function protocolOf(config: ClinicConfig): Protocol {

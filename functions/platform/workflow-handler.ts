@@ -5,16 +5,13 @@ import { safeParseFields } from '../domain/schemas/parse.ts';
 import { holdStopLog } from './hold-stop-log.ts';
 import { invocationLogging } from './invocation-logging.ts';
 import { logger } from './logger.ts';
+import { InvalidTaskInput } from './platform-errors.ts';
 
 /**
  * A state machine task: the event is parsed with the function's zod schema before the core runs, and
  * every error leaves with a stable `name`, which Step Functions uses as the task's Error so the ASL can
  * Catch it (`PatientOnHold`, `InvalidTaskInput`...).
  */
-export class InvalidTaskInput extends Error {
-  override readonly name = 'InvalidTaskInput';
-}
-
 export function workflowHandler<Schema extends z.ZodMiniType, Result>(
   functionId: string,
   schema: Schema,

@@ -4,8 +4,8 @@ import { linkPersonSchema, type LinkPerson, type LinkPurpose } from '../domain/s
 import { sendEmail } from '../email/send-email.ts';
 import { clinicianStepNames, renderEmail } from '../email/templates.ts';
 import { newLink } from '../links/new-link.ts';
-import { PatientOnHold } from '../journey/journey-errors.ts';
-import { journeyStore } from '../journey/journey-store.ts';
+import { PatientOnHold, RecipientUnknown, StepNotWaiting } from '../journey/journey-errors.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { NOT_ON_HOLD, notOnHoldCheck } from '../journey/hold-check.ts';
 import { emailKindFor, purposeSpecs, type RequestStage, type StepPurpose } from '../links/purposes.ts';
 import { readStep, stepKeyOf, type StepItem } from '../links/step-store.ts';
@@ -15,20 +15,11 @@ import { now } from '../platform/clock.ts';
 import { functionEnvironment } from '../platform/environment.ts';
 import { logger } from '../platform/logger.ts';
 import { completeStep } from '../platform/task-callbacks.ts';
-import { commitChange, commitOne, type StoreWrite } from '../store/audited-change.ts';
+import { commitChange, commitOne } from '../store/audited-change.ts';
+import type { StoreWrite } from '../store/store-writes.ts';
 import { getItem, type StoredItem } from '../store/read-items.ts';
-import { AlreadyExistsError, ConcurrentUpdateError, ConditionFailedError } from '../store/store-errors.ts';
+import { AlreadyExists, ConcurrentUpdate, ConditionFailed } from '../store/store-errors.ts';
 import { keys } from '../store/table-design.ts';
-
-/** The step is closed for a reason other than a hold (e.g. it expired); a reminder cannot re-arm it. */
-export class StepNotWaiting extends Error {
-  override readonly name = 'StepNotWaiting';
-}
-
-/** The person the link is for cannot be reached (no profile, no such clinician). */
-export class RecipientUnknown extends Error {
-  override readonly name = 'RecipientUnknown';
-}
 
 const stepPurposes = Object.keys(purposeSpecs) as [StepPurpose, ...StepPurpose[]];
 
@@ -66,7 +57,7 @@ const MAX_ATTEMPTS = 5;
  * recorded decision delivered at once.
  */
 export async function requestAction(input: RequestActionInput): Promise<RequestActionResult> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   const env = functionEnvironment();
   const { request, stage } = input;
   const spec = purposeSpecs[request.purpose];
@@ -131,9 +122,9 @@ export async function requestAction(input: RequestActionInput): Promise<RequestA
         },
       });
     } catch (error) {
-      const raced = error instanceof ConcurrentUpdateError || error instanceof ConditionFailedError || error instanceof AlreadyExistsError;
+      const raced = error instanceof ConcurrentUpdate || error instanceof ConditionFailed || error instanceof AlreadyExists;
       if (!raced || attempt >= MAX_ATTEMPTS) throw error;
-      if (error instanceof ConditionFailedError && error.conditionName === NOT_ON_HOLD) throw new PatientOnHold(request.patientId, `the ${request.purpose} step`);
+      if (error instanceof ConditionFailed && error.conditionName === NOT_ON_HOLD) throw new PatientOnHold(request.patientId, `the ${request.purpose} step`);
       continue;
     }
 
@@ -233,7 +224,7 @@ interface Recipient {
 }
 
 /** Who this stage's email goes to: the person, or at escalation the backup clinician / the patient's clinician. */
-async function recipientFor(input: RequestActionInput, clinic: ClinicConfig, client: ReturnType<typeof journeyStore>['client'], tableName: string): Promise<Recipient> {
+async function recipientFor(input: RequestActionInput, clinic: ClinicConfig, client: ReturnType<typeof functionContext>['client'], tableName: string): Promise<Recipient> {
   const { request, plan, stage } = input;
   const spec = purposeSpecs[request.purpose];
   const emailKind = emailKindFor(request.purpose, stage);

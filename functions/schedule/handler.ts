@@ -4,7 +4,7 @@ import { now } from '../platform/clock.ts';
 import { workflowHandler } from '../platform/workflow-handler.ts';
 import { bookedConsultAt } from '../journey/consult-time.ts';
 import { JourneyDataMissing, PatientOnHold } from '../journey/journey-errors.ts';
-import { journeyStore } from '../journey/journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from '../journey/patient-context.ts';
 import { planAppointmentReminders, planConsultReminders } from '../journey/plan-consult-reminders.ts';
 import { planPersonAction } from '../journey/plan-person-action.ts';
@@ -28,7 +28,7 @@ const input = z.discriminatedUnion('what', [
 
 /** Read-only: when the journey's next steps are due. Dosing steps and refills fail closed on a hold. */
 export const handler = workflowHandler('schedule', input, async (event) => {
-  const { clinic, protocol } = journeyStore();
+  const { clinic, protocol } = functionContext();
   const at = now();
   const context = await loadPatientContext(event.patientId);
   const timeZone = context.patient.timeZone;

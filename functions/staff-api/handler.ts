@@ -1,12 +1,11 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { isDomainError, ValidationFailed } from '../domain/domain-errors.ts';
-import { EnrolmentConflict } from '../journey/enrol-patient.ts';
-import { PatientNotFound } from '../journey/journey-errors.ts';
-import { StaffMayNotDecide } from '../links/pending-steps.ts';
+import { EnrolmentConflict, PatientNotFound } from '../journey/journey-errors.ts';
+import { StaffMayNotDecide } from '../links/link-errors.ts';
 import { invocationLogging } from '../platform/invocation-logging.ts';
 import { logger } from '../platform/logger.ts';
-import { StoreError } from '../store/store-errors.ts';
+import { AlreadyExists, ConcurrentUpdate } from '../store/store-errors.ts';
 import { badRequest, problem } from './http-answers.ts';
 import { routes } from './routes.ts';
 
@@ -50,7 +49,7 @@ function answerFor(error: unknown): APIGatewayProxyStructuredResultV2 {
   if (error instanceof PatientNotFound) return problem(404, `no patient ${error.patientId}`);
   if (error instanceof EnrolmentConflict || error instanceof StaffMayNotDecide) return problem(409, error.message);
   if (isDomainError(error)) return problem(422, error.message);
-  if (error instanceof StoreError && (error.name === 'ConcurrentUpdateError' || error.name === 'AlreadyExistsError')) return problem(409, 'the patient changed at the same moment; try again');
+  if (error instanceof ConcurrentUpdate || error instanceof AlreadyExists) return problem(409, 'the patient changed at the same moment; try again');
   logger.error('staff API request failed', { errorName: (error as Error).name });
   return problem(500, 'the request could not be completed');
 }

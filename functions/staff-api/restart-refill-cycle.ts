@@ -2,7 +2,7 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { loadPatientContext } from '../journey/patient-context.ts';
 import { functionEnvironment } from '../platform/environment.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
-import { journeyStore } from '../journey/journey-store.ts';
+import { functionContext } from '../platform/function-context.ts';
 import { JourneyWorkflowNotConfigured } from './start-journey-execution.ts';
 
 let client: SFNClient | undefined;
@@ -45,7 +45,7 @@ export async function restartRefillCycle(input: { patientId: string; actor: Audi
     if ((error as Error).name === 'ExecutionAlreadyExists') return { started: false, conflict: `refill cycle ${cycle} has already started` };
     throw error;
   }
-  const { client: db, tableName } = journeyStore();
+  const { client: db, tableName } = functionContext();
   await commitChange(db, tableName, {
     writes: [],
     audit: { patientId: input.patientId, actor: input.actor, action: 'refill.cycle-restarted', reason: input.reason, details: { cycle, executionName } },

@@ -2,18 +2,18 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod/mini';
 import { adverseEventKinds, evaluationModalities, freeText, id, instant, patientSchema, shortText } from '../domain/schemas/index.ts';
 import { ValidationFailed } from '../domain/domain-errors.ts';
-import { clinicianById, UnknownClinician } from '../journey/care-team.ts';
+import { clinicianById } from '../journey/care-team.ts';
 import { placeOnHold } from '../journey/clinical-hold.ts';
 import { enrolPatient } from '../journey/enrol-patient.ts';
-import { journeyStore } from '../journey/journey-store.ts';
-import { PatientNotFound } from '../journey/journey-errors.ts';
+import { functionContext } from '../platform/function-context.ts';
+import { PatientNotFound, UnknownClinician } from '../journey/journey-errors.ts';
 import { updateJourney } from '../journey/update-journey.ts';
 import { consultBookingSchema } from '../links/answers/consult-answers.ts';
 import { completeStepByStaff } from '../links/pending-steps.ts';
 import { now } from '../platform/clock.ts';
 import { commitChange } from '../store/audited-change.ts';
 import { getItem } from '../store/read-items.ts';
-import { AlreadyExistsError } from '../store/store-errors.ts';
+import { AlreadyExists } from '../store/store-errors.ts';
 import { readJourney } from '../store/read-journey.ts';
 import { keys } from '../store/table-design.ts';
 import { localDate } from '../domain/local-time.ts';
@@ -47,10 +47,10 @@ async function enrol(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
   const actor = staffActor(event);
   const idempotencyKey = idempotencyKeyOf(event);
   const { patientId, ...details } = parseBody(event, enrolBody);
-  const birthProblems = dateOfBirthProblems(details.dateOfBirth, localDate(now(), details.timeZone), journeyStore().protocol);
+  const birthProblems = dateOfBirthProblems(details.dateOfBirth, localDate(now(), details.timeZone), functionContext().protocol);
   if (birthProblems.length > 0) throw new ValidationFailed(birthProblems, 'request body');
   try {
-    clinicianById(journeyStore().clinic, details.assignedClinicianId);
+    clinicianById(functionContext().clinic, details.assignedClinicianId);
   } catch (error) {
     if (!(error instanceof UnknownClinician)) throw error;
     throw new ValidationFailed([{ field: 'assignedClinicianId', message: `assignedClinicianId: expected a clinician of this clinic, not "${details.assignedClinicianId}"` }]);
@@ -62,7 +62,7 @@ async function enrol(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
 }
 
 async function readPatient(_event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   const record = await readJourney(client, tableName, patientId);
   if (record.profile === undefined || record.journey === undefined) throw new PatientNotFound(patientId);
   return json(200, journeyView(record));
@@ -98,7 +98,7 @@ async function recordClinicianCheckIn(event: APIGatewayProxyEventV2, { id: patie
   const actor = staffActor(event);
   const idempotencyKey = idempotencyKeyOf(event);
   const body = parseBody(event, clinicianCheckInBody);
-  const { client, tableName, clinic } = journeyStore();
+  const { client, tableName, clinic } = functionContext();
   const journey = await getItem(client, tableName, keys.journey(patientId));
   const profile = await getItem(client, tableName, keys.profile(patientId));
   if (journey === undefined || profile === undefined) throw new PatientNotFound(patientId);
@@ -119,7 +119,7 @@ async function recordClinicianCheckIn(event: APIGatewayProxyEventV2, { id: patie
       audit: { patientId, actor, action: 'evaluation.clinician-check-in', reason: `clinician check-in (${body.modality}) recorded by ${clinicianId}`, details: { evaluationId, modality: body.modality, clinicianId } },
     });
   } catch (error) {
-    if (error instanceof AlreadyExistsError && idempotencyKey !== undefined) return json(200, { patientId, evaluationId, created: false });
+    if (error instanceof AlreadyExists && idempotencyKey !== undefined) return json(200, { patientId, evaluationId, created: false });
     throw error;
   }
   return json(201, { patientId, evaluationId, created: true });
@@ -157,7 +157,7 @@ async function recordPdmpCheck(event: APIGatewayProxyEventV2, { id: patientId }:
 }
 
 async function mustExist(patientId: string): Promise<void> {
-  const { client, tableName } = journeyStore();
+  const { client, tableName } = functionContext();
   if ((await getItem(client, tableName, keys.journey(patientId))) === undefined) throw new PatientNotFound(patientId);
 }
 

@@ -2,8 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditActor, AuditChange, AuditEvent } from '../domain/schemas/audit-event.ts';
 import { now } from '../platform/clock.ts';
-import { keys, TTL_ATTRIBUTE, ttlEpochSeconds, type ItemKey, type ItemType } from './table-design.ts';
-import { InvalidTransactionError } from './store-errors.ts';
+import { keys, TTL_ATTRIBUTE, ttlEpochSeconds } from './table-design.ts';
+import type { CreateWrite, NamedCondition, StoreWrite } from './store-writes.ts';
+import { InvalidTransaction } from './store-errors.ts';
 import { toStoreError } from './transaction-failure.ts';
 
 /**
@@ -11,59 +12,6 @@ import { toStoreError } from './transaction-failure.ts';
  * the audit event(s) describing it are appended. Either all of it is stored or none of it, so the
  * audit trail can never claim a change that did not happen, nor miss one that did.
  */
-
-/** A condition with a name a person understands, so a failure says which rule stopped the change. */
-export interface NamedCondition {
-  /** e.g. "patient is not on hold", "link is still pending" */
-  readonly name: string;
-  /** a DynamoDB condition expression, e.g. "#onHold = :false" */
-  readonly expression: string;
-  readonly names?: Readonly<Record<string, string>>;
-  readonly values?: Readonly<Record<string, unknown>>;
-}
-
-interface WriteBase {
-  readonly key: ItemKey;
-  /** a short label for error messages and the audit event, e.g. "journey" */
-  readonly label?: string;
-}
-
-/** Puts a new item; fails with AlreadyExistsError if one is there. The item starts at version 1. */
-export interface CreateWrite extends WriteBase {
-  readonly kind: 'create';
-  readonly itemType: ItemType;
-  readonly attributes: Readonly<Record<string, unknown>>;
-  /** sets the table's TTL attribute, for items DynamoDB may delete after this instant */
-  readonly expiresAt?: Date;
-}
-
-/**
- * Changes attributes of an existing item and increments its version. Guarded by the version the caller
- * read (ConcurrentUpdateError if it moved on), by a named condition (ConditionFailedError), or both.
- */
-export type UpdateWrite = WriteBase & {
-  readonly kind: 'update';
-  readonly set?: Readonly<Record<string, unknown>>;
-  readonly remove?: readonly string[];
-} & (
-    | { readonly expectedVersion: number; readonly condition?: NamedCondition }
-    | { readonly expectedVersion?: undefined; readonly condition: NamedCondition }
-  );
-
-/** Deletes an item at the version the caller read. */
-export interface DeleteWrite extends WriteBase {
-  readonly kind: 'delete';
-  readonly expectedVersion: number;
-  readonly condition?: NamedCondition;
-}
-
-/** Changes nothing but makes the whole transaction depend on a condition (e.g. "not on hold"). */
-export interface CheckWrite extends WriteBase {
-  readonly kind: 'check';
-  readonly condition: NamedCondition;
-}
-
-export type StoreWrite = CreateWrite | UpdateWrite | DeleteWrite | CheckWrite;
 
 /** The audit schema (functions/domain/schemas/audit-event.ts) is the one definition of these shapes. */
 export type { AuditActor, AuditChange } from '../domain/schemas/audit-event.ts';
@@ -94,7 +42,7 @@ export interface ChangeOptions {
    * DynamoDB applies a TransactWriteItems with the same token at most once within 10 minutes. The SDK
    * already sends one token per call (so its own retries are safe); pass one derived from the workflow
    * step to make a re-invoked handler's identical change a no-op. The replay must be identical, `now()`
-   * included, or DynamoDB refuses it (IdempotencyMismatchError). Tokens over 36 characters are hashed.
+   * included, or DynamoDB refuses it (IdempotencyMismatch). Tokens over 36 characters are hashed.
    */
   readonly clientRequestToken?: string;
 }
@@ -185,10 +133,10 @@ function isAuditList(audit: ChangeRequest['audit']): audit is readonly [AuditEve
 }
 
 function guardShape(writes: readonly StoreWrite[], auditCount: number): void {
-  if (auditCount === 0) throw new InvalidTransactionError('a change must carry at least one audit event');
+  if (auditCount === 0) throw new InvalidTransaction('a change must carry at least one audit event');
   const total = writes.length + auditCount;
   if (total > MAX_TRANSACTION_ITEMS) {
-    throw new InvalidTransactionError(
+    throw new InvalidTransaction(
       `a change may hold at most ${MAX_TRANSACTION_ITEMS} items (writes + audit events), got ${total}`,
     );
   }
@@ -197,17 +145,17 @@ function guardShape(writes: readonly StoreWrite[], auditCount: number): void {
     // DynamoDB refuses a transaction that touches one item twice; say which write did it.
     const id = `${write.key.PK}\u0000${write.key.SK}`;
     if (seen.has(id)) {
-      throw new InvalidTransactionError(`write #${index} addresses ${write.key.PK} / ${write.key.SK} a second time`);
+      throw new InvalidTransaction(`write #${index} addresses ${write.key.PK} / ${write.key.SK} a second time`);
     }
     seen.add(id);
     if (write.kind === 'create') guardAttributes(index, Object.keys(write.attributes));
     if (write.kind === 'update') {
       guardAttributes(index, [...Object.keys(write.set ?? {}), ...(write.remove ?? [])]);
       if (write.expectedVersion === undefined && write.condition === undefined) {
-        throw new InvalidTransactionError(`write #${index} is an update without a version or a condition`);
+        throw new InvalidTransaction(`write #${index} is an update without a version or a condition`);
       }
       if (Object.keys(write.set ?? {}).length === 0 && (write.remove ?? []).length === 0) {
-        throw new InvalidTransactionError(`write #${index} is an update that changes nothing`);
+        throw new InvalidTransaction(`write #${index} is an update that changes nothing`);
       }
     }
   });
@@ -216,7 +164,7 @@ function guardShape(writes: readonly StoreWrite[], auditCount: number): void {
 function guardAttributes(index: number, names: readonly string[]): void {
   const reserved = names.filter((name) => RESERVED_ATTRIBUTES.has(name));
   if (reserved.length > 0) {
-    throw new InvalidTransactionError(`write #${index} sets attributes the store manages: ${reserved.join(', ')}`);
+    throw new InvalidTransaction(`write #${index} sets attributes the store manages: ${reserved.join(', ')}`);
   }
 }
 
@@ -227,7 +175,7 @@ function versionAfter(write: StoreWrite): number | undefined {
 }
 
 function requestToken(token: string): string {
-  if (token.length === 0) throw new InvalidTransactionError('clientRequestToken must not be empty');
+  if (token.length === 0) throw new InvalidTransaction('clientRequestToken must not be empty');
   if (token.length <= MAX_CLIENT_REQUEST_TOKEN_LENGTH) return token;
   return createHash('sha256').update(token).digest('hex').slice(0, MAX_CLIENT_REQUEST_TOKEN_LENGTH);
 }
@@ -347,7 +295,7 @@ class ExpressionParts {
     this.#condition = condition;
     for (const placeholder of [...Object.keys(condition?.names ?? {}), ...Object.keys(condition?.values ?? {})]) {
       if (/^[#:]s\d+$/.test(placeholder)) {
-        throw new InvalidTransactionError(
+        throw new InvalidTransaction(
           `condition "${condition?.name}" uses the placeholder ${placeholder}, which the store reserves for itself`,
         );
       }

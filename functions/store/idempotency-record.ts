@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CreateWrite } from './audited-change.ts';
+import type { CreateWrite } from './store-writes.ts';
 import { getItem } from './read-items.ts';
 import { keys } from './table-design.ts';
 
@@ -9,7 +9,7 @@ import { keys } from './table-design.ts';
  *
  * The record is one more write of the handler's own change, so it exists exactly when the change does:
  * there is no moment where the change is stored but the record is not, or the reverse. Two identical
- * invocations racing both try to create it; the loser gets AlreadyExistsError naming
+ * invocations racing both try to create it; the loser gets AlreadyExists naming
  * IDEMPOTENCY_RECORD_LABEL and reads the winner's result. Put this write FIRST in the change: the
  * error names the first write that failed, and a retry fails every create of the change.
  */

@@ -17,7 +17,8 @@ export interface JourneyRecord {
   readonly fills: StoredItem[];
   readonly assessments: StoredItem[];
   readonly remindersSent: StoredItem[];
-  readonly links: StoredItem[];
+  /** the journey's waiting steps, decided or not (their links live in their own partitions) */
+  readonly steps: StoredItem[];
   readonly audit: AuditRecord[];
 }
 
@@ -44,7 +45,7 @@ export async function readJourney(
     fills: [],
     assessments: [],
     remindersSent: [],
-    links: [],
+    steps: [],
     audit: [],
   };
   const grouped: { -readonly [K in keyof JourneyRecord]: JourneyRecord[K] } = record;
@@ -89,13 +90,14 @@ export async function readJourney(
       case 'REMINDER_SENT':
         grouped.remindersSent.push(item);
         break;
-      case 'LINK_POINTER':
-        grouped.links.push(item);
+      case 'STEP':
+        grouped.steps.push(item);
         break;
       case 'AUDIT':
         grouped.audit.push(item as unknown as AuditRecord);
         break;
       case 'LINK':
+      case 'LINK_RATE':
       case 'IDEMPOTENCY':
         // These live in their own partitions; finding one here would mean a key built by hand.
         throw new Error(`item ${item.PK} / ${item.SK} of type ${item.itemType} is in a patient partition`);

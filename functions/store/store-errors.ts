@@ -2,7 +2,7 @@ import type { ItemKey } from './table-design.ts';
 
 /**
  * The store's errors, as values with names. Handlers map them to HTTP statuses or ASL error names at
- * the edge (e.g. ConcurrentUpdateError → 409 / retry, AlreadyExistsError → "already done").
+ * the edge (e.g. ConcurrentUpdate → 409 / retry, AlreadyExists → "already done").
  */
 
 /** Which write of a transaction an error is about, so a message can say exactly what failed. */
@@ -22,8 +22,8 @@ function describe(write: FailedWrite): string {
 export abstract class StoreError extends Error {}
 
 /** The item's version moved on (or another transaction held it) since the caller read it: re-read and decide again. */
-export class ConcurrentUpdateError extends StoreError {
-  override readonly name = 'ConcurrentUpdateError';
+export class ConcurrentUpdate extends StoreError {
+  override readonly name = 'ConcurrentUpdate';
   readonly write: FailedWrite;
   readonly expectedVersion: number | undefined;
   /** undefined when DynamoDB reported a conflicting in-flight transaction rather than a newer version */
@@ -41,8 +41,8 @@ export class ConcurrentUpdateError extends StoreError {
 }
 
 /** A create found the item already there; for exactly-once items this means "already done". */
-export class AlreadyExistsError extends StoreError {
-  override readonly name = 'AlreadyExistsError';
+export class AlreadyExists extends StoreError {
+  override readonly name = 'AlreadyExists';
   readonly write: FailedWrite;
   constructor(write: FailedWrite) {
     super(`${describe(write)} already exists`);
@@ -51,8 +51,8 @@ export class AlreadyExistsError extends StoreError {
 }
 
 /** An update, delete or check addressed an item that does not exist. */
-export class ItemNotFoundError extends StoreError {
-  override readonly name = 'ItemNotFoundError';
+export class ItemNotFound extends StoreError {
+  override readonly name = 'ItemNotFound';
   readonly write: FailedWrite;
   constructor(write: FailedWrite) {
     super(`${describe(write)} does not exist`);
@@ -61,8 +61,8 @@ export class ItemNotFoundError extends StoreError {
 }
 
 /** A named business condition (e.g. "patient is not on hold", "link is still pending") was false. */
-export class ConditionFailedError extends StoreError {
-  override readonly name = 'ConditionFailedError';
+export class ConditionFailed extends StoreError {
+  override readonly name = 'ConditionFailed';
   readonly write: FailedWrite;
   readonly conditionName: string;
   constructor(write: FailedWrite, conditionName: string) {
@@ -73,13 +73,13 @@ export class ConditionFailedError extends StoreError {
 }
 
 /** The change does not fit DynamoDB's transaction rules (more than 100 items, one item twice...). */
-export class InvalidTransactionError extends StoreError {
-  override readonly name = 'InvalidTransactionError';
+export class InvalidTransaction extends StoreError {
+  override readonly name = 'InvalidTransaction';
 }
 
 /** The same clientRequestToken was reused for a different change within DynamoDB's 10-minute window. */
-export class IdempotencyMismatchError extends StoreError {
-  override readonly name = 'IdempotencyMismatchError';
+export class IdempotencyMismatch extends StoreError {
+  override readonly name = 'IdempotencyMismatch';
   readonly clientRequestToken: string;
   constructor(clientRequestToken: string) {
     super(`clientRequestToken ${clientRequestToken} was already used for a different change`);

@@ -36,15 +36,29 @@
  * | FILL                | PATIENT#<patientId>     | FILL#<nnnn>                          | by refill cycle (0000 = first fill); created once |
  * | ASSESSMENT          | PATIENT#<patientId>     | ASSESSMENT#<assessmentId>            | GAD-7, PHQ-9... at a point of the journey |
  * | REMINDER_SENT       | PATIENT#<patientId>     | REMINDER#<reminderKey>               | once-only email marker: `unconfirmed` before SES, `sent` + message id after |
- * | LINK_POINTER        | PATIENT#<patientId>     | LINK#<tokenHash>                     | the patient's side of a link (purpose, person, status) |
+ * | STEP                | PATIENT#<patientId>     | STEP#<journeyId>#<stepKey>           | one waiting workflow step: its CURRENT task token, status, round, decision, the hashes of its links |
+ * | INTAKE              | PATIENT#<patientId>     | INTAKE#<journeyId>                   | the intake questionnaires as submitted; created once |
+ * | AWAIT               | PATIENT#<patientId>     | AWAIT#<sha256(taskToken)>            | a `.waitForTaskToken` wait until a time (record-progress `await`): its task token, `until`, status; TTL |
  * | AUDIT               | PATIENT#<patientId>     | AUDIT#<ISO instant>#<eventId>        | sorts by time (events of one millisecond by id); written in the change's own transaction |
- * | LINK                | LINK#<sha256(token)>    | LINK                                 | the link itself; GSI1 keys while pending; TTL |
+ * | LINK                | LINK#<sha256(token)>    | LINK                                 | the link itself: names its step (journeyId, stepKey, stepRound); GSI1 keys while pending; TTL |
+ * | LINK_RATE           | LINK_RATE#<sha256(token)> | MINUTE#<YYYY-MM-DDTHH:MM>          | POST counter of one link in one minute; TTL; not audited (no state of the journey) |
  * | IDEMPOTENCY         | IDEMPOTENCY#<key>       | IDEMPOTENCY                          | a handler's remembered result for retries; TTL |
  *
  * Ids are chosen by the caller and must not contain `#` (the builders refuse them), which is what makes
  * keys of different item types unable to collide. Prefer ids derived from the workflow step (e.g. the
  * execution name) over random ones, so a retried handler addresses the same item and its create
  * condition turns the retry into a no-op instead of a duplicate.
+ *
+ * ## Waiting steps and their links
+ * A step may have several links (the first email, the reminder, the backup clinician, the notice to the
+ * clinician); each LINK names its step. Deciding is ONE conditional update of the STEP (status = pending
+ * AND version = read), in one transaction with the links' status, the answer's own items and the audit
+ * event, so the first POST on any link of the step wins.
+ *
+ * ## Interruptible waits
+ * An AWAIT is registered in one transaction with a ConditionCheck "not on hold" on the JOURNEY, and a hold
+ * is one conditional write on the same JOURNEY followed by a strongly consistent Query of AWAIT#: so a wait
+ * is either refused (on hold already) or found and ended by the hold, never missed.
  *
  * ## Global secondary indexes (both sparse: only items that carry the attributes appear)
  * | index | PK attribute / pattern         | SK attribute / pattern             | who carries it |
@@ -56,7 +70,7 @@
  * DynamoDB's per-partition limits.
  *
  * ## TTL
- * {@link TTL_ATTRIBUTE} (epoch seconds) on LINK and IDEMPOTENCY items. DynamoDB deletes expired items
+ * {@link TTL_ATTRIBUTE} (epoch seconds) on LINK, LINK_RATE, AWAIT and IDEMPOTENCY items. DynamoDB deletes expired items
  * lazily (within days), so readers must still compare the link's own `expiresAt` with `now()`: TTL is
  * housekeeping, never the expiry check.
  *
@@ -68,14 +82,18 @@
  * | a patient's items of one type (all fills, all sessions, audit trail) | Query PK = PATIENT#p AND begins_with(SK, <prefix>) |
  * | the last fill / a session by number                | GetItem with the number, or Query FILL# descending, Limit 1 |
  * | open a link from its token                         | GetItem PK = LINK#sha256(token), SK = LINK |
- * | decide a link once                                 | TransactWriteItems: Update LINK (status = PENDING, version) + LINK_POINTER + AUDIT |
- * | a patient's pending links (end them on a hold)     | Query PK = PATIENT#p AND begins_with(SK, LINK#) |
+ * | the step behind a link                             | GetItem LINK, then GetItem STEP (strongly consistent) |
+ * | decide a step once, from any of its links          | TransactWriteItems: Update STEP (status = pending, version) + its LINKs + the answer's items + AUDIT |
+ * | one step by journey and key (staff API)            | GetItem STEP |
+ * | a patient's pending steps (end them on a hold)     | Query PK = PATIENT#p AND begins_with(SK, STEP#), filter status |
+ * | a patient's waits (end them on a hold)             | Query PK = PATIENT#p AND begins_with(SK, AWAIT#), strongly consistent |
  * | a clinician's / person's pending links             | Query GSI1 PK = PERSON#id (ordered by expiry) |
  * | journeys by status, optionally by phase (console)  | Query GSI2 PK = JOURNEY_STATUS#s [AND begins_with(SK, PHASE#x#)] |
  * | put a patient on hold                              | TransactWriteItems: Update JOURNEY (onHold = true) + AUDIT |
  * | gate a dosing step on "not on hold"                | ConditionCheck on JOURNEY inside the step's own transaction |
  * | send a reminder once, at least once                | TransactWriteItems: create REMINDER_SENT (attribute_not_exists) + AUDIT; after SES: Update it `sent` + AUDIT |
  * | record a fill exactly once                         | TransactWriteItems: create FILL#cycle + Update JOURNEY + AUDIT |
+ * | limit POSTs to one link                            | Update LINK_RATE#hash / MINUTE#m (ADD a count, condition below the limit) |
  * | handler retry with the same input                  | GetItem / conditional Put on IDEMPOTENCY#key |
  */
 
@@ -108,16 +126,13 @@ export const ITEM_TYPES = [
   'FILL',
   'ASSESSMENT',
   'REMINDER_SENT',
-  'LINK_POINTER',
-  'AUDIT',
-  'LINK',
-  'IDEMPOTENCY',
-  // appended for the emailed links (functions/links/): see "Waiting steps and their links" at the end
   'STEP',
   'INTAKE',
-  'LINK_RATE',
-  // appended for interruptible waits (functions/journey/): see "Interruptible waits" at the end
   'AWAIT',
+  'AUDIT',
+  'LINK',
+  'LINK_RATE',
+  'IDEMPOTENCY',
 ] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
@@ -143,45 +158,44 @@ export const PATIENT_SK_PREFIX = {
   fill: 'FILL#',
   assessment: 'ASSESSMENT#',
   reminderSent: 'REMINDER#',
-  linkPointer: 'LINK#',
-  audit: 'AUDIT#',
   step: 'STEP#',
   intake: 'INTAKE#',
   await: 'AWAIT#',
+  audit: 'AUDIT#',
 } as const;
 
 const PATIENT_PK_PREFIX = 'PATIENT#';
 const SESSION_DIGITS = 3;
 const FILL_DIGITS = 4;
 
-export class InvalidKeyPartError extends Error {
-  override readonly name = 'InvalidKeyPartError';
+export class InvalidKeyPart extends Error {
+  override readonly name = 'InvalidKeyPart';
 }
 
 function part(label: string, value: string): string {
-  if (value.length === 0) throw new InvalidKeyPartError(`${label} must not be empty`);
-  if (value.includes('#')) throw new InvalidKeyPartError(`${label} must not contain "#": ${JSON.stringify(value)}`);
+  if (value.length === 0) throw new InvalidKeyPart(`${label} must not be empty`);
+  if (value.includes('#')) throw new InvalidKeyPart(`${label} must not contain "#": ${JSON.stringify(value)}`);
   return value;
 }
 
 function numbered(label: string, value: number, digits: number): string {
   const max = 10 ** digits - 1;
   if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new InvalidKeyPartError(`${label} must be an integer from 0 to ${max}, got ${value}`);
+    throw new InvalidKeyPart(`${label} must be an integer from 0 to ${max}, got ${value}`);
   }
   return String(value).padStart(digits, '0');
 }
 
 function isoInstant(label: string, value: Date | string): string {
   const date = typeof value === 'string' ? new Date(value) : value;
-  if (Number.isNaN(date.getTime())) throw new InvalidKeyPartError(`${label} must be a valid instant`);
+  if (Number.isNaN(date.getTime())) throw new InvalidKeyPart(`${label} must be a valid instant`);
   // toISOString is fixed-width for years 0-9999, so the strings sort in time order.
   return date.toISOString();
 }
 
 function tokenHashPart(tokenHash: string): string {
   if (!/^[0-9a-f]{64}$/.test(tokenHash)) {
-    throw new InvalidKeyPartError('tokenHash must be the lowercase hex SHA-256 of the link token');
+    throw new InvalidKeyPart('tokenHash must be the lowercase hex SHA-256 of the link token');
   }
   return tokenHash;
 }
@@ -239,20 +253,7 @@ export const keys = {
     PK: patientPk(patientId),
     SK: PATIENT_SK_PREFIX.reminderSent + part('reminderKey', reminderKey),
   }),
-  linkPointer: (patientId: string, tokenHash: string): ItemKey => ({
-    PK: patientPk(patientId),
-    SK: PATIENT_SK_PREFIX.linkPointer + tokenHashPart(tokenHash),
-  }),
-  audit: (patientId: string, at: Date | string, eventId: string): ItemKey => ({
-    PK: patientPk(patientId),
-    SK: `${PATIENT_SK_PREFIX.audit}${isoInstant('at', at)}#${part('eventId', eventId)}`,
-  }),
-  link: (tokenHash: string): ItemKey => ({ PK: `LINK#${tokenHashPart(tokenHash)}`, SK: 'LINK' }),
-  idempotency: (idempotencyKey: string): ItemKey => ({
-    PK: `IDEMPOTENCY#${part('idempotencyKey', idempotencyKey)}`,
-    SK: 'IDEMPOTENCY',
-  }),
-  /** one waiting workflow step (see "Waiting steps and their links" below) */
+  /** one waiting workflow step (see "Waiting steps and their links" above) */
   step: (patientId: string, journeyId: string, stepKey: string): ItemKey => ({
     PK: patientPk(patientId),
     SK: `${PATIENT_SK_PREFIX.step}${part('journeyId', journeyId)}#${part('stepKey', stepKey)}`,
@@ -262,15 +263,24 @@ export const keys = {
     PK: patientPk(patientId),
     SK: PATIENT_SK_PREFIX.intake + part('journeyId', journeyId),
   }),
+  /** one interruptible wait; awaitId is the SHA-256 (hex) of its task token (see "Interruptible waits" above) */
+  await: (patientId: string, awaitId: string): ItemKey => ({
+    PK: patientPk(patientId),
+    SK: PATIENT_SK_PREFIX.await + part('awaitId', awaitId),
+  }),
+  audit: (patientId: string, at: Date | string, eventId: string): ItemKey => ({
+    PK: patientPk(patientId),
+    SK: `${PATIENT_SK_PREFIX.audit}${isoInstant('at', at)}#${part('eventId', eventId)}`,
+  }),
+  link: (tokenHash: string): ItemKey => ({ PK: `LINK#${tokenHashPart(tokenHash)}`, SK: 'LINK' }),
   /** POSTs to one link within one minute (UTC, "YYYY-MM-DDTHH:MM"), for the per-link rate limit */
   linkRate: (tokenHash: string, minute: string): ItemKey => ({
     PK: `LINK_RATE#${tokenHashPart(tokenHash)}`,
     SK: `MINUTE#${part('minute', minute)}`,
   }),
-  /** one interruptible wait; awaitId is the SHA-256 (hex) of its task token (see "Interruptible waits") */
-  await: (patientId: string, awaitId: string): ItemKey => ({
-    PK: patientPk(patientId),
-    SK: PATIENT_SK_PREFIX.await + part('awaitId', awaitId),
+  idempotency: (idempotencyKey: string): ItemKey => ({
+    PK: `IDEMPOTENCY#${part('idempotencyKey', idempotencyKey)}`,
+    SK: 'IDEMPOTENCY',
   }),
 } as const;
 
@@ -321,36 +331,3 @@ export function journeysInPhasePrefix(phase: string): string {
 export function ttlEpochSeconds(expiresAt: Date): number {
   return Math.ceil(expiresAt.getTime() / 1000);
 }
-
-/*
- * ## Waiting steps and their links (appended with functions/links/)
- *
- * | item type | PK                   | SK                            | notes |
- * |-----------|----------------------|-------------------------------|-------|
- * | STEP      | PATIENT#<patientId>  | STEP#<journeyId>#<stepKey>    | one waiting workflow step: its CURRENT task token, status, round, decision, the hashes of its links |
- * | INTAKE    | PATIENT#<patientId>  | INTAKE#<journeyId>            | the intake questionnaires as submitted; created once |
- * | LINK_RATE | LINK_RATE#<sha256>   | MINUTE#<YYYY-MM-DDTHH:MM>     | POST counter of one link in one minute; TTL; not audited (no state of the journey) |
- *
- * A step may have several links (the first email, the reminder, the backup clinician, the notice to the
- * clinician); each LINK names its step (journeyId, stepKey, stepRound). Deciding is ONE conditional
- * update of the STEP (status = pending AND version = read), in one transaction with the links' status,
- * the answer's own items and the audit event, so the first POST on any link of the step wins.
- *
- * | access pattern                               | operation |
- * |----------------------------------------------|-----------|
- * | the step behind a link                       | GetItem LINK, then GetItem STEP (strongly consistent) |
- * | a patient's pending steps (end them on hold) | Query PK = PATIENT#p AND begins_with(SK, STEP#), filter status |
- * | one step by journey and key (staff API)      | GetItem STEP |
- */
-
-/*
- * ## Interruptible waits (appended with functions/journey/)
- *
- * | item type | PK                  | SK                        | notes |
- * |-----------|---------------------|---------------------------|-------|
- * | AWAIT     | PATIENT#<patientId> | AWAIT#<sha256(taskToken)> | a `.waitForTaskToken` wait until a time (record-progress `await`): its task token, `until`, status; TTL |
- *
- * Registered in one transaction with a ConditionCheck "not on hold" on the JOURNEY, and a hold is one
- * conditional write on the same JOURNEY followed by a strongly consistent Query of AWAIT#: so a wait is
- * either refused (on hold already) or found and ended by the hold, never missed.
- */

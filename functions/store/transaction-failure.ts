@@ -1,10 +1,10 @@
-import type { StoreWrite } from './audited-change.ts';
+import type { StoreWrite } from './store-writes.ts';
 import {
-  AlreadyExistsError,
-  ConcurrentUpdateError,
-  ConditionFailedError,
-  IdempotencyMismatchError,
-  ItemNotFoundError,
+  AlreadyExists,
+  ConcurrentUpdate,
+  ConditionFailed,
+  IdempotencyMismatch,
+  ItemNotFound,
   type FailedWrite,
 } from './store-errors.ts';
 
@@ -21,7 +21,7 @@ interface CancellationReason {
 export function toStoreError(error: unknown, writes: readonly StoreWrite[], token: string | undefined): unknown {
   const name = (error as { name?: string } | undefined)?.name;
   if (name === 'IdempotentParameterMismatchException' && token !== undefined) {
-    return new IdempotencyMismatchError(token);
+    return new IdempotencyMismatch(token);
   }
   if (name !== 'TransactionCanceledException') return error;
 
@@ -36,15 +36,15 @@ export function toStoreError(error: unknown, writes: readonly StoreWrite[], toke
 
   const failed: FailedWrite = { index, label: write.label, key: write.key };
   const expectedVersion = 'expectedVersion' in write ? write.expectedVersion : undefined;
-  if (reason.Code === 'TransactionConflict') return new ConcurrentUpdateError(failed, expectedVersion, undefined);
-  if (write.kind === 'create') return new AlreadyExistsError(failed);
-  if (reason.Item === undefined) return new ItemNotFoundError(failed);
+  if (reason.Code === 'TransactionConflict') return new ConcurrentUpdate(failed, expectedVersion, undefined);
+  if (write.kind === 'create') return new AlreadyExists(failed);
+  if (reason.Item === undefined) return new ItemNotFound(failed);
 
   const actualVersion = Number(reason.Item.version?.N);
   if (expectedVersion !== undefined && actualVersion !== expectedVersion) {
-    return new ConcurrentUpdateError(failed, expectedVersion, Number.isNaN(actualVersion) ? undefined : actualVersion);
+    return new ConcurrentUpdate(failed, expectedVersion, Number.isNaN(actualVersion) ? undefined : actualVersion);
   }
-  if (write.condition !== undefined) return new ConditionFailedError(failed, write.condition.name);
+  if (write.condition !== undefined) return new ConditionFailed(failed, write.condition.name);
   // The version matched when DynamoDB answered but not when it checked: another writer came and went.
-  return new ConcurrentUpdateError(failed, expectedVersion, undefined);
+  return new ConcurrentUpdate(failed, expectedVersion, undefined);
 }

@@ -25,6 +25,7 @@ import {
   type ObservedEmail,
   type PageAnswer,
 } from './journey-driver.ts';
+import { DAY_MS as DAY, HOUR_MS as HOUR, MINUTE_MS as MINUTE } from '../../functions/domain/durations.ts';
 
 /**
  * Random, out-of-order and duplicated events thrown at a running local clinic, and the invariants a
@@ -35,10 +36,6 @@ import {
  * trail, the SES emulator's emails and the patient's executions.
  */
 
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const RETRY_WINDOW_MS = 10 * MINUTE;
 
 export function protocolInForce(driver: JourneyDriver): Protocol {

@@ -2,6 +2,7 @@ import { clinicianById } from '../../functions/journey/care-team.ts';
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
 import type { ClinicConfig } from '../../functions/platform/clinic-config.ts';
 import type { EnrolledPatient, IntakeAnswers, JourneyDriver, JourneyView, LinkPage, ObservedEmail, PageAnswer, TreatmentPlanInput } from './journey-driver.ts';
+import { DAY_MS as DAY, HOUR_MS as HOUR, MINUTE_MS as MINUTE, SECOND_MS as SECOND } from '../../functions/domain/durations.ts';
 
 /**
  * "Drive a patient to point X" for the journey's branch tests: each helper acts only through the
@@ -9,10 +10,8 @@ import type { EnrolledPatient, IntakeAnswers, JourneyDriver, JourneyView, LinkPa
  * together so one clock advance serves them all.
  */
 
-export const SECOND = 1000;
-export const MINUTE = 60 * SECOND;
-export const HOUR = 60 * MINUTE;
-export const DAY = 24 * HOUR;
+/** In milliseconds, as the driver's clock takes them (functions/domain/durations.ts). */
+export { SECOND, MINUTE, HOUR, DAY };
 
 /** The clinicians of local/clinic.local.json: dr-rivera's backup is dr-chen. */
 export const clinicianEmail = 'ana.rivera@example.org';

@@ -2,7 +2,8 @@ import type { Protocol } from '../../domain/protocol.ts';
 import type { FieldError } from '../../domain/schemas/field-errors.ts';
 import type { HoldSignal } from '../../domain/triage.ts';
 import type { StepAlert } from '../step-store.ts';
-import type { AuditActor, StoreWrite } from '../../store/audited-change.ts';
+import type { AuditActor } from '../../store/audited-change.ts';
+import type { StoreWrite } from '../../store/store-writes.ts';
 import type { PatientContext } from '../../journey/patient-context.ts';
 import type { StepItem } from '../step-store.ts';
 

@@ -1,12 +1,9 @@
+import * as z from 'zod/mini';
+import { judgeEligibilityDecision, type EligibilityRefusal } from '../../domain/eligibility-override.ts';
 import { validateTreatmentPlan, type PrescribingRecord } from '../../domain/treatment-plan.ts';
+import { safeParseFields } from '../../domain/schemas/parse.ts';
 import { keys } from '../../store/table-design.ts';
-import type { FieldError } from '../../domain/schemas/field-errors.ts';
 import { fieldProblem, type AnswerContext, type AnswerResult, type AnswerRule } from './answer.ts';
-
-interface Choice {
-  decision?: unknown;
-  note?: unknown;
-}
 
 /**
  * The longest note and override reason a clinician may write, in characters. A longer text is refused
@@ -15,14 +12,23 @@ interface Choice {
 export const NOTE_MAX_CHARACTERS = 5_000;
 export const OVERRIDE_REASON_MAX_CHARACTERS = 2_000;
 
-function noteOf(answer: Choice): string {
-  return typeof answer.note === 'string' ? answer.note.trim() : '';
-}
+/**
+ * A text a clinician may leave empty, trimmed; its length counted in characters as a person counts them
+ * (code points), the way the page says the length.
+ */
+const clinicianText = (max: number) =>
+  z.pipe(
+    z.pipe(z.optional(z.string({ error: 'expected text' })), z.transform((text) => (text ?? '').trim())),
+    z.string().check(z.refine((text) => [...text].length <= max, `expected at most ${max.toLocaleString('en-US')} characters`)),
+  );
 
-/** Counted in characters as a person counts them (code points), the way the page says the length. */
-export function tooLong(field: string, text: string, max: number): FieldError[] {
-  return [...text].length > max ? [fieldProblem(field, `expected at most ${max.toLocaleString('en-US')} characters`)] : [];
-}
+/** A missing or odd decision is refused below with the buttons' words, not zod's. */
+const decisionWord = z.catch(z.string(), '');
+
+const choiceSchema = z.object({ decision: decisionWord, note: clinicianText(NOTE_MAX_CHARACTERS) });
+const eligibilitySchema = z.object({ decision: decisionWord, overrideReason: clinicianText(OVERRIDE_REASON_MAX_CHARACTERS), note: clinicianText(NOTE_MAX_CHARACTERS) });
+/** The plan itself is validated against the protocol (functions/domain/treatment-plan.ts). */
+const treatmentPlanSchema = z.object({ decision: decisionWord, note: clinicianText(NOTE_MAX_CHARACTERS), plan: z.optional(z.record(z.string(), z.unknown())) });
 
 function decided(decision: string, reason: string, details: Record<string, unknown> = {}): AnswerResult {
   return { ok: true, decision, output: {}, details, writes: [], reason };
@@ -44,39 +50,35 @@ export function acceptedDecisions(allowed: readonly string[], stepContext: Reado
  */
 export function choiceAnswer(allowed: readonly string[], what: string, noteRequiredFor: readonly string[] = []): AnswerRule {
   return (answer, context) => {
-    const choice = answer as Choice;
-    const decision = typeof choice.decision === 'string' ? choice.decision : '';
+    const parsed = safeParseFields(choiceSchema, answer);
+    if (!parsed.success) return { ok: false, errors: parsed.errors };
+    const { decision, note } = parsed.data;
     const accepted = acceptedDecisions(allowed, context.step.context);
     if (!accepted.includes(decision)) return { ok: false, errors: [fieldProblem('decision', 'please use one of the buttons at the end of the form to decide')] };
-    const note = noteOf(choice);
-    const long = tooLong('note', note, NOTE_MAX_CHARACTERS);
-    if (long.length > 0) return { ok: false, errors: long };
     if (noteRequiredFor.includes(decision) && note === '') return { ok: false, errors: [fieldProblem('note', 'write a note explaining this decision')] };
     return decided(decision, `${what}: ${decision}`, note === '' ? {} : { note });
   };
 }
 
-/**
- * Eligibility after the consult. A relative contraindication (NEEDS_REVIEW) may be approved only with a
- * written override reason; an absolute one (INELIGIBLE) never.
- */
+const eligibilityRefusals: Readonly<Record<EligibilityRefusal, { field: string; words: string }>> = {
+  'no-screening': { field: 'decision', words: 'there is no screening result to approve' },
+  'absolute-contraindication': { field: 'decision', words: 'an absolute contraindication cannot be overridden' },
+  'override-reason-required': { field: 'overrideReason', words: 'write why approving is acceptable despite the relative contraindication the screening found' },
+};
+
+/** Eligibility after the consult, judged by functions/domain/eligibility-override.ts. */
 export const eligibilityAnswer: AnswerRule = (answer, context) => {
-  const choice = answer as Choice & { overrideReason?: unknown };
-  const decision = typeof choice.decision === 'string' ? choice.decision : '';
+  const parsed = safeParseFields(eligibilitySchema, answer);
+  if (!parsed.success) return { ok: false, errors: parsed.errors };
+  const { decision, overrideReason, note } = parsed.data;
   if (decision !== 'APPROVED' && decision !== 'DECLINED') return { ok: false, errors: [fieldProblem('decision', 'please use Approve or Decline at the end of the form')] };
   const screening = context.patient.screenings.at(-1);
-  const overrideReason = typeof choice.overrideReason === 'string' ? choice.overrideReason.trim() : '';
-  const note = noteOf(choice);
-  const long = [...tooLong('overrideReason', overrideReason, OVERRIDE_REASON_MAX_CHARACTERS), ...tooLong('note', note, NOTE_MAX_CHARACTERS)];
-  if (long.length > 0) return { ok: false, errors: long };
-  if (decision === 'APPROVED') {
-    if (screening === undefined) return { ok: false, errors: [fieldProblem('decision', 'there is no screening result to approve')] };
-    if (screening.outcome === 'INELIGIBLE') return { ok: false, errors: [fieldProblem('decision', 'an absolute contraindication cannot be overridden')] };
-    if (screening.outcome === 'NEEDS_REVIEW' && overrideReason === '') {
-      return { ok: false, errors: [fieldProblem('overrideReason', 'write why approving is acceptable despite the relative contraindication the screening found')] };
-    }
+  const judged = judgeEligibilityDecision(decision, screening?.outcome, overrideReason);
+  if (!judged.allowed) {
+    const refusal = eligibilityRefusals[judged.refusal];
+    return { ok: false, errors: [fieldProblem(refusal.field, refusal.words)] };
   }
-  const overridden = decision === 'APPROVED' && screening?.outcome === 'NEEDS_REVIEW';
+  const { overridden } = judged;
   return {
     ok: true,
     decision,
@@ -91,14 +93,10 @@ export const eligibilityAnswer: AnswerRule = (answer, context) => {
 
 /** The plan is validated against the protocol before it can be approved; errors go back to the fields. */
 export const treatmentPlanAnswer: AnswerRule = (answer, context: AnswerContext) => {
-  const choice = answer as Choice & { plan?: Record<string, unknown> };
-  const decision = typeof choice.decision === 'string' ? choice.decision : '';
-  if (decision === 'DECLINED') {
-    const note = noteOf(choice);
-    const long = tooLong('note', note, NOTE_MAX_CHARACTERS);
-    if (long.length > 0) return { ok: false, errors: long };
-    return decided('DECLINED', 'treatment plan declined', note === '' ? {} : { note });
-  }
+  const parsed = safeParseFields(treatmentPlanSchema, answer);
+  if (!parsed.success) return { ok: false, errors: parsed.errors };
+  const { decision, note, plan } = parsed.data;
+  if (decision === 'DECLINED') return decided('DECLINED', 'treatment plan declined', note === '' ? {} : { note });
   if (decision !== 'APPROVED') return { ok: false, errors: [fieldProblem('decision', 'please use Approve plan or Decline at the end of the form')] };
   const approver = context.actor.id;
   const { patient } = context;
@@ -111,7 +109,7 @@ export const treatmentPlanAnswer: AnswerRule = (answer, context: AnswerContext) 
     pdmpCheckedAt: patient.journey.pdmpCheckedAt,
     evaluations: patient.evaluations,
   };
-  const validation = validateTreatmentPlan({ ...choice.plan, approvedBy: approver, approvedAt: context.now.toISOString() }, context.protocol, context.now, record);
+  const validation = validateTreatmentPlan({ ...plan, approvedBy: approver, approvedAt: context.now.toISOString() }, context.protocol, context.now, record);
   if (!validation.ok) return { ok: false, errors: validation.errors.map((e) => ({ field: `plan.${e.field}`, message: `plan.${e.message}` })) };
   const planId = context.step.stepKey;
   return {

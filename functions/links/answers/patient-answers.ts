@@ -10,16 +10,16 @@ import { triageSideEffects } from '../../domain/triage.ts';
 import { localDate } from '../../domain/local-time.ts';
 import { latestAssessment } from '../../domain/latest-assessment.ts';
 import { triageQuestionnaire, type PreviousQuestionnaire, type QuestionnaireAnswers } from '../../domain/questionnaire-triage.ts';
-import type { StoreWrite } from '../../store/audited-change.ts';
+import type { StoreWrite } from '../../store/store-writes.ts';
 import { keys } from '../../store/table-design.ts';
 import { fieldProblem, type AnswerAlert, type AnswerContext, type AnswerPageOnly, type AnswerRule } from './answer.ts';
+import { sessionNumberOfKey } from '../../domain/session-step-key.ts';
 
 /** Session number of a step key such as "session-2-a1-check-in" (the schedule's key + the step). */
 export function sessionNumberOf(context: AnswerContext): number | undefined {
   const fromContext = context.step.context?.['sessionNumber'];
   if (typeof fromContext === 'number') return fromContext;
-  const match = /^session-(\d+)-/.exec(context.step.stepKey);
-  return match ? Number(match[1]) : undefined;
+  return sessionNumberOfKey(context.step.stepKey);
 }
 
 function withTime(answer: unknown, field: string, context: AnswerContext): Record<string, unknown> {

@@ -1,15 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { protocolOf, type ClinicConfig } from '../platform/clinic-config.ts';
-import { functionEnvironment, type FunctionEnvironment } from '../platform/environment.ts';
+import { protocolOf, type ClinicConfig } from './clinic-config.ts';
+import { functionEnvironment, type FunctionEnvironment } from './environment.ts';
 import type { Protocol } from '../domain/protocol.ts';
 import { createDocumentClient } from '../store/dynamo-client.ts';
 
 /**
- * What every journey service needs from its process: the table, the clinic and the protocol in force.
+ * What every function needs from its process: the table, the clinic and the protocol in force.
  * Built once per process (a Lambda cold start); the DynamoDB client reaches DynamoDB Local through
  * AWS_ENDPOINT_URL_DYNAMODB when the local runtime or a test set it.
  */
-export interface JourneyStore {
+export interface FunctionContext {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly environment: FunctionEnvironment;
@@ -17,19 +17,19 @@ export interface JourneyStore {
   readonly protocol: Protocol;
 }
 
-let cached: { environment: FunctionEnvironment; store: JourneyStore } | undefined;
+let cached: { environment: FunctionEnvironment; context: FunctionContext } | undefined;
 
-export function journeyStore(): JourneyStore {
+export function functionContext(): FunctionContext {
   const environment = functionEnvironment();
-  if (cached?.environment === environment) return cached.store;
-  cached?.store.client.destroy();
-  const store: JourneyStore = {
+  if (cached?.environment === environment) return cached.context;
+  cached?.context.client.destroy();
+  const context: FunctionContext = {
     client: createDocumentClient(),
     tableName: environment.tableName,
     environment,
     clinic: environment.clinic,
     protocol: protocolOf(environment.clinic),
   };
-  cached = { environment, store };
-  return store;
+  cached = { environment, context };
+  return context;
 }
