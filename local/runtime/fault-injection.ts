@@ -59,6 +59,7 @@ export class FaultInjection {
   private readonly active: ActiveFault[] = [];
   private nextId = 1;
   private injectedTotal = 0;
+  private readonly callsSeen = new Map<string, number>();
 
   private readonly nowMs: () => number;
 
@@ -99,8 +100,18 @@ export class FaultInjection {
     }));
   }
 
+  /**
+   * How many calls each function made to each service since the start, faults or not, keyed
+   * `<service> <functionId>` (`<service> -` for a call outside any function): where a fault could meet one.
+   */
+  calls(): ReadonlyMap<string, number> {
+    return new Map(this.callsSeen);
+  }
+
   /** The fault this call meets, if any; the call is counted against it. */
   take(call: FaultCall): Fault | undefined {
+    const key = `${call.service} ${call.functionId ?? '-'}`;
+    this.callsSeen.set(key, (this.callsSeen.get(key) ?? 0) + 1);
     this.expire();
     const match = this.active.find((a) => matches(a.fault, call));
     if (match === undefined) return undefined;
