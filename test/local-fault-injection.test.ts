@@ -3,6 +3,7 @@ import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import { describe, expect, it } from 'vitest';
 import { runAsFunction } from '../local/runtime/function-credentials.ts';
 import type { Fault, FaultRequest } from '../local/runtime/fault-injection.ts';
+import { transientErrorRetrier } from '../statemachines/task-retry-policy.ts';
 import { executionHistory } from './support/execution-history.ts';
 import { useJourneyDriver, type EnrolledPatient } from './support/journey-driver.ts';
 import { executionsOf } from './support/journey-events.ts';
@@ -177,5 +178,43 @@ describe('Lambda faults, as a Step Functions task meets them in a journey', () =
     expect(await local.driver.emailsTo(patient.email)).toHaveLength(1);
     expect((await local.driver.latestLinkFor(patient.email, 'intake')).status).toBe(200);
     expect(local.clinic.faults.list()).toEqual([]);
+  });
+});
+
+describe('a permanent fault', () => {
+  const inAlarm = async (): Promise<{ alarm: string; executions: string[] }[]> => {
+    const answer = (await (await fetch(`${local.clinic.urls.app}/_local/alarms`)).json()) as { alarms: { alarm: string; state: string; executions: string[] }[] };
+    return answer.alarms.filter((a) => a.state === 'ALARM').map(({ alarm, executions }) => ({ alarm, executions }));
+  };
+
+  it('a function that always fails ends its execution FAILED after the retries, and the journey with it; their -failed alarms go off and the console shows both', async () => {
+    expect(await inAlarm()).toEqual([]);
+    await armed({ fault: { service: 'lambda', functionId: 'request-action', kind: 'throw' }, forSeconds: 7 * 86400 });
+    const patient = await local.driver.enrolPatient();
+    // the retries are spread over at most half a minute (statemachines/task-retry-policy.ts)
+    await local.driver.advanceBy(60);
+    await clearFaults();
+
+    const executions = await executionsOf(local.driver, patient);
+    expect(executions.map((e) => `${e.stateMachine} ${String(e.status)}`).sort()).toEqual(['journey FAILED', 'person-action FAILED']);
+    const intake = executions.find((e) => e.stateMachine === 'person-action');
+    const history = await executionHistory(sfnClientFor(local.clinic), intake?.executionArn ?? '');
+    const attempts = history.filter(({ event }) => event.type === 'TaskFailed');
+    expect(attempts.map(({ state }) => state)).toEqual(Array.from({ length: 1 + (transientErrorRetrier.MaxAttempts ?? 0) }, () => 'Send the link'));
+    expect(history.at(-1)?.event.executionFailedEventDetails?.error).toBe('Error');
+    expect(await local.driver.emailsTo(patient.email)).toEqual([]);
+
+    expect(await inAlarm()).toEqual([
+      { alarm: 'journey-failed', executions: [executions.find((e) => e.stateMachine === 'journey')?.executionArn] },
+      { alarm: 'person-action-failed', executions: [intake?.executionArn] },
+    ]);
+    const page = await (await fetch(`${local.clinic.urls.app}/`)).text();
+    for (const execution of executions) {
+      expect(page).toMatch(new RegExp(`<span class="badge FAILED">FAILED</span>\\s*<span class="name mono">${execution.name}</span>`));
+    }
+
+    // an alarm watches one period: with no failure since, it is quiet again
+    await local.driver.advanceBy(5 * 60);
+    expect(await inAlarm()).toEqual([]);
   });
 });
