@@ -15,8 +15,11 @@ export interface FunctionSpec {
     readonly table: 'read' | 'readwrite';
     /** sends email through SES */
     readonly email: boolean;
-    /** 'callback': SendTaskSuccess/Failure; 'start': also StartExecution and DescribeExecution */
-    readonly workflows: 'none' | 'callback' | 'start';
+    /**
+     * 'complete': SendTaskSuccess (hands a recorded answer to the task waiting for it); 'callback': also
+     * SendTaskFailure (a clinical hold ends waiting tasks); 'start': also StartExecution and DescribeExecution
+     */
+    readonly workflows: 'none' | 'complete' | 'callback' | 'start';
   };
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
@@ -37,8 +40,8 @@ export const functionCatalogue = [
     id: 'request-action',
     description: 'Creates a one-time link for a person to act on a waiting workflow step and emails it',
     trigger: 'workflow',
-    // 'callback': a decision that arrived while the step was being re-armed is delivered at once
-    access: { table: 'readwrite', email: true, workflows: 'callback' },
+    // 'complete': a decision that arrived while the step was being re-armed is delivered at once
+    access: { table: 'readwrite', email: true, workflows: 'complete' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },

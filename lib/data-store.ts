@@ -9,9 +9,11 @@ export type TableAccess = 'read' | 'readwrite';
 
 // Spelled out instead of CDK's grant helpers, which add wildcard actions (kms:GenerateDataKey*) and Scan.
 const tableActions: Record<TableAccess, readonly string[]> = {
-  // only what the store sends: single-item reads, queries, and transactions (authorized per item); no batches
-  read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  // no DeleteItem: no store write deletes (records are kept; TTL expires what may go), and local IAM refuses one that would
+  // only what the store sends: single-item reads and queries; no batches. No ConditionCheckItem: a condition
+  // check is an item of a write transaction, which a reader never sends
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  // transactions are authorized per item (Put, Update, ConditionCheck); no DeleteItem: no store write deletes
+  // (records are kept; TTL expires what may go), and local IAM refuses one that would
   readwrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
 };
 const keyActions: Record<TableAccess, readonly string[]> = {

@@ -115,8 +115,11 @@ export class JourneyFunctions extends Construct {
     const machines = machineIds.map((machineId) => stateMachineArn(this, machineId));
     role.addToPrincipalPolicy(
       new PolicyStatement({
-        // no SendTaskHeartbeat: no task of ours sets HeartbeatSeconds
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+        // No SendTaskHeartbeat: no task of ours sets HeartbeatSeconds. On the state machines: Step Functions
+        // authorizes a task token's callback against the state machine whose execution issued it (its
+        // AccessDenied names that ARN), as CDK's own grantTaskResponse grants it, although the Service
+        // Authorization Reference lists no resource type for these actions.
+        actions: workflows === 'complete' ? ['states:SendTaskSuccess'] : ['states:SendTaskSuccess', 'states:SendTaskFailure'],
         resources: machines,
       }),
     );

@@ -1,4 +1,5 @@
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { functionCatalogue } from '../functions/catalogue.ts';
 import { handlerEntry } from '../lib/project-paths.ts';
@@ -15,6 +16,9 @@ const capabilities = {
   startExecution: 'functions/staff-api/start-journey-execution.ts',
   tableWrites: 'functions/store/audited-change.ts',
 } as const;
+
+/** Where a task is failed (a clinical hold ending the waits): only a role with SendTaskFailure may get there. */
+const failsTasks = /\bfailStep\(/;
 
 async function modulesOf(functionId: string): Promise<Set<string>> {
   const result = await build({
@@ -37,6 +41,10 @@ describe('every function declares in the catalogue the AWS access its code can u
       const uses = (path: string) => modules.has(path);
       if (uses(capabilities.email)) expect(spec.access.email, 'sends email').toBe(true);
       if (uses(capabilities.callbacks)) expect(spec.access.workflows, 'completes or fails task tokens').not.toBe('none');
+      const failing = [...modules].filter((path) => path.startsWith('functions/') && path !== capabilities.callbacks && failsTasks.test(readFileSync(path, 'utf8')));
+      if (failing.length > 0) expect(spec.access.workflows, `fails task tokens (${failing.join(', ')})`).toMatch(/^(callback|start)$/);
+      // and no more than that: a role that never fails a task is not granted SendTaskFailure
+      if (spec.access.workflows === 'callback') expect(failing, 'never fails a task token: declare workflows "complete"').not.toEqual([]);
       if (uses(capabilities.startExecution)) expect(spec.access.workflows, 'starts executions').toBe('start');
       if (uses(capabilities.tableWrites)) expect(spec.access.table, 'writes to the table').toBe('readwrite');
     });
