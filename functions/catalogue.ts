@@ -16,10 +16,10 @@ export interface FunctionSpec {
     /** sends email through SES */
     readonly email: boolean;
     /**
-     * 'complete': SendTaskSuccess (hands a recorded answer to the task waiting for it); 'callback': also
-     * SendTaskFailure (a clinical hold ends waiting tasks); 'start': also StartExecution and DescribeExecution
+     * 'complete': SendTaskSuccess (hands a decision to the task waiting for it); 'fail': SendTaskFailure (a
+     * clinical hold ends the waiting tasks); 'callback': both; 'start': both, StartExecution and DescribeExecution
      */
-    readonly workflows: 'none' | 'complete' | 'callback' | 'start';
+    readonly workflows: 'none' | 'complete' | 'fail' | 'callback' | 'start';
   };
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
@@ -58,8 +58,8 @@ export const functionCatalogue = [
     description: 'Applies every refill rule of the protocol and records the decision with its reasons',
     trigger: 'workflow',
     // a request that signals harm (unreported lost medication, blood in urine) places a clinical hold:
-    // the urgent alert email and ending the patient's waiting steps need SES and task callbacks
-    access: { table: 'readwrite', email: true, workflows: 'callback' },
+    // the urgent alert email and ending the patient's waiting steps need SES and SendTaskFailure
+    access: { table: 'readwrite', email: true, workflows: 'fail' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
@@ -67,8 +67,8 @@ export const functionCatalogue = [
     id: 'record-progress',
     description: 'Records a journey step (phase, session, fill) with one conditional write and its audit event',
     trigger: 'workflow',
-    // 'callback': an interruptible wait registers its task token so a clinical hold can end it at once
-    access: { table: 'readwrite', email: true, workflows: 'callback' },
+    // 'fail': an interruptible wait registers its task token so a clinical hold can end it at once
+    access: { table: 'readwrite', email: true, workflows: 'fail' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },

@@ -80,12 +80,13 @@ describe('IAM from the CDK stack, enforced locally', () => {
     expect(await runAsFunction('screening', () => failure(() => dynamodb.send(query)))).toBeUndefined();
   });
 
-  it('the stack’s own roles are as narrow as their code: request-action may complete a task but not fail one, schedule may check no condition', async () => {
+  it('the stack’s own roles are as narrow as their code: request-action may complete a task but not fail one, record-progress may end one for a hold but not complete it, schedule may check no condition', async () => {
     const sfn = new SFNClient({});
     // granted: the call reaches the engine, which refuses the made-up token
     expect((await runAsFunction('request-action', () => failure(() => sfn.send(new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' })))))?.name).toBe('InvalidToken');
     expect((await runAsFunction('request-action', () => failure(() => sfn.send(new SendTaskFailureCommand({ taskToken: 'no-such-token', error: 'PatientOnHold' })))))?.name).toBe('AccessDeniedException');
     expect((await runAsFunction('record-progress', () => failure(() => sfn.send(new SendTaskFailureCommand({ taskToken: 'no-such-token', error: 'PatientOnHold' })))))?.name).toBe('InvalidToken');
+    expect((await runAsFunction('record-progress', () => failure(() => sfn.send(new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' })))))?.name).toBe('AccessDeniedException');
 
     const dynamodb = new DynamoDBClient({});
     const check = new TransactWriteItemsCommand({
