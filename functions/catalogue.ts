@@ -12,7 +12,8 @@ export interface FunctionSpec {
   /** how the function is reached: by a state machine task, or by HTTP through the API */
   readonly trigger: 'workflow' | 'http';
   readonly access: {
-    readonly table: 'read' | 'readwrite';
+    /** 'readwrite-by-key': reads and writes items by their key, never queries the table or an index */
+    readonly table: 'read' | 'readwrite' | 'readwrite-by-key';
     /** sends email through SES */
     readonly email: boolean;
     /**
@@ -41,7 +42,7 @@ export const functionCatalogue = [
     description: 'Creates a one-time link for a person to act on a waiting workflow step and emails it',
     trigger: 'workflow',
     // 'complete': a decision that arrived while the step was being re-armed is delivered at once
-    access: { table: 'readwrite', email: true, workflows: 'complete' },
+    access: { table: 'readwrite-by-key', email: true, workflows: 'complete' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },

@@ -5,28 +5,32 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { INDEXES, TABLE_KEY, TTL_ATTRIBUTE } from '../functions/store/table-design.ts';
 
-export type TableAccess = 'read' | 'readwrite';
+export type TableAccess = 'read' | 'readwrite' | 'readwrite-by-key';
 
 // Spelled out instead of CDK's grant helpers, which add wildcard actions (kms:GenerateDataKey*) and Scan.
-const tableActions: Record<TableAccess, readonly string[]> = {
+export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
   // only what the store sends: single-item reads and queries; no batches. No ConditionCheckItem: a condition
   // check is an item of a write transaction, which a reader never sends
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
   // transactions are authorized per item (Put, Update, ConditionCheck); no DeleteItem: no store write deletes
   // (records are kept; TTL expires what may go), and local IAM refuses one that would
   readwrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  // the same for a function that reaches every item by its key and queries neither the table nor an index
+  'readwrite-by-key': ['dynamodb:GetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
 };
+const writerKeyActions = [
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:Encrypt',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+] as const;
 const keyActions: Record<TableAccess, readonly string[]> = {
   read: ['kms:Decrypt', 'kms:DescribeKey'],
-  readwrite: [
-    'kms:Decrypt',
-    'kms:DescribeKey',
-    'kms:Encrypt',
-    'kms:ReEncryptFrom',
-    'kms:ReEncryptTo',
-    'kms:GenerateDataKey',
-    'kms:GenerateDataKeyWithoutPlaintext',
-  ],
+  readwrite: writerKeyActions,
+  'readwrite-by-key': writerKeyActions,
 };
 
 /**
@@ -77,7 +81,8 @@ export class DataStore extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: [...tableActions[access]],
-        resources: [tableArn, ...Object.values(INDEXES).map((index) => `${tableArn}/index/${index.indexName}`)],
+        // the indexes only to a role that queries: nothing else is asked of an index
+        resources: [tableArn, ...(tableActions[access].includes('dynamodb:Query') ? Object.values(INDEXES).map((index) => `${tableArn}/index/${index.indexName}`) : [])],
       }),
     );
     grantee.grantPrincipal.addToPrincipalPolicy(

@@ -1,6 +1,7 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { functionCatalogue } from '../functions/catalogue.ts';
+import { tableActions } from '../lib/data-store.ts';
 import { taskResultActions } from '../lib/journey-functions.ts';
 import { handlerEntry } from '../lib/project-paths.ts';
 
@@ -44,7 +45,7 @@ describe('every function declares in the catalogue the AWS access its code can u
       if (uses(capabilities.email)) expect(spec.access.email, 'sends email').toBe(true);
       if (uses(capabilities.callbacks)) expect(spec.access.workflows, 'completes or fails task tokens').not.toBe('none');
       if (uses(capabilities.startExecution)) expect(spec.access.workflows, 'starts executions').toBe('start');
-      if (uses(capabilities.tableWrites)) expect(spec.access.table, 'writes to the table').toBe('readwrite');
+      if (uses(capabilities.tableWrites)) expect(spec.access.table, 'writes to the table').not.toBe('read');
     });
 
     it(`${spec.id}: may send exactly the task results its code sends`, async () => {
@@ -53,6 +54,20 @@ describe('every function declares in the catalogue the AWS access its code can u
       const code = await shakenBundleOf(spec.id);
       const sent = ['SendTaskSuccess', 'SendTaskFailure'].filter((action) => code.includes(`new ${action}Command(`)).map((action) => `states:${action}`);
       expect(sent, `declared workflows "${spec.access.workflows}"`).toEqual([...taskResultActions[spec.access.workflows]]);
+    });
+
+    it(`${spec.id}: may use exactly the DynamoDB actions its code sends`, async () => {
+      const code = await shakenBundleOf(spec.id);
+      // a transaction is authorized per item: its audit events are puts, its writes updates, its checks condition checks
+      const transacts = code.includes('new TransactWriteCommand(');
+      const sent = [
+        ...(code.includes('new GetCommand(') ? ['dynamodb:GetItem'] : []),
+        ...(code.includes('new QueryCommand(') ? ['dynamodb:Query'] : []),
+        ...(transacts && code.includes('kind: "check"') ? ['dynamodb:ConditionCheckItem'] : []),
+        ...(transacts ? ['dynamodb:PutItem'] : []),
+        ...(transacts && code.includes('kind: "update"') ? ['dynamodb:UpdateItem'] : []),
+      ];
+      expect(sent, `declared table access "${spec.access.table}"`).toEqual([...tableActions[spec.access.table]]);
     });
   }
 

@@ -80,7 +80,7 @@ describe('IAM from the CDK stack, enforced locally', () => {
     expect(await runAsFunction('screening', () => failure(() => dynamodb.send(query)))).toBeUndefined();
   });
 
-  it('the stack’s own roles are as narrow as their code: request-action may complete a task but not fail one, record-progress may end one for a hold but not complete it, schedule may check no condition', async () => {
+  it('the stack’s own roles are as narrow as their code: request-action may complete a task but not fail one, record-progress may end one for a hold but not complete it, request-action may not query, schedule may check no condition', async () => {
     const sfn = new SFNClient({});
     // granted: the call reaches the engine, which refuses the made-up token
     expect((await runAsFunction('request-action', () => failure(() => sfn.send(new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' })))))?.name).toBe('InvalidToken');
@@ -96,6 +96,10 @@ describe('IAM from the CDK stack, enforced locally', () => {
     expect(denied?.name).toBe('AccessDeniedException');
     expect(denied?.message).toContain('dynamodb:ConditionCheckItem');
     expect(await runAsFunction('record-progress', () => failure(() => dynamodb.send(check)))).toBeUndefined();
+    // request-action reaches every item by its key: it may query neither the table nor an index
+    const query = new QueryCommand({ TableName: clinic.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': { S: 'PATIENT#nobody' } } });
+    expect((await runAsFunction('request-action', () => failure(() => dynamodb.send(query))))?.name).toBe('AccessDeniedException');
+    expect(await runAsFunction('screening', () => failure(() => dynamodb.send(query)))).toBeUndefined();
   });
 
   it('a state machine without lambda:InvokeFunction fails its task with the Lambda service’s AccessDenied, retried then final', async () => {
