@@ -48,12 +48,14 @@ describe('every function declares in the catalogue the AWS access its code can u
       if (uses(capabilities.tableWrites)) expect(spec.access.table, 'writes to the table').not.toBe('read');
     });
 
-    it(`${spec.id}: may send exactly the task results its code sends`, async () => {
+    it(`${spec.id}: may make exactly the Step Functions and SES calls its code makes`, async () => {
       // the bundle as Lambda gets it: code nothing calls is shaken out, so a module imported for another of
       // its functions does not count
       const code = await shakenBundleOf(spec.id);
-      const sent = ['SendTaskSuccess', 'SendTaskFailure'].filter((action) => code.includes(`new ${action}Command(`)).map((action) => `states:${action}`);
-      expect(sent, `declared workflows "${spec.access.workflows}"`).toEqual([...taskResultActions[spec.access.workflows]]);
+      const sent = ['SendTaskSuccess', 'SendTaskFailure', 'StartExecution', 'DescribeExecution'].filter((action) => code.includes(`new ${action}Command(`)).map((action) => `states:${action}`);
+      const declared = [...taskResultActions[spec.access.workflows], ...(spec.access.workflows === 'start' ? ['states:StartExecution', 'states:DescribeExecution'] : [])];
+      expect(sent, `declared workflows "${spec.access.workflows}"`).toEqual(declared);
+      expect(code.includes('new SendEmailCommand('), 'sends email').toBe(spec.access.email);
     });
 
     it(`${spec.id}: may use exactly the DynamoDB actions its code sends`, async () => {
