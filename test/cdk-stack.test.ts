@@ -246,6 +246,22 @@ describe('the permissions', () => {
       .sort();
     expect(invoked).toEqual(named);
   });
+
+  it('let a state machine describe and stop only the children it waits for (.sync), not one it only starts', () => {
+    const watched = (id: string): string[] => {
+      const roleId = logicalIdOf(resources[stateMachineLogicalId(id)]?.Properties?.RoleArn);
+      return roleStatements(roleId)
+        .filter((statement) => actionsOf(statement).includes('states:DescribeExecution') && actionsOf(statement).includes('states:StopExecution'))
+        .flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]))
+        .map((resource) => new RegExp(`:execution:${stackName}-(.+):\\*$`).exec(resolveToString(resource))?.[1] ?? resolveToString(resource))
+        .sort();
+    };
+    // the journey waits for its steps and sessions, and only starts the first refill cycle
+    expect(watched('journey')).toEqual(['induction-session', 'person-action']);
+    // a refill cycle waits for its steps, and only starts the next cycle
+    expect(watched('refill-cycle')).toEqual(['person-action']);
+    expect(watched('person-action')).toEqual([]);
+  });
 });
 
 describe('the state machines', () => {
