@@ -181,6 +181,36 @@ describe('Lambda faults, as a Step Functions task meets them in a journey', () =
   });
 });
 
+describe('a decision that arrives while a failed task is retried', () => {
+  it('reaches the workflow once, through the retried task: the reminder that failed finds the intake decided and hands the decision on', async () => {
+    const patient = await local.driver.enrolPatient();
+    const sfn = sfnClientFor(local.clinic);
+    const step = (await executionsOf(local.driver, patient)).find((e) => e.stateMachine === 'person-action' && e.status === 'RUNNING');
+    const history = await executionHistory(sfn, step?.executionArn ?? '');
+    const planned = history.find(({ event, state }) => event.type === 'TaskSucceeded' && state === 'Plan reminders and expiry')?.event.taskSucceededEventDetails?.output;
+    const plan = (JSON.parse(planned ?? '{}') as { Payload?: { firstWaitSeconds?: number; reminderWaitSeconds?: number } }).Payload;
+    expect(plan?.reminderWaitSeconds, 'the intake is reminded once').toBeGreaterThan(0);
+    const linkSentAt = history.find(({ event, state }) => event.type === 'TaskScheduled' && state === 'Send the link')?.event.timestamp ?? new Date(Number.NaN);
+
+    // the first wait ends and the reminder's request-action fails: its retry waits a few seconds
+    await armed({ fault: { service: 'lambda', functionId: 'request-action', kind: 'throw' }, calls: 2 });
+    await local.driver.advanceTo(new Date(linkSentAt.getTime() + (plan?.firstWaitSeconds ?? 0) * 1000));
+    expect(local.clinic.faults.list()[0]?.injected).toBeGreaterThanOrEqual(1);
+    // meanwhile the patient answers on the link: the task it was made for is over, so the decision waits on the step
+    expect((await local.driver.submitIntake(await local.driver.latestLinkFor(patient.email, 'intake'))).status).toBe(200);
+    await local.driver.advanceBy(60);
+    await clearFaults();
+
+    expect(local.clinic.access?.check.usedGrants()).toContain('function:request-action states:sendtasksuccess');
+    const audit = (await local.driver.journeyOf(patient.patientId)).audit.filter((event) => event.details?.['stepKey'] === 'intake');
+    expect(audit.filter((event) => event.action === 'step.decided')).toHaveLength(1);
+    expect(audit.filter((event) => event.action === 'step.person-notified')).toHaveLength(1);
+    expect(await local.driver.emailsTo(patient.email)).toHaveLength(1);
+    expect((await executionsOf(local.driver, patient)).find((e) => e.executionArn === step?.executionArn)?.status).toBe('SUCCEEDED');
+    expect((await local.driver.journeyOf(patient.patientId)).journey.phase).toBe('consult');
+  });
+});
+
 describe('a permanent fault', () => {
   const inAlarm = async (): Promise<{ alarm: string; executions: string[] }[]> => {
     const answer = (await (await fetch(`${local.clinic.urls.app}/_local/alarms`)).json()) as { alarms: { alarm: string; state: string; executions: string[] }[] };
