@@ -5,6 +5,16 @@
  * A state machine names a function through the placeholder `${<Pascal id>FunctionArn}`, e.g.
  * `${ScreeningFunctionArn}`; CDK fills it with the real ARN, the local runtime with a local one.
  */
+/**
+ * A DynamoDB action a function sends, on the table (and on its indexes, for Query). A transaction is
+ * authorized per item: its audit events are PutItem, its updates UpdateItem and its "not on hold" checks
+ * ConditionCheckItem. No Scan, no batches, no DeleteItem: the store sends none.
+ */
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem';
+
+const reads = ['GetItem', 'Query'] as const;
+const writes = ['PutItem', 'UpdateItem'] as const;
+
 export interface FunctionSpec {
   /** kebab-case id; also the folder under functions/ that holds `handler.ts` */
   readonly id: string;
@@ -12,8 +22,8 @@ export interface FunctionSpec {
   /** how the function is reached: by a state machine task, or by HTTP through the API */
   readonly trigger: 'workflow' | 'http';
   readonly access: {
-    /** 'readwrite-by-key': reads and writes items by their key, never queries the table or an index */
-    readonly table: 'read' | 'readwrite' | 'readwrite-by-key';
+    /** the DynamoDB actions its code sends (see {@link TableAction}) */
+    readonly table: readonly TableAction[];
     /** sends email through SES */
     readonly email: boolean;
     /**
@@ -33,7 +43,7 @@ export const functionCatalogue = [
     id: 'screening',
     description: 'Scores the intake instruments, applies the protocol exclusions, alerts on imminent risk',
     trigger: 'workflow',
-    access: { table: 'readwrite', email: true, workflows: 'none' },
+    access: { table: [...reads, ...writes], email: true, workflows: 'none' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
@@ -42,7 +52,7 @@ export const functionCatalogue = [
     description: 'Creates a one-time link for a person to act on a waiting workflow step and emails it',
     trigger: 'workflow',
     // 'complete': a decision that arrived while the step was being re-armed is delivered at once
-    access: { table: 'readwrite-by-key', email: true, workflows: 'complete' },
+    access: { table: ['GetItem', ...writes, 'ConditionCheckItem'], email: true, workflows: 'complete' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
@@ -50,7 +60,7 @@ export const functionCatalogue = [
     id: 'send-reminder',
     description: 'Sends one scheduled reminder once (at least once), unless the patient is on hold',
     trigger: 'workflow',
-    access: { table: 'readwrite', email: true, workflows: 'none' },
+    access: { table: [...reads, ...writes, 'ConditionCheckItem'], email: true, workflows: 'none' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
@@ -60,7 +70,7 @@ export const functionCatalogue = [
     trigger: 'workflow',
     // a request that signals harm (unreported lost medication, blood in urine) places a clinical hold:
     // the urgent alert email and ending the patient's waiting steps need SES and SendTaskFailure
-    access: { table: 'readwrite', email: true, workflows: 'fail' },
+    access: { table: [...reads, ...writes, 'ConditionCheckItem'], email: true, workflows: 'fail' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
@@ -69,7 +79,7 @@ export const functionCatalogue = [
     description: 'Records a journey step (phase, session, fill) with one conditional write and its audit event',
     trigger: 'workflow',
     // 'fail': an interruptible wait registers its task token so a clinical hold can end it at once
-    access: { table: 'readwrite', email: true, workflows: 'fail' },
+    access: { table: [...reads, ...writes, 'ConditionCheckItem'], email: true, workflows: 'fail' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
@@ -77,7 +87,7 @@ export const functionCatalogue = [
     id: 'schedule',
     description: "Computes when the journey's next steps are due (protocol intervals, the patient's time zone, quiet hours)",
     trigger: 'workflow',
-    access: { table: 'read', email: false, workflows: 'none' },
+    access: { table: [...reads], email: false, workflows: 'none' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
@@ -87,7 +97,7 @@ export const functionCatalogue = [
     id: 'patient-pages',
     description: "Serves the patients' emailed-link pages: GET renders, POST decides once",
     trigger: 'http',
-    access: { table: 'readwrite', email: true, workflows: 'callback' },
+    access: { table: [...reads, ...writes], email: true, workflows: 'callback' },
     memoryMb: 512,
     timeoutSeconds: 15,
     routes: ['GET /p/{token}', 'POST /p/{token}'],
@@ -96,7 +106,7 @@ export const functionCatalogue = [
     id: 'clinician-pages',
     description: "Serves the clinicians' emailed-link pages: GET renders, POST decides once",
     trigger: 'http',
-    access: { table: 'readwrite', email: true, workflows: 'callback' },
+    access: { table: [...reads, ...writes], email: true, workflows: 'callback' },
     memoryMb: 512,
     timeoutSeconds: 15,
     routes: ['GET /c/{token}', 'POST /c/{token}'],
@@ -105,7 +115,7 @@ export const functionCatalogue = [
     id: 'staff-api',
     description: 'Staff API: enrol a patient, record the consult, report an adverse event, read a journey',
     trigger: 'http',
-    access: { table: 'readwrite', email: true, workflows: 'start' },
+    access: { table: [...reads, ...writes], email: true, workflows: 'start' },
     memoryMb: 512,
     timeoutSeconds: 15,
     // IAM-authorised in AWS; open on loopback locally

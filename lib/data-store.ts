@@ -3,21 +3,11 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import type { TableAction } from '../functions/catalogue.ts';
 import { INDEXES, TABLE_KEY, TTL_ATTRIBUTE } from '../functions/store/table-design.ts';
 
-export type TableAccess = 'read' | 'readwrite' | 'readwrite-by-key';
-
-// Spelled out instead of CDK's grant helpers, which add wildcard actions (kms:GenerateDataKey*) and Scan.
-export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
-  // only what the store sends: single-item reads and queries; no batches. No ConditionCheckItem: a condition
-  // check is an item of a write transaction, which a reader never sends
-  read: ['dynamodb:GetItem', 'dynamodb:Query'],
-  // transactions are authorized per item (Put, Update, ConditionCheck); no DeleteItem: no store write deletes
-  // (records are kept; TTL expires what may go), and local IAM refuses one that would
-  readwrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  // the same for a function that reaches every item by its key and queries neither the table nor an index
-  'readwrite-by-key': ['dynamodb:GetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-};
+// Spelled out instead of CDK's grant helpers, which add wildcard actions (kms:GenerateDataKey*) and Scan: each
+// function's table actions are its own list (functions/catalogue.ts), and the key use goes with them.
 const writerKeyActions = [
   'kms:Decrypt',
   'kms:DescribeKey',
@@ -27,11 +17,7 @@ const writerKeyActions = [
   'kms:GenerateDataKey',
   'kms:GenerateDataKeyWithoutPlaintext',
 ] as const;
-const keyActions: Record<TableAccess, readonly string[]> = {
-  read: ['kms:Decrypt', 'kms:DescribeKey'],
-  readwrite: writerKeyActions,
-  'readwrite-by-key': writerKeyActions,
-};
+const readerKeyActions = ['kms:Decrypt', 'kms:DescribeKey'] as const;
 
 /**
  * The single table of functions/store/table-design.ts and the customer-managed key that encrypts it.
@@ -76,18 +62,19 @@ export class DataStore extends Construct {
   }
 
   /** Item-level access to the table and its named indexes, and the key use DynamoDB makes on the caller's behalf. */
-  grantTableAccess(grantee: IGrantable, access: TableAccess): void {
+  grantTableAccess(grantee: IGrantable, actions: readonly TableAction[]): void {
     const { tableArn } = this.table;
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: [...tableActions[access]],
+        actions: actions.map((action) => `dynamodb:${action}`),
         // the indexes only to a role that queries: nothing else is asked of an index
-        resources: [tableArn, ...(tableActions[access].includes('dynamodb:Query') ? Object.values(INDEXES).map((index) => `${tableArn}/index/${index.indexName}`) : [])],
+        resources: [tableArn, ...(actions.includes('Query') ? Object.values(INDEXES).map((index) => `${tableArn}/index/${index.indexName}`) : [])],
       }),
     );
+    const writes = actions.includes('PutItem') || actions.includes('UpdateItem');
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: [...keyActions[access]],
+        actions: [...(writes ? writerKeyActions : readerKeyActions)],
         resources: [this.key.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
       }),
