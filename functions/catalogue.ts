@@ -5,6 +5,16 @@
  * A state machine names a function through the placeholder `${<Pascal id>FunctionArn}`, e.g.
  * `${ScreeningFunctionArn}`; CDK fills it with the real ARN, the local runtime with a local one.
  */
+/**
+ * A DynamoDB action a function sends, on the table (and on its indexes, for Query). A transaction is
+ * authorized per item: its audit events are PutItem, its updates UpdateItem and its "not on hold" checks
+ * ConditionCheckItem. No Scan, no batches, no DeleteItem: the store sends none.
+ */
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem';
+
+const reads = ['GetItem', 'Query'] as const;
+const writes = ['PutItem', 'UpdateItem'] as const;
+
 export interface FunctionSpec {
   /** kebab-case id; also the folder under functions/ that holds `handler.ts` */
   readonly id: string;
@@ -12,11 +22,15 @@ export interface FunctionSpec {
   /** how the function is reached: by a state machine task, or by HTTP through the API */
   readonly trigger: 'workflow' | 'http';
   readonly access: {
-    readonly table: 'read' | 'readwrite';
+    /** the DynamoDB actions its code sends (see {@link TableAction}) */
+    readonly table: readonly TableAction[];
     /** sends email through SES */
     readonly email: boolean;
-    /** 'callback': SendTaskSuccess/Failure; 'start': also StartExecution and DescribeExecution */
-    readonly workflows: 'none' | 'callback' | 'start';
+    /**
+     * 'complete': SendTaskSuccess (hands a decision to the task waiting for it); 'fail': SendTaskFailure (a
+     * clinical hold ends the waiting tasks); 'callback': both; 'start': both, StartExecution and DescribeExecution
+     */
+    readonly workflows: 'none' | 'complete' | 'fail' | 'callback' | 'start';
   };
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
@@ -29,7 +43,7 @@ export const functionCatalogue = [
     id: 'screening',
     description: 'Scores the intake instruments, applies the protocol exclusions, alerts on imminent risk',
     trigger: 'workflow',
-    access: { table: 'readwrite', email: true, workflows: 'none' },
+    access: { table: [...reads, ...writes], email: true, workflows: 'none' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
@@ -37,8 +51,8 @@ export const functionCatalogue = [
     id: 'request-action',
     description: 'Creates a one-time link for a person to act on a waiting workflow step and emails it',
     trigger: 'workflow',
-    // 'callback': a decision that arrived while the step was being re-armed is delivered at once
-    access: { table: 'readwrite', email: true, workflows: 'callback' },
+    // 'complete': a decision that arrived while the step was being re-armed is delivered at once
+    access: { table: ['GetItem', ...writes, 'ConditionCheckItem'], email: true, workflows: 'complete' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
@@ -46,7 +60,7 @@ export const functionCatalogue = [
     id: 'send-reminder',
     description: 'Sends one scheduled reminder once (at least once), unless the patient is on hold',
     trigger: 'workflow',
-    access: { table: 'readwrite', email: true, workflows: 'none' },
+    access: { table: [...reads, ...writes, 'ConditionCheckItem'], email: true, workflows: 'none' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
@@ -55,8 +69,8 @@ export const functionCatalogue = [
     description: 'Applies every refill rule of the protocol and records the decision with its reasons',
     trigger: 'workflow',
     // a request that signals harm (unreported lost medication, blood in urine) places a clinical hold:
-    // the urgent alert email and ending the patient's waiting steps need SES and task callbacks
-    access: { table: 'readwrite', email: true, workflows: 'callback' },
+    // the urgent alert email and ending the patient's waiting steps need SES and SendTaskFailure
+    access: { table: [...reads, ...writes, 'ConditionCheckItem'], email: true, workflows: 'fail' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
@@ -64,8 +78,8 @@ export const functionCatalogue = [
     id: 'record-progress',
     description: 'Records a journey step (phase, session, fill) with one conditional write and its audit event',
     trigger: 'workflow',
-    // 'callback': an interruptible wait registers its task token so a clinical hold can end it at once
-    access: { table: 'readwrite', email: true, workflows: 'callback' },
+    // 'fail': an interruptible wait registers its task token so a clinical hold can end it at once
+    access: { table: [...reads, ...writes, 'ConditionCheckItem'], email: true, workflows: 'fail' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
@@ -73,7 +87,7 @@ export const functionCatalogue = [
     id: 'schedule',
     description: "Computes when the journey's next steps are due (protocol intervals, the patient's time zone, quiet hours)",
     trigger: 'workflow',
-    access: { table: 'read', email: false, workflows: 'none' },
+    access: { table: [...reads], email: false, workflows: 'none' },
     memoryMb: 256,
     timeoutSeconds: 30,
   },
@@ -83,7 +97,7 @@ export const functionCatalogue = [
     id: 'patient-pages',
     description: "Serves the patients' emailed-link pages: GET renders, POST decides once",
     trigger: 'http',
-    access: { table: 'readwrite', email: true, workflows: 'callback' },
+    access: { table: [...reads, ...writes], email: true, workflows: 'callback' },
     memoryMb: 512,
     timeoutSeconds: 15,
     routes: ['GET /p/{token}', 'POST /p/{token}'],
@@ -92,7 +106,7 @@ export const functionCatalogue = [
     id: 'clinician-pages',
     description: "Serves the clinicians' emailed-link pages: GET renders, POST decides once",
     trigger: 'http',
-    access: { table: 'readwrite', email: true, workflows: 'callback' },
+    access: { table: [...reads, ...writes], email: true, workflows: 'callback' },
     memoryMb: 512,
     timeoutSeconds: 15,
     routes: ['GET /c/{token}', 'POST /c/{token}'],
@@ -101,7 +115,7 @@ export const functionCatalogue = [
     id: 'staff-api',
     description: 'Staff API: enrol a patient, record the consult, report an adverse event, read a journey',
     trigger: 'http',
-    access: { table: 'readwrite', email: true, workflows: 'start' },
+    access: { table: [...reads, ...writes], email: true, workflows: 'start' },
     memoryMb: 512,
     timeoutSeconds: 15,
     // IAM-authorised in AWS; open on loopback locally

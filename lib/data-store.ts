@@ -3,29 +3,21 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import type { TableAction } from '../functions/catalogue.ts';
 import { INDEXES, TABLE_KEY, TTL_ATTRIBUTE } from '../functions/store/table-design.ts';
 
-export type TableAccess = 'read' | 'readwrite';
-
-// Spelled out instead of CDK's grant helpers, which add wildcard actions (kms:GenerateDataKey*) and Scan.
-const tableActions: Record<TableAccess, readonly string[]> = {
-  // only what the store sends: single-item reads, queries, and transactions (authorized per item); no batches
-  read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  // no DeleteItem: no store write deletes (records are kept; TTL expires what may go), and local IAM refuses one that would
-  readwrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-};
-const keyActions: Record<TableAccess, readonly string[]> = {
-  read: ['kms:Decrypt', 'kms:DescribeKey'],
-  readwrite: [
-    'kms:Decrypt',
-    'kms:DescribeKey',
-    'kms:Encrypt',
-    'kms:ReEncryptFrom',
-    'kms:ReEncryptTo',
-    'kms:GenerateDataKey',
-    'kms:GenerateDataKeyWithoutPlaintext',
-  ],
-};
+// Spelled out instead of CDK's grant helpers, which add wildcard actions (kms:GenerateDataKey*) and Scan: each
+// function's table actions are its own list (functions/catalogue.ts), and the key use goes with them.
+const writerKeyActions = [
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:Encrypt',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+] as const;
+const readerKeyActions = ['kms:Decrypt', 'kms:DescribeKey'] as const;
 
 /**
  * The single table of functions/store/table-design.ts and the customer-managed key that encrypts it.
@@ -70,17 +62,19 @@ export class DataStore extends Construct {
   }
 
   /** Item-level access to the table and its named indexes, and the key use DynamoDB makes on the caller's behalf. */
-  grantTableAccess(grantee: IGrantable, access: TableAccess): void {
+  grantTableAccess(grantee: IGrantable, actions: readonly TableAction[]): void {
     const { tableArn } = this.table;
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: [...tableActions[access]],
-        resources: [tableArn, ...Object.values(INDEXES).map((index) => `${tableArn}/index/${index.indexName}`)],
+        actions: actions.map((action) => `dynamodb:${action}`),
+        // the indexes only to a role that queries: nothing else is asked of an index
+        resources: [tableArn, ...(actions.includes('Query') ? Object.values(INDEXES).map((index) => `${tableArn}/index/${index.indexName}`) : [])],
       }),
     );
+    const writes = actions.includes('PutItem') || actions.includes('UpdateItem');
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: [...keyActions[access]],
+        actions: [...(writes ? writerKeyActions : readerKeyActions)],
         resources: [this.key.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
       }),

@@ -29,6 +29,15 @@ export const reservedConcurrency: Readonly<Record<FunctionSpec['trigger'], numbe
   workflow: undefined,
 };
 
+/** The task results a function's role may send, by its catalogue workflow access: only those its code sends. */
+export const taskResultActions: Readonly<Record<FunctionSpec['access']['workflows'], readonly string[]>> = {
+  none: [],
+  complete: ['states:SendTaskSuccess'],
+  fail: ['states:SendTaskFailure'],
+  callback: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+  start: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+};
+
 /** Lambda allows 4 KB of environment in all; leave room for the ARNs and names next to the config. */
 const maxClinicConfigChars = 3000;
 
@@ -115,8 +124,11 @@ export class JourneyFunctions extends Construct {
     const machines = machineIds.map((machineId) => stateMachineArn(this, machineId));
     role.addToPrincipalPolicy(
       new PolicyStatement({
-        // no SendTaskHeartbeat: no task of ours sets HeartbeatSeconds
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+        // No SendTaskHeartbeat: no task of ours sets HeartbeatSeconds. On the state machines: Step Functions
+        // authorizes a task token's callback against the state machine whose execution issued it (its
+        // AccessDenied names that ARN), as CDK's own grantTaskResponse grants it, although the Service
+        // Authorization Reference lists no resource type for these actions.
+        actions: [...taskResultActions[workflows]],
         resources: machines,
       }),
     );

@@ -8,6 +8,7 @@ import {
   fillPlaceholders,
   MissingPlaceholderValueError,
   placeholdersIn,
+  placeholdersInSyncStarts,
   readDefinitionTemplate,
   stateMachineArnPlaceholder,
   stateMachineCatalogue,
@@ -82,19 +83,23 @@ export class JourneyWorkflows extends Construct {
         machine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: invoked }));
       }
       const started = used.flatMap((placeholder) => machineIdsByPlaceholder.get(placeholder) ?? []);
+      const awaited = placeholdersInSyncStarts(template).flatMap((placeholder) => machineIdsByPlaceholder.get(placeholder) ?? []);
       if (started.length > 0) {
         machine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: started.map((other) => stateMachineArn(this, other)) }));
         // a child's input (and, for .sync, reading its output back) goes through the child's encryption context
         props.encryption.grantExecutionData(role, started, 'write');
-        if (template.includes('states:startExecution.sync')) this.grantWaitForChildren(machine, started);
       }
-      this.acknowledgeFindings(role, started);
+      if (awaited.length > 0) this.grantWaitForChildren(machine, awaited);
+      this.acknowledgeFindings(role, awaited);
       byId.set(spec.id, machine);
     }
     this.byId = byId;
   }
 
-  /** `startExecution.sync` polls the child and stops it when the parent stops, through a managed EventBridge rule. */
+  /**
+   * `startExecution.sync` polls the child and stops it when the parent stops, through a managed EventBridge
+   * rule: only for the children the parent waits for (a child it only starts, like the next refill cycle, needs none).
+   */
   private grantWaitForChildren(machine: StateMachine, children: readonly string[]): void {
     const stack = Stack.of(this);
     machine.addToRolePolicy(

@@ -29,6 +29,20 @@ export const holdStopMetric = { namespace: 'CareJourneys', metricName: 'TasksSto
  */
 const errorWindow = Duration.minutes(5);
 
+/** The period of the Step Functions metrics the execution alarms watch (their default), one evaluation each. */
+export const executionAlarmPeriod = Duration.minutes(5);
+
+/**
+ * The alarms on each state machine's executions that ended badly, one `<machine id>-<suffix>` per status
+ * Step Functions ends an execution with; each fires on one such execution within a period. The local
+ * runtime evaluates the same alarms on its own executions (local/runtime/execution-alarms.ts).
+ */
+export const executionEndAlarms = [
+  { suffix: 'failed', status: 'FAILED', metric: (machine: StateMachine) => machine.metricFailed({ period: executionAlarmPeriod }), description: (id: string) => `A ${id} execution failed: a patient's journey may be stuck.` },
+  { suffix: 'timed-out', status: 'TIMED_OUT', metric: (machine: StateMachine) => machine.metricTimedOut({ period: executionAlarmPeriod }), description: (id: string) => `A ${id} execution timed out.` },
+  { suffix: 'aborted', status: 'ABORTED', metric: (machine: StateMachine) => machine.metricAborted({ period: executionAlarmPeriod }), description: (id: string) => `A ${id} execution was aborted.` },
+] as const;
+
 export interface OperationsAlarmsProps {
   readonly opsAlertEmail: string;
   readonly telemetry: TelemetryEncryption;
@@ -70,9 +84,7 @@ export class OperationsAlarms extends Construct {
     this.action = new SnsAction(this.topic);
 
     for (const [machineId, machine] of props.stateMachines) {
-      this.alarmOnAny(`${machineId}-failed`, machine.metricFailed(), `A ${machineId} execution failed: a patient's journey may be stuck.`);
-      this.alarmOnAny(`${machineId}-timed-out`, machine.metricTimedOut(), `A ${machineId} execution timed out.`);
-      this.alarmOnAny(`${machineId}-aborted`, machine.metricAborted(), `A ${machineId} execution was aborted.`);
+      for (const kind of executionEndAlarms) this.alarmOnAny(`${machineId}-${kind.suffix}`, kind.metric(machine), kind.description(machineId));
     }
     for (const [functionId, fn] of props.functions) {
       this.alarmOnAny(

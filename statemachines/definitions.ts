@@ -44,6 +44,29 @@ export function placeholdersIn(template: string): string[] {
   return [...new Set([...template.matchAll(placeholderPattern)].map((m) => m[1] as string))];
 }
 
+interface StateList {
+  readonly States?: Readonly<Record<string, { Type?: string; Resource?: string; Arguments?: unknown; Parameters?: unknown; Branches?: StateList[]; ItemProcessor?: StateList; Iterator?: StateList }>>;
+}
+
+/**
+ * The placeholders in the arguments of the template's `startExecution.sync` tasks: the state machines it
+ * starts and waits for (polling them, and stopping them when it stops), as opposed to those it only starts.
+ */
+export function placeholdersInSyncStarts(template: string): string[] {
+  const found = new Set<string>();
+  const visit = (list: StateList | undefined): void => {
+    for (const state of Object.values(list?.States ?? {})) {
+      if (state.Type === 'Task' && (state.Resource ?? '').startsWith('arn:aws:states:::states:startExecution.sync')) {
+        for (const name of placeholdersIn(JSON.stringify(state.Arguments ?? state.Parameters ?? {}))) found.add(name);
+      }
+      for (const branch of state.Branches ?? []) visit(branch);
+      visit(state.ItemProcessor ?? state.Iterator);
+    }
+  };
+  visit(JSON.parse(template) as StateList);
+  return [...found];
+}
+
 export class MissingPlaceholderValueError extends Error {
   override readonly name = 'MissingPlaceholderValueError';
 }

@@ -1,6 +1,7 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { functionCatalogue } from '../functions/catalogue.ts';
+import { taskResultActions } from '../lib/journey-functions.ts';
 import { handlerEntry } from '../lib/project-paths.ts';
 
 /**
@@ -30,6 +31,11 @@ async function modulesOf(functionId: string): Promise<Set<string>> {
   return new Set(Object.keys(result.metafile.inputs));
 }
 
+async function shakenBundleOf(functionId: string): Promise<string> {
+  const result = await build({ entryPoints: [handlerEntry(functionId)], bundle: true, write: false, platform: 'node', format: 'esm', external: ['@aws-sdk/*', '@smithy/*'], logLevel: 'silent' });
+  return result.outputFiles.map((file) => file.text).join('\n');
+}
+
 describe('every function declares in the catalogue the AWS access its code can use', () => {
   for (const spec of functionCatalogue) {
     it(`${spec.id}: declared email, callbacks, executions and table writes cover its imports`, async () => {
@@ -38,7 +44,31 @@ describe('every function declares in the catalogue the AWS access its code can u
       if (uses(capabilities.email)) expect(spec.access.email, 'sends email').toBe(true);
       if (uses(capabilities.callbacks)) expect(spec.access.workflows, 'completes or fails task tokens').not.toBe('none');
       if (uses(capabilities.startExecution)) expect(spec.access.workflows, 'starts executions').toBe('start');
-      if (uses(capabilities.tableWrites)) expect(spec.access.table, 'writes to the table').toBe('readwrite');
+      if (uses(capabilities.tableWrites)) expect(spec.access.table, 'writes to the table').toContain('PutItem');
+    });
+
+    it(`${spec.id}: may make exactly the Step Functions and SES calls its code makes`, async () => {
+      // the bundle as Lambda gets it: code nothing calls is shaken out, so a module imported for another of
+      // its functions does not count
+      const code = await shakenBundleOf(spec.id);
+      const sent = ['SendTaskSuccess', 'SendTaskFailure', 'StartExecution', 'DescribeExecution'].filter((action) => code.includes(`new ${action}Command(`)).map((action) => `states:${action}`);
+      const declared = [...taskResultActions[spec.access.workflows], ...(spec.access.workflows === 'start' ? ['states:StartExecution', 'states:DescribeExecution'] : [])];
+      expect(sent, `declared workflows "${spec.access.workflows}"`).toEqual(declared);
+      expect(code.includes('new SendEmailCommand('), 'sends email').toBe(spec.access.email);
+    });
+
+    it(`${spec.id}: may use exactly the DynamoDB actions its code sends`, async () => {
+      const code = await shakenBundleOf(spec.id);
+      // a transaction is authorized per item: its audit events are puts, its writes updates, its checks condition checks
+      const transacts = code.includes('new TransactWriteCommand(');
+      const sent = [
+        ...(code.includes('new GetCommand(') ? ['dynamodb:GetItem'] : []),
+        ...(code.includes('new QueryCommand(') ? ['dynamodb:Query'] : []),
+        ...(transacts && code.includes('kind: "check"') ? ['dynamodb:ConditionCheckItem'] : []),
+        ...(transacts ? ['dynamodb:PutItem'] : []),
+        ...(transacts && code.includes('kind: "update"') ? ['dynamodb:UpdateItem'] : []),
+      ];
+      expect(sent.sort(), 'declared table actions').toEqual(spec.access.table.map((action) => `dynamodb:${action}`).sort());
     });
   }
 

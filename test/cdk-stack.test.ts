@@ -229,7 +229,7 @@ describe('the permissions', () => {
       const actions = roleStatements(roleId).flatMap(actionsOf);
       expect(actions.some((action) => action.startsWith('ses:')), spec.id).toBe(spec.access.email);
       expect(actions.some((action) => action.startsWith('states:')), spec.id).toBe(spec.access.workflows !== 'none');
-      expect(actions.includes('dynamodb:PutItem'), spec.id).toBe(spec.access.table === 'readwrite');
+      expect(actions.includes('dynamodb:PutItem'), spec.id).toBe(spec.access.table.includes('PutItem'));
     }
   });
 
@@ -245,6 +245,22 @@ describe('the permissions', () => {
       .map((spec) => functionLogicalId(spec.id))
       .sort();
     expect(invoked).toEqual(named);
+  });
+
+  it('let a state machine describe and stop only the children it waits for (.sync), not one it only starts', () => {
+    const watched = (id: string): string[] => {
+      const roleId = logicalIdOf(resources[stateMachineLogicalId(id)]?.Properties?.RoleArn);
+      return roleStatements(roleId)
+        .filter((statement) => actionsOf(statement).includes('states:DescribeExecution') && actionsOf(statement).includes('states:StopExecution'))
+        .flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]))
+        .map((resource) => new RegExp(`:execution:${stackName}-(.+):\\*$`).exec(resolveToString(resource))?.[1] ?? resolveToString(resource))
+        .sort();
+    };
+    // the journey waits for its steps and sessions, and only starts the first refill cycle
+    expect(watched('journey')).toEqual(['induction-session', 'person-action']);
+    // a refill cycle waits for its steps, and only starts the next cycle
+    expect(watched('refill-cycle')).toEqual(['person-action']);
+    expect(watched('person-action')).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { runAsFunction } from '../local/runtime/function-credentials.ts';
 import { localStateMachineArn } from '../local/runtime/local-aws-identity.ts';
@@ -77,6 +77,28 @@ describe('IAM from the CDK stack, enforced locally', () => {
     const denied = await runAsFunction('record-progress', () => failure(() => dynamodb.send(query)));
     expect(denied?.name).toBe('AccessDeniedException');
     expect(denied?.message).toContain(`dynamodb:Query on resource: arn:aws:dynamodb:us-east-1:000000000000:table/${clinic.tableName}/index/GSI1`);
+    expect(await runAsFunction('screening', () => failure(() => dynamodb.send(query)))).toBeUndefined();
+  });
+
+  it('the stack’s own roles are as narrow as their code: request-action may complete a task but not fail one, record-progress may end one for a hold but not complete it, request-action may not query, schedule may check no condition', async () => {
+    const sfn = new SFNClient({});
+    // granted: the call reaches the engine, which refuses the made-up token
+    expect((await runAsFunction('request-action', () => failure(() => sfn.send(new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' })))))?.name).toBe('InvalidToken');
+    expect((await runAsFunction('request-action', () => failure(() => sfn.send(new SendTaskFailureCommand({ taskToken: 'no-such-token', error: 'PatientOnHold' })))))?.name).toBe('AccessDeniedException');
+    expect((await runAsFunction('record-progress', () => failure(() => sfn.send(new SendTaskFailureCommand({ taskToken: 'no-such-token', error: 'PatientOnHold' })))))?.name).toBe('InvalidToken');
+    expect((await runAsFunction('record-progress', () => failure(() => sfn.send(new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' })))))?.name).toBe('AccessDeniedException');
+
+    const dynamodb = new DynamoDBClient({});
+    const check = new TransactWriteItemsCommand({
+      TransactItems: [{ ConditionCheck: { TableName: clinic.tableName, Key: { PK: { S: 'PATIENT#nobody' }, SK: { S: 'JOURNEY' } }, ConditionExpression: 'attribute_not_exists(PK)' } }],
+    });
+    const denied = await runAsFunction('schedule', () => failure(() => dynamodb.send(check)));
+    expect(denied?.name).toBe('AccessDeniedException');
+    expect(denied?.message).toContain('dynamodb:ConditionCheckItem');
+    expect(await runAsFunction('record-progress', () => failure(() => dynamodb.send(check)))).toBeUndefined();
+    // request-action reaches every item by its key: it may query neither the table nor an index
+    const query = new QueryCommand({ TableName: clinic.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': { S: 'PATIENT#nobody' } } });
+    expect((await runAsFunction('request-action', () => failure(() => dynamodb.send(query))))?.name).toBe('AccessDeniedException');
     expect(await runAsFunction('screening', () => failure(() => dynamodb.send(query)))).toBeUndefined();
   });
 

@@ -9,7 +9,7 @@ const spec = (id: string, timeoutSeconds = 5): FunctionSpec => ({
   id,
   description: id,
   trigger: 'workflow',
-  access: { table: 'read', email: false, workflows: 'none' },
+  access: { table: ['GetItem', 'Query'], email: false, workflows: 'none' },
   memoryMb: 512,
   timeoutSeconds,
 });

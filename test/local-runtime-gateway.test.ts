@@ -53,7 +53,7 @@ describe('the HTTP API gateway', () => {
       id: 'echo',
       description: 'answers what the test tells it to',
       trigger: 'http',
-      access: { table: 'read', email: false, workflows: 'none' },
+      access: { table: ['GetItem', 'Query'], email: false, workflows: 'none' },
       memoryMb: 128,
       timeoutSeconds: 3,
       routes: ['ANY /echo/{proxy+}', 'GET /items/{id}'],

@@ -23,7 +23,6 @@ export async function askPatientToContactClinic(input: {
     actor: input.actor,
     action: 'email.please-contact-clinic',
     reason: input.reason,
-    failClosedOnHold: false,
   });
   return sent.sent;
 }

@@ -3,9 +3,10 @@ import { renderEmail, type EmailKind, type EmailVariables } from '../email/templ
 import { logger } from '../platform/logger.ts';
 import type { EmailedLink } from '../links/view-only-link.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
+import type { CheckWrite } from '../store/store-writes.ts';
 import { AlreadyExists } from '../store/store-errors.ts';
 import { confirmDelivery, lostToAnotherAttempt, newMarkerWrite, retryMarkerWrite, unconfirmedMarker } from './email-marker.ts';
-import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
+import { failClosedOnHold } from './hold-check.ts';
 import { functionContext } from '../platform/function-context.ts';
 
 export interface OneEmail {
@@ -20,8 +21,12 @@ export interface OneEmail {
   readonly actor: AuditActor;
   readonly action: string;
   readonly reason: string;
-  /** reminders fail closed on a hold (PatientOnHold); alerts to the clinician must go whatever happens */
-  readonly failClosedOnHold: boolean;
+  /**
+   * A reminder fails closed on a hold (PatientOnHold): it passes its "not on hold" check, which joins the
+   * marker's transaction. Alerts to the clinician must go whatever happens and pass none. (Passed in rather
+   * than built here, so a function that never sends a reminder never sends a condition check either.)
+   */
+  readonly unlessOnHold?: CheckWrite;
   readonly details?: Readonly<Record<string, unknown>>;
   /**
    * An email that carries a view-only link (functions/links/view-only-link.ts): the first attempt's link
@@ -47,7 +52,7 @@ export type SendOnceResult = { readonly sent: true; readonly messageId: string }
 export async function sendOnce(email: OneEmail): Promise<SendOnceResult> {
   const { client, tableName, environment } = functionContext();
   const details = { ...email.details, reminderKey: email.markerKey, emailKind: email.kind, recipient: email.recipient };
-  const holdCheck = email.failClosedOnHold ? [notOnHoldCheck(email.patientId)] : [];
+  const holdCheck = email.unlessOnHold === undefined ? [] : [email.unlessOnHold];
   const what = `the email ${email.markerKey}`;
   let link = email.viewLink?.first();
   try {

@@ -6,6 +6,7 @@ import type { AuditActor } from '../store/audited-change.ts';
 import { bookedConsultAt } from './consult-time.ts';
 import { functionContext } from '../platform/function-context.ts';
 import { loadPatientContext } from './patient-context.ts';
+import { notOnHoldCheck } from './hold-check.ts';
 import { sendOnce, type OneEmail } from './send-once.ts';
 import { HOUR_MS } from '../domain/durations.ts';
 import { againViewOnlyLink, firstViewOnlyLink } from '../links/view-only-link.ts';
@@ -77,7 +78,7 @@ export async function sendReminder(input: { patientId: string; journeyId: string
     actor: input.actor,
     action: `reminder.${input.kind}`,
     reason: `${input.kind} reminder ${input.reminderKey}`,
-    failClosedOnHold: true,
+    unlessOnHold: notOnHoldCheck(input.patientId),
     details: { inQuietHours: isQuietHour(at, timeZone, protocol) },
     ...(viewLink === undefined ? {} : { viewLink }),
   });

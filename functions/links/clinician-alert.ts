@@ -73,7 +73,6 @@ export async function alertClinician(alert: ClinicianAlert): Promise<ClinicianAl
     actor: alert.actor ?? { type: 'system', id: 'clinician-alert' },
     action: `email.${emailKind}`,
     reason: alert.reason ?? alert.message,
-    failClosedOnHold: false,
     details: { journeyId: alert.journeyId, stepKey, urgency: alert.urgency, clinicianId: clinician.id },
     viewLink: { first: () => firstViewOnlyLink(request, environment.appBaseUrl, at), again: () => againViewOnlyLink(client, tableName, request, environment.appBaseUrl) },
   });

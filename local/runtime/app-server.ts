@@ -17,6 +17,7 @@ export interface AppRoutes {
   now(): Date;
   advanceClock(move: ClockMove): Promise<Date>;
   usage(): Promise<unknown>;
+  alarms(): Promise<unknown>;
   readonly faults: FaultInjection;
   renderConsole(): Promise<string>;
 }
@@ -64,6 +65,8 @@ export async function startAppServer(port: number): Promise<AppServer> {
       await moveClock(routes, req, res);
     } else if (path === '/_local/usage' && method === 'GET') {
       sendJson(res, 200, await routes.usage());
+    } else if (path === '/_local/alarms' && method === 'GET') {
+      sendJson(res, 200, { alarms: await routes.alarms() });
     } else if (path === '/_local/faults' && method === 'GET') {
       sendJson(res, 200, { faults: routes.faults.list() });
     } else if (path === '/_local/faults' && method === 'POST') {
@@ -72,7 +75,7 @@ export async function startAppServer(port: number): Promise<AppServer> {
       routes.faults.clear();
       sendJson(res, 200, { faults: [] });
     } else if (path.startsWith('/_local/')) {
-      sendJson(res, path === '/_local/clock' || path === '/_local/usage' || path === '/_local/faults' ? 405 : 404, { message: `no ${method} ${path} here` });
+      sendJson(res, ['/_local/clock', '/_local/usage', '/_local/alarms', '/_local/faults'].includes(path) ? 405 : 404, { message: `no ${method} ${path} here` });
     } else {
       await routes.gateway.handle(req, res);
     }

@@ -41,7 +41,7 @@ export function dynamoDbGuard(options: { readonly access?: AccessCheck; readonly
   return async (request) => {
     const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     const functionId = functionIdFromAuthorization(request.headers.authorization);
-    const fault = options.faults.take({ service: 'dynamodb', operation });
+    const fault = options.faults.take({ service: 'dynamodb', operation, functionId });
     if (fault?.service === 'dynamodb') {
       return fault.kind === 'throttle'
         ? answer(400, 'com.amazonaws.dynamodb.v20120810#ThrottlingException', 'Throughput exceeds the current capacity of your table or index. (local fault injection)')

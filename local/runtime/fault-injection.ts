@@ -18,10 +18,14 @@ export const faultSchema = z.union([
     service: z.literal('dynamodb'),
     /** e.g. "TransactWriteItems"; every operation when absent */
     operation: z.optional(z.string()),
+    /** only the calls of this catalogue function (what its credentials sign); every caller when absent */
+    functionId: z.optional(z.string()),
     kind: z.enum(['throttle', 'server-error']),
   }),
   z.object({
     service: z.literal('ses'),
+    /** only the emails this catalogue function sends; every sender when absent */
+    functionId: z.optional(z.string()),
     kind: z.enum(['refuse', 'throttle']),
   }),
 ]);
@@ -46,7 +50,8 @@ interface ActiveFault {
 
 export interface FaultCall {
   readonly service: Fault['service'];
-  readonly functionId?: string;
+  /** the function invoked (Lambda), or the function whose credentials signed the call (DynamoDB, SES) */
+  readonly functionId?: string | undefined;
   readonly operation?: string;
 }
 
@@ -54,6 +59,7 @@ export class FaultInjection {
   private readonly active: ActiveFault[] = [];
   private nextId = 1;
   private injectedTotal = 0;
+  private readonly callsSeen = new Map<string, number>();
 
   private readonly nowMs: () => number;
 
@@ -94,8 +100,18 @@ export class FaultInjection {
     }));
   }
 
+  /**
+   * How many calls each function made to each service since the start, faults or not, keyed
+   * `<service> <functionId>` (`<service> -` for a call outside any function): where a fault could meet one.
+   */
+  calls(): ReadonlyMap<string, number> {
+    return new Map(this.callsSeen);
+  }
+
   /** The fault this call meets, if any; the call is counted against it. */
   take(call: FaultCall): Fault | undefined {
+    const key = `${call.service} ${call.functionId ?? '-'}`;
+    this.callsSeen.set(key, (this.callsSeen.get(key) ?? 0) + 1);
     this.expire();
     const match = this.active.find((a) => matches(a.fault, call));
     if (match === undefined) return undefined;
@@ -116,7 +132,7 @@ export class FaultInjection {
 
 function matches(fault: Fault, call: FaultCall): boolean {
   if (fault.service !== call.service) return false;
-  if (fault.service === 'lambda') return fault.functionId === undefined || fault.functionId === call.functionId;
+  if (fault.functionId !== undefined && fault.functionId !== call.functionId) return false;
   if (fault.service === 'dynamodb') return fault.operation === undefined || fault.operation === call.operation;
   return true;
 }

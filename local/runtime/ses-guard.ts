@@ -24,13 +24,13 @@ export function sesGuard(options: { readonly access?: AccessCheck; readonly faul
     const form = new URLSearchParams(request.body.toString('utf8'));
     const action = form.get('Action') ?? '';
     if (!sendActions.has(action)) return undefined;
-    const fault = options.faults.take({ service: 'ses' });
+    const functionId = functionIdFromAuthorization(request.headers.authorization);
+    const fault = options.faults.take({ service: 'ses', functionId });
     if (fault?.service === 'ses') {
       return fault.kind === 'throttle'
         ? xmlError(400, 'Throttling', 'Maximum sending rate exceeded. (local fault injection)')
         : xmlError(400, 'MessageRejected', 'Email address is not verified. (local fault injection)');
     }
-    const functionId = functionIdFromAuthorization(request.headers.authorization);
     if (options.access === undefined || functionId === undefined) return undefined;
     const from = addressIn(form.get('Source') ?? '');
     const configurationSet = form.get('ConfigurationSetName');

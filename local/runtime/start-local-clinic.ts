@@ -20,6 +20,7 @@ import { recordGrantUsage } from '../iam/grant-usage.ts';
 import { createLocalAccess, type LocalAccess } from '../iam/local-access.ts';
 import type { RolePermissions } from '../iam/stack-permissions.ts';
 import { dynamoDbGuard } from './dynamodb-guard.ts';
+import { executionAlarmStates, type ExecutionAlarmState } from './execution-alarms.ts';
 import { FaultInjection } from './fault-injection.ts';
 import { signRequestsWithFunctionCredentials } from './function-credentials.ts';
 import { createFunctionHost } from './function-host.ts';
@@ -69,6 +70,8 @@ export interface LocalClinic {
   settle(): Promise<void>;
   usage(): Promise<LocalUsage>;
   listEmails(): Promise<SentEmail[]>;
+  /** the stack's alarms on failed, timed-out and aborted executions, evaluated now (also GET /_local/alarms) */
+  alarms(): Promise<ExecutionAlarmState[]>;
   /** faults AWS produces, injected on purpose (also POST /_local/faults) */
   readonly faults: FaultInjection;
   /** the roles the calls are checked against; undefined when IAM is off */
@@ -202,12 +205,14 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
         emails: await ses.listEmails(),
         httpRequests: gateway.requestCount(),
       });
+    const alarms = (): Promise<ExecutionAlarmState[]> => executionAlarmStates(engine, stateMachines, engine.now());
     const urls = { app: app.url, sfn: sfn.url, dynamodb: dynamodb.endpoint, ses: ses.endpoint, sesViewer: ses.viewerUrl };
     app.serve({
       gateway,
       now: () => engine.now(),
       advanceClock: (move) => engine.advanceClock(move),
       usage,
+      alarms,
       faults,
       renderConsole: async () =>
         renderConsolePage(
@@ -236,6 +241,7 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
       settle: () => engine.settle(),
       usage,
       listEmails: () => ses.listEmails(),
+      alarms,
       faults,
       access,
       invoke: (functionId, event) => functions.invoke(functionId, event),
