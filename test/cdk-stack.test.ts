@@ -258,8 +258,8 @@ describe('the permissions', () => {
     };
     // the journey waits for its steps and sessions, and only starts the first refill cycle
     expect(watched('journey')).toEqual(['induction-session', 'person-action']);
-    // a refill cycle waits for its steps, and only starts the next cycle
-    expect(watched('refill-cycle')).toEqual(['person-action']);
+    // a refill cycle waits for its steps and its maintenance doses' sessions, and only starts the next cycle
+    expect(watched('refill-cycle')).toEqual(['induction-session', 'person-action']);
     expect(watched('person-action')).toEqual([]);
   });
 });
