@@ -19,6 +19,7 @@ import { keys } from '../store/table-design.ts';
 import { localDate } from '../domain/local-time.ts';
 import { dateOfBirthProblems } from './date-of-birth.ts';
 import { json, problem } from './http-answers.ts';
+import { adverseEventKindLabels } from '../pages/clinician-labels.ts';
 import { idempotencyKeyOf, parseBody, staffActor } from './staff-request.ts';
 import { restartRefillCycle } from './restart-refill-cycle.ts';
 import { startJourneyExecution } from './start-journey-execution.ts';
@@ -135,7 +136,7 @@ async function reportAdverseEvent(event: APIGatewayProxyEventV2, { id: patientId
   await mustExist(patientId);
   const result = await placeOnHold({
     patientId,
-    reason: `adverse event reported by the clinic: ${body.kind}`,
+    reason: `adverse event reported by the clinic: ${adverseEventKindLabels[body.kind].toLowerCase()}`,
     adverseEvent: { kind: body.kind, reportedBy: 'staff', description: body.description },
     actor,
     ...(idempotencyKey === undefined ? {} : { adverseEventId: `staff-${idempotencyKey}` }),

@@ -50,13 +50,16 @@ export const intakeAnswer: AnswerRule = (answer, context) => {
  * finding codes recorded on the step. Change is measured from the previous questionnaire: the latest
  * assessment, else the intake.
  */
+/** Which form the answers came from, as the clinician's alert says it. */
+const questionnaireNames: Readonly<Record<string, string>> = { intake: 'intake questionnaires', assessment: 'assessment', 'refill-request': 'monthly check-in for a refill' };
+
 function triageAnswers(answers: QuestionnaireAnswers, previous: PreviousQuestionnaire | null, context: AnswerContext): { alert: AnswerAlert | undefined; pageOnly: AnswerPageOnly; codes: string[] } {
   const triage = triageQuestionnaire(answers, previous, context.protocol, localDate(context.now, context.patient.patient.timeZone));
   const codes = triage.findings.map((f) => f.code);
   const alert: AnswerAlert | undefined =
     triage.urgency === null
       ? undefined
-      : { urgency: triage.urgency, key: 'triage', message: `The patient's answers (${context.step.purpose}, protocol ${triage.protocolVersion}) need you: ${triage.findings.map((f) => f.message).join('; ')}.` };
+      : { urgency: triage.urgency, key: 'triage', message: `The patient's answers (${questionnaireNames[context.step.purpose] ?? 'a questionnaire'}, protocol ${triage.protocolVersion}) need you: ${triage.findings.map((f) => f.message).join('; ')}.` };
   return { alert, pageOnly: { crisisResources: triage.crisisResources }, codes };
 }
 
