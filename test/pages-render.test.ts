@@ -37,7 +37,7 @@ function viewFor(purpose: LinkItem['purpose'], screeningOutcome: 'ELIGIBLE' | 'N
     adverseEvents: [],
     intake: undefined,
   } as unknown as PatientContext;
-  return { link, step, patient, protocol: defaultProtocol, clinic: { clinicName: 'C', senderEmail: 'c@example.org', defaultTimeZone: 'America/New_York', opsAlertEmail: 'o@example.org', clinicians: [{ id: 'dr-rivera', name: 'Dr. Ana Rivera', email: 'a@example.org' }] }, now, timeZone: 'America/New_York' };
+  return { link, step, patient, protocol: defaultProtocol, clinic: { clinicName: 'C', senderEmail: 'c@example.org', defaultTimeZone: 'America/New_York', opsAlertEmail: 'o@example.org', clinicians: [{ id: 'dr-rivera', name: 'Dr. Ana Rivera', email: 'a@example.org' }] }, now, timeZone: 'America/New_York', language: 'en' };
 }
 
 const pages = { ...patientPages, ...clinicianPages } as Record<LinkPurpose, PurposePage>;
@@ -279,7 +279,7 @@ describe('bad input and plain words on every page', () => {
     const read = [...body.matchAll(/<(?:li|p class="error"[^>]*)>([\s\S]*?)<\/(?:li|p)>/g)].map((m) => (m[1] as string).replace(/<[^>]+>/g, ''));
     expect(read.length).toBeGreaterThan(judged.errors.length);
     expect(read).toContain('Anxiety questionnaire, question 1 (Feeling nervous, anxious or on edge): choose one answer');
-    expect(read).toContain('1. Have you wished you were dead or wished you could go to sleep and not wake up? Choose one answer.');
+    expect(read).toContain('Self-harm questions, question 1 (Have you wished you were dead or wished you could go to sleep and not wake up): choose one answer');
     expect(read).toContain('Your weight in kilograms: enter a number from 25 to 350');
     for (const line of read) {
       expect(line).not.toMatch(/gad7|phq9|cssrs|auditC|dast10|vitals\.|\.items\[|expected|true or false/);

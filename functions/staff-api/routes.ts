@@ -47,7 +47,9 @@ const enrolBody = z.extend(z.omit(patientSchema, { id: true }), { patientId: z.o
 async function enrol(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const actor = staffActor(event);
   const idempotencyKey = idempotencyKeyOf(event);
-  const { patientId, ...details } = parseBody(event, enrolBody);
+  const { patientId, ...body } = parseBody(event, enrolBody);
+  // recorded even when not given, so the profile always says which language the patient reads
+  const details = { ...body, preferredLanguage: body.preferredLanguage ?? 'en' };
   const birthProblems = dateOfBirthProblems(details.dateOfBirth, localDate(now(), details.timeZone), journeyStore().protocol);
   if (birthProblems.length > 0) throw new ValidationFailed(birthProblems, 'request body');
   try {
