@@ -150,6 +150,19 @@ describe('a Spanish-speaking patient reads every page in Spanish', () => {
     }
   });
 
+  it("a rule's own sentence is said in Spanish when the catalogue has it (the journal's No with a symptom marked)", () => {
+    const purposePage = patientPages.journal as PurposePage;
+    const view = viewFor('journal', 'es');
+    const values = Object.assign(Object.create(null) as Record<string, string[]>, { purpose: ['journal'], 'journal.text': ['Bien'], 'sideEffects.any': ['no'], 'sideEffects.nausea': ['mild'] });
+    const rule = purposePage.rule;
+    if (rule === undefined) throw new Error('no rule');
+    const judged = rule(purposePage.answerFrom(values, view), { step: { ...view.step, stepKey: 'session-1-a1-journal' }, patient: view.patient, protocol: defaultProtocol, now, actor: { type: 'patient', id: 'p1' } });
+    if (judged.ok) throw new Error('the journal was accepted');
+    const text = readable(purposePage.render(view, formWithErrors(values, judged.errors, 'es')).value);
+    expect(text).toContain(es.rules.sideEffectsNoButMarked.replace(/^r/, 'R'));
+    expect(englishIn(text)).toEqual([]);
+  });
+
   it('crisis resources name 988 in Spanish (press 2, text AYUDA) and 911', () => {
     const text = readable(crisisResources(es).value);
     expect(text).toContain('Llame al 988');

@@ -70,9 +70,16 @@ function personDetail(field: FieldDescription, detail: string, m: Messages): str
     return m.form.tooLong(limit.toLocaleString(m.dateLocale), length?.toLocaleString(m.dateLocale));
   }
   if ((field.kind === 'choice' ? genericChoice : generic).test(detail)) return instruction(field, m);
-  // a rule's own sentence is English (the rules speak the staff API's language): in another language the
-  // person is asked to check the answer, so the page never mixes languages
-  return m === en ? detail : `${m.form.checkThisAnswer}: ${instruction(field, m)}`;
+  // a rule's own sentence is English (the rules speak the staff API's language): said in the page's
+  // language when the catalogue has it, else the person is asked to check the answer, so the page never
+  // mixes languages
+  return m === en ? detail : (ruleSentence(detail, m) ?? `${m.form.checkThisAnswer}: ${instruction(field, m)}`);
+}
+
+/** A rule's English sentence in the catalogue's language, when the catalogue holds it (`rules`). */
+function ruleSentence(detail: string, m: Messages): string | undefined {
+  const key = (Object.keys(en.rules) as (keyof Messages['rules'])[]).find((k) => en.rules[k] === detail);
+  return key === undefined ? undefined : m.rules[key];
 }
 
 /**
@@ -81,7 +88,7 @@ function personDetail(field: FieldDescription, detail: string, m: Messages): str
  */
 export function formMessage(error: FieldError, m: Messages = en): string {
   const detail = detailOf(error);
-  if (m !== en) return m.form.unreadable;
+  if (m !== en) return capitalise(ruleSentence(detail, m) ?? (error.field === '(form)' ? m.form.formNotAccepted : m.form.unreadable));
   if (error.field === '(form)') return capitalise(detail);
   return generic.test(detail) ? m.form.unreadable : capitalise(detail);
 }

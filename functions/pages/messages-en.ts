@@ -122,10 +122,23 @@ export const en = {
     /** a rule's own sentence has no translation: the person is asked to check the answer */
     checkThisAnswer: 'please check this answer',
     unreadable: 'One of the answers could not be read. Please check the form and send it again.',
+    /** a rule refused the whole form for a reason it says only in English */
+    formNotAccepted: 'This form could not be accepted, and nothing was recorded. Please contact your clinic if this happens again.',
     tickAll: 'Tick all that apply; leave empty if none.',
     anyOfTheseNow: 'Do you have any of these right now?',
     closePage: 'You can close this page.',
     infoOnly: 'This page is for information; there is nothing to submit.',
+  },
+
+  /**
+   * The answer rules' own sentences a patient may read (functions/links/answers/patient-answers.ts writes
+   * the English ones from here), so a page in another language says them in that language.
+   */
+  rules: {
+    sessionNotPlanned: 'this session is not planned; please contact your clinic',
+    journalForNoSession: 'this journal is not for a known session',
+    sideEffectsNoButMarked: 'you answered No, but some side effects in the list are marked. Choose Yes to send them, or set them back to None',
+    sideEffectsYesButNone: 'you answered Yes: please mark how strong each side effect was, or write about it, or answer No',
   },
 
   questionnaires: {

@@ -43,10 +43,18 @@ export const es: Messages = {
     tooLong: (limit, length) => `acorte este texto a ${limit} caracteres como máximo${length === undefined ? '' : ` (tiene ${length})`}. No se guardó nada, y su texto se conserva abajo`,
     checkThisAnswer: 'revise esta respuesta',
     unreadable: 'No se pudo leer una de las respuestas. Revise el formulario y envíelo de nuevo.',
+    formNotAccepted: 'No se pudo aceptar este formulario y no se registró nada. Si vuelve a pasar, comuníquese con su clínica.',
     tickAll: 'Marque todas las que correspondan; déjelo en blanco si ninguna.',
     anyOfTheseNow: '¿Tiene alguno de estos síntomas ahora mismo?',
     closePage: 'Puede cerrar esta página.',
     infoOnly: 'Esta página es solo informativa; no hay nada que enviar.',
+  },
+
+  rules: {
+    sessionNotPlanned: 'esta sesión no está programada; comuníquese con su clínica',
+    journalForNoSession: 'este diario no corresponde a ninguna sesión conocida',
+    sideEffectsNoButMarked: 'respondió que No, pero hay efectos secundarios marcados en la lista. Elija Sí para enviarlos, o vuelva a ponerlos en Ninguno',
+    sideEffectsYesButNone: 'respondió que Sí: marque qué tan fuerte fue cada efecto secundario, o escriba sobre ello, o responda No',
   },
 
   questionnaires: {
