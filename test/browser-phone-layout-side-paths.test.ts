@@ -93,3 +93,18 @@ describe('the pages off the main road, on a phone', () => {
     console.log(`measured ${measured.size} pages on a phone: ${[...measured.values()].map((m) => m.purpose).join(', ')}`);
   }, 300_000);
 });
+
+describe('a Spanish-speaking patient\'s pages on a phone', () => {
+  it('the intake in Spanish (its questionnaires kept in English, marked lang="en") fits 390 px and has no serious accessibility problem', async () => {
+    const d = local.driver;
+    const patient = await d.enrolPatient({ preferredLanguage: 'es' });
+    const intake = await d.latestLinkFor(patient.email, 'intake');
+    const page = await browser.newPage({ viewport: phoneViewport, javaScriptEnabled: false });
+    expect((await page.goto(intake.url))?.status()).toBe(200);
+    expect(await page.getAttribute('html', 'lang')).toBe('es');
+    expect(await horizontalOverflow(page)).toBe(0);
+    await saveScreenshot(page, 'phone-intake-es');
+    await page.context().close();
+    expect(await seriousAccessibilityProblems(browser, intake.url, 'intake (es)')).toEqual([]);
+  });
+});

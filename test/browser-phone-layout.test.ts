@@ -36,7 +36,8 @@ describe('every page a journey reaches, on a phone', () => {
     expect([...opened.keys()].sort()).toEqual(['assessment', 'check-in', 'eligibility', 'first-dose-check-in', 'follow-up-decision', 'intake', 'journal', 'recovery', 'refill-approval', 'refill-request', 'treatment-plan']);
     expect([...opened].filter(([, measured]) => measured.overflow > 0)).toEqual([]);
     expect(accessibilityProblems).toEqual([]);
-  });
+    // eleven pages, each opened twice (layout, then axe), on a journey to its first refill: minutes on a busy 2-core machine
+  }, 240_000);
 
   it('status pages (a used link, an unknown one) fit the phone and have no serious accessibility problem', async () => {
     const d = local.driver;
