@@ -1,8 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LinkPurpose } from '../functions/domain/schemas/link.ts';
-import { horizontalOverflow, phoneViewport, saveScreenshot, submitWith, useBrowser } from './support/browser.ts';
+import { horizontalOverflow, pageHeight, phoneViewport, saveScreenshot, seriousAccessibilityProblems, submitWith, useBrowser } from './support/browser.ts';
 import { useJourneyDriver, type LinkPage } from './support/journey-driver.ts';
 import { completeSessionWithoutJournal, refillOnce, toMaintenance } from './support/journey-scenarios.ts';
 
@@ -17,17 +15,6 @@ const accessibilityProblems: string[] = [];
 const browser = useBrowser();
 const local = useJourneyDriver({}, { beforeSubmit: openOnPhone });
 
-async function pageHeight(page: Page): Promise<number> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    // through the protocol, like horizontalOverflow: the page's own JavaScript is off
-    const metrics = (await cdp.send('Page.getLayoutMetrics')) as { cssContentSize: { height: number } };
-    return Math.ceil(metrics.cssContentSize.height);
-  } finally {
-    await cdp.detach();
-  }
-}
-
 async function openOnPhone(link: LinkPage): Promise<void> {
   if (opened.has(link.purpose)) return;
   const page = await browser.newPage({ viewport: phoneViewport, javaScriptEnabled: false });
@@ -38,25 +25,7 @@ async function openOnPhone(link: LinkPage): Promise<void> {
   } finally {
     await page.context().close();
   }
-  accessibilityProblems.push(...(await seriousAccessibilityProblems(link.url, link.purpose)));
-}
-
-/**
- * axe-core's serious and critical findings (WCAG 2.1 A and AA) on the page at `url`. axe runs as script,
- * so this page has JavaScript on; it is injected through the DevTools protocol, which the page's CSP
- * (no script at all) does not govern.
- */
-async function seriousAccessibilityProblems(url: string, name: string): Promise<string[]> {
-  const page = await browser.newPage({ viewport: phoneViewport, javaScriptEnabled: true });
-  try {
-    await page.goto(url);
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    return results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${name}: ${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  } finally {
-    await page.context().close();
-  }
+  accessibilityProblems.push(...(await seriousAccessibilityProblems(browser, link.url, link.purpose)));
 }
 
 describe('every page a journey reaches, on a phone', () => {
@@ -67,7 +36,8 @@ describe('every page a journey reaches, on a phone', () => {
     expect([...opened.keys()].sort()).toEqual(['assessment', 'check-in', 'eligibility', 'first-dose-check-in', 'follow-up-decision', 'intake', 'journal', 'recovery', 'refill-approval', 'refill-request', 'treatment-plan']);
     expect([...opened].filter(([, measured]) => measured.overflow > 0)).toEqual([]);
     expect(accessibilityProblems).toEqual([]);
-  });
+    // eleven pages, each opened twice (layout, then axe), on a journey to its first refill: minutes on a busy 2-core machine
+  }, 240_000);
 
   it('status pages (a used link, an unknown one) fit the phone and have no serious accessibility problem', async () => {
     const d = local.driver;
@@ -81,7 +51,7 @@ describe('every page a journey reaches, on a phone', () => {
       expect((await page.goto(url))?.status()).toBe(status);
       expect(await horizontalOverflow(page)).toBe(0);
       await page.context().close();
-      problems.push(...(await seriousAccessibilityProblems(url, name)));
+      problems.push(...(await seriousAccessibilityProblems(browser, url, name)));
     }
     expect(problems).toEqual([]);
   });

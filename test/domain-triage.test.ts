@@ -41,7 +41,8 @@ describe('triage of a side-effect report', () => {
     const decision = triageSideEffects(symptomsOf([symptom, 'mild']), defaultProtocol);
     expect(decision.outcome).toBe('ADVERSE_EVENT');
     expect(decision.reasons.map((r) => r.code)).toEqual(['ALWAYS_ADVERSE_SYMPTOM']);
-    expect(decision.holdSignal?.description).toContain(symptom);
+    // in words, as the clinician reads it in the hold's alert ("mild chest pain", not "chest-pain")
+    expect(decision.holdSignal?.description).toContain(`mild ${symptom.replace(/-/g, ' ')}:`);
   });
 
   it.each([
@@ -57,7 +58,7 @@ describe('triage of a side-effect report', () => {
     const decision = triageSideEffects(symptomsOf(['vomiting', 'severe'], ['suicidal-thoughts', 'mild']), defaultProtocol);
     expect(decision.holdSignal?.kind).toBe('suicidal-ideation');
     expect(decision.holdSignal?.description).toBe(
-      'severe vomiting: severe or worse is an adverse event; mild suicidal-thoughts: always an adverse event under protocol 2026-12-default-3',
+      'severe vomiting: severe or worse is an adverse event; mild suicidal thoughts: always an adverse event under protocol 2026-12-default-3',
     );
   });
 

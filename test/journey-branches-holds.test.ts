@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { phiIn, useJourneyDriver, type EnrolledPatient, type TreatmentPlanInput } from './support/journey-driver.ts';
-import { afterSessionHour, backupClinicianEmail, toMaintenance } from './support/journey-scenarios.ts';
+import { afterSessionHour, backupClinicianEmail, mainText, toMaintenance } from './support/journey-scenarios.ts';
 import { HOUR_MS as HOUR } from '../functions/domain/durations.ts';
 
 /**
@@ -43,7 +43,7 @@ describe('blood pressure at check-in', () => {
       ],
     });
     expect(answer.status).toBe(200);
-    expect(answer.html).toContain("Today's session is postponed. Please do not take today's dose.");
+    expect(mainText(answer.html)).toContain("Today's session is postponed. Please do not take today's dose.");
 
     const view = await d.journeyOf(patient.patientId);
     const checkIn = view.checkIns[0] as { outcome?: string; suggestedStart?: string; reasons?: { code: string }[]; protocolVersion?: string };

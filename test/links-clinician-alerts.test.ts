@@ -242,7 +242,7 @@ describe('clinician alerts carry a link to who and what', () => {
     const holdPage = await open('GET', onlyLinkIn(holdEmails[0]));
     expect(holdPage.statusCode).toBe(200);
     expect(textOf(holdPage.body)).toContain('Jamie Quixotewright');
-    expect(textOf(holdPage.body)).toContain('Clinical hold: adverse event "severe-side-effect" reported by the staff: fainted twice after the session');
+    expect(textOf(holdPage.body)).toContain('Clinical hold: severe side effect, reported by the clinic: fainted twice after the session');
 
     // a retried report of the same event alerts nobody twice
     await placeOnHold(hold);
@@ -427,7 +427,7 @@ describe('one triage for every questionnaire: the answers reach the clinician, a
     expect(alerts.map((e) => e.subject)).toEqual(['A patient step needs your attention']);
     const alertPage = textOf((await open('GET', onlyLinkIn(alerts[0]))).body);
     expect(alertPage).toContain('PHQ-9 rose from 12 to 17 (review from a rise of 5)');
-    expect(alertPage).toContain('new urinary symptoms: urgency');
+    expect(alertPage).toContain('new urinary symptoms: sudden urges to pass urine');
   });
 
   it('an assessment 4 points worse, with symptoms already known: nobody is alerted', async () => {

@@ -11,6 +11,12 @@ import { patientPages } from '../functions/pages/patient-page-registry.ts';
 import type { PageView, PurposePage } from '../functions/pages/page-view.ts';
 import { linkPurposes, type LinkPurpose } from '../functions/domain/schemas/link.ts';
 import { audienceOf } from '../functions/links/purposes.ts';
+import { adverseEventKinds, adverseEventReporters } from '../functions/domain/schemas/adverse-event.ts';
+import { evaluationModalities } from '../functions/domain/schemas/evaluation.ts';
+import { journeyPhases } from '../functions/domain/schemas/journey.ts';
+import { medicalConditions } from '../functions/domain/schemas/questionnaires.ts';
+import { bladderCheckSchema } from '../functions/domain/schemas/assessment.ts';
+import { screeningOutcomes } from '../functions/domain/schemas/screening-result.ts';
 
 const now = new Date('2026-05-04T13:00:00.000Z');
 
@@ -31,7 +37,7 @@ function viewFor(purpose: LinkItem['purpose'], screeningOutcome: 'ELIGIBLE' | 'N
     adverseEvents: [],
     intake: undefined,
   } as unknown as PatientContext;
-  return { link, step, patient, protocol: defaultProtocol, clinic: { clinicName: 'C', senderEmail: 'c@example.org', defaultTimeZone: 'America/New_York', opsAlertEmail: 'o@example.org', clinicians: [{ id: 'dr-rivera', name: 'Dr. Ana Rivera', email: 'a@example.org' }] }, now, timeZone: 'America/New_York' };
+  return { link, step, patient, protocol: defaultProtocol, clinic: { clinicName: 'C', senderEmail: 'c@example.org', defaultTimeZone: 'America/New_York', opsAlertEmail: 'o@example.org', clinicians: [{ id: 'dr-rivera', name: 'Dr. Ana Rivera', email: 'a@example.org' }] }, now, timeZone: 'America/New_York', language: 'en' };
 }
 
 const pages = { ...patientPages, ...clinicianPages } as Record<LinkPurpose, PurposePage>;
@@ -106,7 +112,7 @@ describe('link pages', () => {
     const view = viewFor('notice');
     const body = pages.notice.render({ ...view, step: { ...view.step, purpose: 'journal', stepKey: 'session-1-journal' } }, emptyForm).value;
     expect(body).toContain('<td>Jamie Doe</td>');
-    expect(body).toContain('The patient has not yet completed a session journal (step session-1-journal). Their link stays valid until Thu, May 7, 2026, 9:00 AM EDT.');
+    expect(body).toContain('The patient has not yet completed a session journal (session 1). Their link stays valid until Thu, May 7, 2026, 9:00 AM EDT.');
   });
 
   it('the notice page of a clinician alert names the patient and shows its urgency, message and time', () => {
@@ -145,6 +151,60 @@ describe('link pages', () => {
     const refused = rule({ decision: 'NEW_PLAN' }, context);
     expect(refused.ok ? [] : refused.errors.map((e) => e.field)).toEqual(['decision']);
     expect(rule({ decision: 'DISCHARGE' }, context).ok).toBe(true);
+  });
+});
+
+/** The text a person reads on a page: no tags, no attribute values (field names stay in `name="..."`). */
+function visibleText(body: string): string {
+  return body.replace(/<style>[\s\S]*?<\/style>/g, ' ').replace(/<[^>]*>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+}
+
+describe('clinician pages say coded values in words', () => {
+  // the codes a clinician page could leak: enum values, field names, step keys ("in-person" and "follow-up" are also plain English)
+  const codes = [
+    ...adverseEventKinds,
+    ...adverseEventReporters.map((r) => `(${r})`),
+    ...journeyPhases.filter((p) => p.includes('-') && p !== 'follow-up'),
+    ...medicalConditions.filter((c) => c.includes('-')),
+    ...Object.keys(bladderCheckSchema.shape).filter((name) => /[A-Z]/.test(name)),
+    ...evaluationModalities.filter((m) => m !== 'in-person').map((m) => `(${m})`),
+    ...screeningOutcomes.filter((o) => o.includes('_')),
+    'session-2-',
+    'dr-rivera',
+  ];
+  const coded = (purpose: LinkPurpose): PageView => {
+    const view = viewFor(purpose, 'NEEDS_REVIEW');
+    const since = now.toISOString();
+    return {
+      ...view,
+      step: { ...view.step, stepKey: `session-2-a1-${purpose}` },
+      patient: {
+        ...view.patient,
+        journey: { ...view.patient.journey, phase: 'closed-before-treatment', hold: { since, reason: 'adverse event reported by the clinic: severe side effect', adverseEventId: 'ae-1' } },
+        adverseEvents: [{ id: 'ae-1', patientId: 'p1', kind: 'severe-side-effect', reportedBy: 'staff', reporterId: 'staff-1', description: 'Fainted at home.', reportedAt: since, status: 'open', resolvedAt: null, resolvedBy: null, resolution: null }],
+        evaluations: [{ clinicianId: 'dr-rivera', notes: 'Seen in clinic', modality: 'in-person', evaluatedAt: since }, { clinicianId: 'dr-rivera', notes: 'Seen by video', modality: 'telehealth', evaluatedAt: since }],
+        screenings: [{ ...view.patient.screenings[0], reasons: [{ code: 'urinary-symptoms', message: 'relative contraindication: urinary-symptoms', severity: 'review' }, { code: 'psychotic-disorder', message: 'absolute contraindication: psychotic-disorder', severity: 'exclusion' }] }],
+        assessments: [{ assessmentId: 'a1', gad7: { items: [1, 1, 1, 1, 1, 1, 1] }, phq9: { items: [1, 1, 1, 1, 1, 1, 1, 1, 0] }, bladderCheck: { frequency: true, urgency: true, painOnUrination: true, bloodInUrine: true }, takenAt: since }],
+      },
+    } as unknown as PageView;
+  };
+
+  it.each(Object.keys(clinicianPages) as LinkPurpose[])('the %s page shows no code, field name, step key or clinician id', (purpose) => {
+    const text = visibleText(page(pages[purpose].title, pages[purpose].render(coded(purpose), emptyForm)));
+    expect(codes.filter((code) => text.includes(code))).toEqual([]);
+  });
+
+  it('names them from the label sources: the intake\'s words for a condition, the clinic\'s name for a clinician, the bladder questions\' symptoms', () => {
+    const text = (purpose: LinkPurpose) => visibleText(pages[purpose].render(coded(purpose), emptyForm).value);
+    expect(text('eligibility')).toContain('Review: relative contraindication: Bladder or urinary problems (pain, urgency, going often, or blood in the urine)');
+    expect(text('eligibility')).toContain('Exclusion: absolute contraindication: A psychotic disorder');
+    expect(text('eligibility')).toContain('Consult evaluation (in person)');
+    expect(text('treatment-plan')).toContain('Dr. Ana Rivera, Mon, May 4, 2026');
+    expect(text('refill-approval')).toContain('passing urine more often, sudden urges to pass urine, pain passing urine, blood in the urine');
+    expect(text('hold-decision')).toContain('Severe side effect, reported by the clinic: Fainted at home.');
+    expect(text('hold-decision')).toContain('Journey phase Closed before treatment');
+    expect(text('journal-missing')).toContain('has not written the journal for session 2.');
+    expect(text('missed-check-ins')).toContain('missed the check-in for session 2 3 times');
   });
 });
 
@@ -220,7 +280,7 @@ describe('bad input and plain words on every page', () => {
     const read = [...body.matchAll(/<(?:li|p class="error"[^>]*)>([\s\S]*?)<\/(?:li|p)>/g)].map((m) => (m[1] as string).replace(/<[^>]+>/g, ''));
     expect(read.length).toBeGreaterThan(judged.errors.length);
     expect(read).toContain('Anxiety questionnaire, question 1 (Feeling nervous, anxious or on edge): choose one answer');
-    expect(read).toContain('1. Have you wished you were dead or wished you could go to sleep and not wake up? Choose one answer.');
+    expect(read).toContain('Self-harm questions, question 1 (Have you wished you were dead or wished you could go to sleep and not wake up): choose one answer');
     expect(read).toContain('Your weight in kilograms: enter a number from 25 to 350');
     for (const line of read) {
       expect(line).not.toMatch(/gad7|phq9|cssrs|auditC|dast10|vitals\.|\.items\[|expected|true or false/);

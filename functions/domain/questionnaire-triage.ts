@@ -1,5 +1,5 @@
 import type { DecisionReason, Protocol } from './protocol.ts';
-import type { BladderCheck } from './schemas/assessment.ts';
+import { bladderSymptomWords, type BladderCheck } from './schemas/assessment.ts';
 import type { CssrsScreener, Gad7, Phq9 } from './schemas/questionnaires.ts';
 import { cssrsRisk, scoreGad7, scorePhq9 } from './scoring.ts';
 
@@ -98,7 +98,7 @@ export function triageQuestionnaire(answers: QuestionnaireAnswers, previous: Pre
     if (bladder.bloodInUrine) find('urgent', 'BLOOD_IN_URINE', 'blood in the urine reported (possible ketamine cystitis): please contact the patient today');
     const known = previous?.bladderCheck;
     const fresh = urinarySymptoms.filter((symptom) => bladder[symptom] && !(known === undefined ? previous?.urinarySymptomsKnown === true : known[symptom]));
-    if (fresh.length > 0) find('notice', 'NEW_URINARY_SYMPTOMS', `new urinary symptoms: ${fresh.join(', ')} (possible early ketamine cystitis)`);
+    if (fresh.length > 0) find('notice', 'NEW_URINARY_SYMPTOMS', `new urinary symptoms: ${fresh.map((symptom) => bladderSymptomWords[symptom]).join(', ')} (possible early ketamine cystitis)`);
   }
 
   findings.sort((a, b) => (a.urgency === b.urgency ? 0 : a.urgency === 'urgent' ? -1 : 1));

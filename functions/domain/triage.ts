@@ -67,7 +67,8 @@ export function triageSideEffects(report: SideEffectsToTriage, protocol: Protoco
   for (const { symptom, severity } of report.symptoms) {
     if (severity === 'none') continue;
     const rank = severityRank[severity];
-    const name = `${severity} ${symptom}`;
+    // in words ("severe chest pain"), as the clinician's alert and the hold quote it
+    const name = `${severity} ${symptom.replace(/-/g, ' ')}`;
     if (always.includes(symptom)) {
       findings.push({
         outcome: 'ADVERSE_EVENT',

@@ -1,5 +1,10 @@
+import type { PreferredLanguage } from '../domain/schemas/patient.ts';
+import { messagesFor } from '../pages/message-catalogue.ts';
+import type { Messages } from '../pages/messages-en.ts';
+
 /**
- * Every email the system sends, in one place. An email is a neutral sentence and a link: no drug,
+ * Every email the system sends, in one place. Patients' emails are written in their language from the
+ * message catalogue (functions/pages/messages-en.ts and -es.ts); clinicians' are English, here. An email is a neutral sentence and a link: no drug,
  * dose, diagnosis, clinic specialty or patient name beyond a first name (mailboxes are shared,
  * previewed on lock screens and scanned). Whatever a person needs to act is on the page behind the link.
  */
@@ -31,6 +36,8 @@ export interface EmailVariables {
    * comes from `clinicianStepNames`, which names no diagnosis, drug or dose.
    */
   readonly step?: { readonly name: string; readonly dueBy: string } | undefined;
+  /** a patient's preferred language (English when absent); clinicians' emails are English */
+  readonly language?: PreferredLanguage | undefined;
 }
 
 /**
@@ -65,15 +72,11 @@ const stepSubject = (prefix: string, general: string) => (v: EmailVariables): st
 
 const lowerFirst = (text: string): string => text.replace(/^./, (c) => c.toLowerCase());
 
-const templates: Record<EmailKind, { subject: string | ((v: EmailVariables) => string); lines: (v: EmailVariables) => string[] }> = {
-  'patient-form': {
-    subject: 'A short form is waiting for you',
-    lines: (v) => [`There is a short form waiting for you${v.when ? `; the link works until ${v.when}` : ''}.`],
-  },
-  'patient-form-reminder': {
-    subject: 'Reminder: a short form is waiting for you',
-    lines: () => ['A friendly reminder: your form is still waiting for you.'],
-  },
+type PatientEmailKind = 'patient-form' | 'patient-form-reminder' | 'recovery-reminder' | 'consult-reminder' | 'follow-up-reminder' | 'session-prep-reminder' | 'refill-window-reminder' | 'please-contact-clinic';
+type ClinicianEmailKind = Exclude<EmailKind, PatientEmailKind>;
+type Template = { subject: string | ((v: EmailVariables) => string); lines: (v: EmailVariables) => string[] };
+
+const clinicianTemplates: Record<ClinicianEmailKind, Template> = {
   'clinician-decision': {
     subject: stepSubject('', 'A decision is waiting for you'),
     lines: (v) => [`${v.step === undefined ? 'A decision is waiting for you.' : `${v.step.name} is waiting for you, due by ${v.step.dueBy}.`}${onThePage(v, ' Please review it on the secure page.', '')}`],
@@ -99,50 +102,51 @@ const templates: Record<EmailKind, { subject: string | ((v: EmailVariables) => s
     subject: 'Urgent: please review today',
     lines: (v) => [`One of your patients needs your attention today.${onThePage(v, ' The secure page says which patient and what happened.', ' Please contact the clinic for the details.')}`],
   },
-  'recovery-reminder': {
-    subject: 'Please keep your companion with you',
-    lines: (v) => [`Please ask the adult who is with you to stay until you have told us you feel recovered${onThePage(v, ' on the secure page below', '')}.`],
-  },
-  'consult-reminder': {
-    subject: 'Your appointment is coming up',
-    // the way to join is on the secure page, never in the email (a forwarded email would hand out the call)
-    lines: (v) => [`A reminder that your video appointment is ${v.when ? `on ${v.when}` : 'coming up soon'}.${onThePage(v, ' The secure page below has the way to join the call.', '')}`],
-  },
-  'follow-up-reminder': {
-    subject: 'Your follow-up appointment is coming up',
-    lines: (v) => [`A reminder that your follow-up appointment with your care team is ${v.when ? `on ${v.when}` : 'coming up soon'}.`],
-  },
-  'session-prep-reminder': {
-    subject: 'Your appointment is tomorrow',
-    // the link shows the care team's preparation notes; the check-in form comes by its own email shortly before
-    lines: (v) => [
-      `A reminder about your appointment ${v.when ? `on ${v.when}` : 'tomorrow'}.${onThePage(v, " Your care team's preparation notes are on the secure page below.", ' Please follow the preparation notes from your care team.')} A short check-in form will arrive by email shortly before the appointment.`,
-    ],
-  },
-  'refill-window-reminder': {
-    subject: 'Time for your monthly check-in',
-    lines: () => ['It is time for your monthly check-in. A short form will follow shortly.'],
-  },
-  'please-contact-clinic': {
-    subject: 'Please get in touch with us',
-    lines: () => ['Thank you for your time with us. Please contact the clinic so we can talk about your next steps.'],
-  },
 };
 
+/** A patient's emails, in the words of their language's catalogue. */
+function patientTemplate(kind: PatientEmailKind, m: Messages): Template {
+  const e = m.email;
+  switch (kind) {
+    case 'patient-form':
+      return { subject: e.formSubject, lines: (v) => [e.form(v.when)] };
+    case 'patient-form-reminder':
+      return { subject: e.formReminderSubject, lines: () => [e.formReminder] };
+    case 'recovery-reminder':
+      return { subject: e.recoverySubject, lines: (v) => [e.recovery(Boolean(v.link))] };
+    // the way to join is on the secure page, never in the email (a forwarded email would hand out the call)
+    case 'consult-reminder':
+      return { subject: e.consultSubject, lines: (v) => [e.consult(v.when, Boolean(v.link))] };
+    case 'follow-up-reminder':
+      return { subject: e.followUpSubject, lines: (v) => [e.followUp(v.when)] };
+    // the link shows the care team's preparation notes; the check-in form comes by its own email shortly before
+    case 'session-prep-reminder':
+      return { subject: e.sessionPrepSubject, lines: (v) => [e.sessionPrep(v.when, Boolean(v.link))] };
+    case 'refill-window-reminder':
+      return { subject: e.refillWindowSubject, lines: () => [e.refillWindow] };
+    case 'please-contact-clinic':
+      return { subject: e.contactClinicSubject, lines: () => [e.contactClinic] };
+  }
+}
+
+const isClinicianKind = (kind: EmailKind): kind is ClinicianEmailKind => Object.hasOwn(clinicianTemplates, kind);
+
 export function renderEmail(kind: EmailKind, variables: EmailVariables): RenderedEmail {
-  const template = templates[kind];
-  const greeting = variables.firstName ? `Hello ${variables.firstName},` : 'Hello,';
+  // clinicians read English; a patient reads their own language
+  const m = messagesFor(isClinicianKind(kind) ? 'en' : variables.language);
+  const template = isClinicianKind(kind) ? clinicianTemplates[kind] : patientTemplate(kind, m);
+  const greeting = m.email.greeting(variables.firstName);
   const body = template.lines(variables);
   const link = variables.link;
   // the warning is about the link; an email without one has nothing personal to forward
-  const personal = 'This link is personal; please do not forward this email.';
-  const signature = 'Your care team';
-  const text = [greeting, '', ...body, '', ...(link ? [`Open the secure page: ${link}`, '', personal, ''] : []), signature].join('\n');
+  const personal = m.email.personal;
+  const signature = m.email.signature;
+  const text = [greeting, '', ...body, '', ...(link ? [`${m.email.openPage}: ${link}`, '', personal, ''] : []), signature].join('\n');
   const html = [
     `<p>${escapeHtml(greeting)}</p>`,
     ...body.map((line) => `<p>${escapeHtml(line)}</p>`),
-    link ? `<p><a href="${escapeHtml(link)}">Open the secure page</a></p><p>${escapeHtml(personal)}</p>` : '',
-    `<p>${signature}</p>`,
+    link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(m.email.openPage)}</a></p><p>${escapeHtml(personal)}</p>` : '',
+    `<p>${escapeHtml(signature)}</p>`,
   ].join('');
   return { subject: typeof template.subject === 'string' ? template.subject : template.subject(variables), text, html };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AdverseEventKind } from '../domain/schemas/index.ts';
 import { alertClinician } from '../links/clinician-alert.ts';
+import { adverseEventKindLabels, adverseEventReporterLabels } from '../pages/clinician-labels.ts';
 import { endPendingStepsForHold } from '../links/pending-steps.ts';
 import { now } from '../platform/clock.ts';
 import { logger } from '../platform/logger.ts';
@@ -132,7 +133,7 @@ export async function placeOnHold(input: PlaceOnHoldInput): Promise<PlaceOnHoldR
     clinicianId: context.patient.assignedClinicianId,
     urgency: 'urgent',
     alertKey: `hold-${adverseEventId}-urgent`,
-    message: `Clinical hold: adverse event "${kind}" reported by ${reportedBy === 'system' ? 'the system' : `the ${reportedBy}`}: ${description}. Dosing, reminders and refills are stopped until you decide: resume, a new plan or discharge.`,
+    message: `Clinical hold: ${adverseEventKindLabels[kind].toLowerCase()}, reported by ${adverseEventReporterLabels[reportedBy]}: ${description}. Dosing, reminders and refills are stopped until you decide: resume, a new plan or discharge.`,
     actor: { type: 'system', id: 'clinical-hold' },
     reason: `adverse event ${kind}: the patient is on clinical hold`,
   });

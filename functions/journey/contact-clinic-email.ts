@@ -1,3 +1,5 @@
+import type { PreferredLanguage } from '../domain/schemas/patient.ts';
+import { languageOf } from '../pages/message-catalogue.ts';
 import type { AuditActor } from '../store/audited-change.ts';
 import { sendOnce } from './send-once.ts';
 
@@ -9,7 +11,7 @@ import { sendOnce } from './send-once.ts';
 export async function askPatientToContactClinic(input: {
   readonly patientId: string;
   readonly markerKey: string;
-  readonly patient: { readonly email: string; readonly firstName: string };
+  readonly patient: { readonly email: string; readonly firstName: string; readonly preferredLanguage?: PreferredLanguage | undefined };
   readonly actor: AuditActor;
   readonly reason: string;
 }): Promise<boolean> {
@@ -19,7 +21,7 @@ export async function askPatientToContactClinic(input: {
     to: input.patient.email,
     recipient: 'patient',
     kind: 'please-contact-clinic',
-    variables: { firstName: input.patient.firstName },
+    variables: { firstName: input.patient.firstName, language: languageOf(input.patient) },
     actor: input.actor,
     action: 'email.please-contact-clinic',
     reason: input.reason,

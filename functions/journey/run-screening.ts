@@ -1,5 +1,6 @@
 import { screen } from '../domain/screening.ts';
 import { alertClinician } from '../links/clinician-alert.ts';
+import { screeningOutcomeWords } from '../pages/clinician-labels.ts';
 import type { ScreeningOutcome, ScreeningReasonCode } from '../domain/schemas/index.ts';
 import { now } from '../platform/clock.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
@@ -47,7 +48,7 @@ export async function runScreening(input: { patientId: string; actor: AuditActor
       clinicianId: context.patient.assignedClinicianId,
       urgency: 'urgent',
       alertKey: `screening-${screeningId}-urgent`,
-      message: `C-SSRS screener indicates imminent suicide risk${risk ? ` (${risk.message})` : ''}. Screening ${screeningId}: ${result.outcome}. Please contact the patient today.`,
+      message: `C-SSRS screener indicates imminent suicide risk${risk ? ` (${risk.message})` : ''}. Screening outcome: ${screeningOutcomeWords[result.outcome]}. Please contact the patient today.`,
       actor: input.actor,
       reason: 'screening found imminent suicide risk (C-SSRS): same-day review',
     });

@@ -1,6 +1,7 @@
 import type { EmailKind } from '../email/templates.ts';
 import { isQuietHour } from '../domain/reminder-timing.ts';
 import { formatInZone } from '../pages/format-time.ts';
+import { languageOf, messagesFor } from '../pages/message-catalogue.ts';
 import { now } from '../platform/clock.ts';
 import type { AuditActor } from '../store/audited-change.ts';
 import { bookedConsultAt } from './consult-time.ts';
@@ -65,6 +66,7 @@ export async function sendReminder(input: { patientId: string; journeyId: string
   const { protocol } = functionContext();
   const context = await loadPatientContext(input.patientId);
   const timeZone = context.patient.timeZone;
+  const language = languageOf(context.patient);
   const appointmentAt = input.kind === 'consult' ? await bookedConsultAt(input.patientId, input.journeyId) : input.kind === 'follow-up' ? (context.plan?.followUpAt ?? null) : input.kind === 'session-prep' ? sessionStartOf(input.reminderKey, context) : null;
   const at = now();
   const viewLink = input.kind === 'session-prep' ? preparationLink(input, context, at) : input.kind === 'consult' ? consultLink(input, appointmentAt, at) : undefined;
@@ -74,7 +76,7 @@ export async function sendReminder(input: { patientId: string; journeyId: string
     to: context.patient.email,
     recipient: 'patient',
     kind: emailKinds[input.kind],
-    variables: { firstName: context.patient.firstName, when: appointmentAt === null ? undefined : formatInZone(appointmentAt, timeZone) },
+    variables: { firstName: context.patient.firstName, when: appointmentAt === null ? undefined : formatInZone(appointmentAt, timeZone, messagesFor(language).dateLocale), language },
     actor: input.actor,
     action: `reminder.${input.kind}`,
     reason: `${input.kind} reminder ${input.reminderKey}`,

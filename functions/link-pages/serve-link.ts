@@ -11,10 +11,13 @@ import { hashLinkToken, isWellFormedLinkToken } from '../links/link-token.ts';
 import { withinPostRate } from '../links/rate-limit.ts';
 import { effectiveLinkState, readLink, readStep, type LinkItem, type StepItem } from '../links/step-store.ts';
 import { isFormContentType, parseFormBody } from '../pages/form-body.ts';
-import { emptyForm, formWithErrors, valueOf } from '../pages/form-fields.ts';
+import { emptyFormIn, formWithErrors, valueOf } from '../pages/form-fields.ts';
 import { formatInZone } from '../pages/format-time.ts';
 import { page } from '../pages/layout.ts';
-import type { AudiencePages, PageView } from '../pages/page-view.ts';
+import { titleOf, type AudiencePages, type PageView, type PurposePage } from '../pages/page-view.ts';
+import { languageOf, messagesFor } from '../pages/message-catalogue.ts';
+import type { Messages } from '../pages/messages-en.ts';
+import { preferredLanguages, type PreferredLanguage } from '../domain/schemas/patient.ts';
 import * as status from '../pages/status-pages.ts';
 import { now } from '../platform/clock.ts';
 import { logger } from '../platform/logger.ts';
@@ -50,30 +53,35 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
   if (link === undefined) return outcome('unknown', statusResponse(status.notFoundPage()));
   const purposePage = link.person.kind === audience ? pages[link.purpose] : undefined;
   if (purposePage === undefined) return outcome('other-audience', statusResponse(status.notFoundPage()), link);
+  // the reader's zone and language (a patient's from their profile), read once and only when a page needs them
+  let reading: Promise<Reader> | undefined;
+  const reader = (): Promise<Reader> => (reading ??= readerOf(link));
+  const words = async (): Promise<Messages> => messagesFor((await reader()).language);
   // only what an HTML form sends is read: another body type (text/plain, JSON) is refused before anything is written
-  if (method === 'POST' && !isFormContentType(headerOf(event, 'content-type'))) return outcome('unsupported-media-type', statusResponse(status.unsupportedMediaTypePage()), link);
+  if (method === 'POST' && !isFormContentType(headerOf(event, 'content-type'))) return outcome('unsupported-media-type', statusResponse(status.unsupportedMediaTypePage(await words())), link);
   const at = now();
-  if (method === 'POST' && !(await withinPostRate(client, tableName, tokenHash, at))) return outcome('rate-limited', statusResponse(status.tooManyRequestsPage()), link);
+  if (method === 'POST' && !(await withinPostRate(client, tableName, tokenHash, at))) return outcome('rate-limited', statusResponse(status.tooManyRequestsPage(await words())), link);
 
   const step = await readStep(client, tableName, link);
-  const closed = await closedPage(link, step, at);
-  if (closed !== undefined || step === undefined) return outcome('closed', statusResponse(closed ?? status.notFoundPage()), link);
+  const closed = await closedPage(link, step, at, reader);
+  if (closed !== undefined || step === undefined) return outcome('closed', statusResponse(closed ?? status.notFoundPage(await words())), link);
 
   const view = await pageView(link, step, at);
+  const m = messagesFor(view.language);
   if (method === 'GET' && wantsCalendar(event)) {
     const appointment = purposePage.calendar?.(view);
-    return appointment === undefined ? outcome('no-calendar', statusResponse(status.notFoundPage()), link) : outcome('calendar', calendarResponse(calendarFile(appointment)), link);
+    return appointment === undefined ? outcome('no-calendar', statusResponse(status.notFoundPage(m)), link) : outcome('calendar', calendarResponse(calendarFile(appointment)), link);
   }
-  if (method === 'GET') return outcome('rendered', htmlResponse(200, page(purposePage.title, purposePage.render(view, emptyForm))), link);
+  if (method === 'GET') return outcome('rendered', htmlResponse(200, shownPage(purposePage, view, purposePage.render(view, emptyFormIn(view.language)))), link);
 
-  if (purposePage.rule === undefined) return outcome('view-only', statusResponse(status.viewOnlyPage()), link);
+  if (purposePage.rule === undefined) return outcome('view-only', statusResponse(status.viewOnlyPage(m)), link);
   const body = parseFormBody(bodyOf(event));
   const values = body.values;
-  if (valueOf(values, 'purpose') !== link.purpose) return outcome('wrong-purpose', statusResponse(status.wrongPurposePage()), link);
+  if (valueOf(values, 'purpose') !== link.purpose) return outcome('wrong-purpose', statusResponse(status.wrongPurposePage(m)), link);
   if (!body.ok) {
     // the form comes back with the answers as read, the unreadable one named, and nothing recorded
     const unreadable = { field: body.field, message: `${body.field}: ${body.field === '(form)' ? 'the form contains' : 'contains'} characters that could not be read. Nothing was saved: please check this answer and send the form again` };
-    return outcome('invalid-encoding', htmlResponse(400, page(purposePage.title, purposePage.render(view, formWithErrors(values, [unreadable])))), link);
+    return outcome('invalid-encoding', htmlResponse(400, shownPage(purposePage, view, purposePage.render(view, formWithErrors(values, [unreadable], view.language)))), link);
   }
 
   const actor: AuditActor = { type: link.person.kind, id: link.person.id };
@@ -83,9 +91,9 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
     // The rule judged the patient's record as it was read, after the step: a concurrent POST that won may
     // have changed that record (a check-in moves its session on), so this POST lost the race and gets the
     // same page as any later one, not a refusal caused by the winner's own write.
-    const decidedMeanwhile = await closedPage(link, await readStep(client, tableName, link), at);
+    const decidedMeanwhile = await closedPage(link, await readStep(client, tableName, link), at, reader);
     if (decidedMeanwhile !== undefined) return outcome('lost-race', statusResponse(decidedMeanwhile), link);
-    return outcome('invalid-form', htmlResponse(400, page(purposePage.title, purposePage.render(view, formWithErrors(values, judged.errors)))), link);
+    return outcome('invalid-form', htmlResponse(400, shownPage(purposePage, view, purposePage.render(view, formWithErrors(values, judged.errors, view.language)))), link);
   }
 
   // the hold the answer calls for is recorded with the decision, and the workflow is told, so it can make
@@ -109,7 +117,7 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
     protocolVersion: judged.protocolVersion ?? view.protocol.version,
     reason: judged.reason,
   });
-  if (result.outcome !== 'decided') return outcome('lost-race', statusResponse((await closedPage(link, result.step, at)) ?? status.stoppedPage()), link);
+  if (result.outcome !== 'decided') return outcome('lost-race', statusResponse((await closedPage(link, result.step, at, reader)) ?? status.stoppedPage(m)), link);
 
   if (alert !== undefined) await alertAfterAnswer(step, view.patient.patient.assignedClinicianId, alert, actor);
   if (hold !== undefined) {
@@ -120,7 +128,12 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
       logger.error('clinical hold after a link decision failed', { purpose: link.purpose, errorName: (error as Error).name });
     }
   }
-  return outcome('decided', htmlResponse(200, page(purposePage.title, purposePage.done(view, judged.decision, output, judged.pageOnly))), link);
+  return outcome('decided', htmlResponse(200, shownPage(purposePage, view, purposePage.done(view, judged.decision, output, judged.pageOnly))), link);
+}
+
+/** The page in the reader's language: its title, its body and its `lang`. */
+function shownPage(purposePage: PurposePage, view: PageView, body: Parameters<typeof page>[1]): string {
+  return page(titleOf(purposePage, view.language), body, messagesFor(view.language).htmlLang);
 }
 
 /**
@@ -161,40 +174,50 @@ function headerOf(event: APIGatewayProxyEventV2, name: string): string | undefin
 }
 
 /** The page of a link that cannot be acted on, or undefined when it is open. */
-async function closedPage(link: LinkItem, step: StepItem | undefined, at: Date): Promise<status.StatusPage | undefined> {
+async function closedPage(link: LinkItem, step: StepItem | undefined, at: Date, reader: () => Promise<Reader>): Promise<status.StatusPage | undefined> {
   const state = effectiveLinkState(link, step, at);
+  if (state === 'open') return undefined;
+  const { timeZone, language } = await reader();
+  const m = messagesFor(language);
   switch (state) {
-    case 'open':
-      return undefined;
     case 'gone':
-      return status.notFoundPage();
+      return status.notFoundPage(m);
     case 'superseded':
-      return status.supersededPage();
+      return status.supersededPage(m);
     case 'expired':
-      return status.expiredPage();
+      return status.expiredPage(m);
     case 'cancelled':
-      return status.stoppedPage();
+      return status.stoppedPage(m);
     case 'decided': {
       const decision = step?.decision;
-      if (decision === undefined) return status.alreadyDecidedPage('someone', 'an earlier time');
-      return status.alreadyDecidedPage(whoDecided(link, decision.decidedBy), formatInZone(decision.decidedAt, await viewerZone(link)));
+      if (decision === undefined) return status.alreadyDecidedPage(m.status.someone, m.status.anEarlierTime, m);
+      return status.alreadyDecidedPage(whoDecided(link, decision.decidedBy, m), formatInZone(decision.decidedAt, timeZone, m.dateLocale), m);
     }
   }
 }
 
-/** The zone the person reads times in: the patient's own (from their profile), the clinic's for clinicians. */
-async function viewerZone(link: LinkItem): Promise<string> {
-  const { client, tableName, clinic } = functionContext();
-  if (link.person.kind !== 'patient') return clinic.defaultTimeZone;
-  const profile = await getItem(client, tableName, keys.profile(link.patientId));
-  return typeof profile?.timeZone === 'string' ? profile.timeZone : clinic.defaultTimeZone;
+/** Whom a page speaks to: the zone they read times in and their language. */
+interface Reader {
+  readonly timeZone: string;
+  readonly language: PreferredLanguage;
 }
 
-function whoDecided(link: LinkItem, by: { kind: string; id: string }): string {
-  if (by.kind === link.person.kind && by.id === link.person.id) return 'you';
-  if (by.kind === 'clinician') return functionContext().clinic.clinicians.find((c) => c.id === by.id)?.name ?? 'a clinician';
-  if (by.kind === 'staff') return 'clinic staff';
-  return 'the patient';
+/** A patient's zone and language from their profile; the clinic's zone and English for clinicians. */
+async function readerOf(link: LinkItem): Promise<Reader> {
+  const { client, tableName, clinic } = functionContext();
+  if (link.person.kind !== 'patient') return { timeZone: clinic.defaultTimeZone, language: 'en' };
+  const profile = await getItem(client, tableName, keys.profile(link.patientId));
+  return {
+    timeZone: typeof profile?.timeZone === 'string' ? profile.timeZone : clinic.defaultTimeZone,
+    language: preferredLanguages.find((language) => language === profile?.preferredLanguage) ?? 'en',
+  };
+}
+
+function whoDecided(link: LinkItem, by: { kind: string; id: string }, m: Messages): string {
+  if (by.kind === link.person.kind && by.id === link.person.id) return m.status.you;
+  if (by.kind === 'clinician') return functionContext().clinic.clinicians.find((c) => c.id === by.id)?.name ?? m.status.aClinician;
+  if (by.kind === 'staff') return m.status.clinicStaff;
+  return m.status.thePatient;
 }
 
 /**
@@ -207,5 +230,6 @@ const purposesReadingIntake = new Set<string>(['follow-up-decision', 'treatment-
 async function pageView(link: LinkItem, step: StepItem, at: Date): Promise<PageView> {
   const { clinic, protocol } = functionContext();
   const patient = await loadPatientContext(link.patientId, { withIntake: purposesReadingIntake.has(link.purpose) });
-  return { link, step, patient, protocol, clinic, now: at, timeZone: link.person.kind === 'patient' ? patient.patient.timeZone : clinic.defaultTimeZone };
+  const forPatient = link.person.kind === 'patient';
+  return { link, step, patient, protocol, clinic, now: at, timeZone: forPatient ? patient.patient.timeZone : clinic.defaultTimeZone, language: forPatient ? languageOf(patient.patient) : 'en' };
 }

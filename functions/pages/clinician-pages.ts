@@ -13,11 +13,12 @@ import { instantFromLocalInput } from './local-input.ts';
 import type { PageView, PurposePage } from './page-view.ts';
 import type { StepAlert } from '../links/step-store.ts';
 import { sessionNumberOfKey } from '../domain/session-step-key.ts';
+import { adverseEventKindLabels, adverseEventReporterLabels, bladderSymptomLabels, clinicianName, conditionLabel, evaluationModalityLabels, journeyPhaseLabels, screeningOutcomeWords } from './clinician-labels.ts';
 
 /** Who the decision is about: clinician pages may show what the clinician needs to decide. */
 export function patientHeader(view: PageView): Html {
   const p = view.patient.patient;
-  return html`<table><tr><th>Patient</th><td>${p.firstName} ${p.lastName}</td></tr><tr><th>Date of birth</th><td>${p.dateOfBirth}</td></tr><tr><th>Journey phase</th><td>${view.patient.journey.phase}</td></tr></table>`;
+  return html`<table><tr><th>Patient</th><td>${p.firstName} ${p.lastName}</td></tr><tr><th>Date of birth</th><td>${p.dateOfBirth}</td></tr><tr><th>Journey phase</th><td>${journeyPhaseLabels[view.patient.journey.phase]}</td></tr></table>`;
 }
 
 const decisionOf = (values: FormValues) => valueOf(values, 'decision');
@@ -54,21 +55,19 @@ export const consultEvaluationPage: PurposePage = {
     html`${patientHeader(view)}${telehealthNotice(view)}${form(
       'consult-evaluation',
       state,
-      html`${radioGroup(state, 'modality', 'How was the consult held?', evaluationModalities.map((m) => ({ value: m, label: m === 'in-person' ? 'In person' : 'Telehealth (video)' })))}${textArea(state, 'notes', 'Evaluation notes')}`,
+      html`${radioGroup(state, 'modality', 'How was the consult held?', evaluationModalities.map((m) => ({ value: m, label: evaluationModalityLabels[m] })))}${textArea(state, 'notes', 'Evaluation notes')}`,
       submitButton('Record the evaluation', 'EVALUATED'),
     )}`,
   answerFrom: (values) => ({ modality: valueOf(values, 'modality'), notes: valueOf(values, 'notes') ?? '' }),
   done: () => recorded('The evaluation is recorded.'),
 };
 
-/** The outcome as a clinician says it, not as the code reads ("NEEDS_REVIEW"). */
-const screeningOutcomeWords: Readonly<Record<string, string>> = { ELIGIBLE: 'eligible', NEEDS_REVIEW: 'needs your review (a relative contraindication)', INELIGIBLE: 'not eligible (an absolute contraindication)' };
 
 function screeningSummary(view: PageView): Html {
   const screening = view.patient.screenings.at(-1);
   if (screening === undefined) return html`<p class="urgent">No screening result is stored yet.</p>`;
   const s = screening.scores;
-  return html`<h2>Screening: ${screeningOutcomeWords[screening.outcome] ?? screening.outcome}</h2>
+  return html`<h2>Screening: ${screeningOutcomeWords[screening.outcome]}</h2>
 <table>
 <tr><th>GAD-7</th><td>${s.gad7.total} (${s.gad7.band})</td></tr>
 <tr><th>PHQ-9</th><td>${s.phq9.total} (${s.phq9.band}); item 9: ${s.phq9.item9}</td></tr>
@@ -78,9 +77,19 @@ function screeningSummary(view: PageView): Html {
 <tr><th>Resting BP</th><td>${s.restingBp.systolic}/${s.restingBp.diastolic}</td></tr>
 <tr><th>Age</th><td>${s.ageYears}</td></tr>
 </table>
-<h2>Reasons</h2>${screening.reasons.length === 0 ? html`<p>No exclusion or review reason found.</p>` : html`<ul>${join(screening.reasons.map((r) => html`<li>${r.severity === 'exclusion' ? 'Exclusion' : 'Review'}: ${r.message}</li>`))}</ul>`}
+<h2>Reasons</h2>${screening.reasons.length === 0 ? html`<p>No exclusion or review reason found.</p>` : html`<ul>${join(screening.reasons.map((r) => html`<li>${r.severity === 'exclusion' ? 'Exclusion' : 'Review'}: ${reasonWords(r)}</li>`))}</ul>`}
 <p class="hint">Protocol ${screening.protocolVersion}</p>
-${join(view.patient.evaluations.map((e) => html`<h2>Consult evaluation (${e.modality})</h2><p>${e.notes}</p>`))}`;
+${join(view.patient.evaluations.map((e) => html`<h2>Consult evaluation (${evaluationModalityLabels[e.modality].toLowerCase()})</h2><p>${e.notes}</p>`))}`;
+}
+
+/**
+ * A screening reason in words: a contraindication from the intake's conditions is named as the intake
+ * asked it ("Bladder or urinary problems ..."), not by its code ("urinary-symptoms").
+ */
+function reasonWords(reason: { code: string; message: string; severity: string }): string {
+  const condition = conditionLabel(reason.code);
+  if (condition === undefined) return reason.message;
+  return `${reason.severity === 'exclusion' ? 'absolute' : 'relative'} contraindication: ${condition}`;
 }
 
 export const eligibilityPage: PurposePage = {
@@ -112,7 +121,7 @@ function prescribingFacts(view: PageView): Html {
 <tr><th>Weight at intake</th><td>${weight === undefined ? 'not recorded: the plan cannot be approved until it is' : html`${weight} kg: at most ${Math.floor(weight * p.dose.maxMgPerKg)} mg per session (${p.dose.maxMgPerKg} mg/kg)`}</td></tr>
 <tr><th>First dose</th><td>${firstPlan ? `this is the first plan: at most ${p.dose.firstDoseMaxMg} mg` : 'an earlier plan was approved'}</td></tr>
 <tr><th>PDMP check</th><td>${pdmp === null ? 'none recorded' : formatInZone(pdmp, view.timeZone)} (needed within ${p.prescribing.pdmpCheckWithinDays === 1 ? '24 hours' : `${p.prescribing.pdmpCheckWithinDays} days`} before approval)</td></tr>
-<tr><th>In-person evaluation</th><td>${inPerson.length === 0 ? 'none on record' : inPerson.map((e) => `${e.clinicianId}, ${formatInZone(e.evaluatedAt, view.timeZone)}`).join('; ')} (telehealth alone until ${p.telehealth.prescribingValidUntil}; after it, by ${p.prescribing.inPersonEvaluationBy === 'prescribing-clinician' ? 'the prescribing clinician' : 'any clinician'})</td></tr>
+<tr><th>In-person evaluation</th><td>${inPerson.length === 0 ? 'none on record' : inPerson.map((e) => `${clinicianName(view.clinic, e.clinicianId)}, ${formatInZone(e.evaluatedAt, view.timeZone)}`).join('; ')} (telehealth alone until ${p.telehealth.prescribingValidUntil}; after it, by ${p.prescribing.inPersonEvaluationBy === 'prescribing-clinician' ? 'the prescribing clinician' : 'any clinician'})</td></tr>
 </table>`;
 }
 
@@ -183,6 +192,12 @@ ${textArea(state, 'note', 'Note if you decline (optional)', { maxLength: NOTE_MA
   done: (_view, decision, output) => recorded(decision === 'APPROVED' ? `The plan is approved (${String(output['sessionCount'])} sessions).` : 'The plan was declined.'),
 };
 
+/** "session 2", from a session step's key ("session-2-..."); undefined for a step of no session. */
+function sessionOf(view: PageView): string | undefined {
+  const number = sessionNumberOfKey(view.step.stepKey);
+  return number === undefined ? undefined : `session ${number}`;
+}
+
 function choicePage(input: { title: string; purpose: string; intro: (view: PageView) => Html; choices: readonly { decision: string; label: string }[]; noteRequiredFor?: readonly string[]; noteLabel: string }): PurposePage {
   return {
     title: input.title,
@@ -247,7 +262,7 @@ function refillFindings(view: PageView): Html {
   const latest = latestAssessment(view.patient.assessments);
   const lastFill = view.patient.fills.at(-1);
   const bladder = latest?.bladderCheck;
-  const flags = bladder ? Object.entries(bladder).filter(([, yes]) => yes).map(([name]) => name) : [];
+  const flags = bladder ? (Object.keys(bladderSymptomLabels) as (keyof typeof bladderSymptomLabels)[]).filter((name) => bladder[name]).map((name) => bladderSymptomLabels[name]) : [];
   return html`<h2>Refill request</h2><table>
 <tr><th>Fills so far</th><td>${view.patient.fills.length}${lastFill ? html`, the last on ${formatInZone(lastFill.filledAt, view.timeZone)}` : ''}</td></tr>
 <tr><th>Latest assessment</th><td>${latest ? html`GAD-7 ${scoreGad7(latest.gad7, view.protocol).total}, PHQ-9 ${scorePhq9(latest.phq9, view.protocol).total} (item 9: ${latest.phq9.items[8] ?? '?'}), ${formatInZone(latest.takenAt, view.timeZone)}` : 'none'}</td></tr>
@@ -272,7 +287,7 @@ function holdSummary(view: PageView): Html {
   const hold = view.patient.journey.hold;
   const open = view.patient.adverseEvents.filter((e) => e.status === 'open');
   return html`<p class="urgent">${hold ? html`On clinical hold since ${formatInZone(hold.since, view.timeZone)}: ${hold.reason}` : 'The patient is not on hold right now.'}</p>${
-    open.length === 0 ? '' : html`<h2>Open adverse events</h2><ul>${join(open.map((e) => html`<li>${e.kind} (${e.reportedBy}): ${e.description}</li>`))}</ul>`
+    open.length === 0 ? '' : html`<h2>Open adverse events</h2><ul>${join(open.map((e) => html`<li>${adverseEventKindLabels[e.kind]}, reported by ${adverseEventReporterLabels[e.reportedBy]}: ${e.description}</li>`))}</ul>`
   }`;
 }
 
@@ -292,7 +307,7 @@ export const holdDecisionPage = choicePage({
 export const journalMissingPage = choicePage({
   title: 'A session journal is missing',
   purpose: 'journal-missing',
-  intro: (view) => html`<p>The patient has not written the journal for the session of step ${view.step.stepKey.replace(/-journal-missing$/, '')}. The next session stays blocked until it is written.</p>`,
+  intro: (view) => html`<p>The patient has not written the journal for ${sessionOf(view) ?? 'their latest session'}. The next session stays blocked until it is written.</p>`,
   choices: [
     { decision: 'ASK_AGAIN', label: 'Ask the patient again' },
     { decision: 'DISCHARGE', label: 'Discharge' },
@@ -304,7 +319,7 @@ export const missedCheckInsPage = choicePage({
   title: 'Check-ins missed',
   purpose: 'missed-check-ins',
   intro: (view) =>
-    html`<p>The patient has missed the check-in for session ${sessionNumberOfKey(view.step.stepKey) ?? view.step.stepKey} ${view.protocol.induction.maxMissedCheckIns} times. They get no more check-in links for it until you decide: nothing is dosed meanwhile.</p>`,
+    html`<p>The patient has missed the check-in for ${sessionOf(view) ?? 'their next session'} ${view.protocol.induction.maxMissedCheckIns} times. They get no more check-in links for it until you decide: nothing is dosed meanwhile.</p>`,
   choices: [
     { decision: 'TRY_AGAIN', label: 'Try again (a new check-in the next day, at the planned time)' },
     { decision: 'NEW_PLAN', label: 'New plan' },
@@ -334,7 +349,8 @@ const stepNames: Record<string, string> = {
 
 /** An escalated patient step: the patient has not done it yet (request-action, escalation stage). */
 function overdueStep(view: PageView): Html {
-  return html`<p class="notice">The patient has not yet completed ${stepNames[view.step.purpose] ?? view.step.purpose} (step ${view.step.stepKey}). Their link stays valid until ${formatInZone(view.step.expiresAt, view.timeZone)}.</p>`;
+  const session = sessionOf(view);
+  return html`<p class="notice">The patient has not yet completed ${stepNames[view.step.purpose] ?? 'a step of their journey'}${session === undefined ? '' : ` (${session})`}. Their link stays valid until ${formatInZone(view.step.expiresAt, view.timeZone)}.</p>`;
 }
 
 /** A clinician alert (functions/links/clinician-alert.ts): the email said only "a patient"; this page says who and what. */

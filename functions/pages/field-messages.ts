@@ -1,4 +1,5 @@
 import type { FieldError } from '../domain/schemas/field-errors.ts';
+import { en, type Messages } from './messages-en.ts';
 
 /**
  * What a person reads when an answer cannot be taken: the question in their words, then what to do
@@ -37,49 +38,59 @@ const generic = /^(is required\b|expected (a |an )?(whole number|number|weight|y
 const genericChoice = /^(is required\b|expected\b)/;
 const tooLong = /^expected at most ([\d,]+) characters$/;
 
-function instruction(field: FieldDescription): string {
+function instruction(field: FieldDescription, m: Messages): string {
   switch (field.kind) {
     case 'choice':
-      return 'choose one answer';
+      return m.form.chooseOne;
     case 'number':
-      if (field.min !== undefined && field.max !== undefined) return `enter a number from ${field.min} to ${field.max}`;
-      if (field.min !== undefined) return `enter a number of ${field.min} or more`;
-      return 'enter a number';
+      if (field.min !== undefined && field.max !== undefined) return m.form.numberFromTo(field.min, field.max);
+      if (field.min !== undefined) return m.form.numberAtLeast(field.min);
+      return m.form.number;
     case 'date':
-      return 'enter a date';
+      return m.form.date;
     case 'datetime':
-      return 'enter a date and a time';
+      return m.form.dateTime;
     case 'text':
-      return 'write an answer';
+      return m.form.text;
   }
 }
 
-/** The sentence for one error of one rendered field. */
-export function personMessage(field: FieldDescription, error: FieldError): string {
-  const detail = personDetail(field, detailOf(error));
+/** The sentence for one error of one rendered field, in the catalogue's language (English by default). */
+export function personMessage(field: FieldDescription, error: FieldError, m: Messages = en): string {
+  const detail = personDetail(field, detailOf(error), m);
   // a question keeps its question mark, and the instruction is a sentence of its own
   return /[?.]$/.test(field.label) ? `${field.label} ${capitalise(detail)}.` : `${field.label}: ${detail}`;
 }
 
-function personDetail(field: FieldDescription, detail: string): string {
+function personDetail(field: FieldDescription, detail: string, m: Messages): string {
   const long = tooLong.exec(detail);
   if (long !== null) {
     const limit = Number((long[1] as string).replace(/,/g, ''));
     const length = field.value === undefined ? undefined : [...field.value].length;
-    return `shorten this to at most ${limit.toLocaleString('en-US')} characters${length === undefined ? '' : ` (it has ${length.toLocaleString('en-US')})`}. Nothing was saved, and your text is kept below`;
+    return m.form.tooLong(limit.toLocaleString(m.dateLocale), length?.toLocaleString(m.dateLocale));
   }
-  if ((field.kind === 'choice' ? genericChoice : generic).test(detail)) return instruction(field);
-  return detail;
+  if ((field.kind === 'choice' ? genericChoice : generic).test(detail)) return instruction(field, m);
+  // a rule's own sentence is English (the rules speak the staff API's language): said in the page's
+  // language when the catalogue has it, else the person is asked to check the answer, so the page never
+  // mixes languages
+  return m === en ? detail : (ruleSentence(detail, m) ?? `${m.form.checkThisAnswer}: ${instruction(field, m)}`);
+}
+
+/** A rule's English sentence in the catalogue's language, when the catalogue holds it (`rules`). */
+function ruleSentence(detail: string, m: Messages): string | undefined {
+  const key = (Object.keys(en.rules) as (keyof Messages['rules'])[]).find((k) => en.rules[k] === detail);
+  return key === undefined ? undefined : m.rules[key];
 }
 
 /**
  * An error about something the page did not render as a field (the whole form, a hidden value): its own
  * sentence, with any internal name taken out, so a person still reads what happened.
  */
-export function formMessage(error: FieldError): string {
+export function formMessage(error: FieldError, m: Messages = en): string {
   const detail = detailOf(error);
+  if (m !== en) return capitalise(ruleSentence(detail, m) ?? (error.field === '(form)' ? m.form.formNotAccepted : m.form.unreadable));
   if (error.field === '(form)') return capitalise(detail);
-  return generic.test(detail) ? 'One of the answers could not be read. Please check the form and send it again.' : capitalise(detail);
+  return generic.test(detail) ? m.form.unreadable : capitalise(detail);
 }
 
 export function capitalise(text: string): string {

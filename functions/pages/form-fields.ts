@@ -1,4 +1,7 @@
 import type { FieldError } from '../domain/schemas/field-errors.ts';
+import type { PreferredLanguage } from '../domain/schemas/patient.ts';
+import { messagesFor } from './message-catalogue.ts';
+import type { Messages } from './messages-en.ts';
 import { formMessage, personMessage, type FieldDescription, type FieldKind } from './field-messages.ts';
 import { html, join, type Html } from './html.ts';
 
@@ -17,13 +20,25 @@ export interface FormState {
    * the error summary at the top says the question in the page's words, never the internal name.
    */
   readonly fields?: Map<string, FieldDescription>;
+  /** the language of the form's chrome (Yes/No, instructions, the error summary); English when absent */
+  readonly language?: PreferredLanguage;
 }
 
 export const emptyForm: FormState = { values: Object.freeze(Object.create(null) as Record<string, readonly string[]>), errors: [] };
 
+/** An empty form whose chrome is in the person's language. */
+export function emptyFormIn(language: PreferredLanguage): FormState {
+  return { ...emptyForm, language };
+}
+
 /** A form sent back with its answers and what is wrong with them. */
-export function formWithErrors(values: FormValues, errors: readonly FieldError[]): FormState {
-  return { values, errors, fields: new Map() };
+export function formWithErrors(values: FormValues, errors: readonly FieldError[], language?: PreferredLanguage): FormState {
+  return { values, errors, fields: new Map(), ...(language === undefined ? {} : { language }) };
+}
+
+/** The catalogue of the form's language. */
+export function messagesOf(form: FormState): Messages {
+  return messagesFor(form.language);
 }
 
 export function valueOf(values: FormValues, name: string): string | undefined {
@@ -67,7 +82,7 @@ function describe(form: FormState, name: string, description: Omit<FieldDescript
   const described: FieldDescription = { ...description, value: valueOf(form.values, name) };
   form.fields?.set(name, described);
   const error = errorFor(form, name);
-  return error === undefined ? undefined : personMessage(described, error);
+  return error === undefined ? undefined : personMessage(described, error, messagesOf(form));
 }
 
 function wrap(form: FormState, name: string, label: string, kind: FieldKind, control: Html, options: { hint?: string | undefined; min?: number | undefined; max?: number | undefined } = {}): Html {
@@ -101,7 +116,7 @@ export function textField(form: FormState, name: string, label: string, options:
 /** `maxLength`: said in the hint, so a long note is known to be too long before it is sent. */
 export function textArea(form: FormState, name: string, label: string, options: { hint?: string; maxLength?: number } = {}): Html {
   const id = fieldId(name);
-  const limit = options.maxLength === undefined ? undefined : `At most ${options.maxLength.toLocaleString('en-US')} characters.`;
+  const limit = options.maxLength === undefined ? undefined : messagesOf(form).form.atMostCharacters(options.maxLength.toLocaleString(messagesOf(form).dateLocale));
   const hint = [options.hint, limit].filter((part) => part !== undefined).join(' ') || undefined;
   const control = html`<textarea id="${id}" name="${name}" aria-describedby="${describedBy(form, name, hint)}">${valueOf(form.values, name) ?? ''}</textarea>`;
   return wrap(form, name, label, 'text', control, { hint });
@@ -126,9 +141,10 @@ ${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}${join(
 }
 
 export function yesNoField(form: FormState, name: string, question: string, hint?: string, errorName?: string): Html {
+  const m = messagesOf(form);
   return radioGroup(form, name, question, [
-    { value: 'yes', label: 'Yes' },
-    { value: 'no', label: 'No' },
+    { value: 'yes', label: m.form.yes },
+    { value: 'no', label: m.form.no },
   ], hint, errorName);
 }
 
@@ -148,7 +164,7 @@ ${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}${join(
 export function selectField(form: FormState, name: string, label: string, options: readonly { value: string; label: string }[]): Html {
   const id = fieldId(name);
   const chosen = valueOf(form.values, name);
-  const control = html`<select id="${id}" name="${name}" aria-describedby="${describedBy(form, name)}"><option value="">Choose…</option>${join(
+  const control = html`<select id="${id}" name="${name}" aria-describedby="${describedBy(form, name)}"><option value="">${messagesOf(form).form.choose}</option>${join(
     options.map((option) => html`<option value="${option.value}"${chosen === option.value ? ' selected' : ''}>${option.label}</option>`),
   )}</select>`;
   return wrap(form, name, label, 'choice', control);
@@ -161,10 +177,11 @@ export function selectField(form: FormState, name: string, label: string, option
  */
 export function errorSummary(form: FormState): Html {
   if (form.errors.length === 0) return html``;
-  return html`<div class="summary" role="alert" tabindex="-1"><h2 class="error">There is a problem</h2><ul>${join(
+  const m = messagesOf(form);
+  return html`<div class="summary" role="alert" tabindex="-1"><h2 class="error">${m.form.problemHeading}</h2><ul>${join(
     form.errors.map((error) => {
       const field = form.fields?.get(error.field);
-      return field === undefined ? html`<li>${formMessage(error)}</li>` : html`<li><a href="#${fieldId(error.field)}">${personMessage(field, error)}</a></li>`;
+      return field === undefined ? html`<li>${formMessage(error, m)}</li>` : html`<li><a href="#${fieldId(error.field)}">${personMessage(field, error, m)}</a></li>`;
     }),
   )}</ul></div>`;
 }

@@ -33,9 +33,10 @@ export const PAGE_CSS = [
 
 export const PAGE_CSS_HASH = `sha256-${createHash('sha256').update(PAGE_CSS, 'utf8').digest('base64')}`;
 
-export function page(title: string, body: Html): string {
+/** The page, its `lang` the language it is written in (the patient's, or English). */
+export function page(title: string, body: Html, lang = 'en'): string {
   return html`<!doctype html>
-<html lang="en">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -3,12 +3,15 @@ import { medicalConditions, priorTreatmentKinds } from '../domain/schemas/questi
 import { sideEffectSymptoms } from '../domain/schemas/side-effect-report.ts';
 import type { AnswerPageOnly } from '../links/answers/answer.ts';
 import { asksPregnancy, assessmentAnswer, checkInAnswer, intakeAnswer, journalAnswer, refillRequestAnswer } from '../links/answers/patient-answers.ts';
-import { conditionLabels, pregnancyLabels, priorTreatmentLabels, redFlagSymptomLabels, severityOptions, sideEffectLabels } from './answer-labels.ts';
+import { pregnancyOptions, severityOptions } from './answer-labels.ts';
 import { crisisResources } from './crisis-resources.ts';
 import { formatInZone } from './format-time.ts';
+import { messagesFor } from './message-catalogue.ts';
+import { en, type Messages } from './messages-en.ts';
 import {
   checkboxGroup,
   form,
+  messagesOf,
   numberField,
   numberOf,
   radioGroup,
@@ -25,16 +28,17 @@ import {
 } from './form-fields.ts';
 import { html, join, type Html } from './html.ts';
 import type { PageView, PurposePage } from './page-view.ts';
-import { auditCFields, bladderFields, bladderOf, dast10Fields, gad7Fields, itemsOf, phq9Fields, yesNosOf } from './questionnaire-fields.ts';
+import { auditCFields, bladderFields, bladderOf, cssrsQuestions, dast10Fields, gad7Fields, itemsOf, phq9Fields, yesNosOf } from './questionnaire-fields.ts';
 import { sessionNumberOfKey } from '../domain/session-step-key.ts';
 
 const PRIOR_ROWS = 3;
 const MEDICATION_ROWS = 4;
 
 function bpFields(state: FormState, prefix: string, count: number, legend: string): Html {
+  const bp = messagesOf(state).bloodPressure;
   return html`<fieldset><legend>${legend}</legend>${join(
     Array.from({ length: count }, (_, i) =>
-      html`${numberField(state, `${prefix}[${i}].systolic`, `Reading ${i + 1}: upper number (systolic, mmHg)`, { min: 50, max: 300, step: '1' })}${numberField(state, `${prefix}[${i}].diastolic`, `Reading ${i + 1}: lower number (diastolic, mmHg)`, { min: 20, max: 200, step: '1' })}`,
+      html`${numberField(state, `${prefix}[${i}].systolic`, bp.upper(i + 1), { min: 50, max: 300, step: '1' })}${numberField(state, `${prefix}[${i}].diastolic`, bp.lower(i + 1), { min: 20, max: 200, step: '1' })}`,
     ),
   )}</fieldset>`;
 }
@@ -45,42 +49,42 @@ function bpOf(values: FormValues, prefix: string, count: number): unknown[] {
   );
 }
 
-const thanks = (text: string) => html`<p class="notice">${text}</p><p>You can close this page.</p>`;
+/** The page's catalogue: the patient's language (PageView.language). */
+const words = (view: PageView): Messages => messagesFor(view.language);
+
+const thanks = (m: Messages, text: string) => html`<p class="notice">${text}</p><p>${m.form.closePage}</p>`;
 /** Crisis resources first when an answer called for them (functions/domain/questionnaire-triage.ts). */
-const thanksAfterQuestionnaire = (text: string, pageOnly: AnswerPageOnly | undefined) => html`${pageOnly?.crisisResources === true ? crisisResources() : ''}${thanks(text)}`;
+const thanksAfterQuestionnaire = (m: Messages, text: string, pageOnly: AnswerPageOnly | undefined) => html`${pageOnly?.crisisResources === true ? crisisResources(m) : ''}${thanks(m, text)}`;
 
 export const intakePage: PurposePage = {
-  title: 'Your intake questionnaires',
+  title: en.titles.intake,
+  titleKey: 'intake',
   rule: intakeAnswer,
-  render: (_view, state) =>
-    form(
+  render: (_view, state) => {
+    const m = messagesOf(state);
+    const t = m.intake;
+    return form(
       'intake',
       state,
-      html`<p>Please answer every question. Your answers go only to your care team.</p>
+      html`<p>${t.intro}</p>
 ${gad7Fields(state)}${phq9Fields(state)}
-<fieldset><legend>Thoughts of self-harm (C-SSRS screener)</legend><p class="hint">In the past month:</p>
-${yesNoField(state, 'cssrs.wishToBeDead', '1. Have you wished you were dead or wished you could go to sleep and not wake up?')}
-${yesNoField(state, 'cssrs.suicidalThoughts', '2. Have you actually had any thoughts of killing yourself?')}
-${yesNoField(state, 'cssrs.thoughtsOfMethod', '3. Have you been thinking about how you might do this?')}
-${yesNoField(state, 'cssrs.intentToAct', '4. Have you had these thoughts and had some intention of acting on them?')}
-${yesNoField(state, 'cssrs.planWithIntent', '5. Have you started to work out or worked out the details of how to kill yourself, and do you intend to carry out this plan?')}
-${yesNoField(state, 'cssrs.suicidalBehaviour', '6. Have you ever done anything, started to do anything, or prepared to do anything to end your life?')}
-${textField(state, 'cssrs.behaviourLastOn', 'If yes to question 6: when was the most recent time?', { type: 'date' })}</fieldset>
+${cssrsQuestions(state, (label) => textField(state, 'cssrs.behaviourLastOn', label, { type: 'date' }))}
 ${auditCFields(state)}${dast10Fields(state)}
-<fieldset><legend>Medical history</legend>
-${checkboxGroup(state, 'medicalHistory.conditions', 'Do any of these apply to you?', medicalConditions.map((value) => ({ value, label: conditionLabels[value] })), 'Tick all that apply; leave empty if none.')}
-${yesNoField(state, 'medicalHistory.maniaOrHypomania', 'Have you ever had a period of mania or hypomania (days of unusually high energy or mood, needing much less sleep, racing thoughts)?', 'However long ago.')}
+<fieldset><legend>${t.historyLegend}</legend>
+${checkboxGroup(state, 'medicalHistory.conditions', t.conditionsQuestion, medicalConditions.map((value) => ({ value, label: m.labels.conditions[value] })), m.form.tickAll)}
+${yesNoField(state, 'medicalHistory.maniaOrHypomania', t.mania, t.maniaHint)}
 ${join(
-  Array.from({ length: PRIOR_ROWS }, (_, i) => html`${textField(state, `medicalHistory.priorTreatments[${i}].name`, `Earlier treatment ${i + 1}: what was it?`)}${selectField(state, `medicalHistory.priorTreatments[${i}].kind`, `Earlier treatment ${i + 1}: kind`, priorTreatmentKinds.map((value) => ({ value, label: priorTreatmentLabels[value] ?? value })))}`),
+  Array.from({ length: PRIOR_ROWS }, (_, i) => html`${textField(state, `medicalHistory.priorTreatments[${i}].name`, t.priorName(i + 1))}${selectField(state, `medicalHistory.priorTreatments[${i}].kind`, t.priorKind(i + 1), priorTreatmentKinds.map((value) => ({ value, label: m.labels.priorTreatments[value] ?? value })))}`),
 )}</fieldset>
-${radioGroup(state, 'pregnancy', 'Are you pregnant now, planning to become pregnant, or breastfeeding?', pregnancyLabels)}
-<fieldset><legend>Current medications</legend><p class="hint">Write each name as it is on the label (for example "sertraline 50 mg"), including anything you take only sometimes.</p>${join(
-        Array.from({ length: MEDICATION_ROWS }, (_, i) => textField(state, `currentMedications.medications[${i}].name`, `Medication ${i + 1}: name`)),
+${radioGroup(state, 'pregnancy', t.pregnancy, pregnancyOptions(m))}
+<fieldset><legend>${t.medicationsLegend}</legend><p class="hint">${t.medicationsHint}</p>${join(
+        Array.from({ length: MEDICATION_ROWS }, (_, i) => textField(state, `currentMedications.medications[${i}].name`, t.medicationName(i + 1))),
       )}</fieldset>
-${numberField(state, 'vitals.weightKg', 'Your weight in kilograms', { min: 25, max: 350, step: '0.1', hint: 'Your dose depends on it. Pounds divided by 2.2 is kilograms.' })}
-${bpFields(state, 'vitals.restingBp', 2, 'Blood pressure at rest (sit quietly for 5 minutes first)')}`,
-      submitButton('Submit my answers'),
-    ),
+${numberField(state, 'vitals.weightKg', t.weight, { min: 25, max: 350, step: '0.1', hint: t.weightHint })}
+${bpFields(state, 'vitals.restingBp', 2, t.restingBp)}`,
+      submitButton(t.submit),
+    );
+  },
   answerFrom: (values, view) => {
     const rows = <T,>(count: number, row: (i: number) => T & { name: unknown }) => Array.from({ length: count }, (_, i) => row(i)).filter((r) => r.name !== undefined && r.name !== '');
     return {
@@ -110,7 +114,7 @@ ${bpFields(state, 'vitals.restingBp', 2, 'Blood pressure at rest (sit quietly fo
       pregnancy: valueOf(values, 'pregnancy'),
     };
   },
-  done: (_view, _decision, _output, pageOnly) => thanksAfterQuestionnaire('Thank you. Your answers have been sent to your care team.', pageOnly),
+  done: (view, _decision, _output, pageOnly) => thanksAfterQuestionnaire(words(view), words(view).intake.thanks, pageOnly),
 };
 
 /** The reading after rest, when the patient entered one (the form asks for it only after a crisis reading). */
@@ -125,39 +129,45 @@ function plannedSession(view: PageView): PageView['patient']['sessions'][number]
   return view.patient.sessions.find((s) => s.number === number);
 }
 
+/** A time in the patient's zone, written in their language. */
+const timeFor = (view: PageView, instant: string | Date): string => formatInZone(instant, view.timeZone, words(view).dateLocale);
+
 function sessionStart(view: PageView): string | undefined {
   const session = plannedSession(view);
-  return session === undefined ? undefined : formatInZone(session.plannedStart, view.timeZone);
+  return session === undefined ? undefined : timeFor(view, session.plannedStart);
 }
 
 /** The preparation guidance the clinician wrote on the approved plan (emails stay neutral; the page says it). */
 function preparationNotes(view: PageView): Html {
   const guidance = view.patient.plan?.preparationGuidance.trim() ?? '';
-  return guidance === '' ? html`` : html`<h2>Your preparation notes</h2><p class="prep">${guidance}</p>`;
+  return guidance === '' ? html`` : html`<h2>${words(view).checkIn.preparationHeading}</h2><p class="prep">${guidance}</p>`;
 }
 
 export const checkInPage: PurposePage = {
-  title: 'Check in before your session',
+  title: en.titles['check-in'],
+  titleKey: 'check-in',
   rule: checkInAnswer,
   render: (view, state) => {
     const start = sessionStart(view);
+    const m = messagesOf(state);
+    const t = m.checkIn;
     return form(
       'check-in',
       state,
-      html`${start ? html`<p>Your session is planned for <strong>${start}</strong>.</p>` : ''}
+      html`${start ? html`<p>${t.plannedFor} <strong>${start}</strong>.</p>` : ''}
 ${preparationNotes(view)}
-${yesNoField(state, 'monitorPresent', 'Is an adult with you who will stay for the whole session?')}
-${numberField(state, 'fastingHours', 'How many hours since you last ate?', { min: 0, step: '0.5' })}
-${numberField(state, 'lastAlcoholOrCannabisHoursAgo', 'How many hours since you last had alcohol or cannabis?', { min: 0, hint: 'Leave empty if none in the last week.' })}
-${numberField(state, 'lastBenzodiazepineHoursAgo', 'How many hours since you last took a sedative or sleeping tablet (benzodiazepine)?', { min: 0, hint: 'Leave empty if none in the last week.' })}
-${yesNoField(state, 'stimulantOrOpioidToday', 'Have you taken a stimulant or an opioid painkiller today?')}
-${yesNoField(state, 'heldMedicationsConfirmed', 'Have you paused the medicines your care team asked you to pause?')}
-${bpFields(state, 'bpReadings', 2, 'Two seated blood pressure readings, a few minutes apart')}
-<fieldset><legend>A third reading, only if this page asks for it</legend>${numberField(state, 'bpRecheck.systolic', 'After resting: upper number (systolic, mmHg)', { min: 50, max: 300, step: '1' })}${numberField(state, 'bpRecheck.diastolic', 'After resting: lower number (diastolic, mmHg)', { min: 20, max: 200, step: '1' })}</fieldset>
-${checkboxGroup(state, 'redFlagSymptoms', 'Do you have any of these right now?', redFlagSymptoms.map((value) => ({ value, label: redFlagSymptomLabels[value] })), 'Tick all that apply; leave empty if none.')}
-${asksPregnancy(view) ? yesNoField(state, 'pregnantPlannedOrBreastfeeding', 'Are you pregnant now, planning to become pregnant, or breastfeeding?') : ''}
-${yesNoField(state, 'noDrivingAcknowledged', 'Do you agree not to drive until tomorrow morning?')}`,
-      submitButton('Send my check-in'),
+${yesNoField(state, 'monitorPresent', t.monitor)}
+${numberField(state, 'fastingHours', t.fasting, { min: 0, step: '0.5' })}
+${numberField(state, 'lastAlcoholOrCannabisHoursAgo', t.alcohol, { min: 0, hint: t.noneInLastWeek })}
+${numberField(state, 'lastBenzodiazepineHoursAgo', t.benzodiazepine, { min: 0, hint: t.noneInLastWeek })}
+${yesNoField(state, 'stimulantOrOpioidToday', t.stimulant)}
+${yesNoField(state, 'heldMedicationsConfirmed', t.heldMedications)}
+${bpFields(state, 'bpReadings', 2, t.bpReadings)}
+<fieldset><legend>${t.recheckLegend}</legend>${numberField(state, 'bpRecheck.systolic', t.recheckUpper, { min: 50, max: 300, step: '1' })}${numberField(state, 'bpRecheck.diastolic', t.recheckLower, { min: 20, max: 200, step: '1' })}</fieldset>
+${checkboxGroup(state, 'redFlagSymptoms', m.form.anyOfTheseNow, redFlagSymptoms.map((value) => ({ value, label: m.labels.redFlags[value] })), m.form.tickAll)}
+${asksPregnancy(view) ? yesNoField(state, 'pregnantPlannedOrBreastfeeding', t.pregnancy) : ''}
+${yesNoField(state, 'noDrivingAcknowledged', t.noDriving)}`,
+      submitButton(t.submit),
     );
   },
   answerFrom: (values) => ({
@@ -174,37 +184,40 @@ ${yesNoField(state, 'noDrivingAcknowledged', 'Do you agree not to drive until to
     ...(yesNoOf(values, 'pregnantPlannedOrBreastfeeding') === undefined ? {} : { pregnantPlannedOrBreastfeeding: yesNoOf(values, 'pregnantPlannedOrBreastfeeding') }),
   }),
   done: (view, decision, output) => {
+    const t = words(view).checkIn;
     if (decision === 'EMERGENCY') {
-      return html`<p class="urgent" role="alert">Do not take today's dose. Please go to emergency care now, or call your local emergency number.</p><p>Your care team has been told.</p>`;
+      return html`<p class="urgent" role="alert">${t.emergency}</p><p>${t.careTeamTold}</p>`;
     }
     const reasons = Array.isArray(output['reasons']) ? output['reasons'] : [];
     if (decision === 'POSTPONED' && reasons.includes('BP_CRISIS_PERSISTENT')) {
-      return html`<p class="urgent" role="alert">Do not take today's dose. Your blood pressure is still very high, so your care team will contact you today.</p><p>If you get chest pain, shortness of breath, back pain, numbness or weakness, a change in vision or trouble speaking, call 911 now.</p>`;
+      return html`<p class="urgent" role="alert">${t.bpCrisis}</p><p>${t.bpCrisisWarning}</p>`;
     }
     if (decision === 'POSTPONED') {
-      const next = typeof output['suggestedStart'] === 'string' ? formatInZone(output['suggestedStart'], view.timeZone) : undefined;
-      return html`<p class="notice" role="status">Today's session is postponed. Please do not take today's dose.</p>${next ? html`<p>The earliest new time is <strong>${next}</strong>. Your care team will confirm it with you.</p>` : ''}<p>Your care team has been told.</p>`;
+      const next = typeof output['suggestedStart'] === 'string' ? timeFor(view, output['suggestedStart']) : undefined;
+      return html`<p class="notice" role="status">${t.postponed}</p>${next ? html`<p>${t.earliestNewTime} <strong>${next}</strong>. ${t.careTeamWillConfirm}</p>` : ''}<p>${t.careTeamTold}</p>`;
     }
-    return html`<p class="notice" role="status">You are cleared for today's session.</p><p>Please follow your preparation notes, and do not drive until tomorrow morning.</p>${preparationNotes(view)}`;
+    return html`<p class="notice" role="status">${t.cleared}</p><p>${t.clearedAdvice}</p>${preparationNotes(view)}`;
   },
 };
 
 /** The link that downloads the page's appointment (`?calendar`, functions/link-pages/serve-link.ts). */
-const addToCalendar = html`<p><a href="?calendar" download="appointment.ics">Add to my calendar</a> <span class="hint">(an .ics file for your phone's or computer's calendar)</span></p>`;
+const addToCalendar = (m: Messages) => html`<p><a href="?calendar" download="appointment.ics">${m.preparation.addToCalendar}</a> <span class="hint">${m.preparation.calendarHint}</span></p>`;
 
 /** Behind the preparation reminder: the session's time and the plan's preparation notes; nothing to submit. */
 export const preparationPage: PurposePage = {
-  title: 'Preparing for your session',
+  title: en.titles.preparation,
+  titleKey: 'preparation',
   rule: undefined,
   calendar: (view) => {
     const session = plannedSession(view);
-    return session === undefined ? undefined : { uid: `${view.step.journeyId}-session-${session.number}@care-journeys`, start: new Date(session.plannedStart), durationMinutes: view.protocol.induction.sessionDurationMinutes, title: 'Appointment with your care team', now: view.now };
+    return session === undefined ? undefined : { uid: `${view.step.journeyId}-session-${session.number}@care-journeys`, start: new Date(session.plannedStart), durationMinutes: view.protocol.induction.sessionDurationMinutes, title: words(view).preparation.calendarTitle, now: view.now };
   },
   render: (view) => {
     const start = sessionStart(view);
-    return html`${start ? html`<p>Your session is planned for <strong>${start}</strong>.</p>${addToCalendar}` : ''}${preparationNotes(view)}
-<p>A short check-in form will arrive by email ${view.protocol.checkIn.opensHoursBefore} hours before the session. Please have an adult with you who can stay for the whole session, and do not plan to drive until the next morning.</p>
-<p>This page is for information; there is nothing to submit.</p>`;
+    const m = words(view);
+    return html`${start ? html`<p>${m.checkIn.plannedFor} <strong>${start}</strong>.</p>${addToCalendar(m)}` : ''}${preparationNotes(view)}
+<p>${m.preparation.checkInComes(view.protocol.checkIn.opensHoursBefore)}</p>
+<p>${m.form.infoOnly}</p>`;
   },
   answerFrom: () => ({}),
   done: () => html``,
@@ -224,39 +237,46 @@ export const preparationPage: PurposePage = {
 const CONSULT_CALENDAR_MINUTES = 45;
 
 export const consultPage: PurposePage = {
-  title: 'Your video appointment',
+  title: en.titles.consult,
+  titleKey: 'consult',
   rule: undefined,
   calendar: (view) => {
     const { consultAt } = view.patient.journey;
-    return consultAt === null ? undefined : { uid: `${view.step.journeyId}-consult@care-journeys`, start: new Date(consultAt), durationMinutes: CONSULT_CALENDAR_MINUTES, title: 'Video appointment with your care team', now: view.now };
+    return consultAt === null ? undefined : { uid: `${view.step.journeyId}-consult@care-journeys`, start: new Date(consultAt), durationMinutes: CONSULT_CALENDAR_MINUTES, title: words(view).consult.calendarTitle, now: view.now };
   },
   render: (view) => {
     const { consultAt, consultJoinUrl } = view.patient.journey;
     const join = typeof consultJoinUrl === 'string' && consultJoinUrl.startsWith('https://') ? consultJoinUrl : null;
-    return html`${consultAt ? html`<p>Your video appointment is on <strong>${formatInZone(consultAt, view.timeZone)}</strong>.</p>${addToCalendar}` : html`<p>Your clinic will tell you the time of your video appointment.</p>`}
-${join === null ? html`<p>Your clinic will send you the way to join the call.</p>` : html`<p><a class="join" href="${join}" rel="noopener noreferrer">Join the video call</a></p><p class="hint">Opens the video service at ${new URL(join).hostname}. Please join a few minutes early, somewhere quiet and private.</p>`}
-<p>This page is for information; there is nothing to submit.</p>`;
+    const m = words(view);
+    const t = m.consult;
+    return html`${consultAt ? html`<p>${t.on} <strong>${timeFor(view, consultAt)}</strong>.</p>${addToCalendar(m)}` : html`<p>${t.timeToCome}</p>`}
+${join === null ? html`<p>${t.joinToCome}</p>` : html`<p><a class="join" href="${join}" rel="noopener noreferrer">${t.join}</a></p><p class="hint">${t.joinHint(new URL(join).hostname)}</p>`}
+<p>${m.form.infoOnly}</p>`;
   },
   answerFrom: () => ({}),
   done: () => html``,
 };
 
 export const journalPage: PurposePage = {
-  title: 'Your session journal',
+  title: en.titles.journal,
+  titleKey: 'journal',
   rule: journalAnswer,
-  render: (_view, state) =>
-    form(
+  render: (_view, state) => {
+    const m = messagesOf(state);
+    const t = m.journal;
+    return form(
       'journal',
       state,
-      html`${textArea(state, 'journal.text', 'How was your session? Write as much or as little as you like.')}
-${numberField(state, 'journal.mood', 'How do you feel now, from 0 (worst) to 10 (best)? (optional)', { min: 0, max: 10, step: '1' })}
-<div class="reveal">${yesNoField(state, 'sideEffects.any', 'Have you had any side effects since your session?', 'For example nausea, dizziness, a headache, or feeling detached.')}
-<div class="if-yes"><fieldset><legend>Which side effects, and how strong?</legend><p class="hint">Leave "None" for anything you did not have.</p>${join(
-        sideEffectSymptoms.map((symptom) => radioGroup(state, `sideEffects.${symptom}`, sideEffectLabels[symptom], severityOptions)),
+      html`${textArea(state, 'journal.text', t.text)}
+${numberField(state, 'journal.mood', t.mood, { min: 0, max: 10, step: '1' })}
+<div class="reveal">${yesNoField(state, 'sideEffects.any', t.any, t.anyHint)}
+<div class="if-yes"><fieldset><legend>${t.whichLegend}</legend><p class="hint">${t.whichHint}</p>${join(
+        sideEffectSymptoms.map((symptom) => radioGroup(state, `sideEffects.${symptom}`, m.labels.sideEffects[symptom], severityOptions(m))),
       )}</fieldset>
-${textArea(state, 'sideEffects.freeText', 'Anything else about how you feel (optional)')}</div></div>`,
-      submitButton('Send my journal'),
-    ),
+${textArea(state, 'sideEffects.freeText', t.freeText)}</div></div>`,
+      submitButton(t.submit),
+    );
+  },
   answerFrom: (values) => ({
     journal: { text: valueOf(values, 'journal.text') ?? '', ...(numberOf(values, 'journal.mood') === undefined ? {} : { mood: numberOf(values, 'journal.mood') }) },
     anySideEffects: yesNoOf(values, 'sideEffects.any'),
@@ -265,36 +285,38 @@ ${textArea(state, 'sideEffects.freeText', 'Anything else about how you feel (opt
       freeText: valueOf(values, 'sideEffects.freeText') ?? '',
     },
   }),
-  done: (_view, _decision, output, pageOnly) =>
-    pageOnly?.crisisResources === true
-      ? html`${crisisResources()}<p class="urgent" role="alert">Please do not take another dose until your care team has spoken with you.</p>`
-      : output['triage'] === 'ADVERSE_EVENT'
-      ? html`<p class="urgent" role="alert">Thank you. What you reported needs your care team's attention: they have been told and will contact you. Please do not take another dose until they do. If you feel unwell now, call your local emergency number.</p>`
-      : thanks('Thank you. Your journal has been sent to your care team.'),
+  done: (view, _decision, output, pageOnly) => {
+    const m = words(view);
+    if (pageOnly?.crisisResources === true) return html`${crisisResources(m)}<p class="urgent" role="alert">${m.journal.noAnotherDose}</p>`;
+    if (output['triage'] === 'ADVERSE_EVENT') return html`<p class="urgent" role="alert">${m.journal.adverse}</p>`;
+    return thanks(m, m.journal.thanks);
+  },
 };
 
 export const assessmentPage: PurposePage = {
-  title: 'A short check on how you are doing',
+  title: en.titles.assessment,
+  titleKey: 'assessment',
   rule: assessmentAnswer,
-  render: (_view, state) => form('assessment', state, html`${gad7Fields(state)}${phq9Fields(state)}${bladderFields(state, 'bladderCheck')}`, submitButton('Send my answers')),
+  render: (_view, state) => form('assessment', state, html`${gad7Fields(state)}${phq9Fields(state)}${bladderFields(state, 'bladderCheck')}`, submitButton(messagesOf(state).assessment.submit)),
   answerFrom: (values) => ({ gad7: { items: itemsOf(values, 'gad7', 7) }, phq9: { items: itemsOf(values, 'phq9', 9) }, bladderCheck: bladderOf(values, 'bladderCheck') }),
-  done: (_view, _decision, _output, pageOnly) => thanksAfterQuestionnaire('Thank you. Your answers have been sent to your care team.', pageOnly),
+  done: (view, _decision, _output, pageOnly) => thanksAfterQuestionnaire(words(view), words(view).assessment.thanks, pageOnly),
 };
 
 export const refillRequestPage: PurposePage = {
-  title: 'Your monthly check-in',
+  title: en.titles['refill-request'],
+  titleKey: 'refill-request',
   rule: refillRequestAnswer,
   render: (_view, state) =>
     form(
       'refill-request',
       state,
       html`${gad7Fields(state, 'assessment.gad7')}${phq9Fields(state, 'assessment.phq9')}${bladderFields(state, 'assessment.bladderCheck')}
-${yesNoField(state, 'lostOrStolenReplacement', 'Is this request to replace a supply that was lost or stolen?')}`,
-      submitButton('Send my request'),
+${yesNoField(state, 'lostOrStolenReplacement', messagesOf(state).refillRequest.lostOrStolen)}`,
+      submitButton(messagesOf(state).refillRequest.submit),
     ),
   answerFrom: (values) => ({
     assessment: { gad7: { items: itemsOf(values, 'assessment.gad7', 7) }, phq9: { items: itemsOf(values, 'assessment.phq9', 9) }, bladderCheck: bladderOf(values, 'assessment.bladderCheck') },
     lostOrStolenReplacement: yesNoOf(values, 'lostOrStolenReplacement'),
   }),
-  done: (_view, _decision, _output, pageOnly) => thanksAfterQuestionnaire('Thank you. Your request has been sent to your care team, who will review it.', pageOnly),
+  done: (view, _decision, _output, pageOnly) => thanksAfterQuestionnaire(words(view), words(view).refillRequest.thanks, pageOnly),
 };

@@ -1,45 +1,54 @@
 import { recoverySymptoms, type RecoverySymptom } from '../domain/schemas/recovery-check.ts';
 import { recoveryAnswer } from '../links/answers/recovery-answer.ts';
-import { redFlagSymptomLabels, sideEffectLabels } from './answer-labels.ts';
 import { crisisResources } from './crisis-resources.ts';
-import { checkboxGroup, form, radioGroup, submitButton, valueOf } from './form-fields.ts';
+import { checkboxGroup, form, messagesOf, radioGroup, submitButton, valueOf } from './form-fields.ts';
 import { html } from './html.ts';
+import { messagesFor } from './message-catalogue.ts';
+import { en, type Messages } from './messages-en.ts';
 import type { PurposePage } from './page-view.ts';
 
 /**
  * At the end of the session hour: the adult who stayed may leave only once the patient has recovered.
  * Symptoms go to the same triage words as the journal's; the journal itself follows.
  */
-const labels: Readonly<Record<string, string>> = { ...redFlagSymptomLabels, ...sideEffectLabels };
-const labelOf = (symptom: RecoverySymptom): string => labels[symptom] ?? symptom;
+function labelOf(m: Messages, symptom: RecoverySymptom): string {
+  const labels: Readonly<Record<string, string>> = { ...m.labels.redFlags, ...m.labels.sideEffects };
+  return labels[symptom] ?? symptom;
+}
 
 export const recoveryPage: PurposePage = {
-  title: 'How are you now?',
+  title: en.titles.recovery,
+  titleKey: 'recovery',
   rule: recoveryAnswer,
-  render: (_view, state) =>
-    form(
+  render: (_view, state) => {
+    const m = messagesOf(state);
+    const t = m.recovery;
+    return form(
       'recovery',
       state,
-      html`<p>Your session hour is over. Please answer before the adult who is with you leaves.</p>
-${radioGroup(state, 'recoveredNow', 'Have you recovered (awake, steady on your feet and thinking clearly)?', [
-  { value: 'yes', label: 'Yes: I have recovered, and the adult with me may leave' },
-  { value: 'no', label: 'Not yet: the adult with me will stay' },
+      html`<p>${t.intro}</p>
+${radioGroup(state, 'recoveredNow', t.question, [
+  { value: 'yes', label: t.yes },
+  { value: 'no', label: t.notYet },
 ])}
-${checkboxGroup(state, 'symptoms', 'Do you have any of these right now?', recoverySymptoms.map((s) => ({ value: s, label: labelOf(s) })), 'Tick all that apply; leave empty if none.')}`,
-      submitButton('Send'),
-    ),
+${checkboxGroup(state, 'symptoms', m.form.anyOfTheseNow, recoverySymptoms.map((s) => ({ value: s, label: labelOf(m, s) })), m.form.tickAll)}`,
+      submitButton(t.submit),
+    );
+  },
   answerFrom: (values) => {
     const recovered = valueOf(values, 'recoveredNow');
     return { recoveredNow: recovered === 'yes' ? true : recovered === 'no' ? false : recovered, symptoms: [...(values['symptoms'] ?? [])] };
   },
-  done: (_view, decision, output, pageOnly) => {
-    const crisis = pageOnly?.crisisResources === true ? crisisResources() : html``;
+  done: (view, decision, output, pageOnly) => {
+    const m = messagesFor(view.language);
+    const t = m.recovery;
+    const crisis = pageOnly?.crisisResources === true ? crisisResources(m) : html``;
     if (output['holdCalledFor'] === true) {
-      return html`${crisis}<p class="urgent" role="alert">Please do not take another dose. If you feel unwell now, call 911 or go to the nearest emergency department. Keep the adult who is with you there.</p><p>Your care team has been told and will contact you.</p>`;
+      return html`${crisis}<p class="urgent" role="alert">${t.hold}</p><p>${t.careTeamWillContact}</p>`;
     }
     if (decision === 'RECOVERED' && pageOnly?.crisisResources !== true) {
-      return html`<p class="notice" role="status">Thank you. The adult with you may leave. Please do not drive until tomorrow morning.</p><p>Your journal form comes next.</p>`;
+      return html`<p class="notice" role="status">${t.recovered}</p><p>${t.journalNext}</p>`;
     }
-    return html`${crisis}<p class="notice" role="status">Please keep the adult who is with you there until you feel fully recovered.</p><p>Your care team has been told and will contact you today. If you feel worse, call 911.</p>`;
+    return html`${crisis}<p class="notice" role="status">${t.keepAdult}</p><p>${t.careTeamToday}</p>`;
   },
 };

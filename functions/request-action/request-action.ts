@@ -10,6 +10,8 @@ import { NOT_ON_HOLD, notOnHoldCheck } from '../journey/hold-check.ts';
 import { emailKindFor, purposeSpecs, type RequestStage, type StepPurpose } from '../links/purposes.ts';
 import { readStep, stepKeyOf, type StepItem } from '../links/step-store.ts';
 import { formatInZone } from '../pages/format-time.ts';
+import { messagesFor } from '../pages/message-catalogue.ts';
+import { preferredLanguages, type PreferredLanguage } from '../domain/schemas/patient.ts';
 import type { ClinicConfig } from '../platform/clinic-config.ts';
 import { now } from '../platform/clock.ts';
 import { functionEnvironment } from '../platform/environment.ts';
@@ -132,7 +134,8 @@ export async function requestAction(input: RequestActionInput): Promise<RequestA
     const email = renderEmail(recipient.emailKind, {
       firstName: recipient.firstName,
       link: link.url,
-      when: recipient.person.kind === 'patient' ? formatInZone(input.plan.expiresAt, recipient.timeZone) : undefined,
+      when: recipient.person.kind === 'patient' ? formatInZone(input.plan.expiresAt, recipient.timeZone, messagesFor(recipient.language).dateLocale) : undefined,
+      language: recipient.language,
       // a clinician's inbox says which kind of step and by when (the link's expiry), never the patient's details
       step: recipient.person.kind === 'clinician' && clinicianStepNames[request.purpose] !== undefined ? { name: clinicianStepNames[request.purpose] as string, dueBy: formatInZone(input.plan.expiresAt, recipient.timeZone) } : undefined,
     });
@@ -221,6 +224,8 @@ interface Recipient {
   readonly email: string;
   readonly firstName: string | undefined;
   readonly timeZone: string;
+  /** the patient's language; clinicians read English */
+  readonly language: PreferredLanguage;
 }
 
 /** Who this stage's email goes to: the person, or at escalation the backup clinician / the patient's clinician. */
@@ -244,7 +249,7 @@ async function recipientFor(input: RequestActionInput, clinic: ClinicConfig, cli
   if (person.kind === 'clinician') {
     const clinician = clinic.clinicians.find((c) => c.id === person.id);
     if (clinician === undefined) throw new RecipientUnknown(`no clinician with id ${person.id} in the clinic config`);
-    return { person, linkPurpose, emailKind, email: clinician.email, firstName: undefined, timeZone: clinic.defaultTimeZone };
+    return { person, linkPurpose, emailKind, email: clinician.email, firstName: undefined, timeZone: clinic.defaultTimeZone, language: 'en' };
   }
   const profile = await getItem(client, tableName, keys.profile(person.id));
   if (profile === undefined || typeof profile.email !== 'string') throw new RecipientUnknown('the patient has no profile with an email address');
@@ -255,5 +260,6 @@ async function recipientFor(input: RequestActionInput, clinic: ClinicConfig, cli
     email: profile.email,
     firstName: typeof profile.firstName === 'string' ? profile.firstName : undefined,
     timeZone: typeof profile.timeZone === 'string' ? profile.timeZone : clinic.defaultTimeZone,
+    language: preferredLanguages.find((language) => language === profile.preferredLanguage) ?? 'en',
   };
 }

@@ -19,6 +19,7 @@ import { keys } from '../store/table-design.ts';
 import { localDate } from '../domain/local-time.ts';
 import { dateOfBirthProblems } from './date-of-birth.ts';
 import { json, problem } from './http-answers.ts';
+import { adverseEventKindLabels } from '../pages/clinician-labels.ts';
 import { idempotencyKeyOf, parseBody, staffActor } from './staff-request.ts';
 import { restartRefillCycle } from './restart-refill-cycle.ts';
 import { startJourneyExecution } from './start-journey-execution.ts';
@@ -46,7 +47,9 @@ const enrolBody = z.extend(z.omit(patientSchema, { id: true }), { patientId: z.o
 async function enrol(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const actor = staffActor(event);
   const idempotencyKey = idempotencyKeyOf(event);
-  const { patientId, ...details } = parseBody(event, enrolBody);
+  const { patientId, ...body } = parseBody(event, enrolBody);
+  // recorded even when not given, so the profile always says which language the patient reads
+  const details = { ...body, preferredLanguage: body.preferredLanguage ?? 'en' };
   const birthProblems = dateOfBirthProblems(details.dateOfBirth, localDate(now(), details.timeZone), functionContext().protocol);
   if (birthProblems.length > 0) throw new ValidationFailed(birthProblems, 'request body');
   try {
@@ -135,7 +138,7 @@ async function reportAdverseEvent(event: APIGatewayProxyEventV2, { id: patientId
   await mustExist(patientId);
   const result = await placeOnHold({
     patientId,
-    reason: `adverse event reported by the clinic: ${body.kind}`,
+    reason: `adverse event reported by the clinic: ${adverseEventKindLabels[body.kind].toLowerCase()}`,
     adverseEvent: { kind: body.kind, reportedBy: 'staff', description: body.description },
     actor,
     ...(idempotencyKey === undefined ? {} : { adverseEventId: `staff-${idempotencyKey}` }),

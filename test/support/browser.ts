@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,5 +145,34 @@ export async function horizontalOverflow(page: Page): Promise<number> {
     return Math.max(0, Math.ceil(metrics.cssContentSize.width - metrics.cssLayoutViewport.clientWidth));
   } finally {
     await cdp.detach();
+  }
+}
+
+/** How tall the page is in CSS pixels, read through the protocol like horizontalOverflow (the page's JavaScript may be off). */
+export async function pageHeight(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const metrics = (await cdp.send('Page.getLayoutMetrics')) as { cssContentSize: { height: number } };
+    return Math.ceil(metrics.cssContentSize.height);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/**
+ * axe-core's serious and critical findings (WCAG 2.1 A and AA) on the page at `url`, one line each, named
+ * `name`. axe runs as script, so this page has JavaScript on; it is injected through the DevTools
+ * protocol, which the page's CSP (no script at all) does not govern.
+ */
+export async function seriousAccessibilityProblems(browser: BrowserForTests, url: string, name: string): Promise<string[]> {
+  const page = await browser.newPage({ viewport: phoneViewport, javaScriptEnabled: true });
+  try {
+    await page.goto(url);
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    return results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${name}: ${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  } finally {
+    await page.context().close();
   }
 }

@@ -1,5 +1,6 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type DescribeExecutionCommandOutput, type ExecutionStatus } from '@aws-sdk/client-sfn';
 import { fromLocal, toLocal } from '../../functions/domain/local-time.ts';
+import { catalogue } from '../../functions/pages/message-catalogue.ts';
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
 import { sideEffectSymptoms, type SideEffectSeverity, type SideEffectSymptom } from '../../functions/domain/schemas/side-effect-report.ts';
 import type { SentEmail } from '../../local/services/ses-local.ts';
@@ -227,7 +228,7 @@ export interface JourneyDriver {
   now(): Date;
   // staff API
   staff(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>): Promise<StaffAnswer>;
-  enrolPatient(overrides?: Partial<Omit<EnrolledPatient, 'patientId' | 'journeyId' | 'executionName'>> & { readonly dateOfBirth?: string; readonly sexAtBirth?: string; readonly patientId?: string }): Promise<EnrolledPatient>;
+  enrolPatient(overrides?: Partial<Omit<EnrolledPatient, 'patientId' | 'journeyId' | 'executionName'>> & { readonly dateOfBirth?: string; readonly sexAtBirth?: string; readonly patientId?: string; readonly preferredLanguage?: string }): Promise<EnrolledPatient>;
   bookConsult(patientId: string, at: Date): Promise<StaffAnswer>;
   recordEvaluation(patientId: string, evaluation?: { notes?: string; modality?: 'telehealth' | 'in-person' }): Promise<StaffAnswer>;
   reportAdverseEvent(patientId: string, event: { kind: string; description: string }): Promise<StaffAnswer>;
@@ -386,8 +387,8 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
         }
         const { status, html } = await openLink(url);
         let purpose = purposeIn(html) ?? pageCache.get(url);
-        // a view-only page has no form: a patient's is the preparation notes or the consult's page (by its title), a clinician's a notice
-        if (purpose === undefined && status === 200) purpose = url.includes('/p/') ? (html.includes('<title>Your video appointment</title>') ? 'consult' : 'preparation') : 'notice';
+        // a view-only page has no form: a patient's is the preparation notes or the consult's page (by its title, in any language), a clinician's a notice
+        if (purpose === undefined && status === 200) purpose = url.includes('/p/') ? (Object.values(catalogue).some((m) => html.includes(`<title>${m.titles.consult}</title>`)) ? 'consult' : 'preparation') : 'notice';
         if (purpose !== undefined) pageCache.set(url, purpose);
         const page = { url, purpose: purpose ?? ('unknown' as LinkPurpose), status, html, email };
         if (status !== 200) closedPages.set(url, page);
@@ -450,6 +451,7 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
         email: overrides.email ?? `patient-${tag}@patients.example.net`,
         assignedClinicianId: overrides.assignedClinicianId ?? 'dr-rivera',
         ...(overrides.patientId === undefined ? {} : { patientId: overrides.patientId }),
+        ...(overrides.preferredLanguage === undefined ? {} : { preferredLanguage: overrides.preferredLanguage }),
       };
       const answer = await staff('POST', '/staff/patients', details);
       if (answer.status !== 201 && answer.status !== 200) throw new Error(`enrolment refused (${answer.status}): ${JSON.stringify(answer.json)}`);

@@ -19,4 +19,12 @@ export const assessmentSchema = z.strictObject({
 });
 
 export type BladderCheck = z.infer<typeof bladderCheckSchema>;
+
+/** Each bladder answer as a clinician reads it in an alert or on a page, never by its field name. */
+export const bladderSymptomWords: Readonly<Record<keyof BladderCheck, string>> = {
+  frequency: 'passing urine more often',
+  urgency: 'sudden urges to pass urine',
+  painOnUrination: 'pain passing urine',
+  bloodInUrine: 'blood in the urine',
+};
 export type Assessment = z.infer<typeof assessmentSchema>;

@@ -12,6 +12,7 @@ import { latestAssessment } from '../../domain/latest-assessment.ts';
 import { triageQuestionnaire, type PreviousQuestionnaire, type QuestionnaireAnswers } from '../../domain/questionnaire-triage.ts';
 import type { StoreWrite } from '../../store/store-writes.ts';
 import { keys } from '../../store/table-design.ts';
+import { en } from '../../pages/messages-en.ts';
 import { fieldProblem, type AnswerAlert, type AnswerContext, type AnswerPageOnly, type AnswerRule } from './answer.ts';
 import { sessionNumberOfKey } from '../../domain/session-step-key.ts';
 
@@ -50,13 +51,16 @@ export const intakeAnswer: AnswerRule = (answer, context) => {
  * finding codes recorded on the step. Change is measured from the previous questionnaire: the latest
  * assessment, else the intake.
  */
+/** Which form the answers came from, as the clinician's alert says it. */
+const questionnaireNames: Readonly<Record<string, string>> = { intake: 'intake questionnaires', assessment: 'assessment', 'refill-request': 'monthly check-in for a refill' };
+
 function triageAnswers(answers: QuestionnaireAnswers, previous: PreviousQuestionnaire | null, context: AnswerContext): { alert: AnswerAlert | undefined; pageOnly: AnswerPageOnly; codes: string[] } {
   const triage = triageQuestionnaire(answers, previous, context.protocol, localDate(context.now, context.patient.patient.timeZone));
   const codes = triage.findings.map((f) => f.code);
   const alert: AnswerAlert | undefined =
     triage.urgency === null
       ? undefined
-      : { urgency: triage.urgency, key: 'triage', message: `The patient's answers (${context.step.purpose}, protocol ${triage.protocolVersion}) need you: ${triage.findings.map((f) => f.message).join('; ')}.` };
+      : { urgency: triage.urgency, key: 'triage', message: `The patient's answers (${questionnaireNames[context.step.purpose] ?? 'a questionnaire'}, protocol ${triage.protocolVersion}) need you: ${triage.findings.map((f) => f.message).join('; ')}.` };
   return { alert, pageOnly: { crisisResources: triage.crisisResources }, codes };
 }
 
@@ -82,7 +86,7 @@ export const checkInAnswer: AnswerRule = (answer, context) => {
   if (!parsed.success) return { ok: false, errors: parsed.errors };
   const number = sessionNumberOf(context);
   const session = context.patient.sessions.find((s) => s.number === number);
-  if (number === undefined || session === undefined) return { ok: false, errors: [fieldProblem('(form)', 'this session is not planned; please contact your clinic')] };
+  if (number === undefined || session === undefined) return { ok: false, errors: [fieldProblem('(form)', en.rules.sessionNotPlanned)] };
   const asked = asksPregnancy(context) && context.protocol.checkIn.askPregnancyAtEachCheckIn;
   if (asked && parsed.data.pregnantPlannedOrBreastfeeding === undefined) {
     return { ok: false, errors: [fieldProblem('pregnantPlannedOrBreastfeeding', 'expected yes or no')] };
@@ -152,7 +156,7 @@ export const journalAnswer: AnswerRule = (answer, context) => {
   const journal = safeParseFields(journalEntrySchema, { ...raw.journal, sessionNumber: number, submittedAt: at });
   const report = safeParseFields(sideEffectReportSchema, { ...raw.sideEffects, sessionNumber: number ?? null, submittedAt: at });
   const errors = [...(journal.success ? [] : journal.errors.map(prefix('journal'))), ...(report.success ? [] : report.errors.map(prefix('sideEffects')))];
-  if (!journal.success || !report.success || number === undefined) return { ok: false, errors: errors.length > 0 ? errors : [fieldProblem('(form)', 'this journal is not for a known session')] };
+  if (!journal.success || !report.success || number === undefined) return { ok: false, errors: errors.length > 0 ? errors : [fieldProblem('(form)', en.rules.journalForNoSession)] };
   // An out-of-order journal (a stray or replayed request) must not stand in for a session still to come:
   // it would take that session's journal slot and hide a later missing journal from the gate.
   const session = context.patient.sessions.find((s) => s.number === number);
@@ -189,8 +193,8 @@ function sideEffectsAnswered(any: unknown, report: Record<string, unknown> | und
   const symptoms = Array.isArray(report?.['symptoms']) ? (report['symptoms'] as { severity?: unknown }[]) : [];
   const marked = symptoms.some((s) => s.severity !== 'none');
   const written = typeof report?.['freeText'] === 'string' && report['freeText'].trim() !== '';
-  if (!any && marked) return fieldProblem('sideEffects.any', 'you answered No, but some side effects in the list are marked. Choose Yes to send them, or set them back to None');
-  if (any && !marked && !written) return fieldProblem('sideEffects.any', 'you answered Yes: please mark how strong each side effect was, or write about it, or answer No');
+  if (!any && marked) return fieldProblem('sideEffects.any', en.rules.sideEffectsNoButMarked);
+  if (any && !marked && !written) return fieldProblem('sideEffects.any', en.rules.sideEffectsYesButNone);
   return undefined;
 }
 
