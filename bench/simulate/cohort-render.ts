@@ -55,7 +55,7 @@ export function reportSections(r: CohortReport): { title: string; markdown: stri
           ['sessions missed', r.sessions.missed],
           ['journals written more than 12 h after the session', r.sessions.journalsLate],
         ],
-      )}\n\n${table(['check-in outcome', 'count'], entries(r.sessions.checkIns))}`,
+      )}\n\n${table(['check-in outcome', 'count'], entries(r.sessions.checkIns))}\n\n${table(['check-in not cleared, by reason', 'count'], entries(r.sessions.notClearedByReason))}`,
     },
     {
       title: 'Refills',

@@ -37,7 +37,7 @@ export interface CohortReport {
   readonly phaseAtEnd: Record<string, number>;
   readonly screenings: Record<string, number>;
   readonly holds: { readonly placed: number; readonly patientsHeld: number; readonly decisions: Record<string, number>; readonly standingAtEnd: number };
-  readonly sessions: { readonly completed: number; readonly postponed: number; readonly missed: number; readonly checkIns: Record<string, number>; readonly journalsLate: number };
+  readonly sessions: { readonly completed: number; readonly postponed: number; readonly missed: number; readonly checkIns: Record<string, number>; readonly notClearedByReason: Record<string, number>; readonly journalsLate: number };
   readonly refills: { readonly filled: number; readonly gateRefusedByReason: Record<string, number>; readonly approvals: Record<string, number>; readonly refillEvents: Record<string, number> };
   readonly clinician: {
     readonly decisions: number;
@@ -88,6 +88,7 @@ export async function cohortReport(run: CohortRun): Promise<CohortReport> {
   const screenings: Record<string, number> = {};
   const holdDecisions: Record<string, number> = {};
   const checkIns: Record<string, number> = {};
+  const notClearedByReason: Record<string, number> = {};
   const gateRefusedByReason: Record<string, number> = {};
   const approvals: Record<string, number> = {};
   const refillEvents: Record<string, number> = {};
@@ -134,7 +135,11 @@ export async function cohortReport(run: CohortRun): Promise<CohortReport> {
     completed += view.sessions.filter((s) => s.status === 'completed').length;
     postponed += audit.filter((e) => e.action === 'session.postponed').length;
     missed += audit.filter((e) => e.action === 'session.missed').length;
-    for (const checkIn of view.checkIns) bump(checkIns, String(checkIn['outcome']));
+    for (const checkIn of view.checkIns) {
+      bump(checkIns, String(checkIn['outcome']));
+      const reasons = checkIn['reasons'];
+      if (checkIn['outcome'] !== 'CLEARED' && Array.isArray(reasons)) for (const reason of reasons as { code?: string }[]) bump(notClearedByReason, String(reason.code));
+    }
     for (const entry of view.journalEntries) {
       const session = view.sessions.find((s) => s.number === entry['sessionNumber'] && s.status === 'completed');
       if (session !== undefined && ms(entry['submittedAt']) - ms(session['completedAt']) > 12 * HOUR) journalsLate += 1;
@@ -216,7 +221,7 @@ export async function cohortReport(run: CohortRun): Promise<CohortReport> {
     phaseAtEnd: Object.fromEntries(journeyPhases.filter((p) => phaseAtEnd[p] !== undefined).map((p) => [p, phaseAtEnd[p] as number])),
     screenings,
     holds: { placed: holdsPlaced, patientsHeld, decisions: holdDecisions, standingAtEnd: standing },
-    sessions: { completed, postponed, missed, checkIns, journalsLate },
+    sessions: { completed, postponed, missed, checkIns, notClearedByReason, journalsLate },
     refills: { filled, gateRefusedByReason, approvals, refillEvents },
     clinician: {
       decisions: Object.values(byPurpose).reduce((a, b) => a + b, 0),
