@@ -70,8 +70,7 @@ export function drawCohort(seed: number, patients: number, months: number): Pati
       enrolAfterMs: Math.floor(r.between(0, 0.9) * periodMs),
       screening,
       timeZone: cohortModel.timeZones[Math.floor(r.next() * cohortModel.timeZones.length)] as string,
-      // the excluded patients answer that they are pregnant (intakeFor)
-      sexAtBirth: r.chance(0.6) || screening === 'ineligible' ? 'female' : 'male',
+      sexAtBirth: r.chance(0.6) ? 'female' : 'male',
       abandonsIntake: r.chance(cohortModel.intakeAbandoned),
     };
   });
@@ -85,9 +84,9 @@ export function intakeFor(screening: Screening): Partial<IntakeAnswers> {
     // PHQ-9 item 9 above 0 is a relative contraindication: the clinician reviews
     case 'needs-review':
       return { phq9: [...eligibleIntake.phq9.slice(0, 8), 1] };
-    // pregnancy is an absolute exclusion
+    // a psychotic disorder (current or past) is an absolute exclusion
     case 'ineligible':
-      return { pregnancy: 'yes' };
+      return { conditions: ['psychotic-disorder'] };
   }
 }
 

@@ -7,6 +7,7 @@ import { createJourneyDriver, fieldNamesIn, purposeIn, type EnrolledPatient, typ
 import { linksIn, startTestClinic } from '../../test/support/local-clinic.ts';
 import { cohortModel, drawBloodPressure, drawCohort, hours, intakeFor, minutes, streamsFor, type PatientProfile } from './cohort-model.ts';
 import { createMailbox, type Mailbox } from './mailbox.ts';
+import type { Random } from './seeded-random.ts';
 
 /**
  * A synthetic cohort carried through the local clinic on one virtual clock: each patient enrols at
@@ -202,7 +203,7 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
       p.enrolledAt = clinic.now();
       count('staff:enrol:201');
     });
-  const bookConsult = (p: SimPatient, r: ReturnType<ReturnType<typeof streamsFor>>) => {
+  const bookConsult = (p: SimPatient, r: Random) => {
     const patientId = (p.enrolled as EnrolledPatient).patientId;
     const at = new Date(Math.ceil((clinic.now().getTime() + r.between(cohortModel.consultDaysAfterIntake[0], cohortModel.consultDaysAfterIntake[1]) * DAY) / HOUR) * HOUR);
     later(r.between(0.5, 4) * HOUR, `book consult ${p.lastName}`, async () => {
@@ -214,8 +215,18 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
   };
 
   // ---------------------------------------------------------------- the patients
+  // each patient's streams live as long as the run: the nth check-in draws the stream's nth reading
+  const streams = new Map<number, ReturnType<typeof streamsFor>>();
+  const streamOf = (p: SimPatient) => {
+    let found = streams.get(p.profile.index);
+    if (found === undefined) {
+      found = streamsFor(options.seed, p.profile.index);
+      streams.set(p.profile.index, found);
+    }
+    return found;
+  };
   const patientActs = (p: SimPatient, link: LinkPage) => {
-    const stream = streamsFor(options.seed, p.profile.index);
+    const stream = streamOf(p);
     const patientId = (p.enrolled as EnrolledPatient).patientId;
     switch (link.purpose) {
       case 'intake': {
@@ -270,7 +281,7 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
 
   // ---------------------------------------------------------------- the clinicians
   const clinicianActs = (p: SimPatient, link: LinkPage) => {
-    const r = streamsFor(options.seed, p.profile.index)(`clinician-${link.purpose}`);
+    const r = streamOf(p)(`clinician-${link.purpose}`);
     const late = r.chance(cohortModel.clinicianLate);
     const delay = late ? hours(cohortModel.clinicianLateHours, r) : minutes(cohortModel.clinicianQuickMinutes, r);
     const patientId = (p.enrolled as EnrolledPatient).patientId;
