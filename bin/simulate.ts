@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { captureFunctionLogs } from '../bench/function-log-capture.ts';
+import { childMarker, cohortInChild, signalChild, simulateInChild } from '../bench/simulate/cohort-process.ts';
 import { cohortReport, type CohortReport } from '../bench/simulate/cohort-report.ts';
 import { renderComparison, renderHtml, renderMarkdown } from '../bench/simulate/cohort-render.ts';
 import { runCohort, type CohortProgress } from '../bench/simulate/cohort-run.ts';
@@ -20,6 +21,7 @@ const usage = `Usage: npm run simulate -- [--patients N] [--months M] [--seed S]
   --protocol F   protocol overrides: a JSON object as a clinic config's "protocolOverrides" (or a clinic config)
   --compare A B  the same cohort under the overrides of A and of B, differences side by side
   --out DIR      where the reports go (default .local/simulate)
+  --name STEM    the reports' file name without extension (default cohort-<seed>-<patients>p-<months>m)
 
 Exits 1 when any journey invariant is violated. Ctrl-C stops the run and writes a partial report.`;
 
@@ -35,6 +37,7 @@ const options = {
   protocol: { type: 'string' },
   compare: { type: 'boolean' },
   out: { type: 'string' },
+  name: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 let args: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>;
@@ -74,13 +77,61 @@ function readOverrides(path: string): Record<string, unknown> {
   return overrides as Record<string, unknown>;
 }
 
-// Ctrl-C once: the run stops at its next step and the report of what was simulated is written.
+const isChild = process.env[childMarker] === '1';
 let stopRequested = false;
-process.on('SIGINT', () => {
-  if (stopRequested) {
-    console.error('\nSecond Ctrl-C: exiting without a report.');
-    process.exit(130);
+
+if (!isChild) {
+  // This process only starts the cohort runs, each in a child of its own (cohort-process.ts), and
+  // passes Ctrl-C on to the one running.
+  // tsx relays the terminal's SIGINT to this process, which the terminal also signals: one Ctrl-C may
+  // arrive twice within a moment, so only a Ctrl-C a second or more after the first counts as a second
+  let firstAt = 0;
+  process.on('SIGINT', () => {
+    if (stopRequested && performance.now() - firstAt < 1000) return;
+    if (stopRequested) {
+      console.error('\nSecond Ctrl-C: stopping at once.');
+      signalChild('SIGKILL', { group: true });
+      process.exit(130);
+    }
+    stopRequested = true;
+    firstAt = performance.now();
+    signalChild('SIGINT');
+  });
+  process.on('SIGTERM', () => signalChild('SIGTERM'));
+  if (args.values.compare !== true) process.exit(await simulateInChild(process.argv.slice(2)));
+  const [fileA, fileB] = args.positionals as [string, string];
+  for (const file of [fileA, fileB]) readOverrides(file);
+  const reports: CohortReport[] = [];
+  let violations = 0;
+  for (const file of [fileA, fileB]) {
+    if (stopRequested) break;
+    console.error(`Cohort under ${file}…`);
+    const name = `cohort-${seed}-${basename(file, '.json')}`;
+    const { code, report } = await cohortInChild({ patients, months, seed, outDir, name, protocolFile: resolve(file) });
+    if (report === undefined) {
+      console.error(`  the cohort under ${file} left no report (exit ${code})`);
+      process.exit(code === 0 ? 1 : code);
+    }
+    reports.push(report);
+    violations += report.invariants.violations;
+    console.error(`  reports: ${join(outDir, name)}.{md,json,html}; ${report.invariants.violations} invariant violation(s)`);
   }
+  if (reports.length === 2) {
+    const comparison = renderComparison(reports[0] as CohortReport, reports[1] as CohortReport, [basename(fileA), basename(fileB)]);
+    console.log(comparison);
+    mkdirSync(outDir, { recursive: true });
+    const path = join(outDir, `compare-${seed}-${basename(fileA, '.json')}-${basename(fileB, '.json')}.md`);
+    writeFileSync(path, comparison);
+    console.error(`comparison: ${path}`);
+  }
+  console.error(`journey invariant violations: ${violations}`);
+  process.exit(violations > 0 ? 1 : 0);
+}
+
+// ------------------------------------------------------------------ the child: one cohort
+// Ctrl-C once: the run stops at its next step and the report of what was simulated is written.
+process.on('SIGINT', () => {
+  if (stopRequested) process.exit(130);
   stopRequested = true;
   console.error('\nCtrl-C: stopping after this step; the partial report follows (Ctrl-C again to quit at once).');
 });
@@ -95,54 +146,28 @@ function showProgress(p: CohortProgress): void {
   }
 }
 
-async function simulate(protocolOverrides: Record<string, unknown> | undefined): Promise<CohortReport> {
-  const logs = captureFunctionLogs();
+const logs = captureFunctionLogs();
+let report: CohortReport;
+try {
+  const protocolOverrides = args.values.protocol === undefined ? undefined : readOverrides(args.values.protocol);
+  const run = await runCohort({ patients, months, seed, ...(protocolOverrides === undefined ? {} : { protocolOverrides }), onProgress: showProgress, shouldStop: () => stopRequested });
+  if (process.stderr.isTTY) process.stderr.write('\n');
   try {
-    const run = await runCohort({ patients, months, seed, ...(protocolOverrides === undefined ? {} : { protocolOverrides }), onProgress: showProgress, shouldStop: () => stopRequested });
-    if (process.stderr.isTTY) process.stderr.write('\n');
-    try {
-      return await cohortReport(run);
-    } finally {
-      await run.clinic.stop();
-    }
+    report = await cohortReport(run);
   } finally {
-    logs.stop();
+    await run.clinic.stop();
   }
+} finally {
+  logs.stop();
 }
-
 mkdirSync(outDir, { recursive: true });
-const write = (name: string, text: string) => {
-  writeFileSync(join(outDir, name), text);
-  return join(outDir, name);
-};
-const save = (report: CohortReport, stem: string): string[] => [
-  write(`${stem}.md`, renderMarkdown(report)),
-  write(`${stem}.json`, `${JSON.stringify(report, null, 2)}\n`),
-  write(`${stem}.html`, renderHtml(report)),
-];
-
-let violations = 0;
-if (args.values.compare === true) {
-  const [fileA, fileB] = args.positionals as [string, string];
-  const reports: CohortReport[] = [];
-  for (const file of [fileA, fileB]) {
-    if (stopRequested) break;
-    console.error(`Cohort under ${file}…`);
-    const report = await simulate(readOverrides(file));
-    reports.push(report);
-    violations += report.invariants.violations;
-    console.error(`  reports: ${save(report, `cohort-${seed}-${basename(file, '.json')}`).join(', ')}`);
-  }
-  if (reports.length === 2) {
-    const comparison = renderComparison(reports[0] as CohortReport, reports[1] as CohortReport, [basename(fileA), basename(fileB)]);
-    console.log(comparison);
-    console.error(`comparison: ${write(`compare-${seed}-${basename(fileA, '.json')}-${basename(fileB, '.json')}.md`, comparison)}`);
-  }
-} else {
-  const report = await simulate(args.values.protocol === undefined ? undefined : readOverrides(args.values.protocol));
-  violations = report.invariants.violations;
-  console.log(renderMarkdown(report));
-  console.error(`reports: ${save(report, `cohort-${seed}-${patients}p-${months}m`).join(', ')}`);
-}
-console.error(`journey invariant violations: ${violations}`);
-process.exit(violations > 0 ? 1 : 0);
+const stem = join(outDir, args.values.name ?? `cohort-${seed}-${patients}p-${months}m`);
+writeFileSync(`${stem}.md`, renderMarkdown(report));
+writeFileSync(`${stem}.json`, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(`${stem}.html`, renderHtml(report));
+console.log(renderMarkdown(report));
+console.error(`reports: ${stem}.md, ${stem}.json, ${stem}.html`);
+// actions the pages or the staff API refused with an error are a failure of the run, like a violation
+const failed = report.invariants.violations > 0 || report.simulation.errors.length > 0;
+console.error(`journey invariant violations: ${report.invariants.violations}; failed actions: ${report.simulation.errors.length}`);
+process.exit(failed ? 1 : 0);

@@ -1,8 +1,10 @@
 import { pathToFileURL } from 'node:url';
-import { captureFunctionLogs } from '../function-log-capture.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { goal, reportLine } from '../report-line.ts';
-import { cohortReport, type CohortReport } from './cohort-report.ts';
-import { runCohort } from './cohort-run.ts';
+import { cohortInChild } from './cohort-process.ts';
+import type { CohortReport } from './cohort-report.ts';
 
 /**
  * The cohort simulation's speed and growth (issue 17), printed by `npm run bench`, never asserted:
@@ -15,30 +17,22 @@ import { runCohort } from './cohort-run.ts';
 export interface CohortBench {
   readonly small: CohortReport;
   readonly large: CohortReport;
-  readonly peakRssBytes: number;
 }
 
 export async function runCohortBench(patients = Number(process.env['SIMULATE_BENCH_PATIENTS'] ?? 4), months = Number(process.env['SIMULATE_BENCH_MONTHS'] ?? 2)): Promise<CohortBench> {
-  const logs = captureFunctionLogs();
-  let peakRssBytes = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
-  }, 500);
+  const outDir = mkdtempSync(join(tmpdir(), 'care-journeys-cohort-bench-'));
   try {
+    // each cohort in a process of its own (cohort-process.ts), one after the other
     const one = async (n: number) => {
-      const run = await runCohort({ patients: n, months, seed: 17 });
-      try {
-        return await cohortReport(run);
-      } finally {
-        await run.clinic.stop();
-      }
+      const { code, report } = await cohortInChild({ patients: n, months, seed: 17, outDir, name: `bench-${n}` });
+      if (report === undefined) throw new Error(`the ${n}-patient cohort left no report (exit ${code})`);
+      return report;
     };
     const small = await one(patients);
     const large = await one(patients * 2);
-    return { small, large, peakRssBytes };
+    return { small, large };
   } finally {
-    clearInterval(sampler);
-    logs.stop();
+    rmSync(outDir, { recursive: true, force: true });
   }
 }
 
@@ -55,7 +49,7 @@ export function printCohortBench(bench: CohortBench): void {
   reportLine('  growth: state transitions per patient-month', ratio(large.cost.stateTransitionsPerPatientMonth, small.cost.stateTransitionsPerPatientMonth), '(context: 1.00 is linear)');
   const t = large.timing;
   reportLine('  where the wall time went: clock moves / mail / actions (s)', `${(t.advanceMs / 1000).toFixed(0)} / ${(t.mailMs / 1000).toFixed(0)} / ${(t.actionMs / 1000).toFixed(0)}`, `(context: ${t.steps} clock moves)`);
-  reportLine('  peak memory of the runtime process (MB; DynamoDB Local runs apart)', (bench.peakRssBytes / 1e6).toFixed(0), '(context)');
+  reportLine('  peak memory of the runtime process (MB; DynamoDB Local runs apart)', (large.peakRssBytes / 1e6).toFixed(0), '(context)');
   reportLine('  journey invariant violations (both cohorts)', String(small.invariants.violations + large.invariants.violations), goal('0'));
 }
 

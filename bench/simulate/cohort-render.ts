@@ -28,6 +28,7 @@ export function reportSections(r: CohortReport): { title: string; markdown: stri
           ['wall time (s)', num(r.wallSeconds)],
           ['patient-months simulated', num(r.patientMonths)],
           ['patient-months per wall second', r.patientMonthsPerWallSecond.toFixed(2)],
+          ['peak memory of the runtime process (MB)', (r.peakRssBytes / 1e6).toFixed(0)],
           ['wall time in clock moves / mail / actions (s)', `${num(r.timing.advanceMs / 1000)} / ${num(r.timing.mailMs / 1000)} / ${num(r.timing.actionMs / 1000)} (${r.timing.steps} clock moves)`],
         ],
       ),

@@ -31,6 +31,7 @@ export interface CohortReport {
   readonly patientMonths: number;
   readonly patientMonthsPerWallSecond: number;
   readonly timing: CohortRun['timing'];
+  readonly peakRssBytes: number;
   /** patients whose journey reached at least this phase, in the journey's order */
   readonly phasesReached: Record<string, number>;
   /** the phase each journey was in at the end */
@@ -217,6 +218,7 @@ export async function cohortReport(run: CohortRun): Promise<CohortReport> {
     patientMonths,
     patientMonthsPerWallSecond: wallSeconds > 0 ? patientMonths / wallSeconds : 0,
     timing: run.timing,
+    peakRssBytes: run.peakRssBytes,
     phasesReached,
     phaseAtEnd: Object.fromEntries(journeyPhases.filter((p) => phaseAtEnd[p] !== undefined).map((p) => [p, phaseAtEnd[p] as number])),
     screenings,

@@ -71,6 +71,8 @@ export interface CohortRun {
   readonly usageAfter: LocalUsage;
   readonly wallMs: number;
   readonly timing: CohortProgress['timing'];
+  /** the largest resident set of this process (the runtime, the engine, the functions) seen during the run */
+  readonly peakRssBytes: number;
   readonly stopped: boolean;
   /** clinic-wide email addresses: the clinicians' (each patient's emails are theirs alone) */
   readonly clinicianEmails: ReadonlyMap<string, string>;
@@ -373,6 +375,7 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
   let stopped = false;
   let lastProgress = 0;
   const timing = { steps: 0, advanceMs: 0, mailMs: 0, actionMs: 0 };
+  let peakRssBytes = process.memoryUsage().rss;
   const timed = async (key: 'advanceMs' | 'mailMs' | 'actionMs', work: () => Promise<unknown>) => {
     const t0 = performance.now();
     await work();
@@ -422,6 +425,7 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
     await timed('mailMs', readMail);
     if (performance.now() - lastProgress > 1000) {
       lastProgress = performance.now();
+      peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
       progress();
     }
   }
@@ -442,6 +446,7 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
     usageAfter: await clinic.usage(),
     wallMs: performance.now() - wallStarted,
     timing,
+    peakRssBytes: Math.max(peakRssBytes, process.memoryUsage().rss),
     stopped,
     clinicianEmails,
     clinicianMailOf,
