@@ -49,6 +49,9 @@ export function printCohortBench(bench: CohortBench): void {
   reportLine('  growth: state transitions per patient-month', ratio(large.cost.stateTransitionsPerPatientMonth, small.cost.stateTransitionsPerPatientMonth), '(context: 1.00 is linear)');
   const t = large.timing;
   reportLine('  where the wall time went: clock moves / mail / actions (s)', `${(t.advanceMs / 1000).toFixed(0)} / ${(t.mailMs / 1000).toFixed(0)} / ${(t.actionMs / 1000).toFixed(0)}`, `(context: ${t.steps} clock moves)`);
+  const l = large.pageLatencyMs;
+  reportLine('  link page GET p50 / p99 (ms)', `${l.getP50.toFixed(0)} / ${l.getP99.toFixed(0)}`, goal('p99 <= 100'));
+  reportLine('  link page POST p50 / p99, until its work settled (ms)', `${l.postP50.toFixed(0)} / ${l.postP99.toFixed(0)}`, goal('p99 <= 100 (for the POST alone)'));
   reportLine('  peak memory of the runtime process (MB; DynamoDB Local runs apart)', (large.peakRssBytes / 1e6).toFixed(0), '(context)');
   reportLine('  journey invariant violations (both cohorts)', String(small.invariants.violations + large.invariants.violations), goal('0'));
 }

@@ -29,6 +29,8 @@ export function reportSections(r: CohortReport): { title: string; markdown: stri
           ['patient-months simulated', num(r.patientMonths)],
           ['patient-months per wall second', r.patientMonthsPerWallSecond.toFixed(2)],
           ['peak memory of the runtime process (MB)', (r.peakRssBytes / 1e6).toFixed(0)],
+          ['link page GET p50 / p99 (ms)', `${r.pageLatencyMs.getP50.toFixed(0)} / ${r.pageLatencyMs.getP99.toFixed(0)} (${r.pageLatencyMs.gets} GETs)`],
+          ['link page POST p50 / p99, until its work settled (ms)', `${r.pageLatencyMs.postP50.toFixed(0)} / ${r.pageLatencyMs.postP99.toFixed(0)} (${r.pageLatencyMs.posts} POSTs)`],
           ['wall time in clock moves / mail / actions (s)', `${num(r.timing.advanceMs / 1000)} / ${num(r.timing.mailMs / 1000)} / ${num(r.timing.actionMs / 1000)} (${r.timing.steps} clock moves)`],
         ],
       ),

@@ -32,6 +32,8 @@ export interface CohortReport {
   readonly patientMonthsPerWallSecond: number;
   readonly timing: CohortRun['timing'];
   readonly peakRssBytes: number;
+  /** link pages: GET alone; POST until the work it started settled (ms) */
+  readonly pageLatencyMs: { readonly getP50: number; readonly getP99: number; readonly postP50: number; readonly postP99: number; readonly gets: number; readonly posts: number };
   /** patients whose journey reached at least this phase, in the journey's order */
   readonly phasesReached: Record<string, number>;
   /** the phase each journey was in at the end */
@@ -219,6 +221,14 @@ export async function cohortReport(run: CohortRun): Promise<CohortReport> {
     patientMonthsPerWallSecond: wallSeconds > 0 ? patientMonths / wallSeconds : 0,
     timing: run.timing,
     peakRssBytes: run.peakRssBytes,
+    pageLatencyMs: {
+      getP50: percentile(run.latencies.getMs, 0.5),
+      getP99: percentile(run.latencies.getMs, 0.99),
+      postP50: percentile(run.latencies.postMs, 0.5),
+      postP99: percentile(run.latencies.postMs, 0.99),
+      gets: run.latencies.getMs.length,
+      posts: run.latencies.postMs.length,
+    },
     phasesReached,
     phaseAtEnd: Object.fromEntries(journeyPhases.filter((p) => phaseAtEnd[p] !== undefined).map((p) => [p, phaseAtEnd[p] as number])),
     screenings,
@@ -254,6 +264,12 @@ export async function cohortReport(run: CohortRun): Promise<CohortReport> {
     invariants: { patientsChecked: enrolled.length, violations: violations.length, examples: violations.slice(0, 50) },
     simulation: { tally: Object.fromEntries([...run.tally].sort(([a], [b]) => a.localeCompare(b))), errors: run.errors.slice(0, 100) },
   };
+}
+
+function percentile(values: readonly number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }
 
 function billable(a: LocalUsage, b: LocalUsage): BillableUsage {

@@ -46,6 +46,12 @@ export interface CohortProgress {
   readonly timing: { readonly steps: number; readonly advanceMs: number; readonly mailMs: number; readonly actionMs: number };
 }
 
+/** Link page latencies seen by the simulated people (ms): a GET alone; a POST until the work it started has settled. */
+export interface PageLatencies {
+  readonly getMs: readonly number[];
+  readonly postMs: readonly number[];
+}
+
 export interface SimPatient {
   readonly profile: PatientProfile;
   readonly lastName: string;
@@ -73,6 +79,7 @@ export interface CohortRun {
   readonly timing: CohortProgress['timing'];
   /** the largest resident set of this process (the runtime, the engine, the functions) seen during the run */
   readonly peakRssBytes: number;
+  readonly latencies: PageLatencies;
   readonly stopped: boolean;
   /** clinic-wide email addresses: the clinicians' (each patient's emails are theirs alone) */
   readonly clinicianEmails: ReadonlyMap<string, string>;
@@ -162,8 +169,11 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
   };
   const later = (ms: number, what: string, run: () => Promise<void>) => plan(clinic.now().getTime() + ms, what, run);
 
+  const latencies = { getMs: [] as number[], postMs: [] as number[] };
   const posted = async (what: string, answer: Promise<PageAnswer>): Promise<PageAnswer> => {
+    const t0 = performance.now();
     const page = await answer;
+    latencies.postMs.push(performance.now() - t0);
     count(`page:${what}:${page.status}`);
     return page;
   };
@@ -346,7 +356,9 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
         for (const url of linksIn(clinic, email)) {
           if (handledUrls.has(url)) continue;
           handledUrls.add(url);
+          const t0 = performance.now();
           const page = await driver.openLink(url);
+          latencies.getMs.push(performance.now() - t0);
           count(`page:open:${page.status}`);
           const owner = patient ?? byLastName.get(new RegExp(`${familyName}[a-z]{4}`).exec(page.html)?.[0] ?? '');
           if (owner?.enrolled === undefined) continue;
@@ -447,6 +459,7 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
     wallMs: performance.now() - wallStarted,
     timing,
     peakRssBytes: Math.max(peakRssBytes, process.memoryUsage().rss),
+    latencies,
     stopped,
     clinicianEmails,
     clinicianMailOf,
