@@ -11,7 +11,7 @@ import type { JourneyView } from './support/journey-driver.ts';
  * people did (each form they posted that the page accepted is one decision or record, no more, no less).
  * Kept small (a few patients over a few months) so the suite's budget holds on a slow shared machine.
  */
-const cohort = { patients: Number(process.env['SIMULATE_TEST_PATIENTS'] ?? 6), months: Number(process.env['SIMULATE_TEST_MONTHS'] ?? 2), seed: 11 };
+const cohort = { patients: Number(process.env['SIMULATE_TEST_PATIENTS'] ?? 3), months: Number(process.env['SIMULATE_TEST_MONTHS'] ?? 1.5), seed: 11 };
 
 let run: CohortRun;
 let report: CohortReport;

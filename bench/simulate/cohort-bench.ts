@@ -38,7 +38,7 @@ export async function runCohortBench(patients = Number(process.env['SIMULATE_BEN
 
 export function printCohortBench(bench: CohortBench): void {
   const { small, large } = bench;
-  const pair = `${large.patients} vs ${small.patients} patients, ${small.months} months`;
+  const pair = `${large.patients} vs ${small.patients} patients, ${small.months} month(s)`;
   console.log(`Cohort simulation (npm run simulate): ${pair}${large.patients === 400 && small.months === 12 ? '' : ' (a smaller pair than the issue\'s 400 vs 200 over 12 months, which takes hours on this machine)'}`);
   reportLine(`  patient-months per wall second (${large.patients} patients)`, large.patientMonthsPerWallSecond.toFixed(3), goal('>= 10 (200-patient clinic-year)'));
   reportLine(`  patient-months per wall second (${small.patients} patients)`, small.patientMonthsPerWallSecond.toFixed(3), '(context)');

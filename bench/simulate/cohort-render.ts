@@ -124,7 +124,7 @@ export function reportSections(r: CohortReport): { title: string; markdown: stri
 }
 
 export function renderMarkdown(r: CohortReport): string {
-  return [`# Cohort simulation: ${r.patients} patients, ${r.months} months, seed ${r.seed}`, ...reportSections(r).map((s) => `## ${s.title}\n\n${s.markdown}`)].join('\n\n') + '\n';
+  return [`# Cohort simulation: ${r.patients} patients, ${r.months} month(s), seed ${r.seed}`, ...reportSections(r).map((s) => `## ${s.title}\n\n${s.markdown}`)].join('\n\n') + '\n';
 }
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
