@@ -415,16 +415,15 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
     if (due.length > 0) {
       for (const item of due) queue.splice(queue.indexOf(item), 1);
       // what is due at one instant happens at once, as people act independently
-      await timed('actionMs', () => Promise.all(
-        due.map(async (item) => {
-          actions += 1;
-          try {
-            await item.run();
-          } catch (error) {
-            errors.push(`${clinic.now().toISOString()} ${item.what}: ${(error as Error).message.slice(0, 400)}`);
-          }
-        }),
-      ));
+      const act = async (item: Planned) => {
+        actions += 1;
+        try {
+          await item.run();
+        } catch (error) {
+          errors.push(`${clinic.now().toISOString()} ${item.what}: ${(error as Error).message.slice(0, 400)}`);
+        }
+      };
+      await timed('actionMs', () => Promise.all(due.map(act)));
       await timed('mailMs', readMail);
       continue;
     }
