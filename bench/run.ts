@@ -5,6 +5,7 @@ import { printIamOverhead } from './iam-overhead.ts';
 import { runJourneyBench } from './journey-bench.ts';
 import { journeyCosts, printJourneyCosts } from './journey-cost.ts';
 import { printJourneyWallTime } from './journey-wall-time.ts';
+import { printCohortBench, runCohortBench } from './simulate/cohort-bench.ts';
 import { goal, reportLine } from './report-line.ts';
 
 /** `npm run bench`: measurements printed as counts and ratios; goals beside them, never asserted. */
@@ -23,6 +24,14 @@ try {
   printJourneyCosts(journeyCosts(journey.first, journey.firstExecutionLogs));
 } catch (error) {
   console.log(`Patient journey: NOT MEASURED, the journey did not go through:\n  ${String((error as Error).stack ?? error).replace(/\n/g, '\n  ')}`);
+  process.exitCode = 1;
+}
+
+console.log('');
+try {
+  printCohortBench(await runCohortBench());
+} catch (error) {
+  console.log(`Cohort simulation: NOT MEASURED, the cohort did not go through:\n  ${String((error as Error).stack ?? error).replace(/\n/g, '\n  ')}`);
   process.exitCode = 1;
 }
 

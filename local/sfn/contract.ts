@@ -62,6 +62,11 @@ export interface LocalStepFunctions {
   advanceClock(move: ClockMove): Promise<Date>;
   /** resolves when no execution has work it can do without the clock moving or a callback arriving */
   settle(): Promise<void>;
+  /**
+   * when the next timer (a Wait, a retry's backoff, a timeout) falls due, if any: a driver of many
+   * journeys (bench/simulate) moves the clock to it rather than guessing a step
+   */
+  nextTimerDue(): Date | undefined;
   /** one AWS JSON-protocol action, e.g. ('StartExecution', {...}); throws SfnServiceError with AWS's name */
   call(action: string, request: unknown): Promise<unknown>;
   usage(): EngineUsage;

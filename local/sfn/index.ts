@@ -92,6 +92,10 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
       });
     },
     settle: () => engine.settle(),
+    nextTimerDue() {
+      const timer = engine.nextTimer();
+      return timer === undefined ? undefined : new Date(timer.due_ms);
+    },
     call: (action: string, request: unknown) => api.call(action, request),
     usage: () => engine.usage(),
     async listen(port: number) {
