@@ -2,25 +2,11 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultProtocol } from '../functions/domain/protocol.ts';
 import { useJourneyDriver, type JourneyView, type ObservedEmail } from './support/journey-driver.ts';
-import {
-  addCoverage,
-  emptyCoverage,
-  inductionEvent,
-  JourneyRun,
-  journeyInvariantViolations,
-  maintenanceEvent,
-  newEffects,
-  observe,
-  patientInInduction,
-  patientInMaintenance,
-  protocolInForce,
-  stopJourney,
-  type Coverage,
-  type JourneyEvent,
-  type Observation,
-  type PatientUnderTest,
-  type PlanChoices,
-} from './support/journey-events.ts';
+import { addCoverage, emptyCoverage, JourneyRun, newEffects, type Coverage } from './support/journey-run.ts';
+import { inductionEvent, maintenanceEvent, type JourneyEvent } from './support/journey-event-arbitraries.ts';
+import { journeyInvariantViolations, observe, type Observation } from './support/journey-invariants.ts';
+import { patientInInduction, patientInMaintenance, protocolInForce, type PatientUnderTest, type PlanChoices } from './support/journey-patients.ts';
+import { stopJourney } from './support/journey-executions.ts';
 
 /**
  * The running system's invariants under random, out-of-order and duplicated events: check-ins (clear,

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { functionCatalogue } from '../functions/catalogue.ts';
 import type { FaultRequest } from '../local/runtime/fault-injection.ts';
 import { useJourneyDriver, type EnrolledPatient, type JourneyDriver, type JourneyView } from './support/journey-driver.ts';
-import { journeyInvariantViolations, observe, patientInMaintenance, protocolInForce, stopJourney, type Observation, type PatientUnderTest } from './support/journey-events.ts';
+import { journeyInvariantViolations, observe, type Observation } from './support/journey-invariants.ts';
+import { patientInMaintenance, protocolInForce, type PatientUnderTest } from './support/journey-patients.ts';
+import { stopJourney } from './support/journey-executions.ts';
 import { DAY, refillOnce } from './support/journey-scenarios.ts';
 
 /**

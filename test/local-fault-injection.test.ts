@@ -7,7 +7,7 @@ import type { Fault, FaultRequest } from '../local/runtime/fault-injection.ts';
 import { transientErrorRetrier } from '../statemachines/task-retry-policy.ts';
 import { executionHistory } from './support/execution-history.ts';
 import { useJourneyDriver, type EnrolledPatient } from './support/journey-driver.ts';
-import { executionsOf } from './support/journey-events.ts';
+import { executionsOf } from './support/journey-executions.ts';
 import { sfnClientFor } from './support/local-clinic.ts';
 
 /**

@@ -4,7 +4,9 @@ import type { EnrolledPatient, HoldChoice, JourneyDriver, LinkPage, PageAnswer, 
 import { afterSessionHour, DAY, HOUR, MINUTE, later } from './journey-scenarios.ts';
 import type { Protocol } from '../../functions/domain/protocol.ts';
 import { describe, expect, it } from 'vitest';
-import { journeyInvariantViolations, observe, protocolInForce, stopJourney, type PatientUnderTest } from './journey-events.ts';
+import { journeyInvariantViolations, observe } from './journey-invariants.ts';
+import { protocolInForce, type PatientUnderTest } from './journey-patients.ts';
+import { stopJourney } from './journey-executions.ts';
 
 /**
  * Every wait of a journey for a person, and what can happen to it: the model the wait-by-wait tests walk.
