@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider, { type Configuration } from 'oidc-provider';
+import type { ClinicConfig } from '../../functions/platform/clinic-config.ts';
+import { clinicianIdClaim, groupsClaim } from '../../functions/portal/portal-user.ts';
+import { escapeHtml } from '../console/html-escape.ts';
+import { claimsOf, localAccounts, localPassword, type LocalAccount } from './local-accounts.ts';
+
+/**
+ * A real OpenID provider on loopback (the `oidc-provider` package), standing in for the stack's
+ * Cognito user pool: the portal signs in against it with the same code (authorization code with PKCE),
+ * and only the issuer differs. Its one client is the portal, a public client (PKCE, no secret), as the
+ * stack's Cognito app client is. Its sign-in page lists the clinic config's people; each signs in with
+ * their id and the one local password. Grants are implicit: the portal is the clinic's own app.
+ */
+export interface LocalOpenIdProvider {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly accounts: readonly LocalAccount[];
+  stop(): Promise<void>;
+}
+
+export const portalClientId = 'care-journeys-portal';
+
+export async function startLocalOpenIdProvider(options: { port: number; clinic: ClinicConfig; redirectUri: string }): Promise<LocalOpenIdProvider> {
+  const accounts = localAccounts(options.clinic);
+  const byId = new Map(accounts.map((a) => [a.id, a]));
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new Error(`the OpenID provider's port 127.0.0.1:${options.port} is already in use`) : error));
+    server.listen(options.port, '127.0.0.1', () => {
+      server.removeAllListeners('error');
+      resolve();
+    });
+  });
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const configuration: Configuration = {
+    clients: [
+      {
+        client_id: portalClientId,
+        token_endpoint_auth_method: 'none',
+        redirect_uris: [options.redirectUri],
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+      },
+    ],
+    pkce: { required: () => true },
+    // the portal reads who signed in from the ID token, as it does Cognito's
+    conformIdTokenClaims: false,
+    claims: { openid: ['sub', 'name', 'email', 'email_verified', groupsClaim, clinicianIdClaim] },
+    findAccount: (_ctx, id) => {
+      const account = byId.get(id);
+      return account === undefined ? undefined : { accountId: id, claims: () => ({ ...claimsOf(account), sub: id }) as { sub: string } };
+    },
+    features: { devInteractions: { enabled: false } },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    loadExistingGrant: async (ctx) => {
+      const session = ctx.oidc.session;
+      const client = ctx.oidc.client;
+      if (session?.accountId === undefined || client === undefined) return undefined;
+      const grantId = session.grantIdFor(client.clientId);
+      if (grantId !== undefined) return ctx.oidc.provider.Grant.find(grantId);
+      const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      grant.addOIDCScope('openid email profile');
+      await grant.save();
+      return grant;
+    },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    ttl: { Session: 12 * 3600, Interaction: 600, Grant: 12 * 3600, IdToken: 300, AccessToken: 300, AuthorizationCode: 60 },
+  };
+  const provider = new Provider(issuer, configuration);
+  const callback = provider.callback();
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const match = /^\/interaction\/([A-Za-z0-9_-]+)$/.exec(new URL(req.url ?? '/', issuer).pathname);
+    if (match === null) {
+      callback(req, res);
+      return;
+    }
+    void signInPage(provider, byId, req, res).catch((error: unknown) => {
+      console.error('local OpenID provider: sign-in failed', error);
+      if (!res.headersSent) send(res, 400, page('Sign-in failed', '<p>This sign-in has expired. Go back to the portal and sign in again.</p>'));
+      else res.end();
+    });
+  });
+
+  return {
+    issuer,
+    clientId: portalClientId,
+    accounts,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function signInPage(provider: Provider, byId: ReadonlyMap<string, LocalAccount>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const details = await provider.interactionDetails(req, res);
+  if (req.method === 'POST') {
+    const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+    const account = byId.get(form.get('login') ?? '');
+    if (account === undefined || form.get('password') !== localPassword) {
+      send(res, 401, loginForm(details.uid, [...byId.values()], 'That id and password do not match a person of this clinic.'));
+      return;
+    }
+    await provider.interactionFinished(req, res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
+    return;
+  }
+  send(res, 200, loginForm(details.uid, [...byId.values()]));
+}
+
+function loginForm(uid: string, accounts: readonly LocalAccount[], error?: string): string {
+  const people = accounts.map((a) => `<li><code>${escapeHtml(a.id)}</code>: ${escapeHtml(a.name)} (${a.role})</li>`).join('');
+  return page(
+    'Sign in to the local clinic',
+    `${error === undefined ? '' : `<p role="alert">${escapeHtml(error)}</p>`}
+<form method="post" action="/interaction/${escapeHtml(uid)}">
+<label>Id <input name="login" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">Sign in</button>
+</form>
+<p>People of this clinic (local password <code>${localPassword}</code>):</p><ul>${people}</ul>`,
+  );
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+}
+
+function send(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; form-action 'self'; frame-ancestors 'none'" });
+  res.end(html);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= 16 * 1024) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
