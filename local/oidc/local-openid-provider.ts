@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
@@ -68,6 +68,8 @@ export async function startLocalOpenIdProvider(options: { port: number; clinic: 
       return grant;
     },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
+    // a signing key of this run: tokens of an earlier run are refused, as a rotated key's would be
+    jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' }] },
     ttl: { Session: 12 * 3600, Interaction: 600, Grant: 12 * 3600, IdToken: 300, AccessToken: 300, AuthorizationCode: 60 },
   };
   const provider = new Provider(issuer, configuration);
