@@ -131,6 +131,27 @@ describe("a clinician's emailed link behind sign-in", () => {
     expect(link.status).toBe(200);
   });
 
+  it("the decision is on the addressee's My decisions, on her backup's as backup, and on no one else's", async () => {
+    const { clinic } = local;
+    const decisionsOf = async (accountId: string) => {
+      const browser = new PortalBrowser();
+      return (await signIn(clinic, browser, accountId)).body;
+    };
+    const mine = await decisionsOf('dr-rivera');
+    expect(mine).toContain('My decisions');
+    expect(mine).toMatch(new RegExp(`Eligibility: [^<]*${patientName}`));
+    expect(mine).toContain('Due by');
+    expect(mine).not.toContain('you are the backup');
+    const backup = await decisionsOf('dr-chen');
+    expect(backup).toMatch(new RegExp(`Eligibility: [^<]*${patientName}`));
+    expect(backup).toContain('Dr. Ana Rivera (you are the backup)');
+    const other = await decisionsOf('dr-okafor');
+    expect(other).toContain('Nothing is waiting for you.');
+    expect(other).not.toContain(patientName);
+    const staff = await decisionsOf('front-desk');
+    expect(staff).not.toContain(patientName);
+  });
+
   it('without a session the link sends the browser to sign in, with nothing about the patient; sign-in returns to the same page', async () => {
     const { clinic } = local;
     const browser = new PortalBrowser();

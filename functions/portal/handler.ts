@@ -2,11 +2,13 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { htmlResponse } from '../link-pages/responses.ts';
 import { html } from '../pages/html.ts';
+import { journeyStore } from '../journey/journey-store.ts';
 import { now } from '../platform/clock.ts';
 import { functionEnvironment } from '../platform/environment.ts';
 import { invocationLogging } from '../platform/invocation-logging.ts';
 import { logger } from '../platform/logger.ts';
 import { clearPendingCookie, finishSignIn, SignInFailed, startSignIn } from './oidc-sign-in.ts';
+import { myDecisionsSection, pendingDecisions } from './my-decisions.ts';
 import { homePage, notAllowedPage, signedOutPage, signInFailedPage } from './portal-pages.ts';
 import { csrfFieldOf, csrfMatches, endSessionCookie, newSession, sessionCookie, sessionFrom } from './portal-session.ts';
 import { portalSettings } from './portal-settings.ts';
@@ -53,7 +55,9 @@ async function portal(event: APIGatewayProxyEventV2): Promise<Result> {
   }
   if (method === 'GET' && path === portalHome) {
     if (session === undefined) return redirect(`/portal/sign-in?return=${encodeURIComponent(portalHome)}`, []);
-    return { ...htmlResponse(200, homePage(session, html``)), cookies: [sessionCookie(session, settings.sessionKey, at, settings.secureCookies)] };
+    const { client, tableName, clinic } = journeyStore();
+    const content = session.clinicianId === undefined ? html`` : myDecisionsSection(await pendingDecisions(client, tableName, clinic, session.clinicianId, at), clinic.defaultTimeZone);
+    return { ...htmlResponse(200, homePage(session, content)), cookies: [sessionCookie(session, settings.sessionKey, at, settings.secureCookies)] };
   }
   return htmlResponse(404, notAllowedPage('There is no such page.'));
 }
