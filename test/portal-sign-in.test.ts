@@ -122,11 +122,13 @@ describe('signing in to the portal', () => {
 describe("a clinician's emailed link behind sign-in", () => {
   let link: LinkPage;
   let patientName: string;
+  let patientId: string;
 
   it('the driver, signed in as the addressee, reaches the eligibility decision', async () => {
     const { driver } = local;
     const patient = await driver.throughScreening({ patient: { lastName: 'Quintero' } });
     patientName = 'Quintero';
+    patientId = patient.patientId;
     link = await driver.latestLinkFor(rivera, 'eligibility', { mentioning: patient.lastName });
     expect(link.status).toBe(200);
   });
@@ -201,7 +203,7 @@ describe("a clinician's emailed link behind sign-in", () => {
     expect((await driver.openLink(link.url)).status).toBe(200);
   });
 
-  it('the backup clinician may decide, with the token the page carries', async () => {
+  it('the backup clinician may decide, with the token the page carries, and is recorded as the one who decided', async () => {
     const { clinic, driver } = local;
     const browser = new PortalBrowser();
     const page = await signIn(clinic, browser, 'dr-chen', new URL(link.url).pathname);
@@ -211,5 +213,8 @@ describe("a clinician's emailed link behind sign-in", () => {
     expect(decided.status).toBe(200);
     await driver.settle();
     expect((await driver.openLink(link.url)).status).not.toBe(200);
+    const clinicianActors = (await driver.journeyOf(patientId)).audit.filter((event) => event.actor?.type === 'clinician').map((event) => event.actor?.id);
+    expect(clinicianActors).toContain('dr-chen');
+    expect(clinicianActors).not.toContain('dr-rivera');
   });
 });

@@ -23,6 +23,7 @@ import { getItem } from '../store/read-items.ts';
 import { keys } from '../store/table-design.ts';
 import { calendarFile } from '../pages/calendar-file.ts';
 import { calendarResponse, htmlResponse, statusResponse } from './responses.ts';
+import { actingPerson } from './acting-person.ts';
 
 export type LinkServer = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -76,7 +77,9 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
     return outcome('invalid-encoding', htmlResponse(400, page(purposePage.title, purposePage.render(view, formWithErrors(values, [unreadable])))), link);
   }
 
-  const actor: AuditActor = { type: link.person.kind, id: link.person.id };
+  // the addressee, or the backup a sign-in layer verified: the decision names who made it
+  const person = actingPerson(event, link.person);
+  const actor: AuditActor = { type: person.kind, id: person.id };
   const context: AnswerContext = { step, patient: view.patient, protocol: view.protocol, now: at, actor };
   const judged: AnswerResult = purposePage.rule(purposePage.answerFrom(values, view), context);
   if (!judged.ok) {
@@ -97,7 +100,7 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
     decision: {
       decision: judged.decision,
       details: judged.details,
-      decidedBy: { kind: link.person.kind, id: link.person.id },
+      decidedBy: { kind: person.kind, id: person.id },
       decidedAt: at.toISOString(),
       via: 'link',
       ...(hold === undefined ? {} : { hold }),

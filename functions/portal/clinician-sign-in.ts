@@ -3,6 +3,7 @@ import type { ClinicConfig } from '../platform/clinic-config.ts';
 import { journeyStore } from '../journey/journey-store.ts';
 import { hashLinkToken, isWellFormedLinkToken } from '../links/link-token.ts';
 import { readLink } from '../links/step-store.ts';
+import { withActingClinician } from '../link-pages/acting-person.ts';
 import { htmlResponse } from '../link-pages/responses.ts';
 import type { LinkServer } from '../link-pages/serve-link.ts';
 import { now } from '../platform/clock.ts';
@@ -37,14 +38,14 @@ export function requireClinicianSignIn(server: LinkServer): LinkServer {
       logger.warn('clinician link refused', { outcome: 'not-addressee', role: session.role });
       return htmlResponse(403, notAllowedPage('This page is for the clinician it was sent to, or their backup.'));
     }
-    let forwarded: APIGatewayProxyEventV2 = event;
+    let forwarded: APIGatewayProxyEventV2 = withActingClinician(event, session.clinicianId as string);
     if (event.requestContext.http.method.toUpperCase() === 'POST') {
       const body = bodyOf(event);
       if (!csrfMatches(session, csrfFieldOf(body))) {
         logger.warn('clinician link refused', { outcome: 'csrf' });
         return htmlResponse(403, notAllowedPage('This form has expired or did not come from this site. Please open the page again.'));
       }
-      forwarded = withBody(event, withoutCsrfField(body));
+      forwarded = withBody(forwarded, withoutCsrfField(body));
     }
     const response = await server(forwarded);
     return withSession(response, session, settings.sessionKey, at, settings.secureCookies);
