@@ -55,7 +55,7 @@ export interface LocalClinicOptions {
    * `permissions` replaces the stack's roles: how a test shows that a missing grant fails the call.
    */
   readonly iam?: boolean | { readonly permissions: readonly RolePermissions[] };
-  /** clinicians' links open only for the signed-in addressee or their backup (default false; `npm start` turns it on) */
+  /** clinicians' links open only for the signed-in addressee or their backup (default: CLINICIAN_SIGN_IN_LOCAL=required, else off; `npm start` turns it on) */
   readonly clinicianSignIn?: boolean;
 }
 
@@ -136,7 +136,8 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
     // the portal's OpenID provider: the functions need its issuer, and it needs the app's callback
     const identity = await startLocalOpenIdProvider({ port: ports.oidc, clinic, redirectUri: `${app.url}/portal/callback` });
     stoppers.push({ name: 'OpenID provider', stop: () => identity.stop() });
-    const clinicianSignIn = options.clinicianSignIn ?? false;
+    // CLINICIAN_SIGN_IN_LOCAL=required runs any test's clinic with the check on (the journey driver signs in)
+    const clinicianSignIn = options.clinicianSignIn ?? process.env['CLINICIAN_SIGN_IN_LOCAL'] === 'required';
 
     const iam = options.iam ?? true;
     const access =
