@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
 import type { ClinicConfig } from '../../functions/platform/clinic-config.ts';
 import { clinicianIdClaim, groupsClaim } from '../../functions/portal/portal-user.ts';
-import { escapeHtml } from '../console/html-escape.ts';
+import { html, join } from '../../functions/pages/html.ts';
+import { page as pageShell, PAGE_CSS_HASH } from '../../functions/pages/layout.ts';
 import { claimsOf, localAccounts, localPassword, type LocalAccount } from './local-accounts.ts';
 
 /**
@@ -74,6 +75,7 @@ export async function startLocalOpenIdProvider(options: { port: number; clinic: 
   };
   const provider = new Provider(issuer, configuration);
   const callback = provider.callback();
+  const appOrigin = new URL(options.redirectUri).origin;
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const match = /^\/interaction\/([A-Za-z0-9_-]+)$/.exec(new URL(req.url ?? '/', issuer).pathname);
@@ -81,9 +83,9 @@ export async function startLocalOpenIdProvider(options: { port: number; clinic: 
       callback(req, res);
       return;
     }
-    void signInPage(provider, byId, req, res).catch((error: unknown) => {
+    void signInPage(provider, byId, req, res, appOrigin).catch((error: unknown) => {
       console.error('local OpenID provider: sign-in failed', error);
-      if (!res.headersSent) send(res, 400, page('Sign-in failed', '<p>This sign-in has expired. Go back to the portal and sign in again.</p>'));
+      if (!res.headersSent) send(res, 400, pageShell('Sign-in failed', html`<p>This sign-in has expired. Go back to the portal and sign in again.</p>`), appOrigin);
       else res.end();
     });
   });
@@ -100,41 +102,38 @@ export async function startLocalOpenIdProvider(options: { port: number; clinic: 
   };
 }
 
-async function signInPage(provider: Provider, byId: ReadonlyMap<string, LocalAccount>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function signInPage(provider: Provider, byId: ReadonlyMap<string, LocalAccount>, req: IncomingMessage, res: ServerResponse, appOrigin: string): Promise<void> {
   const details = await provider.interactionDetails(req, res);
   if (req.method === 'POST') {
     const form = new URLSearchParams((await readBody(req)).toString('utf8'));
     const account = byId.get(form.get('login') ?? '');
     if (account === undefined || form.get('password') !== localPassword) {
-      send(res, 401, loginForm(details.uid, [...byId.values()], 'That id and password do not match a person of this clinic.'));
+      send(res, 401, loginForm(details.uid, [...byId.values()], 'That id and password do not match a person of this clinic.'), appOrigin);
       return;
     }
     await provider.interactionFinished(req, res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
     return;
   }
-  send(res, 200, loginForm(details.uid, [...byId.values()]));
+  send(res, 200, loginForm(details.uid, [...byId.values()]), appOrigin);
 }
 
 function loginForm(uid: string, accounts: readonly LocalAccount[], error?: string): string {
-  const people = accounts.map((a) => `<li><code>${escapeHtml(a.id)}</code>: ${escapeHtml(a.name)} (${a.role})</li>`).join('');
-  return page(
+  const people = join(accounts.map((a) => html`<li><code>${a.id}</code>: ${a.name} (${a.role})</li>`));
+  return pageShell(
     'Sign in to the local clinic',
-    `${error === undefined ? '' : `<p role="alert">${escapeHtml(error)}</p>`}
-<form method="post" action="/interaction/${escapeHtml(uid)}">
-<label>Id <input name="login" autocomplete="username" required></label>
-<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+    html`${error === undefined ? '' : html`<p class="summary" role="alert">${error}</p>`}
+<form method="post" action="/interaction/${uid}">
+<div class="field"><label for="login">Id</label><input type="text" id="login" name="login" autocomplete="username" required></div>
+<div class="field"><label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required></div>
 <button type="submit">Sign in</button>
 </form>
-<p>People of this clinic (local password <code>${localPassword}</code>):</p><ul>${people}</ul>`,
+<p class="hint">People of this clinic (local password <code>${localPassword}</code>):</p><ul>${people}</ul>`,
   );
 }
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
-}
-
-function send(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; form-action 'self'; frame-ancestors 'none'" });
+function send(res: ServerResponse, status: number, html: string, appOrigin: string): void {
+  // form-action covers the redirects after the form too: back through the provider to the portal's callback
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': `default-src 'none'; style-src '${PAGE_CSS_HASH}'; form-action 'self' ${appOrigin}; frame-ancestors 'none'` });
   res.end(html);
 }
 
