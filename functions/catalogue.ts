@@ -104,7 +104,7 @@ export const functionCatalogue = [
     access: { table: 'read', email: false, workflows: 'none' },
     memoryMb: 512,
     timeoutSeconds: 15,
-    routes: ['GET /portal', 'GET /portal/sign-in', 'GET /portal/callback', 'POST /portal/sign-out'],
+    routes: ['GET /portal', 'GET /portal/patients', 'GET /portal/sign-in', 'GET /portal/callback', 'POST /portal/sign-out'],
   },
   {
     id: 'staff-api',

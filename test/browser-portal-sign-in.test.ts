@@ -7,7 +7,7 @@ import { useJourneyDriver } from './support/journey-driver.ts';
  * A clinician's emailed link in a real Chromium on a phone, with clinicians' links behind sign-in: the
  * link leads to the local OpenID provider's sign-in page, which shows nothing of the patient; after
  * signing in the browser is back on the same decision page, and the decision is made there. The
- * portal's My decisions lists the step first, and fits the phone.
+ * portal's My decisions lists the step first, and it and Patients fit the phone.
  */
 const local = useJourneyDriver({ clinicianSignIn: true });
 const browser = useBrowser();
@@ -44,6 +44,11 @@ describe('signing in from an emailed link, in a browser', () => {
     expect(await home.content()).toContain(patient.lastName);
     expect(await horizontalOverflow(home)).toBe(0);
     await saveScreenshot(home, 'portal-my-decisions-phone');
+    await home.getByRole('link', { name: 'Patients' }).click();
+    await home.waitForURL(`${local.clinic.urls.app}/portal/patients`);
+    expect(await home.content()).toContain(patient.lastName);
+    expect(await horizontalOverflow(home)).toBe(0);
+    await saveScreenshot(home, 'portal-patients-phone');
 
     expect((await submitWith(page, page.getByRole('button', { name: 'Approve', exact: true }))).status()).toBe(200);
     await d.settle();

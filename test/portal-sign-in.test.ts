@@ -133,6 +133,25 @@ describe("a clinician's emailed link behind sign-in", () => {
     expect(link.status).toBe(200);
   });
 
+  it('Patients lists the journey with its phase to staff, and finds it by name or id, and nothing for a name no one has', async () => {
+    const { clinic } = local;
+    const browser = new PortalBrowser();
+    const page = await signIn(clinic, browser, 'front-desk', '/portal/patients');
+    expect(page.url).toBe(`${clinic.urls.app}/portal/patients`);
+    expect(page.body).toMatch(new RegExp(`<h3>[^<]*${patientName}</h3>`));
+    expect(page.body).toContain('<dd>eligibility</dd>');
+    const byName = await browser.request(`${clinic.urls.app}/portal/patients?q=${patientName.toLowerCase()}`);
+    expect(byName.body).toContain(patientId);
+    const byId = await browser.request(`${clinic.urls.app}/portal/patients?q=${patientId}`);
+    expect(byId.body).toContain(patientName);
+    const none = await browser.request(`${clinic.urls.app}/portal/patients?q=Nobody-Has-This-Name`);
+    expect(none.body).toContain('No patient matches.');
+    expect(none.body).not.toContain(patientName);
+    const signedOut = await new PortalBrowser().request(`${clinic.urls.app}/portal/patients`);
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.body).not.toContain(patientName);
+  });
+
   it("the decision is on the addressee's My decisions, on her backup's as backup, and on no one else's", async () => {
     const { clinic } = local;
     const decisionsOf = async (accountId: string) => {

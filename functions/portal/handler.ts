@@ -9,7 +9,8 @@ import { invocationLogging } from '../platform/invocation-logging.ts';
 import { logger } from '../platform/logger.ts';
 import { clearPendingCookie, finishSignIn, SignInFailed, startSignIn } from './oidc-sign-in.ts';
 import { myDecisionsSection, pendingDecisions } from './my-decisions.ts';
-import { homePage, notAllowedPage, signedOutPage, signInFailedPage } from './portal-pages.ts';
+import { listPatients, patientsSection } from './patients-list.ts';
+import { homePage, notAllowedPage, portalPage, signedOutPage, signInFailedPage } from './portal-pages.ts';
 import { csrfFieldOf, csrfMatches, endSessionCookie, newSession, sessionCookie, sessionFrom } from './portal-session.ts';
 import { portalSettings } from './portal-settings.ts';
 import { NotAPortalUser, portalUserFrom } from './portal-user.ts';
@@ -58,6 +59,13 @@ async function portal(event: APIGatewayProxyEventV2): Promise<Result> {
     const { client, tableName, clinic } = journeyStore();
     const content = session.clinicianId === undefined ? html`` : myDecisionsSection(await pendingDecisions(client, tableName, clinic, session.clinicianId, at), clinic.defaultTimeZone);
     return { ...htmlResponse(200, homePage(session, content)), cookies: [sessionCookie(session, settings.sessionKey, at, settings.secureCookies)] };
+  }
+  if (method === 'GET' && path === '/portal/patients') {
+    if (session === undefined) return redirect(`/portal/sign-in?return=${encodeURIComponent('/portal/patients')}`, []);
+    const { client, tableName, clinic } = journeyStore();
+    const search = (event.queryStringParameters?.['q'] ?? '').slice(0, 100);
+    const content = patientsSection(await listPatients(client, tableName, search), search, clinic.defaultTimeZone);
+    return { ...htmlResponse(200, portalPage('Patients', session, content)), cookies: [sessionCookie(session, settings.sessionKey, at, settings.secureCookies)] };
   }
   return htmlResponse(404, notAllowedPage('There is no such page.'));
 }

@@ -11,8 +11,12 @@ export function signedInBar(session: PortalSession): Html {
   return html`<p class="hint">Signed in as ${session.name} (${session.role}).</p>`;
 }
 
+export function portalPage(title: string, session: PortalSession, content: Html): string {
+  return page(title, html`${signedInBar(session)}<p><a href="/portal">My decisions</a> · <a href="/portal/patients">Patients</a></p>${content}${signOutForm(session)}`);
+}
+
 export function homePage(session: PortalSession, content: Html): string {
-  return page('Care Journeys', html`${signedInBar(session)}${content}${signOutForm(session)}`);
+  return portalPage('Care Journeys', session, content);
 }
 
 export function signedOutPage(): string {
