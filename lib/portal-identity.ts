@@ -72,7 +72,8 @@ export class PortalIdentity extends Construct {
       new UserPoolGroup(this, `${pascalCase(role)}Group`, { userPool: this.userPool, groupName: role, description: groupDescriptions[role] });
     }
     this.userPool.addDomain('ManagedLogin', {
-      cognitoDomain: { domainPrefix: Names.uniqueResourceName(this, { maxLength: 50, separator: '-' }).toLowerCase().replace(/[^a-z0-9-]/g, '') },
+      // prefixes are global per region: the account id keeps two clinics' deploys of this app apart
+      cognitoDomain: { domainPrefix: `${Names.uniqueResourceName(this, { maxLength: 36, separator: '-' }).toLowerCase().replace(/[^a-z0-9-]/g, '')}-${Stack.of(this).account}` },
       managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
     this.client = this.userPool.addClient('Portal', {
