@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repositoryRoot } from '../local/runtime/handler-loader.ts';
 import { defaultPorts, startLocalClinic, type LocalClinic } from '../local/runtime/start-local-clinic.ts';
+import { localPassword } from '../local/oidc/local-accounts.ts';
 
 /**
  * `npm start`: the whole clinic on this machine. Ports come from PORT, SFN_PORT, DYNAMODB_PORT and
@@ -13,7 +14,7 @@ const usage = `Usage: npm start -- [--fresh] [--speed N]
   --speed N    run the virtual clock N times faster than real time (default: it moves only when advanced)
   --help       show this text
 
-Ports (environment): PORT (${defaultPorts.app}), SFN_PORT (${defaultPorts.sfn}), DYNAMODB_PORT (${defaultPorts.dynamodb}), SES_PORT (${defaultPorts.ses})`;
+Ports (environment): PORT (${defaultPorts.app}), SFN_PORT (${defaultPorts.sfn}), DYNAMODB_PORT (${defaultPorts.dynamodb}), SES_PORT (${defaultPorts.ses}), OIDC_PORT (${defaultPorts.oidc})`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${usage}`);
@@ -54,7 +55,10 @@ try {
       sfn: portFromEnv('SFN_PORT', defaultPorts.sfn),
       dynamodb: portFromEnv('DYNAMODB_PORT', defaultPorts.dynamodb),
       ses: portFromEnv('SES_PORT', defaultPorts.ses),
+      oidc: portFromEnv('OIDC_PORT', defaultPorts.oidc),
     },
+    // as on AWS: a clinician's emailed link opens after they sign in
+    clinicianSignIn: true,
   });
 } catch (error) {
   const message = (error as Error).message;
@@ -69,6 +73,9 @@ console.log(`
 
   ${pad('Console')}${clinic.urls.app}/
   ${pad('App routes (HTTP API)')}${clinic.urls.app}/p/{token} (patients), ${clinic.urls.app}/c/{token} (clinicians), ${clinic.urls.app}/staff/…
+  ${pad('Portal')}${clinic.urls.app}/portal   (sign in through the local OpenID provider, ${clinic.urls.oidc})
+  ${pad('')}${clinic.identity.accounts.map((a) => `${a.id} (${a.name}, ${a.role})`).join(', ')}
+  ${pad('')}id as above, password ${localPassword}; a clinician's /c/ link asks for sign-in first
   ${pad('Mail viewer')}${clinic.urls.sesViewer}
   ${pad('Step Functions')}${clinic.urls.sfn}
   ${pad('DynamoDB Local')}${clinic.urls.dynamodb}   (table ${clinic.tableName})

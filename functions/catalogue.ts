@@ -112,6 +112,15 @@ export const functionCatalogue = [
     routes: ['GET /c/{token}', 'POST /c/{token}'],
   },
   {
+    id: 'portal',
+    description: 'The clinic portal: clinicians and staff sign in (OpenID Connect) and see their work',
+    trigger: 'http',
+    access: { table: [...reads], email: false, workflows: 'none' },
+    memoryMb: 512,
+    timeoutSeconds: 15,
+    routes: ['GET /portal', 'GET /portal/patients', 'GET /portal/sign-in', 'GET /portal/callback', 'POST /portal/sign-out'],
+  },
+  {
     id: 'staff-api',
     description: 'Staff API: enrol a patient, record the consult, report an adverse event, read a journey',
     trigger: 'http',

@@ -9,6 +9,7 @@ import { JourneyFunctions } from './journey-functions.ts';
 import { JourneyWorkflows } from './journey-workflows.ts';
 import { LinksApi } from './links-api.ts';
 import { OperationsAlarms } from './operations-alarms.ts';
+import { PortalIdentity } from './portal-identity.ts';
 import { TelemetryEncryption } from './telemetry-encryption.ts';
 import { WorkflowEncryption } from './workflow-encryption.ts';
 
@@ -26,6 +27,7 @@ export class CareJourneysStack extends Stack {
   readonly functions: JourneyFunctions;
   readonly workflows: JourneyWorkflows;
   readonly alarms: OperationsAlarms;
+  readonly portalIdentity: PortalIdentity;
 
   constructor(scope: Construct, id: string, props: CareJourneysStackProps) {
     super(scope, id, props);
@@ -46,6 +48,9 @@ export class CareJourneysStack extends Stack {
     for (const spec of functionCatalogue as readonly FunctionSpec[]) {
       if (spec.routes !== undefined) this.linksApi.route(spec.id, this.functions.get(spec.id), spec.routes);
     }
+    // the portal signs people in; the clinicians' links open only for their signed-in addressee
+    this.portalIdentity = new PortalIdentity(this, 'PortalIdentity', { appBaseUrl: this.linksApi.url });
+    for (const functionId of ['portal', 'clinician-pages']) this.portalIdentity.configure(this.functions.get(functionId));
     this.workflows = new JourneyWorkflows(this, 'Workflows', { functions: this.functions, telemetry: this.telemetry, encryption: this.workflowEncryption });
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       opsAlertEmail: clinic.opsAlertEmail,
@@ -56,6 +61,8 @@ export class CareJourneysStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.linksApi.url, description: 'Base URL of the link pages and the staff API (/staff/...)' });
+    new CfnOutput(this, 'PortalUrl', { value: `${this.linksApi.url}/portal`, description: 'The clinic portal: clinicians and staff sign in here' });
+    new CfnOutput(this, 'UserPoolId', { value: this.portalIdentity.userPool.userPoolId, description: 'The Cognito user pool of the portal: add clinicians and staff here (README, Signing in)' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName, description: 'The DynamoDB table (retained on stack deletion)' });
     this.email.dkimRecords.forEach((record, index) => {
       new CfnOutput(this, `EmailDkimRecord${index + 1}`, { value: `${record.name} CNAME ${record.value}`, description: `DKIM record ${index + 1} of 3 to add to the clinic's DNS` });

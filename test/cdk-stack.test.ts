@@ -552,3 +552,48 @@ describe('the outputs', () => {
     for (const spec of stateMachineCatalogue) expect(values).toContain(JSON.stringify({ Ref: stateMachineLogicalId(spec.id) }));
   });
 });
+
+describe('the portal sign-in (Cognito)', () => {
+  const pool = () => template.findResources('AWS::Cognito::UserPool');
+  const poolProps = () => Object.values(pool())[0]?.Properties as Record<string, unknown>;
+
+  it('is one user pool that requires TOTP MFA and a strong password, with threat protection enforced and deletion protection', () => {
+    expect(Object.keys(pool())).toHaveLength(1);
+    const props = poolProps();
+    expect(props['MfaConfiguration']).toBe('ON');
+    expect(props['EnabledMfas']).toEqual(['SOFTWARE_TOKEN_MFA']);
+    expect(props['DeletionProtection']).toBe('ACTIVE');
+    expect(props['UserPoolAddOns']).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+    const policy = (props['Policies'] as { PasswordPolicy: Record<string, unknown> }).PasswordPolicy;
+    expect(policy).toMatchObject({ MinimumLength: 14, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true });
+    expect(props['AdminCreateUserConfig']).toMatchObject({ AllowAdminCreateUserOnly: true });
+    expect(Object.values(pool())[0]?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('has the groups clinician, staff and admin, and ties a user to a clinician by a custom attribute the user cannot write', () => {
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map((g) => (g.Properties as { GroupName: string }).GroupName);
+    expect(groups.sort()).toEqual(['admin', 'clinician', 'staff']);
+    expect(poolProps()['Schema']).toEqual(expect.arrayContaining([expect.objectContaining({ Name: 'clinician_id', AttributeDataType: 'String', Mutable: true })]));
+    const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0]?.Properties as Record<string, unknown>;
+    expect(client['WriteAttributes']).toEqual([]);
+    expect(client['ReadAttributes']).toContain('custom:clinician_id');
+  });
+
+  it("signs in with Cognito's managed login, authorization code only, to the portal's callback, with no client secret", () => {
+    const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0]?.Properties as Record<string, unknown>;
+    expect(client['GenerateSecret']).toBe(false);
+    expect(client['AllowedOAuthFlows']).toEqual(['code']);
+    expect(JSON.stringify(client['CallbackURLs'])).toContain('/portal/callback');
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { ManagedLoginVersion: 2 });
+    template.resourceCountIs('AWS::Cognito::ManagedLoginBranding', 1);
+  });
+
+  it.each([['portal'], ['clinician-pages']])('%s knows the issuer, the client and the session key, and requires sign-in on clinicians\' links', (id) => {
+    const environment = (functionProps(id).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(environment['CLINICIAN_SIGN_IN']).toBe('required');
+    expect(JSON.stringify(environment['OIDC_ISSUER'])).toContain('cognito-idp.');
+    expect(environment['OIDC_CLIENT_ID']).toBeDefined();
+    // a dynamic reference resolved at deploy: the key is in neither the template nor the repository
+    expect(JSON.stringify(environment['PORTAL_SESSION_KEY'])).toContain('{{resolve:secretsmanager:');
+  });
+});

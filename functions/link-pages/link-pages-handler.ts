@@ -6,10 +6,13 @@ import { errorPage } from '../pages/status-pages.ts';
 import { invocationLogging } from '../platform/invocation-logging.ts';
 import { logger } from '../platform/logger.ts';
 import { statusResponse } from './responses.ts';
-import { linkServer } from './serve-link.ts';
+import { linkServer, type LinkServer } from './serve-link.ts';
 
-/** The HTTP handler of one audience's link pages: any unexpected failure still answers a page, never a bare 5xx body. */
-export function linkPagesHandler(functionId: string, audience: LinkPersonKind, pages: AudiencePages) {
+/**
+ * The HTTP handler of one audience's link pages: any unexpected failure still answers a page, never a bare 5xx body.
+ * `guard` wraps the link server with a check of its own (the clinicians' sign-in, functions/portal/clinician-sign-in.ts).
+ */
+export function linkPagesHandler(functionId: string, audience: LinkPersonKind, pages: AudiencePages, guard: (server: LinkServer) => LinkServer = (server) => server) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(invocationLogging(functionId))
     .use({
@@ -19,5 +22,5 @@ export function linkPagesHandler(functionId: string, audience: LinkPersonKind, p
         request.response = statusResponse(errorPage());
       },
     })
-    .handler(linkServer(audience, pages));
+    .handler(guard(linkServer(audience, pages)));
 }

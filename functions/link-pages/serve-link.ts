@@ -26,6 +26,7 @@ import { getItem } from '../store/read-items.ts';
 import { keys } from '../store/table-design.ts';
 import { calendarFile } from '../pages/calendar-file.ts';
 import { calendarResponse, htmlResponse, statusResponse } from './responses.ts';
+import { actingPerson } from './acting-person.ts';
 
 export type LinkServer = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -84,7 +85,9 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
     return outcome('invalid-encoding', htmlResponse(400, shownPage(purposePage, view, purposePage.render(view, formWithErrors(values, [unreadable], view.language)))), link);
   }
 
-  const actor: AuditActor = { type: link.person.kind, id: link.person.id };
+  // the addressee, or the backup a sign-in layer verified: the decision names who made it
+  const person = actingPerson(event, link.person);
+  const actor: AuditActor = { type: person.kind, id: person.id };
   const context: AnswerContext = { step, patient: view.patient, protocol: view.protocol, now: at, actor };
   const judged: AnswerResult = purposePage.rule(purposePage.answerFrom(values, view), context);
   if (!judged.ok) {
@@ -105,7 +108,7 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
     decision: {
       decision: judged.decision,
       details: judged.details,
-      decidedBy: { kind: link.person.kind, id: link.person.id },
+      decidedBy: { kind: person.kind, id: person.id },
       decidedAt: at.toISOString(),
       via: 'link',
       ...(hold === undefined ? {} : { hold }),

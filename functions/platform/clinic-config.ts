@@ -17,6 +17,13 @@ export const clinicianSchema = z.strictObject({
   backupId: z.optional(z.string()),
 });
 
+/** A member of the clinic's staff who signs in to the portal (enrols patients, books consults); never decides a clinician's step. */
+export const staffMemberSchema = z.strictObject({
+  id: z.string().check(z.regex(/^[a-z0-9-]{2,40}$/, 'expected a short id of lowercase letters, digits and dashes')),
+  name: z.string().check(z.minLength(1)),
+  email: z.email(),
+});
+
 export const clinicConfigSchema = z
   .strictObject({
     clinicName: z.string().check(z.minLength(1)),
@@ -33,6 +40,8 @@ export const clinicConfigSchema = z
     defaultTimeZone: timeZone,
     opsAlertEmail: z.email(),
     clinicians: z.array(clinicianSchema).check(z.minLength(1, 'at least one clinician is needed to approve anything')),
+    /** the staff who sign in to the portal (the clinic portal, #15); a clinician needs no entry here */
+    staff: z.optional(z.array(staffMemberSchema)),
     /** overrides of functions/domain/protocol.ts; must carry a version of their own, with approvedBy and approvedOn */
     protocolOverrides: z.optional(z.record(z.string(), z.unknown())),
   })
@@ -68,6 +77,7 @@ function isInDomain(address: string, domain: string): boolean {
 
 export type ClinicConfig = z.infer<typeof clinicConfigSchema>;
 export type Clinician = z.infer<typeof clinicianSchema>;
+export type StaffMember = z.infer<typeof staffMemberSchema>;
 
 /** Parses a clinic config, with an error that names each bad field. */
 export function parseClinicConfig(raw: unknown, source = 'clinic config'): ClinicConfig {

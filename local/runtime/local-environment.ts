@@ -15,6 +15,8 @@ export interface LocalEnvironmentInput {
   readonly sfnEndpoint: string;
   readonly sesEndpoint: string;
   readonly stateMachineIds: readonly string[];
+  /** the portal's sign-in (functions/portal/portal-settings.ts), against the local OpenID provider */
+  readonly portal?: { readonly issuer: string; readonly clientId: string; readonly sessionKey: string; readonly clinicianSignIn: boolean };
 }
 
 export function localEnvironment(input: LocalEnvironmentInput): Record<string, string> {
@@ -31,6 +33,14 @@ export function localEnvironment(input: LocalEnvironmentInput): Record<string, s
     TABLE_NAME: input.tableName,
     APP_BASE_URL: input.appBaseUrl,
     CLINIC_CONFIG: JSON.stringify(input.clinic),
+    ...(input.portal === undefined
+      ? {}
+      : {
+          OIDC_ISSUER: input.portal.issuer,
+          OIDC_CLIENT_ID: input.portal.clientId,
+          PORTAL_SESSION_KEY: input.portal.sessionKey,
+          CLINICIAN_SIGN_IN: input.portal.clinicianSignIn ? 'required' : 'off',
+        }),
     ...Object.fromEntries(input.stateMachineIds.map((id) => [stateMachineArnVariable(id), localStateMachineArn(id)])),
   };
 }

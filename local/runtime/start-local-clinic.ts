@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { functionCatalogue } from '../../functions/catalogue.ts';
@@ -10,6 +11,7 @@ import { freePort } from '../services/free-port.ts';
 import { startSesLocal, type SentEmail } from '../services/ses-local.ts';
 import type { ClockMove, LocalStepFunctions } from '../sfn/contract.ts';
 import { createLocalStepFunctions } from '../sfn/index.ts';
+import { startLocalOpenIdProvider, type LocalOpenIdProvider } from '../oidc/local-openid-provider.ts';
 import { gatherConsoleData } from '../console/console-data.ts';
 import { renderConsolePage } from '../console/console-page.ts';
 import { startAppServer } from './app-server.ts';
@@ -39,7 +41,7 @@ export interface LocalClinicOptions {
   /** wipe dataDir first */
   readonly fresh?: boolean;
   /** 0 = any free port (what tests use); defaults: app 3000, sfn 8083, dynamodb 8000, ses 8005 */
-  readonly ports?: { readonly app?: number; readonly sfn?: number; readonly dynamodb?: number; readonly ses?: number };
+  readonly ports?: { readonly app?: number; readonly sfn?: number; readonly dynamodb?: number; readonly ses?: number; readonly oidc?: number };
   /** run the virtual clock this many times faster than real time; 0 (default) = only when advanced */
   readonly speed?: number;
   /** where the virtual clock starts when the data directory is new */
@@ -54,10 +56,16 @@ export interface LocalClinicOptions {
    * `permissions` replaces the stack's roles: how a test shows that a missing grant fails the call.
    */
   readonly iam?: boolean | { readonly permissions: readonly RolePermissions[] };
+  /** clinicians' links open only for the signed-in addressee or their backup (default: CLINICIAN_SIGN_IN_LOCAL=required, else off; `npm start` turns it on) */
+  readonly clinicianSignIn?: boolean;
 }
 
 export interface LocalClinic {
-  readonly urls: { readonly app: string; readonly sfn: string; readonly dynamodb: string; readonly ses: string; readonly sesViewer: string };
+  readonly urls: { readonly app: string; readonly sfn: string; readonly dynamodb: string; readonly ses: string; readonly sesViewer: string; readonly oidc: string };
+  /** the local OpenID provider the portal signs in against, and who can sign in */
+  readonly identity: Pick<LocalOpenIdProvider, 'issuer' | 'clientId' | 'accounts'>;
+  /** whether clinicians' links need sign-in in this clinic */
+  readonly clinicianSignIn: boolean;
   readonly dataDir: string;
   readonly tableName: string;
   readonly clinic: ClinicConfig;
@@ -82,7 +90,7 @@ export interface LocalClinic {
   stop(): Promise<void>;
 }
 
-export const defaultPorts = { app: 3000, sfn: 8083, dynamodb: 8000, ses: 8005 } as const;
+export const defaultPorts = { app: 3000, sfn: 8083, dynamodb: 8000, ses: 8005, oidc: 3001 } as const;
 export const defaultTableName = 'care-journeys';
 
 export function readLocalClinicConfig(path = join(repositoryRoot, 'local', 'clinic.local.json')): ClinicConfig {
@@ -102,7 +110,8 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
   mkdirSync(dataDir, { recursive: true });
   const clinic = options.clinicConfig !== undefined ? parseClinicConfig(options.clinicConfig, 'clinicConfig') : readLocalClinicConfig();
   const tableName = options.tableName ?? defaultTableName;
-  const ports = { ...defaultPorts, ...options.ports };
+  // a clinic on free ports (tests) puts its OpenID provider on a free port too
+  const ports = { ...defaultPorts, ...options.ports, oidc: options.ports?.oidc ?? (options.ports?.app === 0 ? 0 : defaultPorts.oidc) };
 
   // Everything started is stopped on stop() or when a later step fails: the app port first (no new
   // requests reach the functions), then the rest in reverse order of starting.
@@ -126,6 +135,12 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
     // taken should fail the start before a JVM is spawned.
     const app = await startAppServer(ports.app);
     stoppers.push({ name: 'app server', stop: () => app.stop() });
+
+    // the portal's OpenID provider: the functions need its issuer, and it needs the app's callback
+    const identity = await startLocalOpenIdProvider({ port: ports.oidc, clinic, redirectUri: `${app.url}/portal/callback` });
+    stoppers.push({ name: 'OpenID provider', stop: () => identity.stop() });
+    // CLINICIAN_SIGN_IN_LOCAL=required runs any test's clinic with the check on (the journey driver signs in)
+    const clinicianSignIn = options.clinicianSignIn ?? process.env['CLINICIAN_SIGN_IN_LOCAL'] === 'required';
 
     const iam = options.iam ?? true;
     const access =
@@ -164,6 +179,7 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
         sfnEndpoint: sfnFront?.endpoint ?? `http://127.0.0.1:${sfnPort}`,
         sesEndpoint: sesFront.endpoint,
         stateMachineIds: stateMachineCatalogue.map((spec) => spec.id),
+        portal: { issuer: identity.issuer, clientId: identity.clientId, sessionKey: randomBytes(32).toString('base64url'), clinicianSignIn },
       }),
     );
     stoppers.push({ name: 'environment', stop: restoreEnvironment });
@@ -206,7 +222,7 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
         httpRequests: gateway.requestCount(),
       });
     const alarms = (): Promise<ExecutionAlarmState[]> => executionAlarmStates(engine, stateMachines, engine.now());
-    const urls = { app: app.url, sfn: sfn.url, dynamodb: dynamodb.endpoint, ses: ses.endpoint, sesViewer: ses.viewerUrl };
+    const urls = { app: app.url, sfn: sfn.url, dynamodb: dynamodb.endpoint, ses: ses.endpoint, sesViewer: ses.viewerUrl, oidc: identity.issuer };
     app.serve({
       gateway,
       now: () => engine.now(),
@@ -231,6 +247,8 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
 
     return {
       urls,
+      identity: { issuer: identity.issuer, clientId: identity.clientId, accounts: identity.accounts },
+      clinicianSignIn,
       dataDir,
       tableName,
       clinic,

@@ -1,3 +1,4 @@
+import { clinicianSessions } from './clinician-sessions.ts';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type DescribeExecutionCommandOutput, type ExecutionStatus } from '@aws-sdk/client-sfn';
 import { fromLocal, toLocal } from '../../functions/domain/local-time.ts';
 import { catalogue } from '../../functions/pages/message-catalogue.ts';
@@ -333,6 +334,8 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
   const seen = new Map<string, Date>();
   const pageCache = new Map<string, LinkPurpose>();
   const closedPages = new Map<string, LinkPage>();
+  // a clinician's link opens only for its signed-in addressee when the clinic asks for sign-in
+  const signedIn = clinicianSessions(clinic);
 
   const observe = async (): Promise<ObservedEmail[]> => {
     const all = await clinic.listEmails();
@@ -370,7 +373,7 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
   };
 
   const openLink = async (url: string): Promise<PageAnswer> => {
-    const response = await fetch(url, { method: 'GET', redirect: 'manual' });
+    const response = await fetch(url, { method: 'GET', redirect: 'manual', headers: (await signedIn.forLink(url)).headers });
     return { status: response.status, html: await response.text() };
   };
 
@@ -403,8 +406,9 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
     const unknown = fields.map(([name]) => name).filter((name) => name !== 'decision' && !names.has(name));
     if (unknown.length > 0) throw new Error(`the ${link.purpose} page has no field(s) ${unknown.join(', ')}: the driver and the page disagree`);
     await hooks.beforeSubmit?.(link);
-    const body = new URLSearchParams([['purpose', link.purpose], ...fields.map(([n, v]) => [n, v] as [string, string])]);
-    const response = await fetch(link.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString(), redirect: 'manual' });
+    const credentials = await signedIn.forLink(link.url);
+    const body = new URLSearchParams([['purpose', link.purpose], ...[...fields, ...credentials.fields].map(([n, v]) => [n, v] as [string, string])]);
+    const response = await fetch(link.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...credentials.headers }, body: body.toString(), redirect: 'manual' });
     const answer = { status: response.status, html: await response.text() };
     await settle();
     return answer;
