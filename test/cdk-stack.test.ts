@@ -11,7 +11,7 @@ import { functionArnPlaceholder, functionCatalogue, type FunctionSpec } from '..
 import { parseClinicConfig } from '../functions/platform/clinic-config.ts';
 import { environmentSchema } from '../functions/platform/environment.ts';
 import { workflowHandler } from '../functions/platform/workflow-handler.ts';
-import { PatientOnHold } from '../functions/journey/journey-errors.ts';
+import { PatientOnHold } from '../functions/patient/journey-errors.ts';
 import { holdStopMetric } from '../lib/operations-alarms.ts';
 import { linesLoggedBy } from './support/captured-logs.ts';
 import { INDEXES, TABLE_KEY, TTL_ATTRIBUTE } from '../functions/store/table-design.ts';

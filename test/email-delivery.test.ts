@@ -1,9 +1,9 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { placeOnHold } from '../functions/journey/clinical-hold.ts';
-import { enrolPatient } from '../functions/journey/enrol-patient.ts';
-import { PatientOnHold } from '../functions/journey/journey-errors.ts';
-import { sendReminder } from '../functions/journey/send-reminder.ts';
+import { placeOnHold } from '../functions/journey/holds/clinical-hold.ts';
+import { enrolPatient } from '../functions/journey/steps/enrol-patient.ts';
+import { PatientOnHold } from '../functions/patient/journey-errors.ts';
+import { sendReminder } from '../functions/journey/steps/send-reminder.ts';
 import { alertClinician } from '../functions/links/clinician-alert.ts';
 import { getItem, queryPatientPartition } from '../functions/store/read-items.ts';
 import { keys, PATIENT_SK_PREFIX } from '../functions/store/table-design.ts';

@@ -116,7 +116,7 @@ describe('journey invariants under random events', () => {
       ['refills', 'maintenanceDoses', 'gateRefusals', 'holdsPlaced', 'holdsLifted', 'refusedClosedLinks', 'doublePosts', 'retries'],
       [
         // the gate passed the first refill on the prescription's last refill day and the clinician approved
-        // it 40 h later: the fill was made after the months cap (fixed in functions/journey/record-fill.ts)
+        // it 40 h later: the fill was made after the months cap (fixed in functions/journey/refills/record-fill.ts)
         [
           { sessionCount: 1, prescriptionAgeDays: 'first-refill-due-on-last-day', refillsAllowed: 5, evaluation: 'in-person' },
           [{ type: 'refill-month', afterOpeningHours: 1, approvalAfterHours: 40 }],

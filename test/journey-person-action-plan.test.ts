@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultProtocol } from '../functions/domain/protocol.ts';
-import { planPersonAction } from '../functions/journey/plan-person-action.ts';
+import { planPersonAction } from '../functions/journey/steps/plan-person-action.ts';
 import { parseClinicConfig } from '../functions/platform/clinic-config.ts';
 import exampleConfig from '../clinic.config.example.json' with { type: 'json' };
 import { DAY_SECONDS as DAY } from '../functions/domain/durations.ts';

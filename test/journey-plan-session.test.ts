@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultProtocol } from '../functions/domain/protocol.ts';
-import { planSession, sameLocalTimeNotBefore } from '../functions/journey/plan-session.ts';
-import type { StoredFill, StoredPlan, StoredSession } from '../functions/journey/stored-records.ts';
+import { planSession, sameLocalTimeNotBefore } from '../functions/journey/sessions/plan-session.ts';
+import type { StoredFill, StoredPlan, StoredSession } from '../functions/patient/stored-records.ts';
 import { HOUR_MS as HOUR } from '../functions/domain/durations.ts';
 
 const chicago = 'America/Chicago';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultProtocol } from '../functions/domain/protocol.ts';
-import type { PatientContext } from '../functions/journey/patient-context.ts';
+import type { PatientContext } from '../functions/patient/patient-context.ts';
 import { eligibilityAnswer, treatmentPlanAnswer } from '../functions/links/answers/clinician-answers.ts';
 import type { LinkItem, StepItem } from '../functions/links/step-store.ts';
 import { emptyForm, formWithErrors } from '../functions/pages/form-fields.ts';

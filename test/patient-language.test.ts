@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultProtocol } from '../functions/domain/protocol.ts';
 import { renderEmail, type EmailKind } from '../functions/email/templates.ts';
-import type { PatientContext } from '../functions/journey/patient-context.ts';
+import type { PatientContext } from '../functions/patient/patient-context.ts';
 import type { LinkItem, StepItem } from '../functions/links/step-store.ts';
 import { crisisResources } from '../functions/pages/crisis-resources.ts';
 import { emptyFormIn, formWithErrors } from '../functions/pages/form-fields.ts';

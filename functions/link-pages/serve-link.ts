@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { placeOnHold } from '../journey/clinical-hold.ts';
-import { sendAnswerAlert } from '../journey/alert-called-for.ts';
-import { calledForAdverseEventId } from '../journey/hold-called-for.ts';
+import { placeOnHold } from '../journey/holds/clinical-hold.ts';
+import { sendAnswerAlert } from '../journey/holds/alert-called-for.ts';
+import { calledForAdverseEventId } from '../journey/holds/hold-called-for.ts';
 import { functionContext } from '../platform/function-context.ts';
-import { loadPatientContext } from '../journey/patient-context.ts';
+import { loadPatientContext } from '../patient/patient-context.ts';
 import type { LinkPersonKind } from '../domain/schemas/link.ts';
 import type { AnswerAlert, AnswerContext, AnswerResult } from '../links/answers/answer.ts';
 import { decideStep } from '../links/decide-step.ts';
@@ -100,7 +100,7 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
   }
 
   // the hold the answer calls for is recorded with the decision, and the workflow is told, so it can make
-  // sure of the hold itself should placing it below fail (functions/journey/hold-called-for.ts)
+  // sure of the hold itself should placing it below fail (functions/journey/holds/hold-called-for.ts)
   const hold = judged.hold === undefined ? undefined : { kind: judged.hold.kind, reportedBy: link.person.kind === 'patient' ? ('patient' as const) : ('system' as const), description: judged.hold.description };
   const alert = judged.alert;
   const output = { decision: judged.decision, ...judged.output, ...(hold === undefined ? {} : { holdCalledFor: true }), ...(alert === undefined ? {} : { alertCalledFor: true }) };
@@ -142,7 +142,7 @@ function shownPage(purposePage: PurposePage, view: PageView, body: Parameters<ty
 /**
  * Tells the clinician what the answers call for (a positive PHQ-9 item 9, a rising score, new urinary
  * symptoms, a blood pressure still at crisis level), through the same door as every clinician alert
- * (functions/journey/alert-called-for.ts: the workflow sends the same alert should this fail). After the
+ * (functions/journey/holds/alert-called-for.ts: the workflow sends the same alert should this fail). After the
  * decision, so nothing is alerted for an answer that was not recorded; a failure is logged and the
  * patient still reads their page (with its crisis resources).
  */

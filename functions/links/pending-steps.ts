@@ -4,14 +4,14 @@ import { logger } from '../platform/logger.ts';
 import { failStep } from '../platform/task-callbacks.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import type { StoreWrite } from '../store/store-writes.ts';
-import { loadPatientContext } from '../journey/patient-context.ts';
+import { loadPatientContext } from '../patient/patient-context.ts';
 import { ConcurrentUpdate, ConditionFailed } from '../store/store-errors.ts';
 import type { AnswerRule } from './answers/answer.ts';
 import { consultBookingAnswer, consultEvaluationAnswer } from './answers/consult-answers.ts';
 import { closeLinksWrites, decideStep } from './decide-step.ts';
 import { purposeSpecs } from './purposes.ts';
 import { readPatientSteps, readStep, stepKeyOf, type StepItem } from './step-store.ts';
-import { HOLD_STOP_CAUSE } from '../journey/journey-errors.ts';
+import { HOLD_STOP_CAUSE } from '../patient/journey-errors.ts';
 import { StaffMayNotDecide } from './link-errors.ts';
 import { functionContext } from '../platform/function-context.ts';
 

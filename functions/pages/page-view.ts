@@ -1,7 +1,7 @@
 import type { LinkPurpose } from '../domain/schemas/link.ts';
 import type { PreferredLanguage } from '../domain/schemas/patient.ts';
 import type { Protocol } from '../domain/protocol.ts';
-import type { PatientContext } from '../journey/patient-context.ts';
+import type { PatientContext } from '../patient/patient-context.ts';
 import type { AnswerPageOnly, AnswerRule } from '../links/answers/answer.ts';
 import type { LinkItem, StepItem } from '../links/step-store.ts';
 import type { ClinicConfig } from '../platform/clinic-config.ts';

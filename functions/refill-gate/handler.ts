@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { runRefillGate } from '../journey/run-refill-gate.ts';
-import { journeyRef, wholeNumberFrom } from '../journey/workflow-inputs.ts';
+import { runRefillGate } from '../journey/refills/run-refill-gate.ts';
+import { journeyRef, wholeNumberFrom } from '../journey/steps/workflow-inputs.ts';
 import { workflowHandler } from '../platform/workflow-handler.ts';
 
 const input = z.object({ ...journeyRef, cycle: wholeNumberFrom(1) });

@@ -4,9 +4,9 @@ import { linkPersonSchema, type LinkPerson, type LinkPurpose } from '../domain/s
 import { sendEmail } from '../email/send-email.ts';
 import { clinicianStepNames, renderEmail } from '../email/templates.ts';
 import { newLink } from '../links/new-link.ts';
-import { PatientOnHold, RecipientUnknown, StepNotWaiting } from '../journey/journey-errors.ts';
+import { PatientOnHold, RecipientUnknown, StepNotWaiting } from '../patient/journey-errors.ts';
 import { functionContext } from '../platform/function-context.ts';
-import { NOT_ON_HOLD, notOnHoldCheck } from '../journey/hold-check.ts';
+import { NOT_ON_HOLD, notOnHoldCheck } from '../patient/hold-check.ts';
 import { emailKindFor, purposeSpecs, type RequestStage, type StepPurpose } from '../links/purposes.ts';
 import { readStep, stepKeyOf, type StepItem } from '../links/step-store.ts';
 import { formatInZone } from '../pages/format-time.ts';

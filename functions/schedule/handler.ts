@@ -2,15 +2,15 @@ import * as z from 'zod/mini';
 import { isStepPurpose } from '../links/purposes.ts';
 import { now } from '../platform/clock.ts';
 import { workflowHandler } from '../platform/workflow-handler.ts';
-import { bookedConsultAt } from '../journey/consult-time.ts';
-import { JourneyDataMissing, PatientOnHold } from '../journey/journey-errors.ts';
+import { bookedConsultAt } from '../journey/steps/consult-time.ts';
+import { JourneyDataMissing, PatientOnHold } from '../patient/journey-errors.ts';
 import { functionContext } from '../platform/function-context.ts';
-import { loadPatientContext } from '../journey/patient-context.ts';
-import { planAppointmentReminders, planConsultReminders } from '../journey/plan-consult-reminders.ts';
-import { planPersonAction } from '../journey/plan-person-action.ts';
-import { planRefillWindow } from '../journey/plan-refill-window.ts';
-import { planSession, postponedStartOffered } from '../journey/plan-session.ts';
-import { journeyRef, wholeNumberFrom } from '../journey/workflow-inputs.ts';
+import { loadPatientContext } from '../patient/patient-context.ts';
+import { planAppointmentReminders, planConsultReminders } from '../journey/steps/plan-consult-reminders.ts';
+import { planPersonAction } from '../journey/steps/plan-person-action.ts';
+import { planRefillWindow } from '../journey/refills/plan-refill-window.ts';
+import { planSession, postponedStartOffered } from '../journey/sessions/plan-session.ts';
+import { journeyRef, wholeNumberFrom } from '../journey/steps/workflow-inputs.ts';
 
 const input = z.discriminatedUnion('what', [
   z.object({

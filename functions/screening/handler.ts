@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { runScreening } from '../journey/run-screening.ts';
-import { journeyRef } from '../journey/workflow-inputs.ts';
+import { runScreening } from '../journey/steps/run-screening.ts';
+import { journeyRef } from '../journey/steps/workflow-inputs.ts';
 import { workflowHandler } from '../platform/workflow-handler.ts';
 
 const input = z.object(journeyRef);

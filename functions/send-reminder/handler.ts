@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { sendReminder } from '../journey/send-reminder.ts';
-import { journeyRef } from '../journey/workflow-inputs.ts';
+import { sendReminder } from '../journey/steps/send-reminder.ts';
+import { journeyRef } from '../journey/steps/workflow-inputs.ts';
 import { workflowHandler } from '../platform/workflow-handler.ts';
 
 const input = z.object({

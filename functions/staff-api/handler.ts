@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { isDomainError, ValidationFailed } from '../domain/domain-errors.ts';
-import { EnrolmentConflict, PatientNotFound } from '../journey/journey-errors.ts';
+import { EnrolmentConflict, PatientNotFound } from '../patient/journey-errors.ts';
 import { StaffMayNotDecide } from '../links/link-errors.ts';
 import { invocationLogging } from '../platform/invocation-logging.ts';
 import { logger } from '../platform/logger.ts';

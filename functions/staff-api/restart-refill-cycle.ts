@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { loadPatientContext } from '../journey/patient-context.ts';
+import { loadPatientContext } from '../patient/patient-context.ts';
 import { functionEnvironment } from '../platform/environment.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import { functionContext } from '../platform/function-context.ts';

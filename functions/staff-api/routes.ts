@@ -2,12 +2,12 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod/mini';
 import { adverseEventKinds, evaluationModalities, freeText, id, instant, patientSchema, shortText } from '../domain/schemas/index.ts';
 import { ValidationFailed } from '../domain/domain-errors.ts';
-import { clinicianById } from '../journey/care-team.ts';
-import { placeOnHold } from '../journey/clinical-hold.ts';
-import { enrolPatient } from '../journey/enrol-patient.ts';
+import { clinicianById } from '../patient/care-team.ts';
+import { placeOnHold } from '../journey/holds/clinical-hold.ts';
+import { enrolPatient } from '../journey/steps/enrol-patient.ts';
 import { functionContext } from '../platform/function-context.ts';
-import { PatientNotFound, UnknownClinician } from '../journey/journey-errors.ts';
-import { updateJourney } from '../journey/update-journey.ts';
+import { PatientNotFound, UnknownClinician } from '../patient/journey-errors.ts';
+import { updateJourney } from '../journey/steps/update-journey.ts';
 import { consultBookingSchema } from '../links/answers/consult-answers.ts';
 import { completeStepByStaff } from '../links/pending-steps.ts';
 import { now } from '../platform/clock.ts';

@@ -1,7 +1,7 @@
 import type { Protocol } from '../../functions/domain/protocol.ts';
 import { addCalendarMonths, localDate } from '../../functions/domain/local-time.ts';
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
-import { clinicianById } from '../../functions/journey/care-team.ts';
+import { clinicianById } from '../../functions/patient/care-team.ts';
 import { protocolOf } from '../../functions/platform/clinic-config.ts';
 import { atLocalHour, localDateOf, type EnrolledPatient, type JourneyDriver, type LinkPage, type PageAnswer } from './journey-driver.ts';
 import { DAY_MS as DAY, HOUR_MS as HOUR, MINUTE_MS as MINUTE } from '../../functions/domain/durations.ts';

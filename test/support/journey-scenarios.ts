@@ -1,4 +1,4 @@
-import { clinicianById } from '../../functions/journey/care-team.ts';
+import { clinicianById } from '../../functions/patient/care-team.ts';
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
 import type { ClinicConfig } from '../../functions/platform/clinic-config.ts';
 import type { EnrolledPatient, IntakeAnswers, JourneyDriver, JourneyView, LinkPage, ObservedEmail, PageAnswer, TreatmentPlanInput } from './journey-driver.ts';

@@ -1,5 +1,5 @@
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
-import { clinicianById } from '../../functions/journey/care-team.ts';
+import { clinicianById } from '../../functions/patient/care-team.ts';
 import type { EnrolledPatient, HoldChoice, JourneyDriver, LinkPage, PageAnswer, StaffAnswer, TreatmentPlanInput } from './journey-driver.ts';
 import { afterSessionHour, DAY, HOUR, MINUTE, later } from './journey-scenarios.ts';
 import type { Protocol } from '../../functions/domain/protocol.ts';

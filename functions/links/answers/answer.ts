@@ -4,7 +4,7 @@ import type { HoldSignal } from '../../domain/triage.ts';
 import type { StepAlert } from '../step-store.ts';
 import type { AuditActor } from '../../store/audited-change.ts';
 import type { StoreWrite } from '../../store/store-writes.ts';
-import type { PatientContext } from '../../journey/patient-context.ts';
+import type { PatientContext } from '../../patient/patient-context.ts';
 import type { StepItem } from '../step-store.ts';
 
 /** What an answer rule knows: the step, the patient's record, the protocol and the time. */

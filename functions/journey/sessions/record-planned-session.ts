@@ -1,10 +1,10 @@
-import { commitChange, type AuditActor } from '../store/audited-change.ts';
-import type { StoreWrite } from '../store/store-writes.ts';
-import { AlreadyExists, ConcurrentUpdate } from '../store/store-errors.ts';
-import { keys } from '../store/table-design.ts';
-import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
-import { functionContext } from '../platform/function-context.ts';
-import { loadPatientContext } from './patient-context.ts';
+import { commitChange, type AuditActor } from '../../store/audited-change.ts';
+import type { StoreWrite } from '../../store/store-writes.ts';
+import { AlreadyExists, ConcurrentUpdate } from '../../store/store-errors.ts';
+import { keys } from '../../store/table-design.ts';
+import { failClosedOnHold, notOnHoldCheck } from '../../patient/hold-check.ts';
+import { functionContext } from '../../platform/function-context.ts';
+import { loadPatientContext } from '../../patient/patient-context.ts';
 
 const MAX_ATTEMPTS = 5;
 

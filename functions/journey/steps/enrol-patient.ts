@@ -1,16 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { now } from '../platform/clock.ts';
-import type { Patient } from '../domain/schemas/index.ts';
-import { commitChange, type AuditActor } from '../store/audited-change.ts';
-import type { StoreWrite } from '../store/store-writes.ts';
-import { IDEMPOTENCY_RECORD_LABEL, rememberedResult, rememberResultWrite } from '../store/idempotency-record.ts';
-import { getItem } from '../store/read-items.ts';
-import { AlreadyExists } from '../store/store-errors.ts';
-import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';
-import { functionContext } from '../platform/function-context.ts';
-import { readStored, storedJourney, storedPatient } from './stored-records.ts';
-import { DAY_MS } from '../domain/durations.ts';
-import { EnrolmentConflict } from './journey-errors.ts';
+import { now } from '../../platform/clock.ts';
+import type { Patient } from '../../domain/schemas/index.ts';
+import { commitChange, type AuditActor } from '../../store/audited-change.ts';
+import type { StoreWrite } from '../../store/store-writes.ts';
+import { IDEMPOTENCY_RECORD_LABEL, rememberedResult, rememberResultWrite } from '../../store/idempotency-record.ts';
+import { getItem } from '../../store/read-items.ts';
+import { AlreadyExists } from '../../store/store-errors.ts';
+import { journeyStatusIndexKeys, keys } from '../../store/table-design.ts';
+import { functionContext } from '../../platform/function-context.ts';
+import { readStored, storedJourney, storedPatient } from '../../patient/stored-records.ts';
+import { DAY_MS } from '../../domain/durations.ts';
+import { EnrolmentConflict } from '../../patient/journey-errors.ts';
 
 export type EnrolmentDetails = Omit<Patient, 'id'>;
 

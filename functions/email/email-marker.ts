@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EmailKind } from '../email/templates.ts';
+import type { EmailKind } from './templates.ts';
 import { commitOne, type AuditActor } from '../store/audited-change.ts';
 import type { CreateWrite, UpdateWrite } from '../store/store-writes.ts';
 import { getItem, type StoredItem } from '../store/read-items.ts';

@@ -1,5 +1,5 @@
-import { finalJourneyPhases, journeyPhases, type JourneyPhase } from '../domain/schemas/index.ts';
-import type { AuditActor } from '../store/audited-change.ts';
+import { finalJourneyPhases, journeyPhases, type JourneyPhase } from '../../domain/schemas/index.ts';
+import type { AuditActor } from '../../store/audited-change.ts';
 import { updateJourney } from './update-journey.ts';
 
 const closingPhases: readonly JourneyPhase[] = finalJourneyPhases;

@@ -1,8 +1,8 @@
-import { readStep } from '../links/step-store.ts';
-import type { AuditActor } from '../store/audited-change.ts';
+import { readStep } from '../../links/step-store.ts';
+import type { AuditActor } from '../../store/audited-change.ts';
 import { placeOnHold } from './clinical-hold.ts';
-import { JourneyDataMissing } from './journey-errors.ts';
-import { functionContext } from '../platform/function-context.ts';
+import { JourneyDataMissing } from '../../patient/journey-errors.ts';
+import { functionContext } from '../../platform/function-context.ts';
 
 /** The adverse event id of a hold a step's answer called for: the link page and the workflow use the same one, so the event is recorded once. */
 export function calledForAdverseEventId(stepKey: string): string {

@@ -1,11 +1,11 @@
-import { alertClinician } from '../links/clinician-alert.ts';
-import { now } from '../platform/clock.ts';
-import { commitOne, type AuditActor } from '../store/audited-change.ts';
-import type { StoreWrite } from '../store/store-writes.ts';
-import { AlreadyExists, ConcurrentUpdate } from '../store/store-errors.ts';
-import { keys } from '../store/table-design.ts';
-import { functionContext } from '../platform/function-context.ts';
-import { loadPatientContext, type PatientContext } from './patient-context.ts';
+import { alertClinician } from '../../links/clinician-alert.ts';
+import { now } from '../../platform/clock.ts';
+import { commitOne, type AuditActor } from '../../store/audited-change.ts';
+import type { StoreWrite } from '../../store/store-writes.ts';
+import { AlreadyExists, ConcurrentUpdate } from '../../store/store-errors.ts';
+import { keys } from '../../store/table-design.ts';
+import { functionContext } from '../../platform/function-context.ts';
+import { loadPatientContext, type PatientContext } from '../../patient/patient-context.ts';
 
 export type SessionOutcome = 'postponed' | 'missed' | 'completed';
 

@@ -1,13 +1,13 @@
-import { alertClinician } from '../links/clinician-alert.ts';
-import { commitChange, type AuditActor } from '../store/audited-change.ts';
-import { IDEMPOTENCY_RECORD_LABEL, rememberResultWrite } from '../store/idempotency-record.ts';
-import { AlreadyExists } from '../store/store-errors.ts';
-import { now } from '../platform/clock.ts';
-import { functionContext } from '../platform/function-context.ts';
-import { loadPatientContext } from './patient-context.ts';
-import { fillRefusal } from '../domain/fill-refusal.ts';
-import { askPatientToContactClinic } from './contact-clinic-email.ts';
-import { DAY_MS } from '../domain/durations.ts';
+import { alertClinician } from '../../links/clinician-alert.ts';
+import { commitChange, type AuditActor } from '../../store/audited-change.ts';
+import { IDEMPOTENCY_RECORD_LABEL, rememberResultWrite } from '../../store/idempotency-record.ts';
+import { AlreadyExists } from '../../store/store-errors.ts';
+import { now } from '../../platform/clock.ts';
+import { functionContext } from '../../platform/function-context.ts';
+import { loadPatientContext } from '../../patient/patient-context.ts';
+import { fillRefusal } from '../../domain/fill-refusal.ts';
+import { askPatientToContactClinic } from '../steps/contact-clinic-email.ts';
+import { DAY_MS } from '../../domain/durations.ts';
 
 const REMEMBER_DAYS = 45;
 

@@ -1,5 +1,5 @@
-import { journeyPhases, type JourneyPhase } from '../domain/schemas/index.ts';
-import type { AuditActor } from '../store/audited-change.ts';
+import { journeyPhases, type JourneyPhase } from '../../domain/schemas/index.ts';
+import type { AuditActor } from '../../store/audited-change.ts';
 import { askPatientToContactClinic } from './contact-clinic-email.ts';
 import { updateJourney } from './update-journey.ts';
 

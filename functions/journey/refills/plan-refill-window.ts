@@ -1,7 +1,7 @@
-import type { Protocol } from '../domain/protocol.ts';
-import { dueAt } from '../domain/reminder-timing.ts';
-import type { StoredFill } from './stored-records.ts';
-import { DAY_MS } from '../domain/durations.ts';
+import type { Protocol } from '../../domain/protocol.ts';
+import { dueAt } from '../../domain/reminder-timing.ts';
+import type { StoredFill } from '../../patient/stored-records.ts';
+import { DAY_MS } from '../../domain/durations.ts';
 
 export interface RefillWindow {
   readonly key: string;

@@ -1,14 +1,14 @@
-import { evaluateRefill, type RefillReasonCode } from '../domain/refill-gate.ts';
-import { now } from '../platform/clock.ts';
-import { commitChange, type AuditActor } from '../store/audited-change.ts';
-import { IDEMPOTENCY_RECORD_LABEL, rememberedResult, rememberResultWrite } from '../store/idempotency-record.ts';
-import { AlreadyExists } from '../store/store-errors.ts';
-import { placeOnHold } from './clinical-hold.ts';
-import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
-import { JourneyDataMissing, PatientOnHold } from './journey-errors.ts';
-import { functionContext } from '../platform/function-context.ts';
-import { loadPatientContext } from './patient-context.ts';
-import { DAY_MS } from '../domain/durations.ts';
+import { evaluateRefill, type RefillReasonCode } from '../../domain/refill-gate.ts';
+import { now } from '../../platform/clock.ts';
+import { commitChange, type AuditActor } from '../../store/audited-change.ts';
+import { IDEMPOTENCY_RECORD_LABEL, rememberedResult, rememberResultWrite } from '../../store/idempotency-record.ts';
+import { AlreadyExists } from '../../store/store-errors.ts';
+import { placeOnHold } from '../holds/clinical-hold.ts';
+import { failClosedOnHold, notOnHoldCheck } from '../../patient/hold-check.ts';
+import { JourneyDataMissing, PatientOnHold } from '../../patient/journey-errors.ts';
+import { functionContext } from '../../platform/function-context.ts';
+import { loadPatientContext } from '../../patient/patient-context.ts';
+import { DAY_MS } from '../../domain/durations.ts';
 
 /**
  * What the workflow receives: the decision, the failed rules' codes and when to ask again. The reasons in

@@ -1,18 +1,18 @@
-import type { EmailKind } from '../email/templates.ts';
-import { isQuietHour } from '../domain/reminder-timing.ts';
-import { formatInZone } from '../pages/format-time.ts';
-import { languageOf, messagesFor } from '../pages/message-catalogue.ts';
-import { now } from '../platform/clock.ts';
-import type { AuditActor } from '../store/audited-change.ts';
+import type { EmailKind } from '../../email/templates.ts';
+import { isQuietHour } from '../../domain/reminder-timing.ts';
+import { formatInZone } from '../../pages/format-time.ts';
+import { languageOf, messagesFor } from '../../pages/message-catalogue.ts';
+import { now } from '../../platform/clock.ts';
+import type { AuditActor } from '../../store/audited-change.ts';
 import { bookedConsultAt } from './consult-time.ts';
-import { functionContext } from '../platform/function-context.ts';
-import { loadPatientContext } from './patient-context.ts';
-import { notOnHoldCheck } from './hold-check.ts';
-import { sendOnce, type OneEmail } from './send-once.ts';
-import { HOUR_MS } from '../domain/durations.ts';
-import { againViewOnlyLink, firstViewOnlyLink } from '../links/view-only-link.ts';
-import type { PatientContext } from './patient-context.ts';
-import { sessionNumberOfKey } from '../domain/session-step-key.ts';
+import { functionContext } from '../../platform/function-context.ts';
+import { loadPatientContext } from '../../patient/patient-context.ts';
+import { notOnHoldCheck } from '../../patient/hold-check.ts';
+import { sendOnce, type OneEmail } from '../../email/send-once.ts';
+import { HOUR_MS } from '../../domain/durations.ts';
+import { againViewOnlyLink, firstViewOnlyLink } from '../../links/view-only-link.ts';
+import type { PatientContext } from '../../patient/patient-context.ts';
+import { sessionNumberOfKey } from '../../domain/session-step-key.ts';
 
 export type ReminderKindSent = 'consult' | 'follow-up' | 'session-prep' | 'refill-window';
 

@@ -1,12 +1,12 @@
-import { sendEmail } from '../email/send-email.ts';
-import { renderEmail, type EmailKind, type EmailVariables } from '../email/templates.ts';
+import { sendEmail } from './send-email.ts';
+import { renderEmail, type EmailKind, type EmailVariables } from './templates.ts';
 import { logger } from '../platform/logger.ts';
 import type { EmailedLink } from '../links/view-only-link.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import type { CheckWrite } from '../store/store-writes.ts';
 import { AlreadyExists } from '../store/store-errors.ts';
 import { confirmDelivery, lostToAnotherAttempt, newMarkerWrite, retryMarkerWrite, unconfirmedMarker } from './email-marker.ts';
-import { failClosedOnHold } from './hold-check.ts';
+import { failClosedOnHold } from '../patient/hold-check.ts';
 import { functionContext } from '../platform/function-context.ts';
 
 export interface OneEmail {
@@ -39,7 +39,7 @@ export interface OneEmail {
 export type SendOnceResult = { readonly sent: true; readonly messageId: string } | { readonly sent: false; readonly reason: 'already-sent' };
 
 /**
- * Sends an email once per marker key, and at least once (functions/journey/email-marker.ts):
+ * Sends an email once per marker key, and at least once (functions/email/email-marker.ts):
  *
  * 1. one transaction creates the marker `unconfirmed`, its audit event and, for a reminder, a
  *    ConditionCheck "not on hold" on the journey;

@@ -1,5 +1,5 @@
-import type { Protocol } from '../domain/protocol.ts';
-import { reminderSchedule, type AppointmentKind } from '../domain/reminder-timing.ts';
+import type { Protocol } from '../../domain/protocol.ts';
+import { reminderSchedule, type AppointmentKind } from '../../domain/reminder-timing.ts';
 
 /**
  * The reminders still ahead of an appointment (the consult, or the follow-up on the approved plan), per

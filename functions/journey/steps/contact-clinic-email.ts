@@ -1,7 +1,7 @@
-import type { PreferredLanguage } from '../domain/schemas/patient.ts';
-import { languageOf } from '../pages/message-catalogue.ts';
-import type { AuditActor } from '../store/audited-change.ts';
-import { sendOnce } from './send-once.ts';
+import type { PreferredLanguage } from '../../domain/schemas/patient.ts';
+import { languageOf } from '../../pages/message-catalogue.ts';
+import type { AuditActor } from '../../store/audited-change.ts';
+import { sendOnce } from '../../email/send-once.ts';
 
 /**
  * The one email that tells a patient their path changed (the journey closed, a refill was not approved):

@@ -1,10 +1,10 @@
-import type { Protocol } from '../domain/protocol.ts';
-import { addCalendarDays, fromLocal, toLocal } from '../domain/local-time.ts';
-import { dueAt } from '../domain/reminder-timing.ts';
-import type { StoredItem } from '../store/read-items.ts';
-import type { StoredFill, StoredPlan, StoredSession } from './stored-records.ts';
-import { JourneyDataMissing } from './journey-errors.ts';
-import { DAY_MS, HOUR_MS } from '../domain/durations.ts';
+import type { Protocol } from '../../domain/protocol.ts';
+import { addCalendarDays, fromLocal, toLocal } from '../../domain/local-time.ts';
+import { dueAt } from '../../domain/reminder-timing.ts';
+import type { StoredItem } from '../../store/read-items.ts';
+import type { StoredFill, StoredPlan, StoredSession } from '../../patient/stored-records.ts';
+import { JourneyDataMissing } from '../../patient/journey-errors.ts';
+import { DAY_MS, HOUR_MS } from '../../domain/durations.ts';
 
 export interface SessionPlan {
   /** `session-<n>-a<attempt>`: names the session's steps, links and reminders */

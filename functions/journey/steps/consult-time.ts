@@ -1,5 +1,5 @@
-import { readStep } from '../links/step-store.ts';
-import { functionContext } from '../platform/function-context.ts';
+import { readStep } from '../../links/step-store.ts';
+import { functionContext } from '../../platform/function-context.ts';
 
 /** The booked consult: the consult-booking step's decision carries it (link page or staff API alike). */
 export async function bookedConsultAt(patientId: string, journeyId: string): Promise<string | null> {

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { AdverseEventKind } from '../domain/schemas/index.ts';
-import { alertClinician } from '../links/clinician-alert.ts';
-import { adverseEventKindLabels, adverseEventReporterLabels } from '../pages/clinician-labels.ts';
-import { endPendingStepsForHold } from '../links/pending-steps.ts';
-import { now } from '../platform/clock.ts';
-import { logger } from '../platform/logger.ts';
-import { commitChange, type AuditActor } from '../store/audited-change.ts';
-import type { StoreWrite } from '../store/store-writes.ts';
-import { AlreadyExists, ConditionFailed } from '../store/store-errors.ts';
-import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';
-import { NOT_ON_HOLD, notOnHoldCondition } from './hold-check.ts';
+import type { AdverseEventKind } from '../../domain/schemas/index.ts';
+import { alertClinician } from '../../links/clinician-alert.ts';
+import { adverseEventKindLabels, adverseEventReporterLabels } from '../../pages/clinician-labels.ts';
+import { endPendingStepsForHold } from '../../links/pending-steps.ts';
+import { now } from '../../platform/clock.ts';
+import { logger } from '../../platform/logger.ts';
+import { commitChange, type AuditActor } from '../../store/audited-change.ts';
+import type { StoreWrite } from '../../store/store-writes.ts';
+import { AlreadyExists, ConditionFailed } from '../../store/store-errors.ts';
+import { journeyStatusIndexKeys, keys } from '../../store/table-design.ts';
+import { NOT_ON_HOLD, notOnHoldCondition } from '../../patient/hold-check.ts';
 import { endAwaitsForHold } from './interruptible-waits.ts';
-import { functionContext } from '../platform/function-context.ts';
-import { loadPatientContext } from './patient-context.ts';
+import { functionContext } from '../../platform/function-context.ts';
+import { loadPatientContext } from '../../patient/patient-context.ts';
 
 export interface PlaceOnHoldInput {
   readonly patientId: string;

@@ -1,10 +1,10 @@
-import { latestAssessment } from '../domain/latest-assessment.ts';
-import { computeResponse, type TreatmentResponse } from '../domain/follow-up.ts';
-import { scoreGad7, scorePhq9 } from '../domain/scoring.ts';
-import type { JourneyPhase } from '../domain/schemas/index.ts';
-import type { AuditActor } from '../store/audited-change.ts';
-import { functionContext } from '../platform/function-context.ts';
-import { loadPatientContext } from './patient-context.ts';
+import { latestAssessment } from '../../domain/latest-assessment.ts';
+import { computeResponse, type TreatmentResponse } from '../../domain/follow-up.ts';
+import { scoreGad7, scorePhq9 } from '../../domain/scoring.ts';
+import type { JourneyPhase } from '../../domain/schemas/index.ts';
+import type { AuditActor } from '../../store/audited-change.ts';
+import { functionContext } from '../../platform/function-context.ts';
+import { loadPatientContext } from '../../patient/patient-context.ts';
 import { phaseMoveAllowed } from './set-phase.ts';
 import { updateJourney } from './update-journey.ts';
 

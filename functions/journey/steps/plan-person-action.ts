@@ -1,9 +1,9 @@
-import type { Protocol } from '../domain/protocol.ts';
-import { dueAt } from '../domain/reminder-timing.ts';
-import { purposeSpecs, type StepPurpose } from '../links/purposes.ts';
-import type { ClinicConfig } from '../platform/clinic-config.ts';
-import { backupOf, clinicianById } from './care-team.ts';
-import { HOUR_SECONDS } from '../domain/durations.ts';
+import type { Protocol } from '../../domain/protocol.ts';
+import { dueAt } from '../../domain/reminder-timing.ts';
+import { purposeSpecs, type StepPurpose } from '../../links/purposes.ts';
+import type { ClinicConfig } from '../../platform/clinic-config.ts';
+import { backupOf, clinicianById } from '../../patient/care-team.ts';
+import { HOUR_SECONDS } from '../../domain/durations.ts';
 
 /** Decisions that stopped treatment waits on: their links stay open until the workflow asks again. */
 const stoppedTreatmentDecisions: ReadonlySet<StepPurpose> = new Set(['hold-decision', 'missed-check-ins']);

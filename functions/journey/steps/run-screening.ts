@@ -1,16 +1,16 @@
-import { screen } from '../domain/screening.ts';
-import { alertClinician } from '../links/clinician-alert.ts';
-import { screeningOutcomeWords } from '../pages/clinician-labels.ts';
-import type { ScreeningOutcome, ScreeningReasonCode } from '../domain/schemas/index.ts';
-import { now } from '../platform/clock.ts';
-import { commitChange, type AuditActor } from '../store/audited-change.ts';
-import { getItem } from '../store/read-items.ts';
-import { AlreadyExists } from '../store/store-errors.ts';
-import { keys } from '../store/table-design.ts';
-import { JourneyDataMissing } from './journey-errors.ts';
-import { functionContext } from '../platform/function-context.ts';
-import { loadPatientContext } from './patient-context.ts';
-import { readStored, storedScreening, type StoredScreening } from './stored-records.ts';
+import { screen } from '../../domain/screening.ts';
+import { alertClinician } from '../../links/clinician-alert.ts';
+import { screeningOutcomeWords } from '../../pages/clinician-labels.ts';
+import type { ScreeningOutcome, ScreeningReasonCode } from '../../domain/schemas/index.ts';
+import { now } from '../../platform/clock.ts';
+import { commitChange, type AuditActor } from '../../store/audited-change.ts';
+import { getItem } from '../../store/read-items.ts';
+import { AlreadyExists } from '../../store/store-errors.ts';
+import { keys } from '../../store/table-design.ts';
+import { JourneyDataMissing } from '../../patient/journey-errors.ts';
+import { functionContext } from '../../platform/function-context.ts';
+import { loadPatientContext } from '../../patient/patient-context.ts';
+import { readStored, storedScreening, type StoredScreening } from '../../patient/stored-records.ts';
 
 /**
  * What the workflow receives: the outcome its Choice needs and the reason codes, never the scores, vital

@@ -1,10 +1,10 @@
-import type { AuditEventInput } from '../store/audited-change.ts';
-import type { StoreWrite } from '../store/store-writes.ts';
-import { commitChange } from '../store/audited-change.ts';
-import { ConcurrentUpdate } from '../store/store-errors.ts';
-import { journeyStatusIndexKeys, keys } from '../store/table-design.ts';
-import { functionContext } from '../platform/function-context.ts';
-import { loadPatientContext, type PatientContext } from './patient-context.ts';
+import type { AuditEventInput } from '../../store/audited-change.ts';
+import type { StoreWrite } from '../../store/store-writes.ts';
+import { commitChange } from '../../store/audited-change.ts';
+import { ConcurrentUpdate } from '../../store/store-errors.ts';
+import { journeyStatusIndexKeys, keys } from '../../store/table-design.ts';
+import { functionContext } from '../../platform/function-context.ts';
+import { loadPatientContext, type PatientContext } from '../../patient/patient-context.ts';
 
 export interface JourneyChange {
   readonly set: Record<string, unknown>;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { id } from '../domain/schemas/common.ts';
+import { id } from '../../domain/schemas/common.ts';
 
 /** The fields every workflow task sends (statemachines/*.asl.json). */
 export const journeyRef = { patientId: id, journeyId: id };

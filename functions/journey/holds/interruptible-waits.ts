@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { now } from '../platform/clock.ts';
-import { failStep, type CallbackOutcome } from '../platform/task-callbacks.ts';
-import { commitChange, commitOne, type AuditActor } from '../store/audited-change.ts';
-import { queryPatientPartition } from '../store/read-items.ts';
-import { AlreadyExists, ConcurrentUpdate, ConditionFailed } from '../store/store-errors.ts';
-import { keys, PATIENT_SK_PREFIX } from '../store/table-design.ts';
-import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
-import { HOLD_STOP_CAUSE } from './journey-errors.ts';
-import { functionContext } from '../platform/function-context.ts';
-import { DAY_MS } from '../domain/durations.ts';
+import { now } from '../../platform/clock.ts';
+import { failStep, type CallbackOutcome } from '../../platform/task-callbacks.ts';
+import { commitChange, commitOne, type AuditActor } from '../../store/audited-change.ts';
+import { queryPatientPartition } from '../../store/read-items.ts';
+import { AlreadyExists, ConcurrentUpdate, ConditionFailed } from '../../store/store-errors.ts';
+import { keys, PATIENT_SK_PREFIX } from '../../store/table-design.ts';
+import { failClosedOnHold, notOnHoldCheck } from '../../patient/hold-check.ts';
+import { HOLD_STOP_CAUSE } from '../../patient/journey-errors.ts';
+import { functionContext } from '../../platform/function-context.ts';
+import { DAY_MS } from '../../domain/durations.ts';
 
 /**
  * Waits a clinical hold can end at once. A plain Wait state cannot be interrupted, so the ASL waits on a

@@ -1,17 +1,17 @@
-import { fillRefusal } from '../domain/fill-refusal.ts';
-import { now } from '../platform/clock.ts';
-import { commitChange, type AuditActor } from '../store/audited-change.ts';
-import type { StoreWrite } from '../store/store-writes.ts';
-import { getItem } from '../store/read-items.ts';
-import { AlreadyExists } from '../store/store-errors.ts';
-import { keys } from '../store/table-design.ts';
-import { failClosedOnHold, notOnHoldCheck } from './hold-check.ts';
-import { JourneyDataMissing, RefillNotAllowed } from './journey-errors.ts';
-import { functionContext } from '../platform/function-context.ts';
-import { loadPatientContext } from './patient-context.ts';
-import { readStored, storedFill, type StoredFill, type StoredSession } from './stored-records.ts';
-import { fillQuantity } from '../domain/fill-quantity.ts';
-import { DAY_MS } from '../domain/durations.ts';
+import { fillRefusal } from '../../domain/fill-refusal.ts';
+import { now } from '../../platform/clock.ts';
+import { commitChange, type AuditActor } from '../../store/audited-change.ts';
+import type { StoreWrite } from '../../store/store-writes.ts';
+import { getItem } from '../../store/read-items.ts';
+import { AlreadyExists } from '../../store/store-errors.ts';
+import { keys } from '../../store/table-design.ts';
+import { failClosedOnHold, notOnHoldCheck } from '../../patient/hold-check.ts';
+import { JourneyDataMissing, RefillNotAllowed } from '../../patient/journey-errors.ts';
+import { functionContext } from '../../platform/function-context.ts';
+import { loadPatientContext } from '../../patient/patient-context.ts';
+import { readStored, storedFill, type StoredFill, type StoredSession } from '../../patient/stored-records.ts';
+import { fillQuantity } from '../../domain/fill-quantity.ts';
+import { DAY_MS } from '../../domain/durations.ts';
 
 /** The workflow's answer: which fill and when, and which sessions its doses are; the supply stays in the table. */
 export interface RecordedFill {

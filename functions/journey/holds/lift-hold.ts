@@ -1,8 +1,8 @@
-import { now } from '../platform/clock.ts';
-import type { AuditActor } from '../store/audited-change.ts';
-import type { StoreWrite } from '../store/store-writes.ts';
-import { keys } from '../store/table-design.ts';
-import { updateJourney } from './update-journey.ts';
+import { now } from '../../platform/clock.ts';
+import type { AuditActor } from '../../store/audited-change.ts';
+import type { StoreWrite } from '../../store/store-writes.ts';
+import { keys } from '../../store/table-design.ts';
+import { updateJourney } from '../steps/update-journey.ts';
 
 /**
  * The clinician decided to resume: the hold is lifted and the open adverse events are resolved by that

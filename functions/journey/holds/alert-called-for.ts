@@ -1,10 +1,10 @@
-import type { AnswerAlert } from '../links/answers/answer.ts';
-import { alertClinician } from '../links/clinician-alert.ts';
-import { readStep, type StepItem } from '../links/step-store.ts';
-import type { AuditActor } from '../store/audited-change.ts';
-import { JourneyDataMissing } from './journey-errors.ts';
-import { functionContext } from '../platform/function-context.ts';
-import { loadPatientContext } from './patient-context.ts';
+import type { AnswerAlert } from '../../links/answers/answer.ts';
+import { alertClinician } from '../../links/clinician-alert.ts';
+import { readStep, type StepItem } from '../../links/step-store.ts';
+import type { AuditActor } from '../../store/audited-change.ts';
+import { JourneyDataMissing } from '../../patient/journey-errors.ts';
+import { functionContext } from '../../platform/function-context.ts';
+import { loadPatientContext } from '../../patient/patient-context.ts';
 
 /**
  * The clinician alert a step's answer called for, sent once by its key: the link page sends it after the
