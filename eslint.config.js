@@ -27,8 +27,10 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "ImportDeclaration[source.value=/^zod\\/(mini|v4\\/mini|v4-mini)$/] > ImportSpecifier[imported.name='z']",
-          message: "Use `import * as z from 'zod/mini'`: the named `z` pulls every zod locale into each Lambda bundle (issue 6).",
+          selector:
+            "ImportDeclaration[source.value=/^zod\\/(mini|v4\\/mini|v4-mini)$/] > ImportSpecifier[imported.name='z']",
+          message:
+            "Use `import * as z from 'zod/mini'`: the named `z` pulls every zod locale into each Lambda bundle (issue 6).",
         },
       ],
       // a module that (through others) imports itself is two modules that should be one, or three
@@ -44,14 +46,29 @@ export default tseslint.config(
         {
           paths: zodPaths,
           patterns: [
-            { group: ['@aws-sdk/*', '@middy/*'], message: 'The domain knows nothing of AWS or middy: decide here, act in the handler.' },
-            { regex: '(^|/)(store|platform)/', message: 'The domain reads neither the table nor the process: its callers load the data and pass it in.' },
+            {
+              group: ['@aws-sdk/*', '@middy/*'],
+              message: 'The domain knows nothing of AWS or middy: decide here, act in the handler.',
+            },
+            {
+              regex: '(^|/)(store|platform)/',
+              message: 'The domain reads neither the table nor the process: its callers load the data and pass it in.',
+            },
           ],
         },
       ],
     },
   },
   {
-    ignores: ['node_modules/', 'cdk.out/', '.local/', '.scratch/', '.bench/', 'coverage/', 'screenshots/', 'test-results/'],
+    ignores: [
+      'node_modules/',
+      'cdk.out/',
+      '.local/',
+      '.scratch/',
+      '.bench/',
+      'coverage/',
+      'screenshots/',
+      'test-results/',
+    ],
   },
 );

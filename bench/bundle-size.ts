@@ -27,6 +27,8 @@ export async function measureBundleSizes(): Promise<BundleSize[]> {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const { id, bytes } of await measureBundleSizes()) {
     const verdict = bytes <= bundleSizeGoalBytes ? 'within' : 'OVER';
-    console.log(`${id.padEnd(20)} ${(bytes / 1024).toFixed(1).padStart(8)} KB   ${verdict} the ${bundleSizeGoalBytes / 1024} KB goal`);
+    console.log(
+      `${id.padEnd(20)} ${(bytes / 1024).toFixed(1).padStart(8)} KB   ${verdict} the ${bundleSizeGoalBytes / 1024} KB goal`,
+    );
   }
 }

@@ -48,7 +48,11 @@ export interface SdkBaseline {
   readonly ratioToBare: number;
 }
 
-export async function measureColdInit(): Promise<{ bareCpuMs: number; sdkBaselines: SdkBaseline[]; functions: ColdInit[] }> {
+export async function measureColdInit(): Promise<{
+  bareCpuMs: number;
+  sdkBaselines: SdkBaseline[];
+  functions: ColdInit[];
+}> {
   // Inside the project, so the external AWS SDK resolves from node_modules as the runtime provides it.
   const dir = join(projectRoot, '.bench', 'cold-init');
   rmSync(dir, { recursive: true, force: true });
@@ -66,7 +70,10 @@ export async function measureColdInit(): Promise<{ bareCpuMs: number; sdkBaselin
       let baseline = baselines.get(key);
       if (baseline === undefined) {
         baseline = join(dir, `sdk-baseline-${baselines.size}.mjs`);
-        writeFileSync(baseline, `${externalImports.map((p) => `import ${JSON.stringify(p)};\n`).join('')}export const handler = async () => ({ statusCode: 200 });\n`);
+        writeFileSync(
+          baseline,
+          `${externalImports.map((p) => `import ${JSON.stringify(p)};\n`).join('')}export const handler = async () => ({ statusCode: 200 });\n`,
+        );
         baselines.set(key, baseline);
       }
       bundles.push({ id: spec.id, path, externalImports, baseline });
@@ -81,7 +88,10 @@ export async function measureColdInit(): Promise<{ bareCpuMs: number; sdkBaselin
     const bareCpuMs = ms(bare);
     return {
       bareCpuMs,
-      sdkBaselines: [...baselines].map(([key, baseline]) => ({ externalImports: key.split(' '), ratioToBare: ms(baseline) / bareCpuMs })),
+      sdkBaselines: [...baselines].map(([key, baseline]) => ({
+        externalImports: key.split(' '),
+        ratioToBare: ms(baseline) / bareCpuMs,
+      })),
       functions: bundles.map((b) => ({
         id: b.id,
         cpuMs: ms(b.path),
@@ -104,10 +114,21 @@ async function bundle(functionId: string, outfile: string): Promise<string[]> {
 
 /** CPU time of a fresh `node` process, from its start until it has imported the module and read its handler. */
 function loadCpuMs(modulePath: string): number {
-  const env = { ...process.env, NODE_OPTIONS: functionNodeOptions, TABLE_NAME: 'bench', APP_BASE_URL: 'https://bench.invalid', CLINIC_CONFIG: '{}' };
+  const env = {
+    ...process.env,
+    NODE_OPTIONS: functionNodeOptions,
+    TABLE_NAME: 'bench',
+    APP_BASE_URL: 'https://bench.invalid',
+    CLINIC_CONFIG: '{}',
+  };
   const script = `const m = await import(${JSON.stringify(modulePath)}); if (typeof m.handler !== 'function') process.exit(3); const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000));`;
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const cpuMs = Number(output);
-  if (!Number.isFinite(cpuMs)) throw new Error(`loading ${modulePath} printed ${JSON.stringify(output)}, not its CPU time`);
+  if (!Number.isFinite(cpuMs))
+    throw new Error(`loading ${modulePath} printed ${JSON.stringify(output)}, not its CPU time`);
   return cpuMs;
 }

@@ -16,7 +16,11 @@ const countingLoop = {
   States: {
     Start: { Type: 'Pass', Assign: { n: 0 }, Next: 'Count' },
     Count: { Type: 'Pass', Assign: { n: '{% $n + 1 %}' }, Next: 'Done?' },
-    'Done?': { Type: 'Choice', Choices: [{ Condition: `{% $n >= ${loopLength} %}`, Next: 'Finish' }], Default: 'Count' },
+    'Done?': {
+      Type: 'Choice',
+      Choices: [{ Condition: `{% $n >= ${loopLength} %}`, Next: 'Finish' }],
+      Default: 'Count',
+    },
     Finish: { Type: 'Succeed' },
   },
 };
@@ -30,7 +34,10 @@ export interface ThroughputResult {
 export async function measureEngineThroughput(): Promise<ThroughputResult> {
   const dir = mkdtempSync(join(tmpdir(), 'cj-bench-'));
   try {
-    const engine = await createLocalStepFunctions({ dbPath: join(dir, 'sfn.sqlite'), lambdas: { resolve: () => undefined } });
+    const engine = await createLocalStepFunctions({
+      dbPath: join(dir, 'sfn.sqlite'),
+      lambdas: { resolve: () => undefined },
+    });
     const { stateMachineArn } = (await engine.call('CreateStateMachine', {
       name: 'bench-loop',
       definition: JSON.stringify(countingLoop),
@@ -43,7 +50,11 @@ export async function measureEngineThroughput(): Promise<ThroughputResult> {
     const seconds = (performance.now() - started) / 1000;
     const transitions = engine.usage().total.stateTransitions - before;
     await engine.close();
-    return { transitions, transitionsPerSecond: transitions / seconds, bareSqliteCommitsPerSecond: bareSqliteCommitRate(dir) };
+    return {
+      transitions,
+      transitionsPerSecond: transitions / seconds,
+      bareSqliteCommitsPerSecond: bareSqliteCommitRate(dir),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,9 @@
-import { GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  type HistoryEvent,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
 import type { LocalClinic } from '../local/runtime/start-local-clinic.ts';
 import { sfnClientFor } from '../test/support/local-clinic.ts';
 
@@ -26,7 +31,10 @@ export async function executionLogRecords(clinic: LocalClinic, executionNamePref
         if (execution.executionArn === undefined || !(execution.name ?? '').startsWith(executionNamePrefix)) continue;
         for (const event of await historyOf(sfn, execution.executionArn)) {
           const record = { ...event, execution_arn: execution.executionArn };
-          records.push({ at: event.timestamp?.getTime() ?? 0, bytes: Buffer.byteLength(JSON.stringify(record), 'utf8') });
+          records.push({
+            at: event.timestamp?.getTime() ?? 0,
+            bytes: Buffer.byteLength(JSON.stringify(record), 'utf8'),
+          });
         }
       }
       nextToken = page.nextToken;
@@ -39,7 +47,9 @@ async function historyOf(sfn: SFNClient, executionArn: string): Promise<HistoryE
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, includeExecutionData: true, nextToken }));
+    const page = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, includeExecutionData: true, nextToken }),
+    );
     events.push(...(page.events ?? []));
     nextToken = page.nextToken;
   } while (nextToken !== undefined);
@@ -48,5 +58,7 @@ async function historyOf(sfn: SFNClient, executionArn: string): Promise<HistoryE
 
 /** Bytes of the records in (from, to], or [from, to] for the first stretch of a journey. */
 export function bytesBetween(records: readonly TimedBytes[], from: Date, to: Date, includeStart = false): number {
-  return records.filter((r) => (includeStart ? r.at >= from.getTime() : r.at > from.getTime()) && r.at <= to.getTime()).reduce((sum, r) => sum + r.bytes, 0);
+  return records
+    .filter((r) => (includeStart ? r.at >= from.getTime() : r.at > from.getTime()) && r.at <= to.getTime())
+    .reduce((sum, r) => sum + r.bytes, 0);
 }

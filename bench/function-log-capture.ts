@@ -18,7 +18,8 @@ export function captureFunctionLogs(stream: NodeJS.WriteStream = process.stdout)
   const original = stream.write.bind(stream);
   // the overloads of write() differ only in their optional arguments, which are passed on untouched
   const write = (chunk: unknown, ...rest: unknown[]): boolean => {
-    const text = typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : undefined;
+    const text =
+      typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : undefined;
     if (text !== undefined && functionLogLine.test(text)) {
       bytes += Buffer.byteLength(text, 'utf8');
       lines += text.split('\n').filter((line) => line !== '').length;

@@ -18,11 +18,15 @@ interface Run {
 }
 
 function runInChild(iam: boolean): Run {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), iam ? '--iam=on' : '--iam=off'], {
-    encoding: 'utf8',
-    env: { ...process.env, LOG_LEVEL: 'ERROR' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const output = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), iam ? '--iam=on' : '--iam=off'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, LOG_LEVEL: 'ERROR' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const line = output.trim().split('\n').at(-1) ?? '';
   return JSON.parse(line) as Run;
 }
@@ -35,11 +39,17 @@ export function printIamOverhead(): void {
     on.push(runInChild(true));
   }
   const least = (runs: Run[]): number => Math.min(...runs.map((r) => r.wallMs));
-  console.log(`IAM enforcement (the stack's roles checked on every local call), journey from enrolment through induction`);
+  console.log(
+    `IAM enforcement (the stack's roles checked on every local call), journey from enrolment through induction`,
+  );
   reportLine('  wall time without enforcement (s, least of runs)', (least(off) / 1000).toFixed(2), '(context)');
   reportLine('  wall time with enforcement (s, least of runs)', (least(on) / 1000).toFixed(2), '(context)');
   reportLine('  with / without', `${(least(on) / least(off)).toFixed(3)}x`, goal(`<= ${enforcementOverheadGoal}x`));
-  reportLine('  AWS cost of the induction, with / without (USD)', `${on[0]?.costUsd.toFixed(4)} / ${off[0]?.costUsd.toFixed(4)}`, '(context: enforcement changes no billable count)');
+  reportLine(
+    '  AWS cost of the induction, with / without (USD)',
+    `${on[0]?.costUsd.toFixed(4)} / ${off[0]?.costUsd.toFixed(4)}`,
+    '(context: enforcement changes no billable count)',
+  );
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

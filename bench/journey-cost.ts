@@ -41,7 +41,10 @@ export function journeyCosts(record: PatientJourneyRecord, executionLogs: readon
   return {
     induction: stretchCost(beforeEnrolment, followUpDecided, executionLogs, true),
     firstMonth: firstFill === undefined ? undefined : stretchCost(followUpDecided, firstFill, executionLogs),
-    steadyMonth: firstFill === undefined || secondFill === undefined ? undefined : stretchCost(firstFill, secondFill, executionLogs),
+    steadyMonth:
+      firstFill === undefined || secondFill === undefined
+        ? undefined
+        : stretchCost(firstFill, secondFill, executionLogs),
   };
 }
 
@@ -61,7 +64,12 @@ export function billableBetween(from: UsageSnapshot, to: UsageSnapshot, executio
   };
 }
 
-function stretchCost(from: UsageSnapshot, to: UsageSnapshot, executionLogs: readonly TimedBytes[], includeStart = false): StretchCost {
+function stretchCost(
+  from: UsageSnapshot,
+  to: UsageSnapshot,
+  executionLogs: readonly TimedBytes[],
+  includeStart = false,
+): StretchCost {
   const usage = billableBetween(from, to, bytesBetween(executionLogs, from.at, to.at, includeStart));
   const transitions = new Map<string, number>();
   for (const [arn, counts] of Object.entries(to.runtime.stepFunctions.byExecution)) {
@@ -70,8 +78,11 @@ function stretchCost(from: UsageSnapshot, to: UsageSnapshot, executionLogs: read
     const machine = arn.split(':')[6] ?? arn;
     transitions.set(machine, (transitions.get(machine) ?? 0) + counts.stateTransitions - before);
   }
-  const invocations = Object.entries(to.runtime.lambda.byFunction).map(([id, u]) => [id, u.invocations - (from.runtime.lambda.byFunction[id]?.invocations ?? 0)] as const);
-  const mostFirst = (entries: Iterable<readonly [string, number]>) => [...entries].filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1]);
+  const invocations = Object.entries(to.runtime.lambda.byFunction).map(
+    ([id, u]) => [id, u.invocations - (from.runtime.lambda.byFunction[id]?.invocations ?? 0)] as const,
+  );
+  const mostFirst = (entries: Iterable<readonly [string, number]>) =>
+    [...entries].filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1]);
   return {
     estimate: estimateCost(usage),
     virtualDays: (to.at.getTime() - from.at.getTime()) / 86_400_000,
@@ -84,10 +95,14 @@ function stretchCost(from: UsageSnapshot, to: UsageSnapshot, executionLogs: read
 }
 
 export function printJourneyCosts(costs: JourneyCosts): void {
-  console.log(`Estimated AWS cost of one patient (us-east-1 list prices as of ${costs.induction.estimate.pricesAsOf}; local Lambda durations)`);
+  console.log(
+    `Estimated AWS cost of one patient (us-east-1 list prices as of ${costs.induction.estimate.pricesAsOf}; local Lambda durations)`,
+  );
   printStretch('induction journey (enrolment to follow-up)', costs.induction, inductionJourneyGoalUsd);
-  if (costs.steadyMonth !== undefined) printStretch('maintenance month (one fill to the next)', costs.steadyMonth, maintenanceMonthGoalUsd);
-  if (costs.firstMonth !== undefined) printStretch('first maintenance month (window opens at once)', costs.firstMonth, undefined);
+  if (costs.steadyMonth !== undefined)
+    printStretch('maintenance month (one fill to the next)', costs.steadyMonth, maintenanceMonthGoalUsd);
+  if (costs.firstMonth !== undefined)
+    printStretch('first maintenance month (window opens at once)', costs.firstMonth, undefined);
 }
 
 function printStretch(title: string, cost: StretchCost, goalUsd: number | undefined): void {
@@ -96,11 +111,21 @@ function printStretch(title: string, cost: StretchCost, goalUsd: number | undefi
   reportLine(`  ${title}, $`, total.toFixed(5), verdict);
   for (const item of cost.estimate.lines) {
     const share = total > 0 ? ` ${((item.usd / total) * 100).toFixed(0).padStart(3)}%` : '';
-    reportLine(`    ${item.service}: ${formatQuantity(item.quantity)} ${item.unit}`, item.usd.toFixed(6), `${share} of it`);
+    reportLine(
+      `    ${item.service}: ${formatQuantity(item.quantity)} ${item.unit}`,
+      item.usd.toFixed(6),
+      `${share} of it`,
+    );
   }
   const perAction = cost.personActions > 0 ? (cost.stateTransitions / cost.personActions).toFixed(1) : 'n/a';
-  reportLine(`    ${cost.virtualDays.toFixed(1)} virtual days; forms posted + staff calls`, String(cost.personActions), `${perAction} transitions per action`);
-  console.log(`    transitions by state machine: ${cost.transitionsByStateMachine.map(([m, n]) => `${m} ${n}`).join(', ')}`);
+  reportLine(
+    `    ${cost.virtualDays.toFixed(1)} virtual days; forms posted + staff calls`,
+    String(cost.personActions),
+    `${perAction} transitions per action`,
+  );
+  console.log(
+    `    transitions by state machine: ${cost.transitionsByStateMachine.map(([m, n]) => `${m} ${n}`).join(', ')}`,
+  );
   console.log(`    invocations by function: ${cost.invocationsByFunction.map(([f, n]) => `${f} ${n}`).join(', ')}`);
 }
 

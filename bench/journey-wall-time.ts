@@ -13,7 +13,11 @@ export const inductionWallTimeGoalSeconds = 2;
 export function printJourneyWallTime(bench: JourneyBench): void {
   const { cores, loadAverageBefore, loadAverageAfter } = bench.machine;
   console.log(`Patient journey on the local clinic (staff API, emailed links, link pages, virtual clock)`);
-  reportLine('  machine: cores, and load average before / after', `${cores}, ${loadAverageBefore.toFixed(1)} / ${loadAverageAfter.toFixed(1)}`, '(context: load slows every time below)');
+  reportLine(
+    '  machine: cores, and load average before / after',
+    `${cores}, ${loadAverageBefore.toFixed(1)} / ${loadAverageAfter.toFixed(1)}`,
+    '(context: load slows every time below)',
+  );
   console.log('  first patient, on the fresh clinic');
   printStretch('    enrolment to approved plan', bench.first.toPlan, '(context)');
   printStretch('    induction + follow-up', bench.first.induction, goal(`<= ${inductionWallTimeGoalSeconds} s`));
@@ -27,7 +31,11 @@ export function printJourneyWallTime(bench: JourneyBench): void {
 function printStretch(label: string, stretch: Stretch, verdict: string): void {
   const seconds = stretch.wallMs / 1000;
   reportLine(`${label}, wall time (s)`, seconds.toFixed(2), verdict);
-  reportLine(`      ${(stretch.virtualMs / 86_400_000).toFixed(1)} virtual days: virtual s per wall s`, (stretch.virtualMs / stretch.wallMs).toFixed(0), '(context)');
+  reportLine(
+    `      ${(stretch.virtualMs / 86_400_000).toFixed(1)} virtual days: virtual s per wall s`,
+    (stretch.virtualMs / stretch.wallMs).toFixed(0),
+    '(context)',
+  );
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,7 +1,16 @@
 import type { LinkPurpose } from '../functions/domain/schemas/link.ts';
 import type { LocalUsage } from '../local/runtime/local-usage.ts';
 import type { LocalClinic } from '../local/runtime/start-local-clinic.ts';
-import { createJourneyDriver, purposeIn, type EnrolledPatient, type JourneyDriver, type LinkPage, type PageAnswer, type StaffAnswer, type TreatmentPlanInput } from '../test/support/journey-driver.ts';
+import {
+  createJourneyDriver,
+  purposeIn,
+  type EnrolledPatient,
+  type JourneyDriver,
+  type LinkPage,
+  type PageAnswer,
+  type StaffAnswer,
+  type TreatmentPlanInput,
+} from '../test/support/journey-driver.ts';
 import { linksIn } from '../test/support/local-clinic.ts';
 
 /**
@@ -55,7 +64,10 @@ export interface JourneyOptions {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-export async function drivePatientJourney(clinic: LocalClinic, options: JourneyOptions = {}): Promise<PatientJourneyRecord> {
+export async function drivePatientJourney(
+  clinic: LocalClinic,
+  options: JourneyOptions = {},
+): Promise<PatientJourneyRecord> {
   const driver = createJourneyDriver(clinic);
   const act = createActionLog();
   const person = createPerson(driver);
@@ -98,13 +110,19 @@ interface People {
   readonly clinicianEmail: string;
 }
 
-async function toApprovedPlan({ driver, act, person, clinicianEmail }: People, patient: EnrolledPatient): Promise<TreatmentPlanInput> {
+async function toApprovedPlan(
+  { driver, act, person, clinicianEmail }: People,
+  patient: EnrolledPatient,
+): Promise<TreatmentPlanInput> {
   await act.page(driver.submitIntake(await person.awaitLink(patient.email, 'intake')), 'intake');
   const consultAt = new Date(driver.now().getTime() + 3 * DAY_MS + 2 * HOUR_MS);
   await act.staff(driver.bookConsult(patient.patientId, consultAt), 'consult booking');
   await driver.advanceTo(new Date(consultAt.getTime() + HOUR_MS));
   await act.staff(driver.recordEvaluation(patient.patientId), 'consult evaluation');
-  await act.page(driver.decideEligibility(await person.awaitLink(clinicianEmail, 'eligibility'), 'approve'), 'eligibility');
+  await act.page(
+    driver.decideEligibility(await person.awaitLink(clinicianEmail, 'eligibility'), 'approve'),
+    'eligibility',
+  );
   const plan = driver.defaultPlan();
   // a plan needs a PDMP check within the protocol's window before it can be approved
   await act.staff(driver.recordPdmpCheck(patient.patientId), 'PDMP check');
@@ -112,7 +130,11 @@ async function toApprovedPlan({ driver, act, person, clinicianEmail }: People, p
   return plan;
 }
 
-async function throughInductionAndFollowUp({ driver, act, person, clinicianEmail }: People, patient: EnrolledPatient, plan: TreatmentPlanInput): Promise<void> {
+async function throughInductionAndFollowUp(
+  { driver, act, person, clinicianEmail }: People,
+  patient: EnrolledPatient,
+  plan: TreatmentPlanInput,
+): Promise<void> {
   const assessmentsAfter = new Set([2, plan.sessionCount]);
   for (const [index, start] of plan.plannedSessionTimes.entries()) {
     const number = index + 1;
@@ -121,35 +143,68 @@ async function throughInductionAndFollowUp({ driver, act, person, clinicianEmail
     // the journal prompt goes out an hour after the start
     await driver.advanceTo(new Date(start.getTime() + 61 * 60_000));
     // the check after the session hour, and after the first dose the clinician's check-in task
-    await act.page(driver.submitForm(await person.awaitLink(patient.email, 'recovery'), [['recoveredNow', 'yes']]), `recovery ${number}`);
-    if (number === 1) await act.page(driver.submitForm(await person.awaitLink(clinicianEmail, 'first-dose-check-in'), [['decision', 'CHECKED_IN'], ['note', 'Called the next day: slept well.']]), 'first-dose check-in');
+    await act.page(
+      driver.submitForm(await person.awaitLink(patient.email, 'recovery'), [['recoveredNow', 'yes']]),
+      `recovery ${number}`,
+    );
+    if (number === 1)
+      await act.page(
+        driver.submitForm(await person.awaitLink(clinicianEmail, 'first-dose-check-in'), [
+          ['decision', 'CHECKED_IN'],
+          ['note', 'Called the next day: slept well.'],
+        ]),
+        'first-dose check-in',
+      );
     await act.page(driver.writeJournal(await person.awaitLink(patient.email, 'journal')), `journal ${number}`);
-    if (assessmentsAfter.has(number)) await act.page(driver.submitAssessment(await person.awaitLink(patient.email, 'assessment')), `assessment ${number}`);
+    if (assessmentsAfter.has(number))
+      await act.page(
+        driver.submitAssessment(await person.awaitLink(patient.email, 'assessment')),
+        `assessment ${number}`,
+      );
   }
   // the decision is asked for at the plan's follow-up date (after the patient's reminders), and its link lasts 72 h
   await driver.advanceTo(plan.followUpAt);
-  await act.page(driver.decideFollowUp(await person.awaitLink(clinicianEmail, 'follow-up-decision'), 'MAINTENANCE'), 'follow-up decision');
+  await act.page(
+    driver.decideFollowUp(await person.awaitLink(clinicianEmail, 'follow-up-decision'), 'MAINTENANCE'),
+    'follow-up decision',
+  );
 }
 
 /** The staff record a PDMP check and the patient asks when the window opens; the clinician approves; the fill is recorded. */
-async function throughRefillCycle({ driver, act, person, clinicianEmail }: People, patient: EnrolledPatient, cycle: number): Promise<void> {
-  const request = await person.awaitLink(patient.email, 'refill-request', { stepSeconds: 6 * 3600, maxSeconds: 40 * 24 * 3600 });
+async function throughRefillCycle(
+  { driver, act, person, clinicianEmail }: People,
+  patient: EnrolledPatient,
+  cycle: number,
+): Promise<void> {
+  const request = await person.awaitLink(patient.email, 'refill-request', {
+    stepSeconds: 6 * 3600,
+    maxSeconds: 40 * 24 * 3600,
+  });
   await act.staff(driver.recordPdmpCheck(patient.patientId), `PDMP check ${cycle}`);
   await act.page(driver.requestRefill(request), `refill request ${cycle}`);
   // the gate may hold the request until 28 days after the last fill
-  const approval = await person.awaitLink(clinicianEmail, 'refill-approval', { stepSeconds: 6 * 3600, maxSeconds: 7 * 24 * 3600 });
+  const approval = await person.awaitLink(clinicianEmail, 'refill-approval', {
+    stepSeconds: 6 * 3600,
+    maxSeconds: 7 * 24 * 3600,
+  });
   await act.page(driver.approveRefill(approval), `refill approval ${cycle}`);
   // read through Step Functions' API (not billed per call) rather than the staff API (billed)
   const name = `${patient.journeyId}-refill-${cycle}`;
   const execution = await driver.execution(name);
-  if (execution?.status !== 'SUCCEEDED') throw new Error(`refill cycle ${name} is ${execution?.status ?? 'missing'} after the approval: ${execution?.error ?? ''} ${execution?.cause ?? ''}`);
+  if (execution?.status !== 'SUCCEEDED')
+    throw new Error(
+      `refill cycle ${name} is ${execution?.status ?? 'missing'} after the approval: ${execution?.error ?? ''} ${execution?.cause ?? ''}`,
+    );
 }
 
 async function timed<T>(clinic: LocalClinic, drive: () => Promise<T>): Promise<{ value: T; stretch: Stretch }> {
   const wallStarted = performance.now();
   const virtualStarted = clinic.now().getTime();
   const value = await drive();
-  return { value, stretch: { wallMs: performance.now() - wallStarted, virtualMs: clinic.now().getTime() - virtualStarted } };
+  return {
+    value,
+    stretch: { wallMs: performance.now() - wallStarted, virtualMs: clinic.now().getTime() - virtualStarted },
+  };
 }
 
 // ------------------------------------------------------------------ what people do, counted and checked
@@ -175,7 +230,10 @@ function createActionLog(): ActionLog {
       actions += 1;
       const result = await answer;
       const status = (result as Partial<StaffAnswer>).status;
-      if (status !== undefined && status >= 400) throw new Error(`${what}: the staff API answered ${status}: ${JSON.stringify((result as Partial<StaffAnswer>).json)}`);
+      if (status !== undefined && status >= 400)
+        throw new Error(
+          `${what}: the staff API answered ${status}: ${JSON.stringify((result as Partial<StaffAnswer>).json)}`,
+        );
       return result;
     },
     count: () => actions,
@@ -189,7 +247,11 @@ interface Person {
    * Opens the newest unopened link of this address's emails until one is an open page of this purpose,
    * moving the clock by `stepSeconds` while none has arrived (the default: the link must be there now).
    */
-  awaitLink(address: string, purpose: LinkPurpose, wait?: { stepSeconds: number; maxSeconds: number }): Promise<LinkPage>;
+  awaitLink(
+    address: string,
+    purpose: LinkPurpose,
+    wait?: { stepSeconds: number; maxSeconds: number },
+  ): Promise<LinkPage>;
 }
 
 function createPerson(driver: JourneyDriver): Person {

@@ -11,8 +11,16 @@ import { goal, reportLine } from './report-line.ts';
 /** `npm run bench`: measurements printed as counts and ratios; goals beside them, never asserted. */
 console.log('Local Step Functions engine');
 const throughput = await measureEngineThroughput();
-reportLine('  durable state transitions per second (one core)', throughput.transitionsPerSecond.toFixed(0), goal('>= 10,000'));
-reportLine('  as a share of bare SQLite commits per second', (throughput.transitionsPerSecond / throughput.bareSqliteCommitsPerSecond).toFixed(3), '(context)');
+reportLine(
+  '  durable state transitions per second (one core)',
+  throughput.transitionsPerSecond.toFixed(0),
+  goal('>= 10,000'),
+);
+reportLine(
+  '  as a share of bare SQLite commits per second',
+  (throughput.transitionsPerSecond / throughput.bareSqliteCommitsPerSecond).toFixed(3),
+  '(context)',
+);
 
 // One clinic for both journey measurements: the same patient gives the wall time and the cost. The
 // journey is the part most likely to break while the workflows change: say why, and measure the rest.
@@ -23,7 +31,9 @@ try {
   console.log('');
   printJourneyCosts(journeyCosts(journey.first, journey.firstExecutionLogs));
 } catch (error) {
-  console.log(`Patient journey: NOT MEASURED, the journey did not go through:\n  ${String((error as Error).stack ?? error).replace(/\n/g, '\n  ')}`);
+  console.log(
+    `Patient journey: NOT MEASURED, the journey did not go through:\n  ${String((error as Error).stack ?? error).replace(/\n/g, '\n  ')}`,
+  );
   process.exitCode = 1;
 }
 
@@ -31,7 +41,9 @@ console.log('');
 try {
   printCohortBench(await runCohortBench());
 } catch (error) {
-  console.log(`Cohort simulation: NOT MEASURED, the cohort did not go through:\n  ${String((error as Error).stack ?? error).replace(/\n/g, '\n  ')}`);
+  console.log(
+    `Cohort simulation: NOT MEASURED, the cohort did not go through:\n  ${String((error as Error).stack ?? error).replace(/\n/g, '\n  ')}`,
+  );
   process.exitCode = 1;
 }
 
@@ -48,12 +60,30 @@ for (const { id, bytes } of await measureBundleSizes()) {
   reportLine(`  ${id} bundle size (KB)`, (bytes / 1024).toFixed(1), goal(`<= ${bundleSizeGoalBytes / 1024}`));
 }
 
-console.log('\nCold init (CPU time of a fresh Node process loading the bundle, least of interleaved runs), as a ratio to a bare handler');
+console.log(
+  '\nCold init (CPU time of a fresh Node process loading the bundle, least of interleaved runs), as a ratio to a bare handler',
+);
 const coldInit = await measureColdInit();
-const clientsOf = (externalImports: readonly string[]): string => externalImports.map((path) => path.replace('@aws-sdk/', '')).join(', ');
+const clientsOf = (externalImports: readonly string[]): string =>
+  externalImports.map((path) => path.replace('@aws-sdk/', '')).join(', ');
 reportLine('  bare handler (CPU ms, context only)', coldInit.bareCpuMs.toFixed(0), '(context)');
 console.log('  the floor: a bare handler that only imports the AWS SDK clients (issue 6 requires them), / bare');
-for (const baseline of coldInit.sdkBaselines) reportLine(`  SDK baseline / bare`, `${baseline.ratioToBare.toFixed(2)}x`, `(context: ${clientsOf(baseline.externalImports)})`);
-for (const fn of coldInit.functions) reportLine(`  ${fn.id} / bare`, `${fn.ratioToBare.toFixed(2)}x`, `${goal(`<= ${coldInitGoalRatio}x`)}, under the floor above: see bench/cold-init.ts`);
+for (const baseline of coldInit.sdkBaselines)
+  reportLine(
+    `  SDK baseline / bare`,
+    `${baseline.ratioToBare.toFixed(2)}x`,
+    `(context: ${clientsOf(baseline.externalImports)})`,
+  );
+for (const fn of coldInit.functions)
+  reportLine(
+    `  ${fn.id} / bare`,
+    `${fn.ratioToBare.toFixed(2)}x`,
+    `${goal(`<= ${coldInitGoalRatio}x`)}, under the floor above: see bench/cold-init.ts`,
+  );
 console.log('  what our own code adds: each function as a ratio to the SDK baseline of the clients it imports');
-for (const fn of coldInit.functions) reportLine(`  ${fn.id} / SDK baseline`, `${fn.ratioToSdkBaseline.toFixed(2)}x`, `${goal(`<= ${ownCodeGoalRatio}x`)} (${clientsOf(fn.externalImports)})`);
+for (const fn of coldInit.functions)
+  reportLine(
+    `  ${fn.id} / SDK baseline`,
+    `${fn.ratioToSdkBaseline.toFixed(2)}x`,
+    `${goal(`<= ${ownCodeGoalRatio}x`)} (${clientsOf(fn.externalImports)})`,
+  );

@@ -16,7 +16,10 @@ function applyTo(states: Json): void {
       // Retry sits where it was, or right after Arguments for a task that had none, so diffs stay small
       const retry = taskRetriers((state['Retry'] as Retrier[] | undefined) ?? []);
       const entries = Object.entries(state).filter(([key]) => key !== 'Retry');
-      const anchor = 'Retry' in state ? Object.keys(state).indexOf('Retry') : Math.max(entries.findIndex(([key]) => key === 'Arguments') + 1, 1);
+      const anchor =
+        'Retry' in state
+          ? Object.keys(state).indexOf('Retry')
+          : Math.max(entries.findIndex(([key]) => key === 'Arguments') + 1, 1);
       entries.splice(anchor, 0, ['Retry', retry]);
       for (const key of Object.keys(state)) delete state[key];
       Object.assign(state, Object.fromEntries(entries));
@@ -43,4 +46,8 @@ if (check && stale.length > 0) {
   console.error(`task retriers out of date in ${stale.join(', ')}: run npx tsx bin/apply-task-retriers.ts`);
   process.exit(1);
 }
-console.log(stale.length === 0 ? 'every Lambda task already has the retry policy' : `${check ? 'stale' : 'updated'}: ${stale.join(', ')}`);
+console.log(
+  stale.length === 0
+    ? 'every Lambda task already has the retry policy'
+    : `${check ? 'stale' : 'updated'}: ${stale.join(', ')}`,
+);

@@ -29,9 +29,15 @@ function portFromEnv(name: string, fallback: number): number {
   return port;
 }
 
-let args: ReturnType<typeof parseArgs<{ options: { fresh: { type: 'boolean' }; speed: { type: 'string' }; help: { type: 'boolean' } } }>>;
+let args: ReturnType<
+  typeof parseArgs<{ options: { fresh: { type: 'boolean' }; speed: { type: 'string' }; help: { type: 'boolean' } } }>
+>;
 try {
-  args = parseArgs({ options: { fresh: { type: 'boolean' }, speed: { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: false });
+  args = parseArgs({
+    options: { fresh: { type: 'boolean' }, speed: { type: 'string' }, help: { type: 'boolean' } },
+    strict: true,
+    allowPositionals: false,
+  });
 } catch (error) {
   fail((error as Error).message);
 }
@@ -62,7 +68,9 @@ try {
   });
 } catch (error) {
   const message = (error as Error).message;
-  const portHint = /in use|EADDRINUSE/i.test(message) ? '\n\nAnother program holds one of the ports: stop it, or choose others with PORT, SFN_PORT, DYNAMODB_PORT, SES_PORT.' : '';
+  const portHint = /in use|EADDRINUSE/i.test(message)
+    ? '\n\nAnother program holds one of the ports: stop it, or choose others with PORT, SFN_PORT, DYNAMODB_PORT, SES_PORT.'
+    : '';
   console.error(`\nThe local clinic could not start:\n${message}${portHint}`);
   process.exit(1);
 }

@@ -60,8 +60,10 @@ const patients = whole('patients', args.values.patients, 10, 1);
 const months = whole('months', args.values.months, 3, 1);
 const seed = whole('seed', args.values.seed, 1, 0);
 const outDir = resolve(args.values.out ?? join(repositoryRoot, '.local', 'simulate'));
-if (args.values.compare === true && args.positionals.length !== 2) fail('--compare needs two files: --compare a.json b.json');
-if (args.values.compare !== true && args.positionals.length > 0) fail(`unexpected argument(s): ${args.positionals.join(' ')}`);
+if (args.values.compare === true && args.positionals.length !== 2)
+  fail('--compare needs two files: --compare a.json b.json');
+if (args.values.compare !== true && args.positionals.length > 0)
+  fail(`unexpected argument(s): ${args.positionals.join(' ')}`);
 
 function readOverrides(path: string): Record<string, unknown> {
   let raw: unknown;
@@ -114,10 +116,15 @@ if (!isChild) {
     }
     reports.push(report);
     violations += report.invariants.violations;
-    console.error(`  reports: ${join(outDir, name)}.{md,json,html}; ${report.invariants.violations} invariant violation(s)`);
+    console.error(
+      `  reports: ${join(outDir, name)}.{md,json,html}; ${report.invariants.violations} invariant violation(s)`,
+    );
   }
   if (reports.length === 2) {
-    const comparison = renderComparison(reports[0] as CohortReport, reports[1] as CohortReport, [basename(fileA), basename(fileB)]);
+    const comparison = renderComparison(reports[0] as CohortReport, reports[1] as CohortReport, [
+      basename(fileA),
+      basename(fileB),
+    ]);
     console.log(comparison);
     mkdirSync(outDir, { recursive: true });
     const path = join(outDir, `compare-${seed}-${basename(fileA, '.json')}-${basename(fileB, '.json')}.md`);
@@ -150,7 +157,14 @@ const logs = captureFunctionLogs();
 let report: CohortReport;
 try {
   const protocolOverrides = args.values.protocol === undefined ? undefined : readOverrides(args.values.protocol);
-  const run = await runCohort({ patients, months, seed, ...(protocolOverrides === undefined ? {} : { protocolOverrides }), onProgress: showProgress, shouldStop: () => stopRequested });
+  const run = await runCohort({
+    patients,
+    months,
+    seed,
+    ...(protocolOverrides === undefined ? {} : { protocolOverrides }),
+    onProgress: showProgress,
+    shouldStop: () => stopRequested,
+  });
   if (process.stderr.isTTY) process.stderr.write('\n');
   try {
     report = await cohortReport(run);
@@ -169,5 +183,7 @@ console.log(renderMarkdown(report));
 console.error(`reports: ${stem}.md, ${stem}.json, ${stem}.html`);
 // actions the pages or the staff API refused with an error are a failure of the run, like a violation
 const failed = report.invariants.violations > 0 || report.simulation.errors.length > 0;
-console.error(`journey invariant violations: ${report.invariants.violations}; failed actions: ${report.simulation.errors.length}`);
+console.error(
+  `journey invariant violations: ${report.invariants.violations}; failed actions: ${report.simulation.errors.length}`,
+);
 process.exit(failed ? 1 : 0);

@@ -85,7 +85,8 @@ export const functionCatalogue = [
   },
   {
     id: 'schedule',
-    description: "Computes when the journey's next steps are due (protocol intervals, the patient's time zone, quiet hours)",
+    description:
+      "Computes when the journey's next steps are due (protocol intervals, the patient's time zone, quiet hours)",
     trigger: 'workflow',
     access: { table: [...reads], email: false, workflows: 'none' },
     memoryMb: 256,
@@ -118,7 +119,13 @@ export const functionCatalogue = [
     access: { table: [...reads], email: false, workflows: 'none' },
     memoryMb: 512,
     timeoutSeconds: 15,
-    routes: ['GET /portal', 'GET /portal/patients', 'GET /portal/sign-in', 'GET /portal/callback', 'POST /portal/sign-out'],
+    routes: [
+      'GET /portal',
+      'GET /portal/patients',
+      'GET /portal/sign-in',
+      'GET /portal/callback',
+      'POST /portal/sign-out',
+    ],
   },
   {
     id: 'staff-api',

@@ -16,7 +16,9 @@ export interface CareJourneysStackOptions {
 
 /** The feature flags of cdk.json, so an app built in a test behaves like the one `cdk synth` builds. */
 export function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
   return cdkJson.context ?? {};
 }
 
@@ -42,7 +44,10 @@ export function nagPacks(app: App): IPolicyValidationPlugin[] {
   return [new AwsSolutionsChecks(app), new HIPAASecurityChecks(app)];
 }
 
-export function createCareJourneysApp(options: CareJourneysStackOptions & { readonly outdir?: string }): { app: App; stack: CareJourneysStack } {
+export function createCareJourneysApp(options: CareJourneysStackOptions & { readonly outdir?: string }): {
+  app: App;
+  stack: CareJourneysStack;
+} {
   const app = newCareJourneysApp(options.outdir);
   return { app, stack: addCareJourneysStack(app, options) };
 }

@@ -35,7 +35,11 @@ export class CareJourneysStack extends Stack {
     this.telemetry = new TelemetryEncryption(this, 'Telemetry');
     this.workflowEncryption = new WorkflowEncryption(this, 'WorkflowEncryption');
     this.data = new DataStore(this, 'Data');
-    this.email = new EmailSending(this, 'Email', { senderEmail: clinic.senderEmail, senderDomain: clinic.senderDomain, telemetry: this.telemetry });
+    this.email = new EmailSending(this, 'Email', {
+      senderEmail: clinic.senderEmail,
+      senderDomain: clinic.senderDomain,
+      telemetry: this.telemetry,
+    });
     this.linksApi = new LinksApi(this, 'LinksApi', { telemetry: this.telemetry });
     this.functions = new JourneyFunctions(this, 'Functions', {
       clinic,
@@ -50,8 +54,13 @@ export class CareJourneysStack extends Stack {
     }
     // the portal signs people in; the clinicians' links open only for their signed-in addressee
     this.portalIdentity = new PortalIdentity(this, 'PortalIdentity', { appBaseUrl: this.linksApi.url });
-    for (const functionId of ['portal', 'clinician-pages']) this.portalIdentity.configure(this.functions.get(functionId));
-    this.workflows = new JourneyWorkflows(this, 'Workflows', { functions: this.functions, telemetry: this.telemetry, encryption: this.workflowEncryption });
+    for (const functionId of ['portal', 'clinician-pages'])
+      this.portalIdentity.configure(this.functions.get(functionId));
+    this.workflows = new JourneyWorkflows(this, 'Workflows', {
+      functions: this.functions,
+      telemetry: this.telemetry,
+      encryption: this.workflowEncryption,
+    });
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       opsAlertEmail: clinic.opsAlertEmail,
       telemetry: this.telemetry,
@@ -60,15 +69,33 @@ export class CareJourneysStack extends Stack {
       api: this.linksApi.api,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.linksApi.url, description: 'Base URL of the link pages and the staff API (/staff/...)' });
-    new CfnOutput(this, 'PortalUrl', { value: `${this.linksApi.url}/portal`, description: 'The clinic portal: clinicians and staff sign in here' });
-    new CfnOutput(this, 'UserPoolId', { value: this.portalIdentity.userPool.userPoolId, description: 'The Cognito user pool of the portal: add clinicians and staff here (README, Signing in)' });
-    new CfnOutput(this, 'TableName', { value: this.data.table.tableName, description: 'The DynamoDB table (retained on stack deletion)' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.linksApi.url,
+      description: 'Base URL of the link pages and the staff API (/staff/...)',
+    });
+    new CfnOutput(this, 'PortalUrl', {
+      value: `${this.linksApi.url}/portal`,
+      description: 'The clinic portal: clinicians and staff sign in here',
+    });
+    new CfnOutput(this, 'UserPoolId', {
+      value: this.portalIdentity.userPool.userPoolId,
+      description: 'The Cognito user pool of the portal: add clinicians and staff here (README, Signing in)',
+    });
+    new CfnOutput(this, 'TableName', {
+      value: this.data.table.tableName,
+      description: 'The DynamoDB table (retained on stack deletion)',
+    });
     this.email.dkimRecords.forEach((record, index) => {
-      new CfnOutput(this, `EmailDkimRecord${index + 1}`, { value: `${record.name} CNAME ${record.value}`, description: `DKIM record ${index + 1} of 3 to add to the clinic's DNS` });
+      new CfnOutput(this, `EmailDkimRecord${index + 1}`, {
+        value: `${record.name} CNAME ${record.value}`,
+        description: `DKIM record ${index + 1} of 3 to add to the clinic's DNS`,
+      });
     });
     for (const [machineId, machine] of this.workflows.byId) {
-      new CfnOutput(this, `${pascalCase(machineId)}StateMachineArn`, { value: machine.stateMachineArn, description: `The ${machineId} state machine` });
+      new CfnOutput(this, `${pascalCase(machineId)}StateMachineArn`, {
+        value: machine.stateMachineArn,
+        description: `The ${machineId} state machine`,
+      });
     }
   }
 }

@@ -49,7 +49,7 @@ export class DataStore extends Construct {
     Validations.of(this.table).acknowledge({
       id: 'HIPAA.Security-DynamoDBInBackupPlan',
       reason:
-        'Point-in-time recovery gives continuous backups restorable to any second of the last 35 days, and the table is deletion-protected and retained when the stack is deleted. A clinic whose records policy asks for longer-lived copies adds the table to its organisation\'s AWS Backup plan (README, Deploy to AWS).',
+        "Point-in-time recovery gives continuous backups restorable to any second of the last 35 days, and the table is deletion-protected and retained when the stack is deleted. A clinic whose records policy asks for longer-lived copies adds the table to its organisation's AWS Backup plan (README, Deploy to AWS).",
     });
     for (const index of Object.values(INDEXES)) {
       this.table.addGlobalSecondaryIndex({
@@ -68,7 +68,12 @@ export class DataStore extends Construct {
       new PolicyStatement({
         actions: actions.map((action) => `dynamodb:${action}`),
         // the indexes only to a role that queries: nothing else is asked of an index
-        resources: [tableArn, ...(actions.includes('Query') ? Object.values(INDEXES).map((index) => `${tableArn}/index/${index.indexName}`) : [])],
+        resources: [
+          tableArn,
+          ...(actions.includes('Query')
+            ? Object.values(INDEXES).map((index) => `${tableArn}/index/${index.indexName}`)
+            : []),
+        ],
       }),
     );
     const writes = actions.includes('PutItem') || actions.includes('UpdateItem');

@@ -118,7 +118,11 @@ export class JourneyFunctions extends Construct {
     return fn;
   }
 
-  private grantWorkflowAccess(role: ManagedPolicyRole, workflows: FunctionSpec['access']['workflows'], encryption: WorkflowEncryption): void {
+  private grantWorkflowAccess(
+    role: ManagedPolicyRole,
+    workflows: FunctionSpec['access']['workflows'],
+    encryption: WorkflowEncryption,
+  ): void {
     if (workflows === 'none') return;
     const machineIds = stateMachineCatalogue.map((machine) => machine.id);
     const machines = machineIds.map((machineId) => stateMachineArn(this, machineId));
@@ -149,20 +153,22 @@ export class JourneyFunctions extends Construct {
     const policy = role.permissions;
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
+      reason:
+        'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
     });
     if (spec.access.email) {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]`,
         reason:
-          'ses:SendEmail is authorized against the recipient identity as well while the account is in the SES sandbox; the statement is pinned to the clinic sender by the ses:FromAddress condition and to this stack\'s configuration set.',
+          "ses:SendEmail is authorized against the recipient identity as well while the account is in the SES sandbox; the statement is pinned to the clinic sender by the ses:FromAddress condition and to this stack's configuration set.",
       });
     }
     if (spec.access.workflows === 'start') {
       for (const machine of stateMachineCatalogue) {
         Validations.of(policy).acknowledge({
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName(this, machine.id)}:*]`,
-          reason: 'Execution names are chosen at run time (one per patient or refill cycle); the ARN is limited to executions of this stack\'s own state machine.',
+          reason:
+            "Execution names are chosen at run time (one per patient or refill cycle); the ARN is limited to executions of this stack's own state machine.",
         });
       }
     }
@@ -180,7 +186,7 @@ export class JourneyFunctions extends Construct {
       Validations.of(fn).acknowledge({
         id: 'HIPAA.Security-LambdaConcurrency',
         reason:
-          'Invoked only by this stack\'s state machines, whose concurrency is bounded by the clinic\'s active patients; a reservation would take capacity from the account pool without limiting any outside caller.',
+          "Invoked only by this stack's state machines, whose concurrency is bounded by the clinic's active patients; a reservation would take capacity from the account pool without limiting any outside caller.",
       });
     }
   }

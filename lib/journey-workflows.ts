@@ -41,9 +41,15 @@ export class JourneyWorkflows extends Construct {
 
   constructor(scope: Construct, id: string, props: JourneyWorkflowsProps) {
     super(scope, id);
-    const functionArns = new Map(functionCatalogue.map((spec) => [functionArnPlaceholder(spec.id), props.functions.get(spec.id).functionArn]));
-    const machineArns = new Map(stateMachineCatalogue.map((spec) => [stateMachineArnPlaceholder(spec.id), stateMachineArn(this, spec.id)]));
-    const machineIdsByPlaceholder = new Map(stateMachineCatalogue.map((spec) => [stateMachineArnPlaceholder(spec.id), spec.id]));
+    const functionArns = new Map(
+      functionCatalogue.map((spec) => [functionArnPlaceholder(spec.id), props.functions.get(spec.id).functionArn]),
+    );
+    const machineArns = new Map(
+      stateMachineCatalogue.map((spec) => [stateMachineArnPlaceholder(spec.id), stateMachineArn(this, spec.id)]),
+    );
+    const machineIdsByPlaceholder = new Map(
+      stateMachineCatalogue.map((spec) => [stateMachineArnPlaceholder(spec.id), spec.id]),
+    );
     const values = Object.fromEntries([...functionArns, ...machineArns]);
 
     const byId = new Map<string, StateMachine>();
@@ -56,11 +62,15 @@ export class JourneyWorkflows extends Construct {
       } catch (error) {
         if (!(error instanceof MissingPlaceholderValueError)) throw error;
         throw new DefinitionPlaceholderError(
-          `statemachines/${spec.id}.asl.json: ${error.message}; the stack provides ${Object.keys(values).map((name) => '${' + name + '}').join(', ')}`,
+          `statemachines/${spec.id}.asl.json: ${error.message}; the stack provides ${Object.keys(values)
+            .map((name) => '${' + name + '}')
+            .join(', ')}`,
         );
       }
       const name = pascalCase(spec.id);
-      const role = new ManagedPolicyRole(this, `${name}Role`, { assumedBy: new ServicePrincipal('states.amazonaws.com') });
+      const role = new ManagedPolicyRole(this, `${name}Role`, {
+        assumedBy: new ServicePrincipal('states.amazonaws.com'),
+      });
       const machine = new StateMachine(this, name, {
         stateMachineName: stateMachineName(this, spec.id),
         comment: spec.description,
@@ -71,7 +81,15 @@ export class JourneyWorkflows extends Construct {
         // information: only ids, phases, decisions, reason codes, counts, timestamps and protocol versions
         // (functions read what they need from the table by id; test/journey-workflow-data-no-phi.test.ts proves
         // it on whole journeys). The log group is encrypted with the telemetry key.
-        logs: { destination: props.telemetry.logGroup(this, `${name}Logs`, `/aws/vendedlogs/states/${stateMachineName(this, spec.id)}`), level: LogLevel.ALL, includeExecutionData: true },
+        logs: {
+          destination: props.telemetry.logGroup(
+            this,
+            `${name}Logs`,
+            `/aws/vendedlogs/states/${stateMachineName(this, spec.id)}`,
+          ),
+          level: LogLevel.ALL,
+          includeExecutionData: true,
+        },
         encryptionConfiguration: props.encryption.encryptionConfiguration,
         tracingEnabled: true,
         role,
@@ -83,9 +101,16 @@ export class JourneyWorkflows extends Construct {
         machine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: invoked }));
       }
       const started = used.flatMap((placeholder) => machineIdsByPlaceholder.get(placeholder) ?? []);
-      const awaited = placeholdersInSyncStarts(template).flatMap((placeholder) => machineIdsByPlaceholder.get(placeholder) ?? []);
+      const awaited = placeholdersInSyncStarts(template).flatMap(
+        (placeholder) => machineIdsByPlaceholder.get(placeholder) ?? [],
+      );
       if (started.length > 0) {
-        machine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: started.map((other) => stateMachineArn(this, other)) }));
+        machine.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['states:StartExecution'],
+            resources: started.map((other) => stateMachineArn(this, other)),
+          }),
+        );
         // a child's input (and, for .sync, reading its output back) goes through the child's encryption context
         props.encryption.grantExecutionData(role, started, 'write');
       }
@@ -111,7 +136,13 @@ export class JourneyWorkflows extends Construct {
     machine.addToRolePolicy(
       new PolicyStatement({
         actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-        resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForStepFunctionsExecutionRule' })],
+        resources: [
+          stack.formatArn({
+            service: 'events',
+            resource: 'rule',
+            resourceName: 'StepFunctionsGetEventsForStepFunctionsExecutionRule',
+          }),
+        ],
       }),
     );
   }
@@ -126,7 +157,8 @@ export class JourneyWorkflows extends Construct {
     for (const child of children) {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName(this, child)}:*]`,
-        reason: 'Child execution names are chosen at run time; the ARN is limited to executions of this stack\'s own state machine.',
+        reason:
+          "Child execution names are chosen at run time; the ARN is limited to executions of this stack's own state machine.",
       });
     }
   }

@@ -1,6 +1,12 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -36,7 +42,9 @@ export function parseRoute(route: string): ParsedRoute {
   const path = match?.[2];
   const known = Object.values(HttpMethod) as string[];
   if (method === undefined || path === undefined || !known.includes(method)) {
-    throw new InvalidRouteError(`route "${route}" in functions/catalogue.ts is not "METHOD /path" with one of ${known.join(', ')}`);
+    throw new InvalidRouteError(
+      `route "${route}" in functions/catalogue.ts is not "METHOD /path" with one of ${known.join(', ')}`,
+    );
   }
   return { method: method as HttpMethod, path };
 }
@@ -57,7 +65,11 @@ export class LinksApi extends Construct {
       description: 'Care Journeys: emailed-link pages and the staff API',
       createDefaultStage: false,
     });
-    const accessLogs = props.telemetry.logGroup(this, 'AccessLogs', `/aws/vendedlogs/apigateway/${Stack.of(this).stackName}-links-api`);
+    const accessLogs = props.telemetry.logGroup(
+      this,
+      'AccessLogs',
+      `/aws/vendedlogs/apigateway/${Stack.of(this).stackName}-links-api`,
+    );
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       autoDeploy: true,
@@ -107,7 +119,7 @@ export class LinksApi extends Construct {
         Validations.of(publicRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
-            'Emailed-link pages are opened by patients and clinicians who have no AWS identity. Each request is authorised by the link\'s random 256-bit token, checked by the function against its stored SHA-256 hash, expiry and status; GET never changes anything and a decision needs a POST.',
+            "Emailed-link pages are opened by patients and clinicians who have no AWS identity. Each request is authorised by the link's random 256-bit token, checked by the function against its stored SHA-256 hash, expiry and status; GET never changes anything and a decision needs a POST.",
         });
       }
     }

@@ -1,5 +1,13 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData, Unit, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+  Unit,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -20,7 +28,11 @@ import type { TelemetryEncryption } from './telemetry-encryption.ts';
 export const sesReputationThresholds = { bounceRate: 0.05, complaintRate: 0.001 } as const;
 
 /** Where the count of tasks stopped by a clinical hold is published, per function (`FunctionId`). */
-export const holdStopMetric = { namespace: 'CareJourneys', metricName: 'TasksStoppedByHold', dimension: 'FunctionId' } as const;
+export const holdStopMetric = {
+  namespace: 'CareJourneys',
+  metricName: 'TasksStoppedByHold',
+  dimension: 'FunctionId',
+} as const;
 
 /**
  * A function's errors and its hold stops are counted over the same window before one is subtracted
@@ -38,9 +50,24 @@ export const executionAlarmPeriod = Duration.minutes(5);
  * runtime evaluates the same alarms on its own executions (local/runtime/execution-alarms.ts).
  */
 export const executionEndAlarms = [
-  { suffix: 'failed', status: 'FAILED', metric: (machine: StateMachine) => machine.metricFailed({ period: executionAlarmPeriod }), description: (id: string) => `A ${id} execution failed: a patient's journey may be stuck.` },
-  { suffix: 'timed-out', status: 'TIMED_OUT', metric: (machine: StateMachine) => machine.metricTimedOut({ period: executionAlarmPeriod }), description: (id: string) => `A ${id} execution timed out.` },
-  { suffix: 'aborted', status: 'ABORTED', metric: (machine: StateMachine) => machine.metricAborted({ period: executionAlarmPeriod }), description: (id: string) => `A ${id} execution was aborted.` },
+  {
+    suffix: 'failed',
+    status: 'FAILED',
+    metric: (machine: StateMachine) => machine.metricFailed({ period: executionAlarmPeriod }),
+    description: (id: string) => `A ${id} execution failed: a patient's journey may be stuck.`,
+  },
+  {
+    suffix: 'timed-out',
+    status: 'TIMED_OUT',
+    metric: (machine: StateMachine) => machine.metricTimedOut({ period: executionAlarmPeriod }),
+    description: (id: string) => `A ${id} execution timed out.`,
+  },
+  {
+    suffix: 'aborted',
+    status: 'ABORTED',
+    metric: (machine: StateMachine) => machine.metricAborted({ period: executionAlarmPeriod }),
+    description: (id: string) => `A ${id} execution was aborted.`,
+  },
 ] as const;
 
 export interface OperationsAlarmsProps {
@@ -76,7 +103,14 @@ export class OperationsAlarms extends Construct {
         resources: [this.topic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-          ArnLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': Stack.of(this).formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
         },
       }),
     );
@@ -84,7 +118,8 @@ export class OperationsAlarms extends Construct {
     this.action = new SnsAction(this.topic);
 
     for (const [machineId, machine] of props.stateMachines) {
-      for (const kind of executionEndAlarms) this.alarmOnAny(`${machineId}-${kind.suffix}`, kind.metric(machine), kind.description(machineId));
+      for (const kind of executionEndAlarms)
+        this.alarmOnAny(`${machineId}-${kind.suffix}`, kind.metric(machine), kind.description(machineId));
     }
     for (const [functionId, fn] of props.functions) {
       this.alarmOnAny(
@@ -94,16 +129,30 @@ export class OperationsAlarms extends Construct {
       );
       this.alarmOnAny(`${functionId}-throttles`, fn.metricThrottles(), `The ${functionId} function was throttled.`);
     }
-    this.alarmOnAny('api-server-errors', props.api.metricServerError(), 'The link pages or staff API answered with 5xx errors.');
+    this.alarmOnAny(
+      'api-server-errors',
+      props.api.metricServerError(),
+      'The link pages or staff API answered with 5xx errors.',
+    );
     this.alarmAbove(
       'ses-bounce-rate',
-      new Metric({ namespace: 'AWS/SES', metricName: 'Reputation.BounceRate', statistic: 'Maximum', period: Duration.hours(1) }),
+      new Metric({
+        namespace: 'AWS/SES',
+        metricName: 'Reputation.BounceRate',
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
       sesReputationThresholds.bounceRate,
       'The SES bounce rate reached the level at which AWS reviews the account.',
     );
     this.alarmAbove(
       'ses-complaint-rate',
-      new Metric({ namespace: 'AWS/SES', metricName: 'Reputation.ComplaintRate', statistic: 'Maximum', period: Duration.hours(1) }),
+      new Metric({
+        namespace: 'AWS/SES',
+        metricName: 'Reputation.ComplaintRate',
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
       sesReputationThresholds.complaintRate,
       'The SES complaint rate reached the level at which AWS reviews the account.',
     );
@@ -127,7 +176,11 @@ export class OperationsAlarms extends Construct {
       expression: 'FILL(errors, 0) - FILL(holdStops, 0)',
       usingMetrics: {
         errors: fn.metricErrors({ period: errorWindow, statistic: 'Sum' }),
-        holdStops: holdStops.metric({ period: errorWindow, statistic: 'Sum', dimensionsMap: { [holdStopMetric.dimension]: functionId } }),
+        holdStops: holdStops.metric({
+          period: errorWindow,
+          statistic: 'Sum',
+          dimensionsMap: { [holdStopMetric.dimension]: functionId },
+        }),
       },
       period: errorWindow,
       label: `${functionId} errors other than clinical-hold stops`,

@@ -1,6 +1,5 @@
 import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type {
-  UserPoolClient} from 'aws-cdk-lib/aws-cognito';
+import type { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import {
   AccountRecovery,
   CfnManagedLoginBranding,
@@ -69,11 +68,19 @@ export class PortalIdentity extends Construct {
       customAttributes: { clinician_id: new StringAttribute({ mutable: true, minLen: 2, maxLen: 40 }) },
     });
     for (const role of portalRoles) {
-      new UserPoolGroup(this, `${pascalCase(role)}Group`, { userPool: this.userPool, groupName: role, description: groupDescriptions[role] });
+      new UserPoolGroup(this, `${pascalCase(role)}Group`, {
+        userPool: this.userPool,
+        groupName: role,
+        description: groupDescriptions[role],
+      });
     }
     this.userPool.addDomain('ManagedLogin', {
       // prefixes are global per region: the account id keeps two clinics' deploys of this app apart
-      cognitoDomain: { domainPrefix: `${Names.uniqueResourceName(this, { maxLength: 36, separator: '-' }).toLowerCase().replace(/[^a-z0-9-]/g, '')}-${Stack.of(this).account}` },
+      cognitoDomain: {
+        domainPrefix: `${Names.uniqueResourceName(this, { maxLength: 36, separator: '-' })
+          .toLowerCase()
+          .replace(/[^a-z0-9-]/g, '')}-${Stack.of(this).account}`,
+      },
       managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
     this.client = this.userPool.addClient('Portal', {
@@ -88,15 +95,26 @@ export class PortalIdentity extends Construct {
       supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       // a user can read who they are, and change nothing: not their groups, not their clinician id
-      readAttributes: new ClientAttributes().withStandardAttributes({ email: true, emailVerified: true, fullname: true }).withCustomAttributes('clinician_id'),
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes('clinician_id'),
       writeAttributes: new ClientAttributes(),
       idTokenValidity: Duration.minutes(60),
       accessTokenValidity: Duration.minutes(60),
       refreshTokenValidity: Duration.hours(12),
     });
-    new CfnManagedLoginBranding(this, 'ManagedLoginBranding', { userPoolId: this.userPool.userPoolId, clientId: this.client.userPoolClientId, useCognitoProvidedValues: true });
+    new CfnManagedLoginBranding(this, 'ManagedLoginBranding', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
 
-    const key = new Key(this, 'SessionKeyKey', { description: "Care Journeys: the portal's session key", enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY, pendingWindow: Duration.days(7) });
+    const key = new Key(this, 'SessionKeyKey', {
+      description: "Care Journeys: the portal's session key",
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
     // 43 letters and digits read as base64url: 256 bits for AES-256-GCM (functions/portal/portal-settings.ts)
     this.sessionKey = new Secret(this, 'SessionKey', {
       description: "Care Journeys: seals the clinic portal's session cookies",
@@ -107,7 +125,8 @@ export class PortalIdentity extends Construct {
     for (const rule of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled']) {
       Validations.of(this.sessionKey).acknowledge({
         id: rule,
-        reason: 'The session key is rotated by replacing the secret and redeploying; a rotation signs every clinician and staff member out, and a session lasts 12 hours at most.',
+        reason:
+          'The session key is rotated by replacing the secret and redeploying; a rotation signs every clinician and staff member out, and a session lasts 12 hours at most.',
       });
     }
   }

@@ -18,6 +18,8 @@ export function handlerEntry(functionId: string): string {
 
 export function requireFile(path: string, whyNeeded: string): void {
   if (!existsSync(path)) {
-    throw new MissingSourceFileError(`${relative(projectRoot, path)} does not exist, but ${whyNeeded}: create it (or remove the entry) and synth again`);
+    throw new MissingSourceFileError(
+      `${relative(projectRoot, path)} does not exist, but ${whyNeeded}: create it (or remove the entry) and synth again`,
+    );
   }
 }

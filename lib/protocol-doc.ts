@@ -1,7 +1,11 @@
 import { defaultProtocol, type Protocol } from '../functions/domain/protocol.ts';
 import { protocolValuePaths, sourceOf, valueAt } from '../functions/domain/protocol-sources.ts';
 
-const kindLabels = { regulation: 'Regulation', evidence: 'Evidence', 'clinical-judgement': 'Clinical judgement' } as const;
+const kindLabels = {
+  regulation: 'Regulation',
+  evidence: 'Evidence',
+  'clinical-judgement': 'Clinical judgement',
+} as const;
 
 /**
  * The table a medical director reads before approving a protocol version: every value in force, whether
@@ -35,13 +39,24 @@ export function renderProtocolDoc(protocol: Protocol): string {
 }
 
 function approval(protocol: Protocol): string {
-  if (protocol.approvedBy === undefined || protocol.approvedOn === undefined) return ', the shipped defaults: not yet approved by a medical director';
+  if (protocol.approvedBy === undefined || protocol.approvedOn === undefined)
+    return ', the shipped defaults: not yet approved by a medical director';
   return `, approved by ${escape(protocol.approvedBy)} on ${escape(protocol.approvedOn)}`;
 }
 
 function format(value: unknown): string {
-  if (Array.isArray(value)) return value.map((item) => (typeof item === 'object' && item !== null ? Object.values(item as Record<string, unknown>).join(' ') : String(item))).join(', ');
-  if (typeof value === 'object' && value !== null) return Object.entries(value as Record<string, unknown>).map(([key, v]) => `${key} ${String(v)}`).join(', ');
+  if (Array.isArray(value))
+    return value
+      .map((item) =>
+        typeof item === 'object' && item !== null
+          ? Object.values(item as Record<string, unknown>).join(' ')
+          : String(item),
+      )
+      .join(', ');
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value as Record<string, unknown>)
+      .map(([key, v]) => `${key} ${String(v)}`)
+      .join(', ');
   return String(value);
 }
 

@@ -14,10 +14,16 @@ export interface StateMachineSpec {
 }
 
 export const stateMachineCatalogue = [
-  { id: 'journey', description: 'One patient from enrolment through intake, consult, screening, plan, induction and follow-up' },
+  {
+    id: 'journey',
+    description: 'One patient from enrolment through intake, consult, screening, plan, induction and follow-up',
+  },
   { id: 'induction-session', description: 'One at-home session: preparation, check-in gate, the session, journal' },
   { id: 'refill-cycle', description: 'One month of maintenance: refill window, request, refill gate, approval, fill' },
-  { id: 'person-action', description: 'One thing a person must do by emailed link, with its reminder, escalation and expiry' },
+  {
+    id: 'person-action',
+    description: 'One thing a person must do by emailed link, with its reminder, escalation and expiry',
+  },
 ] as const satisfies readonly StateMachineSpec[];
 
 export type StateMachineId = (typeof stateMachineCatalogue)[number]['id'];
@@ -45,7 +51,20 @@ export function placeholdersIn(template: string): string[] {
 }
 
 interface StateList {
-  readonly States?: Readonly<Record<string, { Type?: string; Resource?: string; Arguments?: unknown; Parameters?: unknown; Branches?: StateList[]; ItemProcessor?: StateList; Iterator?: StateList }>>;
+  readonly States?: Readonly<
+    Record<
+      string,
+      {
+        Type?: string;
+        Resource?: string;
+        Arguments?: unknown;
+        Parameters?: unknown;
+        Branches?: StateList[];
+        ItemProcessor?: StateList;
+        Iterator?: StateList;
+      }
+    >
+  >;
 }
 
 /**
@@ -75,7 +94,9 @@ export class MissingPlaceholderValueError extends Error {
 export function fillPlaceholders(template: string, values: Readonly<Record<string, string>>): string {
   const missing = placeholdersIn(template).filter((name) => values[name] === undefined);
   if (missing.length > 0) {
-    throw new MissingPlaceholderValueError(`no value for placeholder(s): ${missing.map((m) => '${' + m + '}').join(', ')}`);
+    throw new MissingPlaceholderValueError(
+      `no value for placeholder(s): ${missing.map((m) => '${' + m + '}').join(', ')}`,
+    );
   }
   return template.replace(placeholderPattern, (_m, name: string) => values[name] as string);
 }

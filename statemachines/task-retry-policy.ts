@@ -88,12 +88,15 @@ export const transientErrorRetrier: Retrier = {
 const lambdaResources = ['arn:aws:states:::lambda:invoke', 'arn:aws:states:::lambda:invoke.waitForTaskToken'];
 
 export function isLambdaTask(state: Record<string, unknown>): boolean {
-  return state['Type'] === 'Task' && typeof state['Resource'] === 'string' && lambdaResources.includes(state['Resource']);
+  return (
+    state['Type'] === 'Task' && typeof state['Resource'] === 'string' && lambdaResources.includes(state['Resource'])
+  );
 }
 
 const wildcards = new Set(['States.ALL', 'States.TaskFailed']);
 const ours = (retrier: Retrier, policy: Retrier): boolean => retrier.ErrorEquals.join() === policy.ErrorEquals.join();
-const lambdaOnly = (retrier: Retrier): boolean => retrier.ErrorEquals.every((name) => name.startsWith('Lambda.') || name === 'Sandbox.Timedout');
+const lambdaOnly = (retrier: Retrier): boolean =>
+  retrier.ErrorEquals.every((name) => name.startsWith('Lambda.') || name === 'Sandbox.Timedout');
 
 /**
  * The Retry list a Lambda task gets. A task that already retries with a wildcard of its own (a step that is
@@ -101,7 +104,9 @@ const lambdaOnly = (retrier: Retrier): boolean => retrier.ErrorEquals.every((nam
  * retrier is brought up to date. Re-applying this to its own output changes nothing.
  */
 export function taskRetriers(existing: readonly Retrier[]): Retrier[] {
-  const withoutOurs = existing.filter((r) => !ours(r, businessErrorRetrier) && !ours(r, transientErrorRetrier) && !lambdaOnly(r));
+  const withoutOurs = existing.filter(
+    (r) => !ours(r, businessErrorRetrier) && !ours(r, transientErrorRetrier) && !lambdaOnly(r),
+  );
   const ownWildcard = withoutOurs.some((r) => r.ErrorEquals.some((name) => wildcards.has(name)));
   if (ownWildcard) return [lambdaServiceRetrier, ...withoutOurs];
   return [businessErrorRetrier, lambdaServiceRetrier, ...withoutOurs, transientErrorRetrier];

@@ -14,14 +14,36 @@ const nothing = {
   httpRequests: 0,
 };
 
-const execution = (machine: string, name: string) => `arn:aws:states:us-east-1:123456789012:execution:${machine}:${name}`;
+const execution = (machine: string, name: string) =>
+  `arn:aws:states:us-east-1:123456789012:execution:${machine}:${name}`;
 
 /** Counters as the runtime reports them after `transitions` (per execution) and `emails` emails. */
-function snapshot(day: number, transitions: Record<string, number>, emails: number, personActions: number, functionLogBytes = 0): UsageSnapshot {
-  const byExecution = Object.fromEntries(Object.entries(transitions).map(([arn, n]) => [arn, { stateTransitions: n, lambdaInvocations: 0, lambdaDurationMs: 0 }]));
+function snapshot(
+  day: number,
+  transitions: Record<string, number>,
+  emails: number,
+  personActions: number,
+  functionLogBytes = 0,
+): UsageSnapshot {
+  const byExecution = Object.fromEntries(
+    Object.entries(transitions).map(([arn, n]) => [
+      arn,
+      { stateTransitions: n, lambdaInvocations: 0, lambdaDurationMs: 0 },
+    ]),
+  );
   const total = Object.values(transitions).reduce((sum, n) => sum + n, 0);
   const at = new Date(Date.UTC(2026, 0, 1 + day));
-  const email = { messageId: 'm', from: 'care@example.org', to: ['p@example.net'], cc: [], bcc: [], subject: 's', text: '', html: '', date: at };
+  const email = {
+    messageId: 'm',
+    from: 'care@example.org',
+    to: ['p@example.net'],
+    cc: [],
+    bcc: [],
+    subject: 's',
+    text: '',
+    html: '',
+    date: at,
+  };
   return {
     at,
     personActions,
@@ -42,12 +64,30 @@ const refill1 = execution('care-journeys-refill-cycle', 'j1-refill-1');
 const refill2 = execution('care-journeys-refill-cycle', 'j1-refill-2');
 
 const record = {
-  patient: { patientId: 'p1', journeyId: 'j1', executionName: 'journey-j1', email: 'p@example.net', firstName: 'J', lastName: 'Q', timeZone: 'America/Chicago', assignedClinicianId: 'dr-rivera' },
+  patient: {
+    patientId: 'p1',
+    journeyId: 'j1',
+    executionName: 'journey-j1',
+    email: 'p@example.net',
+    firstName: 'J',
+    lastName: 'Q',
+    timeZone: 'America/Chicago',
+    assignedClinicianId: 'dr-rivera',
+  },
   usage: {
     beforeEnrolment: snapshot(0, {}, 0, 0),
     planApproved: snapshot(4, { [journey]: 20 }, 5, 6),
     followUpDecided: snapshot(30, { [journey]: 100, [refill1]: 3 }, 20, 17, 4_000),
-    refillsFilled: [snapshot(33, { [journey]: 100, [refill1]: 20, [refill2]: 3 }, 23, 20, 5_000), snapshot(61, { [journey]: 100, [refill1]: 20, [refill2]: 20, [execution('care-journeys-refill-cycle', 'j1-refill-3')]: 3 }, 26, 23, 6_000)],
+    refillsFilled: [
+      snapshot(33, { [journey]: 100, [refill1]: 20, [refill2]: 3 }, 23, 20, 5_000),
+      snapshot(
+        61,
+        { [journey]: 100, [refill1]: 20, [refill2]: 20, [execution('care-journeys-refill-cycle', 'j1-refill-3')]: 3 },
+        26,
+        23,
+        6_000,
+      ),
+    ],
   },
   toPlan: { wallMs: 1, virtualMs: 1 },
   induction: { wallMs: 1, virtualMs: 1 },
@@ -58,9 +98,7 @@ describe('the cost of a journey between milestones', () => {
     const costs = journeyCosts(record, []);
     expect(costs.induction.stateTransitions).toBe(103);
     expect(costs.steadyMonth?.stateTransitions).toBe(20);
-    expect(costs.steadyMonth?.transitionsByStateMachine).toEqual([
-      ['care-journeys-refill-cycle', 20],
-    ]);
+    expect(costs.steadyMonth?.transitionsByStateMachine).toEqual([['care-journeys-refill-cycle', 20]]);
     expect(costs.firstMonth?.transitionsByStateMachine).toEqual([['care-journeys-refill-cycle', 20]]);
   });
 
@@ -79,7 +117,8 @@ describe('the cost of a journey between milestones', () => {
       { at: at(31), bytes: 4_000_000 },
     ];
     const costs = journeyCosts(record, logs);
-    const logLine = (lines: readonly { service: string; quantity: number }[] | undefined) => lines?.find((l) => l.service === 'CloudWatch Logs ingestion')?.quantity;
+    const logLine = (lines: readonly { service: string; quantity: number }[] | undefined) =>
+      lines?.find((l) => l.service === 'CloudWatch Logs ingestion')?.quantity;
     expect(logLine(costs.induction.estimate.lines)).toBeCloseTo((4_000 + 3_000_000) / 1e9, 12);
     expect(logLine(costs.firstMonth?.estimate.lines)).toBeCloseTo((1_000 + 4_000_000) / 1e9, 12);
   });

@@ -1,6 +1,14 @@
 import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { computedStyleOf, horizontalOverflow, phoneViewport, saveScreenshot, submitWith, unnamedControls, useBrowser } from './support/browser.ts';
+import {
+  computedStyleOf,
+  horizontalOverflow,
+  phoneViewport,
+  saveScreenshot,
+  submitWith,
+  unnamedControls,
+  useBrowser,
+} from './support/browser.ts';
 import { localInputOf, useJourneyDriver, type EnrolledPatient, type JourneyDriver } from './support/journey-driver.ts';
 import { linksIn, sfnClientFor } from './support/local-clinic.ts';
 import { DAY_MS as DAY, HOUR_MS as HOUR } from '../functions/domain/durations.ts';
@@ -13,7 +21,6 @@ import { DAY_MS as DAY, HOUR_MS as HOUR } from '../functions/domain/durations.ts
 const local = useJourneyDriver();
 const browser = useBrowser();
 
-
 /** A resting BP of 146/92 is a relative contraindication (140/90 to 159/99): the screening says NEEDS_REVIEW. */
 const borderlineBp = [
   { systolic: 146, diastolic: 92 },
@@ -21,7 +28,9 @@ const borderlineBp = [
 ];
 
 /** Enrolment, intake, consult booked and held, evaluation recorded; answers the link emailed to the clinician. */
-async function toEligibilityDecision(d: JourneyDriver): Promise<{ patient: EnrolledPatient; clinicianEmail: string; url: string }> {
+async function toEligibilityDecision(
+  d: JourneyDriver,
+): Promise<{ patient: EnrolledPatient; clinicianEmail: string; url: string }> {
   const patient = await d.enrolPatient();
   const intake = await d.latestLinkFor(patient.email, 'intake');
   await expectUsableOnPhone(intake.url, 'patient-intake-opened');
@@ -30,12 +39,23 @@ async function toEligibilityDecision(d: JourneyDriver): Promise<{ patient: Enrol
   expect((await d.bookConsult(patient.patientId, consultAt)).status).toBeLessThan(300);
   await d.advanceTo(new Date(consultAt.getTime() + HOUR));
   const clinician = d.clinic.clinic.clinicians.find((c) => c.id === patient.assignedClinicianId);
-  if (clinician === undefined) throw new Error(`no clinician ${patient.assignedClinicianId} in the clinic's configuration`);
+  if (clinician === undefined)
+    throw new Error(`no clinician ${patient.assignedClinicianId} in the clinic's configuration`);
   const mark = await d.mark();
-  expect((await d.recordEvaluation(patient.patientId, { notes: 'Blood pressure a little high at the consult; otherwise well.' })).status).toBeLessThan(300);
+  expect(
+    (
+      await d.recordEvaluation(patient.patientId, {
+        notes: 'Blood pressure a little high at the consult; otherwise well.',
+      })
+    ).status,
+  ).toBeLessThan(300);
   // straight from the emulator's store: the browser is the first thing to open this link
-  const decisionEmails = (await d.emailsSince(mark)).filter((email) => email.to.includes(clinician.email) && linksIn(d.clinic, email).length > 0);
-  expect(decisionEmails.map((email) => email.subject)).toEqual([expect.stringMatching(/^Eligibility decision due by /)]);
+  const decisionEmails = (await d.emailsSince(mark)).filter(
+    (email) => email.to.includes(clinician.email) && linksIn(d.clinic, email).length > 0,
+  );
+  expect(decisionEmails.map((email) => email.subject)).toEqual([
+    expect.stringMatching(/^Eligibility decision due by /),
+  ]);
   const [url] = linksIn(d.clinic, decisionEmails[0] as (typeof decisionEmails)[number]);
   return { patient, clinicianEmail: clinician.email, url: url as string };
 }
@@ -57,7 +77,12 @@ async function journeyHistory(d: JourneyDriver, executionName: string): Promise<
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, ...(nextToken === undefined ? {} : { nextToken }) }));
+    const page = await sfn.send(
+      new GetExecutionHistoryCommand({
+        executionArn: execution.executionArn,
+        ...(nextToken === undefined ? {} : { nextToken }),
+      }),
+    );
     events.push(...(page.events ?? []));
     nextToken = page.nextToken;
   } while (nextToken !== undefined);
@@ -80,14 +105,20 @@ describe('a clinician deciding eligibility in a real browser', () => {
     expect(response?.headers()['referrer-policy']).toBe('no-referrer');
 
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Eligibility decision');
-    expect(await page.getByRole('heading', { name: 'Screening: needs your review (a relative contraindication)' }).isVisible()).toBe(true);
+    expect(
+      await page
+        .getByRole('heading', { name: 'Screening: needs your review (a relative contraindication)' })
+        .isVisible(),
+    ).toBe(true);
     expect(await page.getByRole('cell', { name: `${patient.firstName} ${patient.lastName}` }).isVisible()).toBe(true);
     expect(await page.getByRole('heading', { name: 'Reasons' }).isVisible()).toBe(true);
-    for (const reason of reasons) expect(await page.getByRole('listitem').filter({ hasText: reason }).isVisible(), reason).toBe(true);
+    for (const reason of reasons)
+      expect(await page.getByRole('listitem').filter({ hasText: reason }).isVisible(), reason).toBe(true);
     expect(await page.getByText('Blood pressure a little high at the consult').isVisible()).toBe(true);
 
     // Approve is the primary action; Decline is drawn as the outlined secondary button, not a second blue one
-    const backgroundOf = (name: string) => computedStyleOf(page.getByRole('button', { name, exact: true }), 'background-color');
+    const backgroundOf = (name: string) =>
+      computedStyleOf(page.getByRole('button', { name, exact: true }), 'background-color');
     expect(await backgroundOf('Decline')).toBe('rgb(255, 255, 255)');
     expect(await backgroundOf('Approve')).not.toBe('rgb(255, 255, 255)');
 
@@ -122,7 +153,9 @@ describe('a clinician deciding eligibility in a real browser', () => {
     const history = await journeyHistory(d, patient.executionName);
     const entered = history.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
     expect(entered).toContain('Clinician writes the treatment plan');
-    const exited = history.find((e) => e.type === 'TaskStateExited' && e.stateExitedEventDetails?.name === 'Clinician decides eligibility');
+    const exited = history.find(
+      (e) => e.type === 'TaskStateExited' && e.stateExitedEventDetails?.name === 'Clinician decides eligibility',
+    );
     expect(JSON.parse(exited?.stateExitedEventDetails?.output ?? '{}')).toMatchObject({ decision: 'APPROVED' });
     const planLink = await d.latestLinkFor(clinicianEmail, 'treatment-plan');
     expect(planLink.html).toContain(patient.lastName);
@@ -139,7 +172,13 @@ describe('a clinician writing the treatment plan in a real browser', () => {
   it('types the plan by its labels, sees the dose over the protocol limit refused next to the field with the answers kept, corrects it and approves', async () => {
     const d = local.driver;
     const { patient, clinicianEmail } = await toEligibilityDecision(d);
-    expect((await d.decideEligibility(await d.latestLinkFor(clinicianEmail, 'eligibility'), { override: 'Borderline readings; rechecked before each session.' })).status).toBe(200);
+    expect(
+      (
+        await d.decideEligibility(await d.latestLinkFor(clinicianEmail, 'eligibility'), {
+          override: 'Borderline readings; rechecked before each session.',
+        })
+      ).status,
+    ).toBe(200);
     // the plan can be approved only with a recent PDMP check on record
     expect((await d.recordPdmpCheck(patient.patientId)).status).toBe(200);
     // the newest open treatment-plan link in the clinician's mail, as the emulator holds it
@@ -153,12 +192,14 @@ describe('a clinician writing the treatment plan in a real browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Treatment plan');
     expect(await page.getByRole('cell', { name: `${patient.firstName} ${patient.lastName}` }).isVisible()).toBe(true);
 
-    const chooseIn = (group: string, option: string) => page.getByRole('group', { name: group }).getByLabel(option, { exact: true }).check();
+    const chooseIn = (group: string, option: string) =>
+      page.getByRole('group', { name: group }).getByLabel(option, { exact: true }).check();
     await page.getByLabel('Dose per session (mg)').fill('600');
     await chooseIn('Route', 'sublingual');
     await page.getByLabel('Number of sessions', { exact: true }).fill(String(plan.sessionCount));
     await page.getByLabel('Days between sessions', { exact: true }).fill(String(plan.intervalDays));
-    for (const [i, time] of plan.plannedSessionTimes.entries()) await page.getByLabel(`Session ${i + 1} start (${zone})`, { exact: true }).fill(localInputOf(time, zone));
+    for (const [i, time] of plan.plannedSessionTimes.entries())
+      await page.getByLabel(`Session ${i + 1} start (${zone})`, { exact: true }).fill(localInputOf(time, zone));
     await chooseIn('An adult monitor stays for the whole session', 'Required');
     await chooseIn('Blood pressure before each session', 'Required');
     await page.getByLabel('Monitoring notes', { exact: true }).fill(plan.monitoringNotes);
@@ -170,27 +211,51 @@ describe('a clinician writing the treatment plan in a real browser', () => {
     await page.getByLabel('Days between maintenance doses', { exact: true }).fill(String(plan.maintenanceIntervalDays));
     await saveScreenshot(page, 'clinician-treatment-plan-1-filled');
 
-    expect((await submitWith(page, page.getByRole('button', { name: 'Approve plan', exact: true }))).status()).toBe(400);
+    expect((await submitWith(page, page.getByRole('button', { name: 'Approve plan', exact: true }))).status()).toBe(
+      400,
+    );
     const doseField = page.locator('.field', { has: page.getByLabel('Dose per session (mg)') });
     expect(await doseField.locator('.error').textContent()).toContain('at most 450 mg');
     expect(await page.getByLabel('Dose per session (mg)').inputValue()).toBe('600');
     expect(await page.getByLabel('Monitoring notes', { exact: true }).inputValue()).toBe(plan.monitoringNotes);
-    expect(await page.getByLabel(`Session 4 start (${zone})`, { exact: true }).inputValue()).toBe(localInputOf(plan.plannedSessionTimes[3] as Date, zone));
-    expect(await page.getByRole('group', { name: 'Blood pressure before each session' }).getByLabel('Required', { exact: true }).isChecked()).toBe(true);
+    expect(await page.getByLabel(`Session 4 start (${zone})`, { exact: true }).inputValue()).toBe(
+      localInputOf(plan.plannedSessionTimes[3] as Date, zone),
+    );
+    expect(
+      await page
+        .getByRole('group', { name: 'Blood pressure before each session' })
+        .getByLabel('Required', { exact: true })
+        .isChecked(),
+    ).toBe(true);
     expect(await unnamedControls(page)).toEqual([]);
     await saveScreenshot(page, 'clinician-treatment-plan-2-dose-refused');
     await d.settle();
-    expect((await d.journeyOf(patient.patientId)).treatmentPlans.filter((p) => p['approvedAt'] !== undefined && p['approvedAt'] !== null)).toEqual([]);
+    expect(
+      (await d.journeyOf(patient.patientId)).treatmentPlans.filter(
+        (p) => p['approvedAt'] !== undefined && p['approvedAt'] !== null,
+      ),
+    ).toEqual([]);
 
     await page.getByLabel('Dose per session (mg)').fill(String(plan.doseMg));
-    expect((await submitWith(page, page.getByRole('button', { name: 'Approve plan', exact: true }))).status()).toBe(200);
-    expect(await page.getByRole('status').textContent()).toContain(`The plan is approved (${plan.sessionCount} sessions)`);
+    expect((await submitWith(page, page.getByRole('button', { name: 'Approve plan', exact: true }))).status()).toBe(
+      200,
+    );
+    expect(await page.getByRole('status').textContent()).toContain(
+      `The plan is approved (${plan.sessionCount} sessions)`,
+    );
     await saveScreenshot(page, 'clinician-treatment-plan-3-approved');
     await d.settle();
 
     // the plan the clinician typed is the plan the journey follows
     const view = await d.journeyOf(patient.patientId);
-    expect(view.treatmentPlans.at(-1)).toMatchObject({ doseMg: plan.doseMg, sessionCount: plan.sessionCount, maintenanceIntervalDays: plan.maintenanceIntervalDays, plannedSessionTimes: plan.plannedSessionTimes.map((t) => t.toISOString()) });
-    expect(view.sessions.find((s) => s.number === 1)?.plannedStart).toBe((plan.plannedSessionTimes[0] as Date).toISOString());
+    expect(view.treatmentPlans.at(-1)).toMatchObject({
+      doseMg: plan.doseMg,
+      sessionCount: plan.sessionCount,
+      maintenanceIntervalDays: plan.maintenanceIntervalDays,
+      plannedSessionTimes: plan.plannedSessionTimes.map((t) => t.toISOString()),
+    });
+    expect(view.sessions.find((s) => s.number === 1)?.plannedStart).toBe(
+      (plan.plannedSessionTimes[0] as Date).toISOString(),
+    );
   });
 });

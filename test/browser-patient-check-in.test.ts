@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { formatInZone } from '../functions/pages/format-time.ts';
-import { horizontalOverflow, phoneViewport, saveScreenshot, submitWith, unnamedControls, useBrowser } from './support/browser.ts';
+import {
+  horizontalOverflow,
+  phoneViewport,
+  saveScreenshot,
+  submitWith,
+  unnamedControls,
+  useBrowser,
+} from './support/browser.ts';
 import { useJourneyDriver, type EnrolledPatient, type JourneyDriver } from './support/journey-driver.ts';
 import { linksIn } from './support/local-clinic.ts';
 import { DAY_MS as DAY, HOUR_MS as HOUR } from '../functions/domain/durations.ts';
@@ -14,7 +21,6 @@ import { DAY_MS as DAY, HOUR_MS as HOUR } from '../functions/domain/durations.ts
 const local = useJourneyDriver();
 const browser = useBrowser();
 
-
 /** Intake, consult, evaluation, eligibility and the default plan (four sessions, a week apart, the first four days out). */
 async function toFirstSession(d: JourneyDriver): Promise<{ patient: EnrolledPatient; plannedStart: Date }> {
   const patient = await d.enrolPatient();
@@ -24,12 +30,16 @@ async function toFirstSession(d: JourneyDriver): Promise<{ patient: EnrolledPati
   await d.advanceTo(new Date(consultAt.getTime() + HOUR));
   expect((await d.recordEvaluation(patient.patientId)).status).toBeLessThan(300);
   const clinician = d.clinic.clinic.clinicians.find((c) => c.id === patient.assignedClinicianId);
-  if (clinician === undefined) throw new Error(`no clinician ${patient.assignedClinicianId} in the clinic's configuration`);
-  expect((await d.decideEligibility(await d.latestLinkFor(clinician.email, 'eligibility'), 'approve')).status).toBe(200);
+  if (clinician === undefined)
+    throw new Error(`no clinician ${patient.assignedClinicianId} in the clinic's configuration`);
+  expect((await d.decideEligibility(await d.latestLinkFor(clinician.email, 'eligibility'), 'approve')).status).toBe(
+    200,
+  );
   expect((await d.recordPdmpCheck(patient.patientId)).status).toBe(200);
   expect((await d.approvePlan(await d.latestLinkFor(clinician.email, 'treatment-plan'))).status).toBe(200);
   const first = (await d.journeyOf(patient.patientId)).sessions.find((s) => s.number === 1);
-  if (first?.plannedStart === undefined) throw new Error(`session 1 is not planned: ${JSON.stringify((await d.journeyOf(patient.patientId)).sessions)}`);
+  if (first?.plannedStart === undefined)
+    throw new Error(`session 1 is not planned: ${JSON.stringify((await d.journeyOf(patient.patientId)).sessions)}`);
   return { patient, plannedStart: new Date(first.plannedStart) };
 }
 
@@ -41,9 +51,12 @@ describe('a patient checking in on a phone with JavaScript off', () => {
     // the check-in opens two hours before the start
     await d.advanceTo(new Date(plannedStart.getTime() - 2 * HOUR));
     // the newest email with a link; the page itself proves it is the check-in
-    const withLinks = (await d.emailsSince(mark)).filter((email) => email.to.includes(patient.email) && linksIn(d.clinic, email).length > 0);
+    const withLinks = (await d.emailsSince(mark)).filter(
+      (email) => email.to.includes(patient.email) && linksIn(d.clinic, email).length > 0,
+    );
     const newest = withLinks.at(-1);
-    if (newest === undefined) throw new Error(`no email with a link reached ${patient.email} by ${d.now().toISOString()}`);
+    if (newest === undefined)
+      throw new Error(`no email with a link reached ${patient.email} by ${d.now().toISOString()}`);
     const [url] = linksIn(d.clinic, newest);
 
     const page = await browser.newPage({ viewport: phoneViewport, javaScriptEnabled: false });
@@ -55,7 +68,8 @@ describe('a patient checking in on a phone with JavaScript off', () => {
     expect(await horizontalOverflow(page)).toBe(0);
     await saveScreenshot(page, 'patient-check-in-1-opened');
 
-    const answer = async (question: string, choice: 'Yes' | 'No') => page.getByRole('group', { name: question }).getByLabel(choice, { exact: true }).check();
+    const answer = async (question: string, choice: 'Yes' | 'No') =>
+      page.getByRole('group', { name: question }).getByLabel(choice, { exact: true }).check();
     await answer('Is an adult with you who will stay for the whole session?', 'Yes');
     await page.getByLabel('How many hours since you last ate?').fill('5');
     await answer('Have you taken a stimulant or an opioid painkiller today?', 'No');
@@ -79,14 +93,18 @@ describe('a patient checking in on a phone with JavaScript off', () => {
     const suggested = checkIn?.['suggestedStart'];
     expect(typeof suggested).toBe('string');
     expect(new Date(suggested as string).getTime()).toBeGreaterThan(plannedStart.getTime());
-    expect(await page.getByText('The earliest new time is').textContent()).toContain(formatInZone(suggested as string, patient.timeZone));
+    expect(await page.getByText('The earliest new time is').textContent()).toContain(
+      formatInZone(suggested as string, patient.timeZone),
+    );
     expect(await horizontalOverflow(page)).toBe(0);
     await saveScreenshot(page, 'patient-check-in-3-postponed');
 
     // "Your care team has been told" is true, and the session is planned again at the time the page showed
     await d.settle();
     const clinician = d.clinic.clinic.clinicians.find((c) => c.id === patient.assignedClinicianId);
-    expect((await d.emailsSince(beforeSubmit)).filter((email) => email.to.includes(clinician?.email ?? '?')).length).toBeGreaterThan(0);
+    expect(
+      (await d.emailsSince(beforeSubmit)).filter((email) => email.to.includes(clinician?.email ?? '?')).length,
+    ).toBeGreaterThan(0);
     const session1 = (await d.journeyOf(patient.patientId)).sessions.find((s) => s.number === 1);
     expect(session1).toMatchObject({ attempt: 2, status: 'planned', plannedStart: suggested });
   });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkPurpose } from '../functions/domain/schemas/link.ts';
-import { horizontalOverflow, pageHeight, phoneViewport, saveScreenshot, seriousAccessibilityProblems, submitWith, useBrowser } from './support/browser.ts';
+import {
+  horizontalOverflow,
+  pageHeight,
+  phoneViewport,
+  saveScreenshot,
+  seriousAccessibilityProblems,
+  submitWith,
+  useBrowser,
+} from './support/browser.ts';
 import { useJourneyDriver, type LinkPage } from './support/journey-driver.ts';
 import { completeSessionWithoutJournal, refillOnce, toMaintenance } from './support/journey-scenarios.ts';
 
@@ -33,7 +41,19 @@ describe('every page a journey reaches, on a phone', () => {
     const d = local.driver;
     const { patient } = await toMaintenance(d);
     await refillOnce(d, patient);
-    expect([...opened.keys()].sort()).toEqual(['assessment', 'check-in', 'eligibility', 'first-dose-check-in', 'follow-up-decision', 'intake', 'journal', 'recovery', 'refill-approval', 'refill-request', 'treatment-plan']);
+    expect([...opened.keys()].sort()).toEqual([
+      'assessment',
+      'check-in',
+      'eligibility',
+      'first-dose-check-in',
+      'follow-up-decision',
+      'intake',
+      'journal',
+      'recovery',
+      'refill-approval',
+      'refill-request',
+      'treatment-plan',
+    ]);
     expect([...opened].filter(([, measured]) => measured.overflow > 0)).toEqual([]);
     expect(accessibilityProblems).toEqual([]);
     // eleven pages, each opened twice (layout, then axe), on a journey to its first refill: minutes on a busy 2-core machine
@@ -46,7 +66,10 @@ describe('every page a journey reaches, on a phone', () => {
     expect((await d.submitIntake(intake)).status).toBe(200);
     const unknown = intake.url.replace(/[^/]+$/, 'A'.repeat(43));
     const problems: string[] = [];
-    for (const [name, url, status] of [['used link', intake.url, 409], ['unknown link', unknown, 404]] as const) {
+    for (const [name, url, status] of [
+      ['used link', intake.url, 409],
+      ['unknown link', unknown, 404],
+    ] as const) {
       const page = await browser.newPage({ viewport: phoneViewport, javaScriptEnabled: false });
       expect((await page.goto(url))?.status()).toBe(status);
       expect(await horizontalOverflow(page)).toBe(0);
@@ -70,7 +93,10 @@ describe('the session journal on a phone', () => {
     expect(await page.getByRole('group', { name: 'Nausea' }).isVisible()).toBe(false);
     await saveScreenshot(page, 'phone-journal-1-short');
 
-    await page.getByRole('group', { name: 'Have you had any side effects since your session?' }).getByLabel('Yes', { exact: true }).check();
+    await page
+      .getByRole('group', { name: 'Have you had any side effects since your session?' })
+      .getByLabel('Yes', { exact: true })
+      .check();
     expect(await page.getByRole('group', { name: 'Nausea' }).isVisible()).toBe(true);
     const long = await pageHeight(page);
     expect(await horizontalOverflow(page)).toBe(0);
@@ -80,7 +106,10 @@ describe('the session journal on a phone', () => {
     expect(short).toBeLessThanOrEqual(phoneViewport.height);
     expect(long).toBeGreaterThan(3 * short);
 
-    await page.getByRole('group', { name: 'Have you had any side effects since your session?' }).getByLabel('No', { exact: true }).check();
+    await page
+      .getByRole('group', { name: 'Have you had any side effects since your session?' })
+      .getByLabel('No', { exact: true })
+      .check();
     expect(await page.getByRole('group', { name: 'Nausea' }).isVisible()).toBe(false);
     await page.getByLabel('How was your session? Write as much or as little as you like.').fill('Calm; slept well.');
     expect((await submitWith(page, page.getByRole('button', { name: 'Send my journal' }))).status()).toBe(200);

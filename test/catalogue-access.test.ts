@@ -32,7 +32,15 @@ async function modulesOf(functionId: string): Promise<Set<string>> {
 }
 
 async function shakenBundleOf(functionId: string): Promise<string> {
-  const result = await build({ entryPoints: [handlerEntry(functionId)], bundle: true, write: false, platform: 'node', format: 'esm', external: ['@aws-sdk/*', '@smithy/*'], logLevel: 'silent' });
+  const result = await build({
+    entryPoints: [handlerEntry(functionId)],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    external: ['@aws-sdk/*', '@smithy/*'],
+    logLevel: 'silent',
+  });
   return result.outputFiles.map((file) => file.text).join('\n');
 }
 
@@ -42,7 +50,8 @@ describe('every function declares in the catalogue the AWS access its code can u
       const modules = await modulesOf(spec.id);
       const uses = (path: string) => modules.has(path);
       if (uses(capabilities.email)) expect(spec.access.email, 'sends email').toBe(true);
-      if (uses(capabilities.callbacks)) expect(spec.access.workflows, 'completes or fails task tokens').not.toBe('none');
+      if (uses(capabilities.callbacks))
+        expect(spec.access.workflows, 'completes or fails task tokens').not.toBe('none');
       if (uses(capabilities.startExecution)) expect(spec.access.workflows, 'starts executions').toBe('start');
       if (uses(capabilities.tableWrites)) expect(spec.access.table, 'writes to the table').toContain('PutItem');
     });
@@ -51,8 +60,13 @@ describe('every function declares in the catalogue the AWS access its code can u
       // the bundle as Lambda gets it: code nothing calls is shaken out, so a module imported for another of
       // its functions does not count
       const code = await shakenBundleOf(spec.id);
-      const sent = ['SendTaskSuccess', 'SendTaskFailure', 'StartExecution', 'DescribeExecution'].filter((action) => code.includes(`new ${action}Command(`)).map((action) => `states:${action}`);
-      const declared = [...taskResultActions[spec.access.workflows], ...(spec.access.workflows === 'start' ? ['states:StartExecution', 'states:DescribeExecution'] : [])];
+      const sent = ['SendTaskSuccess', 'SendTaskFailure', 'StartExecution', 'DescribeExecution']
+        .filter((action) => code.includes(`new ${action}Command(`))
+        .map((action) => `states:${action}`);
+      const declared = [
+        ...taskResultActions[spec.access.workflows],
+        ...(spec.access.workflows === 'start' ? ['states:StartExecution', 'states:DescribeExecution'] : []),
+      ];
       expect(sent, `declared workflows "${spec.access.workflows}"`).toEqual(declared);
       expect(code.includes('new SendEmailCommand('), 'sends email').toBe(spec.access.email);
     });
@@ -68,7 +82,9 @@ describe('every function declares in the catalogue the AWS access its code can u
         ...(transacts ? ['dynamodb:PutItem'] : []),
         ...(transacts && code.includes('kind: "update"') ? ['dynamodb:UpdateItem'] : []),
       ];
-      expect(sent.sort(), 'declared table actions').toEqual(spec.access.table.map((action) => `dynamodb:${action}`).sort());
+      expect(sent.sort(), 'declared table actions').toEqual(
+        spec.access.table.map((action) => `dynamodb:${action}`).sort(),
+      );
     });
   }
 

@@ -6,7 +6,10 @@ import { clinicConfigFileName, exampleClinicConfigFileName, loadClinicConfigFile
 import { handlerEntry, projectRoot } from '../lib/project-paths.ts';
 import { parseRoute } from '../lib/links-api.ts';
 
-const example = JSON.parse(readFileSync(join(projectRoot, exampleClinicConfigFileName), 'utf8')) as Record<string, unknown>;
+const example = JSON.parse(readFileSync(join(projectRoot, exampleClinicConfigFileName), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 let folder: string;
 
@@ -30,17 +33,31 @@ describe('the clinic config at synth', () => {
   });
 
   it('names the sender address when it is not in the sender domain', () => {
-    write(clinicConfigFileName, { ...example, senderEmail: 'care@elsewhere.example', senderDomain: 'riverside-wellness.example' });
-    expect(() => loadClinicConfigFile({ projectRoot: folder })).toThrow(/senderEmail: "care@elsewhere\.example" is not an address of senderDomain "riverside-wellness\.example"/);
+    write(clinicConfigFileName, {
+      ...example,
+      senderEmail: 'care@elsewhere.example',
+      senderDomain: 'riverside-wellness.example',
+    });
+    expect(() => loadClinicConfigFile({ projectRoot: folder })).toThrow(
+      /senderEmail: "care@elsewhere\.example" is not an address of senderDomain "riverside-wellness\.example"/,
+    );
   });
 
   it('names the sender domain when it is not a domain name', () => {
-    write(clinicConfigFileName, { ...example, senderEmail: 'care@riverside-wellness.example', senderDomain: 'https://riverside-wellness.example' });
+    write(clinicConfigFileName, {
+      ...example,
+      senderEmail: 'care@riverside-wellness.example',
+      senderDomain: 'https://riverside-wellness.example',
+    });
     expect(() => loadClinicConfigFile({ projectRoot: folder })).toThrow(/senderDomain: expected a domain name/);
   });
 
   it('accepts a sender address in a subdomain of the sender domain, and no domain at all (a sandbox trial)', () => {
-    write(clinicConfigFileName, { ...example, senderEmail: 'care@mail.riverside-wellness.example', senderDomain: 'riverside-wellness.example' });
+    write(clinicConfigFileName, {
+      ...example,
+      senderEmail: 'care@mail.riverside-wellness.example',
+      senderDomain: 'riverside-wellness.example',
+    });
     expect(loadClinicConfigFile({ projectRoot: folder }).config.senderDomain).toBe('riverside-wellness.example');
     const { senderDomain: _omitted, ...addressOnly } = example;
     write(clinicConfigFileName, addressOnly);
@@ -50,7 +67,9 @@ describe('the clinic config at synth', () => {
   it('names the clinician whose backup does not exist', () => {
     const clinicians = [{ id: 'dr-solo', name: 'Dr. Solo', email: 'solo@example.org', backupId: 'dr-nobody' }];
     write('other.json', { ...example, clinicians });
-    expect(() => loadClinicConfigFile({ projectRoot: folder, contextPath: 'other.json' })).toThrow(/clinicians\.0\.backupId/);
+    expect(() => loadClinicConfigFile({ projectRoot: folder, contextPath: 'other.json' })).toThrow(
+      /clinicians\.0\.backupId/,
+    );
   });
 
   it('names a field the schema does not know', () => {
@@ -64,13 +83,19 @@ describe('the clinic config at synth', () => {
   });
 
   it('refuses a named file that does not exist instead of falling back to the example', () => {
-    expect(() => loadClinicConfigFile({ projectRoot: folder, envPath: 'missing.json' })).toThrow(/missing\.json.*CLINIC_CONFIG_FILE.*does not exist/);
+    expect(() => loadClinicConfigFile({ projectRoot: folder, envPath: 'missing.json' })).toThrow(
+      /missing\.json.*CLINIC_CONFIG_FILE.*does not exist/,
+    );
   });
 
   it('prefers the CDK context path over the environment variable', () => {
     write('from-context.json', { ...example, clinicName: 'Context Clinic' });
     write('from-env.json', { ...example, clinicName: 'Env Clinic' });
-    const loaded = loadClinicConfigFile({ projectRoot: folder, contextPath: 'from-context.json', envPath: 'from-env.json' });
+    const loaded = loadClinicConfigFile({
+      projectRoot: folder,
+      contextPath: 'from-context.json',
+      envPath: 'from-env.json',
+    });
     expect(loaded.config.clinicName).toBe('Context Clinic');
   });
 

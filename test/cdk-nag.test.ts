@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseClinicConfig } from '../functions/platform/clinic-config.ts';
 import { addCareJourneysStack, nagPacks, newCareJourneysApp } from '../lib/care-journeys-app.ts';
 
-const clinic = parseClinicConfig(JSON.parse(readFileSync(new URL('../clinic.config.example.json', import.meta.url), 'utf8')));
+const clinic = parseClinicConfig(
+  JSON.parse(readFileSync(new URL('../clinic.config.example.json', import.meta.url), 'utf8')),
+);
 
 const reports: Array<{ pack: string; report: PolicyValidationPluginReport }> = [];
 const acknowledgements: Array<{ path: string; id: string; reason: string }> = [];
@@ -60,7 +62,9 @@ describe('cdk-nag at synth', () => {
     const findings = reports.flatMap(({ report }) =>
       report.violations.map((violation) => {
         // cdk-nag names the construct path, which says more than the logical id it leaves empty.
-        const where = violation.violatingResources.map((resource) => (resource as { constructPath?: string }).constructPath ?? resource.resourceLogicalId);
+        const where = violation.violatingResources.map(
+          (resource) => (resource as { constructPath?: string }).constructPath ?? resource.resourceLogicalId,
+        );
         return `${violation.ruleName}: ${where.join(', ')}`;
       }),
     );

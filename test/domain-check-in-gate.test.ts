@@ -11,7 +11,12 @@ const plannedStart = '2026-05-12T14:00:00.000Z';
 const start = new Date(plannedStart);
 const halfHourBefore = new Date(start.getTime() - HOUR / 2);
 const session: Session = { number: 2, plannedStart, status: 'planned', checkInRef: null, journalRef: null };
-const previousSession: PreviousSession = { number: 1, plannedStart: '2026-05-05T14:00:00.000Z', status: 'completed', journalRef: 'journal-1' };
+const previousSession: PreviousSession = {
+  number: 1,
+  plannedStart: '2026-05-05T14:00:00.000Z',
+  status: 'completed',
+  journalRef: 'journal-1',
+};
 
 function checkIn(overrides: Partial<CheckIn> = {}): CheckIn {
   // parsed, so every fixture is a check-in the real form could have produced
@@ -34,8 +39,10 @@ function checkIn(overrides: Partial<CheckIn> = {}): CheckIn {
 }
 
 // written out here rather than imported, so the properties do not trust the gate's own comparison
-const atOrAbove = (r: { systolic: number; diastolic: number }, t: { systolic: number; diastolic: number }) => r.systolic >= t.systolic || r.diastolic >= t.diastolic;
-const evaluate = (input: CheckIn, now = halfHourBefore, context = { previousSession }) => evaluateCheckIn(input, session, defaultProtocol, now, context);
+const atOrAbove = (r: { systolic: number; diastolic: number }, t: { systolic: number; diastolic: number }) =>
+  r.systolic >= t.systolic || r.diastolic >= t.diastolic;
+const evaluate = (input: CheckIn, now = halfHourBefore, context = { previousSession }) =>
+  evaluateCheckIn(input, session, defaultProtocol, now, context);
 const codes = (decision: ReturnType<typeof evaluateCheckIn>) => decision.reasons.map((r) => r.code);
 
 const bp = (text: string) => {
@@ -67,29 +74,40 @@ describe('check-in gate: blood pressure', () => {
     { first: '170/120', recheck: '175/120', outcome: 'POSTPONED', code: 'BP_CRISIS_PERSISTENT' },
     { first: '180/100', recheck: '179/119', outcome: 'POSTPONED', code: 'BP_AT_OR_ABOVE_POSTPONE' },
     { first: '190/125', recheck: '130/80', outcome: 'POSTPONED', code: 'BP_AT_OR_ABOVE_POSTPONE' },
-  ])('a crisis reading $first without symptoms, rechecked at $recheck: $outcome ($code), never a dose that day', ({ first, recheck, outcome, code }) => {
-    const decision = evaluate(checkIn({ bpReadings: [bp(first), bp('120/80')], bpRecheck: bp(recheck) }));
-    expect(decision.outcome).toBe(outcome);
-    expect(codes(decision)).toContain(code);
-    expect(decision.holdSignal).toBeNull();
-  });
+  ])(
+    'a crisis reading $first without symptoms, rechecked at $recheck: $outcome ($code), never a dose that day',
+    ({ first, recheck, outcome, code }) => {
+      const decision = evaluate(checkIn({ bpReadings: [bp(first), bp('120/80')], bpRecheck: bp(recheck) }));
+      expect(decision.outcome).toBe(outcome);
+      expect(codes(decision)).toContain(code);
+      expect(decision.holdSignal).toBeNull();
+    },
+  );
 
-  it('asks for a recheck after the protocol\'s minutes and records nothing else as the reason', () => {
+  it("asks for a recheck after the protocol's minutes and records nothing else as the reason", () => {
     const decision = evaluate(checkIn({ bpReadings: [bp('181/100'), bp('120/80')] }));
     expect(decision.outcome).toBe('RECHECK');
-    expect(decision.reasons[0]).toEqual({ code: 'BP_CRISIS_RECHECK_NEEDED', message: 'blood pressure 181/100 is at or above 180/120: rest 5 minutes and measure again' });
+    expect(decision.reasons[0]).toEqual({
+      code: 'BP_CRISIS_RECHECK_NEEDED',
+      message: 'blood pressure 181/100 is at or above 180/120: rest 5 minutes and measure again',
+    });
     expect(decision.suggestedStart).toBeNull();
   });
 
-  it.each(defaultProtocol.checkIn.bpCrisisSymptoms.map((symptom) => ({ symptom })))('a crisis reading with $symptom is an emergency and a hold, with no recheck', ({ symptom }) => {
-    const decision = evaluate(checkIn({ bpReadings: [bp('180/90'), bp('120/80')], redFlagSymptoms: [symptom] }));
-    expect(decision.outcome).toBe('EMERGENCY');
-    expect(codes(decision)[0]).toBe('BP_CRISIS_WITH_SYMPTOMS');
-    expect(decision.holdSignal?.kind).toBe('red-flag-at-check-in');
-  });
+  it.each(defaultProtocol.checkIn.bpCrisisSymptoms.map((symptom) => ({ symptom })))(
+    'a crisis reading with $symptom is an emergency and a hold, with no recheck',
+    ({ symptom }) => {
+      const decision = evaluate(checkIn({ bpReadings: [bp('180/90'), bp('120/80')], redFlagSymptoms: [symptom] }));
+      expect(decision.outcome).toBe('EMERGENCY');
+      expect(codes(decision)[0]).toBe('BP_CRISIS_WITH_SYMPTOMS');
+      expect(decision.holdSignal?.kind).toBe('red-flag-at-check-in');
+    },
+  );
 
   it('a recheck that reaches the crisis threshold with a symptom is an emergency too', () => {
-    const decision = evaluate(checkIn({ bpReadings: [bp('182/100'), bp('120/80')], bpRecheck: bp('181/100'), redFlagSymptoms: ['back-pain'] }));
+    const decision = evaluate(
+      checkIn({ bpReadings: [bp('182/100'), bp('120/80')], bpRecheck: bp('181/100'), redFlagSymptoms: ['back-pain'] }),
+    );
     expect(decision.outcome).toBe('EMERGENCY');
     expect(codes(decision)).toContain('BP_CRISIS_WITH_SYMPTOMS');
   });
@@ -104,11 +122,16 @@ describe('check-in gate: blood pressure', () => {
     { why: 'fasted exactly 4 h', input: { fastingHours: 4 } },
     { why: 'alcohol or cannabis exactly 48 h ago', input: { lastAlcoholOrCannabisHoursAgo: 48 } },
     { why: 'a benzodiazepine exactly 24 h ago', input: { lastBenzodiazepineHoursAgo: 24 } },
-    { why: 'no alcohol, cannabis or benzodiazepine in recent memory', input: { lastAlcoholOrCannabisHoursAgo: null, lastBenzodiazepineHoursAgo: null } },
+    {
+      why: 'no alcohol, cannabis or benzodiazepine in recent memory',
+      input: { lastAlcoholOrCannabisHoursAgo: null, lastBenzodiazepineHoursAgo: null },
+    },
   ])('clears when $why', ({ input }) => {
     const decision = evaluate(checkIn(input));
     expect(decision.outcome).toBe('CLEARED');
-    expect(decision.reasons).toEqual([{ code: 'ALL_CHECKS_PASSED', message: `every check-in rule of protocol ${defaultProtocol.version} passed` }]);
+    expect(decision.reasons).toEqual([
+      { code: 'ALL_CHECKS_PASSED', message: `every check-in rule of protocol ${defaultProtocol.version} passed` },
+    ]);
     expect(decision.suggestedStart).toBeNull();
     expect(decision.holdSignal).toBeNull();
   });
@@ -144,11 +167,23 @@ describe('check-in gate: blood pressure', () => {
 
   it('a missing monitor postpones and starts a clinical hold', () => {
     const decision = evaluate(checkIn({ monitorPresent: false }));
-    expect(decision.holdSignal).toEqual({ kind: 'missing-monitor', description: 'no adult monitor is present for the session' });
+    expect(decision.holdSignal).toEqual({
+      kind: 'missing-monitor',
+      description: 'no adult monitor is present for the session',
+    });
   });
 
   it('a high reading postpones without a hold', () => {
-    expect(evaluate(checkIn({ bpReadings: [{ systolic: 150, diastolic: 95 }, { systolic: 150, diastolic: 95 }] })).holdSignal).toBeNull();
+    expect(
+      evaluate(
+        checkIn({
+          bpReadings: [
+            { systolic: 150, diastolic: 95 },
+            { systolic: 150, diastolic: 95 },
+          ],
+        }),
+      ).holdSignal,
+    ).toBeNull();
   });
 });
 
@@ -158,19 +193,28 @@ describe('check-in gate: pregnancy', () => {
     { asked: true, answer: false, outcome: 'CLEARED' },
     { asked: false, answer: true, outcome: 'CLEARED' },
   ])('asked $asked, answered $answer → $outcome', ({ asked, answer, outcome }) => {
-    const decision = evaluateCheckIn(checkIn({ pregnantPlannedOrBreastfeeding: answer }), session, defaultProtocol, halfHourBefore, { previousSession, asksPregnancy: asked });
+    const decision = evaluateCheckIn(
+      checkIn({ pregnantPlannedOrBreastfeeding: answer }),
+      session,
+      defaultProtocol,
+      halfHourBefore,
+      { previousSession, asksPregnancy: asked },
+    );
     expect(decision.outcome).toBe(outcome);
     expect(codes(decision).includes('PREGNANCY_POSSIBLE')).toBe(outcome === 'POSTPONED');
   });
 });
 
 describe('check-in gate: emergency', () => {
-  it.each(defaultProtocol.checkIn.emergencySymptoms.map((symptom) => ({ symptom })))('sends the patient to emergency care on $symptom', ({ symptom }) => {
-    const decision = evaluate(checkIn({ redFlagSymptoms: [symptom] }));
-    expect(decision.outcome).toBe('EMERGENCY');
-    expect(decision.holdSignal?.kind).toBe('red-flag-at-check-in');
-    expect(decision.suggestedStart).toBeNull();
-  });
+  it.each(defaultProtocol.checkIn.emergencySymptoms.map((symptom) => ({ symptom })))(
+    'sends the patient to emergency care on $symptom',
+    ({ symptom }) => {
+      const decision = evaluate(checkIn({ redFlagSymptoms: [symptom] }));
+      expect(decision.outcome).toBe('EMERGENCY');
+      expect(decision.holdSignal?.kind).toBe('red-flag-at-check-in');
+      expect(decision.suggestedStart).toBeNull();
+    },
+  );
 
   it('wins over a postponement and keeps every other reason', () => {
     const decision = evaluate(checkIn({ monitorPresent: false, fastingHours: 1, redFlagSymptoms: ['chest-pain'] }));
@@ -181,14 +225,36 @@ describe('check-in gate: emergency', () => {
   });
 
   it('wins even over a check-in sent after the window closed', () => {
-    const decision = evaluate(checkIn({ bpReadings: [{ systolic: 185, diastolic: 125 }, { systolic: 184, diastolic: 114 }], redFlagSymptoms: ['vision-change'] }), new Date(start.getTime() + 3 * HOUR));
+    const decision = evaluate(
+      checkIn({
+        bpReadings: [
+          { systolic: 185, diastolic: 125 },
+          { systolic: 184, diastolic: 114 },
+        ],
+        redFlagSymptoms: ['vision-change'],
+      }),
+      new Date(start.getTime() + 3 * HOUR),
+    );
     expect(decision.outcome).toBe('EMERGENCY');
-    expect(codes(decision)).toEqual(['BP_CRISIS_WITH_SYMPTOMS', 'EMERGENCY_SYMPTOM', 'AFTER_WINDOW', 'BP_AT_OR_ABOVE_POSTPONE']);
+    expect(codes(decision)).toEqual([
+      'BP_CRISIS_WITH_SYMPTOMS',
+      'EMERGENCY_SYMPTOM',
+      'AFTER_WINDOW',
+      'BP_AT_OR_ABOVE_POSTPONE',
+    ]);
   });
 
   it('treats a red-flag symptom the clinic removed from its emergency list as a postponement, never as cleared', () => {
-    const protocol = resolveProtocol({ version: 'no-headache-emergency', checkIn: { emergencySymptoms: ['chest-pain', 'vision-change', 'breathing-difficulty'] } });
-    const decision = evaluateCheckIn(checkIn({ redFlagSymptoms: ['severe-headache'] }), session, protocol, halfHourBefore);
+    const protocol = resolveProtocol({
+      version: 'no-headache-emergency',
+      checkIn: { emergencySymptoms: ['chest-pain', 'vision-change', 'breathing-difficulty'] },
+    });
+    const decision = evaluateCheckIn(
+      checkIn({ redFlagSymptoms: ['severe-headache'] }),
+      session,
+      protocol,
+      halfHourBefore,
+    );
     expect(decision.outcome).toBe('POSTPONED');
     expect(codes(decision)).toEqual(['RED_FLAG_SYMPTOM']);
     expect(decision.protocolVersion).toBe('no-headache-emergency');
@@ -200,9 +266,19 @@ describe('check-in gate: window and schedule', () => {
   const closes = new Date(start.getTime() + 1 * HOUR);
   it.each([
     { when: 'exactly when the window opens', now: opens, outcome: 'CLEARED', code: 'ALL_CHECKS_PASSED' },
-    { when: 'a millisecond before the window opens', now: new Date(opens.getTime() - 1), outcome: 'REFUSED', code: 'BEFORE_WINDOW' },
+    {
+      when: 'a millisecond before the window opens',
+      now: new Date(opens.getTime() - 1),
+      outcome: 'REFUSED',
+      code: 'BEFORE_WINDOW',
+    },
     { when: 'exactly when the window closes', now: closes, outcome: 'CLEARED', code: 'ALL_CHECKS_PASSED' },
-    { when: 'a millisecond after the window closes', now: new Date(closes.getTime() + 1), outcome: 'REFUSED', code: 'AFTER_WINDOW' },
+    {
+      when: 'a millisecond after the window closes',
+      now: new Date(closes.getTime() + 1),
+      outcome: 'REFUSED',
+      code: 'AFTER_WINDOW',
+    },
   ])('a check-in $when is $outcome', ({ now, outcome, code }) => {
     const decision = evaluate(checkIn(), now);
     expect(decision.outcome).toBe(outcome);
@@ -217,11 +293,16 @@ describe('check-in gate: window and schedule', () => {
     expect(decision.suggestedStart).toBeNull();
   });
 
-  it.each(['checked-in', 'postponed', 'completed', 'missed', 'cancelled'] as const)('refuses a check-in for a session that is %s', (status) => {
-    const decision = evaluateCheckIn(checkIn(), { ...session, status }, defaultProtocol, halfHourBefore, { previousSession });
-    expect(decision.outcome).toBe('REFUSED');
-    expect(codes(decision)).toEqual(['SESSION_NOT_AWAITING_CHECK_IN']);
-  });
+  it.each(['checked-in', 'postponed', 'completed', 'missed', 'cancelled'] as const)(
+    'refuses a check-in for a session that is %s',
+    (status) => {
+      const decision = evaluateCheckIn(checkIn(), { ...session, status }, defaultProtocol, halfHourBefore, {
+        previousSession,
+      });
+      expect(decision.outcome).toBe('REFUSED');
+      expect(codes(decision)).toEqual(['SESSION_NOT_AWAITING_CHECK_IN']);
+    },
+  );
 
   it('refuses while the patient is on clinical hold', () => {
     const hold = { since: '2026-05-10T09:00:00Z', reason: 'severe side effect', adverseEventId: 'ae-1' };
@@ -247,7 +328,14 @@ describe('check-in gate: window and schedule', () => {
 
 describe('check-in gate: the new time offered after a postponement', () => {
   it('is the same time the next day by default', () => {
-    const decision = evaluate(checkIn({ bpReadings: [{ systolic: 150, diastolic: 95 }, { systolic: 150, diastolic: 95 }] }));
+    const decision = evaluate(
+      checkIn({
+        bpReadings: [
+          { systolic: 150, diastolic: 95 },
+          { systolic: 150, diastolic: 95 },
+        ],
+      }),
+    );
     expect(decision.suggestedStart?.toISOString()).toBe('2026-05-13T14:00:00.000Z');
   });
 
@@ -259,7 +347,13 @@ describe('check-in gate: the new time offered after a postponement', () => {
 
   it('lies in the future even with a short step offered as the window closes', () => {
     const protocol = resolveProtocol({ version: 'short-step', checkIn: { postponeStepHours: 1 } });
-    const decision = evaluateCheckIn(checkIn({ fastingHours: 2 }), session, protocol, new Date(start.getTime() + HOUR), { previousSession });
+    const decision = evaluateCheckIn(
+      checkIn({ fastingHours: 2 }),
+      session,
+      protocol,
+      new Date(start.getTime() + HOUR),
+      { previousSession },
+    );
     expect(decision.outcome).toBe('POSTPONED');
     expect(decision.suggestedStart?.toISOString()).toBe('2026-05-12T16:00:00.000Z');
   });
@@ -268,13 +362,21 @@ describe('check-in gate: the new time offered after a postponement', () => {
 describe('check-in gate: invariants', () => {
   const reading = fc
     // the thresholds' edges come up often, not only by luck
-    .tuple(fc.oneof(fc.constantFrom(139, 140, 179, 180), fc.integer({ min: 80, max: 230 })), fc.oneof(fc.constantFrom(89, 90, 109, 110), fc.integer({ min: 40, max: 150 })))
+    .tuple(
+      fc.oneof(fc.constantFrom(139, 140, 179, 180), fc.integer({ min: 80, max: 230 })),
+      fc.oneof(fc.constantFrom(89, 90, 109, 110), fc.integer({ min: 40, max: 150 })),
+    )
     .filter(([systolic, diastolic]) => diastolic < systolic)
     .map(([systolic, diastolic]) => ({ systolic, diastolic }));
   // mostly good answers, so a single failing rule (the interesting case) comes up often
-  const usually = <T,>(good: fc.Arbitrary<T>, any: fc.Arbitrary<T>) => fc.oneof({ arbitrary: good, weight: 4 }, { arbitrary: any, weight: 1 });
-  const hoursAgo = (free: number) => usually(fc.constant(null), fc.option(fc.double({ min: 0, max: free * 2, noNaN: true }), { nil: null }));
-  const goodReading = fc.record({ systolic: fc.integer({ min: 100, max: 139 }), diastolic: fc.integer({ min: 60, max: 89 }) });
+  const usually = <T>(good: fc.Arbitrary<T>, any: fc.Arbitrary<T>) =>
+    fc.oneof({ arbitrary: good, weight: 4 }, { arbitrary: any, weight: 1 });
+  const hoursAgo = (free: number) =>
+    usually(fc.constant(null), fc.option(fc.double({ min: 0, max: free * 2, noNaN: true }), { nil: null }));
+  const goodReading = fc.record({
+    systolic: fc.integer({ min: 100, max: 139 }),
+    diastolic: fc.integer({ min: 60, max: 89 }),
+  });
   const arbitraryCheckIn = fc.record({
     monitorPresent: usually(fc.constant(true), fc.boolean()),
     fastingHours: usually(fc.constant(6), fc.double({ min: 0, max: 24, noNaN: true })),
@@ -282,12 +384,20 @@ describe('check-in gate: invariants', () => {
     lastBenzodiazepineHoursAgo: hoursAgo(24),
     stimulantOrOpioidToday: usually(fc.constant(false), fc.boolean()),
     heldMedicationsConfirmed: usually(fc.constant(true), fc.boolean()),
-    bpReadings: usually(fc.array(goodReading, { minLength: 2, maxLength: 2 }), fc.array(reading, { minLength: 1, maxLength: 3 })),
-    redFlagSymptoms: usually(fc.constant<RedFlagSymptom[]>([]), fc.uniqueArray(fc.constantFrom(...redFlagSymptoms), { maxLength: 2 })),
+    bpReadings: usually(
+      fc.array(goodReading, { minLength: 2, maxLength: 2 }),
+      fc.array(reading, { minLength: 1, maxLength: 3 }),
+    ),
+    redFlagSymptoms: usually(
+      fc.constant<RedFlagSymptom[]>([]),
+      fc.uniqueArray(fc.constantFrom(...redFlagSymptoms), { maxLength: 2 }),
+    ),
     noDrivingAcknowledged: usually(fc.constant(true), fc.boolean()),
     submittedAt: fc.constant(plannedStart),
   });
-  const offsetFromStart = usually(fc.constant(-30), fc.integer({ min: -4 * 60, max: 3 * 60 })).map((minutes) => new Date(start.getTime() + minutes * 60_000));
+  const offsetFromStart = usually(fc.constant(-30), fc.integer({ min: -4 * 60, max: 3 * 60 })).map(
+    (minutes) => new Date(start.getTime() + minutes * 60_000),
+  );
 
   it('never clears with a reading at or above the postpone threshold; a crisis reading is an emergency with a crisis symptom, else never a dose', () => {
     fc.assert(
@@ -296,7 +406,11 @@ describe('check-in gate: invariants', () => {
         const { postponeAtOrAbove, bpCrisisAtOrAbove, bpCrisisSymptoms, emergencySymptoms } = defaultProtocol.checkIn;
         if (input.bpReadings.some((r) => atOrAbove(r, postponeAtOrAbove))) expect(decision.outcome).not.toBe('CLEARED');
         const crisis = input.bpReadings.some((r) => atOrAbove(r, bpCrisisAtOrAbove));
-        if ((crisis && input.redFlagSymptoms.some((s) => bpCrisisSymptoms.includes(s))) || input.redFlagSymptoms.some((s) => emergencySymptoms.includes(s))) expect(decision.outcome).toBe('EMERGENCY');
+        if (
+          (crisis && input.redFlagSymptoms.some((s) => bpCrisisSymptoms.includes(s))) ||
+          input.redFlagSymptoms.some((s) => emergencySymptoms.includes(s))
+        )
+          expect(decision.outcome).toBe('EMERGENCY');
         if (crisis) expect(['EMERGENCY', 'RECHECK', 'REFUSED']).toContain(decision.outcome);
       }),
     );
@@ -312,8 +426,10 @@ describe('check-in gate: invariants', () => {
         const allHold =
           input.monitorPresent &&
           input.fastingHours >= rules.minimumFastingHours &&
-          (input.lastAlcoholOrCannabisHoursAgo === null || input.lastAlcoholOrCannabisHoursAgo >= rules.alcoholOrCannabisFreeHours) &&
-          (input.lastBenzodiazepineHoursAgo === null || input.lastBenzodiazepineHoursAgo >= rules.benzodiazepineFreeHours) &&
+          (input.lastAlcoholOrCannabisHoursAgo === null ||
+            input.lastAlcoholOrCannabisHoursAgo >= rules.alcoholOrCannabisFreeHours) &&
+          (input.lastBenzodiazepineHoursAgo === null ||
+            input.lastBenzodiazepineHoursAgo >= rules.benzodiazepineFreeHours) &&
           !input.stimulantOrOpioidToday &&
           input.heldMedicationsConfirmed &&
           input.bpReadings.length >= rules.requiredBpReadings &&
@@ -326,9 +442,14 @@ describe('check-in gate: invariants', () => {
         if (decision.outcome === 'POSTPONED') {
           const suggested = decision.suggestedStart!.getTime();
           expect(suggested).toBeGreaterThan(now.getTime());
-          expect(suggested).toBeGreaterThanOrEqual(new Date(previousSession.plannedStart).getTime() + defaultProtocol.induction.minimumHoursBetweenSessions * HOUR);
+          expect(suggested).toBeGreaterThanOrEqual(
+            new Date(previousSession.plannedStart).getTime() +
+              defaultProtocol.induction.minimumHoursBetweenSessions * HOUR,
+          );
           if (input.lastAlcoholOrCannabisHoursAgo !== null) {
-            expect(suggested - now.getTime()).toBeGreaterThanOrEqual((rules.alcoholOrCannabisFreeHours - input.lastAlcoholOrCannabisHoursAgo) * HOUR);
+            expect(suggested - now.getTime()).toBeGreaterThanOrEqual(
+              (rules.alcoholOrCannabisFreeHours - input.lastAlcoholOrCannabisHoursAgo) * HOUR,
+            );
           }
         }
       }),

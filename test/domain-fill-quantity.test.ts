@@ -7,8 +7,19 @@ import { NOW, aTreatmentPlan } from './support/domain-fixtures.ts';
 import { DAY_MS } from '../functions/domain/durations.ts';
 
 const protocol = defaultProtocol;
-const plan = (maintenanceIntervalDays: number, daysOfSupply = 30, doseMg = 300) => ({ maintenanceIntervalDays, daysOfSupply, doseMg });
-const record = { prescriberId: 'dr-lee', timeZone: 'America/New_York', weightKg: 70, firstPlan: false, pdmpCheckedAt: new Date(NOW.getTime() - DAY_MS).toISOString(), evaluations: [{ modality: 'telehealth' as const, clinicianId: 'dr-lee' }] };
+const plan = (maintenanceIntervalDays: number, daysOfSupply = 30, doseMg = 300) => ({
+  maintenanceIntervalDays,
+  daysOfSupply,
+  doseMg,
+});
+const record = {
+  prescriberId: 'dr-lee',
+  timeZone: 'America/New_York',
+  weightKg: 70,
+  firstPlan: false,
+  pdmpCheckedAt: new Date(NOW.getTime() - DAY_MS).toISOString(),
+  evaluations: [{ modality: 'telehealth' as const, clinicianId: 'dr-lee' }],
+};
 
 function problemsWith(change: Partial<TreatmentPlan>, rules: Protocol = protocol): string[] {
   const result = validateTreatmentPlan({ ...aTreatmentPlan(), ...change }, rules, NOW, record);
@@ -43,16 +54,33 @@ describe('plan approval checks the maintenance cadence', () => {
   it.each<[string, number, number, string[]]>([
     ['every 7 days (the minimum) is allowed', 7, 30, []],
     ['every 28 days (the maximum) is allowed', 28, 30, []],
-    ['every 6 days is too often', 6, 30, ["maintenanceIntervalDays: expected every 7 to 28 days, the protocol's maintenance range (got 6)"]],
-    ['every 29 days is too far apart', 29, 30, ["maintenanceIntervalDays: expected every 7 to 28 days, the protocol's maintenance range (got 29)"]],
-    ['every 28 days with 21 days of supply has no dose in a fill', 28, 21, ['maintenanceIntervalDays: expected a dose at least once in the 21 days of a fill (got every 28 days)']],
+    [
+      'every 6 days is too often',
+      6,
+      30,
+      ["maintenanceIntervalDays: expected every 7 to 28 days, the protocol's maintenance range (got 6)"],
+    ],
+    [
+      'every 29 days is too far apart',
+      29,
+      30,
+      ["maintenanceIntervalDays: expected every 7 to 28 days, the protocol's maintenance range (got 29)"],
+    ],
+    [
+      'every 28 days with 21 days of supply has no dose in a fill',
+      28,
+      21,
+      ['maintenanceIntervalDays: expected a dose at least once in the 21 days of a fill (got every 28 days)'],
+    ],
   ])('%s', (_name, maintenanceIntervalDays, daysOfSupply, messages) => {
     expect(problemsWith({ maintenanceIntervalDays, daysOfSupply })).toEqual(messages);
   });
 
   it('refuses a cadence that would put more doses in a fill than the protocol allows', () => {
     const tighter: Protocol = { ...protocol, maintenance: { ...protocol.maintenance, maxDosesPerFill: 3 } };
-    expect(problemsWith({ maintenanceIntervalDays: 7 }, tighter)).toEqual(["maintenanceIntervalDays: a dose every 7 days for 30 days is 4 doses per fill, above the protocol's cap of 3"]);
+    expect(problemsWith({ maintenanceIntervalDays: 7 }, tighter)).toEqual([
+      "maintenanceIntervalDays: a dose every 7 days for 30 days is 4 doses per fill, above the protocol's cap of 3",
+    ]);
   });
 
   it('needs the cadence: a plan without it is refused with a field error', () => {

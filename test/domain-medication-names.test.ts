@@ -30,20 +30,35 @@ describe('medications are matched by what the patient types, not by how they fil
     expect(result.recognised).toBe(true);
   });
 
-  it.each(['sertraline 50 mg', 'Zoloft', 'levothyroxine 50 mcg daily', 'Vitamin D', 'escitalopram 10mg once a day'])('"%s" is a recognised medication that does not interact', (typed) => {
-    expect(match(typed)).toEqual({ classes: [], recognised: true });
-  });
+  it.each(['sertraline 50 mg', 'Zoloft', 'levothyroxine 50 mcg daily', 'Vitamin D', 'escitalopram 10mg once a day'])(
+    '"%s" is a recognised medication that does not interact',
+    (typed) => {
+      expect(match(typed)).toEqual({ classes: [], recognised: true });
+    },
+  );
 
-  it.each(['xanex', 'my blood pressure pill', 'Tylenol Extra Strength', 'lamotrigine', 'sertraline and trazodone', ''])('"%s" is not recognised: it goes to the clinician', (typed) => {
-    expect(match(typed)).toEqual({ classes: [], recognised: false });
-  });
+  it.each(['xanex', 'my blood pressure pill', 'Tylenol Extra Strength', 'lamotrigine', 'sertraline and trazodone', ''])(
+    '"%s" is not recognised: it goes to the clinician',
+    (typed) => {
+      expect(match(typed)).toEqual({ classes: [], recognised: false });
+    },
+  );
 
   it('every interacting class has names in the default table', () => {
-    for (const medicationClass of reviewMedicationClasses) expect(defaultProtocol.medications.interacting[medicationClass].length).toBeGreaterThan(3);
+    for (const medicationClass of reviewMedicationClasses)
+      expect(defaultProtocol.medications.interacting[medicationClass].length).toBeGreaterThan(3);
   });
 
   it('a clinic can add a name to a class', () => {
-    const clinic = resolveProtocol({ version: 'clinic-names', medications: { interacting: { ...defaultProtocol.medications.interacting, benzodiazepine: [...defaultProtocol.medications.interacting.benzodiazepine, 'etizolam'] } } });
+    const clinic = resolveProtocol({
+      version: 'clinic-names',
+      medications: {
+        interacting: {
+          ...defaultProtocol.medications.interacting,
+          benzodiazepine: [...defaultProtocol.medications.interacting.benzodiazepine, 'etizolam'],
+        },
+      },
+    });
     expect(matchMedication('etizolam 1mg', clinic).classes).toEqual(['benzodiazepine']);
     expect(match('etizolam 1mg').recognised).toBe(false);
   });
@@ -52,7 +67,9 @@ describe('medications are matched by what the patient types, not by how they fil
 describe('screening reads medications by name', () => {
   const screenWithMedication = (name: string, medicationClass?: 'benzodiazepine' | 'other') => {
     const intake = anIntake();
-    intake.currentMedications.medications = [{ name, ...(medicationClass === undefined ? {} : { class: medicationClass }) }];
+    intake.currentMedications.medications = [
+      { name, ...(medicationClass === undefined ? {} : { class: medicationClass }) },
+    ];
     return screen(intake, aPatient(), defaultProtocol, NOW);
   };
 
@@ -63,13 +80,21 @@ describe('screening reads medications by name', () => {
   });
 
   it('keeps a class the patient gives, even for a name the table does not know', () => {
-    expect(screenWithMedication('my sleeping tablets', 'benzodiazepine').reasons.map((r) => r.code)).toEqual(['medication-benzodiazepine']);
+    expect(screenWithMedication('my sleeping tablets', 'benzodiazepine').reasons.map((r) => r.code)).toEqual([
+      'medication-benzodiazepine',
+    ]);
   });
 
   it('sends an unrecognised name to the clinician, naming it: it never passes silently', () => {
     const result = screenWithMedication('lamotrigine 100mg');
     expect(result.outcome).toBe('NEEDS_REVIEW');
-    expect(result.reasons).toEqual([{ code: 'medication-unrecognised', severity: 'review', message: "medication(s) the protocol's table does not recognise, for the clinician to check: lamotrigine 100mg" }]);
+    expect(result.reasons).toEqual([
+      {
+        code: 'medication-unrecognised',
+        severity: 'review',
+        message: "medication(s) the protocol's table does not recognise, for the clinician to check: lamotrigine 100mg",
+      },
+    ]);
   });
 
   it('passes a recognised medication that does not interact', () => {

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
-import { evaluateRefill, type RefillHistory, type RefillReasonCode, type RefillRequest } from '../functions/domain/refill-gate.ts';
+import {
+  evaluateRefill,
+  type RefillHistory,
+  type RefillReasonCode,
+  type RefillRequest,
+} from '../functions/domain/refill-gate.ts';
 import { DAY_MS as DAY, HOUR_MS as HOUR } from '../functions/domain/durations.ts';
 
 const NOW = new Date('2026-04-17T15:00:00.000Z'); // 11:00 EDT
@@ -29,7 +34,11 @@ function passing(now = NOW): Scenario {
     },
     history: {
       timeZone: 'America/New_York',
-      prescription: { prescriptionIssuedOn: new Date(now.getTime() - 80 * DAY).toISOString().slice(0, 10), refillsAllowed: 5, approvedBy: 'dr-lee' },
+      prescription: {
+        prescriptionIssuedOn: new Date(now.getTime() - 80 * DAY).toISOString().slice(0, 10),
+        refillsAllowed: 5,
+        approvedBy: 'dr-lee',
+      },
       fills: [
         { fillNumber: 1, filledAt: iso(lastFill - 28 * DAY) },
         { fillNumber: 2, filledAt: iso(lastFill) },
@@ -51,7 +60,10 @@ const codes = (s: Scenario, protocol = defaultProtocol) => decide(s, protocol).r
 
 function withFillsBefore(s: Scenario, count: number): Scenario {
   const last = s.now.getTime() - 28 * DAY;
-  const fills = Array.from({ length: count }, (_, i) => ({ fillNumber: i + 1, filledAt: iso(last - (count - 1 - i) * 28 * DAY) }));
+  const fills = Array.from({ length: count }, (_, i) => ({
+    fillNumber: i + 1,
+    filledAt: iso(last - (count - 1 - i) * 28 * DAY),
+  }));
   return { ...s, history: { ...s.history, fills } };
 }
 
@@ -67,7 +79,12 @@ describe('refill gate: a request that passes every rule', () => {
       protocolVersion: defaultProtocol.version,
       decidedAt: NOW,
     });
-    expect(decision.reasons).toEqual([{ code: 'ALL_RULES_PASSED', message: `refill 2 of 5 passes every rule of protocol ${defaultProtocol.version}; the clinician decides` }]);
+    expect(decision.reasons).toEqual([
+      {
+        code: 'ALL_RULES_PASSED',
+        message: `refill 2 of 5 passes every rule of protocol ${defaultProtocol.version}; the clinician decides`,
+      },
+    ]);
   });
 });
 
@@ -92,7 +109,9 @@ describe('refill gate: the interval since the last fill', () => {
   it('says when the refill becomes possible', () => {
     const s = passing();
     s.history.fills = [{ fillNumber: 1, filledAt: before(NOW, 28 * DAY - HOUR) }];
-    expect(decide(s).reasons[0]?.message).toBe(`27 day(s) 23 h since the last fill; a refill needs 28 days (from ${iso(NOW.getTime() + HOUR)})`);
+    expect(decide(s).reasons[0]?.message).toBe(
+      `27 day(s) 23 h since the last fill; a refill needs 28 days (from ${iso(NOW.getTime() + HOUR)})`,
+    );
   });
 
   it('measures from the latest fill whatever order the fills are listed in, and across time-zone offsets', () => {
@@ -163,19 +182,28 @@ describe('refill gate: how many refills and how long', () => {
     const decision = decide(s);
     expect(decision.refillNumber).toBe(refill);
     expect(decision.outcome).toBe(outcome);
-    if (outcome === 'REFUSED') expect(decision.reasons).toEqual([{ code: 'REFILLS_EXHAUSTED', message: `this would be refill ${refill}; the protocol allows 5` }]);
+    if (outcome === 'REFUSED')
+      expect(decision.reasons).toEqual([
+        { code: 'REFILLS_EXHAUSTED', message: `this would be refill ${refill}; the protocol allows 5` },
+      ]);
   });
 
   it('keeps to a prescription that allows fewer refills than the protocol', () => {
     const s = withFillsBefore(passing(), 4);
     s.history.prescription.refillsAllowed = 3;
-    expect(decide(s).reasons).toEqual([{ code: 'REFILLS_EXHAUSTED', message: 'this would be refill 4; the prescription allows 3' }]);
+    expect(decide(s).reasons).toEqual([
+      { code: 'REFILLS_EXHAUSTED', message: 'this would be refill 4; the prescription allows 3' },
+    ]);
   });
 
   it.each([
     { issued: '2025-10-17', outcome: 'APPROVABLE', label: 'exactly 6 months to the day' },
     { issued: '2025-10-16', outcome: 'REFUSED', label: '6 months and a day' },
-    { issued: '2025-10-31', outcome: 'APPROVABLE', label: 'a month-end issue date (31 October + 6 months is 30 April)' },
+    {
+      issued: '2025-10-31',
+      outcome: 'APPROVABLE',
+      label: 'a month-end issue date (31 October + 6 months is 30 April)',
+    },
   ])('a prescription issued $issued ($label) is $outcome on 2026-04-17', ({ issued, outcome }) => {
     const s = passing();
     s.history.prescription.prescriptionIssuedOn = issued;
@@ -259,16 +287,22 @@ describe('refill gate: safety and contact', () => {
 
   it('refuses while an adverse event is open, and not for a resolved one', () => {
     const s = passing();
-    s.history.adverseEvents = [{ id: 'ae-2', kind: 'severe-side-effect', status: 'open', reportedAt: before(NOW, DAY) }];
+    s.history.adverseEvents = [
+      { id: 'ae-2', kind: 'severe-side-effect', status: 'open', reportedAt: before(NOW, DAY) },
+    ];
     expect(codes(s)).toEqual(['OPEN_ADVERSE_EVENT']);
-    s.history.adverseEvents = [{ id: 'ae-2', kind: 'severe-side-effect', status: 'resolved', reportedAt: before(NOW, DAY) }];
+    s.history.adverseEvents = [
+      { id: 'ae-2', kind: 'severe-side-effect', status: 'resolved', reportedAt: before(NOW, DAY) },
+    ];
     expect(decide(s).outcome).toBe('APPROVABLE');
   });
 
   it('refuses while a session since the last fill has no journal, naming it', () => {
     const s = passing();
     s.history.sessions = [s.history.sessions[0]!, { ...s.history.sessions[1]!, journalRef: null }];
-    expect(decide(s).reasons).toEqual([{ code: 'JOURNAL_MISSING', message: 'no journal for session(s) 5 since the last fill' }]);
+    expect(decide(s).reasons).toEqual([
+      { code: 'JOURNAL_MISSING', message: 'no journal for session(s) 5 since the last fill' },
+    ]);
   });
 
   it('does not hold a refill to journals of sessions before the last fill', () => {
@@ -282,7 +316,9 @@ describe('refill gate: safety and contact', () => {
     { label: '90 days and an hour', since: 90 * DAY + HOUR, outcome: 'REFUSED' },
   ])('a last session $label ago is $outcome without a clinician check-in', ({ since, outcome }) => {
     const s = passing();
-    s.history.sessions = [{ number: 4, plannedStart: before(NOW, since), status: 'completed', journalRef: 'journal-4' }];
+    s.history.sessions = [
+      { number: 4, plannedStart: before(NOW, since), status: 'completed', journalRef: 'journal-4' },
+    ];
     s.history.evaluations = [{ modality: 'telehealth', evaluatedAt: before(NOW, 200 * DAY), clinicianId: 'dr-lee' }];
     expect(decide(s).outcome).toBe(outcome);
     if (outcome === 'REFUSED') expect(codes(s)).toEqual(['CLINICIAN_CHECK_IN_NEEDED']);
@@ -290,15 +326,32 @@ describe('refill gate: safety and contact', () => {
 
   it('accepts a recent clinician check-in in place of a session', () => {
     const s = passing();
-    s.history.sessions = [{ number: 4, plannedStart: before(NOW, 120 * DAY), status: 'completed', journalRef: 'journal-4' }];
+    s.history.sessions = [
+      { number: 4, plannedStart: before(NOW, 120 * DAY), status: 'completed', journalRef: 'journal-4' },
+    ];
     s.history.evaluations = [{ modality: 'telehealth', evaluatedAt: before(NOW, 5 * DAY), clinicianId: 'dr-lee' }];
     expect(decide(s).outcome).toBe('APPROVABLE');
   });
 
   it.each([
-    { now: '2026-12-31T23:30:00-05:00', modality: 'telehealth', outcome: 'APPROVABLE', label: 'on the last telehealth day' },
-    { now: '2027-01-01T00:30:00-05:00', modality: 'telehealth', outcome: 'REFUSED', label: 'the day after, with telehealth only' },
-    { now: '2027-01-01T00:30:00-05:00', modality: 'in-person', outcome: 'APPROVABLE', label: 'the day after, with an in-person evaluation' },
+    {
+      now: '2026-12-31T23:30:00-05:00',
+      modality: 'telehealth',
+      outcome: 'APPROVABLE',
+      label: 'on the last telehealth day',
+    },
+    {
+      now: '2027-01-01T00:30:00-05:00',
+      modality: 'telehealth',
+      outcome: 'REFUSED',
+      label: 'the day after, with telehealth only',
+    },
+    {
+      now: '2027-01-01T00:30:00-05:00',
+      modality: 'in-person',
+      outcome: 'APPROVABLE',
+      label: 'the day after, with an in-person evaluation',
+    },
   ] as const)('a refill $label is $outcome', ({ now, modality, outcome }) => {
     const s = passing(new Date(now));
     s.history.evaluations = [{ modality, evaluatedAt: before(s.now, 40 * DAY), clinicianId: 'dr-lee' }];
@@ -310,13 +363,23 @@ describe('refill gate: safety and contact', () => {
     { evaluator: 'dr-lee', rule: 'prescribing-clinician', outcome: 'APPROVABLE' },
     { evaluator: 'dr-kim', rule: 'prescribing-clinician', outcome: 'REFUSED' },
     { evaluator: 'dr-kim', rule: 'any-clinician', outcome: 'APPROVABLE' },
-  ] as const)('after the cut-off, an in-person evaluation by $evaluator for a prescription by dr-lee is $outcome under "$rule"', ({ evaluator, rule, outcome }) => {
-    const s = passing(new Date('2027-01-01T00:30:00-05:00'));
-    s.history.evaluations = [{ modality: 'in-person', evaluatedAt: before(s.now, 40 * DAY), clinicianId: evaluator }];
-    const protocol = rule === 'any-clinician' ? resolveProtocol({ version: 'any-clinician-in-person', prescribing: { inPersonEvaluationBy: 'any-clinician' } }) : defaultProtocol;
-    expect(decide(s, protocol).outcome).toBe(outcome);
-    if (outcome === 'REFUSED') expect(decide(s, protocol).reasons[0]?.message).toContain('not done by the prescribing clinician (dr-lee)');
-  });
+  ] as const)(
+    'after the cut-off, an in-person evaluation by $evaluator for a prescription by dr-lee is $outcome under "$rule"',
+    ({ evaluator, rule, outcome }) => {
+      const s = passing(new Date('2027-01-01T00:30:00-05:00'));
+      s.history.evaluations = [{ modality: 'in-person', evaluatedAt: before(s.now, 40 * DAY), clinicianId: evaluator }];
+      const protocol =
+        rule === 'any-clinician'
+          ? resolveProtocol({
+              version: 'any-clinician-in-person',
+              prescribing: { inPersonEvaluationBy: 'any-clinician' },
+            })
+          : defaultProtocol;
+      expect(decide(s, protocol).outcome).toBe(outcome);
+      if (outcome === 'REFUSED')
+        expect(decide(s, protocol).reasons[0]?.message).toContain('not done by the prescribing clinician (dr-lee)');
+    },
+  );
 });
 
 describe('refill gate: every failed rule is listed', () => {
@@ -357,26 +420,35 @@ describe('refill gate: invariants', () => {
     {
       code: 'TOO_EARLY',
       arbitrary: fc.integer({ min: 1, max: 28 * DAY - 1 }).map((short) => (s) => {
-        s.history.fills = s.history.fills.map((f, i, all) => (i === all.length - 1 ? { ...f, filledAt: iso(s.now.getTime() - 28 * DAY + short) } : f));
+        s.history.fills = s.history.fills.map((f, i, all) =>
+          i === all.length - 1 ? { ...f, filledAt: iso(s.now.getTime() - 28 * DAY + short) } : f,
+        );
       }),
     },
     {
       code: 'REFILLS_EXHAUSTED',
       arbitrary: fc.integer({ min: 6, max: 12 }).map((count) => (s) => {
         const last = s.history.fills.at(-1)!;
-        s.history.fills = Array.from({ length: count }, (_, i) => (i === count - 1 ? { ...last, fillNumber: count } : { fillNumber: i + 1, filledAt: iso(new Date(last.filledAt).getTime() - (count - i) * DAY) }));
+        s.history.fills = Array.from({ length: count }, (_, i) =>
+          i === count - 1
+            ? { ...last, fillNumber: count }
+            : { fillNumber: i + 1, filledAt: iso(new Date(last.filledAt).getTime() - (count - i) * DAY) },
+        );
       }),
     },
     {
       code: 'PRESCRIPTION_TOO_OLD',
       arbitrary: fc.integer({ min: 1, max: 400 }).map((extraDays) => (s) => {
-        s.history.prescription.prescriptionIssuedOn = new Date(Date.UTC(2025, 9, 16) - (extraDays - 1) * DAY).toISOString().slice(0, 10);
+        s.history.prescription.prescriptionIssuedOn = new Date(Date.UTC(2025, 9, 16) - (extraDays - 1) * DAY)
+          .toISOString()
+          .slice(0, 10);
       }),
     },
     {
       code: 'ASSESSMENT_NOT_RECENT',
       arbitrary: fc.option(fc.integer({ min: 1, max: 60 * DAY }), { nil: null }).map((extra) => (s) => {
-        s.request.assessment = extra === null ? null : { ...s.request.assessment!, takenAt: iso(s.now.getTime() - 7 * DAY - extra) };
+        s.request.assessment =
+          extra === null ? null : { ...s.request.assessment!, takenAt: iso(s.now.getTime() - 7 * DAY - extra) };
       }),
     },
     {
@@ -393,15 +465,23 @@ describe('refill gate: invariants', () => {
     },
     {
       code: 'OPEN_ADVERSE_EVENT',
-      arbitrary: fc.constantFrom('severe-side-effect', 'suicidal-ideation', 'misuse-signs', 'pregnancy', 'other').map((kind) => (s: Scenario) => {
-        s.history.adverseEvents = [...s.history.adverseEvents, { id: 'ae-open', kind, status: 'open', reportedAt: iso(s.now.getTime() - DAY) }];
-      }),
+      arbitrary: fc
+        .constantFrom('severe-side-effect', 'suicidal-ideation', 'misuse-signs', 'pregnancy', 'other')
+        .map((kind) => (s: Scenario) => {
+          s.history.adverseEvents = [
+            ...s.history.adverseEvents,
+            { id: 'ae-open', kind, status: 'open', reportedAt: iso(s.now.getTime() - DAY) },
+          ];
+        }),
     },
     {
       code: 'JOURNAL_MISSING',
       arbitrary: fc.constant((s: Scenario) => {
         // as late as can be, so it is after the last fill wherever another breaker moved that
-        s.history.sessions = [...s.history.sessions, { number: 6, plannedStart: s.now.toISOString(), status: 'completed', journalRef: null }];
+        s.history.sessions = [
+          ...s.history.sessions,
+          { number: 6, plannedStart: s.now.toISOString(), status: 'completed', journalRef: null },
+        ];
       }),
     },
     {
@@ -428,7 +508,10 @@ describe('refill gate: invariants', () => {
         fc
           .subarray(breakers.map((_, i) => i))
           // a journal missing since the last fill means a session within 28 days, so never 90 days without contact
-          .filter((chosen) => !(chosen.includes(indexOf('JOURNAL_MISSING')) && chosen.includes(indexOf('CLINICIAN_CHECK_IN_NEEDED'))))
+          .filter(
+            (chosen) =>
+              !(chosen.includes(indexOf('JOURNAL_MISSING')) && chosen.includes(indexOf('CLINICIAN_CHECK_IN_NEEDED'))),
+          )
           .chain((chosen) => fc.tuple(fc.constant(chosen), fc.tuple(...chosen.map((i) => breakers[i]!.arbitrary)))),
         ([chosen, breaks]) => {
           const scenario = passing();

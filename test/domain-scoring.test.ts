@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { defaultProtocol, resolveProtocol } from '../functions/domain/protocol.ts';
-import { bandOf, cssrsRisk, lookbackStart, scoreAuditC, scoreDast10, scoreGad7, scorePhq9 } from '../functions/domain/scoring.ts';
+import {
+  bandOf,
+  cssrsRisk,
+  lookbackStart,
+  scoreAuditC,
+  scoreDast10,
+  scoreGad7,
+  scorePhq9,
+} from '../functions/domain/scoring.ts';
 import type { CssrsScreener } from '../functions/domain/schemas/index.ts';
 import { itemsSumming } from './support/domain-fixtures.ts';
 
@@ -79,7 +87,10 @@ describe('AUDIT-C scoring', () => {
   });
 
   it('takes the thresholds from the protocol', () => {
-    const stricter = resolveProtocol({ version: 'stricter-audit', eligibility: { auditCReview: { male: 3, female: 2 } } });
+    const stricter = resolveProtocol({
+      version: 'stricter-audit',
+      eligibility: { auditCReview: { male: 3, female: 2 } },
+    });
     expect(scoreAuditC({ items: [1, 1, 1] }, 'male', stricter).positive).toBe(true);
   });
 });
@@ -101,13 +112,29 @@ describe('C-SSRS screener risk', () => {
     ['a wish to be dead is low risk', { wishToBeDead: true }, 'low'],
     ['non-specific thoughts are low risk', { wishToBeDead: true, suicidalThoughts: true }, 'low'],
     ['thoughts of a method are moderate risk', { suicidalThoughts: true, thoughtsOfMethod: true }, 'moderate'],
-    ['intent to act (undated, so within the past month) is imminent', { suicidalThoughts: true, intentToAct: true }, 'imminent'],
-    ['a plan with intent 20 days ago is imminent', { planWithIntent: true, intentOrPlanLastOn: '2026-05-26' }, 'imminent'],
+    [
+      'intent to act (undated, so within the past month) is imminent',
+      { suicidalThoughts: true, intentToAct: true },
+      'imminent',
+    ],
+    [
+      'a plan with intent 20 days ago is imminent',
+      { planWithIntent: true, intentOrPlanLastOn: '2026-05-26' },
+      'imminent',
+    ],
     ['intent exactly one month ago is imminent', { intentToAct: true, intentOrPlanLastOn: '2026-05-15' }, 'imminent'],
     ['intent a month and a day ago is moderate', { intentToAct: true, intentOrPlanLastOn: '2026-05-14' }, 'moderate'],
     ['behaviour two months ago is imminent', { suicidalBehaviour: true, behaviourLastOn: '2026-04-15' }, 'imminent'],
-    ['behaviour exactly three months ago is imminent', { suicidalBehaviour: true, behaviourLastOn: '2026-03-15' }, 'imminent'],
-    ['behaviour three months and a day ago is moderate', { suicidalBehaviour: true, behaviourLastOn: '2026-03-14' }, 'moderate'],
+    [
+      'behaviour exactly three months ago is imminent',
+      { suicidalBehaviour: true, behaviourLastOn: '2026-03-15' },
+      'imminent',
+    ],
+    [
+      'behaviour three months and a day ago is moderate',
+      { suicidalBehaviour: true, behaviourLastOn: '2026-03-14' },
+      'moderate',
+    ],
     ['behaviour years ago is moderate', { suicidalBehaviour: true, behaviourLastOn: '2019-01-01' }, 'moderate'],
   ])('%s', (_name, answers, risk) => {
     expect(cssrsRisk({ ...noes, ...answers }, protocol, today)).toBe(risk);
@@ -115,7 +142,9 @@ describe('C-SSRS screener risk', () => {
 
   it('widens the behaviour lookback when the protocol does', () => {
     const wider = resolveProtocol({ version: 'wider-cssrs', eligibility: { cssrsBehaviourLookbackMonths: 6 } });
-    expect(cssrsRisk({ ...noes, suicidalBehaviour: true, behaviourLastOn: '2026-01-01' }, wider, today)).toBe('imminent');
+    expect(cssrsRisk({ ...noes, suicidalBehaviour: true, behaviourLastOn: '2026-01-01' }, wider, today)).toBe(
+      'imminent',
+    );
   });
 });
 
@@ -134,7 +163,12 @@ describe('lookbacks and bands', () => {
   it('uses the bands of an overriding protocol', () => {
     const custom = resolveProtocol({
       version: 'custom-bands',
-      bands: { gad7: [{ from: 0, label: 'low' }, { from: 8, label: 'high' }] },
+      bands: {
+        gad7: [
+          { from: 0, label: 'low' },
+          { from: 8, label: 'high' },
+        ],
+      },
     });
     expect(scoreGad7({ items: itemsSumming(7, 8) }, custom).band).toBe('high');
     expect(scoreGad7({ items: itemsSumming(7, 7) }, custom).band).toBe('low');

@@ -29,7 +29,10 @@ describe('screening outcome', () => {
     expect(result.urgentAlert).toBe(false);
     expect(result.protocolVersion).toBe(protocol.version);
     expect(result.decidedAt).toBe(NOW.toISOString());
-    expect(result.scores).toMatchObject({ gad7: { total: 11, band: 'moderate' }, phq9: { total: 12, band: 'moderate', item9: 0 } });
+    expect(result.scores).toMatchObject({
+      gad7: { total: 11, band: 'moderate' },
+      phq9: { total: 12, band: 'moderate', item9: 0 },
+    });
   });
 
   it('produces a result that its own schema accepts', () => {
@@ -41,7 +44,10 @@ describe('screening outcome', () => {
   });
 
   it('records the version of an overriding protocol and applies its values', () => {
-    const stricter = resolveProtocol({ version: 'clinic-bp-130', eligibility: { restingBpReview: { systolic: 130, diastolic: 85 } } });
+    const stricter = resolveProtocol({
+      version: 'clinic-bp-130',
+      eligibility: { restingBpReview: { systolic: 130, diastolic: 85 } },
+    });
     const intake = anIntake();
     intake.vitals.restingBp = [{ systolic: 132, diastolic: 80 }];
     const result = screen(intake, aPatient(), stricter, NOW);
@@ -51,7 +57,7 @@ describe('screening outcome', () => {
   });
 });
 
-describe('age, in the patient\'s own time zone', () => {
+describe("age, in the patient's own time zone", () => {
   // 2026-06-15T06:00Z is still 14 June (23:00) in Los Angeles.
   const lateEveningInLosAngeles = new Date('2026-06-15T06:00:00Z');
 
@@ -60,15 +66,23 @@ describe('age, in the patient\'s own time zone', () => {
     ['18 tomorrow (18 minus a day) is not', '2008-06-15', 'INELIGIBLE', 17],
     ['well over 18 is eligible', '1970-01-01', 'ELIGIBLE', 56],
   ])('%s', (_name, dateOfBirth, outcome, age) => {
-    const result = screenWith(() => {}, aPatient({ dateOfBirth, timeZone: 'America/Los_Angeles' }), lateEveningInLosAngeles);
+    const result = screenWith(
+      () => {},
+      aPatient({ dateOfBirth, timeZone: 'America/Los_Angeles' }),
+      lateEveningInLosAngeles,
+    );
     expect(result.outcome).toBe(outcome);
     expect(result.scores.ageYears).toBe(age);
     expect(codes(result).includes('below-minimum-age')).toBe(outcome === 'INELIGIBLE');
   });
 
-  it('counts a birthday on the patient\'s calendar, not UTC\'s', () => {
+  it("counts a birthday on the patient's calendar, not UTC's", () => {
     // Already 15 June in UTC (and in Tokyo), so the same birth date is 18 there.
-    const result = screenWith(() => {}, aPatient({ dateOfBirth: '2008-06-15', timeZone: 'Asia/Tokyo' }), lateEveningInLosAngeles);
+    const result = screenWith(
+      () => {},
+      aPatient({ dateOfBirth: '2008-06-15', timeZone: 'Asia/Tokyo' }),
+      lateEveningInLosAngeles,
+    );
     expect(result.scores.ageYears).toBe(18);
   });
 
@@ -102,7 +116,10 @@ describe('resting blood pressure', () => {
 
   it('judges the highest reading, so one high reading is not averaged away', () => {
     const result = screenWith((intake) => {
-      intake.vitals.restingBp = [{ systolic: 120, diastolic: 80 }, { systolic: 162, diastolic: 84 }];
+      intake.vitals.restingBp = [
+        { systolic: 120, diastolic: 80 },
+        { systolic: 162, diastolic: 84 },
+      ];
     });
     expect(result.outcome).toBe('INELIGIBLE');
     expect(result.scores.restingBp).toEqual({ systolic: 162, diastolic: 84 });
@@ -110,27 +127,36 @@ describe('resting blood pressure', () => {
 });
 
 describe('absolute exclusions', () => {
-  it.each(absoluteExclusionConditions)('"%s" in the medical history makes the patient INELIGIBLE with its own reason', (condition) => {
-    const result = screenWith((intake) => {
-      intake.medicalHistory.conditions = [condition];
-    });
-    expect(result.outcome).toBe('INELIGIBLE');
-    expect(codes(result)).toEqual([condition]);
-    expect(result.reasons[0]?.severity).toBe('exclusion');
-  });
+  it.each(absoluteExclusionConditions)(
+    '"%s" in the medical history makes the patient INELIGIBLE with its own reason',
+    (condition) => {
+      const result = screenWith((intake) => {
+        intake.medicalHistory.conditions = [condition];
+      });
+      expect(result.outcome).toBe('INELIGIBLE');
+      expect(codes(result)).toEqual([condition]);
+      expect(result.reasons[0]?.severity).toBe('exclusion');
+    },
+  );
 
   it.each([
     { history: false, weight: 'review' as const, outcome: 'ELIGIBLE' },
     { history: true, weight: 'review' as const, outcome: 'NEEDS_REVIEW' },
     { history: true, weight: 'exclusion' as const, outcome: 'INELIGIBLE' },
-  ])('a history of mania or hypomania ($history, protocol: $weight) is $outcome, however long ago', ({ history, weight, outcome }) => {
-    const rules = weight === 'review' ? protocol : resolveProtocol({ version: 'mania-excludes', eligibility: { maniaOrHypomaniaHistory: 'exclusion' } });
-    const intake = anIntake();
-    intake.medicalHistory.maniaOrHypomania = history;
-    const result = screen(intake, aPatient(), rules, NOW);
-    expect(result.outcome).toBe(outcome);
-    expect(codes(result)).toEqual(history ? ['mania-or-hypomania-history'] : []);
-  });
+  ])(
+    'a history of mania or hypomania ($history, protocol: $weight) is $outcome, however long ago',
+    ({ history, weight, outcome }) => {
+      const rules =
+        weight === 'review'
+          ? protocol
+          : resolveProtocol({ version: 'mania-excludes', eligibility: { maniaOrHypomaniaHistory: 'exclusion' } });
+      const intake = anIntake();
+      intake.medicalHistory.maniaOrHypomania = history;
+      const result = screen(intake, aPatient(), rules, NOW);
+      expect(result.outcome).toBe(outcome);
+      expect(codes(result)).toEqual(history ? ['mania-or-hypomania-history'] : []);
+    },
+  );
 
   it.each([
     { answer: 'yes' as const, outcome: 'NEEDS_REVIEW' },
@@ -225,12 +251,9 @@ describe('relative contraindications', () => {
     ['female', 'NEEDS_REVIEW'],
     ['male', 'ELIGIBLE'],
   ] as const)('AUDIT-C 3 for a %s patient is %s', (sexAtBirth, outcome) => {
-    const result = screenWith(
-      (intake) => {
-        intake.auditC.items = [1, 1, 1];
-      },
-      aPatient({ sexAtBirth }),
-    );
+    const result = screenWith((intake) => {
+      intake.auditC.items = [1, 1, 1];
+    }, aPatient({ sexAtBirth }));
     expect(result.outcome).toBe(outcome);
   });
 
@@ -238,16 +261,19 @@ describe('relative contraindications', () => {
     { wishToBeDead: true, suicidalThoughts: false, codes: [] },
     { wishToBeDead: false, suicidalThoughts: true, codes: ['cssrs-low-with-active-thoughts'] },
     { wishToBeDead: true, suicidalThoughts: true, codes: ['cssrs-low-with-active-thoughts'] },
-  ])('a "low" C-SSRS (wish to be dead $wishToBeDead, active thoughts $suicidalThoughts) needs review only with active thoughts', ({ wishToBeDead, suicidalThoughts, codes: expected }) => {
-    const result = screenWith((intake) => {
-      intake.cssrs.wishToBeDead = wishToBeDead;
-      intake.cssrs.suicidalThoughts = suicidalThoughts;
-    });
-    expect(result.scores.cssrs.risk).toBe('low');
-    expect(codes(result)).toEqual(expected);
-    expect(result.outcome).toBe(expected.length > 0 ? 'NEEDS_REVIEW' : 'ELIGIBLE');
-    expect(result.urgentAlert).toBe(false);
-  });
+  ])(
+    'a "low" C-SSRS (wish to be dead $wishToBeDead, active thoughts $suicidalThoughts) needs review only with active thoughts',
+    ({ wishToBeDead, suicidalThoughts, codes: expected }) => {
+      const result = screenWith((intake) => {
+        intake.cssrs.wishToBeDead = wishToBeDead;
+        intake.cssrs.suicidalThoughts = suicidalThoughts;
+      });
+      expect(result.scores.cssrs.risk).toBe('low');
+      expect(codes(result)).toEqual(expected);
+      expect(result.outcome).toBe(expected.length > 0 ? 'NEEDS_REVIEW' : 'ELIGIBLE');
+      expect(result.urgentAlert).toBe(false);
+    },
+  );
 
   it('moderate C-SSRS risk needs review and raises no urgent alert', () => {
     const result = screenWith((intake) => {
@@ -282,7 +308,9 @@ describe('imminent suicide risk', () => {
       aPatient({ dateOfBirth: '2010-01-01' }),
     );
     expect(result.urgentAlert).toBe(true);
-    expect(codes(result)).toEqual(expect.arrayContaining(['below-minimum-age', 'psychotic-disorder', 'cssrs-imminent-risk']));
+    expect(codes(result)).toEqual(
+      expect.arrayContaining(['below-minimum-age', 'psychotic-disorder', 'cssrs-imminent-risk']),
+    );
   });
 });
 
@@ -335,11 +363,16 @@ describe('screening never lets a contraindication through', () => {
             intake.cssrs.intentToAct = intent;
             intake.phq9.items = phq9;
           });
-          const absolute = conditions.some((condition) => (absoluteExclusionConditions as readonly string[]).includes(condition));
+          const absolute = conditions.some((condition) =>
+            (absoluteExclusionConditions as readonly string[]).includes(condition),
+          );
           if (absolute || systolic >= 160 || intent) expect(result.outcome).toBe('INELIGIBLE');
-          if (conditions.length > 0 || systolic >= 140 || (phq9[8] ?? 0) > 0) expect(result.outcome).not.toBe('ELIGIBLE');
+          if (conditions.length > 0 || systolic >= 140 || (phq9[8] ?? 0) > 0)
+            expect(result.outcome).not.toBe('ELIGIBLE');
           expect(result.urgentAlert).toBe(intent);
-          expect(result.outcome === 'INELIGIBLE').toBe(result.reasons.some((reason) => reason.severity === 'exclusion'));
+          expect(result.outcome === 'INELIGIBLE').toBe(
+            result.reasons.some((reason) => reason.severity === 'exclusion'),
+          );
         },
       ),
     );

@@ -20,23 +20,31 @@ function aRecord(overrides: Partial<PrescribingRecord> = {}): PrescribingRecord 
   };
 }
 
-function validateWith(change: (plan: TreatmentPlan) => void, now = NOW, record = aRecord({ pdmpCheckedAt: new Date(now.getTime() - DAY).toISOString() })) {
+function validateWith(
+  change: (plan: TreatmentPlan) => void,
+  now = NOW,
+  record = aRecord({ pdmpCheckedAt: new Date(now.getTime() - DAY).toISOString() }),
+) {
   const plan = aTreatmentPlan();
   change(plan);
   return validateTreatmentPlan(plan, protocol, now, record);
 }
 
-const fieldsOf = (result: ReturnType<typeof validateTreatmentPlan>) => (result.ok ? [] : result.errors.map((error) => error.field));
+const fieldsOf = (result: ReturnType<typeof validateTreatmentPlan>) =>
+  result.ok ? [] : result.errors.map((error) => error.field);
 
 describe('treatment-plan validation', () => {
   it('accepts a plan within every protocol limit', () => {
-    expect(validateTreatmentPlan(aTreatmentPlan(), protocol, NOW, aRecord())).toEqual({ ok: true, plan: aTreatmentPlan() });
+    expect(validateTreatmentPlan(aTreatmentPlan(), protocol, NOW, aRecord())).toEqual({
+      ok: true,
+      plan: aTreatmentPlan(),
+    });
   });
 
   it.each<[string, (plan: TreatmentPlan) => void, string[]]>([
     ['a dose of exactly 450 mg is allowed', (plan) => (plan.doseMg = 450), []],
     ['a dose of 451 mg is over the limit', (plan) => (plan.doseMg = 451), ['doseMg']],
-    ['an oral route is not the protocol\'s route', (plan) => (plan.route = 'oral'), ['route']],
+    ["an oral route is not the protocol's route", (plan) => (plan.route = 'oral'), ['route']],
     ['30 days of supply is allowed', (plan) => (plan.daysOfSupply = 30), []],
     ['31 days of supply is too much for one fill', (plan) => (plan.daysOfSupply = 31), ['daysOfSupply']],
     ['5 refills are allowed', (plan) => (plan.refillsAllowed = 5), []],
@@ -47,7 +55,7 @@ describe('treatment-plan validation', () => {
     expect(fieldsOf(validateWith(change))).toEqual(fields);
   });
 
-  it('needs the protocol\'s induction count of sessions, or a reason for another count', () => {
+  it("needs the protocol's induction count of sessions, or a reason for another count", () => {
     const sixSessions = (plan: TreatmentPlan) => {
       plan.sessionCount = 6;
       plan.plannedSessionTimes = [...plan.plannedSessionTimes, '2026-07-29T13:00:00Z', '2026-08-05T13:00:00Z'];
@@ -111,7 +119,7 @@ describe('treatment-plan validation', () => {
     );
     expect(fieldsOf(result)).toEqual(['doseMg', 'daysOfSupply', 'refillsAllowed', 'doseMg', 'doseMg', 'prescribing']);
     expect(result.ok ? [] : result.errors.map((error) => error.message)).toEqual([
-      'doseMg: expected at most 450 mg per session, the protocol\'s limit (got 600)',
+      "doseMg: expected at most 450 mg per session, the protocol's limit (got 600)",
       'daysOfSupply: expected at most 30 days per fill (got 60)',
       'refillsAllowed: expected at most 5 refills (got 12)',
       "doseMg: expected at most 490 mg for 70 kg (7 mg/kg, the protocol's limit; got 600 mg, 8.6 mg/kg)",
@@ -121,7 +129,12 @@ describe('treatment-plan validation', () => {
   });
 
   it('answers a malformed plan with the fields that are wrong', () => {
-    const result = validateTreatmentPlan({ ...aTreatmentPlan(), doseMg: '300 mg', surprise: true }, protocol, NOW, aRecord());
+    const result = validateTreatmentPlan(
+      { ...aTreatmentPlan(), doseMg: '300 mg', surprise: true },
+      protocol,
+      NOW,
+      aRecord(),
+    );
     expect(result.ok).toBe(false);
     expect(result.ok ? [] : result.errors).toEqual([
       { field: 'doseMg', message: 'doseMg: expected a dose in mg' },
@@ -137,7 +150,8 @@ describe('treatment-plan validation', () => {
 
 describe('prescribing checks at plan approval', () => {
   const withDose = (doseMg: number) => (plan: TreatmentPlan) => (plan.doseMg = doseMg);
-  const messages = (result: ReturnType<typeof validateTreatmentPlan>) => (result.ok ? [] : result.errors.map((error) => error.message));
+  const messages = (result: ReturnType<typeof validateTreatmentPlan>) =>
+    result.ok ? [] : result.errors.map((error) => error.message);
 
   it.each([
     { weightKg: 50, doseMg: 350, fields: [] },
@@ -150,8 +164,10 @@ describe('prescribing checks at plan approval', () => {
     expect(fieldsOf(validateWith(withDose(doseMg), NOW, aRecord({ weightKg })))).toEqual(fields);
   });
 
-  it('names the limit in mg for the patient\'s weight', () => {
-    expect(messages(validateWith(withDose(450), NOW, aRecord({ weightKg: 50 })))).toEqual(["doseMg: expected at most 350 mg for 50 kg (7 mg/kg, the protocol's limit; got 450 mg, 9 mg/kg)"]);
+  it("names the limit in mg for the patient's weight", () => {
+    expect(messages(validateWith(withDose(450), NOW, aRecord({ weightKg: 50 })))).toEqual([
+      "doseMg: expected at most 350 mg for 50 kg (7 mg/kg, the protocol's limit; got 450 mg, 9 mg/kg)",
+    ]);
   });
 
   it('refuses a plan when no weight is recorded: the mg/kg limit cannot be checked', () => {
@@ -164,14 +180,21 @@ describe('prescribing checks at plan approval', () => {
     { firstPlan: true, doseMg: 300, fields: [] },
     { firstPlan: true, doseMg: 301, fields: ['doseMg'] },
     { firstPlan: false, doseMg: 301, fields: [] },
-  ])('a first plan ($firstPlan) at $doseMg mg against the 300 mg first-dose limit: $fields', ({ firstPlan, doseMg, fields }) => {
-    expect(fieldsOf(validateWith(withDose(doseMg), NOW, aRecord({ firstPlan })))).toEqual(fields);
-  });
+  ])(
+    'a first plan ($firstPlan) at $doseMg mg against the 300 mg first-dose limit: $fields',
+    ({ firstPlan, doseMg, fields }) => {
+      expect(fieldsOf(validateWith(withDose(doseMg), NOW, aRecord({ firstPlan })))).toEqual(fields);
+    },
+  );
 
   it.each([
     { label: 'none recorded', at: null, fields: ['prescribing'] },
     { label: 'exactly 7 days old', at: new Date(NOW.getTime() - 7 * DAY).toISOString(), fields: [] },
-    { label: '7 days and a millisecond old', at: new Date(NOW.getTime() - 7 * DAY - 1).toISOString(), fields: ['prescribing'] },
+    {
+      label: '7 days and a millisecond old',
+      at: new Date(NOW.getTime() - 7 * DAY - 1).toISOString(),
+      fields: ['prescribing'],
+    },
   ])('a PDMP check $label: $fields', ({ at, fields }) => {
     expect(fieldsOf(validateWith(() => {}, NOW, aRecord({ pdmpCheckedAt: at })))).toEqual(fields);
   });
@@ -181,20 +204,42 @@ describe('prescribing checks at plan approval', () => {
     { label: '24 hours and a millisecond old', age: DAY + 1, fields: ['prescribing'] },
   ])('a state that needs a PDMP check within 24 h: a check $label gives $fields', ({ age, fields }) => {
     const within24h = resolveProtocol({ version: 'state-24h-pdmp', prescribing: { pdmpCheckWithinDays: 1 } });
-    const result = validateTreatmentPlan(aTreatmentPlan(), within24h, NOW, aRecord({ pdmpCheckedAt: new Date(NOW.getTime() - age).toISOString() }));
+    const result = validateTreatmentPlan(
+      aTreatmentPlan(),
+      within24h,
+      NOW,
+      aRecord({ pdmpCheckedAt: new Date(NOW.getTime() - age).toISOString() }),
+    );
     expect(fieldsOf(result)).toEqual(fields);
     if (fields.length > 0) expect(messages(result)[0]).toContain('within 24 hours');
   });
 
   const afterCutOff = new Date('2027-01-01T15:00:00Z');
   const planAfterCutOff = (plan: TreatmentPlan) => {
-    plan.plannedSessionTimes = ['2027-01-10T15:00:00Z', '2027-01-17T15:00:00Z', '2027-01-24T15:00:00Z', '2027-01-31T15:00:00Z'];
+    plan.plannedSessionTimes = [
+      '2027-01-10T15:00:00Z',
+      '2027-01-17T15:00:00Z',
+      '2027-01-24T15:00:00Z',
+      '2027-01-31T15:00:00Z',
+    ];
     plan.followUpAt = '2027-02-07T15:00:00Z';
   };
   it.each([
-    { now: new Date('2026-12-31T23:00:00-05:00'), evaluations: [{ modality: 'telehealth' as const, clinicianId: 'dr-lee' }], fields: [] },
-    { now: afterCutOff, evaluations: [{ modality: 'telehealth' as const, clinicianId: 'dr-lee' }], fields: ['prescribing'] },
-    { now: afterCutOff, evaluations: [{ modality: 'in-person' as const, clinicianId: 'dr-kim' }], fields: ['prescribing'] },
+    {
+      now: new Date('2026-12-31T23:00:00-05:00'),
+      evaluations: [{ modality: 'telehealth' as const, clinicianId: 'dr-lee' }],
+      fields: [],
+    },
+    {
+      now: afterCutOff,
+      evaluations: [{ modality: 'telehealth' as const, clinicianId: 'dr-lee' }],
+      fields: ['prescribing'],
+    },
+    {
+      now: afterCutOff,
+      evaluations: [{ modality: 'in-person' as const, clinicianId: 'dr-kim' }],
+      fields: ['prescribing'],
+    },
     { now: afterCutOff, evaluations: [{ modality: 'in-person' as const, clinicianId: 'dr-lee' }], fields: [] },
   ])('the telehealth rule at approval, $now with $evaluations: $fields', ({ now, evaluations, fields }) => {
     const record = aRecord({ evaluations, pdmpCheckedAt: new Date(now.getTime() - DAY).toISOString() });

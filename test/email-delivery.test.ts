@@ -72,7 +72,11 @@ let patients = 0;
 async function aPatientEnrolled(): Promise<{ patientId: string; journeyId: string; email: string }> {
   patients += 1;
   const { id: _id, ...details } = aPatient({ assignedClinicianId: 'dr-lee', email: `delivery-${patients}@mail.test` });
-  const enrolment = await enrolPatient({ details, patientId: `delivery-patient-${patients}`, actor: { type: 'staff', id: 'test' } });
+  const enrolment = await enrolPatient({
+    details,
+    patientId: `delivery-patient-${patients}`,
+    actor: { type: 'staff', id: 'test' },
+  });
   return { patientId: enrolment.patientId, journeyId: enrolment.journeyId, email: details.email };
 }
 
@@ -85,7 +89,9 @@ async function marker(patientId: string, key: string): Promise<Record<string, un
 }
 
 async function auditActions(patientId: string): Promise<unknown[]> {
-  return (await queryPatientPartition(table.client, table.tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.audit })).map((item) => item['action']);
+  return (
+    await queryPatientPartition(table.client, table.tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.audit })
+  ).map((item) => item['action']);
 }
 
 /** What a crash after SES accepted the email but before the confirmation was written leaves behind. */
@@ -115,8 +121,14 @@ describe('a reminder', () => {
     expect(await sendReminder(reminder)).toEqual({ sent: false });
 
     expect(await emailsTo(email)).toHaveLength(1);
-    expect(await marker(patientId, 'session-1-prep')).toMatchObject({ delivery: 'sent', messageId: expect.any(String), attempts: 2 });
-    expect(await auditActions(patientId)).toEqual(expect.arrayContaining(['reminder.session-prep', 'email.send-again', 'email.delivery-confirmed']));
+    expect(await marker(patientId, 'session-1-prep')).toMatchObject({
+      delivery: 'sent',
+      messageId: expect.any(String),
+      attempts: 2,
+    });
+    expect(await auditActions(patientId)).toEqual(
+      expect.arrayContaining(['reminder.session-prep', 'email.send-again', 'email.delivery-confirmed']),
+    );
   });
 
   it('whose confirmation was lost is sent again: at least once, never lost', async () => {
@@ -135,7 +147,13 @@ describe('a reminder', () => {
     const { patientId, journeyId, email } = await aPatientEnrolled();
     const reminder = { patientId, journeyId, reminderKey: 'session-3-prep', kind: 'session-prep', actor } as const;
     await whileSesIsDown(() => sendReminder(reminder));
-    await placeOnHold({ patientId, reason: 'severe side effect reported', adverseEvent: { kind: 'severe-side-effect', reportedBy: 'patient', description: 'fainting' }, actor, adverseEventId: 'ae-delivery-test' });
+    await placeOnHold({
+      patientId,
+      reason: 'severe side effect reported',
+      adverseEvent: { kind: 'severe-side-effect', reportedBy: 'patient', description: 'fainting' },
+      actor,
+      adverseEventId: 'ae-delivery-test',
+    });
 
     await expect(sendReminder(reminder)).rejects.toBeInstanceOf(PatientOnHold);
 
@@ -147,7 +165,14 @@ describe('a reminder', () => {
 describe('an urgent clinician alert', () => {
   it('that SES never accepted is sent by the retry with a link that opens the alert', async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
-    const alert = { patientId, journeyId, clinicianId: 'dr-lee', urgency: 'urgent', alertKey: 'delivery-urgent', message: 'Imminent risk reported at intake' } as const;
+    const alert = {
+      patientId,
+      journeyId,
+      clinicianId: 'dr-lee',
+      urgency: 'urgent',
+      alertKey: 'delivery-urgent',
+      message: 'Imminent risk reported at intake',
+    } as const;
     const before = (await emailsTo(CLINICIAN)).length;
 
     const failed = await whileSesIsDown(() => alertClinician(alert));
@@ -165,17 +190,25 @@ describe('an urgent clinician alert', () => {
 
   it('whose confirmation was lost is sent again with a new working link', async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
-    const alert = { patientId, journeyId, clinicianId: 'dr-lee', urgency: 'urgent', alertKey: 'delivery-lost', message: 'Chest pain reported at check-in' } as const;
+    const alert = {
+      patientId,
+      journeyId,
+      clinicianId: 'dr-lee',
+      urgency: 'urgent',
+      alertKey: 'delivery-lost',
+      message: 'Chest pain reported at check-in',
+    } as const;
     const before = (await emailsTo(CLINICIAN)).length;
     await alertClinician(alert);
     await loseConfirmation(patientId, 'delivery-lost');
 
     expect(await alertClinician(alert)).toMatchObject({ outcome: 'sent' });
 
-    const tokens = (await emailsTo(CLINICIAN)).slice(before).map((email) => /\/c\/([A-Za-z0-9_-]{43})/.exec(email.text ?? '')?.[1] ?? '');
+    const tokens = (await emailsTo(CLINICIAN))
+      .slice(before)
+      .map((email) => /\/c\/([A-Za-z0-9_-]{43})/.exec(email.text ?? '')?.[1] ?? '');
     expect(tokens).toHaveLength(2);
     expect(new Set(tokens).size).toBe(2);
     for (const token of tokens) expect((await callLinkPage('GET', 'c', token)).statusCode).toBe(200);
   });
 });
-

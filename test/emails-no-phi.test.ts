@@ -16,10 +16,32 @@ const clinician = 'ana.rivera@example.org';
 const backupClinician = 'wei.chen@example.org';
 
 /** The issue's list, as whole words; plurals and the obvious inflections count too. */
-const forbiddenWords = ['ketamine', 'esketamine', 'dose', 'dosage', 'dosing', 'mg', 'depression', 'anxiety', 'psychiatric', 'psychiatry', 'psychiatrist', 'therapy', 'therapies', 'treatment', 'prescription', 'medication', 'drug', 'mental'];
+const forbiddenWords = [
+  'ketamine',
+  'esketamine',
+  'dose',
+  'dosage',
+  'dosing',
+  'mg',
+  'depression',
+  'anxiety',
+  'psychiatric',
+  'psychiatry',
+  'psychiatrist',
+  'therapy',
+  'therapies',
+  'treatment',
+  'prescription',
+  'medication',
+  'drug',
+  'mental',
+];
 
 // a letter, not \b, ends a word: "450mg" and "mg." are both caught, "amgen" and "doses" are told apart
-const forbiddenPatterns = forbiddenWords.map((word) => ({ word, pattern: new RegExp(`(?<![a-z])${word}(?:s|es|d|ly)?(?![a-z])`, 'i') }));
+const forbiddenPatterns = forbiddenWords.map((word) => ({
+  word,
+  pattern: new RegExp(`(?<![a-z])${word}(?:s|es|d|ly)?(?![a-z])`, 'i'),
+}));
 
 const enrolled: EnrolledPatient[] = [];
 const dateOfBirth = '1979-11-23';
@@ -34,14 +56,17 @@ async function enrol(lastName: string, firstName = 'Robin'): Promise<EnrolledPat
 function problemsIn(email: SentEmail): string[] {
   const content = withoutLinkTokens(`${email.subject}\n${email.text ?? ''}\n${email.html ?? ''}`);
   const lower = content.toLowerCase();
-  const problems = forbiddenPatterns.filter(({ pattern }) => pattern.test(content)).map(({ word }) => `the word "${word}"`);
+  const problems = forbiddenPatterns
+    .filter(({ pattern }) => pattern.test(content))
+    .map(({ word }) => `the word "${word}"`);
   for (const patient of enrolled) {
     if (lower.includes(patient.lastName.toLowerCase())) problems.push(`the last name of ${patient.patientId}`);
     if (lower.includes(patient.email.toLowerCase())) problems.push(`the email address of ${patient.patientId}`);
     if (lower.includes(patient.patientId.toLowerCase())) problems.push(`the patient id ${patient.patientId}`);
     if (lower.includes(patient.journeyId.toLowerCase())) problems.push(`the journey id of ${patient.patientId}`);
   }
-  if (content.includes(dateOfBirth) || /nov(ember)?\.? 23,? 1979/i.test(content) || content.includes('11/23/1979')) problems.push('a date of birth');
+  if (content.includes(dateOfBirth) || /nov(ember)?\.? 23,? 1979/i.test(content) || content.includes('11/23/1979'))
+    problems.push('a date of birth');
   return problems;
 }
 
@@ -53,12 +78,34 @@ function expectClean(emails: readonly SentEmail[]): void {
 
 describe('the checks themselves', () => {
   it('the check finds a forbidden word in any form and a last name, and passes a neutral email', () => {
-    enrolled.push({ patientId: 'p-check', journeyId: 'j-check', executionName: 'journey-j-check', email: 'p-check@example.net', firstName: 'Robin', lastName: 'Zebulonsky', timeZone: 'UTC', assignedClinicianId: 'dr-rivera' });
-    const email = (text: string): SentEmail => ({ messageId: 'm', from: 'care@example.org', to: ['x@example.net'], cc: [], bcc: [], subject: 'Hello', text, html: undefined, date: new Date() });
+    enrolled.push({
+      patientId: 'p-check',
+      journeyId: 'j-check',
+      executionName: 'journey-j-check',
+      email: 'p-check@example.net',
+      firstName: 'Robin',
+      lastName: 'Zebulonsky',
+      timeZone: 'UTC',
+      assignedClinicianId: 'dr-rivera',
+    });
+    const email = (text: string): SentEmail => ({
+      messageId: 'm',
+      from: 'care@example.org',
+      to: ['x@example.net'],
+      cc: [],
+      bcc: [],
+      subject: 'Hello',
+      text,
+      html: undefined,
+      date: new Date(),
+    });
     expect(problemsIn(email('Take 450mg before bed.'))).toEqual(['the word "mg"']);
     expect(problemsIn(email('Your Ketamine Therapy session'))).toEqual(['the word "ketamine"', 'the word "therapy"']);
     expect(problemsIn(email('Doses and Medications'))).toEqual(['the word "dose"', 'the word "medication"']);
-    expect(problemsIn(email('Hello Robin Zebulonsky, born 1979-11-23'))).toEqual(['the last name of p-check', 'a date of birth']);
+    expect(problemsIn(email('Hello Robin Zebulonsky, born 1979-11-23'))).toEqual([
+      'the last name of p-check',
+      'a date of birth',
+    ]);
     expect(problemsIn(email('Hello Robin, a short form is waiting. Amgen, fundamental, endorse.'))).toEqual([]);
     // a link's random token may spell a word between digits: it is not something the email says
     const token = `3mg-${'A'.repeat(39)}`;
@@ -103,7 +150,9 @@ describe('emails the clinic sends', () => {
     expect((await d.writeJournal(await d.latestLinkFor(patient.email, 'journal'))).status).toBe(200);
 
     const sent = await d.emailsSince(mark);
-    const subjectsToPatient = new Set(sent.filter((email) => email.to.includes(patient.email)).map((email) => email.subject));
+    const subjectsToPatient = new Set(
+      sent.filter((email) => email.to.includes(patient.email)).map((email) => email.subject),
+    );
     // the intake form, the consult reminders, the session preparation, the check-in and the journal prompt
     expect(subjectsToPatient.size).toBeGreaterThanOrEqual(3);
     expect(sent.filter((email) => email.to.includes(clinician)).length).toBeGreaterThanOrEqual(3);
@@ -125,15 +174,35 @@ describe('emails the clinic sends', () => {
     });
     await d.submitIntake(await d.latestLinkFor(atRisk.email, 'intake'), {
       phq9: [3, 3, 3, 3, 2, 3, 2, 2, 3],
-      cssrs: { wishToBeDead: true, suicidalThoughts: true, thoughtsOfMethod: true, intentToAct: true, planWithIntent: true, suicidalBehaviour: false, behaviourLastOn: null },
+      cssrs: {
+        wishToBeDead: true,
+        suicidalThoughts: true,
+        thoughtsOfMethod: true,
+        intentToAct: true,
+        planWithIntent: true,
+        suicidalBehaviour: false,
+        behaviourLastOn: null,
+      },
     });
     const consultAt = new Date(d.now().getTime() + 2 * DAY * 1000);
-    for (const patient of [declined, ineligible, atRisk]) expect((await d.bookConsult(patient.patientId, consultAt)).status).toBe(200);
+    for (const patient of [declined, ineligible, atRisk])
+      expect((await d.bookConsult(patient.patientId, consultAt)).status).toBe(200);
     await d.advanceTo(new Date(consultAt.getTime() + HOUR * 1000));
-    for (const patient of [declined, ineligible, atRisk]) expect((await d.recordEvaluation(patient.patientId)).status).toBe(200);
-    const eligibilityLinks = (await d.linkPagesFor(clinician)).filter((page) => page.purpose === 'eligibility' && page.status === 200 && page.html.includes(declined.lastName));
+    for (const patient of [declined, ineligible, atRisk])
+      expect((await d.recordEvaluation(patient.patientId)).status).toBe(200);
+    const eligibilityLinks = (await d.linkPagesFor(clinician)).filter(
+      (page) => page.purpose === 'eligibility' && page.status === 200 && page.html.includes(declined.lastName),
+    );
     expect(eligibilityLinks.length).toBeGreaterThan(0);
-    expect((await d.decideEligibility(eligibilityLinks[0] as (typeof eligibilityLinks)[number], 'decline', 'Not the right program for now.')).status).toBe(200);
+    expect(
+      (
+        await d.decideEligibility(
+          eligibilityLinks[0] as (typeof eligibilityLinks)[number],
+          'decline',
+          'Not the right program for now.',
+        )
+      ).status,
+    ).toBe(200);
 
     const sent = await d.emailsSince(mark);
     expect(sent.filter((email) => email.to.includes(declined.email)).length).toBeGreaterThanOrEqual(2);
@@ -149,7 +218,14 @@ describe('emails the clinic sends', () => {
     const waiting = await enrol('Ravensworth-Ngata');
     await d.submitIntake(await d.latestLinkFor(held.email, 'intake'));
     await d.submitIntake(await d.latestLinkFor(waiting.email, 'intake'));
-    expect((await d.reportAdverseEvent(held.patientId, { kind: 'lost-or-stolen-medication', description: 'Reported by phone.' })).status).toBe(201);
+    expect(
+      (
+        await d.reportAdverseEvent(held.patientId, {
+          kind: 'lost-or-stolen-medication',
+          description: 'Reported by phone.',
+        })
+      ).status,
+    ).toBe(201);
     // nobody books the waiting patient's consult: the clinician is reminded, then the backup is asked
     await d.advanceBy(3 * DAY);
 

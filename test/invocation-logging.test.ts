@@ -6,7 +6,13 @@ import { workflowHandler } from '../functions/platform/workflow-handler.ts';
 import { linesLoggedBy } from './support/captured-logs.ts';
 
 function lambdaContext(awsRequestId: string): Context {
-  return { awsRequestId, functionName: 'CareJourneys-Schedule', functionVersion: '$LATEST', memoryLimitInMB: '256', invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:CareJourneys-Schedule' } as Context;
+  return {
+    awsRequestId,
+    functionName: 'CareJourneys-Schedule',
+    functionVersion: '$LATEST',
+    memoryLimitInMB: '256',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:CareJourneys-Schedule',
+  } as Context;
 }
 
 describe('invocation logging', () => {
@@ -22,8 +28,17 @@ describe('invocation logging', () => {
     const first = await linesLoggedBy(() => handler({}, lambdaContext('request-1')));
     const second = await linesLoggedBy(() => handler({}, lambdaContext('request-2')));
 
-    expect(first).toEqual([expect.objectContaining({ message: 'working', function_request_id: 'request-1', functionId: 'schedule', stepKey: 'session-1-check-in' })]);
-    expect(second).toEqual([expect.objectContaining({ message: 'working', function_request_id: 'request-2', functionId: 'schedule' })]);
+    expect(first).toEqual([
+      expect.objectContaining({
+        message: 'working',
+        function_request_id: 'request-1',
+        functionId: 'schedule',
+        stepKey: 'session-1-check-in',
+      }),
+    ]);
+    expect(second).toEqual([
+      expect.objectContaining({ message: 'working', function_request_id: 'request-2', functionId: 'schedule' }),
+    ]);
     expect(second[0]).not.toHaveProperty('stepKey');
   });
 });

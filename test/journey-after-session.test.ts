@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { useJourneyDriver } from './support/journey-driver.ts';
-import { clinicianEmail, emailsTo, expectPageStatus, HOUR, later, MINUTE, plannedStartOf, toInduction } from './support/journey-scenarios.ts';
+import {
+  clinicianEmail,
+  emailsTo,
+  expectPageStatus,
+  HOUR,
+  later,
+  MINUTE,
+  plannedStartOf,
+  toInduction,
+} from './support/journey-scenarios.ts';
 
 /**
  * After the session hour (issue 19): the patient confirms they have recovered before the adult with them
@@ -33,11 +42,20 @@ describe('the check after the session hour', () => {
     const task = await d.latestLinkFor(clinicianEmail, 'first-dose-check-in', { mentioning: patient.lastName });
     expect(task.html).toContain('1 to 2 days after it');
     expect((await d.submitForm(task, [['decision', 'CHECKED_IN']])).status).toBe(400);
-    expect((await d.submitForm(task, [['decision', 'CHECKED_IN'], ['note', 'Called on day 1: slept well, mild nausea only.']])).status).toBe(200);
+    expect(
+      (
+        await d.submitForm(task, [
+          ['decision', 'CHECKED_IN'],
+          ['note', 'Called on day 1: slept well, mild nausea only.'],
+        ])
+      ).status,
+    ).toBe(200);
 
     // session 2 is not a first dose: no second task
     await throughSessionHour(patient.email, await plannedStartOf(d, patient, 2));
-    const asked = (await d.journeyOf(patient.patientId)).audit.filter((e) => e.action === 'step.requested' && e.details?.['stepKey'] === 'first-dose-check-in');
+    const asked = (await d.journeyOf(patient.patientId)).audit.filter(
+      (e) => e.action === 'step.requested' && e.details?.['stepKey'] === 'first-dose-check-in',
+    );
     expect(asked).toHaveLength(1);
     expect(await d.execution(`${patient.journeyId}-first-dose-check-in`)).toMatchObject({ status: 'SUCCEEDED' });
   });
@@ -50,12 +68,21 @@ describe('the check after the session hour', () => {
     const mark = await d.mark();
     const ended = later(start, HOUR);
     await d.advanceTo(later(ended, 29 * MINUTE));
-    expect(emailsTo(await d.emailsSince(mark), patient.email).map((e) => e.subject)).not.toContain('Please keep your companion with you');
+    expect(emailsTo(await d.emailsSince(mark), patient.email).map((e) => e.subject)).not.toContain(
+      'Please keep your companion with you',
+    );
     await d.advanceTo(later(ended, 32 * MINUTE));
-    expect(emailsTo(await d.emailsSince(mark), patient.email).map((e) => e.subject)).toContain('Please keep your companion with you');
-    const urgent = emailsTo(await d.emailsSince(mark), clinicianEmail).filter((e) => e.subject === 'Urgent: a patient step is overdue');
+    expect(emailsTo(await d.emailsSince(mark), patient.email).map((e) => e.subject)).toContain(
+      'Please keep your companion with you',
+    );
+    const urgent = emailsTo(await d.emailsSince(mark), clinicianEmail).filter(
+      (e) => e.subject === 'Urgent: a patient step is overdue',
+    );
     expect(urgent).toHaveLength(1);
-    const notice = (await d.linkPagesFor(clinicianEmail)).find((p) => p.purpose === 'notice' && p.html.includes(patient.lastName) && p.html.includes('recovered after a session'));
+    const notice = (await d.linkPagesFor(clinicianEmail)).find(
+      (p) =>
+        p.purpose === 'notice' && p.html.includes(patient.lastName) && p.html.includes('recovered after a session'),
+    );
     expect(notice?.status).toBe(200);
   });
 

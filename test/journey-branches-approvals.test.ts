@@ -1,12 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { phiIn, useJourneyDriver, type EnrolledPatient, type JourneyDriver } from './support/journey-driver.ts';
-import { auditOf, branchClinicConfig, careTeam, clinicianLinkFor, expectPageStatus, HOUR, later, mainText, MINUTE, stepRequestedAt, toTreatmentPlan, type CareTeam } from './support/journey-scenarios.ts';
+import {
+  auditOf,
+  branchClinicConfig,
+  careTeam,
+  clinicianLinkFor,
+  expectPageStatus,
+  HOUR,
+  later,
+  mainText,
+  MINUTE,
+  stepRequestedAt,
+  toTreatmentPlan,
+  type CareTeam,
+} from './support/journey-scenarios.ts';
 
 const local = useJourneyDriver({ clinicConfig: branchClinicConfig });
 
 /** The emails of this patient's care: to them, their clinician or the backup. */
 async function careEmailsSince(d: JourneyDriver, mark: number, patient: EnrolledPatient, team: CareTeam) {
-  return (await d.emailsSince(mark)).filter((email) => [patient.email, team.email, team.backupEmail].some((to) => email.to.includes(to)));
+  return (await d.emailsSince(mark)).filter((email) =>
+    [patient.email, team.email, team.backupEmail].some((to) => email.to.includes(to)),
+  );
 }
 
 describe('a clinician approval that nobody gives', () => {
@@ -21,12 +36,16 @@ describe('a clinician approval that nobody gives', () => {
     await d.advanceTo(later(askedAt, 24 * HOUR - MINUTE));
     expect(await careEmailsSince(d, mark, patient, team)).toEqual([]);
     await d.advanceTo(later(askedAt, 24 * HOUR + MINUTE));
-    expect((await careEmailsSince(d, mark, patient, team)).map((e) => [e.to.join(), e.subject])).toEqual([[team.email, expect.stringMatching(/^Reminder: plan approval due by /)]]);
+    expect((await careEmailsSince(d, mark, patient, team)).map((e) => [e.to.join(), e.subject])).toEqual([
+      [team.email, expect.stringMatching(/^Reminder: plan approval due by /)],
+    ]);
 
     await d.advanceTo(later(askedAt, 48 * HOUR - MINUTE));
     expect((await careEmailsSince(d, mark, patient, team)).filter((e) => e.to.includes(team.backupEmail))).toEqual([]);
     await d.advanceTo(later(askedAt, 48 * HOUR + MINUTE));
-    expect((await careEmailsSince(d, mark, patient, team)).filter((e) => e.to.includes(team.backupEmail))).toHaveLength(1);
+    expect((await careEmailsSince(d, mark, patient, team)).filter((e) => e.to.includes(team.backupEmail))).toHaveLength(
+      1,
+    );
     const backup = await clinicianLinkFor(d, patient, 'treatment-plan', team.backupEmail);
     expect((await d.openLink(first.url)).status).toBe(200);
 
@@ -38,7 +57,8 @@ describe('a clinician approval that nobody gives', () => {
     expect(view.journey.status).toBe('closed');
     expect((await auditOf(d, patient, 'journey.closed')).map((e) => e.reason)).toEqual(['plan-not-approved']);
     expect((await d.execution(patient.executionName))?.status).toBe('SUCCEEDED');
-    for (const email of await careEmailsSince(d, mark, patient, team)) expect(phiIn(email, patient.lastName)).toEqual([]);
+    for (const email of await careEmailsSince(d, mark, patient, team))
+      expect(phiIn(email, patient.lastName)).toEqual([]);
 
     // expiry is never an approval: both links are gone, and a late POST records nothing
     expect((await d.openLink(first.url)).status).toBe(410);
@@ -47,7 +67,7 @@ describe('a clinician approval that nobody gives', () => {
     expect((await d.journeyOf(patient.patientId)).treatmentPlans).toEqual([]);
   });
 
-  it('the backup clinician\'s link approves the plan after 48 h; the first clinician\'s link then says who already decided', async () => {
+  it("the backup clinician's link approves the plan after 48 h; the first clinician's link then says who already decided", async () => {
     const d = local.driver;
     const team = careTeam(2);
     const patient = await toTreatmentPlan(d, { team });
@@ -69,7 +89,7 @@ describe('a clinician approval that nobody gives', () => {
     expect((await d.journeyOf(patient.patientId)).treatmentPlans).toHaveLength(1);
   });
 
-  it('the first clinician\'s link still decides after the backup was asked, until expiry', async () => {
+  it("the first clinician's link still decides after the backup was asked, until expiry", async () => {
     const d = local.driver;
     const team = careTeam(3);
     const patient = await toTreatmentPlan(d, { team });

@@ -37,7 +37,9 @@ describe('an absolute exclusion', () => {
     expect(toPatient.filter((e) => e.subject === contactUs)).toHaveLength(1);
     for (const email of toPatient) expect(phiIn(email, patient.lastName)).toEqual([]);
     // consult booking and evaluation only: no eligibility decision was ever asked for
-    const asked = (await d.linkPagesFor(clinician)).filter((p) => p.purpose === 'eligibility' && p.email.to.includes(clinician));
+    const asked = (await d.linkPagesFor(clinician)).filter(
+      (p) => p.purpose === 'eligibility' && p.email.to.includes(clinician),
+    );
     expect(asked.filter((p) => p.html.includes(patient.lastName))).toEqual([]);
     expect((await d.emailsTo(clinician)).length - clinicianEmailsBefore).toBe(2);
 
@@ -79,13 +81,18 @@ describe('a relative contraindication (NEEDS_REVIEW)', () => {
     const decision = after.audit.find((e) => e.action === 'step.decided' && e.details?.['purpose'] === 'eligibility');
     expect(decision?.reason).toBe(`eligibility approved with an override: ${reason}`);
     expect(decision?.protocolVersion).toBe(after.screenings[0]?.protocolVersion);
-    expect((await d.latestLinkFor(clinician, 'treatment-plan', { mentioning: patient.lastName })).url).toMatch(/\/c\/[A-Za-z0-9_-]{43}$/);
+    expect((await d.latestLinkFor(clinician, 'treatment-plan', { mentioning: patient.lastName })).url).toMatch(
+      /\/c\/[A-Za-z0-9_-]{43}$/,
+    );
   });
 
   it('can be declined: the journey closes as declined and the patient is asked to contact the clinic', async () => {
     const d = local.driver;
     const patient = await d.throughScreening(review);
-    const declined = await d.decideEligibility(await d.latestLinkFor(clinician, 'eligibility', { mentioning: patient.lastName }), 'decline');
+    const declined = await d.decideEligibility(
+      await d.latestLinkFor(clinician, 'eligibility', { mentioning: patient.lastName }),
+      'decline',
+    );
     expect(declined.status).toBe(200);
     const { view, execution } = await closedJourney(patient);
     expect(view.journey.phase).toBe('declined');
@@ -101,7 +108,8 @@ describe('an eligibility approval nobody gives', () => {
     const patient = await d.throughScreening();
     const asked = await d.latestLinkFor(clinician, 'eligibility', { mentioning: patient.lastName });
     const askedAt = d.now();
-    const count = async (address: string, subject: RegExp) => (await d.emailsTo(address)).filter((e) => subject.test(e.subject)).length;
+    const count = async (address: string, subject: RegExp) =>
+      (await d.emailsTo(address)).filter((e) => subject.test(e.subject)).length;
     const reminder = /^Reminder: eligibility decision due by /;
     const passed = /^Passed to you: eligibility decision due by /;
 
@@ -128,10 +136,14 @@ describe('an eligibility approval nobody gives', () => {
     expect(execution?.status).toBe('SUCCEEDED');
     // never approved: no plan was asked for, and neither link decides anything any more
     expect(view.treatmentPlans).toEqual([]);
-    expect(view.audit.filter((e) => e.action === 'step.decided' && e.details?.['purpose'] === 'eligibility')).toEqual([]);
+    expect(view.audit.filter((e) => e.action === 'step.decided' && e.details?.['purpose'] === 'eligibility')).toEqual(
+      [],
+    );
     expect((await d.openLink(asked.url)).status).toBe(410);
     expect((await d.openLink(backupLink.url)).status).toBe(410);
-    const planLinks = (await d.linkPagesFor(clinician)).filter((p) => p.purpose === 'treatment-plan' && p.html.includes(patient.lastName));
+    const planLinks = (await d.linkPagesFor(clinician)).filter(
+      (p) => p.purpose === 'treatment-plan' && p.html.includes(patient.lastName),
+    );
     expect(planLinks).toEqual([]);
     expect(view.audit.some((e) => e.action === 'step.expired' && /not done/.test(String(e.reason)))).toBe(true);
   });

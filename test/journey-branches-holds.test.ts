@@ -46,14 +46,23 @@ describe('blood pressure at check-in', () => {
     expect(mainText(answer.html)).toContain("Today's session is postponed. Please do not take today's dose.");
 
     const view = await d.journeyOf(patient.patientId);
-    const checkIn = view.checkIns[0] as { outcome?: string; suggestedStart?: string; reasons?: { code: string }[]; protocolVersion?: string };
+    const checkIn = view.checkIns[0] as {
+      outcome?: string;
+      suggestedStart?: string;
+      reasons?: { code: string }[];
+      protocolVersion?: string;
+    };
     expect(checkIn.outcome).toBe('POSTPONED');
     expect(checkIn.protocolVersion).toMatch(/\S/);
     expect(view.journey.onHold).toBe(false);
     // same time of day, a day later: what the page showed is what the workflow planned
     expect(checkIn.suggestedStart).toBe(new Date(start.getTime() + 24 * HOUR).toISOString());
     const session = await sessionOne(patient);
-    expect([session?.status, session?.['attempt'], session?.plannedStart]).toEqual(['planned', 2, checkIn.suggestedStart]);
+    expect([session?.status, session?.['attempt'], session?.plannedStart]).toEqual([
+      'planned',
+      2,
+      checkIn.suggestedStart,
+    ]);
     expect(await clinicianEmailsSince(mark, notice)).toHaveLength(1);
     expect(view.audit.some((e) => e.action === 'session.postponed')).toBe(true);
 
@@ -85,7 +94,10 @@ describe('blood pressure at check-in', () => {
     expect(await sessionOne(patient)).toMatchObject({ status: 'emergency', checkInRef: 'session-1-a1-check-in' });
     expect(await clinicianEmailsSince(mark, urgent)).toHaveLength(1);
     // the workflow makes sure of the hold itself too, under the page's adverse event id: still one event, one alert
-    const [session1] = await d.executions({ stateMachine: 'induction-session', namePrefix: `${patient.journeyId}-plan1-session-1` });
+    const [session1] = await d.executions({
+      stateMachine: 'induction-session',
+      namePrefix: `${patient.journeyId}-plan1-session-1`,
+    });
     expect(await d.statesEntered(session1?.executionArn ?? '')).toContain("Make sure the check-in's hold is placed");
     for (const email of await d.emailsSince(mark)) expect(phiIn(email, patient.lastName)).toEqual([]);
 
@@ -101,7 +113,10 @@ describe('blood pressure at check-in', () => {
     expect([after.journey.phase, after.journey.status, after.journey.onHold]).toEqual(['discharged', 'closed', false]);
     expect((await d.execution(`journey-${patient.journeyId}`))?.status).toBe('SUCCEEDED');
     const decision = after.audit.find((e) => e.action === 'step.decided' && e.details?.['purpose'] === 'hold-decision');
-    expect([decision?.details?.['decision'], decision?.protocolVersion]).toEqual(['DISCHARGE', after.screenings[0]?.protocolVersion]);
+    expect([decision?.details?.['decision'], decision?.protocolVersion]).toEqual([
+      'DISCHARGE',
+      after.screenings[0]?.protocolVersion,
+    ]);
   });
 });
 
@@ -121,7 +136,10 @@ describe('a severe side effect reported in the journal', () => {
     expect(view.sideEffectReports.map((r) => r['triage'])).toEqual(['ADVERSE_EVENT']);
     expect(await clinicianEmailsSince(mark, urgent)).toHaveLength(1);
     // the workflow makes sure of the hold itself too (a no-op here: the page placed it)
-    const [session1] = await d.executions({ stateMachine: 'induction-session', namePrefix: `${patient.journeyId}-plan1-session-1` });
+    const [session1] = await d.executions({
+      stateMachine: 'induction-session',
+      namePrefix: `${patient.journeyId}-plan1-session-1`,
+    });
     expect(await d.statesEntered(session1?.executionArn ?? '')).toContain("Make sure the journal's hold is placed");
     return { patient, plan, mark };
   }
@@ -149,7 +167,9 @@ describe('a severe side effect reported in the journal', () => {
     expect((await d.openLink(hold.url)).status).toBe(410);
     expect((await d.journeyOf(patient.patientId)).journey.onHold).toBe(true);
     const askedAgain = await d.latestLinkFor(clinician, 'hold-decision', { mentioning: patient.lastName });
-    expect((await d.decideHold(askedAgain, 'RESUME', 'Headache settled; reviewed by phone, blood pressure normal.')).status).toBe(200);
+    expect(
+      (await d.decideHold(askedAgain, 'RESUME', 'Headache settled; reviewed by phone, blood pressure normal.')).status,
+    ).toBe(200);
     const resumed = await d.journeyOf(patient.patientId);
     expect(resumed.journey.onHold).toBe(false);
     expect(resumed.adverseEvents.map((e) => e['status'])).toEqual(['resolved']);
@@ -159,7 +179,9 @@ describe('a severe side effect reported in the journal', () => {
 
     const start2 = new Date(String(session2?.plannedStart));
     await d.advanceTo(new Date(start2.getTime() - 2 * HOUR));
-    expect((await d.checkIn(await d.latestLinkFor(patient.email, 'check-in'))).html).toContain('You are cleared for today');
+    expect((await d.checkIn(await d.latestLinkFor(patient.email, 'check-in'))).html).toContain(
+      'You are cleared for today',
+    );
     await d.advanceTo(new Date(start2.getTime() + HOUR));
     expect((await d.journeyOf(patient.patientId)).sessions.find((s) => s.number === 2)?.status).toBe('completed');
   });
@@ -176,7 +198,9 @@ describe('a severe side effect reported in the journal', () => {
     const mark = await d.mark();
     await d.advanceTo(new Date((plan.plannedSessionTimes[3] as Date).getTime() + 2 * HOUR));
     expect((await d.emailsSince(mark)).filter((e) => e.to.includes(patient.email))).toEqual([]);
-    expect((await d.journeyOf(patient.patientId)).sessions.filter((s) => s.status === 'completed').map((s) => s.number)).toEqual([1]);
+    expect(
+      (await d.journeyOf(patient.patientId)).sessions.filter((s) => s.status === 'completed').map((s) => s.number),
+    ).toEqual([1]);
     const running = (await d.executions()).filter((e) => e.name.includes(patient.journeyId) && e.status === 'RUNNING');
     expect(running).toEqual([]);
   });
@@ -188,7 +212,10 @@ describe('an adverse event during maintenance', () => {
     const { patient } = await toMaintenance(d);
     const cycle = `${patient.journeyId}-refill-1`;
     expect((await d.execution(cycle))?.status).toBe('RUNNING');
-    const reported = await d.reportAdverseEvent(patient.patientId, { kind: 'severe-side-effect', description: 'Fainted at home two days after the last dose.' });
+    const reported = await d.reportAdverseEvent(patient.patientId, {
+      kind: 'severe-side-effect',
+      description: 'Fainted at home two days after the last dose.',
+    });
     expect(reported.status).toBe(201);
     expect((await d.journeyOf(patient.patientId)).journey.onHold).toBe(true);
 
@@ -199,7 +226,11 @@ describe('an adverse event during maintenance', () => {
     expect(newPlan.status).toBe(400);
     expect(newPlan.html).toContain('Please use one of the buttons at the end of the form to decide');
     expect((await d.openLink(hold.url)).status).toBe(200);
-    expect((await d.journeyOf(patient.patientId)).audit.filter((e) => e.action === 'step.decided' && e.details?.['purpose'] === 'hold-decision')).toEqual([]);
+    expect(
+      (await d.journeyOf(patient.patientId)).audit.filter(
+        (e) => e.action === 'step.decided' && e.details?.['purpose'] === 'hold-decision',
+      ),
+    ).toEqual([]);
 
     expect((await d.decideHold(hold, 'RESUME', 'Seen in clinic; vasovagal faint, safe to continue.')).status).toBe(200);
     const resumed = await d.journeyOf(patient.patientId);

@@ -2,12 +2,29 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { useJourneyDriver, type JourneyView } from './support/journey-driver.ts';
 import { sfnClientFor } from './support/local-clinic.ts';
-import { branchClinicConfig, careTeam, completeSession, HOUR, later, mainText, MINUTE, plannedStartOf, toInduction } from './support/journey-scenarios.ts';
+import {
+  branchClinicConfig,
+  careTeam,
+  completeSession,
+  HOUR,
+  later,
+  mainText,
+  MINUTE,
+  plannedStartOf,
+  toInduction,
+} from './support/journey-scenarios.ts';
 
 const local = useJourneyDriver({ clinicConfig: branchClinicConfig });
 
 /** What a refused event must leave untouched: the records a check-in or a journal would write. */
-const recordsOf = (view: JourneyView) => ({ checkIns: view.checkIns, journalEntries: view.journalEntries, sideEffectReports: view.sideEffectReports, sessions: view.sessions, journey: view.journey, adverseEvents: view.adverseEvents });
+const recordsOf = (view: JourneyView) => ({
+  checkIns: view.checkIns,
+  journalEntries: view.journalEntries,
+  sideEffectReports: view.sideEffectReports,
+  sessions: view.sessions,
+  journey: view.journey,
+  adverseEvents: view.adverseEvents,
+});
 
 describe('out-of-order events at the sessions are refused with a named reason and change nothing', () => {
   it('a check-in sent after the window closed is refused as expired and records nothing', async () => {
@@ -39,7 +56,12 @@ describe('out-of-order events at the sessions are refused with a named reason an
       new StartExecutionCommand({
         stateMachineArn: personAction.arn,
         name: `${patient.journeyId}-session-3-a1-journal-stray`,
-        input: JSON.stringify({ patientId: patient.patientId, journeyId: patient.journeyId, purpose: 'journal', stepKey: 'session-3-a1-journal' }),
+        input: JSON.stringify({
+          patientId: patient.patientId,
+          journeyId: patient.journeyId,
+          purpose: 'journal',
+          stepKey: 'session-3-a1-journal',
+        }),
       }),
     );
     await d.settle();

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { phiIn, useJourneyDriver } from './support/journey-driver.ts';
-import { auditOf, awaitRefillRequest, branchClinicConfig, careTeam, clinicianLinkFor, expectPageStatus, fillTimesOf, recordClinicianCheckIn, refillOnce, toMaintenance } from './support/journey-scenarios.ts';
+import {
+  auditOf,
+  awaitRefillRequest,
+  branchClinicConfig,
+  careTeam,
+  clinicianLinkFor,
+  expectPageStatus,
+  fillTimesOf,
+  recordClinicianCheckIn,
+  refillOnce,
+  toMaintenance,
+} from './support/journey-scenarios.ts';
 
 const local = useJourneyDriver({ clinicConfig: branchClinicConfig });
 
@@ -35,7 +46,9 @@ describe('refill caps through the flow', () => {
 
     // a week later: no approval asked, still six fills, and no seventh cycle
     await d.advanceBy(7 * 24 * 3600);
-    await expect(clinicianLinkFor(d, patient, 'refill-approval', team.email)).rejects.toThrow(/no open refill-approval link/);
+    await expect(clinicianLinkFor(d, patient, 'refill-approval', team.email)).rejects.toThrow(
+      /no open refill-approval link/,
+    );
     expect(await fillTimesOf(d, patient)).toHaveLength(6);
     expect((await d.execution(`${patient.journeyId}-refill-6`))?.status).toBe('SUCCEEDED');
     expect(await d.execution(`${patient.journeyId}-refill-7`)).toBeUndefined();
@@ -45,7 +58,10 @@ describe('refill caps through the flow', () => {
     const d = local.driver;
     const patient = await d.enrolPatient();
     const before = await d.journeyOf(patient.patientId);
-    const answer = await d.staff('POST', `/staff/patients/${patient.patientId}/clinician-check-ins`, { notes: 'Phone call.', modality: 'phone' });
+    const answer = await d.staff('POST', `/staff/patients/${patient.patientId}/clinician-check-ins`, {
+      notes: 'Phone call.',
+      modality: 'phone',
+    });
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.json)).toMatch(/modality/);
     const after = await d.journeyOf(patient.patientId);

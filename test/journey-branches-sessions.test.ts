@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { toLocal } from '../functions/domain/local-time.ts';
 import { atLocalHour, phiIn, useJourneyDriver } from './support/journey-driver.ts';
-import { branchClinicConfig, careTeam, clinicianLinkFor, completeSessionWithoutJournal, DAY, expectPageStatus, HOUR, later, mainText, MINUTE, plannedStartOf, sessionView, toInduction } from './support/journey-scenarios.ts';
+import {
+  branchClinicConfig,
+  careTeam,
+  clinicianLinkFor,
+  completeSessionWithoutJournal,
+  DAY,
+  expectPageStatus,
+  HOUR,
+  later,
+  mainText,
+  MINUTE,
+  plannedStartOf,
+  sessionView,
+  toInduction,
+} from './support/journey-scenarios.ts';
 
 const local = useJourneyDriver({ clinicConfig: branchClinicConfig });
 
@@ -22,7 +36,11 @@ describe('induction sessions: the branches', () => {
     await d.advanceTo(later(start, -2 * HOUR));
     const mark = await d.mark();
     // blood pressure is normal: chest pain alone is the emergency
-    const answer = expectPageStatus(await d.checkIn(await d.latestLinkFor(patient.email, 'check-in'), { redFlagSymptoms: ['chest-pain'] }), 200, 'check-in');
+    const answer = expectPageStatus(
+      await d.checkIn(await d.latestLinkFor(patient.email, 'check-in'), { redFlagSymptoms: ['chest-pain'] }),
+      200,
+      'check-in',
+    );
     expect(mainText(answer.html)).toMatch(/emergency care/i);
     expect(mainText(answer.html)).toMatch(/do not take today's dose/i);
 
@@ -115,12 +133,22 @@ describe('induction sessions: the branches', () => {
     // session 2 is blocked while the journal is missing: no check-in link on its planned day
     const secondPlanned = later(start, 7 * DAY);
     await d.advanceTo(later(secondPlanned, -HOUR));
-    const checkIns = (await d.linkPagesFor(patient.email)).filter((page) => page.purpose === 'check-in' && page.status === 200);
+    const checkIns = (await d.linkPagesFor(patient.email)).filter(
+      (page) => page.purpose === 'check-in' && page.status === 200,
+    );
     expect(checkIns).toEqual([]);
     expect((await sessionView(d, patient, 2))?.status).not.toBe('completed');
 
     // the clinician decides to ask again; once the journal is written, session 2 goes ahead
-    expectPageStatus(await d.decideMissingJournal(await clinicianLinkFor(d, patient, 'journal-missing', team.email), 'ASK_AGAIN', 'Called the patient; they will write it today.'), 200, 'missing-journal decision');
+    expectPageStatus(
+      await d.decideMissingJournal(
+        await clinicianLinkFor(d, patient, 'journal-missing', team.email),
+        'ASK_AGAIN',
+        'Called the patient; they will write it today.',
+      ),
+      200,
+      'missing-journal decision',
+    );
     expectPageStatus(await d.writeJournal(await d.latestLinkFor(patient.email, 'journal')), 200, 'late journal');
     expect((await d.journeyOf(patient.patientId)).journalEntries).toHaveLength(1);
     const second = await plannedStartOf(d, patient, 2);

@@ -29,10 +29,19 @@ describe('the video consult join link', () => {
     expect((await d.submitIntake(await d.latestLinkFor(patient.email, 'intake'))).status).toBe(200);
     const consultAt = new Date(d.now().getTime() + 3 * DAY);
     const joinUrl = 'https://video.example.org/room/8f2c-41';
-    expect((await d.staff('POST', `/staff/patients/${patient.patientId}/consult`, { consultAt: consultAt.toISOString(), joinUrl })).status).toBe(200);
+    expect(
+      (
+        await d.staff('POST', `/staff/patients/${patient.patientId}/consult`, {
+          consultAt: consultAt.toISOString(),
+          joinUrl,
+        })
+      ).status,
+    ).toBe(200);
     const mark = await d.mark();
     await d.advanceTo(new Date(consultAt.getTime() - 24 * HOUR));
-    const reminders = (await d.emailsSince(mark)).filter((email) => email.to.includes(patient.email) && email.subject === 'Your appointment is coming up');
+    const reminders = (await d.emailsSince(mark)).filter(
+      (email) => email.to.includes(patient.email) && email.subject === 'Your appointment is coming up',
+    );
     expect(reminders).toHaveLength(1);
     const reminder = reminders[0] as (typeof reminders)[number];
     expect(`${reminder.text ?? ''}${reminder.html ?? ''}`).not.toContain('video.example.org');
@@ -50,7 +59,12 @@ describe('the video consult join link', () => {
     expect(calendar.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
     expect(calendar.headers.get('cache-control')).toBe('no-store');
     const ics = await calendar.text();
-    expect(ics).toContain(`DTSTART:${consultAt.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}\r\n`);
+    expect(ics).toContain(
+      `DTSTART:${consultAt
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '')}\r\n`,
+    );
     expect(ics).toContain('SUMMARY:Video appointment with your care team\r\n');
     expect(phiIn({ ...reminder, subject: '', text: ics, html: '' }, patient.lastName)).toEqual([]);
     expect(ics).not.toContain('video.example.org');

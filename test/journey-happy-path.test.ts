@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { atLocalHour, phiIn, useJourneyDriver, type EnrolledPatient, type JourneyView, type ObservedEmail } from './support/journey-driver.ts';
+import {
+  atLocalHour,
+  phiIn,
+  useJourneyDriver,
+  type EnrolledPatient,
+  type JourneyView,
+  type ObservedEmail,
+} from './support/journey-driver.ts';
 import { auditEventSchema } from '../functions/domain/schemas/audit-event.ts';
 import { testStartTime } from './support/local-clinic.ts';
 import { DAY_MS as DAY, HOUR_MS as HOUR, SECOND_MS as SECOND } from '../functions/domain/durations.ts';
@@ -30,7 +37,8 @@ const subjects = {
   refillWindow: 'Time for your monthly check-in',
 };
 /** A clinician's subject names the kind of step and its deadline ("Follow-up decision due by ..."). */
-const decisionSubject = (step: string) => new RegExp(`^${step} due by \\w{3}, \\w{3} \\d{1,2}, \\d{4}, \\d{1,2}:\\d{2} [AP]M [A-Z]{3,4}$`);
+const decisionSubject = (step: string) =>
+  new RegExp(`^${step} due by \\w{3}, \\w{3} \\d{1,2}, \\d{4}, \\d{1,2}:\\d{2} [AP]M [A-Z]{3,4}$`);
 
 let patient: EnrolledPatient;
 let consultAt: Date;
@@ -44,8 +52,14 @@ describe('the happy path, enrolment to maintenance', () => {
     expect(d.now().toISOString()).toBe(testStartTime.toISOString());
 
     /** Moves to one second before `at` (nothing yet), then to `at` (exactly one such email, now). */
-    async function expectEmailAt(address: string, at: Date, subject: string | RegExp, howMany = 1): Promise<ObservedEmail> {
-      const matches = (e: ObservedEmail) => (typeof subject === 'string' ? e.subject === subject : subject.test(e.subject));
+    async function expectEmailAt(
+      address: string,
+      at: Date,
+      subject: string | RegExp,
+      howMany = 1,
+    ): Promise<ObservedEmail> {
+      const matches = (e: ObservedEmail) =>
+        typeof subject === 'string' ? e.subject === subject : subject.test(e.subject);
       const countOf = async () => (await d.emailsTo(address)).filter(matches).length;
       await d.advanceTo(new Date(at.getTime() - SECOND));
       const before = await countOf();
@@ -59,7 +73,10 @@ describe('the happy path, enrolment to maintenance', () => {
     patient = await d.enrolPatient({ timeZone: 'America/Chicago' });
     const [intakeEmail, ...others] = await d.emailsTo(patient.email);
     expect(others).toEqual([]);
-    expect([intakeEmail?.subject, intakeEmail?.seenAt.toISOString()]).toEqual([subjects.form, testStartTime.toISOString()]);
+    expect([intakeEmail?.subject, intakeEmail?.seenAt.toISOString()]).toEqual([
+      subjects.form,
+      testStartTime.toISOString(),
+    ]);
     const intake = await d.latestLinkFor(patient.email, 'intake');
     expect((await d.submitIntake(intake)).status).toBe(200);
 
@@ -87,7 +104,11 @@ describe('the happy path, enrolment to maintenance', () => {
       const start = plan.plannedSessionTimes[n - 1] as Date;
       sessionStarts.push(start);
       // preparation reminder the day before at 18:00 on the patient's own clock
-      await expectEmailAt(patient.email, atLocalHour(new Date(start.getTime() - DAY), patient.timeZone, 18), subjects.prep);
+      await expectEmailAt(
+        patient.email,
+        atLocalHour(new Date(start.getTime() - DAY), patient.timeZone, 18),
+        subjects.prep,
+      );
       // the check-in link 2 h before the start
       await expectEmailAt(patient.email, new Date(start.getTime() - 2 * HOUR), subjects.form);
       const cleared = await d.checkIn(await d.latestLinkFor(patient.email, 'check-in'));
@@ -99,7 +120,14 @@ describe('the happy path, enrolment to maintenance', () => {
       if (n === 1) {
         // after the first dose, the clinician's task to check in 1 to 2 days later
         const task = await d.latestLinkFor(clinician, 'first-dose-check-in');
-        expect((await d.submitForm(task, [['decision', 'CHECKED_IN'], ['note', 'Called the next day: slept well.']])).status).toBe(200);
+        expect(
+          (
+            await d.submitForm(task, [
+              ['decision', 'CHECKED_IN'],
+              ['note', 'Called the next day: slept well.'],
+            ])
+          ).status,
+        ).toBe(200);
       }
       const journal = await d.writeJournal(await d.latestLinkFor(patient.email, 'journal'));
       expect(journal.html).toContain('Your journal has been sent');
@@ -113,14 +141,22 @@ describe('the happy path, enrolment to maintenance', () => {
     // that date (not when the last assessment came in), sees the computed response and chooses maintenance.
     const decisionsSoFar = (await d.emailsTo(clinician)).length;
     await expectEmailAt(patient.email, new Date(plan.followUpAt.getTime() - 24 * HOUR), subjects.followUp);
-    const followUpReminder = await expectEmailAt(patient.email, new Date(plan.followUpAt.getTime() - 1 * HOUR), subjects.followUp);
+    const followUpReminder = await expectEmailAt(
+      patient.email,
+      new Date(plan.followUpAt.getTime() - 1 * HOUR),
+      subjects.followUp,
+    );
     expect(followUpReminder.text).toContain('follow-up appointment');
     expect(await d.emailsTo(clinician)).toHaveLength(decisionsSoFar);
     await expectEmailAt(clinician, plan.followUpAt, decisionSubject('Follow-up decision'));
     const followUp = await d.latestLinkFor(clinician, 'follow-up-decision');
     const followUpText = followUp.html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
-    expect(followUpText).toContain('GAD-7 (anxiety) Baseline 12 Latest 4 Change fell 67 % Response Yes . GAD-7 fell from 12 to 4 (66.7 % of baseline, response needs 50 %). Remission Yes . GAD-7 is 4, below 5, from a baseline of 12.');
-    expect(followUpText).toContain('PHQ-9 (depression) Baseline 14 Latest 5 Change fell 64 % Response Yes . PHQ-9 fell from 14 to 5 (64.3 % of baseline, response needs 50 %). Remission No . PHQ-9 is 5; remission needs a score below 5.');
+    expect(followUpText).toContain(
+      'GAD-7 (anxiety) Baseline 12 Latest 4 Change fell 67 % Response Yes . GAD-7 fell from 12 to 4 (66.7 % of baseline, response needs 50 %). Remission Yes . GAD-7 is 4, below 5, from a baseline of 12.',
+    );
+    expect(followUpText).toContain(
+      'PHQ-9 (depression) Baseline 14 Latest 5 Change fell 64 % Response Yes . PHQ-9 fell from 14 to 5 (64.3 % of baseline, response needs 50 %). Remission No . PHQ-9 is 5; remission needs a score below 5.',
+    );
     expect((await d.decideFollowUp(followUp, 'MAINTENANCE')).status).toBe(200);
     expect((await d.journeyOf(patient.patientId)).journey.phase).toBe('maintenance');
 
@@ -132,12 +168,14 @@ describe('the happy path, enrolment to maintenance', () => {
     expect(maintenanceFrom.getTime() - (fillTimes[0] as Date).getTime()).toBeGreaterThan(28 * DAY);
     for (let cycle = 1; cycle <= 2; cycle++) {
       const lastFill = fillTimes.at(-1) as Date;
-      const windowOpens = cycle === 1 ? new Date(maintenanceFrom.getTime() + SECOND) : new Date(lastFill.getTime() + 25 * DAY);
+      const windowOpens =
+        cycle === 1 ? new Date(maintenanceFrom.getTime() + SECOND) : new Date(lastFill.getTime() + 25 * DAY);
       await expectEmailAt(patient.email, windowOpens, subjects.refillWindow);
       const request = await d.latestLinkFor(patient.email, 'refill-request');
       await d.recordPdmpCheck(patient.patientId);
       expect((await d.requestRefill(request)).html).toContain('Your request has been sent');
-      if (cycle === 1) expect((await d.emailsTo(clinician)).at(-1)?.subject).toMatch(decisionSubject('Refill approval'));
+      if (cycle === 1)
+        expect((await d.emailsTo(clinician)).at(-1)?.subject).toMatch(decisionSubject('Refill approval'));
       else await expectEmailAt(clinician, new Date(lastFill.getTime() + 28 * DAY), decisionSubject('Refill approval'));
       expect((await d.approveRefill(await d.latestLinkFor(clinician, 'refill-approval'))).status).toBe(200);
       const fills = (await d.journeyOf(patient.patientId)).fills;
@@ -160,10 +198,22 @@ describe('the happy path, enrolment to maintenance', () => {
     expect(status(`${patient.journeyId}-refill-2`)).toBe('SUCCEEDED');
     expect(status(`${patient.journeyId}-refill-3`)).toBe('RUNNING');
     expect(mine.filter((e) => e.status !== 'SUCCEEDED').map((e) => e.name)).toEqual([`${patient.journeyId}-refill-3`]);
-    expect(mine.filter((e) => e.stateMachine === 'induction-session').map((e) => e.name).sort()).toEqual([
-      ...[1, 2, 3, 4].map((n) => `${patient.journeyId}-plan1-session-${n}`),
-      ...[[1, 5], [1, 6], [2, 7], [2, 8]].map(([cycle, n]) => `${patient.journeyId}-refill-${cycle}-session-${n}`),
-    ].sort());
+    expect(
+      mine
+        .filter((e) => e.stateMachine === 'induction-session')
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(
+      [
+        ...[1, 2, 3, 4].map((n) => `${patient.journeyId}-plan1-session-${n}`),
+        ...[
+          [1, 5],
+          [1, 6],
+          [2, 7],
+          [2, 8],
+        ].map(([cycle, n]) => `${patient.journeyId}-refill-${cycle}-session-${n}`),
+      ].sort(),
+    );
     expect(finalView.journey.phase).toBe('maintenance');
     expect(finalView.journey.status).toBe('active');
   });
@@ -178,22 +228,37 @@ describe('the happy path, enrolment to maintenance', () => {
 
   it('keeps every session, check-in, journal and assessment: four induction sessions and four maintenance doses, each cleared and with a journal', () => {
     const induction = finalView.sessions.filter((s) => Number(s.number) <= 4);
-    expect(induction.map((s) => [s.number, s.status, s.plannedStart])).toEqual(sessionStarts.map((start, i) => [i + 1, 'completed', start.toISOString()]));
-    expect(finalView.sessions.map((s) => [s.number, s.status])).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, 'completed']));
+    expect(induction.map((s) => [s.number, s.status, s.plannedStart])).toEqual(
+      sessionStarts.map((start, i) => [i + 1, 'completed', start.toISOString()]),
+    );
+    expect(finalView.sessions.map((s) => [s.number, s.status])).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, 'completed']),
+    );
     expect(finalView.sessions.every((s) => s['journalRef'] !== null)).toBe(true);
     // each session names the check-in that cleared it
-    expect(finalView.sessions.map((s) => s['checkInRef'])).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `session-${n}-a1-check-in`));
-    expect(finalView.checkIns.map((c) => [c['sessionNumber'], c['outcome']])).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, 'CLEARED']));
+    expect(finalView.sessions.map((s) => s['checkInRef'])).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((n) => `session-${n}-a1-check-in`),
+    );
+    expect(finalView.checkIns.map((c) => [c['sessionNumber'], c['outcome']])).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, 'CLEARED']),
+    );
     expect(finalView.journalEntries).toHaveLength(8);
     // a fill's first dose waits for delivery (48 h), the next comes 14 days later at the plan's local time
     const starts = finalView.sessions.map((s) => new Date(String(s.plannedStart)));
     const [, first, second] = fillTimes as [Date, Date, Date];
     expect((starts[4] as Date).getTime()).toBeGreaterThanOrEqual(first.getTime() + 48 * HOUR);
     expect((starts[6] as Date).getTime()).toBeGreaterThanOrEqual(second.getTime() + 48 * HOUR);
-    expect(starts.map((start) => localTimeOf(start, patient.timeZone))).toEqual(starts.map(() => localTimeOf(starts[0] as Date, patient.timeZone)));
+    expect(starts.map((start) => localTimeOf(start, patient.timeZone))).toEqual(
+      starts.map(() => localTimeOf(starts[0] as Date, patient.timeZone)),
+    );
     expect((starts[5] as Date).getTime() - (starts[4] as Date).getTime()).toBeGreaterThanOrEqual(14 * DAY - 2 * HOUR);
     // after session 2, after the last, and one with each refill request
-    expect(finalView.assessments.map((a) => a['stepKey']).sort()).toEqual(['refill-1-request-1', 'refill-2-request-1', 'session-2-a1-assessment', 'session-4-a1-assessment']);
+    expect(finalView.assessments.map((a) => a['stepKey']).sort()).toEqual([
+      'refill-1-request-1',
+      'refill-2-request-1',
+      'session-2-a1-assessment',
+      'session-4-a1-assessment',
+    ]);
   });
 
   it('sent the patient 43 emails and the clinician 8, none to the backup clinician, and never a word of PHI', async () => {
@@ -209,8 +274,19 @@ describe('the happy path, enrolment to maintenance', () => {
     expect(toPatient).toHaveLength(43);
     // consult booking, evaluation, eligibility, plan, the check-in after the first dose, follow-up, 2 refill approvals
     const toClinician = await d.emailsTo(clinician);
-    const steps = ['Consult booking', 'Consult notes', 'Eligibility decision', 'Plan approval', 'Check-in after the first session', 'Follow-up decision', 'Refill approval', 'Refill approval'];
-    expect(toClinician.map((e) => e.subject)).toEqual(steps.map((step) => expect.stringMatching(decisionSubject(step))));
+    const steps = [
+      'Consult booking',
+      'Consult notes',
+      'Eligibility decision',
+      'Plan approval',
+      'Check-in after the first session',
+      'Follow-up decision',
+      'Refill approval',
+      'Refill approval',
+    ];
+    expect(toClinician.map((e) => e.subject)).toEqual(
+      steps.map((step) => expect.stringMatching(decisionSubject(step))),
+    );
     expect(await d.emailsTo(backupClinician)).toEqual([]);
 
     for (const email of [...toPatient, ...toClinician]) {
@@ -225,7 +301,16 @@ describe('the happy path, enrolment to maintenance', () => {
     const audit = finalView.audit;
     const protocolVersion = finalView.screenings[0]?.protocolVersion;
     expect(protocolVersion).toMatch(/\S/);
-    const decisionActions = ['step.decided', 'screening.decided', 'refill.gate-decided', 'fill.initial-recorded', 'fill.refill-recorded', 'journey.follow-up-response', 'session.planned', 'session.completed'];
+    const decisionActions = [
+      'step.decided',
+      'screening.decided',
+      'refill.gate-decided',
+      'fill.initial-recorded',
+      'fill.refill-recorded',
+      'journey.follow-up-response',
+      'session.planned',
+      'session.completed',
+    ];
     const decisions = audit.filter((e) => decisionActions.includes(String(e.action)));
     expect(new Set(decisions.map((e) => e.action))).toEqual(new Set(decisionActions));
     for (const event of decisions) {
@@ -234,12 +319,18 @@ describe('the happy path, enrolment to maintenance', () => {
     }
 
     const decided = (purpose: string) =>
-      audit.filter((e) => e.action === 'step.decided' && e.details?.['purpose'] === purpose).map((e) => ({ ...e, actor: `${e.actor?.type}:${e.actor?.id}` }));
-    expect(decided('eligibility').map((e) => [e.actor, e.details?.['decision'], e.reason])).toEqual([['clinician:dr-rivera', 'APPROVED', 'eligibility approved']]);
+      audit
+        .filter((e) => e.action === 'step.decided' && e.details?.['purpose'] === purpose)
+        .map((e) => ({ ...e, actor: `${e.actor?.type}:${e.actor?.id}` }));
+    expect(decided('eligibility').map((e) => [e.actor, e.details?.['decision'], e.reason])).toEqual([
+      ['clinician:dr-rivera', 'APPROVED', 'eligibility approved'],
+    ]);
     expect(decided('treatment-plan').map((e) => e.actor)).toEqual(['clinician:dr-rivera']);
     // four induction sessions and four maintenance doses, each through the check-in gate
     expect(decided('check-in').map((e) => e.details?.['decision'])).toEqual(Array.from({ length: 8 }, () => 'CLEARED'));
-    expect(decided('follow-up-decision').map((e) => [e.actor, e.details?.['decision']])).toEqual([['clinician:dr-rivera', 'MAINTENANCE']]);
+    expect(decided('follow-up-decision').map((e) => [e.actor, e.details?.['decision']])).toEqual([
+      ['clinician:dr-rivera', 'MAINTENANCE'],
+    ]);
     expect(decided('refill-approval').map((e) => [e.actor, e.details?.['decision']])).toEqual([
       ['clinician:dr-rivera', 'APPROVED'],
       ['clinician:dr-rivera', 'APPROVED'],
@@ -250,7 +341,9 @@ describe('the happy path, enrolment to maintenance', () => {
       [2, 5, protocolVersion],
       [2, 7, protocolVersion],
     ]);
-    expect(refills.every((e) => String(e.details?.['quantityReasons']).includes('a dose every 14 days for 30 days'))).toBe(true);
+    expect(
+      refills.every((e) => String(e.details?.['quantityReasons']).includes('a dose every 14 days for 30 days')),
+    ).toBe(true);
     expect(decided('consult-booking').map((e) => e.actor)).toEqual(['staff:local-staff']);
 
     const screening = audit.filter((e) => e.action === 'screening.decided');
@@ -262,7 +355,10 @@ describe('the happy path, enrolment to maintenance', () => {
     expect(gate.filter((r) => r.startsWith('APPROVABLE'))).toHaveLength(2);
 
     const response = audit.find((e) => e.action === 'journey.follow-up-response');
-    expect(response?.details).toMatchObject({ gad7: { baseline: 12, latest: 4, response: true, remission: true }, phq9: { baseline: 14, latest: 5, response: true, remission: false } });
+    expect(response?.details).toMatchObject({
+      gad7: { baseline: 12, latest: 4, response: true, remission: true },
+      phq9: { baseline: 14, latest: 5, response: true, remission: false },
+    });
     expect(audit.filter((e) => e.action === 'fill.refill-recorded')).toHaveLength(2);
     expect(audit.filter((e) => e.action === 'fill.initial-recorded')).toHaveLength(1);
   });
@@ -271,8 +367,13 @@ describe('the happy path, enrolment to maintenance', () => {
     expect(finalView.audit.length).toBeGreaterThan(50);
     for (const event of finalView.audit) {
       const parsed = auditEventSchema.safeParse(event);
-      expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`), `${String(event.action)} at ${String(event.at)}`).toEqual([]);
+      expect(
+        parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+        `${String(event.action)} at ${String(event.at)}`,
+      ).toEqual([]);
     }
-    expect(new Set(finalView.audit.map((e) => e.actor?.type))).toEqual(new Set(['patient', 'clinician', 'staff', 'system']));
+    expect(new Set(finalView.audit.map((e) => e.actor?.type))).toEqual(
+      new Set(['patient', 'clinician', 'staff', 'system']),
+    );
   });
 });

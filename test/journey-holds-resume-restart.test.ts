@@ -30,19 +30,38 @@ const local = useJourneyDriver();
 const RESUME_NOTE = 'Reviewed by phone today; safe to continue.';
 
 async function hold(d: JourneyDriver, patient: EnrolledPatient): Promise<LinkPage> {
-  expect((await d.reportAdverseEvent(patient.patientId, { kind: 'severe-side-effect', description: 'Fainted at home; seen in urgent care.' })).status).toBe(201);
+  expect(
+    (
+      await d.reportAdverseEvent(patient.patientId, {
+        kind: 'severe-side-effect',
+        description: 'Fainted at home; seen in urgent care.',
+      })
+    ).status,
+  ).toBe(201);
   return clinicianLinkFor(d, patient, 'hold-decision');
 }
 
 /** No execution of this patient's journey ended in failure: the paths here are all meant to go on. */
 async function expectNoFailedExecution(d: JourneyDriver, patient: EnrolledPatient): Promise<void> {
-  const failed = (await d.executions()).filter((e) => e.name.includes(patient.journeyId) && ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(e.status ?? ''));
+  const failed = (await d.executions()).filter(
+    (e) => e.name.includes(patient.journeyId) && ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(e.status ?? ''),
+  );
   expect(failed.map((e) => `${e.name}: ${e.status}`)).toEqual([]);
 }
 
-async function resumeAndAwait(d: JourneyDriver, patient: EnrolledPatient, holdLink: LinkPage, purpose: LinkPurpose, address: string, before: LinkPage): Promise<LinkPage> {
+async function resumeAndAwait(
+  d: JourneyDriver,
+  patient: EnrolledPatient,
+  holdLink: LinkPage,
+  purpose: LinkPurpose,
+  address: string,
+  before: LinkPage,
+): Promise<LinkPage> {
   expectPageStatus(await d.decideHold(holdLink, 'RESUME', RESUME_NOTE), 200, 'resume');
-  const again = await d.awaitLink(address, purpose, { withinSeconds: 24 * 3600, ...(address === patient.email ? {} : { mentioning: patient.lastName }) });
+  const again = await d.awaitLink(address, purpose, {
+    withinSeconds: 24 * 3600,
+    ...(address === patient.email ? {} : { mentioning: patient.lastName }),
+  });
   expect(again.url).not.toBe(before.url);
   expect((await d.openLink(before.url)).status).not.toBe(200);
   return again;
@@ -56,7 +75,10 @@ describe('a hold, then resume, at each step before treatment: the step is asked 
     const holdLink = await hold(d, patient);
     // a new plan before eligibility would skip it: refused, nothing recorded
     const newPlan = await d.decideHold(holdLink, 'NEW_PLAN');
-    expect([newPlan.status, newPlan.html.includes('Please use one of the buttons at the end of the form to decide')]).toEqual([400, true]);
+    expect([
+      newPlan.status,
+      newPlan.html.includes('Please use one of the buttons at the end of the form to decide'),
+    ]).toEqual([400, true]);
 
     const again = await resumeAndAwait(d, patient, holdLink, 'intake', patient.email, intake);
     expectPageStatus(await d.submitIntake(again), 200, 'intake after the resume');
@@ -74,8 +96,15 @@ describe('a hold, then resume, at each step before treatment: the step is asked 
     const again = await resumeAndAwait(d, patient, holdLink, 'eligibility', clinicianEmail, first);
     expectPageStatus(await d.decideEligibility(again, 'approve'), 200, 'eligibility after the resume');
     await clinicianLinkFor(d, patient, 'treatment-plan');
-    const names = (await d.executions({ stateMachine: 'person-action', namePrefix: `${patient.journeyId}-eligibility` })).map((e) => [e.name, e.status]);
-    expect(names).toEqual(expect.arrayContaining([[`${patient.journeyId}-eligibility-1`, 'SUCCEEDED'], [`${patient.journeyId}-eligibility-2`, 'SUCCEEDED']]));
+    const names = (
+      await d.executions({ stateMachine: 'person-action', namePrefix: `${patient.journeyId}-eligibility` })
+    ).map((e) => [e.name, e.status]);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        [`${patient.journeyId}-eligibility-1`, 'SUCCEEDED'],
+        [`${patient.journeyId}-eligibility-2`, 'SUCCEEDED'],
+      ]),
+    );
     await expectNoFailedExecution(d, patient);
   });
 
@@ -96,7 +125,8 @@ describe('a hold, then resume, after treatment began', () => {
   it('while the follow-up decision waits: the decision is asked again, and maintenance starts', async () => {
     const d = local.driver;
     const { patient, plan } = await toInduction(d);
-    for (let n = 1; n <= plan.sessionCount; n += 1) await completeSession(d, patient, n, n === 2 || n === plan.sessionCount);
+    for (let n = 1; n <= plan.sessionCount; n += 1)
+      await completeSession(d, patient, n, n === 2 || n === plan.sessionCount);
     await d.advanceTo(plan.followUpAt);
     const first = await clinicianLinkFor(d, patient, 'follow-up-decision');
     const holdLink = await hold(d, patient);
@@ -111,9 +141,14 @@ describe('a hold, then resume, after treatment began', () => {
   it('while a refill approval waits: the patient asks again, the approval is asked again, and one fill is made', async () => {
     const d = local.driver;
     const { patient, plan } = await toInduction(d);
-    for (let n = 1; n <= plan.sessionCount; n += 1) await completeSession(d, patient, n, n === 2 || n === plan.sessionCount);
+    for (let n = 1; n <= plan.sessionCount; n += 1)
+      await completeSession(d, patient, n, n === 2 || n === plan.sessionCount);
     await d.advanceTo(plan.followUpAt);
-    expectPageStatus(await d.decideFollowUp(await clinicianLinkFor(d, patient, 'follow-up-decision'), 'MAINTENANCE'), 200, 'follow-up');
+    expectPageStatus(
+      await d.decideFollowUp(await clinicianLinkFor(d, patient, 'follow-up-decision'), 'MAINTENANCE'),
+      200,
+      'follow-up',
+    );
     // the follow-up came more than 28 days after the first fill: the gate passes at once
     await requestRefillAtOnce(d, patient);
     const first = await clinicianLinkFor(d, patient, 'refill-approval');
@@ -123,7 +158,10 @@ describe('a hold, then resume, after treatment began', () => {
     const request = await d.awaitLink(patient.email, 'refill-request', { withinSeconds: 24 * 3600 });
     await d.recordPdmpCheck(patient.patientId);
     expectPageStatus(await d.requestRefill(request), 200, 'refill request after the resume');
-    const again = await d.awaitLink(clinicianEmail, 'refill-approval', { withinSeconds: 24 * 3600, mentioning: patient.lastName });
+    const again = await d.awaitLink(clinicianEmail, 'refill-approval', {
+      withinSeconds: 24 * 3600,
+      mentioning: patient.lastName,
+    });
     expect(again.url).not.toBe(first.url);
     expectPageStatus(await d.approveRefill(again), 200, 'refill approval after the resume');
     const fills = (await d.journeyOf(patient.patientId)).fills;
@@ -139,14 +177,21 @@ describe('refills count fills, and notices say only what happened', () => {
   it('a restarted cycle keeps the patient’s one refill: the fill after the restart is refill 1, fill 2', async () => {
     const d = local.driver;
     const { patient, plan } = await toInduction(d, { plan: { refillsAllowed: 1 } });
-    for (let n = 1; n <= plan.sessionCount; n += 1) await completeSession(d, patient, n, n === 2 || n === plan.sessionCount);
+    for (let n = 1; n <= plan.sessionCount; n += 1)
+      await completeSession(d, patient, n, n === 2 || n === plan.sessionCount);
     await d.advanceTo(plan.followUpAt);
-    expectPageStatus(await d.decideFollowUp(await clinicianLinkFor(d, patient, 'follow-up-decision'), 'MAINTENANCE'), 200, 'follow-up');
+    expectPageStatus(
+      await d.decideFollowUp(await clinicianLinkFor(d, patient, 'follow-up-decision'), 'MAINTENANCE'),
+      200,
+      'follow-up',
+    );
     // cycle 1's request goes unanswered (its link lasts until 7 days after the fill fell due): no fill
     await d.awaitLink(patient.email, 'refill-request', { withinSeconds: 24 * 3600 });
     await d.advanceTo(later(d.now(), 11 * DAY));
     expect((await d.execution(`${patient.journeyId}-refill-1`))?.status).toBe('SUCCEEDED');
-    const restarted = await d.staff('POST', `/staff/patients/${patient.patientId}/refill-cycles`, { reason: 'Patient called; missed the form.' });
+    const restarted = await d.staff('POST', `/staff/patients/${patient.patientId}/refill-cycles`, {
+      reason: 'Patient called; missed the form.',
+    });
     expect([restarted.status, restarted.json['cycle']]).toEqual([201, 2]);
 
     const request = await d.awaitLink(patient.email, 'refill-request', { withinSeconds: 24 * 3600 });
@@ -166,19 +211,28 @@ describe('refills count fills, and notices say only what happened', () => {
   it('a refill the gate refuses for good tells the clinician the gate’s reasons, never that they approved it', async () => {
     const d = local.driver;
     const { patient, plan } = await toInduction(d, { plan: { refillsAllowed: 0 } });
-    for (let n = 1; n <= plan.sessionCount; n += 1) await completeSession(d, patient, n, n === 2 || n === plan.sessionCount);
+    for (let n = 1; n <= plan.sessionCount; n += 1)
+      await completeSession(d, patient, n, n === 2 || n === plan.sessionCount);
     await d.advanceTo(plan.followUpAt);
-    expectPageStatus(await d.decideFollowUp(await clinicianLinkFor(d, patient, 'follow-up-decision'), 'MAINTENANCE'), 200, 'follow-up');
+    expectPageStatus(
+      await d.decideFollowUp(await clinicianLinkFor(d, patient, 'follow-up-decision'), 'MAINTENANCE'),
+      200,
+      'follow-up',
+    );
     const mark = await d.mark();
     await requestRefillAtOnce(d, patient);
     await d.settle();
-    const notices = (await d.linkPagesFor(clinicianEmail)).filter((p) => p.purpose === 'notice' && p.html.includes(patient.lastName) && p.html.includes('Refill cycle 1'));
+    const notices = (await d.linkPagesFor(clinicianEmail)).filter(
+      (p) => p.purpose === 'notice' && p.html.includes(patient.lastName) && p.html.includes('Refill cycle 1'),
+    );
     expect(notices).toHaveLength(1);
     const text = notices[0]?.html ?? '';
     expect(text).toContain('the refill gate refused the request; refills end until the clinician reviews');
     expect(text).toContain('this would be refill 1; the prescription allows 0');
     expect(text).not.toContain('approved');
-    expect(emailsTo(await d.emailsSince(mark), clinicianEmail).filter((e) => /decision is waiting/i.test(e.subject))).toEqual([]);
+    expect(
+      emailsTo(await d.emailsSince(mark), clinicianEmail).filter((e) => /decision is waiting/i.test(e.subject)),
+    ).toEqual([]);
     await expectNoFailedExecution(d, patient);
   }, 240_000);
 });
@@ -188,7 +242,8 @@ describe('missed check-ins', () => {
     const d = local.driver;
     const { patient } = await toInduction(d);
     const tz = patient.timeZone;
-    const localTimeOf = (at: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit' }).format(at);
+    const localTimeOf = (at: Date) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit' }).format(at);
     const planned = await plannedStartOf(d, patient, 1);
     const starts = [planned];
     for (let miss = 1; miss <= 3; miss += 1) {
@@ -204,7 +259,10 @@ describe('missed check-ins', () => {
 
     // after the third miss: no further check-in link, the clinician is asked
     const mark = await d.mark();
-    const decision = await d.awaitLink(clinicianEmail, 'missed-check-ins', { withinSeconds: 3600, mentioning: patient.lastName });
+    const decision = await d.awaitLink(clinicianEmail, 'missed-check-ins', {
+      withinSeconds: 3600,
+      mentioning: patient.lastName,
+    });
     expect(decision.html).toContain('missed the check-in for session 1 3 times');
     await d.advanceTo(later(d.now(), 3 * DAY));
     expect(emailsTo(await d.emailsSince(mark), patient.email)).toEqual([]);
@@ -213,7 +271,11 @@ describe('missed check-ins', () => {
     const next = await plannedStartOf(d, patient, 1);
     expect(localTimeOf(next)).toBe(localTimeOf(planned));
     await d.advanceTo(later(next, -2 * HOUR));
-    expectPageStatus(await d.checkIn(await d.latestLinkFor(patient.email, 'check-in')), 200, 'check-in after trying again');
+    expectPageStatus(
+      await d.checkIn(await d.latestLinkFor(patient.email, 'check-in')),
+      200,
+      'check-in after trying again',
+    );
     await d.advanceTo(later(next, 61 * MINUTE));
     const completed = (await auditOf(d, patient, 'session.completed')).at(-1);
     expect(completed?.details?.['attempt']).toBe(4);
@@ -228,7 +290,11 @@ describe('a decision nobody makes before treatment', () => {
     const mark = await d.mark();
     await d.advanceTo(later(d.now(), 73 * HOUR));
     const view = await d.journeyOf(patient.patientId);
-    expect([view.journey.status, view.journey.phase, view.journey['closedReason']]).toEqual(['closed', 'closed-before-treatment', 'eligibility-decision-expired']);
+    expect([view.journey.status, view.journey.phase, view.journey['closedReason']]).toEqual([
+      'closed',
+      'closed-before-treatment',
+      'eligibility-decision-expired',
+    ]);
     const toPatient = emailsTo(await d.emailsSince(mark), patient.email);
     expect(toPatient.map((e) => e.subject)).toEqual(['Please get in touch with us']);
     await d.advanceTo(later(d.now(), 7 * DAY));
@@ -244,14 +310,17 @@ describe("the plan's preparation guidance", () => {
     const start = await plannedStartOf(d, patient, 1);
     const mark = await d.mark();
     await d.advanceTo(later(start, -3 * HOUR));
-    const prepEmail = emailsTo(await d.emailsSince(mark), patient.email).find((e) => e.subject === 'Your appointment is tomorrow');
+    const prepEmail = emailsTo(await d.emailsSince(mark), patient.email).find(
+      (e) => e.subject === 'Your appointment is tomorrow',
+    );
     expect(prepEmail?.text).toMatch(/\/p\/[A-Za-z0-9_-]{43}/);
     // the session's time in the patient's own zone, not only "tomorrow"
     expect(prepEmail?.text).toContain(`A reminder about your appointment on ${formatInZone(start, patient.timeZone)}.`);
     const prepPage = (await d.linkPagesFor(patient.email)).find((p) => p.purpose === 'preparation' && p.status === 200);
     expect(prepPage?.html).toContain(guidance);
     expect(prepPage?.html).toContain('nothing to submit');
-    for (const email of emailsTo(await d.emailsSince(mark), patient.email)) expect(`${email.text ?? ''}${email.html ?? ''}`).not.toContain('blanket');
+    for (const email of emailsTo(await d.emailsSince(mark), patient.email))
+      expect(`${email.text ?? ''}${email.html ?? ''}`).not.toContain('blanket');
 
     await d.advanceTo(later(start, -2 * HOUR));
     const checkIn = await d.latestLinkFor(patient.email, 'check-in');

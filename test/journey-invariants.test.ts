@@ -5,7 +5,13 @@ import { useJourneyDriver, type JourneyView, type ObservedEmail } from './suppor
 import { addCoverage, emptyCoverage, JourneyRun, newEffects, type Coverage } from './support/journey-run.ts';
 import { inductionEvent, maintenanceEvent, type JourneyEvent } from './support/journey-event-arbitraries.ts';
 import { journeyInvariantViolations, observe, type Observation } from './support/journey-invariants.ts';
-import { patientInInduction, patientInMaintenance, protocolInForce, type PatientUnderTest, type PlanChoices } from './support/journey-patients.ts';
+import {
+  patientInInduction,
+  patientInMaintenance,
+  protocolInForce,
+  type PatientUnderTest,
+  type PlanChoices,
+} from './support/journey-patients.ts';
 import { stopJourney } from './support/journey-executions.ts';
 
 /**
@@ -44,31 +50,48 @@ async function runProperty(
   const protocol = protocolInForce(driver);
   const coverage = emptyCoverage();
   let lastReport = '';
-  const property = fc.asyncProperty(choices, fc.array(events, { minLength: 4, maxLength: 10 }), async (plan, sequence) => {
-    const under = await start(plan);
-    const run = new JourneyRun(driver, under);
-    try {
-      for (const event of sequence) await run.apply(event);
-      await run.finish(26 * 3600);
-      const observation = await observe(driver, under);
-      const violations = [...run.log.violations, ...journeyInvariantViolations(observation, protocol, under.patient.timeZone)];
-      addCoverage(coverage, observation, run.log);
-      lastReport = [
-        `${name}: patient ${under.patient.patientId} (${JSON.stringify(plan)})`,
-        ...run.log.lines.map((line) => `  ${line}`),
-        ...run.log.retryErrors.map((line) => `  retry error: ${line}`),
-        ...violations.map((v) => `  VIOLATION ${v}`),
-        ...(violations.length === 0 && process.env['JOURNEY_VERBOSE'] !== 'audit' ? [] : ['  audit trail:', ...auditLines(observation.view.audit)]),
-      ].join('\n');
-      if (process.env['JOURNEY_VERBOSE'] !== undefined) console.log(lastReport);
-      return violations.length === 0;
-    } finally {
-      await stopJourney(driver, under.patient);
-    }
+  const property = fc.asyncProperty(
+    choices,
+    fc.array(events, { minLength: 4, maxLength: 10 }),
+    async (plan, sequence) => {
+      const under = await start(plan);
+      const run = new JourneyRun(driver, under);
+      try {
+        for (const event of sequence) await run.apply(event);
+        await run.finish(26 * 3600);
+        const observation = await observe(driver, under);
+        const violations = [
+          ...run.log.violations,
+          ...journeyInvariantViolations(observation, protocol, under.patient.timeZone),
+        ];
+        addCoverage(coverage, observation, run.log);
+        lastReport = [
+          `${name}: patient ${under.patient.patientId} (${JSON.stringify(plan)})`,
+          ...run.log.lines.map((line) => `  ${line}`),
+          ...run.log.retryErrors.map((line) => `  retry error: ${line}`),
+          ...violations.map((v) => `  VIOLATION ${v}`),
+          ...(violations.length === 0 && process.env['JOURNEY_VERBOSE'] !== 'audit'
+            ? []
+            : ['  audit trail:', ...auditLines(observation.view.audit)]),
+        ].join('\n');
+        if (process.env['JOURNEY_VERBOSE'] !== undefined) console.log(lastReport);
+        return violations.length === 0;
+      } finally {
+        await stopJourney(driver, under.patient);
+      }
+    },
+  );
+  const result = await fc.check(property, {
+    seed,
+    numRuns: runsOverride ?? numRuns,
+    endOnFailure: true,
+    examples,
+    ...(path === undefined ? {} : { path }),
   });
-  const result = await fc.check(property, { seed, numRuns: runsOverride ?? numRuns, endOnFailure: true, examples, ...(path === undefined ? {} : { path }) });
   if (result.failed) {
-    console.error(`${lastReport}\n${name} failed: JOURNEY_SEED=${seed} JOURNEY_PATH=${result.counterexamplePath ?? ''} npx vitest run test/journey-invariants.test.ts -t ${name} replays it`);
+    console.error(
+      `${lastReport}\n${name} failed: JOURNEY_SEED=${seed} JOURNEY_PATH=${result.counterexamplePath ?? ''} npx vitest run test/journey-invariants.test.ts -t ${name} replays it`,
+    );
   }
   expect(result.failed ? lastReport : 'every invariant held', `seed ${seed}`).toBe('every invariant held');
   console.log(`${name}: ${result.numRuns} runs reached ${JSON.stringify(coverage)}`);
@@ -76,54 +99,98 @@ async function runProperty(
   // the invariants above were checked on nothing, and this says so.
   if (seed === defaultSeed && runsOverride === undefined && path === undefined) {
     const unreached = mustReach.filter((what) => coverage[what] === 0);
-    expect(unreached, `the ${name} runs no longer reach these (see the line above); the events need adjusting`).toEqual([]);
+    expect(unreached, `the ${name} runs no longer reach these (see the line above); the events need adjusting`).toEqual(
+      [],
+    );
   }
 }
 
 function auditLines(audit: readonly { at?: string; action?: string; reason?: string }[]): string[] {
-  return [...audit].sort((a, b) => String(a.at).localeCompare(String(b.at))).map((e) => `    ${String(e.at)} ${String(e.action)} | ${String(e.reason).slice(0, 140)}`);
+  return [...audit]
+    .sort((a, b) => String(a.at).localeCompare(String(b.at)))
+    .map((e) => `    ${String(e.at)} ${String(e.action)} | ${String(e.reason).slice(0, 140)}`);
 }
 
 // Generous: each run drives a real clinic, and the machine may be shared; this bounds a hang, it measures nothing.
 const propertyTimeoutMs = 15 * 60_000;
 
 describe('journey invariants under random events', () => {
-  it('during induction no session runs without a passed check-in and nothing runs on hold', async () => {
-    await runProperty(
-      'induction',
-      (plan) => patientInInduction(local.driver, plan),
-      fc.record({ sessionCount: fc.constantFrom(2, 4), prescriptionAgeDays: fc.constant(0), refillsAllowed: fc.constant(5), evaluation: fc.constant('telehealth' as const) }),
-      inductionEvent,
-      8,
-      ['checkInsDecided', 'sessionsCompleted', 'holdsPlaced', 'holdsLifted', 'refusedReplays', 'refusedClosedLinks', 'doublePosts', 'retries'],
-    );
-  }, propertyTimeoutMs);
-
-  it('in maintenance no fill comes early, beyond the caps or on hold, no dose runs unsupplied, unchecked or on hold, and no reminder goes twice', async () => {
-    await runProperty(
-      'maintenance',
-      (plan) => patientInMaintenance(local.driver, plan),
-      fc.record({
-        sessionCount: fc.constant(1),
-        // the months-from-prescription cap falls around the first refills when the prescription is 4 to 5 months old
-        prescriptionAgeDays: fc.oneof(fc.integer({ min: 0, max: 170 }), fc.integer({ min: 120, max: 158 }), fc.constant('first-refill-due-on-last-day' as const)),
-        refillsAllowed: fc.integer({ min: 0, max: 5 }),
-        // the virtual clock passes the telehealth cut-off date during the runs; after it only in-person evaluations refill
-        evaluation: fc.constantFrom<'telehealth' | 'in-person'>('telehealth', 'in-person', 'in-person'),
-      }),
-      maintenanceEvent,
-      8,
-      ['refills', 'maintenanceDoses', 'gateRefusals', 'holdsPlaced', 'holdsLifted', 'refusedClosedLinks', 'doublePosts', 'retries'],
-      [
-        // the gate passed the first refill on the prescription's last refill day and the clinician approved
-        // it 40 h later: the fill was made after the months cap (fixed in functions/journey/refills/record-fill.ts)
+  it(
+    'during induction no session runs without a passed check-in and nothing runs on hold',
+    async () => {
+      await runProperty(
+        'induction',
+        (plan) => patientInInduction(local.driver, plan),
+        fc.record({
+          sessionCount: fc.constantFrom(2, 4),
+          prescriptionAgeDays: fc.constant(0),
+          refillsAllowed: fc.constant(5),
+          evaluation: fc.constant('telehealth' as const),
+        }),
+        inductionEvent,
+        8,
         [
-          { sessionCount: 1, prescriptionAgeDays: 'first-refill-due-on-last-day', refillsAllowed: 5, evaluation: 'in-person' },
-          [{ type: 'refill-month', afterOpeningHours: 1, approvalAfterHours: 40 }],
+          'checkInsDecided',
+          'sessionsCompleted',
+          'holdsPlaced',
+          'holdsLifted',
+          'refusedReplays',
+          'refusedClosedLinks',
+          'doublePosts',
+          'retries',
         ],
-      ],
-    );
-  }, propertyTimeoutMs);
+      );
+    },
+    propertyTimeoutMs,
+  );
+
+  it(
+    'in maintenance no fill comes early, beyond the caps or on hold, no dose runs unsupplied, unchecked or on hold, and no reminder goes twice',
+    async () => {
+      await runProperty(
+        'maintenance',
+        (plan) => patientInMaintenance(local.driver, plan),
+        fc.record({
+          sessionCount: fc.constant(1),
+          // the months-from-prescription cap falls around the first refills when the prescription is 4 to 5 months old
+          prescriptionAgeDays: fc.oneof(
+            fc.integer({ min: 0, max: 170 }),
+            fc.integer({ min: 120, max: 158 }),
+            fc.constant('first-refill-due-on-last-day' as const),
+          ),
+          refillsAllowed: fc.integer({ min: 0, max: 5 }),
+          // the virtual clock passes the telehealth cut-off date during the runs; after it only in-person evaluations refill
+          evaluation: fc.constantFrom<'telehealth' | 'in-person'>('telehealth', 'in-person', 'in-person'),
+        }),
+        maintenanceEvent,
+        8,
+        [
+          'refills',
+          'maintenanceDoses',
+          'gateRefusals',
+          'holdsPlaced',
+          'holdsLifted',
+          'refusedClosedLinks',
+          'doublePosts',
+          'retries',
+        ],
+        [
+          // the gate passed the first refill on the prescription's last refill day and the clinician approved
+          // it 40 h later: the fill was made after the months cap (fixed in functions/journey/refills/record-fill.ts)
+          [
+            {
+              sessionCount: 1,
+              prescriptionAgeDays: 'first-refill-due-on-last-day',
+              refillsAllowed: 5,
+              evaluation: 'in-person',
+            },
+            [{ type: 'refill-month', afterOpeningHours: 1, approvalAfterHours: 40 }],
+          ],
+        ],
+      );
+    },
+    propertyTimeoutMs,
+  );
 });
 
 // The checks themselves must be able to fail: each unsafe record below, written as the store would hold
@@ -135,7 +202,13 @@ describe('the invariant checks catch an unsafe record', () => {
   const day = 24 * 3600_000;
   const t0 = Date.parse('2026-03-02T15:00:00.000Z');
   const at = (ms: number) => new Date(ms).toISOString();
-  const audit = (action: string, when: number, extra: Record<string, unknown> = {}) => ({ action, at: at(when), reason: `${action} happened`, protocolVersion: version, ...extra });
+  const audit = (action: string, when: number, extra: Record<string, unknown> = {}) => ({
+    action,
+    at: at(when),
+    reason: `${action} happened`,
+    protocolVersion: version,
+    ...extra,
+  });
 
   function safeObservation(): Observation {
     const sessionEnd = t0 + 60 * 60_000;
@@ -144,15 +217,37 @@ describe('the invariant checks catch an unsafe record', () => {
       journey: { onHold: false, status: 'active', phase: 'maintenance' },
       evaluations: [],
       screenings: [{ outcome: 'ELIGIBLE', reasons: [], protocolVersion: version }],
-      treatmentPlans: [{ approvedAt: at(t0 - 4 * day), refillsAllowed: 2, prescriptionIssuedOn: '2026-02-26', sessionCount: 1, doseMg: 200, daysOfSupply: 30, maintenanceIntervalDays: 14 }],
+      treatmentPlans: [
+        {
+          approvedAt: at(t0 - 4 * day),
+          refillsAllowed: 2,
+          prescriptionIssuedOn: '2026-02-26',
+          sessionCount: 1,
+          doseMg: 200,
+          daysOfSupply: 30,
+          maintenanceIntervalDays: 14,
+        },
+      ],
       sessions: [
         { number: 1, status: 'completed', plannedStart: at(t0), completedAt: at(sessionEnd) },
         // the refill's first maintenance dose, two days after it
         { number: 2, status: 'completed', plannedStart: at(t0 + 26 * day), completedAt: at(sessionEnd + 26 * day) },
       ],
       checkIns: [
-        { sessionNumber: 1, outcome: 'CLEARED', submittedAt: at(t0 - 30 * 60_000), reasons: [], protocolVersion: version },
-        { sessionNumber: 2, outcome: 'CLEARED', submittedAt: at(t0 + 26 * day - 30 * 60_000), reasons: [], protocolVersion: version },
+        {
+          sessionNumber: 1,
+          outcome: 'CLEARED',
+          submittedAt: at(t0 - 30 * 60_000),
+          reasons: [],
+          protocolVersion: version,
+        },
+        {
+          sessionNumber: 2,
+          outcome: 'CLEARED',
+          submittedAt: at(t0 + 26 * day - 30 * 60_000),
+          reasons: [],
+          protocolVersion: version,
+        },
       ],
       journalEntries: [],
       sideEffectReports: [{ triage: 'NONE', triageReasons: [], protocolVersion: version }],
@@ -173,16 +268,33 @@ describe('the invariant checks catch an unsafe record', () => {
         audit('session.completed', sessionEnd + 26 * day, { details: { sessionNumber: 2 } }),
       ],
     };
-    const prep = { messageId: 'm1', from: 'care@example.org', to: ['p@example.net'], cc: [], bcc: [], subject: 'Your appointment is tomorrow', text: '', html: '', date: new Date(t0), seenAt: new Date(t0) };
+    const prep = {
+      messageId: 'm1',
+      from: 'care@example.org',
+      to: ['p@example.net'],
+      cc: [],
+      bcc: [],
+      subject: 'Your appointment is tomorrow',
+      text: '',
+      html: '',
+      date: new Date(t0),
+      seenAt: new Date(t0),
+    };
     return { view, patientEmails: [prep], clinicianEmails: [], executions: [] };
   }
 
   const check = (observation: Observation) => journeyInvariantViolations(observation, protocol, zone);
-  const changed = (change: (view: JourneyView & Record<string, unknown[]>) => void, observation = safeObservation()): Observation => {
+  const changed = (
+    change: (view: JourneyView & Record<string, unknown[]>) => void,
+    observation = safeObservation(),
+  ): Observation => {
     change(observation.view as JourneyView & Record<string, unknown[]>);
     return observation;
   };
-  const holdFrom = (from: number, to?: number) => [audit('journey.hold-placed', from), ...(to === undefined ? [] : [audit('journey.hold-lifted', to)])];
+  const holdFrom = (from: number, to?: number) => [
+    audit('journey.hold-placed', from),
+    ...(to === undefined ? [] : [audit('journey.hold-lifted', to)]),
+  ];
 
   it('finds nothing wrong in a safe record', () => {
     expect(check(safeObservation())).toEqual([]);
@@ -207,7 +319,11 @@ describe('the invariant checks catch an unsafe record', () => {
   it('catches a check-in cleared and a refill approved while on hold', () => {
     const unsafe = changed((v) => {
       v.audit.push(...holdFrom(t0 - 2 * 3600_000, t0 + 30 * day));
-      v.audit.push(audit('step.decided', t0 + 25 * day, { details: { stepKey: 'refill-1-approval', purpose: 'refill-approval', decision: 'APPROVED' } }));
+      v.audit.push(
+        audit('step.decided', t0 + 25 * day, {
+          details: { stepKey: 'refill-1-approval', purpose: 'refill-approval', decision: 'APPROVED' },
+        }),
+      );
     });
     const found = check(unsafe).join('\n');
     expect(found).toMatch(/check-in for session 1 was cleared .* while on hold/);
@@ -220,11 +336,18 @@ describe('the invariant checks catch an unsafe record', () => {
   });
 
   it('catches a fill within the interval, beyond the refill count and after the months from the prescription', () => {
-    const early = changed((v) => ((v.fills[1] as Record<string, unknown>)['filledAt'] = at(t0 - 4 * day + (protocol.refill.minimumDaysSinceLastFill - 1) * day)));
+    const early = changed(
+      (v) =>
+        ((v.fills[1] as Record<string, unknown>)['filledAt'] = at(
+          t0 - 4 * day + (protocol.refill.minimumDaysSinceLastFill - 1) * day,
+        )),
+    );
     expect(check(early).join('\n')).toMatch(new RegExp(`within ${protocol.refill.minimumDaysSinceLastFill} days`));
     const beyond = changed((v) => ((v.treatmentPlans[0] as Record<string, unknown>)['refillsAllowed'] = 0));
     expect(check(beyond).join('\n')).toMatch(/beyond the 0 refills allowed/);
-    const old = changed((v) => ((v.treatmentPlans[0] as Record<string, unknown>)['prescriptionIssuedOn'] = '2025-09-01'));
+    const old = changed(
+      (v) => ((v.treatmentPlans[0] as Record<string, unknown>)['prescriptionIssuedOn'] = '2025-09-01'),
+    );
     expect(check(old).join('\n')).toMatch(/months from the prescription/);
   });
 
@@ -238,11 +361,13 @@ describe('the invariant checks catch an unsafe record', () => {
     expect(check(restarted)).toEqual([]);
   });
 
-  it('catches a maintenance dose no fill supplies, one taken before its fill, and a refill whose quantity is not the plan\'s or is above the cap', () => {
+  it("catches a maintenance dose no fill supplies, one taken before its fill, and a refill whose quantity is not the plan's or is above the cap", () => {
     const unsupplied = changed((v) => ((v.fills[1] as Record<string, unknown>)['firstSessionNumber'] = 3));
     expect(check(unsupplied).join('\n')).toMatch(/maintenance session 2 completed at .* but no fill supplies it/);
     const beforeFill = changed((v) => ((v.fills[1] as Record<string, unknown>)['filledAt'] = at(t0 + 27 * day)));
-    expect(check(beforeFill).join('\n')).toMatch(/maintenance session 2 completed at .*, before the fill that supplies it/);
+    expect(check(beforeFill).join('\n')).toMatch(
+      /maintenance session 2 completed at .*, before the fill that supplies it/,
+    );
     const wrongQuantity = changed((v) => ((v.fills[1] as Record<string, unknown>)['quantity'] = 5));
     expect(check(wrongQuantity).join('\n')).toMatch(/refill 1 at .* supplies 5 doses; the plan gives 2/);
     expect(check(wrongQuantity).join('\n')).toMatch(/refill 1 supplies 5 doses, above the protocol's cap of 4/);
@@ -251,25 +376,39 @@ describe('the invariant checks catch an unsafe record', () => {
   it('catches a patient link sent during a hold or after closing, an untrue notice and an undefined phase', () => {
     const linkDuringHold = changed((v) => {
       v.audit.push(...holdFrom(t0 + 2 * day, t0 + 5 * day));
-      v.audit.push(audit('step.person-notified', t0 + 3 * day, { details: { stepKey: 'session-2-a1-check-in', linkPurpose: 'check-in', stage: 'first' } }));
+      v.audit.push(
+        audit('step.person-notified', t0 + 3 * day, {
+          details: { stepKey: 'session-2-a1-check-in', linkPurpose: 'check-in', stage: 'first' },
+        }),
+      );
     });
     expect(check(linkDuringHold).join('\n')).toMatch(/sent a check-in link .* while on hold/);
-    const untrue = changed((v) => v.audit.push(audit('refill.refused', t0 + 30 * day, { details: { cycle: 2, atFill: true } })));
-    expect(check(untrue).join('\n')).toMatch(/refill cycle 2 is recorded as refused at recording after an approval, but nobody approved it/);
+    const untrue = changed((v) =>
+      v.audit.push(audit('refill.refused', t0 + 30 * day, { details: { cycle: 2, atFill: true } })),
+    );
+    expect(check(untrue).join('\n')).toMatch(
+      /refill cycle 2 is recorded as refused at recording after an approval, but nobody approved it/,
+    );
     const phase = changed((v) => (v.journey.phase = 'wandering'));
     expect(check(phase).join('\n')).toMatch(/undefined phase wandering/);
   });
 
   it('catches a reminder emailed twice', () => {
     const observation = safeObservation();
-    const twice = { ...observation, patientEmails: [...observation.patientEmails, { ...(observation.patientEmails[0] as ObservedEmail), messageId: 'm2' }] };
+    const twice = {
+      ...observation,
+      patientEmails: [
+        ...observation.patientEmails,
+        { ...(observation.patientEmails[0] as ObservedEmail), messageId: 'm2' },
+      ],
+    };
     expect(check(twice).join('\n')).toMatch(/2 "session-prep-reminder" email\(s\) for 1 marker/);
   });
 
   it('catches a decision without its protocol version or reasons', () => {
     const unversioned = changed((v) => delete (v.audit[0] as Record<string, unknown>)['protocolVersion']);
     expect(check(unversioned).join('\n')).toMatch(/screening\.decided .* has protocol version undefined/);
-    const reasonless = changed((v) => (v.checkIns[0] as Record<string, unknown>)['reasons'] = undefined);
+    const reasonless = changed((v) => ((v.checkIns[0] as Record<string, unknown>)['reasons'] = undefined));
     expect(check(reasonless).join('\n')).toMatch(/check-in CLEARED stores no reasons/);
   });
 
@@ -285,9 +424,23 @@ describe('the invariant checks catch an unsafe record', () => {
   });
 
   it('catches a step decided twice in one round, and a failed execution', () => {
-    const twice = changed((v) => v.audit.push(audit('step.decided', t0 - 20 * 60_000, { details: { stepKey: 'session-1-a1-check-in' } })));
+    const twice = changed((v) =>
+      v.audit.push(audit('step.decided', t0 - 20 * 60_000, { details: { stepKey: 'session-1-a1-check-in' } })),
+    );
     expect(check(twice).join('\n')).toMatch(/decided 2 times in 1 round/);
-    const failed = { ...safeObservation(), executions: [{ name: 'journey-x', executionArn: 'arn', stateMachine: 'journey', status: 'FAILED' as const, startDate: undefined, stopDate: undefined }] };
+    const failed = {
+      ...safeObservation(),
+      executions: [
+        {
+          name: 'journey-x',
+          executionArn: 'arn',
+          stateMachine: 'journey',
+          status: 'FAILED' as const,
+          startDate: undefined,
+          stopDate: undefined,
+        },
+      ],
+    };
     expect(check(failed).join('\n')).toMatch(/execution journey-x FAILED/);
   });
 });

@@ -8,7 +8,13 @@ import { DAY_SECONDS as DAY } from '../functions/domain/durations.ts';
 const clinic = parseClinicConfig(exampleConfig);
 // the refill window opens (and the request is asked) on a weekday afternoon in the patient's zone
 const windowOpens = new Date('2026-03-10T18:00:00Z');
-const input = { purpose: 'refill-request', patientId: 'p-1', patientTimeZone: 'America/New_York', assignedClinicianId: 'dr-rivera', consultAt: null } as const;
+const input = {
+  purpose: 'refill-request',
+  patientId: 'p-1',
+  patientTimeZone: 'America/New_York',
+  assignedClinicianId: 'dr-rivera',
+  consultAt: null,
+} as const;
 
 describe('how long a refill request stays open', () => {
   const plan = planPersonAction(input, clinic, defaultProtocol, windowOpens);
@@ -23,7 +29,9 @@ describe('how long a refill request stays open', () => {
   it("tells the patient's clinician on the due day when nothing came, and never earlier", () => {
     expect(plan.escalationPerson).toEqual({ kind: 'clinician', id: 'dr-rivera' });
     expect(plan.firstWaitSeconds + plan.reminderWaitSeconds).toBe(windowOpensDaysBeforeDue * DAY);
-    expect(plan.firstWaitSeconds + plan.reminderWaitSeconds + plan.escalationWaitSeconds).toBe((windowOpensDaysBeforeDue + requestOpenDaysAfterDue) * DAY);
+    expect(plan.firstWaitSeconds + plan.reminderWaitSeconds + plan.escalationWaitSeconds).toBe(
+      (windowOpensDaysBeforeDue + requestOpenDaysAfterDue) * DAY,
+    );
   });
 
   it('records the protocol version it planned with', () => {

@@ -20,7 +20,9 @@ describe('a patient enrolled in Spanish', () => {
 
     const intake = await d.latestLinkFor(patient.email, 'intake');
     expect(intake.email.subject).toBe(es.email.formSubject);
-    expect(intake.email.text).toMatch(/^Hola, Lucía:\n\nTiene un breve formulario pendiente; el enlace funciona hasta el .+\.\n\nAbrir la página segura: /);
+    expect(intake.email.text).toMatch(
+      /^Hola, Lucía:\n\nTiene un breve formulario pendiente; el enlace funciona hasta el .+\.\n\nAbrir la página segura: /,
+    );
     expect(englishIn(`${intake.email.subject}\n${intake.email.text ?? ''}`)).toEqual([]);
     expect(intake.html).toContain('<html lang="es">');
     expect(intake.html).toContain(`<title>${es.titles.intake}</title>`);
@@ -50,7 +52,14 @@ describe('a patient enrolled in Spanish', () => {
 
     // the consult reminder and its page, with the date in Spanish
     const consultAt = later(d.now(), 3 * DAY);
-    expect((await d.staff('POST', `/staff/patients/${patient.patientId}/consult`, { consultAt: consultAt.toISOString(), joinUrl: 'https://video.example.org/join/room-77' })).status).toBe(200);
+    expect(
+      (
+        await d.staff('POST', `/staff/patients/${patient.patientId}/consult`, {
+          consultAt: consultAt.toISOString(),
+          joinUrl: 'https://video.example.org/join/room-77',
+        })
+      ).status,
+    ).toBe(200);
     await d.advanceTo(later(consultAt, -23 * HOUR));
     const consult = await d.latestLinkFor(patient.email, 'consult');
     expect(consult.email.subject).toBe(es.email.consultSubject);

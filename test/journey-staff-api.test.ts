@@ -29,12 +29,20 @@ let journeyArn: string;
 beforeAll(async () => {
   [table, ses] = await Promise.all([startTestTable(), startSesLocal()]);
   const start = new Date('2026-05-04T14:00:00.000Z');
-  engine = await createLocalStepFunctions({ dbPath: ':memory:', startTime: start, lambdas: { resolve: () => undefined } });
+  engine = await createLocalStepFunctions({
+    dbPath: ':memory:',
+    startTime: start,
+    lambdas: { resolve: () => undefined },
+  });
   const sfn = await engine.listen(0);
   const created = (await engine.call('CreateStateMachine', {
     name: 'journey',
     roleArn: 'arn:aws:iam::123456789012:role/test',
-    definition: JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'Enrolled', States: { Enrolled: { Type: 'Wait', Seconds: 86_400, End: true } } }),
+    definition: JSON.stringify({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Enrolled',
+      States: { Enrolled: { Type: 'Wait', Seconds: 86_400, End: true } },
+    }),
   })) as { stateMachineArn: string };
   journeyArn = created.stateMachineArn;
   Object.assign(process.env, {
@@ -64,7 +72,12 @@ interface Answer {
   readonly body: Record<string, unknown>;
 }
 
-async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+async function request(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const event = {
     version: '2.0',
     routeKey: 'ANY /staff/{proxy+}',
@@ -72,7 +85,12 @@ async function request(method: string, path: string, body?: unknown, headers: Re
     rawQueryString: '',
     headers: { 'content-type': 'application/json', ...headers },
     pathParameters: { proxy: path.replace(/^\/staff\//, '') },
-    requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'r', routeKey: 'ANY /staff/{proxy+}', stage: '$default' },
+    requestContext: {
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      requestId: 'r',
+      routeKey: 'ANY /staff/{proxy+}',
+      stage: '$default',
+    },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     isBase64Encoded: false,
   } as unknown as APIGatewayProxyEventV2;
@@ -92,13 +110,19 @@ const enrolment = (patientId: string, overrides: Record<string, unknown> = {}) =
   ...overrides,
 });
 
-const executions = async () => ((await engine.call('ListExecutions', { stateMachineArn: journeyArn })) as { executions: { name: string }[] }).executions;
+const executions = async () =>
+  ((await engine.call('ListExecutions', { stateMachineArn: journeyArn })) as { executions: { name: string }[] })
+    .executions;
 
 describe('enrolment', () => {
   it('refuses a malformed enrolment with 400 naming each field, and writes nothing', async () => {
     const before = (await executions()).length;
 
-    const answer = await request('POST', '/staff/patients', enrolment('bad-1', { email: 'not-an-email', ssn: '123', timeZone: undefined }));
+    const answer = await request(
+      'POST',
+      '/staff/patients',
+      enrolment('bad-1', { email: 'not-an-email', ssn: '123', timeZone: undefined }),
+    );
 
     expect(answer.status).toBe(400);
     const fields = (answer.body.fields as { field: string; message: string }[]).map((f) => f.field).sort();
@@ -166,33 +190,54 @@ describe('a patient', () => {
     const answer = await request('GET', '/staff/patients/read-1');
 
     expect(answer.status).toBe(200);
-    expect(answer.body.journey).toMatchObject({ patientId: 'read-1', phase: 'intake', status: 'active', onHold: false });
+    expect(answer.body.journey).toMatchObject({
+      patientId: 'read-1',
+      phase: 'intake',
+      status: 'active',
+      onHold: false,
+    });
     expect(answer.body.patient).toMatchObject({ id: 'read-1', firstName: 'Alex' });
     expect(answer.body.patient).not.toHaveProperty('PK');
-    expect(answer.body.audit).toEqual([expect.objectContaining({ action: 'journey.enrolled', actor: { type: 'staff', id: 'local-staff' } })]);
+    expect(answer.body.audit).toEqual([
+      expect.objectContaining({ action: 'journey.enrolled', actor: { type: 'staff', id: 'local-staff' } }),
+    ]);
   });
 
   it('answers 404 for a patient that does not exist', async () => {
     expect((await request('GET', '/staff/patients/nobody')).status).toBe(404);
-    expect((await request('POST', '/staff/patients/nobody/adverse-events', { kind: 'other', description: 'x' })).status).toBe(404);
+    expect(
+      (await request('POST', '/staff/patients/nobody/adverse-events', { kind: 'other', description: 'x' })).status,
+    ).toBe(404);
   });
 
   it('puts the patient on hold for a reported adverse event, audited under the staff member', async () => {
     await request('POST', '/staff/patients', enrolment('held-1'));
 
-    const answer = await request('POST', '/staff/patients/held-1/adverse-events', { kind: 'severe-side-effect', description: 'fainted after the session' }, { 'x-staff-id': 'nurse-ana' });
+    const answer = await request(
+      'POST',
+      '/staff/patients/held-1/adverse-events',
+      { kind: 'severe-side-effect', description: 'fainted after the session' },
+      { 'x-staff-id': 'nurse-ana' },
+    );
 
     expect(answer.status).toBe(201);
     expect(answer.body).toMatchObject({ alreadyOnHold: false, adverseEventId: expect.any(String) });
     const read = await request('GET', '/staff/patients/held-1');
     expect(read.body.journey).toMatchObject({ status: 'on-hold', onHold: true });
-    expect(read.body.audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'journey.hold-placed', actor: { type: 'staff', id: 'nurse-ana' } })]));
+    expect(read.body.audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'journey.hold-placed', actor: { type: 'staff', id: 'nurse-ana' } }),
+      ]),
+    );
   });
 
   it('refuses an unknown adverse event kind with 400 naming the field, and places no hold', async () => {
     await request('POST', '/staff/patients', enrolment('held-2'));
 
-    const answer = await request('POST', '/staff/patients/held-2/adverse-events', { kind: 'bad-mood', description: 'x' });
+    const answer = await request('POST', '/staff/patients/held-2/adverse-events', {
+      kind: 'bad-mood',
+      description: 'x',
+    });
 
     expect(answer.status).toBe(400);
     expect(answer.body.fields).toEqual([expect.objectContaining({ field: 'kind' })]);
@@ -203,7 +248,9 @@ describe('a patient', () => {
     await request('POST', '/staff/patients', enrolment('consult-1'));
 
     const malformed = await request('POST', '/staff/patients/consult-1/consult', { consultAt: 'next tuesday' });
-    const notWaiting = await request('POST', '/staff/patients/consult-1/consult', { consultAt: '2026-05-10T15:00:00Z' });
+    const notWaiting = await request('POST', '/staff/patients/consult-1/consult', {
+      consultAt: '2026-05-10T15:00:00Z',
+    });
 
     expect(malformed.status).toBe(400);
     expect(malformed.body.fields).toEqual([expect.objectContaining({ field: 'consultAt' })]);

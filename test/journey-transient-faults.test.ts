@@ -2,7 +2,12 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { functionCatalogue } from '../functions/catalogue.ts';
 import type { FaultRequest } from '../local/runtime/fault-injection.ts';
-import { useJourneyDriver, type EnrolledPatient, type JourneyDriver, type JourneyView } from './support/journey-driver.ts';
+import {
+  useJourneyDriver,
+  type EnrolledPatient,
+  type JourneyDriver,
+  type JourneyView,
+} from './support/journey-driver.ts';
 import { journeyInvariantViolations, observe, type Observation } from './support/journey-invariants.ts';
 import { patientInMaintenance, protocolInForce, type PatientUnderTest } from './support/journey-patients.ts';
 import { stopJourney } from './support/journey-executions.ts';
@@ -29,7 +34,9 @@ const seed = Number(process.env['FAULT_SEED'] ?? 20261208);
 // each run is a whole journey of some 10 s on a shared 2-core machine
 const numRuns = Number(process.env['FAULT_RUNS'] ?? 2);
 
-const workflowFunctions = new Set<string>(functionCatalogue.filter((spec) => spec.trigger === 'workflow').map((spec) => spec.id));
+const workflowFunctions = new Set<string>(
+  functionCatalogue.filter((spec) => spec.trigger === 'workflow').map((spec) => spec.id),
+);
 
 /** The workflow functions a step invoked, and those of them that called DynamoDB and SES. */
 interface CalledInStep {
@@ -48,25 +55,65 @@ function transientFault(called: CalledInStep): fc.Arbitrary<FaultRequest> {
   const sender = called.ses.length > 0 ? fc.constantFrom(...called.ses) : invoked;
   return fc.oneof(
     fc.record({
-      fault: fc.record({ service: fc.constant('lambda' as const), functionId: invoked, kind: fc.constantFrom('timeout' as const, 'throttle' as const), when: fc.constantFrom('before' as const, 'after' as const) }),
+      fault: fc.record({
+        service: fc.constant('lambda' as const),
+        functionId: invoked,
+        kind: fc.constantFrom('timeout' as const, 'throttle' as const),
+        when: fc.constantFrom('before' as const, 'after' as const),
+      }),
       calls: fc.integer({ min: 1, max: 3 }),
     }),
     fc.record({
-      fault: fc.record({ service: fc.constant('lambda' as const), functionId: invoked, kind: fc.constant('throw' as const), when: fc.constantFrom('before' as const, 'after' as const) }),
+      fault: fc.record({
+        service: fc.constant('lambda' as const),
+        functionId: invoked,
+        kind: fc.constant('throw' as const),
+        when: fc.constantFrom('before' as const, 'after' as const),
+      }),
       calls: fc.integer({ min: 1, max: 2 }),
     }),
     fc.record({
-      fault: fc.record({ service: fc.constant('dynamodb' as const), functionId: caller, kind: fc.constantFrom('throttle' as const, 'server-error' as const) }),
+      fault: fc.record({
+        service: fc.constant('dynamodb' as const),
+        functionId: caller,
+        kind: fc.constantFrom('throttle' as const, 'server-error' as const),
+      }),
       calls: fc.integer({ min: 1, max: 6 }),
     }),
-    fc.record({ fault: fc.record({ service: fc.constant('ses' as const), functionId: sender, kind: fc.constant('throttle' as const) }), calls: fc.integer({ min: 1, max: 6 }) }),
-    fc.record({ fault: fc.record({ service: fc.constant('ses' as const), functionId: sender, kind: fc.constant('refuse' as const) }), calls: fc.integer({ min: 1, max: 2 }) }),
+    fc.record({
+      fault: fc.record({
+        service: fc.constant('ses' as const),
+        functionId: sender,
+        kind: fc.constant('throttle' as const),
+      }),
+      calls: fc.integer({ min: 1, max: 6 }),
+    }),
+    fc.record({
+      fault: fc.record({
+        service: fc.constant('ses' as const),
+        functionId: sender,
+        kind: fc.constant('refuse' as const),
+      }),
+      calls: fc.integer({ min: 1, max: 2 }),
+    }),
     // a second of the virtual clock: every attempt in it fails, and the jittered retries soon leave it
     fc.record({
       fault: fc.oneof(
-        fc.record({ service: fc.constant('lambda' as const), functionId: invoked, kind: fc.constantFrom('throw' as const, 'timeout' as const, 'throttle' as const) }),
-        fc.record({ service: fc.constant('dynamodb' as const), functionId: caller, kind: fc.constantFrom('throttle' as const, 'server-error' as const) }),
-        fc.record({ service: fc.constant('ses' as const), functionId: sender, kind: fc.constantFrom('throttle' as const, 'refuse' as const) }),
+        fc.record({
+          service: fc.constant('lambda' as const),
+          functionId: invoked,
+          kind: fc.constantFrom('throw' as const, 'timeout' as const, 'throttle' as const),
+        }),
+        fc.record({
+          service: fc.constant('dynamodb' as const),
+          functionId: caller,
+          kind: fc.constantFrom('throttle' as const, 'server-error' as const),
+        }),
+        fc.record({
+          service: fc.constant('ses' as const),
+          functionId: sender,
+          kind: fc.constantFrom('throttle' as const, 'refuse' as const),
+        }),
       ),
       forSeconds: fc.constant(1),
     }),
@@ -107,8 +154,11 @@ interface StepLog {
 }
 
 function calledBetween(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): CalledInStep {
-  const called = [...after].filter(([key, count]) => count > (before.get(key) ?? 0)).map(([key]) => key.split(' ') as [string, string]);
-  const by = (service: string): string[] => called.filter(([s, id]) => s === service && workflowFunctions.has(id)).map(([, id]) => id);
+  const called = [...after]
+    .filter(([key, count]) => count > (before.get(key) ?? 0))
+    .map(([key]) => key.split(' ') as [string, string]);
+  const by = (service: string): string[] =>
+    called.filter(([s, id]) => s === service && workflowFunctions.has(id)).map(([, id]) => id);
   return { lambda: by('lambda'), dynamodb: by('dynamodb'), ses: by('ses') };
 }
 
@@ -118,7 +168,11 @@ function calledBetween(before: ReadonlyMap<string, number>, after: ReadonlyMap<s
  * next step comes hours later or waits for what it needs.) The driver's own helpers call their inner steps
  * on the driver itself, so only top-level steps count.
  */
-function steppedDriver(driver: JourneyDriver, faultsAt: ReadonlyMap<number, FaultRequest>, log: StepLog): JourneyDriver {
+function steppedDriver(
+  driver: JourneyDriver,
+  faultsAt: ReadonlyMap<number, FaultRequest>,
+  log: StepLog,
+): JourneyDriver {
   return new Proxy(driver, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
@@ -139,7 +193,8 @@ function steppedDriver(driver: JourneyDriver, faultsAt: ReadonlyMap<number, Faul
           log.called.set(n, calledBetween(callsBefore, target.clinic.faults.calls()));
           const injected = target.clinic.faults.injected() - injectedBefore;
           log.injected += injected;
-          if (fault !== undefined) log.lines.push(`step ${n} ${property}: ${JSON.stringify(fault)} -> ${injected} call(s) failed`);
+          if (fault !== undefined)
+            log.lines.push(`step ${n} ${property}: ${JSON.stringify(fault)} -> ${injected} call(s) failed`);
         }
       };
     },
@@ -151,9 +206,20 @@ async function wholeJourney(driver: JourneyDriver): Promise<PatientUnderTest> {
   // every run starts at the same local time of day and day of the week, so reminders and quiet hours fall alike
   const now = driver.now();
   const daysToMonday = ((8 - now.getUTCDay()) % 7) + 7;
-  await driver.advanceTo(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + daysToMonday, 16)));
-  const under = await patientInMaintenance(driver, { sessionCount: 1, prescriptionAgeDays: 0, refillsAllowed: 5, evaluation: 'telehealth' });
-  await refillOnce(driver, under.patient, { clinicianId: under.patient.assignedClinicianId, email: under.clinicianEmail, backupEmail: under.clinicianEmail });
+  await driver.advanceTo(
+    new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + daysToMonday, 16)),
+  );
+  const under = await patientInMaintenance(driver, {
+    sessionCount: 1,
+    prescriptionAgeDays: 0,
+    refillsAllowed: 5,
+    evaluation: 'telehealth',
+  });
+  await refillOnce(driver, under.patient, {
+    clinicianId: under.patient.assignedClinicianId,
+    email: under.clinicianEmail,
+    backupEmail: under.clinicianEmail,
+  });
   await driver.advanceBy(DAY / 1000);
   return under;
 }
@@ -177,11 +243,26 @@ function endState(observation: Observation, patient: EnrolledPatient): Record<st
   return {
     journey: { phase: view.journey.phase, status: view.journey.status, onHold: view.journey.onHold },
     records: Object.fromEntries(
-      (['evaluations', 'screenings', 'treatmentPlans', 'sessions', 'checkIns', 'journalEntries', 'sideEffectReports', 'adverseEvents', 'fills', 'assessments'] as const).map((key) => [key, view[key].length]),
+      (
+        [
+          'evaluations',
+          'screenings',
+          'treatmentPlans',
+          'sessions',
+          'checkIns',
+          'journalEntries',
+          'sideEffectReports',
+          'adverseEvents',
+          'fills',
+          'assessments',
+        ] as const
+      ).map((key) => [key, view[key].length]),
     ),
     fills: view.fills.map((fill) => `cycle ${String(fill.cycle)} fill ${String(fill['fillNumber'])}`).sort(),
     remindersSent: sorted(view.remindersSent.map((r) => `${String(r.reminderKey)} ${String(r['emailKind'])}`)),
-    audit: sorted(withoutRetriedArmings(view.audit).map((e) => `${String(e.action)} ${String(e.details?.['stepKey'] ?? '')}`)),
+    audit: sorted(
+      withoutRetriedArmings(view.audit).map((e) => `${String(e.action)} ${String(e.details?.['stepKey'] ?? '')}`),
+    ),
     patientEmails: sorted(observation.patientEmails.map((e) => e.subject)),
     clinicianEmails: sorted(observation.clinicianEmails.map((e) => e.subject)),
     executions: sorted(observation.executions.map((e) => `${e.stateMachine} ${String(e.status)}`)),
@@ -200,14 +281,21 @@ function withoutRetriedArmings(audit: JourneyView['audit']): JourneyView['audit'
     .sort((a, b) => String(a.at).localeCompare(String(b.at)))
     .filter((event) => {
       if (event.action !== 'step.requested' && event.action !== 'step.re-armed') return true;
-      const arming = JSON.stringify([event.details?.['journeyId'], event.details?.['stepKey'], event.details?.['round'], event.details?.['stage']]);
+      const arming = JSON.stringify([
+        event.details?.['journeyId'],
+        event.details?.['stepKey'],
+        event.details?.['round'],
+        event.details?.['stage'],
+      ]);
       const again = armed.has(arming);
       armed.add(arming);
       return !(again && event.action === 'step.re-armed');
     });
 }
 
-async function runJourney(faultsAt: ReadonlyMap<number, FaultRequest>): Promise<{ state: Record<string, unknown>; violations: string[]; log: StepLog }> {
+async function runJourney(
+  faultsAt: ReadonlyMap<number, FaultRequest>,
+): Promise<{ state: Record<string, unknown>; violations: string[]; log: StepLog }> {
   const driver = local.driver;
   const log: StepLog = { lines: [], steps: 0, injected: 0, called: new Map() };
   const under = await wholeJourney(steppedDriver(driver, faultsAt, log));
@@ -221,36 +309,60 @@ async function runJourney(faultsAt: ReadonlyMap<number, FaultRequest>): Promise<
 }
 
 describe('whole journeys under transient faults', () => {
-  it('reach the end state of the same journey without faults, with no email, fill, decision or audit event twice', async () => {
-    const started = performance.now();
-    const baseline = await runJourney(new Map());
-    expect(baseline.violations).toEqual([]);
-    expect(baseline.state).toMatchObject({ journey: { phase: 'maintenance' }, fills: ['cycle 0 fill 1', 'cycle 1 fill 2'] });
-    const baselineMs = performance.now() - started;
+  it(
+    'reach the end state of the same journey without faults, with no email, fill, decision or audit event twice',
+    async () => {
+      const started = performance.now();
+      const baseline = await runJourney(new Map());
+      expect(baseline.violations).toEqual([]);
+      expect(baseline.state).toMatchObject({
+        journey: { phase: 'maintenance' },
+        fills: ['cycle 0 fill 1', 'cycle 1 fill 2'],
+      });
+      const baselineMs = performance.now() - started;
 
-    // three to five steps of the journey that call workflow functions, each with a fault for one of them
-    const aimable = [...baseline.log.called].filter(([, called]) => called.lambda.length > 0);
-    const aimedFault = fc.constantFrom(...aimable).chain(([step, called]) => fc.tuple(fc.constant(step), transientFault(called)));
-    const faultPlan = fc.uniqueArray(aimedFault, { minLength: 3, maxLength: 5, selector: ([step]) => step });
-    let report = '';
-    let totalInjected = 0;
-    const result = await fc.check(
-      fc.asyncProperty(faultPlan, async (plan) => {
-        const run = await runJourney(new Map(plan));
-        totalInjected += run.log.injected;
-        if (process.env['FAULT_VERBOSE'] !== undefined) console.log(run.log.lines.join('\n'));
-        report = [`faults: ${run.log.lines.join('; ') || 'none met a call'}`, ...run.violations.map((v) => `VIOLATION ${v}`)].join('\n');
-        expect(run.violations, report).toEqual([]);
-        const differences = Object.keys(baseline.state).filter((key) => JSON.stringify(run.state[key]) !== JSON.stringify(baseline.state[key]));
-        report += differences.map((key) => `\n${key} differs:\n  without faults ${JSON.stringify(baseline.state[key])}\n  with faults    ${JSON.stringify(run.state[key])}`).join('');
-        expect(run.state, report).toEqual(baseline.state);
-      }),
-      { seed, numRuns, endOnFailure: true },
-    );
-    if (result.failed) console.error(`${report}\nFAULT_SEED=${seed} npx vitest run test/journey-transient-faults.test.ts replays it`);
-    expect(result.failed ? report : 'every journey reached the same end state').toBe('every journey reached the same end state');
-    console.log(`transient faults: ${result.numRuns} runs of ${baseline.log.steps} steps, ${totalInjected} calls failed on purpose (a journey without faults took ${Math.round(baselineMs)} ms)`);
-    // the faults must have met calls, or the property was checked on journeys without faults
-    expect(totalInjected).toBeGreaterThan(0);
-  }, 10 * 60_000);
+      // three to five steps of the journey that call workflow functions, each with a fault for one of them
+      const aimable = [...baseline.log.called].filter(([, called]) => called.lambda.length > 0);
+      const aimedFault = fc
+        .constantFrom(...aimable)
+        .chain(([step, called]) => fc.tuple(fc.constant(step), transientFault(called)));
+      const faultPlan = fc.uniqueArray(aimedFault, { minLength: 3, maxLength: 5, selector: ([step]) => step });
+      let report = '';
+      let totalInjected = 0;
+      const result = await fc.check(
+        fc.asyncProperty(faultPlan, async (plan) => {
+          const run = await runJourney(new Map(plan));
+          totalInjected += run.log.injected;
+          if (process.env['FAULT_VERBOSE'] !== undefined) console.log(run.log.lines.join('\n'));
+          report = [
+            `faults: ${run.log.lines.join('; ') || 'none met a call'}`,
+            ...run.violations.map((v) => `VIOLATION ${v}`),
+          ].join('\n');
+          expect(run.violations, report).toEqual([]);
+          const differences = Object.keys(baseline.state).filter(
+            (key) => JSON.stringify(run.state[key]) !== JSON.stringify(baseline.state[key]),
+          );
+          report += differences
+            .map(
+              (key) =>
+                `\n${key} differs:\n  without faults ${JSON.stringify(baseline.state[key])}\n  with faults    ${JSON.stringify(run.state[key])}`,
+            )
+            .join('');
+          expect(run.state, report).toEqual(baseline.state);
+        }),
+        { seed, numRuns, endOnFailure: true },
+      );
+      if (result.failed)
+        console.error(`${report}\nFAULT_SEED=${seed} npx vitest run test/journey-transient-faults.test.ts replays it`);
+      expect(result.failed ? report : 'every journey reached the same end state').toBe(
+        'every journey reached the same end state',
+      );
+      console.log(
+        `transient faults: ${result.numRuns} runs of ${baseline.log.steps} steps, ${totalInjected} calls failed on purpose (a journey without faults took ${Math.round(baselineMs)} ms)`,
+      );
+      // the faults must have met calls, or the property was checked on journeys without faults
+      expect(totalInjected).toBeGreaterThan(0);
+    },
+    10 * 60_000,
+  );
 });

@@ -45,7 +45,9 @@ beforeAll(async () => {
   engine = await createLocalStepFunctions({
     dbPath: ':memory:',
     startTime: new Date(T0),
-    lambdas: { resolve: (name) => (name.endsWith('record-progress') ? (payload) => invoke(recordProgress, payload) : undefined) },
+    lambdas: {
+      resolve: (name) => (name.endsWith('record-progress') ? (payload) => invoke(recordProgress, payload) : undefined),
+    },
   });
   const sfn = await engine.listen(0);
   Object.assign(process.env, {
@@ -73,18 +75,31 @@ let patients = 0;
 async function aPatientEnrolled(): Promise<{ patientId: string; journeyId: string; email: string }> {
   patients += 1;
   const { id: _id, ...details } = aPatient({ assignedClinicianId: 'dr-lee', email: `patient-${patients}@mail.test` });
-  const enrolment = await enrolPatient({ details, patientId: `patient-${patients}`, actor: { type: 'staff', id: 'test' } });
+  const enrolment = await enrolPatient({
+    details,
+    patientId: `patient-${patients}`,
+    actor: { type: 'staff', id: 'test' },
+  });
   return { ...enrolment, email: details.email };
 }
 
 async function seed(patientId: string, writes: StoreWrite[]): Promise<void> {
-  await commitChange(table.client, table.tableName, { writes, audit: { patientId, actor: { type: 'system', id: 'test' }, action: 'test.seed', reason: 'seeded by the test' } });
+  await commitChange(table.client, table.tableName, {
+    writes,
+    audit: { patientId, actor: { type: 'system', id: 'test' }, action: 'test.seed', reason: 'seeded by the test' },
+  });
 }
 
-const create = (key: { PK: string; SK: string }, itemType: 'TREATMENT_PLAN' | 'FILL' | 'EVALUATION' | 'ASSESSMENT' | 'INTAKE', attributes: Record<string, unknown>): StoreWrite => ({ kind: 'create', key, itemType, attributes });
+const create = (
+  key: { PK: string; SK: string },
+  itemType: 'TREATMENT_PLAN' | 'FILL' | 'EVALUATION' | 'ASSESSMENT' | 'INTAKE',
+  attributes: Record<string, unknown>,
+): StoreWrite => ({ kind: 'create', key, itemType, attributes });
 
 /** An approved plan issued on `issuedOn`, the initial fill at `firstFillAt`, an in-person evaluation then, and a PDMP check now. */
-async function inMaintenance(options: { issuedOn?: string; fillsAt?: number[]; evaluationModality?: 'in-person' | 'telehealth' } = {}) {
+async function inMaintenance(
+  options: { issuedOn?: string; fillsAt?: number[]; evaluationModality?: 'in-person' | 'telehealth' } = {},
+) {
   const patient = await aPatientEnrolled();
   const fillsAt = options.fillsAt ?? [T0];
   await seed(patient.patientId, [
@@ -94,9 +109,21 @@ async function inMaintenance(options: { issuedOn?: string; fillsAt?: number[]; e
       approvedBy: 'dr-lee',
       approvedAt: at(fillsAt[0] as number),
     }),
-    create(keys.evaluation(patient.patientId, 'consult-evaluation'), 'EVALUATION', { clinicianId: 'dr-lee', notes: '', modality: options.evaluationModality ?? 'in-person', evaluatedAt: at(fillsAt[0] as number) }),
+    create(keys.evaluation(patient.patientId, 'consult-evaluation'), 'EVALUATION', {
+      clinicianId: 'dr-lee',
+      notes: '',
+      modality: options.evaluationModality ?? 'in-person',
+      evaluatedAt: at(fillsAt[0] as number),
+    }),
     ...fillsAt.map((filledAt, cycle) =>
-      create(keys.fill(patient.patientId, cycle), 'FILL', { cycle, fillNumber: cycle + 1, filledAt: at(filledAt), daysOfSupply: 30, lostOrStolenReplacement: false, pdmpCheckedAt: null }),
+      create(keys.fill(patient.patientId, cycle), 'FILL', {
+        cycle,
+        fillNumber: cycle + 1,
+        filledAt: at(filledAt),
+        daysOfSupply: 30,
+        lostOrStolenReplacement: false,
+        pdmpCheckedAt: null,
+      }),
     ),
   ]);
   return patient;
@@ -114,12 +141,19 @@ async function refillRequested(patientId: string, cycle: number, options: { lost
       lostOrStolenReplacement: options.lostOrStolen ?? false,
     }),
   ]);
-  await updateJourney(patientId, () => ({ set: { pdmpCheckedAt: at(clockMs) }, audit: { patientId, actor: { type: 'staff', id: 'test' }, action: 'journey.pdmp-check-recorded', reason: 'test' } }));
+  await updateJourney(patientId, () => ({
+    set: { pdmpCheckedAt: at(clockMs) },
+    audit: { patientId, actor: { type: 'staff', id: 'test' }, action: 'journey.pdmp-check-recorded', reason: 'test' },
+  }));
 }
 
 const emailsTo = async (address: string) => (await ses.listEmails()).filter((email) => email.to.includes(address));
-const ref = (patient: { patientId: string; journeyId: string }) => ({ patientId: patient.patientId, journeyId: patient.journeyId });
-const fillsOf = async (patientId: string) => queryPatientPartition(table.client, table.tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.fill });
+const ref = (patient: { patientId: string; journeyId: string }) => ({
+  patientId: patient.patientId,
+  journeyId: patient.journeyId,
+});
+const fillsOf = async (patientId: string) =>
+  queryPatientPartition(table.client, table.tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.fill });
 
 describe('reminders', () => {
   it('sends a reminder once however often the step is retried', async () => {
@@ -181,7 +215,9 @@ describe('fills', () => {
     clockMs = T0 + 20 * DAY;
     const { patientId, journeyId } = await inMaintenance();
 
-    await expect(invoke(recordProgress, { event: 'fill', patientId, journeyId, cycle: 1 })).rejects.toMatchObject({ name: 'ConditionFailed' });
+    await expect(invoke(recordProgress, { event: 'fill', patientId, journeyId, cycle: 1 })).rejects.toMatchObject({
+      name: 'ConditionFailed',
+    });
     expect(await fillsOf(patientId)).toHaveLength(1);
   });
 
@@ -189,24 +225,48 @@ describe('fills', () => {
     // the protocol's cut-off is 2026-12-31: the request passed the gate on the 31st, the clinician approved on 1 January
     const firstFill = Date.parse('2026-12-01T15:00:00.000Z');
     clockMs = Date.parse('2027-01-01T15:00:00.000Z');
-    const telehealthOnly = await inMaintenance({ issuedOn: '2026-11-20', fillsAt: [firstFill], evaluationModality: 'telehealth' });
+    const telehealthOnly = await inMaintenance({
+      issuedOn: '2026-11-20',
+      fillsAt: [firstFill],
+      evaluationModality: 'telehealth',
+    });
     const seenInPerson = await inMaintenance({ issuedOn: '2026-11-20', fillsAt: [firstFill] });
 
-    await expect(invoke(recordProgress, { event: 'fill', ...ref(telehealthOnly), cycle: 1 })).rejects.toMatchObject({ name: 'RefillNotAllowed', message: expect.stringMatching(/in-person evaluation/) });
-    await expect(invoke(recordProgress, { event: 'fill', ...ref(seenInPerson), cycle: 1 })).resolves.toMatchObject({ cycle: 1, alreadyRecorded: false });
+    await expect(invoke(recordProgress, { event: 'fill', ...ref(telehealthOnly), cycle: 1 })).rejects.toMatchObject({
+      name: 'RefillNotAllowed',
+      message: expect.stringMatching(/in-person evaluation/),
+    });
+    await expect(invoke(recordProgress, { event: 'fill', ...ref(seenInPerson), cycle: 1 })).resolves.toMatchObject({
+      cycle: 1,
+      alreadyRecorded: false,
+    });
     expect(await fillsOf(telehealthOnly.patientId)).toHaveLength(1);
     expect(await fillsOf(seenInPerson.patientId)).toHaveLength(2);
   });
 
   it('tells the clinician that the fill was refused at recording and why, not that the gate refused the request', async () => {
     clockMs = Date.parse('2027-01-01T15:00:00.000Z');
-    const patient = await inMaintenance({ issuedOn: '2026-11-20', fillsAt: [Date.parse('2026-12-01T15:00:00.000Z')], evaluationModality: 'telehealth' });
-    await expect(invoke(recordProgress, { event: 'fill', ...ref(patient), cycle: 1 })).rejects.toMatchObject({ name: 'RefillNotAllowed' });
+    const patient = await inMaintenance({
+      issuedOn: '2026-11-20',
+      fillsAt: [Date.parse('2026-12-01T15:00:00.000Z')],
+      evaluationModality: 'telehealth',
+    });
+    await expect(invoke(recordProgress, { event: 'fill', ...ref(patient), cycle: 1 })).rejects.toMatchObject({
+      name: 'RefillNotAllowed',
+    });
 
-    await invoke(recordProgress, { event: 'refill-refused', ...ref(patient), cycle: 1, retryable: false, atFill: true });
+    await invoke(recordProgress, {
+      event: 'refill-refused',
+      ...ref(patient),
+      cycle: 1,
+      retryable: false,
+      atFill: true,
+    });
 
     const stored = JSON.stringify(await queryPatientPartition(table.client, table.tableName, patient.patientId));
-    expect(stored).toContain('Refill cycle 1: the clinician approved the refill, but the fill was refused at recording; refills end until the clinician reviews. The fill was refused because refill 1 cannot be filled: prescribing by telehealth alone ended on 2026-12-31');
+    expect(stored).toContain(
+      'Refill cycle 1: the clinician approved the refill, but the fill was refused at recording; refills end until the clinician reviews. The fill was refused because refill 1 cannot be filled: prescribing by telehealth alone ended on 2026-12-31',
+    );
     expect(stored).not.toContain('the refill gate refused');
   });
 });
@@ -219,7 +279,12 @@ describe('the refill gate through the store', () => {
 
     const answer = await invoke(refillGate, { patientId, journeyId, cycle: 1 });
 
-    expect(answer).toMatchObject({ decision: 'REFUSED', retryable: true, allowedFrom: at(T0 + 28 * DAY), protocolVersion: expect.any(String) });
+    expect(answer).toMatchObject({
+      decision: 'REFUSED',
+      retryable: true,
+      allowedFrom: at(T0 + 28 * DAY),
+      protocolVersion: expect.any(String),
+    });
     expect(answer).toMatchObject({ reasons: ['TOO_EARLY'] });
   });
 
@@ -231,9 +296,14 @@ describe('the refill gate through the store', () => {
     const answer = await invoke(refillGate, { patientId, journeyId, cycle: 1 });
 
     expect(answer).toMatchObject({ decision: 'APPROVABLE', reasons: ['ALL_RULES_PASSED'] });
-    const audit = await queryPatientPartition(table.client, table.tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.audit });
+    const audit = await queryPatientPartition(table.client, table.tableName, patientId, {
+      skPrefix: PATIENT_SK_PREFIX.audit,
+    });
     const decided = audit.find((event) => event.action === 'refill.gate-decided');
-    expect(decided).toMatchObject({ protocolVersion: expect.any(String), reason: expect.stringContaining('APPROVABLE') });
+    expect(decided).toMatchObject({
+      protocolVersion: expect.any(String),
+      reason: expect.stringContaining('APPROVABLE'),
+    });
   });
 
   it('refuses a 6th refill for good', async () => {
@@ -244,7 +314,11 @@ describe('the refill gate through the store', () => {
 
     const answer = await invoke(refillGate, { patientId, journeyId, cycle: 6 });
 
-    expect(answer).toMatchObject({ decision: 'REFUSED', retryable: false, reasons: expect.arrayContaining(['REFILLS_EXHAUSTED']) });
+    expect(answer).toMatchObject({
+      decision: 'REFUSED',
+      retryable: false,
+      reasons: expect.arrayContaining(['REFILLS_EXHAUSTED']),
+    });
     expect(answer).not.toHaveProperty('allowedFrom');
   });
 
@@ -262,7 +336,12 @@ describe('the refill gate through the store', () => {
     clockMs = T0 + 10 * DAY;
     const { patientId, journeyId } = await inMaintenance();
     // the loss was reported and reviewed (its hold lifted) before the request
-    await placeOnHold({ patientId, reason: 'medication lost', adverseEvent: { kind: 'lost-or-stolen-medication', reportedBy: 'patient', description: 'lost on a trip' }, actor: { type: 'patient', id: patientId } });
+    await placeOnHold({
+      patientId,
+      reason: 'medication lost',
+      adverseEvent: { kind: 'lost-or-stolen-medication', reportedBy: 'patient', description: 'lost on a trip' },
+      actor: { type: 'patient', id: patientId },
+    });
     await invoke(recordProgress, { event: 'hold-lifted', patientId, journeyId });
     clockMs = T0 + 20 * DAY;
     await refillRequested(patientId, 1, { lostOrStolen: true });
@@ -278,7 +357,9 @@ describe('the refill gate through the store', () => {
     const { patientId, journeyId } = await inMaintenance();
     await refillRequested(patientId, 1, { lostOrStolen: true });
 
-    await expect(invoke(refillGate, { patientId, journeyId, cycle: 1 })).rejects.toMatchObject({ name: 'PatientOnHold' });
+    await expect(invoke(refillGate, { patientId, journeyId, cycle: 1 })).rejects.toMatchObject({
+      name: 'PatientOnHold',
+    });
     const journey = await getItem(table.client, table.tableName, keys.journey(patientId));
     expect(journey).toMatchObject({ onHold: true, status: 'on-hold' });
   });
@@ -289,7 +370,12 @@ describe('a clinical hold', () => {
     clockMs = T0 + 28 * DAY;
     const { patientId, journeyId, email } = await inMaintenance();
     await refillRequested(patientId, 1);
-    await placeOnHold({ patientId, reason: 'severe side effect', adverseEvent: { kind: 'severe-side-effect', reportedBy: 'staff', description: 'fainted' }, actor: { type: 'staff', id: 'test' } });
+    await placeOnHold({
+      patientId,
+      reason: 'severe side effect',
+      adverseEvent: { kind: 'severe-side-effect', reportedBy: 'staff', description: 'fainted' },
+      actor: { type: 'staff', id: 'test' },
+    });
 
     const steps = [
       () => invoke(sendReminder, { patientId, journeyId, reminderKey: 'refill-1-open', kind: 'refill-window' }),
@@ -297,20 +383,38 @@ describe('a clinical hold', () => {
       () => invoke(refillGate, { patientId, journeyId, cycle: 1 }),
       () => invoke(schedule, { what: 'session', patientId, journeyId, sessionNumber: 1, attempt: 1 }),
       () => invoke(schedule, { what: 'refill-window', patientId, journeyId, cycle: 1 }),
-      () => invoke(recordProgress, { event: 'await', patientId, journeyId, until: at(clockMs + DAY), taskToken: 'token-of-a-wait' }),
+      () =>
+        invoke(recordProgress, {
+          event: 'await',
+          patientId,
+          journeyId,
+          until: at(clockMs + DAY),
+          taskToken: 'token-of-a-wait',
+        }),
     ];
     for (const step of steps) await expect(step()).rejects.toMatchObject({ name: 'PatientOnHold' });
 
     expect(await fillsOf(patientId)).toHaveLength(1);
-    expect(await queryPatientPartition(table.client, table.tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.reminderSent })).toHaveLength(1); // the clinician's urgent email
+    expect(
+      await queryPatientPartition(table.client, table.tableName, patientId, {
+        skPrefix: PATIENT_SK_PREFIX.reminderSent,
+      }),
+    ).toHaveLength(1); // the clinician's urgent email
     expect(await emailsTo(email)).toHaveLength(0);
-    expect(await emailsTo('sam.lee@clinic.test')).toEqual(expect.arrayContaining([expect.objectContaining({ subject: 'Urgent: please review today' })]));
+    expect(await emailsTo('sam.lee@clinic.test')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ subject: 'Urgent: please review today' })]),
+    );
   });
 
   it('does not overwrite an existing hold, and records the second adverse event', async () => {
     const { patientId } = await aPatientEnrolled();
     const report = (description: string) =>
-      placeOnHold({ patientId, reason: description, adverseEvent: { kind: 'other', reportedBy: 'staff', description }, actor: { type: 'staff', id: 'test' } });
+      placeOnHold({
+        patientId,
+        reason: description,
+        adverseEvent: { kind: 'other', reportedBy: 'staff', description },
+        actor: { type: 'staff', id: 'test' },
+      });
 
     const first = await report('first');
     const second = await report('second');
@@ -319,7 +423,11 @@ describe('a clinical hold', () => {
     expect(second.alreadyOnHold).toBe(true);
     const journey = await getItem(table.client, table.tableName, keys.journey(patientId));
     expect(journey?.hold).toMatchObject({ adverseEventId: first.adverseEventId });
-    expect(await queryPatientPartition(table.client, table.tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.adverseEvent })).toHaveLength(2);
+    expect(
+      await queryPatientPartition(table.client, table.tableName, patientId, {
+        skPrefix: PATIENT_SK_PREFIX.adverseEvent,
+      }),
+    ).toHaveLength(2);
   });
 
   it('ends a registered wait at once on the real Step Functions engine', async () => {
@@ -334,7 +442,13 @@ describe('a clinical hold', () => {
           Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
           Arguments: {
             FunctionName: 'care-journeys-record-progress',
-            Payload: { event: 'await', patientId, journeyId, until: at(T0 + 7 * DAY), taskToken: '{% $states.context.Task.Token %}' },
+            Payload: {
+              event: 'await',
+              patientId,
+              journeyId,
+              until: at(T0 + 7 * DAY),
+              taskToken: '{% $states.context.Task.Token %}',
+            },
           },
           TimeoutSeconds: 7 * 24 * 3600,
           Catch: [
@@ -352,11 +466,20 @@ describe('a clinical hold', () => {
       roleArn: 'arn:aws:iam::123456789012:role/test',
       definition: JSON.stringify(definition),
     })) as { stateMachineArn: string };
-    const { executionArn } = (await engine.call('StartExecution', { stateMachineArn, name: `wait-${patientId}`, input: '{}' })) as { executionArn: string };
+    const { executionArn } = (await engine.call('StartExecution', {
+      stateMachineArn,
+      name: `wait-${patientId}`,
+      input: '{}',
+    })) as { executionArn: string };
     await engine.settle();
     expect(await engine.call('DescribeExecution', { executionArn })).toMatchObject({ status: 'RUNNING' });
 
-    await placeOnHold({ patientId, reason: 'red flag at check-in', adverseEvent: { kind: 'red-flag-at-check-in', reportedBy: 'system', description: 'chest pain' }, actor: { type: 'system', id: 'test' } });
+    await placeOnHold({
+      patientId,
+      reason: 'red flag at check-in',
+      adverseEvent: { kind: 'red-flag-at-check-in', reportedBy: 'system', description: 'chest pain' },
+      actor: { type: 'system', id: 'test' },
+    });
     await engine.settle();
 
     const described = (await engine.call('DescribeExecution', { executionArn })) as { status: string; output: string };
@@ -366,7 +489,13 @@ describe('a clinical hold', () => {
 });
 
 /** A step decided through its link, with what the decision called for (a hold, a clinician alert). */
-function seedDecidedStep(patientId: string, journeyId: string, stepKey: string, purpose: string, calledFor: Record<string, unknown> = {}) {
+function seedDecidedStep(
+  patientId: string,
+  journeyId: string,
+  stepKey: string,
+  purpose: string,
+  calledFor: Record<string, unknown> = {},
+) {
   return seed(patientId, [
     {
       kind: 'create',
@@ -380,29 +509,53 @@ function seedDecidedStep(patientId: string, journeyId: string, stepKey: string, 
         person: { kind: 'patient', id: patientId },
         status: 'decided',
         round: 1,
-        decision: { decision: 'SUBMITTED', details: {}, decidedBy: { kind: 'patient', id: patientId }, decidedAt: '2026-05-05T12:00:00.000Z', via: 'link', ...calledFor },
+        decision: {
+          decision: 'SUBMITTED',
+          details: {},
+          decidedBy: { kind: 'patient', id: patientId },
+          decidedAt: '2026-05-05T12:00:00.000Z',
+          via: 'link',
+          ...calledFor,
+        },
       },
     },
   ]);
 }
 
 describe('a hold an answer called for', () => {
-  const severeHeadache = { kind: 'severe-side-effect', reportedBy: 'patient', description: 'headache: severe or worse is an adverse event' } as const;
-  const urgentAlerts = async () => (await emailsTo('sam.lee@clinic.test')).filter((email) => email.subject === 'Urgent: please review today');
+  const severeHeadache = {
+    kind: 'severe-side-effect',
+    reportedBy: 'patient',
+    description: 'headache: severe or worse is an adverse event',
+  } as const;
+  const urgentAlerts = async () =>
+    (await emailsTo('sam.lee@clinic.test')).filter((email) => email.subject === 'Urgent: please review today');
 
   it("is placed by the workflow when the page could not, under the page's adverse event id, once", async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
     await seedDecidedStep(patientId, journeyId, 'session-1-journal', 'journal', { hold: severeHeadache });
     const alertsBefore = (await urgentAlerts()).length;
 
-    const first = await invoke(recordProgress, { event: 'hold-called-for', patientId, journeyId, stepKey: 'session-1-journal' });
-    const retry = await invoke(recordProgress, { event: 'hold-called-for', patientId, journeyId, stepKey: 'session-1-journal' });
+    const first = await invoke(recordProgress, {
+      event: 'hold-called-for',
+      patientId,
+      journeyId,
+      stepKey: 'session-1-journal',
+    });
+    const retry = await invoke(recordProgress, {
+      event: 'hold-called-for',
+      patientId,
+      journeyId,
+      stepKey: 'session-1-journal',
+    });
 
     expect(first).toEqual({ holdCalledFor: true, adverseEventId: 'ae-session-1-journal' });
     expect(retry).toEqual(first);
     const context = await loadPatientContext(patientId);
     expect(context.journey).toMatchObject({ onHold: true, hold: { adverseEventId: 'ae-session-1-journal' } });
-    expect(context.adverseEvents.map((event) => [event.id, event.kind, event.reportedBy])).toEqual([['ae-session-1-journal', 'severe-side-effect', 'patient']]);
+    expect(context.adverseEvents.map((event) => [event.id, event.kind, event.reportedBy])).toEqual([
+      ['ae-session-1-journal', 'severe-side-effect', 'patient'],
+    ]);
     expect((await urgentAlerts()).length - alertsBefore).toBe(1);
   });
 
@@ -410,25 +563,42 @@ describe('a hold an answer called for', () => {
     const { patientId, journeyId } = await aPatientEnrolled();
     await seedDecidedStep(patientId, journeyId, 'session-1-journal', 'journal');
 
-    expect(await invoke(recordProgress, { event: 'hold-called-for', patientId, journeyId, stepKey: 'session-1-journal' })).toEqual({ holdCalledFor: false });
+    expect(
+      await invoke(recordProgress, { event: 'hold-called-for', patientId, journeyId, stepKey: 'session-1-journal' }),
+    ).toEqual({ holdCalledFor: false });
     expect((await loadPatientContext(patientId)).journey.onHold).toBe(false);
   });
 });
 
 describe('a clinician alert an answer called for', () => {
-  const urgentAlerts = async () => (await emailsTo('sam.lee@clinic.test')).filter((email) => email.subject === 'Urgent: please review today');
+  const urgentAlerts = async () =>
+    (await emailsTo('sam.lee@clinic.test')).filter((email) => email.subject === 'Urgent: please review today');
 
   it('is sent by the workflow when the page could not, under the page’s key, once', async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
-    await seedDecidedStep(patientId, journeyId, 'session-2-a1-assessment', 'assessment', { alert: { urgency: 'urgent', message: 'PHQ-9 item 9 is 2 after session 2.', key: 'triage' } });
+    await seedDecidedStep(patientId, journeyId, 'session-2-a1-assessment', 'assessment', {
+      alert: { urgency: 'urgent', message: 'PHQ-9 item 9 is 2 after session 2.', key: 'triage' },
+    });
     const before = (await urgentAlerts()).length;
 
-    const first = await invoke(recordProgress, { event: 'alert-called-for', patientId, journeyId, stepKey: 'session-2-a1-assessment' });
-    const retry = await invoke(recordProgress, { event: 'alert-called-for', patientId, journeyId, stepKey: 'session-2-a1-assessment' });
+    const first = await invoke(recordProgress, {
+      event: 'alert-called-for',
+      patientId,
+      journeyId,
+      stepKey: 'session-2-a1-assessment',
+    });
+    const retry = await invoke(recordProgress, {
+      event: 'alert-called-for',
+      patientId,
+      journeyId,
+      stepKey: 'session-2-a1-assessment',
+    });
 
     expect([first, retry]).toEqual([{ alertCalledFor: true }, { alertCalledFor: true }]);
     expect((await urgentAlerts()).length - before).toBe(1);
-    const audit = (await loadPatientContext(patientId)).record.audit.filter((e) => e.action === 'email.clinician-urgent');
+    const audit = (await loadPatientContext(patientId)).record.audit.filter(
+      (e) => e.action === 'email.clinician-urgent',
+    );
     expect(audit.map((e) => e.details?.['stepKey'])).toEqual(['alert-session-2-a1-assessment-triage']);
   });
 
@@ -436,7 +606,14 @@ describe('a clinician alert an answer called for', () => {
     const { patientId, journeyId } = await aPatientEnrolled();
     await seedDecidedStep(patientId, journeyId, 'session-2-a1-assessment', 'assessment');
     const before = (await urgentAlerts()).length;
-    expect(await invoke(recordProgress, { event: 'alert-called-for', patientId, journeyId, stepKey: 'session-2-a1-assessment' })).toEqual({ alertCalledFor: false });
+    expect(
+      await invoke(recordProgress, {
+        event: 'alert-called-for',
+        patientId,
+        journeyId,
+        stepKey: 'session-2-a1-assessment',
+      }),
+    ).toEqual({ alertCalledFor: false });
     expect((await urgentAlerts()).length).toBe(before);
   });
 });
@@ -452,7 +629,11 @@ describe('screening', () => {
     const first = await invoke(screening, { patientId, journeyId });
     const retry = await invoke(screening, { patientId, journeyId });
 
-    expect(first).toMatchObject({ outcome: 'INELIGIBLE', urgentAlert: true, reasons: expect.arrayContaining(['cssrs-imminent-risk']) });
+    expect(first).toMatchObject({
+      outcome: 'INELIGIBLE',
+      urgentAlert: true,
+      reasons: expect.arrayContaining(['cssrs-imminent-risk']),
+    });
     expect(retry).toEqual(first);
     const alerts = (await emailsTo('sam.lee@clinic.test')).slice(before);
     expect(alerts).toHaveLength(1);
@@ -468,7 +649,9 @@ describe('screening', () => {
     const answer = await invoke(screening, { patientId, journeyId });
 
     expect(answer).toMatchObject({ outcome: 'ELIGIBLE', urgentAlert: false, protocolVersion: expect.any(String) });
-    expect(await getItem(table.client, table.tableName, keys.screening(patientId, 'round-001'))).toMatchObject({ outcome: 'ELIGIBLE' });
+    expect(await getItem(table.client, table.tableName, keys.screening(patientId, 'round-001'))).toMatchObject({
+      outcome: 'ELIGIBLE',
+    });
     expect((await emailsTo('sam.lee@clinic.test')).length).toBe(before);
   });
 });
@@ -476,15 +659,31 @@ describe('screening', () => {
 describe('journey phases', () => {
   const phaseOf = async (patientId: string) => (await loadPatientContext(patientId)).journey.phase;
   const auditActionsOf = async (patientId: string) =>
-    (await queryPatientPartition(table.client, table.tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.audit })).map((item) => item['action']);
+    (await queryPatientPartition(table.client, table.tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.audit })).map(
+      (item) => item['action'],
+    );
 
   it('a late retry of the move to the treatment plan does not take a journey in induction back, and changes nothing', async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
-    await updateJourney(patientId, () => ({ set: { phase: 'induction' }, audit: { patientId, actor: { type: 'staff', id: 'test' }, action: 'test.seed', reason: 'test' } }));
+    await updateJourney(patientId, () => ({
+      set: { phase: 'induction' },
+      audit: { patientId, actor: { type: 'staff', id: 'test' }, action: 'test.seed', reason: 'test' },
+    }));
     const auditBefore = await auditActionsOf(patientId);
 
-    const late = await invoke(recordProgress, { event: 'phase', patientId, journeyId, phase: 'treatment-plan', from: 'eligibility' });
-    const lateWithoutFrom = await invoke(recordProgress, { event: 'phase', patientId, journeyId, phase: 'treatment-plan' });
+    const late = await invoke(recordProgress, {
+      event: 'phase',
+      patientId,
+      journeyId,
+      phase: 'treatment-plan',
+      from: 'eligibility',
+    });
+    const lateWithoutFrom = await invoke(recordProgress, {
+      event: 'phase',
+      patientId,
+      journeyId,
+      phase: 'treatment-plan',
+    });
 
     expect(late).toMatchObject({ ignored: expect.stringMatching(/induction/) });
     expect(lateWithoutFrom).toMatchObject({ ignored: expect.stringMatching(/induction/) });
@@ -494,7 +693,10 @@ describe('journey phases', () => {
 
   it('a new plan after induction returns to the treatment plan when the workflow names the phase it leaves', async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
-    await updateJourney(patientId, () => ({ set: { phase: 'induction' }, audit: { patientId, actor: { type: 'staff', id: 'test' }, action: 'test.seed', reason: 'test' } }));
+    await updateJourney(patientId, () => ({
+      set: { phase: 'induction' },
+      audit: { patientId, actor: { type: 'staff', id: 'test' }, action: 'test.seed', reason: 'test' },
+    }));
 
     await invoke(recordProgress, { event: 'phase', patientId, journeyId, phase: 'treatment-plan', from: 'induction' });
 
@@ -504,7 +706,10 @@ describe('journey phases', () => {
   it('a late duplicate of the follow-up move does not take the journey back from where it went next, and changes nothing', async () => {
     for (const movedOnTo of ['maintenance', 'treatment-plan'] as const) {
       const { patientId, journeyId } = await aPatientEnrolled();
-      await updateJourney(patientId, () => ({ set: { phase: movedOnTo }, audit: { patientId, actor: { type: 'staff', id: 'test' }, action: 'test.seed', reason: 'test' } }));
+      await updateJourney(patientId, () => ({
+        set: { phase: movedOnTo },
+        audit: { patientId, actor: { type: 'staff', id: 'test' }, action: 'test.seed', reason: 'test' },
+      }));
       const auditBefore = await auditActionsOf(patientId);
 
       const late = await invoke(recordProgress, { event: 'follow-up', patientId, journeyId, from: 'induction' });
@@ -517,7 +722,10 @@ describe('journey phases', () => {
 
   it('the follow-up move from induction stores the response with its audit event, once', async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
-    await updateJourney(patientId, () => ({ set: { phase: 'induction' }, audit: { patientId, actor: { type: 'staff', id: 'test' }, action: 'test.seed', reason: 'test' } }));
+    await updateJourney(patientId, () => ({
+      set: { phase: 'induction' },
+      audit: { patientId, actor: { type: 'staff', id: 'test' }, action: 'test.seed', reason: 'test' },
+    }));
 
     const first = await invoke(recordProgress, { event: 'follow-up', patientId, journeyId, from: 'induction' });
     const retry = await invoke(recordProgress, { event: 'follow-up', patientId, journeyId, from: 'induction' });
@@ -525,7 +733,9 @@ describe('journey phases', () => {
     expect(first).not.toHaveProperty('ignored');
     expect(retry).toEqual(first);
     expect(await phaseOf(patientId)).toBe('follow-up');
-    expect((await auditActionsOf(patientId)).filter((action) => action === 'journey.follow-up-response')).toHaveLength(1);
+    expect((await auditActionsOf(patientId)).filter((action) => action === 'journey.follow-up-response')).toHaveLength(
+      1,
+    );
   });
 
   it('phases move forward, a closed journey never moves, and discharge closes from any open phase', () => {

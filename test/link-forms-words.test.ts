@@ -12,7 +12,12 @@ describe('a posted form is read strictly', () => {
   it('field names Object.prototype has (constructor, __proto__, toString, hasOwnProperty) are ordinary fields', () => {
     const body = parseFormBody('constructor=a&__proto__=b&toString=c&hasOwnProperty=d&hasOwnProperty=e');
     expect(body.ok).toBe(true);
-    expect(['constructor', '__proto__', 'toString', 'hasOwnProperty'].map((name) => body.values[name])).toEqual([['a'], ['b'], ['c'], ['d', 'e']]);
+    expect(['constructor', '__proto__', 'toString', 'hasOwnProperty'].map((name) => body.values[name])).toEqual([
+      ['a'],
+      ['b'],
+      ['c'],
+      ['d', 'e'],
+    ]);
     expect(Object.getPrototypeOf(body.values)).toBe(null);
     expect(valueOf(parseFormBody('x=1').values, 'constructor')).toBeUndefined();
   });
@@ -52,11 +57,36 @@ describe('a posted form is read strictly', () => {
 
 describe('error messages in the words of the page', () => {
   it.each([
-    [{ label: 'Anxiety questionnaire, question 1 (Feeling nervous, anxious or on edge)', kind: 'choice' as const }, 'gad7.items[0]', 'gad7.items[0]: expected a whole number from 0 to 3', 'Anxiety questionnaire, question 1 (Feeling nervous, anxious or on edge): choose one answer'],
-    [{ label: 'Is passing urine painful?', kind: 'choice' as const }, 'bladderCheck.painOnUrination', 'bladderCheck.painOnUrination: expected yes or no (true or false)', 'Is passing urine painful? Choose one answer.'],
-    [{ label: 'How many hours since you last ate?', kind: 'number' as const, min: 0 }, 'fastingHours', 'fastingHours: is required (expected number)', 'How many hours since you last ate? Enter a number of 0 or more.'],
-    [{ label: 'Note (optional)', kind: 'text' as const, value: 'x'.repeat(5_001) }, 'note', 'note: expected at most 5,000 characters', 'Note (optional): shorten this to at most 5,000 characters (it has 5,001). Nothing was saved, and your text is kept below'],
-    [{ label: 'Override reason', kind: 'text' as const }, 'overrideReason', 'overrideReason: write why approving is acceptable', 'Override reason: write why approving is acceptable'],
+    [
+      { label: 'Anxiety questionnaire, question 1 (Feeling nervous, anxious or on edge)', kind: 'choice' as const },
+      'gad7.items[0]',
+      'gad7.items[0]: expected a whole number from 0 to 3',
+      'Anxiety questionnaire, question 1 (Feeling nervous, anxious or on edge): choose one answer',
+    ],
+    [
+      { label: 'Is passing urine painful?', kind: 'choice' as const },
+      'bladderCheck.painOnUrination',
+      'bladderCheck.painOnUrination: expected yes or no (true or false)',
+      'Is passing urine painful? Choose one answer.',
+    ],
+    [
+      { label: 'How many hours since you last ate?', kind: 'number' as const, min: 0 },
+      'fastingHours',
+      'fastingHours: is required (expected number)',
+      'How many hours since you last ate? Enter a number of 0 or more.',
+    ],
+    [
+      { label: 'Note (optional)', kind: 'text' as const, value: 'x'.repeat(5_001) },
+      'note',
+      'note: expected at most 5,000 characters',
+      'Note (optional): shorten this to at most 5,000 characters (it has 5,001). Nothing was saved, and your text is kept below',
+    ],
+    [
+      { label: 'Override reason', kind: 'text' as const },
+      'overrideReason',
+      'overrideReason: write why approving is acceptable',
+      'Override reason: write why approving is acceptable',
+    ],
   ])('%# says the question and what to do', (field, name, message, expected) => {
     expect(personMessage(field, { field: name, message })).toBe(expected);
   });
@@ -66,16 +96,24 @@ describe("clinicians' email subjects", () => {
   const dueBy = 'Thu, May 7, 2026, 9:00 AM EDT';
   it('name the kind of step and its deadline, at each stage', () => {
     const step = { name: clinicianStepNames['eligibility'] as string, dueBy };
-    expect(renderEmail('clinician-decision', { link: 'https://x/c/t', step }).subject).toBe(`Eligibility decision due by ${dueBy}`);
-    expect(renderEmail('clinician-decision-reminder', { link: 'https://x/c/t', step }).subject).toBe(`Reminder: eligibility decision due by ${dueBy}`);
-    expect(renderEmail('clinician-decision-escalated', { link: 'https://x/c/t', step }).subject).toBe(`Passed to you: eligibility decision due by ${dueBy}`);
+    expect(renderEmail('clinician-decision', { link: 'https://x/c/t', step }).subject).toBe(
+      `Eligibility decision due by ${dueBy}`,
+    );
+    expect(renderEmail('clinician-decision-reminder', { link: 'https://x/c/t', step }).subject).toBe(
+      `Reminder: eligibility decision due by ${dueBy}`,
+    );
+    expect(renderEmail('clinician-decision-escalated', { link: 'https://x/c/t', step }).subject).toBe(
+      `Passed to you: eligibility decision due by ${dueBy}`,
+    );
     expect(renderEmail('clinician-decision', { link: 'https://x/c/t' }).subject).toBe('A decision is waiting for you');
   });
 
   it.each(Object.entries(clinicianStepNames))('the %s step is named without PHI ("%s")', (_purpose, name) => {
     for (const kind of ['clinician-decision', 'clinician-decision-reminder', 'clinician-decision-escalated'] as const) {
       const email = renderEmail(kind, { link: 'https://x/c/t', step: { name, dueBy } });
-      expect(phiIn({ ...email, to: [], cc: [], bcc: [], from: 'c@example.org' } as unknown as Parameters<typeof phiIn>[0])).toEqual([]);
+      expect(
+        phiIn({ ...email, to: [], cc: [], bcc: [], from: 'c@example.org' } as unknown as Parameters<typeof phiIn>[0]),
+      ).toEqual([]);
       expect(forbiddenEmailWords.some((word) => new RegExp(`\\b${word}\\b`, 'i').test(email.subject))).toBe(false);
     }
   });
@@ -96,7 +134,13 @@ describe('a date of birth at enrolment', () => {
 
 describe('an appointment as a calendar file', () => {
   it('is an RFC 5545 event in UTC with CRLF line ends, a neutral title and escaped text', () => {
-    const ics = calendarFile({ uid: 'j1-consult@care-journeys', start: new Date('2026-05-06T15:00:00.000Z'), durationMinutes: 45, title: 'Video appointment, with; your care team', now: new Date('2026-05-04T13:00:00.000Z') });
+    const ics = calendarFile({
+      uid: 'j1-consult@care-journeys',
+      start: new Date('2026-05-06T15:00:00.000Z'),
+      durationMinutes: 45,
+      title: 'Video appointment, with; your care team',
+      now: new Date('2026-05-04T13:00:00.000Z'),
+    });
     expect(ics.split('\r\n')).toEqual([
       'BEGIN:VCALENDAR',
       'VERSION:2.0',

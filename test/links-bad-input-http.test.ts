@@ -20,7 +20,11 @@ const local = useJourneyDriver({}, { beforeSubmit: attackOnce });
 let documentClient: DynamoDBDocumentClient | undefined;
 function table(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: local.clinic.urls.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    new DynamoDBClient({
+      endpoint: local.clinic.urls.dynamodb,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
   );
   return documentClient;
 }
@@ -32,7 +36,9 @@ async function records(): Promise<Map<string, string>> {
   const items = new Map<string, string>();
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await table().send(new ScanCommand({ TableName: local.clinic.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    const page = await table().send(
+      new ScanCommand({ TableName: local.clinic.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
     for (const item of page.Items ?? []) {
       if (String(item['PK']).startsWith('LINK_RATE#')) continue;
       items.set(`${String(item['PK'])} | ${String(item['SK'])}`, JSON.stringify(item));
@@ -46,8 +52,17 @@ function changed(before: Map<string, string>, after: Map<string, string>): strin
   return [...new Set([...before.keys(), ...after.keys()])].filter((key) => before.get(key) !== after.get(key)).sort();
 }
 
-async function post(url: string, body: string, contentType = 'application/x-www-form-urlencoded'): Promise<{ status: number; html: string }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body, redirect: 'manual' });
+async function post(
+  url: string,
+  body: string,
+  contentType = 'application/x-www-form-urlencoded',
+): Promise<{ status: number; html: string }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+    redirect: 'manual',
+  });
   return { status: response.status, html: await response.text() };
 }
 
@@ -71,20 +86,26 @@ async function attackOnce(link: LinkPage): Promise<void> {
   const purpose = `purpose=${encodeURIComponent(link.purpose)}`;
 
   // names that a plain object already has: the page must treat them as unknown fields
-  const proto = await post(link.url, `${purpose}&constructor=1&__proto__=2&toString=3&hasOwnProperty=4&valueOf=5&__defineGetter__=6`);
+  const proto = await post(
+    link.url,
+    `${purpose}&constructor=1&__proto__=2&toString=3&hasOwnProperty=4&valueOf=5&__defineGetter__=6`,
+  );
   if (proto.status !== 400) problems.push(`${link.purpose}: prototype field names answered ${proto.status}`);
 
   // a body of another type, even one a form would parse, is refused before it is read
   const textPlain = await post(link.url, `${purpose}&decision=APPROVED`, 'text/plain');
-  if (textPlain.status !== 415 || !textPlain.html.includes('nothing was recorded')) problems.push(`${link.purpose}: text/plain answered ${textPlain.status}`);
+  if (textPlain.status !== 415 || !textPlain.html.includes('nothing was recorded'))
+    problems.push(`${link.purpose}: text/plain answered ${textPlain.status}`);
 
   // "café" as Latin-1 (%E9), which is not UTF-8: never stored as "caf\uFFFD"
   const field = textFieldOf(link);
   const utf8 = await post(link.url, `${purpose}&${encodeURIComponent(field)}=caf%E9`);
   const summary = summaryOf(utf8.html);
   if (utf8.status !== 400) problems.push(`${link.purpose}: invalid UTF-8 in ${field} answered ${utf8.status}`);
-  if (!summary.includes('could not be read')) problems.push(`${link.purpose}: the invalid UTF-8 page does not say what happened: ${summary}`);
-  if (summary.includes(field)) problems.push(`${link.purpose}: the error summary shows the internal name ${field}: ${summary}`);
+  if (!summary.includes('could not be read'))
+    problems.push(`${link.purpose}: the invalid UTF-8 page does not say what happened: ${summary}`);
+  if (summary.includes(field))
+    problems.push(`${link.purpose}: the error summary shows the internal name ${field}: ${summary}`);
 
   const written = changed(before, await records());
   if (written.length > 0) problems.push(`${link.purpose}: bad input wrote ${written.join(', ')}`);
@@ -98,7 +119,19 @@ describe('bad input at every link page a journey reaches', () => {
     await refillOnce(d, patient);
     expect(problems).toEqual([]);
     // the form pages a journey to its first refill passes through, patients' and clinicians'
-    expect([...attacked.keys()].sort()).toEqual(['assessment', 'check-in', 'eligibility', 'first-dose-check-in', 'follow-up-decision', 'intake', 'journal', 'recovery', 'refill-approval', 'refill-request', 'treatment-plan']);
+    expect([...attacked.keys()].sort()).toEqual([
+      'assessment',
+      'check-in',
+      'eligibility',
+      'first-dose-check-in',
+      'follow-up-decision',
+      'intake',
+      'journal',
+      'recovery',
+      'refill-approval',
+      'refill-request',
+      'treatment-plan',
+    ]);
   });
 });
 
@@ -110,22 +143,40 @@ describe("a clinician's over-long note or override reason", () => {
     const before = await records();
 
     const note = `Discussed at the consult. ${'x'.repeat(5_000)}END`;
-    const longNote = await post(link.url, new URLSearchParams({ purpose: 'eligibility', decision: 'DECLINED', overrideReason: '', note }).toString());
+    const longNote = await post(
+      link.url,
+      new URLSearchParams({ purpose: 'eligibility', decision: 'DECLINED', overrideReason: '', note }).toString(),
+    );
     expect(longNote.status).toBe(400);
-    expect(summaryOf(longNote.html)).toContain(`Note (optional): shorten this to at most 5,000 characters (it has ${[...note].length.toLocaleString('en-US')})`);
+    expect(summaryOf(longNote.html)).toContain(
+      `Note (optional): shorten this to at most 5,000 characters (it has ${[...note].length.toLocaleString('en-US')})`,
+    );
     expect(longNote.html).toContain(`${note}</textarea>`);
 
     const reason = `Passive thoughts only. ${'y'.repeat(2_000)}`;
-    const longReason = await post(link.url, new URLSearchParams({ purpose: 'eligibility', decision: 'APPROVED', overrideReason: reason, note: '' }).toString());
+    const longReason = await post(
+      link.url,
+      new URLSearchParams({
+        purpose: 'eligibility',
+        decision: 'APPROVED',
+        overrideReason: reason,
+        note: '',
+      }).toString(),
+    );
     expect(longReason.status).toBe(400);
-    expect(summaryOf(longReason.html)).toContain(`Override reason: shorten this to at most 2,000 characters (it has ${[...reason].length.toLocaleString('en-US')})`);
+    expect(summaryOf(longReason.html)).toContain(
+      `Override reason: shorten this to at most 2,000 characters (it has ${[...reason].length.toLocaleString('en-US')})`,
+    );
     expect(longReason.html).toContain(`${reason}</textarea>`);
     expect(changed(before, await records())).toEqual([]);
 
     const exactly = 'z'.repeat(5_000);
     expect((await d.decideEligibility(link, 'approve', exactly)).status).toBe(200);
     // recorded whole on the step's decision, as written
-    const step = [...(await records())].find(([key]) => key === `PATIENT#${patient.patientId} | STEP#${patient.journeyId}#eligibility`)?.[1] ?? '';
+    const step =
+      [...(await records())].find(
+        ([key]) => key === `PATIENT#${patient.patientId} | STEP#${patient.journeyId}#eligibility`,
+      )?.[1] ?? '';
     expect(step.includes(`"note":"${exactly}"`)).toBe(true);
   });
 });
@@ -134,15 +185,27 @@ describe('enrolment with a date of birth no patient has', () => {
   it.each([
     ['in the future', '2999-04-12', 'not in the future'],
     ['giving an age over the protocol maximum', '1900-01-01', 'at most 110 years'],
-  ])('a date of birth %s is refused with 400 naming dateOfBirth, and no patient or journey is stored', async (_what, dateOfBirth, words) => {
-    const d = local.driver;
-    const before = await records();
-    const patientId = `p-birth-${dateOfBirth.slice(0, 4)}`;
-    const answer = await d.staff('POST', '/staff/patients', { patientId, firstName: 'Jamie', lastName: 'Doe', dateOfBirth, sexAtBirth: 'female', timeZone: 'America/Chicago', email: `${patientId}@example.net`, assignedClinicianId: 'dr-rivera' });
-    expect(answer.status).toBe(400);
-    expect(JSON.stringify(answer.json)).toContain('dateOfBirth');
-    expect(JSON.stringify(answer.json)).toContain(words);
-    expect(changed(before, await records())).toEqual([]);
-    expect((await d.staff('GET', `/staff/patients/${patientId}`)).status).toBe(404);
-  });
+  ])(
+    'a date of birth %s is refused with 400 naming dateOfBirth, and no patient or journey is stored',
+    async (_what, dateOfBirth, words) => {
+      const d = local.driver;
+      const before = await records();
+      const patientId = `p-birth-${dateOfBirth.slice(0, 4)}`;
+      const answer = await d.staff('POST', '/staff/patients', {
+        patientId,
+        firstName: 'Jamie',
+        lastName: 'Doe',
+        dateOfBirth,
+        sexAtBirth: 'female',
+        timeZone: 'America/Chicago',
+        email: `${patientId}@example.net`,
+        assignedClinicianId: 'dr-rivera',
+      });
+      expect(answer.status).toBe(400);
+      expect(JSON.stringify(answer.json)).toContain('dateOfBirth');
+      expect(JSON.stringify(answer.json)).toContain(words);
+      expect(changed(before, await records())).toEqual([]);
+      expect((await d.staff('GET', `/staff/patients/${patientId}`)).status).toBe(404);
+    },
+  );
 });

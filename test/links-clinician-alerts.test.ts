@@ -73,8 +73,18 @@ beforeAll(async () => {
     process.env[name] = value;
   }
   useClockSource(() => engine.now());
-  const definition = fillPlaceholders(readDefinitionTemplate('person-action'), { ScheduleFunctionArn: 'schedule', RequestActionFunctionArn: 'request-action', RecordProgressFunctionArn: 'record-progress' });
-  machineArn = ((await engine.call('CreateStateMachine', { name: 'person-action', definition, roleArn: 'arn:aws:iam::123456789012:role/test' })) as { stateMachineArn: string }).stateMachineArn;
+  const definition = fillPlaceholders(readDefinitionTemplate('person-action'), {
+    ScheduleFunctionArn: 'schedule',
+    RequestActionFunctionArn: 'request-action',
+    RecordProgressFunctionArn: 'record-progress',
+  });
+  machineArn = (
+    (await engine.call('CreateStateMachine', {
+      name: 'person-action',
+      definition,
+      roleArn: 'arn:aws:iam::123456789012:role/test',
+    })) as { stateMachineArn: string }
+  ).stateMachineArn;
 }, 120_000);
 
 afterAll(async () => {
@@ -89,11 +99,28 @@ afterAll(async () => {
 });
 
 let patients = 0;
-async function aPatientEnrolled(timeZone = 'America/New_York'): Promise<{ patientId: string; journeyId: string; email: string; lastName: string }> {
+async function aPatientEnrolled(
+  timeZone = 'America/New_York',
+): Promise<{ patientId: string; journeyId: string; email: string; lastName: string }> {
   patients += 1;
-  const { id: _id, ...details } = aPatient({ firstName: 'Jamie', lastName: 'Quixotewright', timeZone, assignedClinicianId: 'dr-lee', email: `patient-${patients}@mail.test` });
-  const enrolment = await enrolPatient({ details, patientId: `alert-patient-${patients}`, actor: { type: 'staff', id: 'test' } });
-  return { patientId: enrolment.patientId, journeyId: enrolment.journeyId, email: details.email, lastName: details.lastName };
+  const { id: _id, ...details } = aPatient({
+    firstName: 'Jamie',
+    lastName: 'Quixotewright',
+    timeZone,
+    assignedClinicianId: 'dr-lee',
+    email: `patient-${patients}@mail.test`,
+  });
+  const enrolment = await enrolPatient({
+    details,
+    patientId: `alert-patient-${patients}`,
+    actor: { type: 'staff', id: 'test' },
+  });
+  return {
+    patientId: enrolment.patientId,
+    journeyId: enrolment.journeyId,
+    email: details.email,
+    lastName: details.lastName,
+  };
 }
 
 async function withImminentRisk(patientId: string, journeyId: string): Promise<void> {
@@ -106,9 +133,25 @@ async function withImminentRisk(patientId: string, journeyId: string): Promise<v
 }
 
 /** Starts a person-action execution (the workflow's waiting step) and lets it send its first email. */
-async function waitingStep(patientId: string, journeyId: string, purpose: string, person: { kind: 'patient' | 'clinician'; id: string }, stepKey = `${purpose}-${patientId}`): Promise<string> {
-  schedulePlans.set(stepKey, { person, firstWaitSeconds: 3 * DAY, reminderWaitSeconds: 0, escalationWaitSeconds: 0, expiresAt: new Date(engine.now().getTime() + 3 * DAY * 1000).toISOString() });
-  const { executionArn } = (await engine.call('StartExecution', { stateMachineArn: machineArn, name: `${journeyId}-${stepKey}`, input: JSON.stringify({ patientId, journeyId, purpose, stepKey }) })) as { executionArn: string };
+async function waitingStep(
+  patientId: string,
+  journeyId: string,
+  purpose: string,
+  person: { kind: 'patient' | 'clinician'; id: string },
+  stepKey = `${purpose}-${patientId}`,
+): Promise<string> {
+  schedulePlans.set(stepKey, {
+    person,
+    firstWaitSeconds: 3 * DAY,
+    reminderWaitSeconds: 0,
+    escalationWaitSeconds: 0,
+    expiresAt: new Date(engine.now().getTime() + 3 * DAY * 1000).toISOString(),
+  });
+  const { executionArn } = (await engine.call('StartExecution', {
+    stateMachineArn: machineArn,
+    name: `${journeyId}-${stepKey}`,
+    input: JSON.stringify({ patientId, journeyId, purpose, stepKey }),
+  })) as { executionArn: string };
   await engine.settle();
   return executionArn;
 }
@@ -177,7 +220,9 @@ describe('clinician alerts carry a link to who and what', () => {
     expect(text).toContain('Jamie Quixotewright');
     expect(text).toContain('Urgent: please review today');
     expect(text).toContain('C-SSRS screener indicates imminent suicide risk');
-    expect(text).toMatch(/Raised (Mon|Tue|Wed|Thu|Fri|Sat|Sun), [A-Z][a-z]{2} \d{1,2}, 2026, \d{1,2}:\d{2} [AP]M E[DS]T/);
+    expect(text).toMatch(
+      /Raised (Mon|Tue|Wed|Thu|Fri|Sat|Sun), [A-Z][a-z]{2} \d{1,2}, 2026, \d{1,2}:\d{2} [AP]M E[DS]T/,
+    );
   });
 
   it('a retried caller sends no second email: the alert is created once, whoever retries', async () => {
@@ -187,43 +232,84 @@ describe('clinician alerts carry a link to who and what', () => {
 
     await screening({ patientId, journeyId }, {} as Context);
     await screening({ patientId, journeyId }, {} as Context);
-    const direct = await alertClinician({ patientId, journeyId, clinicianId: 'dr-lee', urgency: 'urgent', alertKey: 'screening-round-001-urgent', message: 'a retry with other words' });
+    const direct = await alertClinician({
+      patientId,
+      journeyId,
+      clinicianId: 'dr-lee',
+      urgency: 'urgent',
+      alertKey: 'screening-round-001-urgent',
+      message: 'a retry with other words',
+    });
 
     expect(direct.outcome).toBe('already-sent');
     expect(await emailsSince(CLINICIAN, before)).toHaveLength(1);
-    const step = await readStep(table.client, table.tableName, { patientId, journeyId, stepKey: alertStepKey('screening-round-001-urgent') });
+    const step = await readStep(table.client, table.tableName, {
+      patientId,
+      journeyId,
+      stepKey: alertStepKey('screening-round-001-urgent'),
+    });
     expect(step?.alert?.message).toContain('C-SSRS');
     expect(step?.taskToken).toBeUndefined();
-    const markers = await queryPatientPartition(table.client, table.tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.reminderSent });
+    const markers = await queryPatientPartition(table.client, table.tableName, patientId, {
+      skPrefix: PATIENT_SK_PREFIX.reminderSent,
+    });
     expect(markers.map((m) => m['reminderKey'])).toEqual(['screening-round-001-urgent']);
   });
 
   it('the alert page is view-only: a POST records nothing and the link keeps working', async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
     const before = await emailCount(CLINICIAN);
-    await alertClinician({ patientId, journeyId, clinicianId: 'dr-lee', urgency: 'notice', alertKey: 'view-only-check', message: 'Something to read' });
+    await alertClinician({
+      patientId,
+      journeyId,
+      clinicianId: 'dr-lee',
+      urgency: 'notice',
+      alertKey: 'view-only-check',
+      message: 'Something to read',
+    });
     const token = onlyLinkIn((await emailsSince(CLINICIAN, before))[0]);
 
     const posted = await open('POST', token, { purpose: 'notice', decision: 'APPROVED' });
 
     expect(posted.statusCode).toBe(409);
     expect(textOf(posted.body)).toContain('This page is for information only');
-    expect((await readStep(table.client, table.tableName, { patientId, journeyId, stepKey: alertStepKey('view-only-check') }))?.status).toBe('pending');
+    expect(
+      (
+        await readStep(table.client, table.tableName, {
+          patientId,
+          journeyId,
+          stepKey: alertStepKey('view-only-check'),
+        })
+      )?.status,
+    ).toBe('pending');
     expect((await open('GET', token)).statusCode).toBe(200);
   });
 
-  it('a clinical hold ends the waiting workflow step but not an alert\'s link; the hold\'s own alert names the adverse event', async () => {
+  it("a clinical hold ends the waiting workflow step but not an alert's link; the hold's own alert names the adverse event", async () => {
     const { patientId, journeyId, lastName } = await aPatientEnrolled();
     await withImminentRisk(patientId, journeyId);
     let mark = await emailCount(CLINICIAN);
     await screening({ patientId, journeyId }, {} as Context);
     const screeningAlert = onlyLinkIn((await emailsSince(CLINICIAN, mark))[0]);
     mark = await emailCount(CLINICIAN);
-    const executionArn = await waitingStep(patientId, journeyId, 'consult-evaluation', { kind: 'clinician', id: 'dr-lee' });
+    const executionArn = await waitingStep(patientId, journeyId, 'consult-evaluation', {
+      kind: 'clinician',
+      id: 'dr-lee',
+    });
     const stepLink = onlyLinkIn((await emailsSince(CLINICIAN, mark))[0]);
     mark = await emailCount(CLINICIAN);
 
-    const hold = { patientId, reason: 'severe side effect', adverseEvent: { kind: 'severe-side-effect' as const, reportedBy: 'staff' as const, description: 'fainted twice after the session' }, actor: { type: 'staff' as const, id: 'test' }, adverseEventId: 'ae-fainted' };
+    const hold = {
+      patientId,
+      reason: 'severe side effect',
+      adverseEvent: {
+        kind: 'severe-side-effect' as const,
+        reportedBy: 'staff' as const,
+        description: 'fainted twice after the session',
+      },
+      actor: { type: 'staff' as const, id: 'test' },
+      adverseEventId: 'ae-fainted',
+    };
     await placeOnHold(hold);
     await engine.settle();
 
@@ -242,7 +328,9 @@ describe('clinician alerts carry a link to who and what', () => {
     const holdPage = await open('GET', onlyLinkIn(holdEmails[0]));
     expect(holdPage.statusCode).toBe(200);
     expect(textOf(holdPage.body)).toContain('Jamie Quixotewright');
-    expect(textOf(holdPage.body)).toContain('Clinical hold: severe side effect, reported by the clinic: fainted twice after the session');
+    expect(textOf(holdPage.body)).toContain(
+      'Clinical hold: severe side effect, reported by the clinic: fainted twice after the session',
+    );
 
     // a retried report of the same event alerts nobody twice
     await placeOnHold(hold);
@@ -254,21 +342,45 @@ describe('clinician alerts carry a link to who and what', () => {
     const mark = await emailCount(CLINICIAN);
     const patientMark = await emailCount(patientEmail);
 
-    await recordSessionOutcome({ patientId, sessionNumber: 1, attempt: 1, outcome: 'postponed', actor: { type: 'system', id: 'test' } });
-    await recordRefillOutcome({ patientId, cycle: 2, event: 'refill-refused', retryable: false, actor: { type: 'system', id: 'test' } });
-    await recordRefillOutcome({ patientId, cycle: 2, event: 'refill-not-approved', actor: { type: 'system', id: 'test' } });
+    await recordSessionOutcome({
+      patientId,
+      sessionNumber: 1,
+      attempt: 1,
+      outcome: 'postponed',
+      actor: { type: 'system', id: 'test' },
+    });
+    await recordRefillOutcome({
+      patientId,
+      cycle: 2,
+      event: 'refill-refused',
+      retryable: false,
+      actor: { type: 'system', id: 'test' },
+    });
+    await recordRefillOutcome({
+      patientId,
+      cycle: 2,
+      event: 'refill-not-approved',
+      actor: { type: 'system', id: 'test' },
+    });
 
     const notices = await emailsSince(CLINICIAN, mark);
-    expect(notices.map((e) => e.subject)).toEqual(['A patient step needs your attention', 'A patient step needs your attention']);
-    const pages = await Promise.all(notices.map(async (notice) => {
-      expect(phiIn(notice, lastName)).toEqual([]);
-      const page = await open('GET', onlyLinkIn(notice));
-      expect(page.statusCode).toBe(200);
-      return textOf(page.body);
-    }));
+    expect(notices.map((e) => e.subject)).toEqual([
+      'A patient step needs your attention',
+      'A patient step needs your attention',
+    ]);
+    const pages = await Promise.all(
+      notices.map(async (notice) => {
+        expect(phiIn(notice, lastName)).toEqual([]);
+        const page = await open('GET', onlyLinkIn(notice));
+        expect(page.statusCode).toBe(200);
+        return textOf(page.body);
+      }),
+    );
     expect(pages[0]).toContain('Jamie Quixotewright');
     expect(pages[0]).toContain('Session 1 (attempt 1) was postponed.');
-    expect(pages[1]).toContain('Refill cycle 2: the refill gate refused the request; refills end until the clinician reviews.');
+    expect(pages[1]).toContain(
+      'Refill cycle 2: the refill gate refused the request; refills end until the clinician reviews.',
+    );
     for (const page of pages) expect(page).toContain('For your attention');
 
     const toPatient = await emailsSince(patientEmail, patientMark);
@@ -277,10 +389,17 @@ describe('clinician alerts carry a link to who and what', () => {
     expect(toPatient[0]?.text).not.toMatch(/secure page|This link is personal/);
   });
 
-  it('an alert\'s link stays open for the protocol\'s alert period, then answers 410', async () => {
+  it("an alert's link stays open for the protocol's alert period, then answers 410", async () => {
     const { patientId, journeyId } = await aPatientEnrolled();
     const before = await emailCount(CLINICIAN);
-    await alertClinician({ patientId, journeyId, clinicianId: 'dr-lee', urgency: 'notice', alertKey: 'expiry-check', message: 'Read me within the week' });
+    await alertClinician({
+      patientId,
+      journeyId,
+      clinicianId: 'dr-lee',
+      urgency: 'notice',
+      alertKey: 'expiry-check',
+      message: 'Read me within the week',
+    });
     const token = onlyLinkIn((await emailsSince(CLINICIAN, before))[0]);
     const validSeconds = defaultProtocol.alerts.linkValidHours * 3600;
 
@@ -292,7 +411,7 @@ describe('clinician alerts carry a link to who and what', () => {
 });
 
 describe('the "already decided" page', () => {
-  it('shows a patient the time in their own zone, not the clinic\'s', async () => {
+  it("shows a patient the time in their own zone, not the clinic's", async () => {
     const { patientId, journeyId, email } = await aPatientEnrolled('America/Los_Angeles');
     const mark = await emailCount(email);
     await waitingStep(patientId, journeyId, 'intake', { kind: 'patient', id: patientId });
@@ -302,12 +421,28 @@ describe('the "already decided" page', () => {
     const again = await open('GET', token);
 
     expect(again.statusCode).toBe(409);
-    expect(textOf(again.body)).toMatch(/already decided by you at [A-Z][a-z]{2}, [A-Z][a-z]{2} \d{1,2}, 2026, \d{1,2}:\d{2} [AP]M P[DS]T/);
+    expect(textOf(again.body)).toMatch(
+      /already decided by you at [A-Z][a-z]{2}, [A-Z][a-z]{2} \d{1,2}, 2026, \d{1,2}:\d{2} [AP]M P[DS]T/,
+    );
   });
 });
 
 describe('email wording', () => {
-  const kinds: EmailKind[] = ['patient-form', 'patient-form-reminder', 'clinician-decision', 'clinician-decision-reminder', 'clinician-decision-escalated', 'clinician-notice', 'clinician-step-overdue-urgent', 'clinician-urgent', 'recovery-reminder', 'consult-reminder', 'session-prep-reminder', 'refill-window-reminder', 'please-contact-clinic'];
+  const kinds: EmailKind[] = [
+    'patient-form',
+    'patient-form-reminder',
+    'clinician-decision',
+    'clinician-decision-reminder',
+    'clinician-decision-escalated',
+    'clinician-notice',
+    'clinician-step-overdue-urgent',
+    'clinician-urgent',
+    'recovery-reminder',
+    'consult-reminder',
+    'session-prep-reminder',
+    'refill-window-reminder',
+    'please-contact-clinic',
+  ];
 
   it.each(kinds)('%s without a link mentions no secure page and no personal link', (kind) => {
     const email = renderEmail(kind, { firstName: 'Jamie', when: 'Mon, May 4, 2026, 9:00 AM EDT' });
@@ -327,14 +462,36 @@ describe('email wording', () => {
 });
 
 /** Seeds what the patient's own pages compare with: the intake (and a planned session, for a check-in). */
-async function withIntake(patientId: string, journeyId: string, change: (intake: Intake) => void = () => {}, session?: { plannedStart: string }): Promise<void> {
+async function withIntake(
+  patientId: string,
+  journeyId: string,
+  change: (intake: Intake) => void = () => {},
+  session?: { plannedStart: string },
+): Promise<void> {
   const intake = anIntake();
   change(intake);
-  const writes: StoreWrite[] = [{ kind: 'create', key: keys.intake(patientId, journeyId), itemType: 'INTAKE', attributes: { ...intake } }];
+  const writes: StoreWrite[] = [
+    { kind: 'create', key: keys.intake(patientId, journeyId), itemType: 'INTAKE', attributes: { ...intake } },
+  ];
   if (session !== undefined) {
-    writes.push({ kind: 'create', key: keys.session(patientId, 1), itemType: 'SESSION', attributes: { number: 1, plannedStart: session.plannedStart, status: 'planned', checkInRef: null, journalRef: null, attempt: 1 } });
+    writes.push({
+      kind: 'create',
+      key: keys.session(patientId, 1),
+      itemType: 'SESSION',
+      attributes: {
+        number: 1,
+        plannedStart: session.plannedStart,
+        status: 'planned',
+        checkInRef: null,
+        journalRef: null,
+        attempt: 1,
+      },
+    });
   }
-  await commitChange(table.client, table.tableName, { writes, audit: { patientId, actor: { type: 'system', id: 'test' }, action: 'test.seed', reason: 'seeded by the test' } });
+  await commitChange(table.client, table.tableName, {
+    writes,
+    audit: { patientId, actor: { type: 'system', id: 'test' }, action: 'test.seed', reason: 'seeded by the test' },
+  });
 }
 
 async function outputOf(executionArn: string): Promise<Record<string, unknown>> {
@@ -343,11 +500,16 @@ async function outputOf(executionArn: string): Promise<Record<string, unknown>> 
   return JSON.parse(described.output ?? '{}') as Record<string, unknown>;
 }
 
-function assessmentFields(phq9: readonly number[], gad7: readonly number[], bladder: Partial<Record<'frequency' | 'urgency' | 'painOnUrination' | 'bloodInUrine', boolean>> = {}): FormFields {
+function assessmentFields(
+  phq9: readonly number[],
+  gad7: readonly number[],
+  bladder: Partial<Record<'frequency' | 'urgency' | 'painOnUrination' | 'bloodInUrine', boolean>> = {},
+): FormFields {
   const fields: Record<string, string> = { purpose: 'assessment' };
   phq9.forEach((v, i) => (fields[`phq9.items[${i}]`] = String(v)));
   gad7.forEach((v, i) => (fields[`gad7.items[${i}]`] = String(v)));
-  for (const name of ['frequency', 'urgency', 'painOnUrination', 'bloodInUrine'] as const) fields[`bladderCheck.${name}`] = bladder[name] === true ? 'yes' : 'no';
+  for (const name of ['frequency', 'urgency', 'painOnUrination', 'bloodInUrine'] as const)
+    fields[`bladderCheck.${name}`] = bladder[name] === true ? 'yes' : 'no';
   return fields;
 }
 
@@ -390,7 +552,9 @@ describe('one triage for every questionnaire: the answers reach the clinician, a
     expect(phiIn(alerts[0] as SentEmail, lastName)).toEqual([]);
     const alertPage = textOf((await open('GET', onlyLinkIn(alerts[0]))).body);
     expect(alertPage).toContain('Jamie Quixotewright');
-    expect(alertPage).toContain('PHQ-9 item 9 (thoughts of death or self-harm) answered 1: please contact the patient today');
+    expect(alertPage).toContain(
+      'PHQ-9 item 9 (thoughts of death or self-harm) answered 1: please contact the patient today',
+    );
     expect(alertPage).toContain(`protocol ${defaultProtocol.version}`);
     // workflow data carries no health information: the decision word, and the flag that an alert was called
     // for (the workflow makes sure it is sent; the message stays in the table)
@@ -415,11 +579,21 @@ describe('one triage for every questionnaire: the answers reach the clinician, a
     const { patientId, journeyId, email } = await aPatientEnrolled();
     await withIntake(patientId, journeyId); // PHQ-9 12, GAD-7 11, no urinary symptoms
     const mark = await emailCount(email);
-    await waitingStep(patientId, journeyId, 'assessment', { kind: 'patient', id: patientId }, 'session-2-a1-assessment');
+    await waitingStep(
+      patientId,
+      journeyId,
+      'assessment',
+      { kind: 'patient', id: patientId },
+      'session-2-a1-assessment',
+    );
     const token = onlyLinkIn((await emailsSince(email, mark))[0]);
     const before = await emailCount(CLINICIAN);
 
-    const page = await open('POST', token, assessmentFields([3, 3, 3, 3, 2, 2, 1, 0, 0], [3, 3, 2, 1, 1, 1, 0], { urgency: true }));
+    const page = await open(
+      'POST',
+      token,
+      assessmentFields([3, 3, 3, 3, 2, 2, 1, 0, 0], [3, 3, 2, 1, 1, 1, 0], { urgency: true }),
+    );
 
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toContain('988');
@@ -434,22 +608,46 @@ describe('one triage for every questionnaire: the answers reach the clinician, a
     const { patientId, journeyId, email } = await aPatientEnrolled();
     await withIntake(patientId, journeyId, (intake) => intake.medicalHistory.conditions.push('urinary-symptoms'));
     const mark = await emailCount(email);
-    await waitingStep(patientId, journeyId, 'assessment', { kind: 'patient', id: patientId }, 'session-2-a1-assessment');
+    await waitingStep(
+      patientId,
+      journeyId,
+      'assessment',
+      { kind: 'patient', id: patientId },
+      'session-2-a1-assessment',
+    );
     const token = onlyLinkIn((await emailsSince(email, mark))[0]);
     const before = await emailCount(CLINICIAN);
 
-    expect((await open('POST', token, assessmentFields([3, 3, 3, 3, 2, 2, 0, 0, 0], [3, 3, 2, 1, 1, 1, 0], { frequency: true }))).statusCode).toBe(200);
+    expect(
+      (
+        await open(
+          'POST',
+          token,
+          assessmentFields([3, 3, 3, 3, 2, 2, 0, 0, 0], [3, 3, 2, 1, 1, 1, 0], { frequency: true }),
+        )
+      ).statusCode,
+    ).toBe(200);
 
     expect(await emailsSince(CLINICIAN, before)).toEqual([]);
   });
 });
 
 describe('blood pressure at the crisis threshold at check-in', () => {
-  async function checkInLink(change: (intake: Intake) => void = () => {}): Promise<{ token: string; executionArn: string; patientId: string; journeyId: string }> {
+  async function checkInLink(
+    change: (intake: Intake) => void = () => {},
+  ): Promise<{ token: string; executionArn: string; patientId: string; journeyId: string }> {
     const { patientId, journeyId, email } = await aPatientEnrolled();
-    await withIntake(patientId, journeyId, change, { plannedStart: new Date(engine.now().getTime() + 3600_000).toISOString() });
+    await withIntake(patientId, journeyId, change, {
+      plannedStart: new Date(engine.now().getTime() + 3600_000).toISOString(),
+    });
     const mark = await emailCount(email);
-    const executionArn = await waitingStep(patientId, journeyId, 'check-in', { kind: 'patient', id: patientId }, 'session-1-a1-check-in');
+    const executionArn = await waitingStep(
+      patientId,
+      journeyId,
+      'check-in',
+      { kind: 'patient', id: patientId },
+      'session-1-a1-check-in',
+    );
     return { token: onlyLinkIn((await emailsSince(email, mark))[0]), executionArn, patientId, journeyId };
   }
 
@@ -461,19 +659,30 @@ describe('blood pressure at the crisis threshold at check-in', () => {
 
     expect(first.statusCode).toBe(400);
     expect(textOf(first.body)).toContain('Do not take your dose. Sit quietly for 5 minutes, measure again');
-    expect((await readStep(table.client, table.tableName, { patientId, journeyId, stepKey: 'session-1-a1-check-in' }))?.status).toBe('pending');
+    expect(
+      (await readStep(table.client, table.tableName, { patientId, journeyId, stepKey: 'session-1-a1-check-in' }))
+        ?.status,
+    ).toBe('pending');
     expect(await emailsSince(CLINICIAN, before)).toEqual([]);
 
-    const recheck = await open('POST', token, checkInFields(['182/100', '176/98'], { 'bpRecheck.systolic': '181', 'bpRecheck.diastolic': '95' }));
+    const recheck = await open(
+      'POST',
+      token,
+      checkInFields(['182/100', '176/98'], { 'bpRecheck.systolic': '181', 'bpRecheck.diastolic': '95' }),
+    );
 
     expect(recheck.statusCode).toBe(200);
-    expect(textOf(recheck.body)).toContain("Do not take today's dose. Your blood pressure is still very high, so your care team will contact you today.");
+    expect(textOf(recheck.body)).toContain(
+      "Do not take today's dose. Your blood pressure is still very high, so your care team will contact you today.",
+    );
     const output = await outputOf(executionArn);
     expect(output['decision']).toBe('POSTPONED');
     expect(output['reasons']).toEqual(expect.arrayContaining(['BP_CRISIS_PERSISTENT']));
     const alerts = await emailsSince(CLINICIAN, before);
     expect(alerts.map((e) => e.subject)).toEqual(['Urgent: please review today']);
-    expect(textOf((await open('GET', onlyLinkIn(alerts[0]))).body)).toContain("blood pressure still 181/95 after 5 minutes' rest (at or above 180/120)");
+    expect(textOf((await open('GET', onlyLinkIn(alerts[0]))).body)).toContain(
+      "blood pressure still 181/95 after 5 minutes' rest (at or above 180/120)",
+    );
   });
 
   it('with a crisis symptom is an emergency at once, with no recheck', async () => {
@@ -490,15 +699,30 @@ describe('blood pressure at the crisis threshold at check-in', () => {
 describe('pregnancy at each check-in', () => {
   it('is asked of a patient who can become pregnant, and "yes" postpones the session for the clinician', async () => {
     const { patientId, journeyId, email } = await aPatientEnrolled();
-    await withIntake(patientId, journeyId, (intake) => (intake.pregnancy = 'no'), { plannedStart: new Date(engine.now().getTime() + 3600_000).toISOString() });
+    await withIntake(patientId, journeyId, (intake) => (intake.pregnancy = 'no'), {
+      plannedStart: new Date(engine.now().getTime() + 3600_000).toISOString(),
+    });
     const mark = await emailCount(email);
-    const executionArn = await waitingStep(patientId, journeyId, 'check-in', { kind: 'patient', id: patientId }, 'session-1-a1-check-in');
+    const executionArn = await waitingStep(
+      patientId,
+      journeyId,
+      'check-in',
+      { kind: 'patient', id: patientId },
+      'session-1-a1-check-in',
+    );
     const token = onlyLinkIn((await emailsSince(email, mark))[0]);
     expect((await open('GET', token)).body).toContain('name="pregnantPlannedOrBreastfeeding"');
 
-    const unanswered = await open('POST', token, { ...checkInFields(['120/80', '118/78']), pregnantPlannedOrBreastfeeding: '' });
+    const unanswered = await open('POST', token, {
+      ...checkInFields(['120/80', '118/78']),
+      pregnantPlannedOrBreastfeeding: '',
+    });
     expect(unanswered.statusCode).toBe(400);
-    const page = await open('POST', token, checkInFields(['120/80', '118/78'], { pregnantPlannedOrBreastfeeding: 'yes' }));
+    const page = await open(
+      'POST',
+      token,
+      checkInFields(['120/80', '118/78'], { pregnantPlannedOrBreastfeeding: 'yes' }),
+    );
 
     expect(page.statusCode).toBe(200);
     expect(textOf(page.body)).toContain("Today's session is postponed");
@@ -509,7 +733,9 @@ describe('pregnancy at each check-in', () => {
 
   it('is not asked of a patient who said at intake they cannot become pregnant', async () => {
     const { patientId, journeyId, email } = await aPatientEnrolled();
-    await withIntake(patientId, journeyId, (intake) => (intake.pregnancy = 'cannot-become-pregnant'), { plannedStart: new Date(engine.now().getTime() + 3600_000).toISOString() });
+    await withIntake(patientId, journeyId, (intake) => (intake.pregnancy = 'cannot-become-pregnant'), {
+      plannedStart: new Date(engine.now().getTime() + 3600_000).toISOString(),
+    });
     const mark = await emailCount(email);
     await waitingStep(patientId, journeyId, 'check-in', { kind: 'patient', id: patientId }, 'session-1-a1-check-in');
     const token = onlyLinkIn((await emailsSince(email, mark))[0]);

@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +15,17 @@ import { formatInZone } from '../functions/pages/format-time.ts';
 import { keys } from '../functions/store/table-design.ts';
 import type { SentEmail } from '../local/services/ses-local.ts';
 import { advanceClockOverHttp, emailsTo, linksIn, sfnClientFor, useLocalClinic } from './support/local-clinic.ts';
-import { getLink, headLink, intakeFields, linkPageHeaderProblems, postLink, tokenOf, withToken, type FormFields, type LinkAnswer } from './support/link-http.ts';
+import {
+  getLink,
+  headLink,
+  intakeFields,
+  linkPageHeaderProblems,
+  postLink,
+  tokenOf,
+  withToken,
+  type FormFields,
+  type LinkAnswer,
+} from './support/link-http.ts';
 
 /**
  * The attacks on an emailed link, made the way an attacker (or a mail scanner) would: over HTTP against
@@ -22,7 +37,11 @@ const local = useLocalClinic();
 let documentClient: DynamoDBDocumentClient | undefined;
 function table(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: local.clinic.urls.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    new DynamoDBClient({
+      endpoint: local.clinic.urls.dynamodb,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
   );
   return documentClient;
 }
@@ -46,10 +65,14 @@ beforeAll(async () => {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       sfnActions.push(String(req.headers['x-amz-target'] ?? ''));
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== 'host' && name !== 'content-length')) as Record<string, string>;
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([name]) => name !== 'host' && name !== 'content-length'),
+      ) as Record<string, string>;
       fetch(`${target}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, body: Buffer.concat(chunks) })
         .then(async (answer) => {
-          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0' });
+          res.writeHead(answer.status, {
+            'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0',
+          });
           res.end(Buffer.from(await answer.arrayBuffer()));
         })
         .catch((error: unknown) => res.destroy(error as Error));
@@ -92,7 +115,16 @@ async function enrolPatient(options: { timeZone?: string } = {}): Promise<Enroll
   const response = await fetch(`${clinic.urls.app}/staff/patients`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ patientId, firstName: 'Jamie', lastName: 'Quixotewright', dateOfBirth: '1990-02-03', sexAtBirth: 'female', timeZone, email, assignedClinicianId: 'dr-rivera' }),
+    body: JSON.stringify({
+      patientId,
+      firstName: 'Jamie',
+      lastName: 'Quixotewright',
+      dateOfBirth: '1990-02-03',
+      sexAtBirth: 'female',
+      timeZone,
+      email,
+      assignedClinicianId: 'dr-rivera',
+    }),
   });
   expect(response.status).toBe(201);
   const { journeyId } = (await response.json()) as { journeyId: string };
@@ -110,7 +142,9 @@ async function tableSnapshot(): Promise<Map<string, Record<string, unknown>>> {
   const items = new Map<string, Record<string, unknown>>();
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await table().send(new ScanCommand({ TableName: local.clinic.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    const page = await table().send(
+      new ScanCommand({ TableName: local.clinic.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
     for (const item of page.Items ?? []) items.set(`${String(item['PK'])} | ${String(item['SK'])}`, item);
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
@@ -118,7 +152,10 @@ async function tableSnapshot(): Promise<Map<string, Record<string, unknown>>> {
 }
 
 /** The keys of the items created, changed or deleted between two snapshots. */
-function changedKeys(before: Map<string, Record<string, unknown>>, after: Map<string, Record<string, unknown>>): string[] {
+function changedKeys(
+  before: Map<string, Record<string, unknown>>,
+  after: Map<string, Record<string, unknown>>,
+): string[] {
   const changed: string[] = [];
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     if (JSON.stringify(before.get(key)) !== JSON.stringify(after.get(key))) changed.push(key);
@@ -136,25 +173,41 @@ function withoutRateCounterOf(url: string, changed: readonly string[]): string[]
 }
 
 async function linkItem(url: string): Promise<Record<string, unknown> | undefined> {
-  const { Item } = await table().send(new GetCommand({ TableName: local.clinic.tableName, Key: keys.link(hashLinkToken(tokenOf(url))), ConsistentRead: true }));
+  const { Item } = await table().send(
+    new GetCommand({
+      TableName: local.clinic.tableName,
+      Key: keys.link(hashLinkToken(tokenOf(url))),
+      ConsistentRead: true,
+    }),
+  );
   return Item;
 }
 
 async function intakeStep(patient: EnrolledPatient): Promise<Record<string, unknown> | undefined> {
-  const { Item } = await table().send(new GetCommand({ TableName: local.clinic.tableName, Key: keys.step(patient.patientId, patient.journeyId, 'intake'), ConsistentRead: true }));
+  const { Item } = await table().send(
+    new GetCommand({
+      TableName: local.clinic.tableName,
+      Key: keys.step(patient.patientId, patient.journeyId, 'intake'),
+      ConsistentRead: true,
+    }),
+  );
   return Item;
 }
 
 async function auditEvents(patientId: string, action: string): Promise<Record<string, unknown>[]> {
   const items = [...(await tableSnapshot()).values()];
-  return items.filter((item) => item['PK'] === `PATIENT#${patientId}` && item['itemType'] === 'AUDIT' && item['action'] === action);
+  return items.filter(
+    (item) => item['PK'] === `PATIENT#${patientId}` && item['itemType'] === 'AUDIT' && item['action'] === action,
+  );
 }
 
 /** The person-action execution of one step of the patient's journey, first round (journey.asl.json names it `<journeyId>-<step>-<hold round>`). */
 async function stepExecutionArn(patient: EnrolledPatient, step: string): Promise<string> {
   const machine = local.clinic.stateMachines.find((m) => m.id === 'person-action');
   if (machine === undefined) throw new Error('the person-action state machine is not deployed');
-  const { executions = [] } = await sfnClientFor(local.clinic).send(new ListExecutionsCommand({ stateMachineArn: machine.arn }));
+  const { executions = [] } = await sfnClientFor(local.clinic).send(
+    new ListExecutionsCommand({ stateMachineArn: machine.arn }),
+  );
   const found = executions.find((execution) => execution.name === `${patient.journeyId}-${step}-1`);
   if (found?.executionArn === undefined) throw new Error(`no ${step} execution for ${patient.journeyId}`);
   return found.executionArn;
@@ -176,7 +229,10 @@ async function history(executionArn: string): Promise<HistoryEvent[]> {
 
 /** How many times the link's waiting task was completed: each SendTaskSuccess that landed is one TaskSucceeded. */
 function callbacksDelivered(events: readonly HistoryEvent[]): number {
-  return events.filter((event) => event.type === 'TaskSucceeded' && event.taskSucceededEventDetails?.resource === 'invoke.waitForTaskToken').length;
+  return events.filter(
+    (event) =>
+      event.type === 'TaskSucceeded' && event.taskSucceededEventDetails?.resource === 'invoke.waitForTaskToken',
+  ).length;
 }
 
 async function executionStatus(executionArn: string): Promise<string | undefined> {
@@ -184,9 +240,19 @@ async function executionStatus(executionArn: string): Promise<string | undefined
 }
 
 /** A form of another purpose, sent to the intake link: a patient "approving" their own eligibility. */
-const eligibilityApproval: FormFields = { purpose: 'eligibility', decision: 'APPROVED', overrideReason: 'none', note: 'approved' };
+const eligibilityApproval: FormFields = {
+  purpose: 'eligibility',
+  decision: 'APPROVED',
+  overrideReason: 'none',
+  note: 'approved',
+};
 /** The check-in form of a session, which the intake link does not ask for. */
-const checkInForm: FormFields = { purpose: 'check-in', monitorPresent: 'yes', 'bp[0].systolic': '120', 'bp[0].diastolic': '80' };
+const checkInForm: FormFields = {
+  purpose: 'check-in',
+  monitorPresent: 'yes',
+  'bp[0].systolic': '120',
+  'bp[0].diastolic': '80',
+};
 
 /** What an attack must leave as it found: every item of the table, the execution's history, and no SendTaskSuccess. */
 interface Observation {
@@ -197,13 +263,20 @@ interface Observation {
 }
 
 async function observe(executionArn: string): Promise<Observation> {
-  return { executionArn, table: await tableSnapshot(), history: await history(executionArn), sfnMark: sfnActions.length };
+  return {
+    executionArn,
+    table: await tableSnapshot(),
+    history: await history(executionArn),
+    sfnMark: sfnActions.length,
+  };
 }
 
 /** `rateCounterOf`: a POST to a known link may bump that link's per-minute counter, and nothing else. */
 async function expectNothingChangedSince(before: Observation, options: { rateCounterOf?: string } = {}): Promise<void> {
   const changed = changedKeys(before.table, await tableSnapshot());
-  expect(options.rateCounterOf === undefined ? changed : withoutRateCounterOf(options.rateCounterOf, changed)).toEqual([]);
+  expect(options.rateCounterOf === undefined ? changed : withoutRateCounterOf(options.rateCounterOf, changed)).toEqual(
+    [],
+  );
   expect(await history(before.executionArn)).toEqual(before.history);
   expect(sendTaskSuccessCallsSince(before.sfnMark)).toBe(0);
 }
@@ -244,12 +317,21 @@ describe('opening a link (GET)', () => {
     // the same comparison sees the decision: the step, the link and the intake all changed
     const stepKey = keys.step(patient.patientId, patient.journeyId, 'intake');
     const linkKey = keys.link(hashLinkToken(tokenOf(patient.intakeUrl)));
-    expect(changedKeys(before.table, await tableSnapshot())).toEqual(expect.arrayContaining([`${stepKey.PK} | ${stepKey.SK}`, `${linkKey.PK} | ${linkKey.SK}`]));
-    expect(await intakeStep(patient)).toMatchObject({ status: 'decided', decision: { decision: 'SUBMITTED', decidedBy: { kind: 'patient', id: patient.patientId }, via: 'link' } });
+    expect(changedKeys(before.table, await tableSnapshot())).toEqual(
+      expect.arrayContaining([`${stepKey.PK} | ${stepKey.SK}`, `${linkKey.PK} | ${linkKey.SK}`]),
+    );
+    expect(await intakeStep(patient)).toMatchObject({
+      status: 'decided',
+      decision: { decision: 'SUBMITTED', decidedBy: { kind: 'patient', id: patient.patientId }, via: 'link' },
+    });
     // the next step of the journey: the clinician is asked to book the consult for THIS patient
     const newClinicianEmails = (await emailsTo(local.clinic, clinicianEmail)).slice(clinicianEmailsBefore);
-    const nextLinks = await Promise.all(newClinicianEmails.flatMap((email) => linksIn(local.clinic, email)).map(linkItem));
-    expect(nextLinks).toContainEqual(expect.objectContaining({ patientId: patient.patientId, purpose: 'consult-booking', status: 'pending' }));
+    const nextLinks = await Promise.all(
+      newClinicianEmails.flatMap((email) => linksIn(local.clinic, email)).map(linkItem),
+    );
+    expect(nextLinks).toContainEqual(
+      expect.objectContaining({ patientId: patient.patientId, purpose: 'consult-booking', status: 'pending' }),
+    );
   });
 });
 
@@ -294,9 +376,13 @@ describe('links that must not work', () => {
     const expiresAt = String((await linkItem(patient.intakeUrl))?.['expiresAt']);
     expect(Date.parse(expiresAt)).toBeGreaterThan(local.clinic.now().getTime());
 
-    expect((await advanceClockOverHttp(local.clinic, { to: new Date(Date.parse(expiresAt) - 60_000).toISOString() })).status).toBe(200);
+    expect(
+      (await advanceClockOverHttp(local.clinic, { to: new Date(Date.parse(expiresAt) - 60_000).toISOString() })).status,
+    ).toBe(200);
     expect((await getLink(patient.intakeUrl)).status).toBe(200);
-    expect((await advanceClockOverHttp(local.clinic, { to: new Date(Date.parse(expiresAt) + 1_000).toISOString() })).status).toBe(200);
+    expect(
+      (await advanceClockOverHttp(local.clinic, { to: new Date(Date.parse(expiresAt) + 1_000).toISOString() })).status,
+    ).toBe(200);
     const before = await observe(executionArn);
 
     const opened = await getLink(patient.intakeUrl);
@@ -317,12 +403,18 @@ describe('links that must not work', () => {
     const patient = await enrolPatient({ timeZone: local.clinic.clinic.defaultTimeZone });
     const executionArn = await intakeExecutionArn(patient);
     expect((await postLink(patient.intakeUrl, intakeFields())).status).toBe(200);
-    const decidedAt = String(((await intakeStep(patient))?.['decision'] as { decidedAt?: string } | undefined)?.decidedAt);
+    const decidedAt = String(
+      ((await intakeStep(patient))?.['decision'] as { decidedAt?: string } | undefined)?.decidedAt,
+    );
     await advanceClockOverHttp(local.clinic, { advanceSeconds: 600 });
     const before = await observe(executionArn);
     expect(callbacksDelivered(before.history)).toBe(1);
 
-    const replays = [await postLink(patient.intakeUrl, intakeFields()), await postLink(patient.intakeUrl, intakeFields()), await getLink(patient.intakeUrl)];
+    const replays = [
+      await postLink(patient.intakeUrl, intakeFields()),
+      await postLink(patient.intakeUrl, intakeFields()),
+      await getLink(patient.intakeUrl),
+    ];
 
     for (const replay of replays) {
       expect(replay.status).toBe(409);
@@ -345,13 +437,21 @@ describe('links that must not work', () => {
     if (bookingUrl === undefined) throw new Error('the clinician was not asked to book the consult');
     expect(await linkItem(bookingUrl)).toMatchObject({ patientId: patient.patientId, purpose: 'consult-booking' });
     const consultAt = new Date(local.clinic.now().getTime() + 2 * 24 * 3600_000).toISOString();
-    const booked = await fetch(`${local.clinic.urls.app}/staff/patients/${patient.patientId}/consult`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ consultAt }) });
+    const booked = await fetch(`${local.clinic.urls.app}/staff/patients/${patient.patientId}/consult`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ consultAt }),
+    });
     expect(booked.status).toBe(200);
     const executionArn = await stepExecutionArn(patient, 'consult-booking');
     const before = await observe(executionArn);
 
     const opened = await getLink(bookingUrl);
-    const posted = await postLink(bookingUrl, { purpose: 'consult-booking', decision: 'BOOKED', consultAt: consultAt.slice(0, 16) });
+    const posted = await postLink(bookingUrl, {
+      purpose: 'consult-booking',
+      decision: 'BOOKED',
+      consultAt: consultAt.slice(0, 16),
+    });
 
     for (const answer of [opened, posted]) {
       expect(answer.status).toBe(409);
@@ -361,13 +461,18 @@ describe('links that must not work', () => {
     await expectNothingChangedSince(before, { rateCounterOf: bookingUrl });
   });
 
-  it("a form of another purpose posted to the link is refused and changes nothing", async () => {
+  it('a form of another purpose posted to the link is refused and changes nothing', async () => {
     const patient = await enrolPatient();
     const executionArn = await intakeExecutionArn(patient);
     const before = await observe(executionArn);
 
     const { purpose: _intake, ...withoutPurpose } = intakeFields();
-    for (const form of [eligibilityApproval, checkInForm, { ...intakeFields(), purpose: 'hold-decision' }, withoutPurpose]) {
+    for (const form of [
+      eligibilityApproval,
+      checkInForm,
+      { ...intakeFields(), purpose: 'hold-decision' },
+      withoutPurpose,
+    ]) {
       const refused = await postLink(patient.intakeUrl, form);
       expect(refused.status).toBe(400);
       expectPageHeaders(refused);
@@ -386,7 +491,10 @@ describe('deciding once', () => {
     const executionArn = await intakeExecutionArn(patient);
     const sfnMark = sfnActions.length;
 
-    const answers = await Promise.all([postLink(patient.intakeUrl, intakeFields()), postLink(patient.intakeUrl, intakeFields())]);
+    const answers = await Promise.all([
+      postLink(patient.intakeUrl, intakeFields()),
+      postLink(patient.intakeUrl, intakeFields()),
+    ]);
     await local.clinic.settle();
 
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
@@ -396,7 +504,9 @@ describe('deciding once', () => {
     expect(callbacksDelivered(events)).toBe(1);
     expect(await executionStatus(executionArn)).toBe('SUCCEEDED');
     expect(await auditEvents(patient.patientId, 'step.decided')).toHaveLength(1);
-    const intakes = [...(await tableSnapshot()).values()].filter((item) => item['PK'] === `PATIENT#${patient.patientId}` && item['itemType'] === 'INTAKE');
+    const intakes = [...(await tableSnapshot()).values()].filter(
+      (item) => item['PK'] === `PATIENT#${patient.patientId}` && item['itemType'] === 'INTAKE',
+    );
     expect(intakes).toHaveLength(1);
     expect(await linkItem(patient.intakeUrl)).toMatchObject({ status: 'used' });
   });
@@ -405,7 +515,8 @@ describe('deciding once', () => {
     const patient = await enrolPatient();
     const executionArn = await intakeExecutionArn(patient);
     const { 'gad7.items[0]': _missing, ...incomplete } = intakeFields();
-    for (let i = 0; i < POSTS_PER_LINK_PER_MINUTE; i++) expect((await postLink(patient.intakeUrl, incomplete)).status).toBe(400);
+    for (let i = 0; i < POSTS_PER_LINK_PER_MINUTE; i++)
+      expect((await postLink(patient.intakeUrl, incomplete)).status).toBe(400);
     const before = await observe(executionArn);
 
     const limited = await postLink(patient.intakeUrl, intakeFields());
@@ -436,16 +547,21 @@ describe('what every link page and link carries', () => {
     seen.push(await getLink(withToken(patient.intakeUrl, `${tokenOf(patient.intakeUrl).slice(0, 42)}`)));
     seen.push(await postLink(patient.intakeUrl, intakeFields()));
     seen.push(await postLink(patient.intakeUrl, intakeFields()));
-    for (let i = seen.length; i < POSTS_PER_LINK_PER_MINUTE + 3; i++) seen.push(await postLink(patient.intakeUrl, intakeFields()));
+    for (let i = seen.length; i < POSTS_PER_LINK_PER_MINUTE + 3; i++)
+      seen.push(await postLink(patient.intakeUrl, intakeFields()));
     const expiresAt = String((await linkItem(expiring.intakeUrl))?.['expiresAt']);
     await advanceClockOverHttp(local.clinic, { to: new Date(Date.parse(expiresAt) + 1_000).toISOString() });
     seen.push(await getLink(expiring.intakeUrl));
 
     expect(new Set(seen.map((answer) => answer.status))).toEqual(new Set([200, 400, 404, 409, 410, 429]));
-    for (const answer of seen) expect({ status: answer.status, problems: linkPageHeaderProblems(answer.headers) }).toEqual({ status: answer.status, problems: [] });
+    for (const answer of seen)
+      expect({ status: answer.status, problems: linkPageHeaderProblems(answer.headers) }).toEqual({
+        status: answer.status,
+        problems: [],
+      });
   });
 
-  it("a link is /p/ (patients) or /c/ (clinicians) and a 43-character token, nothing else: no patient id, journey id, name or query in any emailed URL", async () => {
+  it('a link is /p/ (patients) or /c/ (clinicians) and a 43-character token, nothing else: no patient id, journey id, name or query in any emailed URL', async () => {
     const patient = await enrolPatient();
     await postLink(patient.intakeUrl, intakeFields());
     await local.clinic.settle();
@@ -474,6 +590,8 @@ describe('what every link page and link carries', () => {
 /** Every URL an email carries, in its text and its HTML links. */
 function urlsIn(email: SentEmail): string[] {
   const inText = (email.text ?? '').match(/https?:\/\/[^\s"'<>]+/g) ?? [];
-  const inHtml = [...(email.html ?? '').matchAll(/\b(?:href|src)\s*=\s*"([^"]*)"/g)].map((m) => (m[1] ?? '').replaceAll('&amp;', '&'));
+  const inHtml = [...(email.html ?? '').matchAll(/\b(?:href|src)\s*=\s*"([^"]*)"/g)].map((m) =>
+    (m[1] ?? '').replaceAll('&amp;', '&'),
+  );
   return [...inText, ...inHtml];
 }

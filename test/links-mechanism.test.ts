@@ -28,7 +28,22 @@ const clinic = {
     { id: 'dr-chen', name: 'Dr. Wei Chen', email: 'wei.chen@example.org', backupId: 'dr-rivera' },
   ],
 };
-const forbidden = ['ketamine', 'esketamine', 'dose', 'mg', 'depression', 'anxiety', 'psychiatric', 'psychiatry', 'therapy', 'treatment', 'prescription', 'medication', 'drug', 'mental'];
+const forbidden = [
+  'ketamine',
+  'esketamine',
+  'dose',
+  'mg',
+  'depression',
+  'anxiety',
+  'psychiatric',
+  'psychiatry',
+  'therapy',
+  'treatment',
+  'prescription',
+  'medication',
+  'drug',
+  'mental',
+];
 
 let table: TestTable;
 let ses: SesLocal;
@@ -68,9 +83,17 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       sfnCalls.push(String(req.headers['x-amz-target'] ?? ''));
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length')) as Record<string, string>;
-      void fetch(`${sfn.url}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, body: Buffer.concat(chunks) }).then(async (answer) => {
-        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0' });
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length'),
+      ) as Record<string, string>;
+      void fetch(`${sfn.url}${req.url ?? '/'}`, {
+        method: req.method ?? 'POST',
+        headers,
+        body: Buffer.concat(chunks),
+      }).then(async (answer) => {
+        res.writeHead(answer.status, {
+          'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0',
+        });
         res.end(Buffer.from(await answer.arrayBuffer()));
       });
     });
@@ -93,7 +116,11 @@ beforeAll(async () => {
     RequestActionFunctionArn: 'request-action',
     RecordProgressFunctionArn: 'record-progress',
   });
-  const created = (await engine.call('CreateStateMachine', { name: 'person-action', definition, roleArn: 'arn:aws:iam::123456789012:role/test' })) as { stateMachineArn: string };
+  const created = (await engine.call('CreateStateMachine', {
+    name: 'person-action',
+    definition,
+    roleArn: 'arn:aws:iam::123456789012:role/test',
+  })) as { stateMachineArn: string };
   machineArn = created.stateMachineArn;
 }, 120_000);
 
@@ -109,13 +136,50 @@ afterAll(async () => {
   }
 });
 
-async function seedPatient(patientId: string, options: { onHold?: boolean; sessions?: { number: number; plannedStart: string }[] } = {}): Promise<void> {
-  const put = (item: Record<string, unknown>) => table.client.send(new PutCommand({ TableName: table.tableName, Item: item }));
+async function seedPatient(
+  patientId: string,
+  options: { onHold?: boolean; sessions?: { number: number; plannedStart: string }[] } = {},
+): Promise<void> {
+  const put = (item: Record<string, unknown>) =>
+    table.client.send(new PutCommand({ TableName: table.tableName, Item: item }));
   const at = engine.now().toISOString();
-  await put({ ...keys.profile(patientId), itemType: 'PROFILE', version: 1, id: patientId, firstName: 'Jamie', lastName: 'Quixotewright', dateOfBirth: '1990-02-03', sexAtBirth: 'female', timeZone: 'America/Chicago', email: `${patientId}@example.net`, assignedClinicianId: 'dr-rivera' });
-  await put({ ...keys.journey(patientId), itemType: 'JOURNEY', version: 1, id: `j-${patientId}`, patientId, phase: 'intake', status: options.onHold ? 'on-hold' : 'active', onHold: options.onHold ?? false, hold: options.onHold ? { since: at, reason: 'test hold', adverseEventId: 'ae-1' } : null, enrolledAt: at });
+  await put({
+    ...keys.profile(patientId),
+    itemType: 'PROFILE',
+    version: 1,
+    id: patientId,
+    firstName: 'Jamie',
+    lastName: 'Quixotewright',
+    dateOfBirth: '1990-02-03',
+    sexAtBirth: 'female',
+    timeZone: 'America/Chicago',
+    email: `${patientId}@example.net`,
+    assignedClinicianId: 'dr-rivera',
+  });
+  await put({
+    ...keys.journey(patientId),
+    itemType: 'JOURNEY',
+    version: 1,
+    id: `j-${patientId}`,
+    patientId,
+    phase: 'intake',
+    status: options.onHold ? 'on-hold' : 'active',
+    onHold: options.onHold ?? false,
+    hold: options.onHold ? { since: at, reason: 'test hold', adverseEventId: 'ae-1' } : null,
+    enrolledAt: at,
+  });
   for (const session of options.sessions ?? []) {
-    await put({ ...keys.session(patientId, session.number), itemType: 'SESSION', version: 1, number: session.number, plannedStart: session.plannedStart, status: 'planned', checkInRef: null, journalRef: null, attempt: 1 });
+    await put({
+      ...keys.session(patientId, session.number),
+      itemType: 'SESSION',
+      version: 1,
+      number: session.number,
+      plannedStart: session.plannedStart,
+      status: 'planned',
+      checkInRef: null,
+      journalRef: null,
+      attempt: 1,
+    });
   }
 }
 
@@ -126,8 +190,15 @@ interface Started {
   stepKey: string;
 }
 
-async function startStep(patientId: string, purpose: string, stepKey: string, plan: Partial<Record<string, unknown>>): Promise<Started> {
-  const personKind = ['intake', 'check-in', 'journal', 'assessment', 'refill-request'].includes(purpose) ? 'patient' : 'clinician';
+async function startStep(
+  patientId: string,
+  purpose: string,
+  stepKey: string,
+  plan: Partial<Record<string, unknown>>,
+): Promise<Started> {
+  const personKind = ['intake', 'check-in', 'journal', 'assessment', 'refill-request'].includes(purpose)
+    ? 'patient'
+    : 'clinician';
   schedulePlans.set(stepKey, {
     person: personKind === 'patient' ? { kind: 'patient', id: patientId } : { kind: 'clinician', id: 'dr-rivera' },
     firstWaitSeconds: 3 * DAY,
@@ -137,7 +208,11 @@ async function startStep(patientId: string, purpose: string, stepKey: string, pl
     ...plan,
   });
   const journeyId = `j-${patientId}`;
-  const { executionArn } = (await engine.call('StartExecution', { stateMachineArn: machineArn, name: `${journeyId}-${stepKey}`, input: JSON.stringify({ patientId, journeyId, purpose, stepKey }) })) as { executionArn: string };
+  const { executionArn } = (await engine.call('StartExecution', {
+    stateMachineArn: machineArn,
+    name: `${journeyId}-${stepKey}`,
+    input: JSON.stringify({ patientId, journeyId, purpose, stepKey }),
+  })) as { executionArn: string };
   await engine.settle();
   return { executionArn, patientId, journeyId, stepKey };
 }
@@ -157,23 +232,38 @@ function tokenIn(email: SentEmail | undefined): string {
 }
 
 /** Opens a link through the function of the audience it was emailed to, or of `path` when given. */
-function open(method: 'GET' | 'POST', token: string, form?: FormFields, path: LinkPath = pathOfToken.get(token) ?? 'c'): Promise<PageResponse> {
+function open(
+  method: 'GET' | 'POST',
+  token: string,
+  form?: FormFields,
+  path: LinkPath = pathOfToken.get(token) ?? 'c',
+): Promise<PageResponse> {
   return callLinkPage(method, path, token, form);
 }
 
 async function tableItems(options: { withoutRateCounters?: boolean } = {}): Promise<Record<string, unknown>[]> {
   const { Items = [] } = await table.client.send(new ScanCommand({ TableName: table.tableName, ConsistentRead: true }));
-  return Items.filter((item) => !(options.withoutRateCounters && item['itemType'] === 'LINK_RATE')).sort((a, b) => `${String(a['PK'])}${String(a['SK'])}`.localeCompare(`${String(b['PK'])}${String(b['SK'])}`));
+  return Items.filter((item) => !(options.withoutRateCounters && item['itemType'] === 'LINK_RATE')).sort((a, b) =>
+    `${String(a['PK'])}${String(a['SK'])}`.localeCompare(`${String(b['PK'])}${String(b['SK'])}`),
+  );
 }
 
 async function execution(arn: string): Promise<{ status: string; output?: Record<string, unknown> }> {
   await engine.settle();
-  const described = (await engine.call('DescribeExecution', { executionArn: arn })) as { status: string; output?: string };
-  return { status: described.status, ...(described.output ? { output: JSON.parse(described.output) as Record<string, unknown> } : {}) };
+  const described = (await engine.call('DescribeExecution', { executionArn: arn })) as {
+    status: string;
+    output?: string;
+  };
+  return {
+    status: described.status,
+    ...(described.output ? { output: JSON.parse(described.output) as Record<string, unknown> } : {}),
+  };
 }
 
 async function auditActions(patientId: string, action: string): Promise<number> {
-  return (await tableItems()).filter((item) => item['PK'] === `PATIENT#${patientId}` && item['itemType'] === 'AUDIT' && item['action'] === action).length;
+  return (await tableItems()).filter(
+    (item) => item['PK'] === `PATIENT#${patientId}` && item['itemType'] === 'AUDIT' && item['action'] === action,
+  ).length;
 }
 
 function expectSecurityHeaders(response: { headers: Record<string, string> }): void {
@@ -182,7 +272,8 @@ function expectSecurityHeaders(response: { headers: Record<string, string> }): v
   expect(response.headers['x-robots-tag']).toContain('noindex');
   expect(response.headers['x-content-type-options']).toBe('nosniff');
   const csp = response.headers['content-security-policy'] ?? '';
-  for (const directive of ["default-src 'none'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"]) expect(csp).toContain(directive);
+  for (const directive of ["default-src 'none'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"])
+    expect(csp).toContain(directive);
   expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'/);
   expect(csp).not.toContain('unsafe');
 }
@@ -204,7 +295,11 @@ describe('emailed links', () => {
     expect(await tableItems()).toEqual(before);
     expect((await execution(started.executionArn)).status).toBe('RUNNING');
 
-    const decided = await open('POST', token, { purpose: 'consult-booking', consultAt: futureLocal(5), decision: 'BOOKED' });
+    const decided = await open('POST', token, {
+      purpose: 'consult-booking',
+      consultAt: futureLocal(5),
+      decision: 'BOOKED',
+    });
     expect(decided.statusCode).toBe(200);
     expectSecurityHeaders(decided);
     const result = await execution(started.executionArn);
@@ -214,7 +309,11 @@ describe('emailed links', () => {
     expect(await auditActions('p-get', 'step.decided')).toBe(1);
 
     // a replay, a second tab, a double click: refused with who decided and when, nothing recorded
-    const replay = await open('POST', token, { purpose: 'consult-booking', consultAt: futureLocal(6), decision: 'BOOKED' });
+    const replay = await open('POST', token, {
+      purpose: 'consult-booking',
+      consultAt: futureLocal(6),
+      decision: 'BOOKED',
+    });
     expect(replay.statusCode).toBe(409);
     expect(replay.body).toContain('already decided by you');
     expectSecurityHeaders(replay);
@@ -228,7 +327,10 @@ describe('emailed links', () => {
     const token = tokenIn((await emailsTo('ana.rivera@example.org')).at(-1));
     // no screening stored: decline needs none, and both tabs decline
     const callsBefore = sfnCalls.filter((t) => t.endsWith('SendTaskSuccess')).length;
-    const [a, b] = await Promise.all([open('POST', token, { purpose: 'eligibility', decision: 'DECLINED' }), open('POST', token, { purpose: 'eligibility', decision: 'DECLINED' })]);
+    const [a, b] = await Promise.all([
+      open('POST', token, { purpose: 'eligibility', decision: 'DECLINED' }),
+      open('POST', token, { purpose: 'eligibility', decision: 'DECLINED' }),
+    ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
     expect(sfnCalls.filter((t) => t.endsWith('SendTaskSuccess')).length - callsBefore).toBe(1);
     expect(await auditActions('p-race', 'step.decided')).toBe(1);
@@ -242,7 +344,14 @@ describe('emailed links', () => {
     expect(pathOfToken.get(token)).toBe('c');
     const before = await tableItems();
     for (const method of ['GET', 'POST'] as const) {
-      const page = await open(method, token, method === 'POST' ? { purpose: 'consult-evaluation', modality: 'telehealth', notes: 'n', decision: 'EVALUATED' } : undefined, 'p');
+      const page = await open(
+        method,
+        token,
+        method === 'POST'
+          ? { purpose: 'consult-evaluation', modality: 'telehealth', notes: 'n', decision: 'EVALUATED' }
+          : undefined,
+        'p',
+      );
       expect(page.statusCode).toBe(404);
       expectSecurityHeaders(page);
     }
@@ -258,7 +367,11 @@ describe('emailed links', () => {
     const before = await tableItems();
     for (const bad of [tampered, 'x'.repeat(43), 'short', `${token}x`]) {
       for (const method of ['GET', 'POST'] as const) {
-        const page = await open(method, bad, method === 'POST' ? { purpose: 'consult-evaluation', modality: 'telehealth', notes: 'n' } : undefined);
+        const page = await open(
+          method,
+          bad,
+          method === 'POST' ? { purpose: 'consult-evaluation', modality: 'telehealth', notes: 'n' } : undefined,
+        );
         expect(page.statusCode).toBe(404);
         expectSecurityHeaders(page);
       }
@@ -286,38 +399,64 @@ describe('emailed links', () => {
     const started = await startStep(patientId, 'consult-evaluation', 'consult-evaluation', {});
     const token = tokenIn((await emailsTo('ana.rivera@example.org')).at(-1));
     const before = await tableItems({ withoutRateCounters: true });
-    const page = await open('POST', token, { purpose: 'consult-evaluation', notes: 'Reviewed history <carefully>', decision: 'EVALUATED' });
+    const page = await open('POST', token, {
+      purpose: 'consult-evaluation',
+      notes: 'Reviewed history <carefully>',
+      decision: 'EVALUATED',
+    });
     expect(page.statusCode).toBe(400);
     expectSecurityHeaders(page);
-    expect(page.body).toMatch(/<p class="error" id="f-modality-error">How was the consult held\? Choose one answer\.<\/p>/);
+    expect(page.body).toMatch(
+      /<p class="error" id="f-modality-error">How was the consult held\? Choose one answer\.<\/p>/,
+    );
     expect(page.body).toContain('>Reviewed history &lt;carefully&gt;</textarea>');
     expect(await tableItems({ withoutRateCounters: true })).toEqual(before);
     expect((await execution(started.executionArn)).status).toBe('RUNNING');
 
-    const fixed = await open('POST', token, { purpose: 'consult-evaluation', notes: 'Reviewed history', modality: 'telehealth', decision: 'EVALUATED' });
+    const fixed = await open('POST', token, {
+      purpose: 'consult-evaluation',
+      notes: 'Reviewed history',
+      modality: 'telehealth',
+      decision: 'EVALUATED',
+    });
     expect(fixed.statusCode).toBe(200);
-    expect((await execution(started.executionArn)).output).toMatchObject({ decision: 'EVALUATED', modality: 'telehealth' });
+    expect((await execution(started.executionArn)).output).toMatchObject({
+      decision: 'EVALUATED',
+      modality: 'telehealth',
+    });
   });
 
   it('an expired link gets the 410 page, for GET and POST, and records nothing', async () => {
     const patientId = 'p-expired';
     await seedPatient(patientId);
-    const started = await startStep(patientId, 'consult-evaluation', 'consult-evaluation', { expiresAt: new Date(engine.now().getTime() + 3600_000).toISOString(), firstWaitSeconds: 30 * DAY });
+    const started = await startStep(patientId, 'consult-evaluation', 'consult-evaluation', {
+      expiresAt: new Date(engine.now().getTime() + 3600_000).toISOString(),
+      firstWaitSeconds: 30 * DAY,
+    });
     const token = tokenIn((await emailsTo('ana.rivera@example.org')).at(-1));
     await engine.advanceClock({ advanceSeconds: 2 * 3600 });
     const before = await tableItems({ withoutRateCounters: true });
     expect((await open('GET', token)).statusCode).toBe(410);
-    const late = await open('POST', token, { purpose: 'consult-evaluation', notes: 'late', modality: 'telehealth', decision: 'EVALUATED' });
+    const late = await open('POST', token, {
+      purpose: 'consult-evaluation',
+      notes: 'late',
+      modality: 'telehealth',
+      decision: 'EVALUATED',
+    });
     expect(late.statusCode).toBe(410);
     expectSecurityHeaders(late);
     expect(await tableItems({ withoutRateCounters: true })).toEqual(before);
     expect((await execution(started.executionArn)).status).toBe('RUNNING');
   });
 
-  it('a reminder re-arms the same step: the first email\'s link still decides it, and a retried invocation sends no second email', async () => {
+  it("a reminder re-arms the same step: the first email's link still decides it, and a retried invocation sends no second email", async () => {
     const patientId = 'p-remind';
     await seedPatient(patientId);
-    const started = await startStep(patientId, 'intake', 'intake', { firstWaitSeconds: 60, reminderWaitSeconds: 3 * DAY, expiresAt: new Date(engine.now().getTime() + 4 * DAY * 1000).toISOString() });
+    const started = await startStep(patientId, 'intake', 'intake', {
+      firstWaitSeconds: 60,
+      reminderWaitSeconds: 3 * DAY,
+      expiresAt: new Date(engine.now().getTime() + 4 * DAY * 1000).toISOString(),
+    });
     const address = `${patientId}@example.net`;
     const first = tokenIn((await emailsTo(address))[0]);
     await engine.advanceClock({ advanceSeconds: 61 });
@@ -327,10 +466,22 @@ describe('emailed links', () => {
     expect(emails[1]?.subject).toContain('Reminder');
 
     // Lambda retries the reminder invocation with the same token: no second reminder goes out
-    const step = await readStep(table.client, table.tableName, { patientId, journeyId: started.journeyId, stepKey: 'intake' });
+    const step = await readStep(table.client, table.tableName, {
+      patientId,
+      journeyId: started.journeyId,
+      stepKey: 'intake',
+    });
     expect(step?.stage).toBe('reminder');
     const plan = schedulePlans.get('intake');
-    await requestAction({ stage: 'reminder', request: { patientId, journeyId: started.journeyId, purpose: 'intake', stepKey: 'intake' }, plan, taskToken: step?.taskToken }, {} as Context);
+    await requestAction(
+      {
+        stage: 'reminder',
+        request: { patientId, journeyId: started.journeyId, purpose: 'intake', stepKey: 'intake' },
+        plan,
+        taskToken: step?.taskToken,
+      },
+      {} as Context,
+    );
     expect(await emailsTo(address)).toHaveLength(2);
 
     const form = intakeFields();
@@ -349,14 +500,33 @@ describe('emailed links', () => {
     expect(await emailsTo(address)).toHaveLength(1);
     const stepRef = { patientId, journeyId: started.journeyId, stepKey: 'intake' };
     const armed = await readStep(table.client, table.tableName, stepRef);
-    await table.client.send(new UpdateCommand({ TableName: table.tableName, Key: keys.step(patientId, started.journeyId, 'intake'), UpdateExpression: 'SET #s = :expired', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':expired': 'expired' } }));
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: keys.step(patientId, started.journeyId, 'intake'),
+        UpdateExpression: 'SET #s = :expired',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':expired': 'expired' },
+      }),
+    );
 
     const plan = schedulePlans.get('intake');
-    const retry = requestAction({ stage: 'first', request: { patientId, journeyId: started.journeyId, purpose: 'intake', stepKey: 'intake' }, plan, taskToken: armed?.taskToken }, {} as Context);
+    const retry = requestAction(
+      {
+        stage: 'first',
+        request: { patientId, journeyId: started.journeyId, purpose: 'intake', stepKey: 'intake' },
+        plan,
+        taskToken: armed?.taskToken,
+      },
+      {} as Context,
+    );
 
     await expect(retry).rejects.toMatchObject({ name: 'StepNotWaiting' });
     expect(await emailsTo(address)).toHaveLength(1);
-    expect(await readStep(table.client, table.tableName, stepRef)).toMatchObject({ status: 'expired', round: armed?.round });
+    expect(await readStep(table.client, table.tableName, stepRef)).toMatchObject({
+      status: 'expired',
+      round: armed?.round,
+    });
   });
 
   it('a clinical hold ends the pending step at once: the workflow gets ON_HOLD and the link says the step was stopped', async () => {
@@ -387,10 +557,30 @@ describe('emailed links', () => {
     const token = tokenIn((await emailsTo('ana.rivera@example.org')).at(-1));
     const consultAt = new Date(engine.now().getTime() + 5 * DAY * 1000).toISOString();
     const actor = { type: 'staff' as const, id: 'front-desk' };
-    expect(await completeStepByStaff({ patientId, purpose: 'consult-booking', decision: 'BOOKED', details: { consultAt }, actor })).toEqual({ outcome: 'delivered' });
-    expect(await completeStepByStaff({ patientId, purpose: 'consult-booking', decision: 'BOOKED', details: { consultAt }, actor })).toEqual({ outcome: 'already-decided' });
+    expect(
+      await completeStepByStaff({
+        patientId,
+        purpose: 'consult-booking',
+        decision: 'BOOKED',
+        details: { consultAt },
+        actor,
+      }),
+    ).toEqual({ outcome: 'delivered' });
+    expect(
+      await completeStepByStaff({
+        patientId,
+        purpose: 'consult-booking',
+        decision: 'BOOKED',
+        details: { consultAt },
+        actor,
+      }),
+    ).toEqual({ outcome: 'already-decided' });
     expect((await execution(started.executionArn)).output).toEqual({ decision: 'BOOKED', consultAt });
-    const late = await open('POST', token, { purpose: 'consult-booking', consultAt: futureLocal(6), decision: 'BOOKED' });
+    const late = await open('POST', token, {
+      purpose: 'consult-booking',
+      consultAt: futureLocal(6),
+      decision: 'BOOKED',
+    });
     expect(late.statusCode).toBe(409);
     expect(late.body).toContain('already decided by clinic staff');
   });
@@ -445,7 +635,9 @@ describe('emailed links', () => {
     // before the winner's write and the session after it
     for (let pair = 1; pair <= 6; pair++) {
       const patientId = `p-double-check-in-${pair}`;
-      await seedPatient(patientId, { sessions: [{ number: 1, plannedStart: new Date(engine.now().getTime() + 3600_000).toISOString() }] });
+      await seedPatient(patientId, {
+        sessions: [{ number: 1, plannedStart: new Date(engine.now().getTime() + 3600_000).toISOString() }],
+      });
       await startStep(patientId, 'check-in', 'session-1-a1-check-in', {});
       const token = tokenIn((await emailsTo(`${patientId}@example.net`)).at(-1));
       const answers = await Promise.all([open('POST', token, clearingCheckIn), open('POST', token, clearingCheckIn)]);
@@ -459,10 +651,12 @@ describe('emailed links', () => {
     for (const email of emails) {
       const text = `${email.subject}\n${email.text ?? ''}\n${email.html ?? ''}`;
       expect(text).not.toContain('Quixotewright');
-      for (const word of forbidden) expect(withoutLinkTokens(text).toLowerCase(), `"${word}" in "${email.subject}"`).not.toMatch(new RegExp(`\\b${word}\\b`));
+      for (const word of forbidden)
+        expect(withoutLinkTokens(text).toLowerCase(), `"${word}" in "${email.subject}"`).not.toMatch(
+          new RegExp(`\\b${word}\\b`),
+        );
       expect(text).toMatch(/\/[pc]\/[A-Za-z0-9_-]{43}/);
     }
     expect(emails.some((email) => (email.text ?? '').startsWith('Hello Jamie,'))).toBe(true);
   });
 });
-

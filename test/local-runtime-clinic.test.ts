@@ -2,7 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand } from '@aws-sdk/client-ses';
-import { CreateStateMachineCommand, DescribeExecutionCommand, ListStateMachinesCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  ListStateMachinesCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { now as functionsNow } from '../functions/platform/clock.ts';
@@ -11,7 +16,15 @@ import { availableStateMachineIds } from '../local/runtime/deploy-state-machines
 import { localFunctionArn, localRoleArn, localStateMachineName } from '../local/runtime/local-aws-identity.ts';
 import type { LocalUsage } from '../local/runtime/local-usage.ts';
 import type { SentEmail } from '../local/services/ses-local.ts';
-import { advanceClockOverHttp, emailsTo, linksIn, sesClientFor, sfnClientFor, testStartTime, useLocalClinic } from './support/local-clinic.ts';
+import {
+  advanceClockOverHttp,
+  emailsTo,
+  linksIn,
+  sesClientFor,
+  sfnClientFor,
+  testStartTime,
+  useLocalClinic,
+} from './support/local-clinic.ts';
 
 const local = useLocalClinic();
 
@@ -37,8 +50,12 @@ const waitADay = JSON.stringify({
 
 async function startWaitADay(name: string): Promise<string> {
   const sfn = sfnClientFor(local.clinic);
-  const machine = await sfn.send(new CreateStateMachineCommand({ name: 'test-wait-a-day', definition: waitADay, roleArn: localRoleArn }));
-  const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine.stateMachineArn, name, input: '{}' }));
+  const machine = await sfn.send(
+    new CreateStateMachineCommand({ name: 'test-wait-a-day', definition: waitADay, roleArn: localRoleArn }),
+  );
+  const started = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: machine.stateMachineArn, name, input: '{}' }),
+  );
   await local.clinic.settle();
   return started.executionArn as string;
 }
@@ -97,7 +114,9 @@ describe('the virtual clock endpoints', () => {
     await advanceClockOverHttp(local.clinic, { advanceSeconds: 86_400 });
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     expect(described.status).toBe('SUCCEEDED');
-    expect(JSON.parse(described.output ?? '{}')).toEqual({ at: new Date(startedAt.getTime() + 86_400_000).toISOString() });
+    expect(JSON.parse(described.output ?? '{}')).toEqual({
+      at: new Date(startedAt.getTime() + 86_400_000).toISOString(),
+    });
   });
 });
 
@@ -126,9 +145,13 @@ describe('functions called by a workflow', () => {
         },
       },
     });
-    const machine = await sfn.send(new CreateStateMachineCommand({ name: 'test-invoke', definition, roleArn: localRoleArn }));
+    const machine = await sfn.send(
+      new CreateStateMachineCommand({ name: 'test-invoke', definition, roleArn: localRoleArn }),
+    );
     const before = (await usage()).lambda.byFunction['request-action']?.invocations ?? 0;
-    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine.stateMachineArn, input: '{}' }));
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: machine.stateMachineArn, input: '{}' }),
+    );
     await local.clinic.settle();
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     expect(['SUCCEEDED', 'FAILED']).toContain(described.status);
@@ -142,12 +165,19 @@ describe('email', () => {
       new SendEmailCommand({
         Source: 'care@example.org',
         Destination: { ToAddresses: ['ana.rivera@example.org'] },
-        Message: { Subject: { Data: 'A decision is waiting for you' }, Body: { Text: { Data: 'Open the link to decide.' } } },
+        Message: {
+          Subject: { Data: 'A decision is waiting for you' },
+          Body: { Text: { Data: 'Open the link to decide.' } },
+        },
       }),
     );
     const emails = await local.clinic.listEmails();
     const sent = emails.find((email) => email.subject === 'A decision is waiting for you');
-    expect(sent).toMatchObject({ from: 'care@example.org', to: ['ana.rivera@example.org'], text: 'Open the link to decide.' });
+    expect(sent).toMatchObject({
+      from: 'care@example.org',
+      to: ['ana.rivera@example.org'],
+      text: 'Open the link to decide.',
+    });
     expect(sent?.date).toBeInstanceOf(Date);
   });
 
@@ -157,7 +187,10 @@ describe('email', () => {
       new SendEmailCommand({
         Source: 'care@example.org',
         Destination: { ToAddresses: ['patient-links@example.org'] },
-        Message: { Subject: { Data: 'Your check-in is open' }, Body: { Text: { Data: `Open ${link} today.` }, Html: { Data: `<a href="${link}">Open</a>` } } },
+        Message: {
+          Subject: { Data: 'Your check-in is open' },
+          Body: { Text: { Data: `Open ${link} today.` }, Html: { Data: `<a href="${link}">Open</a>` } },
+        },
       }),
     );
     const [email] = await emailsTo(local.clinic, 'patient-links@example.org');
@@ -171,7 +204,13 @@ describe('GET /_local/usage', () => {
     const report = await usage();
     expect(report).toMatchObject({
       at: expect.any(String),
-      stepFunctions: { total: { stateTransitions: expect.any(Number), lambdaInvocations: expect.any(Number), lambdaDurationMs: expect.any(Number) } },
+      stepFunctions: {
+        total: {
+          stateTransitions: expect.any(Number),
+          lambdaInvocations: expect.any(Number),
+          lambdaDurationMs: expect.any(Number),
+        },
+      },
       lambda: { total: { invocations: expect.any(Number), gbSeconds: expect.any(Number) } },
       dynamodb: { readRequestUnits: expect.any(Number), writeRequestUnits: expect.any(Number) },
       ses: { messages: expect.any(Number), recipients: expect.any(Number) },
@@ -188,7 +227,9 @@ describe('GET /_local/usage', () => {
     await fetch(`${local.clinic.urls.app}/no-such-route`);
     // a handler's DynamoDB traffic goes through AWS_ENDPOINT_URL_DYNAMODB, as this client's does
     const dynamodb = new DynamoDBClient({ region: 'us-east-1' });
-    await dynamodb.send(new PutItemCommand({ TableName: local.clinic.tableName, Item: { PK: { S: 'TEST#usage' }, SK: { S: 'TEST' } } }));
+    await dynamodb.send(
+      new PutItemCommand({ TableName: local.clinic.tableName, Item: { PK: { S: 'TEST#usage' }, SK: { S: 'TEST' } } }),
+    );
     dynamodb.destroy();
     await sesClientFor(local.clinic).send(
       new SendEmailCommand({
@@ -224,7 +265,14 @@ describe('the console', () => {
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
     expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
     const page = await response.text();
-    for (const heading of ['Virtual clock', 'Estimated AWS cost so far', 'Executions', 'Pending links', 'Emails', 'Services']) {
+    for (const heading of [
+      'Virtual clock',
+      'Estimated AWS cost so far',
+      'Executions',
+      'Pending links',
+      'Emails',
+      'Services',
+    ]) {
       expect(page).toContain(heading);
     }
     expect(page).toContain('shown-on-console');
@@ -328,7 +376,12 @@ describe('stopping', () => {
     await local.clinic.stop();
     for (const pid of children) expect(isAlive(pid)).toBe(false);
     expect(childPids().filter(isAlive)).toEqual([]);
-    for (const url of [local.clinic.urls.app, local.clinic.urls.sfn, local.clinic.urls.dynamodb, local.clinic.urls.ses]) {
+    for (const url of [
+      local.clinic.urls.app,
+      local.clinic.urls.sfn,
+      local.clinic.urls.dynamodb,
+      local.clinic.urls.ses,
+    ]) {
       expect(await refusesConnections(url)).toBe(true);
     }
   });

@@ -30,7 +30,10 @@ describe('the estimated AWS cost (us-east-1 list prices)', () => {
   });
 
   it('prices emails at $0.10 per thousand and arm64 compute per GB-second', () => {
-    expect(estimateCost({ ...nothing, emailsSent: 1000, lambdaGbSeconds: 1 }).totalUsd).toBeCloseTo(0.1 + 0.0000133334, 12);
+    expect(estimateCost({ ...nothing, emailsSent: 1000, lambdaGbSeconds: 1 }).totalUsd).toBeCloseTo(
+      0.1 + 0.0000133334,
+      12,
+    );
   });
 
   it('says which region and date its prices are from', () => {
@@ -45,24 +48,40 @@ describe('the estimated AWS cost (us-east-1 list prices)', () => {
 
 describe('capacity units read from DynamoDB answers', () => {
   it('counts the capacity of a write operation as write units and of a read as read units', () => {
-    expect(unitsIn('PutItem', {}, { ConsumedCapacity: { TableName: 't', CapacityUnits: 1 } })).toEqual({ read: 0, write: 1 });
-    expect(unitsIn('Query', {}, { ConsumedCapacity: { TableName: 't', CapacityUnits: 0.5 } })).toEqual({ read: 0.5, write: 0 });
+    expect(unitsIn('PutItem', {}, { ConsumedCapacity: { TableName: 't', CapacityUnits: 1 } })).toEqual({
+      read: 0,
+      write: 1,
+    });
+    expect(unitsIn('Query', {}, { ConsumedCapacity: { TableName: 't', CapacityUnits: 0.5 } })).toEqual({
+      read: 0.5,
+      write: 0,
+    });
   });
 
   it('sums the per-table entries of a transaction', () => {
-    const answer = { ConsumedCapacity: [{ TableName: 'a', CapacityUnits: 4 }, { TableName: 'b', CapacityUnits: 2 }] };
+    const answer = {
+      ConsumedCapacity: [
+        { TableName: 'a', CapacityUnits: 4 },
+        { TableName: 'b', CapacityUnits: 2 },
+      ],
+    };
     expect(unitsIn('TransactWriteItems', {}, answer)).toEqual({ read: 0, write: 6 });
   });
 
   it('uses the read and write split when DynamoDB gives one', () => {
-    const answer = { ConsumedCapacity: { TableName: 't', CapacityUnits: 3, ReadCapacityUnits: 1, WriteCapacityUnits: 2 } };
+    const answer = {
+      ConsumedCapacity: { TableName: 't', CapacityUnits: 3, ReadCapacityUnits: 1, WriteCapacityUnits: 2 },
+    };
     expect(unitsIn('ExecuteTransaction', {}, answer)).toEqual({ read: 1, write: 2 });
   });
 
   it('counts a PartiQL SELECT as reads and any other statement as writes', () => {
     const answer = { ConsumedCapacity: { TableName: 't', CapacityUnits: 1 } };
     expect(unitsIn('ExecuteStatement', { Statement: 'SELECT * FROM t' }, answer)).toEqual({ read: 1, write: 0 });
-    expect(unitsIn('ExecuteStatement', { Statement: "UPDATE t SET a = 1 WHERE PK = 'x'" }, answer)).toEqual({ read: 0, write: 1 });
+    expect(unitsIn('ExecuteStatement', { Statement: "UPDATE t SET a = 1 WHERE PK = 'x'" }, answer)).toEqual({
+      read: 0,
+      write: 1,
+    });
   });
 
   it('counts nothing when the answer carries no capacity', () => {
@@ -83,7 +102,10 @@ describe('a clock move', () => {
   });
 
   it('refuses more than ten years at once and anything that is not an object', () => {
-    expect(parseClockMove({ advanceSeconds: 400 * 24 * 3600 * 10 }, now)).toMatchObject({ ok: false, message: expect.stringMatching(/ten years/) });
+    expect(parseClockMove({ advanceSeconds: 400 * 24 * 3600 * 10 }, now)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/ten years/),
+    });
     expect(parseClockMove([3600], now)).toMatchObject({ ok: false });
     expect(parseClockMove(null, now)).toMatchObject({ ok: false });
   });

@@ -21,7 +21,9 @@ describe('the in-process function host', () => {
       seen.push({ event, context });
       return { remaining: context.getRemainingTimeInMillis() };
     });
-    const result = (await host.invoke('screening', { patientId: 'p-1' }, { awsRequestId: 'req-1' })) as { remaining: number };
+    const result = (await host.invoke('screening', { patientId: 'p-1' }, { awsRequestId: 'req-1' })) as {
+      remaining: number;
+    };
     expect(seen[0]?.event).toEqual({ patientId: 'p-1' });
     expect(seen[0]?.context).toMatchObject({
       functionName: 'care-journeys-screening',
@@ -37,7 +39,10 @@ describe('the in-process function host', () => {
 
   it('fails a call that outlives the function timeout with Sandbox.Timedout, as Lambda reports it', async () => {
     const host = createFunctionHost([spec('slow', 0.05)], async () => () => new Promise(() => undefined));
-    await expect(host.invoke('slow', {})).rejects.toMatchObject({ name: 'Sandbox.Timedout', message: 'Task timed out after 0.05 seconds' });
+    await expect(host.invoke('slow', {})).rejects.toMatchObject({
+      name: 'Sandbox.Timedout',
+      message: 'Task timed out after 0.05 seconds',
+    });
   });
 
   it("passes a handler's error through with its name, and counts it", async () => {
@@ -80,13 +85,21 @@ describe('the in-process function host', () => {
     const host = createFunctionHost([spec('schedule')], async () => async () => null);
     expect(host.registry.resolve('care-journeys-unknown')).toBeUndefined();
     expect(host.registry.resolve('schedule')).toBeUndefined();
-    expect(host.registry.resolve('arn:aws:lambda:eu-west-1:000000000000:function:care-journeys-schedule')).toBeUndefined();
-    expect(host.registry.resolve('arn:aws:lambda:us-east-1:123456789012:function:care-journeys-schedule')).toBeUndefined();
-    expect(functionIdFromName('arn:aws:states:us-east-1:000000000000:stateMachine:care-journeys-schedule')).toBeUndefined();
+    expect(
+      host.registry.resolve('arn:aws:lambda:eu-west-1:000000000000:function:care-journeys-schedule'),
+    ).toBeUndefined();
+    expect(
+      host.registry.resolve('arn:aws:lambda:us-east-1:123456789012:function:care-journeys-schedule'),
+    ).toBeUndefined();
+    expect(
+      functionIdFromName('arn:aws:states:us-east-1:000000000000:stateMachine:care-journeys-schedule'),
+    ).toBeUndefined();
   });
 
   it('names the missing file when a function has no handler yet', async () => {
     await expect(loadHandler('no-such-function')).rejects.toThrow(HandlerNotFoundError);
-    await expect(loadHandler('no-such-function')).rejects.toThrow('functions/no-such-function/handler.ts does not exist');
+    await expect(loadHandler('no-such-function')).rejects.toThrow(
+      'functions/no-such-function/handler.ts does not exist',
+    );
   });
 });

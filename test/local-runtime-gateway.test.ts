@@ -17,7 +17,10 @@ describe('route matching (API Gateway HTTP API route keys)', () => {
   const target = (method: string, path: string) => matchRoute(routes, method, path)?.route.target;
 
   it('picks the route by method and fills the path parameter, decoded', () => {
-    expect(matchRoute(routes, 'GET', '/l/ab%2Bcd')).toMatchObject({ route: { target: 'link-get' }, pathParameters: { token: 'ab+cd' } });
+    expect(matchRoute(routes, 'GET', '/l/ab%2Bcd')).toMatchObject({
+      route: { target: 'link-get' },
+      pathParameters: { token: 'ab+cd' },
+    });
     expect(target('POST', '/l/abc')).toBe('link-post');
   });
 
@@ -86,7 +89,9 @@ describe('the HTTP API gateway', () => {
 
   it('hands the function a payload format 2.0 event built from the request', async () => {
     answer = () => ({ statusCode: 200, body: 'ok' });
-    await fetch(`${base}/items/i%2D7?b=2&a=1&a=3`, { headers: { 'X-Custom': 'Value', cookie: 'session=abc; theme=dark', 'user-agent': 'test-agent' } });
+    await fetch(`${base}/items/i%2D7?b=2&a=1&a=3`, {
+      headers: { 'X-Custom': 'Value', cookie: 'session=abc; theme=dark', 'user-agent': 'test-agent' },
+    });
     const event = events.at(-1) as APIGatewayProxyEventV2;
     expect(event).toMatchObject({
       version: '2.0',
@@ -112,11 +117,27 @@ describe('the HTTP API gateway', () => {
 
   it('passes a text body as is and a binary body base64-encoded', async () => {
     answer = () => ({ statusCode: 204 });
-    await fetch(`${base}/echo/form`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve' });
-    expect(events.at(-1)).toMatchObject({ body: 'decision=approve', isBase64Encoded: false, requestContext: { http: { method: 'POST' } } });
+    await fetch(`${base}/echo/form`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'decision=approve',
+    });
+    expect(events.at(-1)).toMatchObject({
+      body: 'decision=approve',
+      isBase64Encoded: false,
+      requestContext: { http: { method: 'POST' } },
+    });
     const bytes = Buffer.from([0, 1, 2, 250, 255]);
-    await fetch(`${base}/echo/upload`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
-    expect(events.at(-1)).toMatchObject({ body: bytes.toString('base64'), isBase64Encoded: true, pathParameters: { proxy: 'upload' } });
+    await fetch(`${base}/echo/upload`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
+    expect(events.at(-1)).toMatchObject({
+      body: bytes.toString('base64'),
+      isBase64Encoded: true,
+      pathParameters: { proxy: 'upload' },
+    });
   });
 
   it("turns the function's structured answer into the HTTP response, each cookie a set-cookie header", async () => {
@@ -135,7 +156,12 @@ describe('the HTTP API gateway', () => {
   });
 
   it('decodes a base64 answer body', async () => {
-    answer = () => ({ statusCode: 200, headers: { 'content-type': 'image/png' }, body: Buffer.from([137, 80, 78, 71]).toString('base64'), isBase64Encoded: true });
+    answer = () => ({
+      statusCode: 200,
+      headers: { 'content-type': 'image/png' },
+      body: Buffer.from([137, 80, 78, 71]).toString('base64'),
+      isBase64Encoded: true,
+    });
     const response = await fetch(`${base}/echo/logo.png`);
     expect(Buffer.from(await response.arrayBuffer())).toEqual(Buffer.from([137, 80, 78, 71]));
   });
@@ -169,7 +195,11 @@ describe('the HTTP API gateway', () => {
 
   it('answers 413 to a body over the limit without calling the function', async () => {
     const calls = events.length;
-    const response = await fetch(`${base}/echo/big`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(2048) });
+    const response = await fetch(`${base}/echo/big`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x'.repeat(2048),
+    });
     expect(response.status).toBe(413);
     expect(events.length).toBe(calls);
   });

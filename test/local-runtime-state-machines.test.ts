@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeholdersIn } from '../statemachines/definitions.ts';
-import { availableStateMachineIds, deployStateMachines, localPlaceholderValues } from '../local/runtime/deploy-state-machines.ts';
+import {
+  availableStateMachineIds,
+  deployStateMachines,
+  localPlaceholderValues,
+} from '../local/runtime/deploy-state-machines.ts';
 import { createFunctionHost } from '../local/runtime/function-host.ts';
 import { localAccountId, localRegion, localStateMachineArn } from '../local/runtime/local-aws-identity.ts';
 import type { LocalStepFunctions } from '../local/sfn/contract.ts';
@@ -26,7 +30,9 @@ describe('deploying the state machines of statemachines/', () => {
     expect(deployed.map((m) => m.id)).toEqual(availableStateMachineIds());
     for (const machine of deployed) {
       expect(machine).toMatchObject({ outcome: 'created', arn: localStateMachineArn(machine.id) });
-      const described = (await engine.call('DescribeStateMachine', { stateMachineArn: machine.arn })) as { definition: string };
+      const described = (await engine.call('DescribeStateMachine', { stateMachineArn: machine.arn })) as {
+        definition: string;
+      };
       expect(placeholdersIn(described.definition)).toEqual([]);
     }
   });
@@ -40,7 +46,10 @@ describe('deploying the state machines of statemachines/', () => {
     const [first] = availableStateMachineIds();
     expect(first).toBeDefined();
     const stale = JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'Old', States: { Old: { Type: 'Succeed' } } });
-    await engine.call('UpdateStateMachine', { stateMachineArn: localStateMachineArn(first as string), definition: stale });
+    await engine.call('UpdateStateMachine', {
+      stateMachineArn: localStateMachineArn(first as string),
+      definition: stale,
+    });
     const deployed = await deployStateMachines(engine);
     expect(deployed.find((m) => m.id === first)?.outcome).toBe('updated');
   });
@@ -48,6 +57,8 @@ describe('deploying the state machines of statemachines/', () => {
   it('has a local ARN for every function and state machine placeholder', () => {
     const values = localPlaceholderValues();
     expect(values.ScreeningFunctionArn).toBe('arn:aws:lambda:us-east-1:000000000000:function:care-journeys-screening');
-    expect(values.PersonActionStateMachineArn).toBe('arn:aws:states:us-east-1:000000000000:stateMachine:care-journeys-person-action');
+    expect(values.PersonActionStateMachineArn).toBe(
+      'arn:aws:states:us-east-1:000000000000:stateMachine:care-journeys-person-action',
+    );
   });
 });

@@ -1,7 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { mayAct, withCsrfInForms } from '../functions/portal/clinician-sign-in.ts';
-import { csrfFieldOf, csrfMatches, isOpen, newSession, sessionCookie, sessionCookieName, sessionFrom, sessionIdleMs, sessionMaxAgeMs, withoutCsrfField } from '../functions/portal/portal-session.ts';
+import {
+  csrfFieldOf,
+  csrfMatches,
+  isOpen,
+  newSession,
+  sessionCookie,
+  sessionCookieName,
+  sessionFrom,
+  sessionIdleMs,
+  sessionMaxAgeMs,
+  withoutCsrfField,
+} from '../functions/portal/portal-session.ts';
 import { NotAPortalUser, portalClaims, portalUserFrom } from '../functions/portal/portal-user.ts';
 import { portalHome, safeReturnPath } from '../functions/portal/return-path.ts';
 import { sealValue, unsealValue } from '../functions/portal/sealed-cookie.ts';
@@ -11,7 +22,10 @@ import { readLocalClinicConfig } from '../local/runtime/start-local-clinic.ts';
 const key = randomBytes(32);
 const signedInAt = new Date('2026-01-05T14:00:00.000Z');
 const at = (ms: number) => new Date(signedInAt.getTime() + ms);
-const rivera = newSession({ sub: 'dr-rivera', name: 'Dr. Ana Rivera', role: 'clinician', clinicianId: 'dr-rivera' }, signedInAt);
+const rivera = newSession(
+  { sub: 'dr-rivera', name: 'Dr. Ana Rivera', role: 'clinician', clinicianId: 'dr-rivera' },
+  signedInAt,
+);
 const cookieOf = (setCookie: string) => [setCookie.split(';')[0] as string];
 const token = 'A'.repeat(43);
 
@@ -93,13 +107,22 @@ describe('the CSRF token', () => {
 
   it('is written into every POST form of a page, and nowhere else', () => {
     const page = '<form method="post" novalidate><input name="a"></form><form method="get"></form>';
-    expect(withCsrfInForms(page, 'tok')).toBe('<form method="post" novalidate><input type="hidden" name="csrf" value="tok"><input name="a"></form><form method="get"></form>');
+    expect(withCsrfInForms(page, 'tok')).toBe(
+      '<form method="post" novalidate><input type="hidden" name="csrf" value="tok"><input name="a"></form><form method="get"></form>',
+    );
   });
 });
 
 describe("who may act on a clinician's link", () => {
-  const clinic = { ...readLocalClinicConfig(), clinicians: [...readLocalClinicConfig().clinicians, { id: 'dr-okafor', name: 'Dr. Ife Okafor', email: 'ife.okafor@example.org' }] };
-  const as = (role: 'clinician' | 'staff' | 'admin', clinicianId?: string) => newSession({ sub: 'x', name: 'x', role, ...(clinicianId === undefined ? {} : { clinicianId }) }, signedInAt);
+  const clinic = {
+    ...readLocalClinicConfig(),
+    clinicians: [
+      ...readLocalClinicConfig().clinicians,
+      { id: 'dr-okafor', name: 'Dr. Ife Okafor', email: 'ife.okafor@example.org' },
+    ],
+  };
+  const as = (role: 'clinician' | 'staff' | 'admin', clinicianId?: string) =>
+    newSession({ sub: 'x', name: 'x', role, ...(clinicianId === undefined ? {} : { clinicianId }) }, signedInAt);
 
   it.each([
     ['the addressee', as('clinician', 'dr-rivera'), true],
@@ -116,9 +139,16 @@ describe('the user a token describes', () => {
   const clinicians = new Set(['dr-rivera']);
 
   it('is a clinician of the clinic config, a member of staff, or refused', () => {
-    expect(portalUserFrom({ sub: 's1', name: 'Ana', ...portalClaims('clinician', 'dr-rivera') }, clinicians)).toEqual({ sub: 's1', name: 'Ana', role: 'clinician', clinicianId: 'dr-rivera' });
+    expect(portalUserFrom({ sub: 's1', name: 'Ana', ...portalClaims('clinician', 'dr-rivera') }, clinicians)).toEqual({
+      sub: 's1',
+      name: 'Ana',
+      role: 'clinician',
+      clinicianId: 'dr-rivera',
+    });
     expect(portalUserFrom({ sub: 's2', ...portalClaims('staff') }, clinicians).role).toBe('staff');
-    expect(() => portalUserFrom({ sub: 's3', ...portalClaims('clinician', 'dr-nobody') }, clinicians)).toThrow(NotAPortalUser);
+    expect(() => portalUserFrom({ sub: 's3', ...portalClaims('clinician', 'dr-nobody') }, clinicians)).toThrow(
+      NotAPortalUser,
+    );
     expect(() => portalUserFrom({ sub: 's4', 'cognito:groups': ['patients'] }, clinicians)).toThrow(NotAPortalUser);
     expect(() => portalUserFrom({ ...portalClaims('staff') }, clinicians)).toThrow(NotAPortalUser);
   });

@@ -38,7 +38,10 @@ describe('signing in to the portal', () => {
     expect(home.status).toBe(200);
     expect(home.body).toContain('Signed in as Dr. Ana Rivera (clinician)');
 
-    const again = await fetch(`${clinic.urls.app}/portal`, { headers: { cookie: browser.cookieHeader(clinic.urls.app) }, redirect: 'manual' });
+    const again = await fetch(`${clinic.urls.app}/portal`, {
+      headers: { cookie: browser.cookieHeader(clinic.urls.app) },
+      redirect: 'manual',
+    });
     const setCookie = again.headers.getSetCookie().find((c) => c.startsWith(`${sessionCookieName}=`)) ?? '';
     expect(setCookie).toMatch(/; HttpOnly/);
     expect(setCookie).toMatch(/; SameSite=Lax/);
@@ -85,7 +88,9 @@ describe('signing in to the portal', () => {
     await signIn(clinic, busy, 'dr-chen');
     for (let minutes = 0; minutes < 12 * 60 - 20; minutes += 20) {
       await driver.advanceBy(20 * MINUTE);
-      expect((await busy.request(`${clinic.urls.app}/portal`)).status, `${minutes + 20} minutes after sign-in`).toBe(200);
+      expect((await busy.request(`${clinic.urls.app}/portal`)).status, `${minutes + 20} minutes after sign-in`).toBe(
+        200,
+      );
     }
     await driver.advanceBy(20 * MINUTE);
     expect((await busy.request(`${clinic.urls.app}/portal`)).status).toBe(303);
@@ -99,7 +104,11 @@ describe('signing in to the portal', () => {
     const flipped = `${sealed.slice(0, 30)}${sealed[30] === 'A' ? 'B' : 'A'}${sealed.slice(31)}`;
     browser.setCookie(clinic.urls.app, sessionCookieName, flipped);
     expect((await browser.request(`${clinic.urls.app}/portal`)).status).toBe(303);
-    browser.setCookie(clinic.urls.app, sessionCookieName, Buffer.from(JSON.stringify({ v: 1, sub: 'dr-chen', role: 'clinician' })).toString('base64url'));
+    browser.setCookie(
+      clinic.urls.app,
+      sessionCookieName,
+      Buffer.from(JSON.stringify({ v: 1, sub: 'dr-chen', role: 'clinician' })).toString('base64url'),
+    );
     expect((await browser.request(`${clinic.urls.app}/portal`)).status).toBe(303);
   });
 
@@ -202,7 +211,13 @@ describe("a clinician's emailed link behind sign-in", () => {
     expect(landed.status).toBe(403);
     expect(landed.body).not.toContain(patientName);
     const csrf = await csrfOf(clinic, browser);
-    const post = await browser.request(link.url, { form: [['purpose', 'eligibility'], ['decision', 'APPROVED'], ['csrf', csrf]] });
+    const post = await browser.request(link.url, {
+      form: [
+        ['purpose', 'eligibility'],
+        ['decision', 'APPROVED'],
+        ['csrf', csrf],
+      ],
+    });
     expect(post.status).toBe(403);
     await driver.settle();
     expect((await driver.openLink(link.url)).status).toBe(200);
@@ -215,7 +230,13 @@ describe("a clinician's emailed link behind sign-in", () => {
     const other = new PortalBrowser();
     await signIn(clinic, other, 'dr-rivera');
     for (const csrf of [undefined, await csrfOf(clinic, other)]) {
-      const post = await browser.request(link.url, { form: [['purpose', 'eligibility'], ['decision', 'APPROVED'], ...(csrf === undefined ? [] : [['csrf', csrf] as const])] });
+      const post = await browser.request(link.url, {
+        form: [
+          ['purpose', 'eligibility'],
+          ['decision', 'APPROVED'],
+          ...(csrf === undefined ? [] : [['csrf', csrf] as const]),
+        ],
+      });
       expect(post.status).toBe(403);
     }
     await driver.settle();
@@ -228,11 +249,20 @@ describe("a clinician's emailed link behind sign-in", () => {
     const page = await signIn(clinic, browser, 'dr-chen', new URL(link.url).pathname);
     expect(page.status).toBe(200);
     const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
-    const decided = await browser.request(link.url, { form: [['purpose', 'eligibility'], ['decision', 'APPROVED'], ['note', ''], ['csrf', csrf]] });
+    const decided = await browser.request(link.url, {
+      form: [
+        ['purpose', 'eligibility'],
+        ['decision', 'APPROVED'],
+        ['note', ''],
+        ['csrf', csrf],
+      ],
+    });
     expect(decided.status).toBe(200);
     await driver.settle();
     expect((await driver.openLink(link.url)).status).not.toBe(200);
-    const clinicianActors = (await driver.journeyOf(patientId)).audit.filter((event) => event.actor?.type === 'clinician').map((event) => event.actor?.id);
+    const clinicianActors = (await driver.journeyOf(patientId)).audit
+      .filter((event) => event.actor?.type === 'clinician')
+      .map((event) => event.actor?.id);
     expect(clinicianActors).toContain('dr-chen');
     expect(clinicianActors).not.toContain('dr-rivera');
   });

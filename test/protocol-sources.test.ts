@@ -27,7 +27,9 @@ describe('every protocol value carries its source', () => {
   });
 
   it('has no source for a value the protocol no longer has', () => {
-    const stale = Object.keys(protocolSources).filter((key) => !paths.some((path) => path === key || path.startsWith(`${key}.`)));
+    const stale = Object.keys(protocolSources).filter(
+      (key) => !paths.some((path) => path === key || path.startsWith(`${key}.`)),
+    );
     expect(stale).toEqual([]);
   });
 
@@ -36,39 +38,75 @@ describe('every protocol value carries its source', () => {
       expect(sourceOf(path)?.source.kind).toBe('clinical-judgement');
       expect(sourceOf(path)?.source.citation).toMatch(/^none: clinical judgement/);
     }
-    expect(sourceOf('refill.maxRefills')?.source).toMatchObject({ kind: 'regulation', citation: expect.stringContaining('21 CFR 1306.22') });
+    expect(sourceOf('refill.maxRefills')?.source).toMatchObject({
+      kind: 'regulation',
+      citation: expect.stringContaining('21 CFR 1306.22'),
+    });
     expect(sourceOf('telehealth.prescribingValidUntil')?.source.citation).toContain('90 FR 61301');
     expect(sourceOf('checkIn.bpCrisisAtOrAbove.diastolic')?.source.citation).toContain('American Heart Association');
   });
 });
 
-describe('a clinic\'s protocol version names who approved it', () => {
+describe("a clinic's protocol version names who approved it", () => {
   const config = (protocolOverrides: unknown) => ({ ...twoClinicianClinic, protocolOverrides });
 
   it.each([
     ['neither', { version: 'clinic-2027-01', dose: { firstDoseMaxMg: 200 } }, /"approvedBy" and "approvedOn" missing/],
-    ['no approvedOn', { version: 'clinic-2027-01', approvedBy: 'Dr. Ana Rivera', dose: { firstDoseMaxMg: 200 } }, /"approvedOn" missing/],
-    ['an empty approvedBy', { version: 'clinic-2027-01', approvedBy: '', approvedOn: '2027-01-04' }, /"approvedBy" missing/],
+    [
+      'no approvedOn',
+      { version: 'clinic-2027-01', approvedBy: 'Dr. Ana Rivera', dose: { firstDoseMaxMg: 200 } },
+      /"approvedOn" missing/,
+    ],
+    [
+      'an empty approvedBy',
+      { version: 'clinic-2027-01', approvedBy: '', approvedOn: '2027-01-04' },
+      /"approvedBy" missing/,
+    ],
   ])('synth refuses a version with %s', (_name, overrides, message) => {
     expect(() => parseClinicConfig(config(overrides))).toThrow(InvalidClinicConfig);
     expect(() => parseClinicConfig(config(overrides))).toThrow(message);
   });
 
   it('refuses an approval date that is not a date, naming the field', () => {
-    expect(() => parseClinicConfig(config({ version: 'clinic-2027-01', approvedBy: 'Dr. Ana Rivera', approvedOn: 'last Tuesday' }))).toThrow(/approvedOn/);
+    expect(() =>
+      parseClinicConfig(
+        config({ version: 'clinic-2027-01', approvedBy: 'Dr. Ana Rivera', approvedOn: 'last Tuesday' }),
+      ),
+    ).toThrow(/approvedOn/);
   });
 
   it('accepts a signed version, and the protocol in force carries the approval', () => {
-    const parsed = parseClinicConfig(config({ version: 'clinic-2027-01', approvedBy: 'Dr. Ana Rivera, medical director', approvedOn: '2027-01-04', dose: { firstDoseMaxMg: 200 } }));
+    const parsed = parseClinicConfig(
+      config({
+        version: 'clinic-2027-01',
+        approvedBy: 'Dr. Ana Rivera, medical director',
+        approvedOn: '2027-01-04',
+        dose: { firstDoseMaxMg: 200 },
+      }),
+    );
     const protocol = resolveProtocol(parsed.protocolOverrides, { requireApproval: true });
-    expect(protocol).toMatchObject({ version: 'clinic-2027-01', approvedBy: 'Dr. Ana Rivera, medical director', approvedOn: '2027-01-04' });
+    expect(protocol).toMatchObject({
+      version: 'clinic-2027-01',
+      approvedBy: 'Dr. Ana Rivera, medical director',
+      approvedOn: '2027-01-04',
+    });
     expect(protocol.dose.firstDoseMaxMg).toBe(200);
   });
 
   it('a director may sign the shipped defaults under their own version name', () => {
-    const protocol = resolveProtocol({ version: defaultProtocol.version, approvedBy: 'Dr. Ana Rivera', approvedOn: '2027-01-04' }, { requireApproval: true });
+    const protocol = resolveProtocol(
+      { version: defaultProtocol.version, approvedBy: 'Dr. Ana Rivera', approvedOn: '2027-01-04' },
+      { requireApproval: true },
+    );
     expect(protocol.approvedBy).toBe('Dr. Ana Rivera');
-    expect(() => resolveProtocol({ version: defaultProtocol.version, approvedBy: 'Dr. Ana Rivera', approvedOn: '2027-01-04', dose: { maxMgPerKg: 5 } })).toThrow(InvalidProtocol);
+    expect(() =>
+      resolveProtocol({
+        version: defaultProtocol.version,
+        approvedBy: 'Dr. Ana Rivera',
+        approvedOn: '2027-01-04',
+        dose: { maxMgPerKg: 5 },
+      }),
+    ).toThrow(InvalidProtocol);
   });
 
   it('the shipped example config and a config without overrides still parse (the defaults need no signature to synth)', () => {
@@ -77,18 +115,30 @@ describe('a clinic\'s protocol version names who approved it', () => {
 });
 
 describe('npm run protocol:doc', () => {
-  it('writes one row per value with its kind and source, and marks the clinic\'s changes and approval', () => {
-    const protocol = resolveProtocol({ version: 'clinic-2027-01', approvedBy: 'Dr. Ana Rivera', approvedOn: '2027-01-04', prescribing: { pdmpCheckWithinDays: 1 } }, { requireApproval: true });
+  it("writes one row per value with its kind and source, and marks the clinic's changes and approval", () => {
+    const protocol = resolveProtocol(
+      {
+        version: 'clinic-2027-01',
+        approvedBy: 'Dr. Ana Rivera',
+        approvedOn: '2027-01-04',
+        prescribing: { pdmpCheckWithinDays: 1 },
+      },
+      { requireApproval: true },
+    );
     const doc = renderProtocolDoc(protocol);
     const rows = doc.split('\n').filter((line) => line.startsWith('| `'));
     expect(rows).toHaveLength(protocolValuePaths(protocol).length);
     expect(doc).toContain('Version **clinic-2027-01**, approved by Dr. Ana Rivera on 2027-01-04.');
     expect(doc).not.toContain('**missing**');
-    expect(rows.find((row) => row.startsWith('| `prescribing.pdmpCheckWithinDays`'))).toMatch(/^\| `prescribing\.pdmpCheckWithinDays` \| 1 \*\(clinic\)\* \| 7 \| Regulation \|/);
+    expect(rows.find((row) => row.startsWith('| `prescribing.pdmpCheckWithinDays`'))).toMatch(
+      /^\| `prescribing\.pdmpCheckWithinDays` \| 1 \*\(clinic\)\* \| 7 \| Regulation \|/,
+    );
     expect(rows.find((row) => row.startsWith('| `refill.maxRefills`'))).toContain('21 CFR 1306.22');
   });
 
   it('says when the version in force is the unapproved defaults', () => {
-    expect(renderProtocolDoc(defaultProtocol)).toContain('the shipped defaults: not yet approved by a medical director');
+    expect(renderProtocolDoc(defaultProtocol)).toContain(
+      'the shipped defaults: not yet approved by a medical director',
+    );
   });
 });

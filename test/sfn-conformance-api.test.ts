@@ -18,7 +18,15 @@ import {
   GetExecutionHistoryCommand,
 } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ROLE_ARN, START, machine, serviceError, startHarness, waitForToken, type SfnHarness } from './support/sfn-harness.ts';
+import {
+  ROLE_ARN,
+  START,
+  machine,
+  serviceError,
+  startHarness,
+  waitForToken,
+  type SfnHarness,
+} from './support/sfn-harness.ts';
 
 let h: SfnHarness;
 beforeEach(async () => {
@@ -34,9 +42,17 @@ const quick = machine('Done', { Done: { Type: 'Pass', End: true } });
 describe('StartExecution', () => {
   it('"When the original execution is open and the execution input from the new call is identical, the Success message is returned" with the same execution', async () => {
     const arn = await h.createMachine(waiting);
-    const first = await h.call<{ executionArn: string }>('StartExecution', { stateMachineArn: arn, name: 'refill-2025-03', input: '{"n":1}' });
+    const first = await h.call<{ executionArn: string }>('StartExecution', {
+      stateMachineArn: arn,
+      name: 'refill-2025-03',
+      input: '{"n":1}',
+    });
     await h.engine.settle();
-    const again = await h.call<{ executionArn: string }>('StartExecution', { stateMachineArn: arn, name: 'refill-2025-03', input: '{"n":1}' });
+    const again = await h.call<{ executionArn: string }>('StartExecution', {
+      stateMachineArn: arn,
+      name: 'refill-2025-03',
+      input: '{"n":1}',
+    });
     await h.engine.settle();
     expect(again.executionArn).toBe(first.executionArn);
     expect(h.lambdas.callsTo('token')).toHaveLength(1);
@@ -58,7 +74,9 @@ describe('StartExecution', () => {
   });
 
   it('"If you don\'t include any JSON input data, you still must include the two braces": no input means {}', async () => {
-    const arn = await h.createMachine(machine('Look', { Look: { Type: 'Pass', Output: { input: '{% $states.input %}' }, End: true } }));
+    const arn = await h.createMachine(
+      machine('Look', { Look: { Type: 'Pass', Output: { input: '{% $states.input %}' }, End: true } }),
+    );
     const { executionArn } = await h.call<{ executionArn: string }>('StartExecution', { stateMachineArn: arn });
     await h.engine.settle();
     expect((await h.describe(executionArn)).output).toEqual({ input: {} });
@@ -75,7 +93,9 @@ describe('StartExecution', () => {
     const arn = await h.createMachine(quick);
     const missing = arn.replace(/[^:]+$/, 'nobody');
     expect((await serviceError(h.start(missing))).name).toBe('StateMachineDoesNotExist');
-    expect((await serviceError(h.call('StartExecution', { stateMachineArn: arn, input: '{oops' }))).name).toBe('InvalidExecutionInput');
+    expect((await serviceError(h.call('StartExecution', { stateMachineArn: arn, input: '{oops' }))).name).toBe(
+      'InvalidExecutionInput',
+    );
   });
 });
 
@@ -97,18 +117,26 @@ describe('DescribeExecution, ListExecutions, GetExecutionHistory, StopExecution'
     expect((await serviceError(h.describe(missing))).name).toBe('ExecutionDoesNotExist');
   });
 
-  it('ListExecutions lists a state machine\'s executions and filters by status', async () => {
+  it("ListExecutions lists a state machine's executions and filters by status", async () => {
     const waitArn = await h.createMachine(waiting);
     await h.start(waitArn, {}, 'open-1');
     await h.start(waitArn, {}, 'open-2');
     const quickArn = await h.createMachine(quick);
     await h.start(quickArn, {}, 'closed-1');
     await h.engine.settle();
-    const all = await h.call<{ executions: { name: string; status: string }[] }>('ListExecutions', { stateMachineArn: waitArn });
+    const all = await h.call<{ executions: { name: string; status: string }[] }>('ListExecutions', {
+      stateMachineArn: waitArn,
+    });
     expect(all.executions.map((e) => e.name).sort()).toEqual(['open-1', 'open-2']);
-    const running = await h.call<{ executions: unknown[] }>('ListExecutions', { stateMachineArn: quickArn, statusFilter: 'RUNNING' });
+    const running = await h.call<{ executions: unknown[] }>('ListExecutions', {
+      stateMachineArn: quickArn,
+      statusFilter: 'RUNNING',
+    });
     expect(running.executions).toHaveLength(0);
-    const succeeded = await h.call<{ executions: { name: string }[] }>('ListExecutions', { stateMachineArn: quickArn, statusFilter: 'SUCCEEDED' });
+    const succeeded = await h.call<{ executions: { name: string }[] }>('ListExecutions', {
+      stateMachineArn: quickArn,
+      statusFilter: 'SUCCEEDED',
+    });
     expect(succeeded.executions.map((e) => e.name)).toEqual(['closed-1']);
   });
 
@@ -147,23 +175,53 @@ describe('DescribeExecution, ListExecutions, GetExecutionHistory, StopExecution'
     } while (nextToken);
     expect(pages.every((p) => p.length <= 3)).toBe(true);
     expect(pages.flat()).toEqual(all.map((e) => e.id));
-    const reversed = await h.call<{ events: { id: number }[] }>('GetExecutionHistory', { executionArn: run.executionArn, reverseOrder: true });
+    const reversed = await h.call<{ events: { id: number }[] }>('GetExecutionHistory', {
+      executionArn: run.executionArn,
+      reverseOrder: true,
+    });
     expect(reversed.events.map((e) => e.id)).toEqual(all.map((e) => e.id).reverse());
   });
 
   it('GetExecutionHistory records a Lambda task as TaskScheduled, TaskStarted, TaskSucceeded', async () => {
     const run = await h.run(
-      machine('Call', { Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'echo', Payload: {} }, End: true } }),
+      machine('Call', {
+        Call: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Arguments: { FunctionName: 'echo', Payload: {} },
+          End: true,
+        },
+      }),
     );
     const types = (await h.history(run.executionArn)).map((e) => e.type);
-    expect(types).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+    expect(types).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
+    ]);
   });
 
   it('"StopExecution" aborts a running execution with the given error and cause; its timers never fire', async () => {
     const run = await h.run(
-      machine('Pause', { Pause: { Type: 'Wait', Seconds: 60, Next: 'Call' }, Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'echo', Payload: {} }, End: true } }),
+      machine('Pause', {
+        Pause: { Type: 'Wait', Seconds: 60, Next: 'Call' },
+        Call: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Arguments: { FunctionName: 'echo', Payload: {} },
+          End: true,
+        },
+      }),
     );
-    await h.call('StopExecution', { executionArn: run.executionArn, error: 'Clinic.Discharged', cause: 'patient discharged' });
+    await h.call('StopExecution', {
+      executionArn: run.executionArn,
+      error: 'Clinic.Discharged',
+      cause: 'patient discharged',
+    });
     await h.advance(120);
     const stopped = await h.describe(run.executionArn);
     expect(stopped).toMatchObject({ status: 'ABORTED', error: 'Clinic.Discharged', cause: 'patient discharged' });
@@ -181,12 +239,17 @@ describe('state machines', () => {
 
   it('DescribeStateMachine returns the definition; ListStateMachines lists it', async () => {
     const arn = await h.createMachine(quick, 'listed');
-    const described = await h.call<{ definition: string; name: string; stateMachineArn: string }>('DescribeStateMachine', { stateMachineArn: arn });
+    const described = await h.call<{ definition: string; name: string; stateMachineArn: string }>(
+      'DescribeStateMachine',
+      { stateMachineArn: arn },
+    );
     expect(described.name).toBe('listed');
     expect(JSON.parse(described.definition)).toEqual(quick);
     const list = await h.call<{ stateMachines: { name: string; stateMachineArn: string }[] }>('ListStateMachines', {});
     expect(list.stateMachines).toContainEqual(expect.objectContaining({ name: 'listed', stateMachineArn: arn }));
-    expect((await serviceError(h.call('DescribeStateMachine', { stateMachineArn: arn + 'x' }))).name).toBe('StateMachineDoesNotExist');
+    expect((await serviceError(h.call('DescribeStateMachine', { stateMachineArn: arn + 'x' }))).name).toBe(
+      'StateMachineDoesNotExist',
+    );
   });
 });
 
@@ -195,8 +258,18 @@ describe('usage', () => {
     const run = await h.run(
       machine('A', {
         A: { Type: 'Pass', Next: 'B' },
-        B: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'echo', Payload: {} }, Next: 'C' },
-        C: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'echo', Payload: {} }, End: true },
+        B: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Arguments: { FunctionName: 'echo', Payload: {} },
+          Next: 'C',
+        },
+        C: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Arguments: { FunctionName: 'echo', Payload: {} },
+          End: true,
+        },
       }),
     );
     const usage = h.engine.usage();
@@ -210,18 +283,30 @@ describe('usage', () => {
 describe('through @aws-sdk/client-sfn over HTTP (listen(0))', () => {
   it('speaks the JSON protocol: create, start, describe, history, callbacks, and AWS error classes', async () => {
     const { url } = await h.engine.listen(0);
-    const sfn = new SFNClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const sfn = new SFNClient({
+      endpoint: url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     try {
       const { stateMachineArn } = await sfn.send(
-        new CreateStateMachineCommand({ name: 'sdk', definition: JSON.stringify(machine('Ask', { Ask: waitForToken({ End: true }) })), roleArn: ROLE_ARN }),
+        new CreateStateMachineCommand({
+          name: 'sdk',
+          definition: JSON.stringify(machine('Ask', { Ask: waitForToken({ End: true }) })),
+          roleArn: ROLE_ARN,
+        }),
       );
       const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'sdk-run', input: '{"x":1}' }));
       expect(started.startDate).toBeInstanceOf(Date);
       expect(started.startDate?.toISOString()).toBe(START.toISOString());
       await h.engine.settle();
 
-      await expect(sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'sdk-run', input: '{"x":2}' }))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
-      await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 'garbage', output: '{}' }))).rejects.toBeInstanceOf(InvalidToken);
+      await expect(
+        sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'sdk-run', input: '{"x":2}' })),
+      ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+      await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 'garbage', output: '{}' }))).rejects.toBeInstanceOf(
+        InvalidToken,
+      );
 
       await sfn.send(new SendTaskSuccessCommand({ taskToken: h.lambdas.lastToken(), output: '{"answer":42}' }));
       await h.engine.settle();
@@ -236,9 +321,17 @@ describe('through @aws-sdk/client-sfn over HTTP (listen(0))', () => {
       expect(history.events?.[0]?.type).toBe('ExecutionStarted');
       expect(history.events?.at(-1)?.type).toBe('ExecutionSucceeded');
 
-      await expect(sfn.send(new DescribeExecutionCommand({ executionArn: `${started.executionArn}-missing` }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
       await expect(
-        sfn.send(new CreateStateMachineCommand({ name: 'bad', definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }), roleArn: ROLE_ARN })),
+        sfn.send(new DescribeExecutionCommand({ executionArn: `${started.executionArn}-missing` })),
+      ).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+      await expect(
+        sfn.send(
+          new CreateStateMachineCommand({
+            name: 'bad',
+            definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }),
+            roleArn: ROLE_ARN,
+          }),
+        ),
       ).rejects.toBeInstanceOf(InvalidDefinition);
     } finally {
       sfn.destroy();

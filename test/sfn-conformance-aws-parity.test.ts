@@ -29,7 +29,13 @@ describe('definitions AWS accepts are accepted', () => {
   it('a literal boolean Condition ("Condition": true) is a Condition', async () => {
     const run = await h.run(
       machine('C', {
-        C: { Type: 'Choice', Choices: [{ Condition: false, Next: 'No' }, { Condition: true, Next: 'Yes' }] },
+        C: {
+          Type: 'Choice',
+          Choices: [
+            { Condition: false, Next: 'No' },
+            { Condition: true, Next: 'Yes' },
+          ],
+        },
         No: { Type: 'Pass', Output: 'no', End: true },
         Yes: { Type: 'Pass', Output: 'yes', End: true },
       }),
@@ -38,7 +44,9 @@ describe('definitions AWS accepts are accepted', () => {
   });
 
   it('"you will not use .$ on JSON object key names": in a JSONata state "a.$" is an ordinary key, kept as written', async () => {
-    const run = await h.run(machine('P', { P: { Type: 'Pass', Output: { 'a.$': '$.not.a.path', 'b.$': '{% 2 %}' }, End: true } }));
+    const run = await h.run(
+      machine('P', { P: { Type: 'Pass', Output: { 'a.$': '$.not.a.path', 'b.$': '{% 2 %}' }, End: true } }),
+    );
     expect(run.status).toBe('SUCCEEDED');
     expect(run.output).toEqual({ 'a.$': '$.not.a.path', 'b.$': 2 });
   });
@@ -47,13 +55,17 @@ describe('definitions AWS accepts are accepted', () => {
 describe('Wait Timestamp is an ISO-8601 extended offset date-time', () => {
   for (const stamp of ['2016-12-05 21:29:29Z', '2016-12-05T21:29:29', '2016-12-05T21:29Z', '2016-02-30T00:00:00Z']) {
     it(`a literal "${stamp}" is refused at CreateStateMachine, naming the state and Timestamp`, async () => {
-      const refused = await serviceError(h.createMachine(machine('W', { W: { Type: 'Wait', Timestamp: stamp, End: true } })));
+      const refused = await serviceError(
+        h.createMachine(machine('W', { W: { Type: 'Wait', Timestamp: stamp, End: true } })),
+      );
       expect(refused.name).toBe('InvalidDefinition');
       expect(refused.message).toMatch(/States\/W.*Timestamp/);
     });
 
     it(`"${stamp}" from an expression fails the state with States.QueryEvaluationError naming Timestamp`, async () => {
-      const run = await h.run(machine('W', { W: { Type: 'Wait', Timestamp: '{% $states.input.at %}', End: true } }), { at: stamp });
+      const run = await h.run(machine('W', { W: { Type: 'Wait', Timestamp: '{% $states.input.at %}', End: true } }), {
+        at: stamp,
+      });
       expect(run.status).toBe('FAILED');
       expect(run.error).toBe('States.QueryEvaluationError');
       expect(run.cause).toContain("for the field 'Timestamp'");
@@ -108,7 +120,9 @@ describe('Fail states with only one of Error and Cause', () => {
 
 describe('the context object', () => {
   it('"$states.context.State.RetryCount" exists in a Task state', async () => {
-    const run = await h.run(machine('T', { T: invoke('echo', {}, { Output: '{% $states.context.State %}', End: true }) }));
+    const run = await h.run(
+      machine('T', { T: invoke('echo', {}, { Output: '{% $states.context.State %}', End: true }) }),
+    );
     expect(run.output).toMatchObject({ Name: 'T', RetryCount: 0 });
   });
 
@@ -148,21 +162,47 @@ describe('Map history', () => {
   // fails in its own fields writes it; issue 12 records that AWS writes it, after EvaluationFailed.
   it('a Map whose Items give nothing writes EvaluationFailed, then MapStateFailed', async () => {
     const run = await h.run(
-      machine('Each', { Each: { Type: 'Map', Items: '{% $states.input.none %}', ItemProcessor: { StartAt: 'I', States: { I: pass } }, End: true } }),
+      machine('Each', {
+        Each: {
+          Type: 'Map',
+          Items: '{% $states.input.none %}',
+          ItemProcessor: { StartAt: 'I', States: { I: pass } },
+          End: true,
+        },
+      }),
     );
     expect(run.error).toBe('States.QueryEvaluationError');
     const types = (await h.history(run.executionArn)).map((e) => e.type);
-    expect(types).toEqual(['ExecutionStarted', 'MapStateEntered', 'EvaluationFailed', 'MapStateFailed', 'ExecutionFailed']);
+    expect(types).toEqual([
+      'ExecutionStarted',
+      'MapStateEntered',
+      'EvaluationFailed',
+      'MapStateFailed',
+      'ExecutionFailed',
+    ]);
   });
 
   it('a Map whose ItemSelector gives nothing fails with MapStateFailed after the EvaluationFailed event', async () => {
     const run = await h.run(
       machine('Each', {
-        Each: { Type: 'Map', Items: [1], ItemSelector: { v: '{% $states.input.none %}' }, ItemProcessor: { StartAt: 'I', States: { I: pass } }, End: true },
+        Each: {
+          Type: 'Map',
+          Items: [1],
+          ItemSelector: { v: '{% $states.input.none %}' },
+          ItemProcessor: { StartAt: 'I', States: { I: pass } },
+          End: true,
+        },
       }),
     );
     expect(run.error).toBe('States.QueryEvaluationError');
     const types = (await h.history(run.executionArn)).map((e) => e.type);
-    expect(types).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'EvaluationFailed', 'MapStateFailed', 'ExecutionFailed']);
+    expect(types).toEqual([
+      'ExecutionStarted',
+      'MapStateEntered',
+      'MapStateStarted',
+      'EvaluationFailed',
+      'MapStateFailed',
+      'ExecutionFailed',
+    ]);
   });
 });

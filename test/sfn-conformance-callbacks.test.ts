@@ -16,7 +16,10 @@ afterEach(async () => {
 
 const askThenShow = (): object =>
   machine('Ask', {
-    Ask: waitForToken({ Output: { answer: '{% $states.result %}', asked: '{% $states.input %}' }, End: true }, { who: '{% $states.input.who %}' }),
+    Ask: waitForToken(
+      { Output: { answer: '{% $states.result %}', asked: '{% $states.input %}' }, End: true },
+      { who: '{% $states.input.who %}' },
+    ),
   });
 
 describe('.waitForTaskToken', () => {
@@ -81,7 +84,9 @@ describe('.waitForTaskToken', () => {
 
   it('"InvalidOutput: the provided JSON output data is not valid"', async () => {
     await h.run(askThenShow(), { who: 'clinician' });
-    const refused = await serviceError(h.call('SendTaskSuccess', { taskToken: h.lambdas.lastToken(), output: '{not json' }));
+    const refused = await serviceError(
+      h.call('SendTaskSuccess', { taskToken: h.lambdas.lastToken(), output: '{not json' }),
+    );
     expect(refused.name).toBe('InvalidOutput');
   });
 
@@ -104,10 +109,12 @@ describe('.waitForTaskToken', () => {
         },
       }),
     );
-    const byBranch = new Map(h.lambdas.callsTo('token').map((c) => {
-      const p = c.payload as { branch: string; token: string };
-      return [p.branch, p.token] as const;
-    }));
+    const byBranch = new Map(
+      h.lambdas.callsTo('token').map((c) => {
+        const p = c.payload as { branch: string; token: string };
+        return [p.branch, p.token] as const;
+      }),
+    );
     expect(byBranch.get('A')).not.toBe(byBranch.get('B'));
     await h.sendSuccess(String(byBranch.get('B')), 'answer B');
     await h.engine.settle();

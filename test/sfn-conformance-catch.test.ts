@@ -60,10 +60,14 @@ describe('Catch', () => {
   it('catcher Assign sets variables that later states read', async () => {
     const run = await h.run(
       machine('Call', {
-        Call: invoke('fail', { errorName: 'Nope' }, {
-          Catch: [{ ErrorEquals: ['States.ALL'], Assign: { why: '{% $states.errorOutput.Error %}' }, Next: 'Later' }],
-          End: true,
-        }),
+        Call: invoke(
+          'fail',
+          { errorName: 'Nope' },
+          {
+            Catch: [{ ErrorEquals: ['States.ALL'], Assign: { why: '{% $states.errorOutput.Error %}' }, Next: 'Later' }],
+            End: true,
+          },
+        ),
         Later: { Type: 'Pass', Output: { why: '{% $why %}' }, End: true },
       }),
     );
@@ -96,11 +100,15 @@ describe('Catch', () => {
   it('"When a state has both Retry and Catch fields, Step Functions uses any appropriate retriers first"', async () => {
     const run = await h.run(
       machine('Call', {
-        Call: invoke('flaky', { key: 'rc' }, {
-          Retry: [{ ErrorEquals: ['Transient'], MaxAttempts: 2, IntervalSeconds: 1, BackoffRate: 1 }],
-          Catch: [{ ErrorEquals: ['Transient'], Output: 'caught', Next: 'Done' }],
-          End: true,
-        }),
+        Call: invoke(
+          'flaky',
+          { key: 'rc' },
+          {
+            Retry: [{ ErrorEquals: ['Transient'], MaxAttempts: 2, IntervalSeconds: 1, BackoffRate: 1 }],
+            Catch: [{ ErrorEquals: ['Transient'], Output: 'caught', Next: 'Done' }],
+            End: true,
+          },
+        ),
         Done: { Type: 'Pass', End: true },
       }),
     );
@@ -140,7 +148,9 @@ describe('Fail', () => {
 
   it('Fail Error and Cause accept JSONata expressions', async () => {
     const run = await h.run(
-      machine('Stop', { Stop: { Type: 'Fail', Error: '{% $states.input.code %}', Cause: "{% 'because ' & $states.input.why %}" } }),
+      machine('Stop', {
+        Stop: { Type: 'Fail', Error: '{% $states.input.code %}', Cause: "{% 'because ' & $states.input.why %}" },
+      }),
       { code: 'Refill.TooEarly', why: '27 days' },
     );
     expect(run.error).toBe('Refill.TooEarly');

@@ -59,7 +59,11 @@ describe('Choice', () => {
 
     const shaped = await h.run(
       machine('C', {
-        C: { Type: 'Choice', Output: { level: '{% $states.input.bp %}' }, Choices: [{ Condition: '{% true %}', Next: 'Show' }] },
+        C: {
+          Type: 'Choice',
+          Output: { level: '{% $states.input.bp %}' },
+          Choices: [{ Condition: '{% true %}', Next: 'Show' }],
+        },
         Show: { Type: 'Pass', End: true },
       }),
       { bp: 133 },

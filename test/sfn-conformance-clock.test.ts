@@ -34,7 +34,9 @@ describe('virtual clock', () => {
 
   it('"$now()" and "$millis()" in a state read the virtual clock', async () => {
     await h.advance(42);
-    const run = await h.run(machine('P', { P: { Type: 'Pass', Output: { now: '{% $now() %}', millis: '{% $millis() %}' }, End: true } }));
+    const run = await h.run(
+      machine('P', { P: { Type: 'Pass', Output: { now: '{% $now() %}', millis: '{% $millis() %}' }, End: true } }),
+    );
     const out = run.output as { now: string; millis: number };
     expect(new Date(out.now).toISOString()).toBe(secondsAfterStart(42));
     expect(out.millis).toBe(START.getTime() + 42_000);
@@ -87,7 +89,9 @@ describe('virtual clock', () => {
     try {
       const dbPath = join(dir, 'engine.db');
       const first = await startHarness({ dbPath });
-      const run = await first.run(machine('Pause', { Pause: { Type: 'Wait', Seconds: 3600, Next: 'Done' }, Done: { Type: 'Pass', End: true } }));
+      const run = await first.run(
+        machine('Pause', { Pause: { Type: 'Wait', Seconds: 3600, Next: 'Done' }, Done: { Type: 'Pass', End: true } }),
+      );
       await first.advance(1800);
       await first.close();
 

@@ -17,7 +17,11 @@ describe('Arguments and Output', () => {
   it('"Arguments": the evaluated Arguments are the API request, so Payload reaches the Lambda function', async () => {
     const run = await h.run(
       machine('Call', {
-        Call: invoke('echo', { fromInput: '{% $states.input.x %}', literal: 'as is', sum: '{% 1 + 2 %}' }, { End: true }),
+        Call: invoke(
+          'echo',
+          { fromInput: '{% $states.input.x %}', literal: 'as is', sum: '{% 1 + 2 %}' },
+          { End: true },
+        ),
       }),
       { x: 'hello' },
     );
@@ -75,7 +79,9 @@ describe('Arguments and Output', () => {
   });
 
   it('arrays nested in arrays are JSON values too, and their {% %} strings are evaluated', async () => {
-    const run = await h.run(machine('P', { P: { Type: 'Pass', Output: { grid: [[1, "{% $uppercase('x') %}"], []] }, End: true } }));
+    const run = await h.run(
+      machine('P', { P: { Type: 'Pass', Output: { grid: [[1, "{% $uppercase('x') %}"], []] }, End: true } }),
+    );
     expect(run.output).toEqual({ grid: [[1, 'X'], []] });
   });
 
@@ -87,14 +93,20 @@ describe('Arguments and Output', () => {
   });
 
   it('Output may be a single JSONata expression producing any JSON value', async () => {
-    const run = await h.run(machine('P', { P: { Type: 'Pass', Output: '{% [$states.input.n, $states.input.n * 2] %}', End: true } }), {
-      n: 4,
-    });
+    const run = await h.run(
+      machine('P', { P: { Type: 'Pass', Output: '{% [$states.input.n, $states.input.n * 2] %}', End: true } }),
+      {
+        n: 4,
+      },
+    );
     expect(run.output).toEqual([4, 8]);
   });
 
   it('"Expressions must produce a defined value": an Output that evaluates to nothing fails with States.QueryEvaluationError', async () => {
-    const run = await h.run(machine('P', { P: { Type: 'Pass', Output: '{% $states.input.missing %}', End: true } }), {});
+    const run = await h.run(
+      machine('P', { P: { Type: 'Pass', Output: '{% $states.input.missing %}', End: true } }),
+      {},
+    );
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('States.QueryEvaluationError');
   });
@@ -111,9 +123,18 @@ describe('Assign and variables', () => {
   it('"you can store data in a step and retrieve that data in future steps", not only the next one', async () => {
     const run = await h.run(
       machine('Remember', {
-        Remember: { Type: 'Pass', Assign: { patient: '{% $states.input.patient %}', count: 42 }, Output: "{% 'forgotten' %}", Next: 'Middle' },
+        Remember: {
+          Type: 'Pass',
+          Assign: { patient: '{% $states.input.patient %}', count: 42 },
+          Output: "{% 'forgotten' %}",
+          Next: 'Middle',
+        },
         Middle: { Type: 'Pass', Output: { other: true }, Next: 'Recall' },
-        Recall: { Type: 'Pass', Output: { patient: '{% $patient %}', count: '{% $count %}', input: '{% $states.input %}' }, End: true },
+        Recall: {
+          Type: 'Pass',
+          Output: { patient: '{% $patient %}', count: '{% $count %}', input: '{% $states.input %}' },
+          End: true,
+        },
       }),
       { patient: 'p-1' },
     );
@@ -145,7 +166,11 @@ describe('Assign and variables', () => {
   it('a Task\'s Assign can read "$states.result: API or sub-workflow\'s result (if successful)"', async () => {
     const run = await h.run(
       machine('Call', {
-        Call: invoke('double', { value: 8 }, { Assign: { doubled: '{% $states.result.Payload.value %}' }, Output: {}, Next: 'Show' }),
+        Call: invoke(
+          'double',
+          { value: 8 },
+          { Assign: { doubled: '{% $states.result.Payload.value %}' }, Output: {}, Next: 'Show' },
+        ),
         Show: { Type: 'Pass', Output: '{% $doubled %}', End: true },
       }),
     );
@@ -225,7 +250,11 @@ describe('$states.context', () => {
     const run = await h.run(
       machine('Change', {
         Change: { Type: 'Pass', Output: { changed: true }, Next: 'Look' },
-        Look: { Type: 'Pass', Output: { original: '{% $states.context.Execution.Input %}', input: '{% $states.input %}' }, End: true },
+        Look: {
+          Type: 'Pass',
+          Output: { original: '{% $states.context.Execution.Input %}', input: '{% $states.input %}' },
+          End: true,
+        },
       }),
       { orig: 1 },
     );
@@ -276,7 +305,11 @@ describe('variable scopes in Parallel and Map', () => {
           },
           Next: 'Outside',
         },
-        Outside: { Type: 'Pass', Output: { results: '{% $states.input %}', leaked: '{% $exists($mine) %}' }, End: true },
+        Outside: {
+          Type: 'Pass',
+          Output: { results: '{% $states.input %}', leaked: '{% $exists($mine) %}' },
+          End: true,
+        },
       }),
     );
     expect(run.status).toBe('RUNNING');
@@ -309,7 +342,11 @@ describe('variable scopes in Parallel and Map', () => {
           ],
           Next: 'After',
         },
-        After: { Type: 'Pass', Output: { branches: '{% $states.input %}', shared: '{% $shared %}', leaked: '{% $exists($branchOnly) %}' }, End: true },
+        After: {
+          Type: 'Pass',
+          Output: { branches: '{% $states.input %}', shared: '{% $shared %}', leaked: '{% $exists($branchOnly) %}' },
+          End: true,
+        },
       }),
     );
     expect(run.output).toEqual({ branches: ['Aouter', 'Bouter'], shared: 'outer', leaked: false });
@@ -321,7 +358,10 @@ describe('variable scopes in Parallel and Map', () => {
         Each: {
           Type: 'Map',
           Items: [1, 2],
-          ItemProcessor: { StartAt: 'Double', States: { Double: { Type: 'Pass', Output: '{% $states.input * 2 %}', End: true } } },
+          ItemProcessor: {
+            StartAt: 'Double',
+            States: { Double: { Type: 'Pass', Output: '{% $states.input * 2 %}', End: true } },
+          },
           Assign: { total: '{% $sum($states.result) %}' },
           Output: "{% 'ignored' %}",
           Next: 'Show',

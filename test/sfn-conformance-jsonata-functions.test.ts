@@ -16,14 +16,21 @@ afterEach(async () => {
 });
 
 async function evaluate(expression: string, input: unknown = {}): Promise<unknown> {
-  const run = await h.run(machine('E', { E: { Type: 'Pass', Output: { value: `{% ${expression} %}` }, End: true } }), input);
+  const run = await h.run(
+    machine('E', { E: { Type: 'Pass', Output: { value: `{% ${expression} %}` }, End: true } }),
+    input,
+  );
   expect(run.status, `${expression} → ${run.error ?? ''} ${run.cause ?? ''}`).toBe('SUCCEEDED');
   return (run.output as { value: unknown }).value;
 }
 
 describe('Step Functions JSONata functions', () => {
   it('"$partition" splits an array into chunks of the given size, the last one shorter', async () => {
-    expect(await evaluate('$partition([1,2,3,4,5,6,7,8,9,10], 4)')).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]);
+    expect(await evaluate('$partition([1,2,3,4,5,6,7,8,9,10], 4)')).toEqual([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+      [9, 10],
+    ]);
   });
 
   it('"$range(0, 10, 2)" gives [0, 2, 4, 6, 8, 10]', async () => {
@@ -31,7 +38,13 @@ describe('Step Functions JSONata functions', () => {
   });
 
   it('"$hash" supports MD5, SHA-1, SHA-256, SHA-384 and SHA-512 as hex digests', async () => {
-    for (const [algorithm, node] of [['MD5', 'md5'], ['SHA-1', 'sha1'], ['SHA-256', 'sha256'], ['SHA-384', 'sha384'], ['SHA-512', 'sha512']] as const) {
+    for (const [algorithm, node] of [
+      ['MD5', 'md5'],
+      ['SHA-1', 'sha1'],
+      ['SHA-256', 'sha256'],
+      ['SHA-384', 'sha384'],
+      ['SHA-512', 'sha512'],
+    ] as const) {
       expect(await evaluate(`$hash($states.input.s, '${algorithm}')`, { s: 'input data' })).toBe(
         createHash(node).update('input data').digest('hex'),
       );
@@ -54,7 +67,9 @@ describe('Step Functions JSONata functions', () => {
   });
 
   it('"$parse" turns a JSON string into a value', async () => {
-    expect(await evaluate('$parse($states.input.text)', { text: '{"a":[1,true,null]}' })).toEqual({ a: [1, true, null] });
+    expect(await evaluate('$parse($states.input.text)', { text: '{"a":[1,true,null]}' })).toEqual({
+      a: [1, true, null],
+    });
   });
 
   it('the built-in JSONata functions are available', async () => {
@@ -77,6 +92,8 @@ describe('Step Functions JSONata functions', () => {
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('States.QueryEvaluationError');
     // as calling a function that does not exist: JSONata's T1006 (issue 12)
-    expect(run.cause).toContain("The JSONata expression '$eval('1 + 1')' specified for the field 'Output' threw an error during evaluation. T1006: ");
+    expect(run.cause).toContain(
+      "The JSONata expression '$eval('1 + 1')' specified for the field 'Output' threw an error during evaluation. T1006: ",
+    );
   });
 });

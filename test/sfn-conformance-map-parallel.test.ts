@@ -14,7 +14,10 @@ afterEach(async () => {
   await h.close();
 });
 
-const pass = (rest: object = {}): object => ({ StartAt: 'Item', States: { Item: { Type: 'Pass', End: true, ...rest } } });
+const pass = (rest: object = {}): object => ({
+  StartAt: 'Item',
+  States: { Item: { Type: 'Pass', End: true, ...rest } },
+});
 
 describe('Map', () => {
   it('"Items": each element of the array is processed and the results keep the order of the items', async () => {
@@ -23,7 +26,16 @@ describe('Map', () => {
         Each: {
           Type: 'Map',
           Items: '{% $states.input.doses %}',
-          ItemProcessor: { StartAt: 'Double', States: { Double: invoke('double', { value: '{% $states.input %}' }, { Output: '{% $states.result.Payload.value %}', End: true }) } },
+          ItemProcessor: {
+            StartAt: 'Double',
+            States: {
+              Double: invoke(
+                'double',
+                { value: '{% $states.input %}' },
+                { Output: '{% $states.result.Payload.value %}', End: true },
+              ),
+            },
+          },
           End: true,
         },
       }),
@@ -33,7 +45,12 @@ describe('Map', () => {
   });
 
   it('without Items, a Map iterates over its input array', async () => {
-    const run = await h.run(machine('Each', { Each: { Type: 'Map', ItemProcessor: pass({ Output: "{% $states.input & '!' %}" }), End: true } }), ['a', 'b']);
+    const run = await h.run(
+      machine('Each', {
+        Each: { Type: 'Map', ItemProcessor: pass({ Output: "{% $states.input & '!' %}" }), End: true },
+      }),
+      ['a', 'b'],
+    );
     expect(run.output).toEqual(['a!', 'b!']);
   });
 
@@ -48,7 +65,11 @@ describe('Map', () => {
         Each: {
           Type: 'Map',
           Items: ['x', 'y'],
-          ItemSelector: { index: '{% $states.context.Map.Item.Index %}', value: '{% $states.context.Map.Item.Value %}', batch: '{% $states.input.batch %}' },
+          ItemSelector: {
+            index: '{% $states.context.Map.Item.Index %}',
+            value: '{% $states.context.Map.Item.Value %}',
+            batch: '{% $states.input.batch %}',
+          },
           ItemProcessor: pass(),
           End: true,
         },
@@ -64,7 +85,16 @@ describe('Map', () => {
   it('"MaxConcurrency: 1" runs one iteration at a time', async () => {
     const run = await h.run(
       machine('Each', {
-        Each: { Type: 'Map', Items: [1, 2, 3], MaxConcurrency: 1, ItemProcessor: { StartAt: 'Ask', States: { Ask: waitForToken({ End: true }, { item: '{% $states.input %}' }) } }, End: true },
+        Each: {
+          Type: 'Map',
+          Items: [1, 2, 3],
+          MaxConcurrency: 1,
+          ItemProcessor: {
+            StartAt: 'Ask',
+            States: { Ask: waitForToken({ End: true }, { item: '{% $states.input %}' }) },
+          },
+          End: true,
+        },
       }),
     );
     for (const expected of [1, 2, 3]) {
@@ -80,7 +110,13 @@ describe('Map', () => {
   it('"MaxConcurrency: 2" keeps at most two iterations in flight', async () => {
     await h.run(
       machine('Each', {
-        Each: { Type: 'Map', Items: [1, 2, 3, 4, 5], MaxConcurrency: 2, ItemProcessor: { StartAt: 'Ask', States: { Ask: waitForToken({ End: true }) } }, End: true },
+        Each: {
+          Type: 'Map',
+          Items: [1, 2, 3, 4, 5],
+          MaxConcurrency: 2,
+          ItemProcessor: { StartAt: 'Ask', States: { Ask: waitForToken({ End: true }) } },
+          End: true,
+        },
       }),
     );
     expect(h.lambdas.callsTo('token')).toHaveLength(2);
@@ -92,13 +128,18 @@ describe('Map', () => {
   it('"The default value is 0, which places no limit on concurrency"', async () => {
     await h.run(
       machine('Each', {
-        Each: { Type: 'Map', Items: [1, 2, 3, 4, 5], ItemProcessor: { StartAt: 'Ask', States: { Ask: waitForToken({ End: true }) } }, End: true },
+        Each: {
+          Type: 'Map',
+          Items: [1, 2, 3, 4, 5],
+          ItemProcessor: { StartAt: 'Ask', States: { Ask: waitForToken({ End: true }) } },
+          End: true,
+        },
       }),
     );
     expect(h.lambdas.callsTo('token')).toHaveLength(5);
   });
 
-  it('one failing iteration fails the Map state with that iteration\'s error', async () => {
+  it("one failing iteration fails the Map state with that iteration's error", async () => {
     const run = await h.run(
       machine('Each', {
         Each: {
@@ -107,7 +148,11 @@ describe('Map', () => {
           ItemProcessor: {
             StartAt: 'Check',
             States: {
-              Check: { Type: 'Choice', Choices: [{ Condition: '{% $states.input = 2 %}', Next: 'Bad' }], Default: 'Good' },
+              Check: {
+                Type: 'Choice',
+                Choices: [{ Condition: '{% $states.input = 2 %}', Next: 'Bad' }],
+                Default: 'Good',
+              },
               Bad: { Type: 'Fail', Error: 'Item.Bad', Cause: 'item 2' },
               Good: { Type: 'Pass', End: true },
             },
@@ -130,7 +175,14 @@ describe('Map', () => {
           ItemProcessor: {
             ProcessorConfig: { Mode: 'INLINE' },
             StartAt: 'Inner',
-            States: { Inner: { Type: 'Map', Items: '{% $states.input %}', ItemProcessor: pass({ Output: '{% $states.input * 10 %}' }), End: true } },
+            States: {
+              Inner: {
+                Type: 'Map',
+                Items: '{% $states.input %}',
+                ItemProcessor: pass({ Output: '{% $states.input * 10 %}' }),
+                End: true,
+              },
+            },
           },
           End: true,
         },
@@ -140,9 +192,14 @@ describe('Map', () => {
   });
 
   it('Items that are not an array fail the state with States.QueryEvaluationError', async () => {
-    const run = await h.run(machine('Each', { Each: { Type: 'Map', Items: '{% $states.input.notAList %}', ItemProcessor: pass(), End: true } }), {
-      notAList: 'text',
-    });
+    const run = await h.run(
+      machine('Each', {
+        Each: { Type: 'Map', Items: '{% $states.input.notAList %}', ItemProcessor: pass(), End: true },
+      }),
+      {
+        notAList: 'text',
+      },
+    );
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('States.QueryEvaluationError');
   });
@@ -166,13 +223,16 @@ describe('Parallel', () => {
     expect((await h.describe(run.executionArn)).output).toEqual(['slow', 'fast']);
   });
 
-  it('each branch receives the Parallel state\'s input, or its Arguments when given', async () => {
+  it("each branch receives the Parallel state's input, or its Arguments when given", async () => {
     const run = await h.run(
       machine('Both', {
         Both: {
           Type: 'Parallel',
           Arguments: { patient: '{% $states.input.id %}' },
-          Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }, { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }],
+          Branches: [
+            { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } },
+            { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } },
+          ],
           End: true,
         },
       }),
@@ -188,7 +248,10 @@ describe('Parallel', () => {
           Type: 'Parallel',
           Branches: [
             { StartAt: 'Waiting', States: { Waiting: waitForToken({ End: true }) } },
-            { StartAt: 'Broken', States: { Broken: invoke('fail', { errorName: 'Branch.Broke', message: 'b' }, { End: true }) } },
+            {
+              StartAt: 'Broken',
+              States: { Broken: invoke('fail', { errorName: 'Branch.Broke', message: 'b' }, { End: true }) },
+            },
           ],
           End: true,
         },
@@ -205,7 +268,10 @@ describe('Parallel', () => {
       machine('Both', {
         Both: {
           Type: 'Parallel',
-          Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% 1 %}', End: true } } }, { StartAt: 'B', States: { B: { Type: 'Pass', Output: '{% 2 %}', End: true } } }],
+          Branches: [
+            { StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% 1 %}', End: true } } },
+            { StartAt: 'B', States: { B: { Type: 'Pass', Output: '{% 2 %}', End: true } } },
+          ],
           Output: { total: '{% $sum($states.result) %}' },
           End: true,
         },
@@ -220,8 +286,20 @@ describe('Parallel', () => {
         Both: {
           Type: 'Parallel',
           Branches: [
-            { StartAt: 'Steady', States: { Steady: invoke('echo', 'steady', { Output: '{% $states.result.Payload %}', End: true }) } },
-            { StartAt: 'Flaky', States: { Flaky: invoke('flaky', { key: 'par', failures: 1 }, { Output: '{% $states.result.Payload.attempts %}', End: true }) } },
+            {
+              StartAt: 'Steady',
+              States: { Steady: invoke('echo', 'steady', { Output: '{% $states.result.Payload %}', End: true }) },
+            },
+            {
+              StartAt: 'Flaky',
+              States: {
+                Flaky: invoke(
+                  'flaky',
+                  { key: 'par', failures: 1 },
+                  { Output: '{% $states.result.Payload.attempts %}', End: true },
+                ),
+              },
+            },
           ],
           Retry: [{ ErrorEquals: ['Transient'], IntervalSeconds: 5 }],
           End: true,
@@ -243,7 +321,13 @@ describe('Parallel', () => {
           Items: ['a', 'b'],
           ItemProcessor: {
             StartAt: 'Call',
-            States: { Call: invoke('flaky', { key: '{% $states.input %}', failures: 1 }, { Output: '{% $states.result.Payload.attempts %}', End: true }) },
+            States: {
+              Call: invoke(
+                'flaky',
+                { key: '{% $states.input %}', failures: 1 },
+                { Output: '{% $states.result.Payload.attempts %}', End: true },
+              ),
+            },
           },
           Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 2 }],
           End: true,

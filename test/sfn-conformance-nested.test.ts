@@ -17,7 +17,11 @@ function startChild(resource: string, childArn: string, rest: object): object {
   return {
     Type: 'Task',
     Resource: resource,
-    Arguments: { StateMachineArn: childArn, Input: { patient: '{% $states.input.patient %}' }, Name: "{% 'child-' & $states.input.patient %}" },
+    Arguments: {
+      StateMachineArn: childArn,
+      Input: { patient: '{% $states.input.patient %}' },
+      Name: "{% 'child-' & $states.input.patient %}",
+    },
     ...rest,
   };
 }
@@ -51,7 +55,11 @@ describe('states:startExecution', () => {
     const parent = await h.run(
       machine('Start', {
         Start: startChild('arn:aws:states:::states:startExecution.sync:2', childArn, { Next: 'Show' }),
-        Show: { Type: 'Pass', Output: { status: '{% $states.input.Status %}', childOutput: '{% $states.input.Output %}' }, End: true },
+        Show: {
+          Type: 'Pass',
+          Output: { status: '{% $states.input.Status %}', childOutput: '{% $states.input.Output %}' },
+          End: true,
+        },
       }),
       { patient: 'p2' },
     );

@@ -24,7 +24,8 @@ async function expectRefused(definition: object, named: string | RegExp): Promis
 }
 
 const pass = { Type: 'Pass', End: true };
-const task = (resource: string): object => machine('T', { T: { Type: 'Task', Resource: resource, Arguments: {}, End: true } });
+const task = (resource: string): object =>
+  machine('T', { T: { Type: 'Task', Resource: resource, Arguments: {}, End: true } });
 
 describe('query language', () => {
   it('a definition without QueryLanguage is JSONPath ("the state machine defaults to JSONPath") and is refused', async () => {
@@ -47,12 +48,42 @@ describe('JSONPath-only fields', () => {
     ['ResultPath', { Type: 'Pass', ResultPath: '$.a', End: true }],
     ['Parameters', { Type: 'Pass', Parameters: { 'a.$': '$.a' }, End: true }],
     ['Result', { Type: 'Pass', Result: { a: 1 }, End: true }],
-    ['ResultSelector', { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'echo' }, ResultSelector: { 'a.$': '$.Payload' }, End: true }],
-    ['TimeoutSecondsPath', { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'echo' }, TimeoutSecondsPath: '$.t', End: true }],
-    ['HeartbeatSecondsPath', { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'echo' }, HeartbeatSecondsPath: '$.t', End: true }],
+    [
+      'ResultSelector',
+      {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Arguments: { FunctionName: 'echo' },
+        ResultSelector: { 'a.$': '$.Payload' },
+        End: true,
+      },
+    ],
+    [
+      'TimeoutSecondsPath',
+      {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Arguments: { FunctionName: 'echo' },
+        TimeoutSecondsPath: '$.t',
+        End: true,
+      },
+    ],
+    [
+      'HeartbeatSecondsPath',
+      {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Arguments: { FunctionName: 'echo' },
+        HeartbeatSecondsPath: '$.t',
+        End: true,
+      },
+    ],
     ['SecondsPath', { Type: 'Wait', SecondsPath: '$.s', End: true }],
     ['TimestampPath', { Type: 'Wait', TimestampPath: '$.t', End: true }],
-    ['ItemsPath', { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'I', States: { I: pass } }, End: true }],
+    [
+      'ItemsPath',
+      { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'I', States: { I: pass } }, End: true },
+    ],
   ];
   for (const [field, state] of cases) {
     it(`"${field}" is a JSONPath field and is refused, named`, async () => {
@@ -72,7 +103,15 @@ describe('distributed Map', () => {
   it('"Mode": "DISTRIBUTED" is refused, named', async () => {
     await expectRefused(
       machine('M', {
-        M: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'I', States: { I: pass } }, End: true },
+        M: {
+          Type: 'Map',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'I',
+            States: { I: pass },
+          },
+          End: true,
+        },
       }),
       // naming the mode or a field only a distributed Map has
       /DISTRIBUTED|Mode|ExecutionType/,
@@ -87,7 +126,15 @@ describe('distributed Map', () => {
   ] as const) {
     it(`the distributed-Map field "${field}" is refused, named`, async () => {
       await expectRefused(
-        machine('M', { M: { Type: 'Map', Items: [1], [field]: value, ItemProcessor: { StartAt: 'I', States: { I: pass } }, End: true } }),
+        machine('M', {
+          M: {
+            Type: 'Map',
+            Items: [1],
+            [field]: value,
+            ItemProcessor: { StartAt: 'I', States: { I: pass } },
+            End: true,
+          },
+        }),
         field,
       );
     });
@@ -136,7 +183,9 @@ describe('unknown and invalid fields', () => {
 
   it('a Task field the engine does not run ("Credentials", cross-account) is refused, named', async () => {
     await expectRefused(
-      machine('T', { T: invoke('echo', {}, { Credentials: { RoleArn: 'arn:aws:iam::111111111111:role/x' }, End: true }) }),
+      machine('T', {
+        T: invoke('echo', {}, { Credentials: { RoleArn: 'arn:aws:iam::111111111111:role/x' }, End: true }),
+      }),
       'Credentials',
     );
   });
@@ -159,7 +208,17 @@ describe('unknown and invalid fields', () => {
   it('"States.ALL ... must appear in the last catcher" is enforced', async () => {
     await expectRefused(
       machine('T', {
-        T: invoke('echo', {}, { Catch: [{ ErrorEquals: ['States.ALL'], Next: 'P' }, { ErrorEquals: ['Other'], Next: 'P' }], End: true }),
+        T: invoke(
+          'echo',
+          {},
+          {
+            Catch: [
+              { ErrorEquals: ['States.ALL'], Next: 'P' },
+              { ErrorEquals: ['Other'], Next: 'P' },
+            ],
+            End: true,
+          },
+        ),
         P: pass,
       }),
       'States.ALL',
@@ -181,12 +240,16 @@ describe('unknown and invalid fields', () => {
   });
 
   it('a JSONata expression that does not parse is refused at creation', async () => {
-    const refused = await serviceError(h.createMachine(machine('P', { P: { Type: 'Pass', Output: '{% $states.input.( %}', End: true } })));
+    const refused = await serviceError(
+      h.createMachine(machine('P', { P: { Type: 'Pass', Output: '{% $states.input.( %}', End: true } })),
+    );
     expect(refused.name).toBe('InvalidDefinition');
   });
 
   it('a definition that is not JSON is refused', async () => {
-    const refused = await serviceError(h.call('CreateStateMachine', { name: 'x', definition: '{not json', roleArn: 'arn:aws:iam::123456789012:role/r' }));
+    const refused = await serviceError(
+      h.call('CreateStateMachine', { name: 'x', definition: '{not json', roleArn: 'arn:aws:iam::123456789012:role/r' }),
+    );
     expect(refused.name).toBe('InvalidDefinition');
   });
 });

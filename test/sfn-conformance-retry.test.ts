@@ -16,7 +16,11 @@ afterEach(async () => {
 
 function flaky(retry: object[], payload: object = {}): object {
   return machine('Call', {
-    Call: invoke('flaky', { key: 'k', ...payload }, { Retry: retry, Output: '{% $states.result.Payload %}', End: true }),
+    Call: invoke(
+      'flaky',
+      { key: 'k', ...payload },
+      { Retry: retry, Output: '{% $states.result.Payload %}', End: true },
+    ),
   });
 }
 
@@ -44,7 +48,9 @@ describe('Retry backoff', () => {
   });
 
   it('the n-th retry waits IntervalSeconds × BackoffRate^(n-1)', async () => {
-    const run = await h.run(flaky([{ ErrorEquals: ['Transient'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 4 }], { failures: 4 }));
+    const run = await h.run(
+      flaky([{ ErrorEquals: ['Transient'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 4 }], { failures: 4 }),
+    );
     await expectRetryAfter(2);
     await expectRetryAfter(6);
     await expectRetryAfter(18);
@@ -55,7 +61,11 @@ describe('Retry backoff', () => {
   });
 
   it('"MaxDelaySeconds: the maximum value in seconds up to which a retry interval can increase"', async () => {
-    await h.run(flaky([{ ErrorEquals: ['Transient'], IntervalSeconds: 10, BackoffRate: 10, MaxDelaySeconds: 30, MaxAttempts: 3 }]));
+    await h.run(
+      flaky([
+        { ErrorEquals: ['Transient'], IntervalSeconds: 10, BackoffRate: 10, MaxDelaySeconds: 30, MaxAttempts: 3 },
+      ]),
+    );
     await expectRetryAfter(10);
     await expectRetryAfter(30);
     await expectRetryAfter(30);
@@ -70,7 +80,9 @@ describe('Retry backoff', () => {
   });
 
   it('after MaxAttempts retries the state fails with the last error', async () => {
-    const run = await h.run(flaky([{ ErrorEquals: ['Transient'], IntervalSeconds: 1, BackoffRate: 1, MaxAttempts: 2 }]));
+    const run = await h.run(
+      flaky([{ ErrorEquals: ['Transient'], IntervalSeconds: 1, BackoffRate: 1, MaxAttempts: 2 }]),
+    );
     await h.advance(60);
     expect(attempts()).toBe(3);
     const done = await h.describe(run.executionArn);
@@ -110,7 +122,12 @@ describe('Retry backoff', () => {
   });
 
   it('"$states.context.State.RetryCount" counts the retries of the current state', async () => {
-    await h.run(flaky([{ ErrorEquals: ['Transient'], IntervalSeconds: 1, BackoffRate: 1 }], { failures: 2, retry: '{% $states.context.State.RetryCount %}' }));
+    await h.run(
+      flaky([{ ErrorEquals: ['Transient'], IntervalSeconds: 1, BackoffRate: 1 }], {
+        failures: 2,
+        retry: '{% $states.context.State.RetryCount %}',
+      }),
+    );
     await h.advance(10);
     expect(h.lambdas.callsTo('flaky').map((c) => (c.payload as { retry: number }).retry)).toEqual([0, 1, 2]);
   });
@@ -132,7 +149,9 @@ describe('Retry matching', () => {
   });
 
   it('"States.ALL: a wildcard that matches any known error name"', async () => {
-    const run = await h.run(flaky([{ ErrorEquals: ['States.ALL'], IntervalSeconds: 3 }], { failures: 1, errorName: 'Anything.At.All' }));
+    const run = await h.run(
+      flaky([{ ErrorEquals: ['States.ALL'], IntervalSeconds: 3 }], { failures: 1, errorName: 'Anything.At.All' }),
+    );
     await expectRetryAfter(3);
     expect((await h.describe(run.executionArn)).status).toBe('SUCCEEDED');
   });
@@ -160,13 +179,17 @@ describe('Retry matching', () => {
     });
     const run = await h.run(
       machine('Call', {
-        Call: invoke('alternating', {}, {
-          Retry: [
-            { ErrorEquals: ['ErrA'], MaxAttempts: 2, IntervalSeconds: 1, BackoffRate: 1 },
-            { ErrorEquals: ['ErrB'], MaxAttempts: 2, IntervalSeconds: 1, BackoffRate: 1 },
-          ],
-          End: true,
-        }),
+        Call: invoke(
+          'alternating',
+          {},
+          {
+            Retry: [
+              { ErrorEquals: ['ErrA'], MaxAttempts: 2, IntervalSeconds: 1, BackoffRate: 1 },
+              { ErrorEquals: ['ErrB'], MaxAttempts: 2, IntervalSeconds: 1, BackoffRate: 1 },
+            ],
+            End: true,
+          },
+        ),
       }),
     );
     await h.advance(10);

@@ -27,7 +27,10 @@ describe('TimeoutSeconds', () => {
   });
 
   it('TimeoutSeconds may be a JSONata expression', async () => {
-    const run = await h.run(machine('Ask', { Ask: waitForToken({ TimeoutSeconds: '{% $states.input.limit %}', End: true }) }), { limit: 30 });
+    const run = await h.run(
+      machine('Ask', { Ask: waitForToken({ TimeoutSeconds: '{% $states.input.limit %}', End: true }) }),
+      { limit: 30 },
+    );
     await h.advance(29);
     expect(await status(run.executionArn)).toBe('RUNNING');
     await h.advance(1);
@@ -43,7 +46,11 @@ describe('TimeoutSeconds', () => {
   it('"States.TaskFailed ... except for States.Timeout": a States.TaskFailed catcher does not catch a timeout', async () => {
     const run = await h.run(
       machine('Ask', {
-        Ask: waitForToken({ TimeoutSeconds: 10, Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Caught' }], End: true }),
+        Ask: waitForToken({
+          TimeoutSeconds: 10,
+          Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Caught' }],
+          End: true,
+        }),
         Caught: { Type: 'Pass', End: true },
       }),
     );
@@ -56,7 +63,11 @@ describe('TimeoutSeconds', () => {
   it('a States.Timeout catcher catches the timeout', async () => {
     const run = await h.run(
       machine('Ask', {
-        Ask: waitForToken({ TimeoutSeconds: 10, Catch: [{ ErrorEquals: ['States.Timeout'], Output: 'expired', Next: 'Caught' }], End: true }),
+        Ask: waitForToken({
+          TimeoutSeconds: 10,
+          Catch: [{ ErrorEquals: ['States.Timeout'], Output: 'expired', Next: 'Caught' }],
+          End: true,
+        }),
         Caught: { Type: 'Pass', End: true },
       }),
     );
@@ -67,7 +78,11 @@ describe('TimeoutSeconds', () => {
   it('a retried timeout hands out a new token and closes the old one', async () => {
     const run = await h.run(
       machine('Ask', {
-        Ask: waitForToken({ TimeoutSeconds: 10, Retry: [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 1, IntervalSeconds: 5 }], End: true }),
+        Ask: waitForToken({
+          TimeoutSeconds: 10,
+          Retry: [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 1, IntervalSeconds: 5 }],
+          End: true,
+        }),
       }),
     );
     await h.advance(10);
@@ -85,7 +100,9 @@ describe('TimeoutSeconds', () => {
 
 describe('HeartbeatSeconds', () => {
   it('"If more time than the specified seconds elapses between heartbeats ... States.HeartbeatTimeout"', async () => {
-    const run = await h.run(machine('Ask', { Ask: waitForToken({ TimeoutSeconds: 600, HeartbeatSeconds: 20, End: true }) }));
+    const run = await h.run(
+      machine('Ask', { Ask: waitForToken({ TimeoutSeconds: 600, HeartbeatSeconds: 20, End: true }) }),
+    );
     await h.advance(19);
     expect(await status(run.executionArn)).toBe('RUNNING');
     await h.advance(1);
@@ -95,7 +112,9 @@ describe('HeartbeatSeconds', () => {
   });
 
   it('"SendTaskHeartbeat ... reports to Step Functions that the task ... is still making progress": each heartbeat restarts the interval', async () => {
-    const run = await h.run(machine('Ask', { Ask: waitForToken({ TimeoutSeconds: 600, HeartbeatSeconds: 20, End: true }) }));
+    const run = await h.run(
+      machine('Ask', { Ask: waitForToken({ TimeoutSeconds: 600, HeartbeatSeconds: 20, End: true }) }),
+    );
     const token = h.lambdas.lastToken();
     for (let i = 0; i < 5; i += 1) {
       await h.advance(15);
@@ -112,7 +131,9 @@ describe('HeartbeatSeconds', () => {
   });
 
   it('a heartbeat never extends TimeoutSeconds', async () => {
-    const run = await h.run(machine('Ask', { Ask: waitForToken({ TimeoutSeconds: 30, HeartbeatSeconds: 10, End: true }) }));
+    const run = await h.run(
+      machine('Ask', { Ask: waitForToken({ TimeoutSeconds: 30, HeartbeatSeconds: 10, End: true }) }),
+    );
     const token = h.lambdas.lastToken();
     await h.advance(8);
     await h.heartbeat(token);

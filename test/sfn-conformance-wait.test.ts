@@ -56,7 +56,10 @@ describe('Wait', () => {
 
   it('a Timestamp already in the past does not wait at all', async () => {
     const run = await h.run(
-      machine('Until', { Until: { Type: 'Wait', Timestamp: '2020-01-01T00:00:00Z', Next: 'Done' }, Done: { Type: 'Pass', End: true } }),
+      machine('Until', {
+        Until: { Type: 'Wait', Timestamp: '2020-01-01T00:00:00Z', Next: 'Done' },
+        Done: { Type: 'Pass', End: true },
+      }),
     );
     expect(run.status).toBe('SUCCEEDED');
   });

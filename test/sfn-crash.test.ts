@@ -99,7 +99,11 @@ describe('kill -9 and restart', () => {
     // 1. Create the machine and start every execution; kill while the first Lambda steps are running.
     let c = await restart();
     const { stateMachineArn } = await c.sfn.send(
-      new CreateStateMachineCommand({ name: 'crash-journey', definition: JSON.stringify(crashJourney), roleArn: 'arn:aws:iam::123456789012:role/local' }),
+      new CreateStateMachineCommand({
+        name: 'crash-journey',
+        definition: JSON.stringify(crashJourney),
+        roleArn: 'arn:aws:iam::123456789012:role/local',
+      }),
     );
     const starts = PATIENTS.map((name) =>
       c.sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ name }) })).then(
@@ -116,13 +120,16 @@ describe('kill -9 and restart', () => {
     c = await restart();
     const arns = new Map<string, string>();
     for (const name of PATIENTS) {
-      const started = await c.sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ name }) }));
+      const started = await c.sfn.send(
+        new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ name }) }),
+      );
       arns.set(name, String(started.executionArn));
     }
     await c.settle();
     const listed = await c.sfn.send(new ListExecutionsCommand({ stateMachineArn }));
     expect(listed.executions?.map((e) => e.name).sort()).toEqual([...PATIENTS].sort());
-    for (const arn of arns.values()) expect((await c.sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('RUNNING');
+    for (const arn of arns.values())
+      expect((await c.sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('RUNNING');
 
     // 3. Move the clock past the cooldown Wait and kill in the middle of the move.
     c.advanceToInBackground(at(COOLDOWN_SECONDS));
@@ -143,14 +150,27 @@ describe('kill -9 and restart', () => {
     const half = PATIENTS.slice(0, PATIENTS.length / 2);
     const rest = PATIENTS.slice(PATIENTS.length / 2);
     for (const name of half) {
-      await c.sfn.send(new SendTaskSuccessCommand({ taskToken: tokens.get(`${name}-ask`), output: JSON.stringify({ approvedFor: name }) }));
+      await c.sfn.send(
+        new SendTaskSuccessCommand({
+          taskToken: tokens.get(`${name}-ask`),
+          output: JSON.stringify({ approvedFor: name }),
+        }),
+      );
     }
 
     // 6. Answer the rest and kill while those answers and the session Lambdas are in flight.
     const answered = rest.map((name) =>
       c.sfn
-        .send(new SendTaskSuccessCommand({ taskToken: tokens.get(`${name}-ask`), output: JSON.stringify({ approvedFor: name }) }))
-        .then(() => name, () => undefined),
+        .send(
+          new SendTaskSuccessCommand({
+            taskToken: tokens.get(`${name}-ask`),
+            output: JSON.stringify({ approvedFor: name }),
+          }),
+        )
+        .then(
+          () => name,
+          () => undefined,
+        ),
     );
     await realPause(8);
     await killNow();
@@ -160,14 +180,24 @@ describe('kill -9 and restart', () => {
     c = await restart();
     for (const name of [...half, ...acknowledged]) {
       await expect(
-        c.sfn.send(new SendTaskSuccessCommand({ taskToken: tokens.get(`${name}-ask`), output: JSON.stringify({ approvedFor: name }) })),
+        c.sfn.send(
+          new SendTaskSuccessCommand({
+            taskToken: tokens.get(`${name}-ask`),
+            output: JSON.stringify({ approvedFor: name }),
+          }),
+        ),
         `${name}'s answer was acknowledged before the kill`,
       ).rejects.toMatchObject({ name: 'TaskTimedOut' });
     }
     for (const name of rest.filter((n) => !acknowledged.has(n))) {
       // unacknowledged: either it was recorded just before the kill (TaskTimedOut now) or it is still waiting
       await c.sfn
-        .send(new SendTaskSuccessCommand({ taskToken: tokens.get(`${name}-ask`), output: JSON.stringify({ approvedFor: name }) }))
+        .send(
+          new SendTaskSuccessCommand({
+            taskToken: tokens.get(`${name}-ask`),
+            output: JSON.stringify({ approvedFor: name }),
+          }),
+        )
         .catch((error: { name?: string }) => expect(error.name).toBe('TaskTimedOut'));
     }
 

@@ -14,26 +14,49 @@ afterEach(async () => {
 });
 
 async function engineWith(handlers: Record<string, LocalLambdaHandler> = {}, speed = 0): Promise<LocalStepFunctions> {
-  const engine = await createLocalStepFunctions({ dbPath: ':memory:', lambdas: { resolve: (name) => handlers[name] }, startTime: START, speed });
+  const engine = await createLocalStepFunctions({
+    dbPath: ':memory:',
+    lambdas: { resolve: (name) => handlers[name] },
+    startTime: START,
+    speed,
+  });
   engines.push(engine);
   return engine;
 }
 
-async function startMachine(engine: LocalStepFunctions, name: string, states: Record<string, object>, startAt: string, input: unknown = {}): Promise<string> {
+async function startMachine(
+  engine: LocalStepFunctions,
+  name: string,
+  states: Record<string, object>,
+  startAt: string,
+  input: unknown = {},
+): Promise<string> {
   const definition = JSON.stringify({ QueryLanguage: 'JSONata', StartAt: startAt, States: states });
-  const { stateMachineArn } = (await engine.call('CreateStateMachine', { name, definition })) as { stateMachineArn: string };
-  const { executionArn } = (await engine.call('StartExecution', { stateMachineArn, input: JSON.stringify(input) })) as { executionArn: string };
+  const { stateMachineArn } = (await engine.call('CreateStateMachine', { name, definition })) as {
+    stateMachineArn: string;
+  };
+  const { executionArn } = (await engine.call('StartExecution', { stateMachineArn, input: JSON.stringify(input) })) as {
+    executionArn: string;
+  };
   return executionArn;
 }
 
-async function outcome(engine: LocalStepFunctions, executionArn: string): Promise<{ status: string; output?: unknown }> {
+async function outcome(
+  engine: LocalStepFunctions,
+  executionArn: string,
+): Promise<{ status: string; output?: unknown }> {
   const d = (await engine.call('DescribeExecution', { executionArn })) as { status: string; output?: string };
   return { status: d.status, output: d.output === undefined ? undefined : (JSON.parse(d.output) as unknown) };
 }
 
 const waitThenNote = (seconds: number): Record<string, object> => ({
   Pause: { Type: 'Wait', Seconds: seconds, Next: 'Note' },
-  Note: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'note', Payload: { seconds } }, End: true },
+  Note: {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Arguments: { FunctionName: 'note', Payload: { seconds } },
+    End: true,
+  },
 });
 
 describe('the virtual clock', () => {
@@ -71,10 +94,16 @@ describe('the virtual clock', () => {
 
   it('$now() and $millis() read the virtual clock, and a Timestamp Wait fires when the clock reaches it', async () => {
     const engine = await engineWith();
-    const arn = await startMachine(engine, 'stamps', {
-      Until: { Type: 'Wait', Timestamp: '{% $states.input.at %}', Next: 'Stamp' },
-      Stamp: { Type: 'Pass', Output: { now: '{% $now() %}', millis: '{% $millis() %}' }, End: true },
-    }, 'Until', { at: '2026-04-13T07:00:00Z' });
+    const arn = await startMachine(
+      engine,
+      'stamps',
+      {
+        Until: { Type: 'Wait', Timestamp: '{% $states.input.at %}', Next: 'Stamp' },
+        Stamp: { Type: 'Pass', Output: { now: '{% $now() %}', millis: '{% $millis() %}' }, End: true },
+      },
+      'Until',
+      { at: '2026-04-13T07:00:00Z' },
+    );
     await engine.advanceClock({ advanceSeconds: 6 * 86_400 });
     expect((await outcome(engine, arn)).status).toBe('RUNNING');
     await engine.advanceClock({ advanceSeconds: 86_400 });
@@ -86,14 +115,19 @@ describe('the virtual clock', () => {
 
   it('settle() resolves while executions wait for a callback or the clock', async () => {
     const engine = await engineWith({ keep: async () => null });
-    const arn = await startMachine(engine, 'waiting', {
-      Ask: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Arguments: { FunctionName: 'keep', Payload: { token: '{% $states.context.Task.Token %}' } },
-        End: true,
+    const arn = await startMachine(
+      engine,
+      'waiting',
+      {
+        Ask: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Arguments: { FunctionName: 'keep', Payload: { token: '{% $states.context.Task.Token %}' } },
+          End: true,
+        },
       },
-    }, 'Ask');
+      'Ask',
+    );
     await engine.settle();
     expect((await outcome(engine, arn)).status).toBe('RUNNING');
   });
@@ -102,7 +136,10 @@ describe('the virtual clock', () => {
     // one real second is a virtual hour
     const engine = await engineWith({}, 3600);
     const arn = await startMachine(engine, 'sped', { Pause: { Type: 'Wait', Seconds: 60, End: true } }, 'Pause');
-    await vi.waitFor(async () => expect((await outcome(engine, arn)).status).toBe('SUCCEEDED'), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(async () => expect((await outcome(engine, arn)).status).toBe('SUCCEEDED'), {
+      timeout: 10_000,
+      interval: 20,
+    });
     expect(engine.now().getTime()).toBeGreaterThanOrEqual(START.getTime() + 60_000);
   });
 });

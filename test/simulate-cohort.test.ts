@@ -11,7 +11,11 @@ import type { JourneyView } from './support/journey-driver.ts';
  * people did (each form they posted that the page accepted is one decision or record, no more, no less).
  * Kept small (a few patients over a few months) so the suite's budget holds on a slow shared machine.
  */
-const cohort = { patients: Number(process.env['SIMULATE_TEST_PATIENTS'] ?? 3), months: Number(process.env['SIMULATE_TEST_MONTHS'] ?? 1.5), seed: 11 };
+const cohort = {
+  patients: Number(process.env['SIMULATE_TEST_PATIENTS'] ?? 3),
+  months: Number(process.env['SIMULATE_TEST_MONTHS'] ?? 1.5),
+  seed: 11,
+};
 
 let run: CohortRun;
 let report: CohortReport;
@@ -23,7 +27,8 @@ beforeAll(async () => {
   run = await runCohort(cohort);
   report = await cohortReport(run);
   views = [];
-  for (const p of run.patients) if (p.enrolled !== undefined) views.push(await run.driver.journeyOf(p.enrolled.patientId));
+  for (const p of run.patients)
+    if (p.enrolled !== undefined) views.push(await run.driver.journeyOf(p.enrolled.patientId));
 }, 600_000);
 
 afterAll(async () => {
@@ -31,8 +36,10 @@ afterAll(async () => {
   logs?.stop();
 });
 
-const audited = (action: string) => views.reduce((sum, view) => sum + view.audit.filter((e) => e.action === action).length, 0);
-const tallied = (pattern: RegExp) => [...run.tally].filter(([key]) => pattern.test(key)).reduce((sum, [, n]) => sum + n, 0);
+const audited = (action: string) =>
+  views.reduce((sum, view) => sum + view.audit.filter((e) => e.action === action).length, 0);
+const tallied = (pattern: RegExp) =>
+  [...run.tally].filter(([key]) => pattern.test(key)).reduce((sum, [, n]) => sum + n, 0);
 
 describe(`a cohort of ${cohort.patients} patients over ${cohort.months} months (seed ${cohort.seed})`, () => {
   it('enrols every patient of the cohort, spread over the months, and finds no journey invariant violated', () => {
@@ -59,7 +66,9 @@ describe(`a cohort of ${cohort.patients} patients over ${cohort.months} months (
   it('counts one check-in and one clinician decision per form the pages accepted', () => {
     const checkIns = Object.values(report.sessions.checkIns).reduce((a, b) => a + b, 0);
     expect(checkIns).toBe(tallied(/^page:check-in:200$/));
-    const clinicianForms = tallied(/^page:(eligibility-\w+|treatment-plan|first-dose-check-in|follow-up-\w+|hold-\w+|journal-missing-\w+|missed-check-ins-\w+|refill-(approved|declined)):200$/);
+    const clinicianForms = tallied(
+      /^page:(eligibility-\w+|treatment-plan|first-dose-check-in|follow-up-\w+|hold-\w+|journal-missing-\w+|missed-check-ins-\w+|refill-(approved|declined)):200$/,
+    );
     expect(report.clinician.decisions).toBe(clinicianForms);
     expect(report.clinician.perWeek.reduce((a, b) => a + b, 0)).toBe(report.clinician.decisions);
     expect(report.clinician.byPurpose['treatment-plan']).toBe(tallied(/^page:treatment-plan:200$/));
@@ -78,6 +87,8 @@ describe(`a cohort of ${cohort.patients} patients over ${cohort.months} months (
     const markdown = renderMarkdown(report);
     expect(markdown).toContain(`${report.invariants.violations} violation(s) over ${report.enrolled} patients`);
     expect(renderHtml(report)).toContain('<svg');
-    expect(renderComparison(report, report, ['a.json', 'b.json'])).toMatch(/\| sessions postponed \| \d+ \| \d+ \| 0 \|/);
+    expect(renderComparison(report, report, ['a.json', 'b.json'])).toMatch(
+      /\| sessions postponed \| \d+ \| \d+ \| 0 \|/,
+    );
   });
 });

@@ -17,7 +17,11 @@ const id = fc.oneof(
 );
 const sessionNumber = fc.oneof(fc.constantFrom(1, 10), fc.integer({ min: 0, max: 999 }));
 const cycle = fc.oneof(fc.constantFrom(1, 10), fc.integer({ min: 0, max: 9999 }));
-const instant = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true });
+const instant = fc.date({
+  min: new Date('2000-01-01T00:00:00Z'),
+  max: new Date('2099-12-31T23:59:59Z'),
+  noInvalidDate: true,
+});
 const tokenHash = fc.string({ minLength: 1, maxLength: 20 }).map(hashLinkToken);
 
 interface KeyArgs {
@@ -80,7 +84,9 @@ describe('the key design', () => {
         for (const item of everyKey(args)) {
           for (const [type, prefix] of Object.entries(PATIENT_SK_PREFIX)) {
             if (type !== item.type && item.key.PK.startsWith('PATIENT#')) {
-              expect(item.key.SK.startsWith(prefix), `${item.type} key ${item.key.SK} starts with ${prefix}`).toBe(false);
+              expect(item.key.SK.startsWith(prefix), `${item.type} key ${item.key.SK} starts with ${prefix}`).toBe(
+                false,
+              );
             }
           }
         }

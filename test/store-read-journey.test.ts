@@ -68,7 +68,11 @@ async function seedWholeJourney(patientId: string): Promise<number> {
         status: 'PENDING',
         ...pendingLinkIndexKeys(patientId, '2026-03-05T08:00:00Z', linkHash),
       }),
-      create(keys.step(patientId, 'j-1', 'session-1-a1-journal'), 'STEP', { purpose: 'journal', status: 'pending', linkHashes: [linkHash] }),
+      create(keys.step(patientId, 'j-1', 'session-1-a1-journal'), 'STEP', {
+        purpose: 'journal',
+        status: 'pending',
+        linkHashes: [linkHash],
+      }),
     ],
   ];
   for (const writes of changes) {
@@ -109,9 +113,13 @@ describe('reading a journey', () => {
     expect(journey.sessions.map((s) => s.SK)).toEqual(['SESSION#001', 'SESSION#002']);
     expect(journey.audit).toHaveLength(changeCount);
     expect(journey.audit.map((event) => event.action)[0]).toBe('seeded PROFILE');
-    const everyPk = [journey.profile, journey.journey, ...Object.values(lists).flat(), ...journey.sessions, ...journey.audit].map(
-      (item) => item?.PK,
-    );
+    const everyPk = [
+      journey.profile,
+      journey.journey,
+      ...Object.values(lists).flat(),
+      ...journey.sessions,
+      ...journey.audit,
+    ].map((item) => item?.PK);
     expect(new Set(everyPk)).toEqual(new Set(['PATIENT#p-whole']));
   });
 
@@ -180,7 +188,11 @@ describe('lists for the console', () => {
       await commitOne(
         table.client,
         table.tableName,
-        create(keys.journey(patientId), 'JOURNEY', { phase, status, ...journeyStatusIndexKeys(status, phase, patientId) }),
+        create(keys.journey(patientId), 'JOURNEY', {
+          phase,
+          status,
+          ...journeyStatusIndexKeys(status, phase, patientId),
+        }),
         staff(patientId, 'journey.enrolled'),
       );
     }

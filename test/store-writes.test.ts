@@ -121,7 +121,13 @@ describe('a change is all or nothing', () => {
           itemType: 'FILL',
           attributes: { days: 30 },
         },
-        { kind: 'update', key: keys.journey(patientId), label: 'journey', expectedVersion: 7, set: { lastFillCycle: 1 } },
+        {
+          kind: 'update',
+          key: keys.journey(patientId),
+          label: 'journey',
+          expectedVersion: 7,
+          set: { lastFillCycle: 1 },
+        },
       ],
       audit: auditFor(patientId, 'fill.recorded'),
     });

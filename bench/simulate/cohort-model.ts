@@ -110,5 +110,7 @@ export function drawBloodPressure(r: Random): BloodPressure {
   };
 }
 
-export const hours = (range: readonly [number, number] | readonly number[], r: Random): number => r.between(range[0] as number, range[1] as number) * 3_600_000;
-export const minutes = (range: readonly [number, number] | readonly number[], r: Random): number => r.between(range[0] as number, range[1] as number) * 60_000;
+export const hours = (range: readonly [number, number] | readonly number[], r: Random): number =>
+  r.between(range[0] as number, range[1] as number) * 3_600_000;
+export const minutes = (range: readonly [number, number] | readonly number[], r: Random): number =>
+  r.between(range[0] as number, range[1] as number) * 60_000;

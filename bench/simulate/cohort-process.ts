@@ -44,8 +44,27 @@ export function simulateInChild(args: readonly string[], options: { quiet?: bool
 }
 
 /** A cohort run in a child, its report read back from the JSON it wrote. */
-export async function cohortInChild(run: { patients: number; months: number; seed: number; outDir: string; name: string; protocolFile?: string }): Promise<{ code: number; report: CohortReport | undefined }> {
-  const args = ['--patients', String(run.patients), '--months', String(run.months), '--seed', String(run.seed), '--out', run.outDir, '--name', run.name, ...(run.protocolFile === undefined ? [] : ['--protocol', run.protocolFile])];
+export async function cohortInChild(run: {
+  patients: number;
+  months: number;
+  seed: number;
+  outDir: string;
+  name: string;
+  protocolFile?: string;
+}): Promise<{ code: number; report: CohortReport | undefined }> {
+  const args = [
+    '--patients',
+    String(run.patients),
+    '--months',
+    String(run.months),
+    '--seed',
+    String(run.seed),
+    '--out',
+    run.outDir,
+    '--name',
+    run.name,
+    ...(run.protocolFile === undefined ? [] : ['--protocol', run.protocolFile]),
+  ];
   const code = await simulateInChild(args, { quiet: true });
   try {
     return { code, report: JSON.parse(readFileSync(join(run.outDir, `${run.name}.json`), 'utf8')) as CohortReport };

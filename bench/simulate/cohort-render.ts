@@ -7,7 +7,11 @@ const num = (n: number, digits = 1) => (Number.isInteger(n) ? n.toLocaleString('
 
 function table(head: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const cell = (v: string | number) => (typeof v === 'number' ? num(v) : v);
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
 }
 
 const entries = (record: Record<string, number>) => Object.entries(record).sort((a, b) => b[1] - a[1]);
@@ -22,20 +26,35 @@ export function reportSections(r: CohortReport): { title: string; markdown: stri
         ['', ''],
         [
           ['patients (enrolled / cohort)', `${r.enrolled} / ${r.patients}`],
-          ['months (virtual days simulated)', `${r.months} (${num(r.virtualDays)})${r.partial ? ' **PARTIAL: stopped early**' : ''}`],
+          [
+            'months (virtual days simulated)',
+            `${r.months} (${num(r.virtualDays)})${r.partial ? ' **PARTIAL: stopped early**' : ''}`,
+          ],
           ['seed', String(r.seed)],
           ['protocol version', r.protocolVersion],
           ['wall time (s)', num(r.wallSeconds)],
           ['patient-months simulated', num(r.patientMonths)],
           ['patient-months per wall second', r.patientMonthsPerWallSecond.toFixed(2)],
           ['peak memory of the runtime process (MB)', (r.peakRssBytes / 1e6).toFixed(0)],
-          ['link page GET p50 / p99 (ms)', `${r.pageLatencyMs.getP50.toFixed(0)} / ${r.pageLatencyMs.getP99.toFixed(0)} (${r.pageLatencyMs.gets} GETs)`],
-          ['link page POST p50 / p99, until its work settled (ms)', `${r.pageLatencyMs.postP50.toFixed(0)} / ${r.pageLatencyMs.postP99.toFixed(0)} (${r.pageLatencyMs.posts} POSTs)`],
-          ['wall time in clock moves / mail / actions (s)', `${num(r.timing.advanceMs / 1000)} / ${num(r.timing.mailMs / 1000)} / ${num(r.timing.actionMs / 1000)} (${r.timing.steps} clock moves)`],
+          [
+            'link page GET p50 / p99 (ms)',
+            `${r.pageLatencyMs.getP50.toFixed(0)} / ${r.pageLatencyMs.getP99.toFixed(0)} (${r.pageLatencyMs.gets} GETs)`,
+          ],
+          [
+            'link page POST p50 / p99, until its work settled (ms)',
+            `${r.pageLatencyMs.postP50.toFixed(0)} / ${r.pageLatencyMs.postP99.toFixed(0)} (${r.pageLatencyMs.posts} POSTs)`,
+          ],
+          [
+            'wall time in clock moves / mail / actions (s)',
+            `${num(r.timing.advanceMs / 1000)} / ${num(r.timing.mailMs / 1000)} / ${num(r.timing.actionMs / 1000)} (${r.timing.steps} clock moves)`,
+          ],
         ],
       ),
     },
-    { title: 'Patients by phase reached', markdown: `${table(['phase', 'patients who reached it'], Object.entries(r.phasesReached))}\n\n${table(['phase at the end', 'patients'], entries(r.phaseAtEnd))}\n\n${table(['screening outcome', 'count'], entries(r.screenings))}` },
+    {
+      title: 'Patients by phase reached',
+      markdown: `${table(['phase', 'patients who reached it'], Object.entries(r.phasesReached))}\n\n${table(['phase at the end', 'patients'], entries(r.phaseAtEnd))}\n\n${table(['screening outcome', 'count'], entries(r.screenings))}`,
+    },
     {
       title: 'Holds and their outcomes',
       markdown: table(
@@ -73,7 +92,10 @@ export function reportSections(r: CohortReport): { title: string; markdown: stri
         ['', ''],
         [
           ['decisions (excluding consult booking and evaluation, recorded by staff)', r.clinician.decisions],
-          ['hours to decide: median / p90 / max', `${num(r.clinician.hoursToDecide.median)} / ${num(r.clinician.hoursToDecide.p90)} / ${num(r.clinician.hoursToDecide.max)}`],
+          [
+            'hours to decide: median / p90 / max',
+            `${num(r.clinician.hoursToDecide.median)} / ${num(r.clinician.hoursToDecide.p90)} / ${num(r.clinician.hoursToDecide.max)}`,
+          ],
           ['decided after the 24 h reminder', r.clinician.decidedAfterReminder],
           ['busiest week', busiest],
         ],
@@ -107,7 +129,10 @@ export function reportSections(r: CohortReport): { title: string; markdown: stri
         ],
       )}\n\nFixed each month whatever the number of patients (prices as of ${r.cost.fixedPricesAsOf}, bench/simulate/fixed-monthly-costs.ts):\n\n${table(
         ['item', 'quantity', 'USD per month'],
-        [...r.cost.fixedMonthly.map((f) => [f.item, f.quantity, usd(f.usdPerMonth, 2)] as [string, number, string]), ['total', '', usd(r.cost.fixedMonthlyUsd, 2)]],
+        [
+          ...r.cost.fixedMonthly.map((f) => [f.item, f.quantity, usd(f.usdPerMonth, 2)] as [string, number, string]),
+          ['total', '', usd(r.cost.fixedMonthlyUsd, 2)],
+        ],
       )}`,
     },
     {
@@ -118,13 +143,20 @@ export function reportSections(r: CohortReport): { title: string; markdown: stri
       title: 'Simulation',
       markdown: `What the simulated people did (door:what:status):\n\n${Object.entries(r.simulation.tally)
         .map(([k, v]) => `- ${k}: ${v}`)
-        .join('\n')}${r.simulation.errors.length === 0 ? '' : `\n\nActions that failed (${r.simulation.errors.length}):\n\n${r.simulation.errors.map((e) => `- ${e}`).join('\n')}`}`,
+        .join(
+          '\n',
+        )}${r.simulation.errors.length === 0 ? '' : `\n\nActions that failed (${r.simulation.errors.length}):\n\n${r.simulation.errors.map((e) => `- ${e}`).join('\n')}`}`,
     },
   ];
 }
 
 export function renderMarkdown(r: CohortReport): string {
-  return [`# Cohort simulation: ${r.patients} patients, ${r.months} month(s), seed ${r.seed}`, ...reportSections(r).map((s) => `## ${s.title}\n\n${s.markdown}`)].join('\n\n') + '\n';
+  return (
+    [
+      `# Cohort simulation: ${r.patients} patients, ${r.months} month(s), seed ${r.seed}`,
+      ...reportSections(r).map((s) => `## ${s.title}\n\n${s.markdown}`),
+    ].join('\n\n') + '\n'
+  );
 }
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -139,7 +171,9 @@ function barChart(title: string, bars: readonly (readonly [string, number])[], w
       const h = (v / max) * (height - 40);
       const x = 30 + i * w;
       return `<rect x="${x.toFixed(1)}" y="${(height - 20 - h).toFixed(1)}" width="${Math.max(1, w - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="#3b6ea5"><title>${escape(label)}: ${v}</title></rect>${
-        bars.length <= 16 ? `<text x="${(x + w / 2).toFixed(1)}" y="${height - 6}" font-size="9" text-anchor="middle">${escape(label.slice(0, 12))}</text>` : ''
+        bars.length <= 16
+          ? `<text x="${(x + w / 2).toFixed(1)}" y="${height - 6}" font-size="9" text-anchor="middle">${escape(label.slice(0, 12))}</text>`
+          : ''
       }`;
     })
     .join('');
@@ -156,9 +190,24 @@ function markdownToHtml(markdown: string): string {
       const rows: string[] = [];
       while (i < lines.length && (lines[i] as string).startsWith('|')) rows.push(lines[i++] as string);
       i -= 1;
-      const cells = (row: string) => row.slice(1, -1).split('|').map((c) => c.trim());
+      const cells = (row: string) =>
+        row
+          .slice(1, -1)
+          .split('|')
+          .map((c) => c.trim());
       const [head, , ...body] = rows;
-      out.push(`<table><thead><tr>${cells(head ?? '').map((c) => `<th>${escape(c)}</th>`).join('')}</tr></thead><tbody>${body.map((row) => `<tr>${cells(row).map((c) => `<td>${escape(c.replace(/\*\*/g, ''))}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
+      out.push(
+        `<table><thead><tr>${cells(head ?? '')
+          .map((c) => `<th>${escape(c)}</th>`)
+          .join('')}</tr></thead><tbody>${body
+          .map(
+            (row) =>
+              `<tr>${cells(row)
+                .map((c) => `<td>${escape(c.replace(/\*\*/g, ''))}</td>`)
+                .join('')}</tr>`,
+          )
+          .join('')}</tbody></table>`,
+      );
     } else if (line.startsWith('- ')) out.push(`<li>${escape(line.slice(2))}</li>`);
     else if (line.trim() !== '') out.push(`<p>${escape(line)}</p>`);
   }
@@ -168,10 +217,16 @@ function markdownToHtml(markdown: string): string {
 export function renderHtml(r: CohortReport): string {
   const charts = [
     barChart('Patients by phase reached', Object.entries(r.phasesReached)),
-    barChart('Clinician decisions per week', r.clinician.perWeek.map((v, i) => [`week ${i + 1}`, v] as const)),
+    barChart(
+      'Clinician decisions per week',
+      r.clinician.perWeek.map((v, i) => [`week ${i + 1}`, v] as const),
+    ),
     barChart('Check-in outcomes', entries(r.sessions.checkIns)),
     barChart('Refill gate refusals by reason', entries(r.refills.gateRefusedByReason)),
-    barChart('Cost by service (USD)', r.cost.estimate.lines.map((l) => [l.service, Number(l.usd.toFixed(6))] as const)),
+    barChart(
+      'Cost by service (USD)',
+      r.cost.estimate.lines.map((l) => [l.service, Number(l.usd.toFixed(6))] as const),
+    ),
   ].join('\n');
   const sections = reportSections(r)
     .map((s) => `<section><h2>${escape(s.title)}</h2>${markdownToHtml(s.markdown)}</section>`)
@@ -186,14 +241,24 @@ export function renderComparison(a: CohortReport, b: CohortReport, names: readon
     const d = y - x;
     rows.push([label, num(x, digits), num(y, digits), `${d > 0 ? '+' : ''}${num(d, digits)}`]);
   };
-  for (const phase of Object.keys(a.phasesReached)) add(`reached ${phase}`, a.phasesReached[phase] ?? 0, b.phasesReached[phase] ?? 0);
+  for (const phase of Object.keys(a.phasesReached))
+    add(`reached ${phase}`, a.phasesReached[phase] ?? 0, b.phasesReached[phase] ?? 0);
   add('sessions completed', a.sessions.completed, b.sessions.completed);
   add('sessions postponed', a.sessions.postponed, b.sessions.postponed);
   add('sessions missed', a.sessions.missed, b.sessions.missed);
-  for (const outcome of new Set([...Object.keys(a.sessions.checkIns), ...Object.keys(b.sessions.checkIns)])) add(`check-ins ${outcome}`, a.sessions.checkIns[outcome] ?? 0, b.sessions.checkIns[outcome] ?? 0);
+  for (const outcome of new Set([...Object.keys(a.sessions.checkIns), ...Object.keys(b.sessions.checkIns)]))
+    add(`check-ins ${outcome}`, a.sessions.checkIns[outcome] ?? 0, b.sessions.checkIns[outcome] ?? 0);
   add('holds placed', a.holds.placed, b.holds.placed);
   add('refills filled', a.refills.filled, b.refills.filled);
-  for (const reason of new Set([...Object.keys(a.refills.gateRefusedByReason), ...Object.keys(b.refills.gateRefusedByReason)])) add(`refill refused: ${reason}`, a.refills.gateRefusedByReason[reason] ?? 0, b.refills.gateRefusedByReason[reason] ?? 0);
+  for (const reason of new Set([
+    ...Object.keys(a.refills.gateRefusedByReason),
+    ...Object.keys(b.refills.gateRefusedByReason),
+  ]))
+    add(
+      `refill refused: ${reason}`,
+      a.refills.gateRefusedByReason[reason] ?? 0,
+      b.refills.gateRefusedByReason[reason] ?? 0,
+    );
   add('clinician decisions', a.clinician.decisions, b.clinician.decisions);
   add('clinician decisions, busiest week', Math.max(0, ...a.clinician.perWeek), Math.max(0, ...b.clinician.perWeek));
   add('clinician hours to decide (median)', a.clinician.hoursToDecide.median, b.clinician.hoursToDecide.median);

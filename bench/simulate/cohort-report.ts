@@ -34,15 +34,39 @@ export interface CohortReport {
   readonly timing: CohortRun['timing'];
   readonly peakRssBytes: number;
   /** link pages: GET alone; POST until the work it started settled (ms) */
-  readonly pageLatencyMs: { readonly getP50: number; readonly getP99: number; readonly postP50: number; readonly postP99: number; readonly gets: number; readonly posts: number };
+  readonly pageLatencyMs: {
+    readonly getP50: number;
+    readonly getP99: number;
+    readonly postP50: number;
+    readonly postP99: number;
+    readonly gets: number;
+    readonly posts: number;
+  };
   /** patients whose journey reached at least this phase, in the journey's order */
   readonly phasesReached: Record<string, number>;
   /** the phase each journey was in at the end */
   readonly phaseAtEnd: Record<string, number>;
   readonly screenings: Record<string, number>;
-  readonly holds: { readonly placed: number; readonly patientsHeld: number; readonly decisions: Record<string, number>; readonly standingAtEnd: number };
-  readonly sessions: { readonly completed: number; readonly postponed: number; readonly missed: number; readonly checkIns: Record<string, number>; readonly notClearedByReason: Record<string, number>; readonly journalsLate: number };
-  readonly refills: { readonly filled: number; readonly gateRefusedByReason: Record<string, number>; readonly approvals: Record<string, number>; readonly refillEvents: Record<string, number> };
+  readonly holds: {
+    readonly placed: number;
+    readonly patientsHeld: number;
+    readonly decisions: Record<string, number>;
+    readonly standingAtEnd: number;
+  };
+  readonly sessions: {
+    readonly completed: number;
+    readonly postponed: number;
+    readonly missed: number;
+    readonly checkIns: Record<string, number>;
+    readonly notClearedByReason: Record<string, number>;
+    readonly journalsLate: number;
+  };
+  readonly refills: {
+    readonly filled: number;
+    readonly gateRefusedByReason: Record<string, number>;
+    readonly approvals: Record<string, number>;
+    readonly refillEvents: Record<string, number>;
+  };
   readonly clinician: {
     readonly decisions: number;
     readonly byPurpose: Record<string, number>;
@@ -51,7 +75,13 @@ export interface CohortReport {
     readonly hoursToDecide: { readonly median: number; readonly p90: number; readonly max: number };
     readonly decidedAfterReminder: number;
   };
-  readonly emails: { readonly total: number; readonly toPatients: number; readonly toClinicians: number; readonly perPatient: number; readonly clinicianPerPatient: number };
+  readonly emails: {
+    readonly total: number;
+    readonly toPatients: number;
+    readonly toClinicians: number;
+    readonly perPatient: number;
+    readonly clinicianPerPatient: number;
+  };
   readonly cost: {
     readonly usage: BillableUsage;
     readonly estimate: CostEstimate;
@@ -64,7 +94,11 @@ export interface CohortReport {
     readonly dynamoDbRequestUnitsPerPatientMonth: number;
     readonly stateTransitionsPerPatientMonth: number;
   };
-  readonly invariants: { readonly patientsChecked: number; readonly violations: number; readonly examples: readonly string[] };
+  readonly invariants: {
+    readonly patientsChecked: number;
+    readonly violations: number;
+    readonly examples: readonly string[];
+  };
   readonly simulation: { readonly tally: Record<string, number>; readonly errors: readonly string[] };
 }
 
@@ -77,7 +111,16 @@ const bump = (record: Record<string, number>, key: string, by = 1) => {
 };
 
 /** The journey's phases in the order a patient moves through them (holds and endings apart). */
-const phaseOrder = ['intake', 'consult', 'screening', 'eligibility', 'treatment-plan', 'induction', 'follow-up', 'maintenance'] as const;
+const phaseOrder = [
+  'intake',
+  'consult',
+  'screening',
+  'eligibility',
+  'treatment-plan',
+  'induction',
+  'follow-up',
+  'maintenance',
+] as const;
 
 export async function cohortReport(run: CohortRun): Promise<CohortReport> {
   const { clinic, driver } = run;
@@ -117,13 +160,20 @@ export async function cohortReport(run: CohortRun): Promise<CohortReport> {
     const patient = p.enrolled as NonNullable<typeof p.enrolled>;
     const view: JourneyView = await driver.journeyOf(patient.patientId);
     const audit = view.audit;
-    const closed = audit.filter((e) => /^journey\.phase-(discharged|declined|ineligible|closed-before-treatment)$/.test(e.action ?? '')).map((e) => ms(e.at));
+    const closed = audit
+      .filter((e) => /^journey\.phase-(discharged|declined|ineligible|closed-before-treatment)$/.test(e.action ?? ''))
+      .map((e) => ms(e.at));
     const until = closed.length > 0 ? Math.min(endMs, ...closed) : endMs;
     patientYears += Math.max(0, until - (p.enrolledAt as Date).getTime()) / (365 * DAY);
 
     // phases: the furthest reached in the journey's order, and where it is now
     let furthest = 0;
-    const seen = [String(view.journey.phase), ...audit.flatMap((e) => (e.action?.startsWith('journey.phase-') === true ? [String(e.details?.['from']), String(e.details?.['to'])] : []))];
+    const seen = [
+      String(view.journey.phase),
+      ...audit.flatMap((e) =>
+        e.action?.startsWith('journey.phase-') === true ? [String(e.details?.['from']), String(e.details?.['to'])] : [],
+      ),
+    ];
     for (const phase of seen) furthest = Math.max(furthest, phaseOrder.indexOf(phase as (typeof phaseOrder)[number]));
     for (let i = 0; i <= furthest; i++) bump(phasesReached, phaseOrder[i] as string);
     bump(phaseAtEnd, String(view.journey.phase));
@@ -142,7 +192,8 @@ export async function cohortReport(run: CohortRun): Promise<CohortReport> {
     for (const checkIn of view.checkIns) {
       bump(checkIns, String(checkIn['outcome']));
       const reasons = checkIn['reasons'];
-      if (checkIn['outcome'] !== 'CLEARED' && Array.isArray(reasons)) for (const reason of reasons as { code?: string }[]) bump(notClearedByReason, String(reason.code));
+      if (checkIn['outcome'] !== 'CLEARED' && Array.isArray(reasons))
+        for (const reason of reasons as { code?: string }[]) bump(notClearedByReason, String(reason.code));
     }
     for (const entry of view.journalEntries) {
       const session = view.sessions.find((s) => s.number === entry['sessionNumber'] && s.status === 'completed');
@@ -156,7 +207,8 @@ export async function cohortReport(run: CohortRun): Promise<CohortReport> {
         const codes = event.details?.['reasonCodes'];
         for (const code of Array.isArray(codes) ? codes : ['UNKNOWN']) bump(gateRefusedByReason, String(code));
       }
-      if (event.action?.startsWith('refill.') === true || event.action?.startsWith('fill.') === true) bump(refillEvents, event.action);
+      if (event.action?.startsWith('refill.') === true || event.action?.startsWith('fill.') === true)
+        bump(refillEvents, event.action);
     }
 
     // clinician decisions: time from the step's request to the decision
@@ -167,7 +219,8 @@ export async function cohortReport(run: CohortRun): Promise<CohortReport> {
       if (event.action === 'step.requested') requested.set(stepKey, [...(requested.get(stepKey) ?? []), ms(event.at)]);
       if (event.action !== 'step.decided') continue;
       const purpose = event.details?.['purpose'];
-      if (typeof purpose !== 'string' || !isStepPurpose(purpose) || purposeSpecs[purpose].actor !== 'clinician') continue;
+      if (typeof purpose !== 'string' || !isStepPurpose(purpose) || purposeSpecs[purpose].actor !== 'clinician')
+        continue;
       if (purpose === 'consult-booking' || purpose === 'consult-evaluation') continue;
       const at = ms(event.at);
       bump(byPurpose, purpose);
@@ -204,9 +257,13 @@ export async function cohortReport(run: CohortRun): Promise<CohortReport> {
   const usage = billable(run.usageBefore, run.usageAfter);
   const estimate = estimateCost(usage);
   const fixedMonthly = fixedMonthlyCosts();
-  const patientMonths = enrolled.reduce((sum, p) => sum + Math.max(0, endMs - (p.enrolledAt as Date).getTime()) / MONTH, 0);
+  const patientMonths = enrolled.reduce(
+    (sum, p) => sum + Math.max(0, endMs - (p.enrolledAt as Date).getTime()) / MONTH,
+    0,
+  );
   const sorted = [...hoursToDecide].sort((a, b) => a - b);
-  const quantile = (q: number) => (sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number));
+  const quantile = (q: number) =>
+    sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
   const clinicMonths = (endMs - startMs) / MONTH;
   const wallSeconds = run.wallMs / 1000;
   return {
@@ -231,7 +288,9 @@ export async function cohortReport(run: CohortRun): Promise<CohortReport> {
       posts: run.latencies.postMs.length,
     },
     phasesReached,
-    phaseAtEnd: Object.fromEntries(journeyPhases.filter((p) => phaseAtEnd[p] !== undefined).map((p) => [p, phaseAtEnd[p] as number])),
+    phaseAtEnd: Object.fromEntries(
+      journeyPhases.filter((p) => phaseAtEnd[p] !== undefined).map((p) => [p, phaseAtEnd[p] as number]),
+    ),
     screenings,
     holds: { placed: holdsPlaced, patientsHeld, decisions: holdDecisions, standingAtEnd: standing },
     sessions: { completed, postponed, missed, checkIns, notClearedByReason, journalsLate },
@@ -259,11 +318,15 @@ export async function cohortReport(run: CohortRun): Promise<CohortReport> {
       fixedMonthly,
       fixedMonthlyUsd: fixedMonthly.reduce((sum, f) => sum + f.usdPerMonth, 0),
       fixedPricesAsOf: fixedMonthlyPrices.asOf,
-      dynamoDbRequestUnitsPerPatientMonth: patientMonths > 0 ? (usage.dynamoDbReadRequestUnits + usage.dynamoDbWriteRequestUnits) / patientMonths : 0,
+      dynamoDbRequestUnitsPerPatientMonth:
+        patientMonths > 0 ? (usage.dynamoDbReadRequestUnits + usage.dynamoDbWriteRequestUnits) / patientMonths : 0,
       stateTransitionsPerPatientMonth: patientMonths > 0 ? usage.stateTransitions / patientMonths : 0,
     },
     invariants: { patientsChecked: enrolled.length, violations: violations.length, examples: violations.slice(0, 50) },
-    simulation: { tally: Object.fromEntries([...run.tally].sort(([a], [b]) => a.localeCompare(b))), errors: run.errors.slice(0, 100) },
+    simulation: {
+      tally: Object.fromEntries([...run.tally].sort(([a], [b]) => a.localeCompare(b))),
+      errors: run.errors.slice(0, 100),
+    },
   };
 }
 
@@ -292,9 +355,22 @@ async function allExecutions(run: CohortRun): Promise<PatientExecution[]> {
   for (const machine of run.clinic.stateMachines) {
     let nextToken: string | undefined;
     do {
-      const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.arn, maxResults: 1000, ...(nextToken === undefined ? {} : { nextToken }) }));
+      const page = await sfn.send(
+        new ListExecutionsCommand({
+          stateMachineArn: machine.arn,
+          maxResults: 1000,
+          ...(nextToken === undefined ? {} : { nextToken }),
+        }),
+      );
       for (const item of page.executions ?? []) {
-        found.push({ name: item.name ?? '', executionArn: item.executionArn ?? '', stateMachine: machine.id, status: item.status, startDate: item.startDate, stopDate: item.stopDate });
+        found.push({
+          name: item.name ?? '',
+          executionArn: item.executionArn ?? '',
+          stateMachine: machine.id,
+          status: item.status,
+          startDate: item.startDate,
+          stopDate: item.stopDate,
+        });
       }
       nextToken = page.nextToken;
     } while (nextToken !== undefined);

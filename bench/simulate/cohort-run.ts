@@ -3,9 +3,27 @@ import type { SideEffectSymptom } from '../../functions/domain/schemas/side-effe
 import type { ClinicConfig } from '../../functions/platform/clinic-config.ts';
 import type { LocalUsage } from '../../local/runtime/local-usage.ts';
 import type { LocalClinic } from '../../local/runtime/start-local-clinic.ts';
-import { createJourneyDriver, fieldNamesIn, purposeIn, type EnrolledPatient, type JourneyDriver, type LinkPage, type ObservedEmail, type PageAnswer } from '../../test/support/journey-driver.ts';
+import {
+  createJourneyDriver,
+  fieldNamesIn,
+  purposeIn,
+  type EnrolledPatient,
+  type JourneyDriver,
+  type LinkPage,
+  type ObservedEmail,
+  type PageAnswer,
+} from '../../test/support/journey-driver.ts';
 import { linksIn, startTestClinic } from '../../test/support/local-clinic.ts';
-import { cohortModel, drawBloodPressure, drawCohort, hours, intakeFor, minutes, streamsFor, type PatientProfile } from './cohort-model.ts';
+import {
+  cohortModel,
+  drawBloodPressure,
+  drawCohort,
+  hours,
+  intakeFor,
+  minutes,
+  streamsFor,
+  type PatientProfile,
+} from './cohort-model.ts';
 import { createMailbox, type Mailbox } from './mailbox.ts';
 import type { Random } from './seeded-random.ts';
 
@@ -43,7 +61,12 @@ export interface CohortProgress {
   readonly emails: number;
   readonly wallMs: number;
   /** where the wall time went: clock moves (timers firing, the work they start), reading mail, people's actions */
-  readonly timing: { readonly steps: number; readonly advanceMs: number; readonly mailMs: number; readonly actionMs: number };
+  readonly timing: {
+    readonly steps: number;
+    readonly advanceMs: number;
+    readonly mailMs: number;
+    readonly actionMs: number;
+  };
 }
 
 /** Link page latencies seen by the simulated people (ms): a GET alone; a POST until the work it started has settled. */
@@ -180,12 +203,18 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
   const staffCall = async (what: string, answer: Promise<{ status: number; json: unknown }>): Promise<number> => {
     const result = await answer;
     count(`staff:${what}:${result.status}`);
-    if (result.status >= 300) errors.push(`${clinic.now().toISOString()} staff ${what} answered ${result.status}: ${JSON.stringify(result.json).slice(0, 300)}`);
+    if (result.status >= 300)
+      errors.push(
+        `${clinic.now().toISOString()} staff ${what} answered ${result.status}: ${JSON.stringify(result.json).slice(0, 300)}`,
+      );
     return result.status;
   };
   /** posts a decision, with a note when the page asks for one */
   const decide = (link: LinkPage, decision: string, note: string) =>
-    driver.submitForm(link, [['decision', decision], ...(fieldNamesIn(link.html).has('note') ? ([['note', note]] as [string, string][]) : [])]);
+    driver.submitForm(link, [
+      ['decision', decision],
+      ...(fieldNamesIn(link.html).has('note') ? ([['note', note]] as [string, string][]) : []),
+    ]);
 
   // one pending action per patient and purpose; it answers on the newest link of that purpose
   const pending = new Set<string>();
@@ -217,7 +246,13 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
     });
   const bookConsult = (p: SimPatient, r: Random) => {
     const patientId = (p.enrolled as EnrolledPatient).patientId;
-    const at = new Date(Math.ceil((clinic.now().getTime() + r.between(cohortModel.consultDaysAfterIntake[0], cohortModel.consultDaysAfterIntake[1]) * DAY) / HOUR) * HOUR);
+    const at = new Date(
+      Math.ceil(
+        (clinic.now().getTime() +
+          r.between(cohortModel.consultDaysAfterIntake[0], cohortModel.consultDaysAfterIntake[1]) * DAY) /
+          HOUR,
+      ) * HOUR,
+    );
     later(r.between(0.5, 4) * HOUR, `book consult ${p.lastName}`, async () => {
       if ((await staffCall('consult', driver.bookConsult(patientId, at))) >= 300) return;
       plan(at.getTime() + HOUR, `evaluation ${p.lastName}`, async () => {
@@ -252,7 +287,10 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
       case 'check-in': {
         const r = stream('check-in');
         const first = drawBloodPressure(r);
-        const second = { systolic: first.systolic - Math.round(r.between(0, 6)), diastolic: first.diastolic - Math.round(r.between(0, 4)) };
+        const second = {
+          systolic: first.systolic - Math.round(r.between(0, 6)),
+          diastolic: first.diastolic - Math.round(r.between(0, 4)),
+        };
         const delay = minutes(cohortModel.checkInDelayMinutes, r);
         if (r.chance(cohortModel.checkInMissed)) return count('sim:check-in-missed');
         return once(p, 'check-in', delay, async (l) => {
@@ -269,9 +307,17 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
         const severity = r.pick(cohortModel.sideEffect);
         const symptom = (['nausea', 'dizziness', 'headache'] as const)[Math.floor(r.next() * 3)] as SideEffectSymptom;
         if (late) count('sim:journal-late');
-        return once(p, 'journal', hours(late ? cohortModel.journalLateDelayHours : cohortModel.journalDelayHours, r), async (l) => {
-          await posted(`journal-${severity}`, driver.writeJournal(l, severity === 'none' ? {} : { [symptom]: severity }));
-        });
+        return once(
+          p,
+          'journal',
+          hours(late ? cohortModel.journalLateDelayHours : cohortModel.journalDelayHours, r),
+          async (l) => {
+            await posted(
+              `journal-${severity}`,
+              driver.writeJournal(l, severity === 'none' ? {} : { [symptom]: severity }),
+            );
+          },
+        );
       }
       case 'assessment':
         return once(p, 'assessment', hours(cohortModel.assessmentDelayHours, stream('assessment')), async (l) => {
@@ -305,10 +351,17 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
     switch (link.purpose) {
       case 'eligibility': {
         const review = fieldNamesIn(link.html).has('overrideReason') && p.profile.screening === 'needs-review';
-        const approve = review ? r.chance(cohortModel.needsReviewOverridden) : r.chance(cohortModel.eligibilityApproved);
+        const approve = review
+          ? r.chance(cohortModel.needsReviewOverridden)
+          : r.chance(cohortModel.eligibilityApproved);
         return act(`eligibility-${approve ? 'approved' : 'declined'}`, (l) =>
           approve
-            ? driver.decideEligibility(l, fieldNamesIn(l.html).has('overrideReason') ? { override: 'Discussed at the consult; the risk is managed with weekly calls.' } : 'approve')
+            ? driver.decideEligibility(
+                l,
+                fieldNamesIn(l.html).has('overrideReason')
+                  ? { override: 'Discussed at the consult; the risk is managed with weekly calls.' }
+                  : 'approve',
+              )
             : driver.decideEligibility(l, 'decline', 'Not suitable for at-home sessions at present.'),
         );
       }
@@ -318,10 +371,14 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
           return driver.approvePlan(l);
         });
       case 'first-dose-check-in':
-        return act('first-dose-check-in', (l) => decide(l, 'CHECKED_IN', 'Called the next day: slept well, no concerns.'));
+        return act('first-dose-check-in', (l) =>
+          decide(l, 'CHECKED_IN', 'Called the next day: slept well, no concerns.'),
+        );
       case 'follow-up-decision': {
         const choice = r.pick(cohortModel.followUp);
-        return act(`follow-up-${choice}`, (l) => decide(l, choice, 'Reviewed the scores and the journals with the patient.'));
+        return act(`follow-up-${choice}`, (l) =>
+          decide(l, choice, 'Reviewed the scores and the journals with the patient.'),
+        );
       }
       case 'hold-decision': {
         const choice = r.pick(cohortModel.holdDecision);
@@ -333,11 +390,15 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
       }
       case 'missed-check-ins': {
         const choice = r.pick(cohortModel.missedCheckIns);
-        return act(`missed-check-ins-${choice}`, (l) => decide(l, choice, 'Called the patient about the missed sessions.'));
+        return act(`missed-check-ins-${choice}`, (l) =>
+          decide(l, choice, 'Called the patient about the missed sessions.'),
+        );
       }
       case 'refill-approval': {
         const approve = r.chance(cohortModel.refillApproved);
-        return act(`refill-${approve ? 'approved' : 'declined'}`, (l) => (approve ? driver.approveRefill(l) : driver.declineRefill(l, 'Wants to see the patient first.')));
+        return act(`refill-${approve ? 'approved' : 'declined'}`, (l) =>
+          approve ? driver.approveRefill(l) : driver.declineRefill(l, 'Wants to see the patient first.'),
+        );
       }
       default:
         // consult booking and evaluation are recorded by the staff through the staff API
@@ -375,7 +436,9 @@ export async function runCohort(options: CohortOptions): Promise<CohortRun> {
             if (isClinician) clinicianActs(owner, link);
             else patientActs(owner, link);
           } catch (error) {
-            errors.push(`${clinic.now().toISOString()} reacting to ${purpose} of ${owner.lastName}: ${(error as Error).message}`);
+            errors.push(
+              `${clinic.now().toISOString()} reacting to ${purpose} of ${owner.lastName}: ${(error as Error).message}`,
+            );
           }
         }
       }

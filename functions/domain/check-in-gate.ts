@@ -97,7 +97,8 @@ export function evaluateCheckIn(
   const rules = protocol.checkIn;
   const plannedStart = new Date(session.plannedStart);
   const findings: { outcome: Exclude<CheckInOutcome, 'CLEARED'>; reason: CheckInReason }[] = [];
-  const find = (outcome: Exclude<CheckInOutcome, 'CLEARED'>, code: CheckInReasonCode, message: string) => findings.push({ outcome, reason: { code, message } });
+  const find = (outcome: Exclude<CheckInOutcome, 'CLEARED'>, code: CheckInReasonCode, message: string) =>
+    findings.push({ outcome, reason: { code, message } });
 
   // Emergency first in the list, so the patient-facing page can lead with it.
   const crisis = rules.bpCrisisAtOrAbove;
@@ -107,64 +108,140 @@ export function evaluateCheckIn(
   const crisisSymptoms = checkIn.redFlagSymptoms.filter((symptom) => rules.bpCrisisSymptoms.includes(symptom));
   const crisisReadings = [...firstCrisis, ...(recheckCrisis ? [recheck] : [])].map(format).join(', ');
   if (crisisReadings !== '' && crisisSymptoms.length > 0) {
-    find('EMERGENCY', 'BP_CRISIS_WITH_SYMPTOMS', `blood pressure ${crisisReadings} is at or above ${format(crisis)} with ${crisisSymptoms.join(', ')}`);
+    find(
+      'EMERGENCY',
+      'BP_CRISIS_WITH_SYMPTOMS',
+      `blood pressure ${crisisReadings} is at or above ${format(crisis)} with ${crisisSymptoms.join(', ')}`,
+    );
   } else if (recheckCrisis) {
-    find('POSTPONED', 'BP_CRISIS_PERSISTENT', `blood pressure still ${format(recheck)} after ${rules.bpRecheckAfterMinutes} minutes' rest (at or above ${format(crisis)}): the clinician contacts the patient today`);
+    find(
+      'POSTPONED',
+      'BP_CRISIS_PERSISTENT',
+      `blood pressure still ${format(recheck)} after ${rules.bpRecheckAfterMinutes} minutes' rest (at or above ${format(crisis)}): the clinician contacts the patient today`,
+    );
   } else if (firstCrisis.length > 0 && recheck === undefined) {
-    find('RECHECK', 'BP_CRISIS_RECHECK_NEEDED', `blood pressure ${crisisReadings} is at or above ${format(crisis)}: rest ${rules.bpRecheckAfterMinutes} minutes and measure again`);
+    find(
+      'RECHECK',
+      'BP_CRISIS_RECHECK_NEEDED',
+      `blood pressure ${crisisReadings} is at or above ${format(crisis)}: rest ${rules.bpRecheckAfterMinutes} minutes and measure again`,
+    );
   }
   const emergencySymptoms = checkIn.redFlagSymptoms.filter((symptom) => rules.emergencySymptoms.includes(symptom));
   if (emergencySymptoms.length > 0) find('EMERGENCY', 'EMERGENCY_SYMPTOM', `reported ${emergencySymptoms.join(', ')}`);
 
   const opensAt = new Date(plannedStart.getTime() - rules.opensHoursBefore * HOUR_MS);
   const closesAt = new Date(plannedStart.getTime() + rules.closesHoursAfter * HOUR_MS);
-  if (now < opensAt) find('REFUSED', 'BEFORE_WINDOW', `the check-in opens at ${opensAt.toISOString()}, ${rules.opensHoursBefore} h before the planned start`);
-  if (now > closesAt) find('REFUSED', 'AFTER_WINDOW', `the check-in closed at ${closesAt.toISOString()}, ${rules.closesHoursAfter} h after the planned start`);
-  if (session.status !== 'planned') find('REFUSED', 'SESSION_NOT_AWAITING_CHECK_IN', `session ${session.number} is ${session.status}, not waiting for a check-in`);
-  if (context.hold) find('REFUSED', 'ON_CLINICAL_HOLD', `the patient is on clinical hold since ${context.hold.since}: ${context.hold.reason}`);
+  if (now < opensAt)
+    find(
+      'REFUSED',
+      'BEFORE_WINDOW',
+      `the check-in opens at ${opensAt.toISOString()}, ${rules.opensHoursBefore} h before the planned start`,
+    );
+  if (now > closesAt)
+    find(
+      'REFUSED',
+      'AFTER_WINDOW',
+      `the check-in closed at ${closesAt.toISOString()}, ${rules.closesHoursAfter} h after the planned start`,
+    );
+  if (session.status !== 'planned')
+    find(
+      'REFUSED',
+      'SESSION_NOT_AWAITING_CHECK_IN',
+      `session ${session.number} is ${session.status}, not waiting for a check-in`,
+    );
+  if (context.hold)
+    find(
+      'REFUSED',
+      'ON_CLINICAL_HOLD',
+      `the patient is on clinical hold since ${context.hold.since}: ${context.hold.reason}`,
+    );
   const previous = context.previousSession ?? null;
   if (previous !== null) {
     if (protocol.journal.blocksNextSession && previous.status === 'completed' && previous.journalRef === null) {
       find('REFUSED', 'PREVIOUS_JOURNAL_MISSING', `the journal for session ${previous.number} has not been written`);
     }
-    const earliest = new Date(new Date(previous.plannedStart).getTime() + protocol.induction.minimumHoursBetweenSessions * HOUR_MS);
+    const earliest = new Date(
+      new Date(previous.plannedStart).getTime() + protocol.induction.minimumHoursBetweenSessions * HOUR_MS,
+    );
     if (plannedStart < earliest) {
-      find('REFUSED', 'TOO_SOON_AFTER_PREVIOUS_SESSION', `sessions must be at least ${protocol.induction.minimumHoursBetweenSessions} h apart; the earliest start is ${earliest.toISOString()}`);
+      find(
+        'REFUSED',
+        'TOO_SOON_AFTER_PREVIOUS_SESSION',
+        `sessions must be at least ${protocol.induction.minimumHoursBetweenSessions} h apart; the earliest start is ${earliest.toISOString()}`,
+      );
     }
   }
 
   if (!checkIn.monitorPresent) find('POSTPONED', 'NO_ADULT_MONITOR', 'no adult monitor is present for the session');
   if (context.asksPregnancy === true && checkIn.pregnantPlannedOrBreastfeeding === true) {
-    find('POSTPONED', 'PREGNANCY_POSSIBLE', 'pregnant now, planning to become pregnant, or breastfeeding: no dose until the clinician reviews');
+    find(
+      'POSTPONED',
+      'PREGNANCY_POSSIBLE',
+      'pregnant now, planning to become pregnant, or breastfeeding: no dose until the clinician reviews',
+    );
   }
   if (checkIn.fastingHours < rules.minimumFastingHours) {
-    find('POSTPONED', 'NOT_FASTED', `fasted ${checkIn.fastingHours} h; at least ${rules.minimumFastingHours} h are needed`);
+    find(
+      'POSTPONED',
+      'NOT_FASTED',
+      `fasted ${checkIn.fastingHours} h; at least ${rules.minimumFastingHours} h are needed`,
+    );
   }
   const alcohol = checkIn.lastAlcoholOrCannabisHoursAgo;
   if (alcohol !== null && alcohol < rules.alcoholOrCannabisFreeHours) {
-    find('POSTPONED', 'RECENT_ALCOHOL_OR_CANNABIS', `alcohol or cannabis ${alcohol} h ago; none is allowed within ${rules.alcoholOrCannabisFreeHours} h`);
+    find(
+      'POSTPONED',
+      'RECENT_ALCOHOL_OR_CANNABIS',
+      `alcohol or cannabis ${alcohol} h ago; none is allowed within ${rules.alcoholOrCannabisFreeHours} h`,
+    );
   }
   const benzodiazepine = checkIn.lastBenzodiazepineHoursAgo;
   if (benzodiazepine !== null && benzodiazepine < rules.benzodiazepineFreeHours) {
-    find('POSTPONED', 'RECENT_BENZODIAZEPINE', `a benzodiazepine ${benzodiazepine} h ago; none is allowed within ${rules.benzodiazepineFreeHours} h`);
+    find(
+      'POSTPONED',
+      'RECENT_BENZODIAZEPINE',
+      `a benzodiazepine ${benzodiazepine} h ago; none is allowed within ${rules.benzodiazepineFreeHours} h`,
+    );
   }
-  if (checkIn.stimulantOrOpioidToday) find('POSTPONED', 'STIMULANT_OR_OPIOID_TODAY', 'a stimulant or opioid was taken today');
-  if (!checkIn.heldMedicationsConfirmed) find('POSTPONED', 'HELD_MEDICATIONS_NOT_CONFIRMED', 'the medications the plan says to hold were not confirmed as held');
+  if (checkIn.stimulantOrOpioidToday)
+    find('POSTPONED', 'STIMULANT_OR_OPIOID_TODAY', 'a stimulant or opioid was taken today');
+  if (!checkIn.heldMedicationsConfirmed)
+    find(
+      'POSTPONED',
+      'HELD_MEDICATIONS_NOT_CONFIRMED',
+      'the medications the plan says to hold were not confirmed as held',
+    );
   if (checkIn.bpReadings.length < rules.requiredBpReadings) {
-    find('POSTPONED', 'TOO_FEW_BP_READINGS', `${checkIn.bpReadings.length} blood pressure reading(s); ${rules.requiredBpReadings} are needed`);
+    find(
+      'POSTPONED',
+      'TOO_FEW_BP_READINGS',
+      `${checkIn.bpReadings.length} blood pressure reading(s); ${rules.requiredBpReadings} are needed`,
+    );
   }
   // a crisis reading counts here too: a dose never follows one the same day, whatever the recheck says
-  const highReadings = [...checkIn.bpReadings, ...(recheck === undefined ? [] : [recheck])].filter((reading) => atOrAbove(reading, rules.postponeAtOrAbove));
+  const highReadings = [...checkIn.bpReadings, ...(recheck === undefined ? [] : [recheck])].filter((reading) =>
+    atOrAbove(reading, rules.postponeAtOrAbove),
+  );
   if (highReadings.length > 0) {
-    find('POSTPONED', 'BP_AT_OR_ABOVE_POSTPONE', `blood pressure ${highReadings.map(format).join(', ')} is at or above ${format(rules.postponeAtOrAbove)}`);
+    find(
+      'POSTPONED',
+      'BP_AT_OR_ABOVE_POSTPONE',
+      `blood pressure ${highReadings.map(format).join(', ')} is at or above ${format(rules.postponeAtOrAbove)}`,
+    );
   }
   const otherRedFlags = checkIn.redFlagSymptoms.filter((symptom) => !rules.emergencySymptoms.includes(symptom));
   if (otherRedFlags.length > 0) find('POSTPONED', 'RED_FLAG_SYMPTOM', `reported ${otherRedFlags.join(', ')}`);
-  if (!checkIn.noDrivingAcknowledged) find('POSTPONED', 'NO_DRIVING_NOT_ACKNOWLEDGED', 'not driving until the next morning was not acknowledged');
+  if (!checkIn.noDrivingAcknowledged)
+    find('POSTPONED', 'NO_DRIVING_NOT_ACKNOWLEDGED', 'not driving until the next morning was not acknowledged');
 
-  const outcome = findings.reduce<CheckInOutcome>((strongest, f) => (rank[f.outcome] > rank[strongest] ? f.outcome : strongest), 'CLEARED');
+  const outcome = findings.reduce<CheckInOutcome>(
+    (strongest, f) => (rank[f.outcome] > rank[strongest] ? f.outcome : strongest),
+    'CLEARED',
+  );
   const reasons: CheckInReason[] =
-    outcome === 'CLEARED' ? [{ code: 'ALL_CHECKS_PASSED', message: `every check-in rule of protocol ${protocol.version} passed` }] : findings.map((f) => f.reason);
+    outcome === 'CLEARED'
+      ? [{ code: 'ALL_CHECKS_PASSED', message: `every check-in rule of protocol ${protocol.version} passed` }]
+      : findings.map((f) => f.reason);
 
   return {
     outcome,
@@ -185,16 +262,27 @@ export function atOrAbove(reading: BloodPressureReading, threshold: BloodPressur
  * The planned start moved on in whole postpone steps (so the time of day is kept) until the
  * abstinence intervals reported today have run out and the session is far enough from the previous one.
  */
-function suggestStart(checkIn: CheckIn, plannedStart: Date, protocol: Protocol, now: Date, previous: PreviousSession | null): Date {
+function suggestStart(
+  checkIn: CheckIn,
+  plannedStart: Date,
+  protocol: Protocol,
+  now: Date,
+  previous: PreviousSession | null,
+): Date {
   const rules = protocol.checkIn;
   const notBefore: number[] = [now.getTime()];
   if (checkIn.lastAlcoholOrCannabisHoursAgo !== null) {
-    notBefore.push(now.getTime() + (rules.alcoholOrCannabisFreeHours - checkIn.lastAlcoholOrCannabisHoursAgo) * HOUR_MS);
+    notBefore.push(
+      now.getTime() + (rules.alcoholOrCannabisFreeHours - checkIn.lastAlcoholOrCannabisHoursAgo) * HOUR_MS,
+    );
   }
   if (checkIn.lastBenzodiazepineHoursAgo !== null) {
     notBefore.push(now.getTime() + (rules.benzodiazepineFreeHours - checkIn.lastBenzodiazepineHoursAgo) * HOUR_MS);
   }
-  if (previous !== null) notBefore.push(new Date(previous.plannedStart).getTime() + protocol.induction.minimumHoursBetweenSessions * HOUR_MS);
+  if (previous !== null)
+    notBefore.push(
+      new Date(previous.plannedStart).getTime() + protocol.induction.minimumHoursBetweenSessions * HOUR_MS,
+    );
   const earliest = Math.max(...notBefore);
   const step = rules.postponeStepHours * HOUR_MS;
   let steps = Math.max(1, Math.ceil((earliest - plannedStart.getTime()) / step));
@@ -210,11 +298,15 @@ function holdSignalFor(outcome: CheckInOutcome, reasons: CheckInReason[]): HoldS
       .map((r) => r.message)
       .join('; ');
   if (outcome === 'EMERGENCY') {
-    return { kind: 'red-flag-at-check-in', description: `emergency at check-in: ${described(['BP_CRISIS_WITH_SYMPTOMS', 'EMERGENCY_SYMPTOM', 'NO_ADULT_MONITOR'])}` };
+    return {
+      kind: 'red-flag-at-check-in',
+      description: `emergency at check-in: ${described(['BP_CRISIS_WITH_SYMPTOMS', 'EMERGENCY_SYMPTOM', 'NO_ADULT_MONITOR'])}`,
+    };
   }
   // DESIGN: a missing monitor puts the patient on hold. Only a check-in that counts says so: one sent
   // before the window opens (or otherwise refused) may be followed by a proper one once the monitor arrives.
-  if (outcome === 'POSTPONED' && reasons.some((r) => r.code === 'NO_ADULT_MONITOR')) return { kind: 'missing-monitor', description: described(['NO_ADULT_MONITOR']) };
+  if (outcome === 'POSTPONED' && reasons.some((r) => r.code === 'NO_ADULT_MONITOR'))
+    return { kind: 'missing-monitor', description: described(['NO_ADULT_MONITOR']) };
   return null;
 }
 

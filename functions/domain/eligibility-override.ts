@@ -14,10 +14,15 @@ export type EligibilityJudgement =
   | { readonly allowed: false; readonly refusal: EligibilityRefusal };
 
 /** `overrideReason` as written, trimmed: blank is no reason. */
-export function judgeEligibilityDecision(decision: EligibilityDecision, screening: ScreeningOutcome | undefined, overrideReason: string): EligibilityJudgement {
+export function judgeEligibilityDecision(
+  decision: EligibilityDecision,
+  screening: ScreeningOutcome | undefined,
+  overrideReason: string,
+): EligibilityJudgement {
   if (decision === 'DECLINED') return { allowed: true, overridden: false };
   if (screening === undefined) return { allowed: false, refusal: 'no-screening' };
   if (screening === 'INELIGIBLE') return { allowed: false, refusal: 'absolute-contraindication' };
-  if (screening === 'NEEDS_REVIEW' && overrideReason.trim() === '') return { allowed: false, refusal: 'override-reason-required' };
+  if (screening === 'NEEDS_REVIEW' && overrideReason.trim() === '')
+    return { allowed: false, refusal: 'override-reason-required' };
   return { allowed: true, overridden: screening === 'NEEDS_REVIEW' };
 }

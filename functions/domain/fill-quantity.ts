@@ -18,12 +18,23 @@ export interface FillQuantity {
  * refuses a plan the cap would cut; the cap is applied here too, so a protocol tightened after the plan was
  * approved still holds at the next fill.
  */
-export function fillQuantity(plan: Pick<TreatmentPlan, 'doseMg' | 'daysOfSupply' | 'maintenanceIntervalDays'>, protocol: Protocol): FillQuantity {
+export function fillQuantity(
+  plan: Pick<TreatmentPlan, 'doseMg' | 'daysOfSupply' | 'maintenanceIntervalDays'>,
+  protocol: Protocol,
+): FillQuantity {
   const days = Math.min(plan.daysOfSupply, protocol.supply.maxDaysPerFill);
   const planned = Math.floor(days / plan.maintenanceIntervalDays);
   const cap = protocol.maintenance.maxDosesPerFill;
   const doses = Math.min(planned, cap);
-  const reasons = [`a dose every ${plan.maintenanceIntervalDays} days for ${days} days: ${planned} dose(s) of ${plan.doseMg} mg`];
+  const reasons = [
+    `a dose every ${plan.maintenanceIntervalDays} days for ${days} days: ${planned} dose(s) of ${plan.doseMg} mg`,
+  ];
   if (planned > cap) reasons.push(`capped at ${cap} doses per fill (maintenance.maxDosesPerFill)`);
-  return { doses, doseMg: plan.doseMg, totalMg: doses * plan.doseMg, cappedFrom: planned > cap ? planned : null, reasons };
+  return {
+    doses,
+    doseMg: plan.doseMg,
+    totalMg: doses * plan.doseMg,
+    cappedFrom: planned > cap ? planned : null,
+    reasons,
+  };
 }

@@ -32,9 +32,15 @@ export interface TreatmentResponse {
 
 const names: Record<FollowUpInstrument, string> = { gad7: 'GAD-7', phq9: 'PHQ-9' };
 
-export function computeResponse(baseline: InstrumentScore, latest: InstrumentScore, protocol: Protocol): TreatmentResponse {
+export function computeResponse(
+  baseline: InstrumentScore,
+  latest: InstrumentScore,
+  protocol: Protocol,
+): TreatmentResponse {
   if (baseline.instrument !== latest.instrument) {
-    throw new MismatchedInstruments(`cannot compare a ${names[baseline.instrument]} baseline with a ${names[latest.instrument]} score`);
+    throw new MismatchedInstruments(
+      `cannot compare a ${names[baseline.instrument]} baseline with a ${names[latest.instrument]} score`,
+    );
   }
   const name = names[baseline.instrument];
   const { responseMinimumFallPercent, remissionBelow, remissionBaselineAtLeast } = protocol.followUp;
@@ -45,7 +51,10 @@ export function computeResponse(baseline: InstrumentScore, latest: InstrumentSco
   // Compared in whole products, not via the rounded percentage, so 7 of 14 is exactly 50 %.
   const response = baseline.score > 0 && fall * 100 >= responseMinimumFallPercent * baseline.score;
   if (baseline.score === 0) {
-    reasons.push({ code: 'RESPONSE_NOT_APPLICABLE', message: `${name} baseline was 0, so there is no fall to measure` });
+    reasons.push({
+      code: 'RESPONSE_NOT_APPLICABLE',
+      message: `${name} baseline was 0, so there is no fall to measure`,
+    });
   } else if (response) {
     reasons.push({
       code: 'RESPONSE',
@@ -66,12 +75,27 @@ export function computeResponse(baseline: InstrumentScore, latest: InstrumentSco
       message: `remission is judged only from a ${name} baseline of ${remissionBaselineAtLeast} or more; this baseline was ${baseline.score}`,
     });
   } else if (remission) {
-    reasons.push({ code: 'REMISSION', message: `${name} is ${latest.score}, below ${remissionBelow}, from a baseline of ${baseline.score}` });
+    reasons.push({
+      code: 'REMISSION',
+      message: `${name} is ${latest.score}, below ${remissionBelow}, from a baseline of ${baseline.score}`,
+    });
   } else {
-    reasons.push({ code: 'NO_REMISSION', message: `${name} is ${latest.score}; remission needs a score below ${remissionBelow}` });
+    reasons.push({
+      code: 'NO_REMISSION',
+      message: `${name} is ${latest.score}; remission needs a score below ${remissionBelow}`,
+    });
   }
 
-  return { instrument: baseline.instrument, baseline: baseline.score, latest: latest.score, fallPercent, response, remission, reasons, protocolVersion: protocol.version };
+  return {
+    instrument: baseline.instrument,
+    baseline: baseline.score,
+    latest: latest.score,
+    fallPercent,
+    response,
+    remission,
+    reasons,
+    protocolVersion: protocol.version,
+  };
 }
 
 export interface FollowUpResult {
@@ -81,9 +105,19 @@ export interface FollowUpResult {
 }
 
 /** Both measures, from two assessments as the patient filled them in (baseline and latest). */
-export function computeFollowUp(baseline: Pick<Assessment, 'gad7' | 'phq9'>, latest: Pick<Assessment, 'gad7' | 'phq9'>, protocol: Protocol): FollowUpResult {
-  const gad7 = (a: Pick<Assessment, 'gad7'>): InstrumentScore => ({ instrument: 'gad7', score: scoreGad7(a.gad7, protocol).total });
-  const phq9 = (a: Pick<Assessment, 'phq9'>): InstrumentScore => ({ instrument: 'phq9', score: scorePhq9(a.phq9, protocol).total });
+export function computeFollowUp(
+  baseline: Pick<Assessment, 'gad7' | 'phq9'>,
+  latest: Pick<Assessment, 'gad7' | 'phq9'>,
+  protocol: Protocol,
+): FollowUpResult {
+  const gad7 = (a: Pick<Assessment, 'gad7'>): InstrumentScore => ({
+    instrument: 'gad7',
+    score: scoreGad7(a.gad7, protocol).total,
+  });
+  const phq9 = (a: Pick<Assessment, 'phq9'>): InstrumentScore => ({
+    instrument: 'phq9',
+    score: scorePhq9(a.phq9, protocol).total,
+  });
   return {
     gad7: computeResponse(gad7(baseline), gad7(latest), protocol),
     phq9: computeResponse(phq9(baseline), phq9(latest), protocol),

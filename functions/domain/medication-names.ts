@@ -19,11 +19,71 @@ export interface MedicationMatch {
 
 /** Words about how much and when, not what: they neither name a drug nor hide one. */
 const doseWords = new Set([
-  'mg', 'mcg', 'ug', 'g', 'ml', 'iu', 'unit', 'units', 'percent',
-  'tab', 'tabs', 'tablet', 'tablets', 'cap', 'caps', 'capsule', 'capsules', 'pill', 'pills', 'patch', 'spray', 'liquid', 'solution',
-  'er', 'xr', 'sr', 'cr', 'la', 'xl', 'dr', 'ir', 'odt', 'ec',
-  'daily', 'once', 'twice', 'a', 'an', 'day', 'days', 'week', 'weekly', 'per', 'x', 'times', 'every', 'each',
-  'morning', 'evening', 'night', 'nightly', 'bedtime', 'at', 'in', 'the', 'as', 'needed', 'prn', 'bid', 'tid', 'qid', 'qd', 'qhs', 'and', 'or',
+  'mg',
+  'mcg',
+  'ug',
+  'g',
+  'ml',
+  'iu',
+  'unit',
+  'units',
+  'percent',
+  'tab',
+  'tabs',
+  'tablet',
+  'tablets',
+  'cap',
+  'caps',
+  'capsule',
+  'capsules',
+  'pill',
+  'pills',
+  'patch',
+  'spray',
+  'liquid',
+  'solution',
+  'er',
+  'xr',
+  'sr',
+  'cr',
+  'la',
+  'xl',
+  'dr',
+  'ir',
+  'odt',
+  'ec',
+  'daily',
+  'once',
+  'twice',
+  'a',
+  'an',
+  'day',
+  'days',
+  'week',
+  'weekly',
+  'per',
+  'x',
+  'times',
+  'every',
+  'each',
+  'morning',
+  'evening',
+  'night',
+  'nightly',
+  'bedtime',
+  'at',
+  'in',
+  'the',
+  'as',
+  'needed',
+  'prn',
+  'bid',
+  'tid',
+  'qid',
+  'qd',
+  'qhs',
+  'and',
+  'or',
 ]);
 
 export function normaliseMedicationText(text: string): string {
@@ -38,7 +98,9 @@ export function normaliseMedicationText(text: string): string {
 }
 
 export function matchMedication(typed: string, protocol: Protocol): MedicationMatch {
-  const words = normaliseMedicationText(typed).split(' ').filter((word) => word !== '');
+  const words = normaliseMedicationText(typed)
+    .split(' ')
+    .filter((word) => word !== '');
   const accounted = new Array<boolean>(words.length).fill(false);
   const found = (name: string): boolean => {
     const parts = name.split(' ');
@@ -53,7 +115,10 @@ export function matchMedication(typed: string, protocol: Protocol): MedicationMa
   };
 
   const classes: InteractingMedicationClass[] = [];
-  for (const [medicationClass, names] of Object.entries(protocol.medications.interacting) as [InteractingMedicationClass, string[]][]) {
+  for (const [medicationClass, names] of Object.entries(protocol.medications.interacting) as [
+    InteractingMedicationClass,
+    string[],
+  ][]) {
     // every name is tried (not only the first hit), so each word of the entry is accounted for
     const hits = names.filter(found);
     if (hits.length > 0) classes.push(medicationClass);

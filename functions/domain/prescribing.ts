@@ -24,7 +24,8 @@ export function inPersonEvaluationMissing(
   const anyClinician = protocol.prescribing.inPersonEvaluationBy === 'any-clinician';
   if (inPerson.some((e) => anyClinician || e.clinicianId === prescriberId)) return null;
   const cutOff = `prescribing by telehealth alone ended on ${protocol.telehealth.prescribingValidUntil}`;
-  if (inPerson.length > 0) return `${cutOff}; the in-person evaluation on record was not done by the prescribing clinician (${prescriberId ?? 'not named'})`;
+  if (inPerson.length > 0)
+    return `${cutOff}; the in-person evaluation on record was not done by the prescribing clinician (${prescriberId ?? 'not named'})`;
   return `${cutOff}; an in-person evaluation must be on record`;
 }
 

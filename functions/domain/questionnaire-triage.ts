@@ -65,40 +65,99 @@ export interface QuestionnaireTriage {
 const urinarySymptoms = ['frequency', 'urgency', 'painOnUrination'] as const;
 
 /** `today` is the patient's local date (YYYY-MM-DD), for the C-SSRS lookbacks. */
-export function triageQuestionnaire(answers: QuestionnaireAnswers, previous: PreviousQuestionnaire | null, protocol: Protocol, today: string): QuestionnaireTriage {
+export function triageQuestionnaire(
+  answers: QuestionnaireAnswers,
+  previous: PreviousQuestionnaire | null,
+  protocol: Protocol,
+  today: string,
+): QuestionnaireTriage {
   const rules = protocol.questionnaires;
   const findings: QuestionnaireFinding[] = [];
-  const find = (urgency: QuestionnaireUrgency, code: QuestionnaireFindingCode, message: string) => findings.push({ urgency, code, message });
+  const find = (urgency: QuestionnaireUrgency, code: QuestionnaireFindingCode, message: string) =>
+    findings.push({ urgency, code, message });
   const phq9 = scorePhq9(answers.phq9, protocol);
   const gad7 = scoreGad7(answers.gad7, protocol);
 
-  if (phq9.item9 > rules.phq9Item9AlertAbove) find('urgent', 'PHQ9_ITEM9_POSITIVE', `PHQ-9 item 9 (thoughts of death or self-harm) answered ${phq9.item9}: please contact the patient today`);
+  if (phq9.item9 > rules.phq9Item9AlertAbove)
+    find(
+      'urgent',
+      'PHQ9_ITEM9_POSITIVE',
+      `PHQ-9 item 9 (thoughts of death or self-harm) answered ${phq9.item9}: please contact the patient today`,
+    );
 
   let cssrsAnyYes = false;
   if (answers.cssrs !== undefined) {
     const c = answers.cssrs;
-    cssrsAnyYes = c.wishToBeDead || c.suicidalThoughts || c.thoughtsOfMethod || c.intentToAct || c.planWithIntent || c.suicidalBehaviour;
+    cssrsAnyYes =
+      c.wishToBeDead ||
+      c.suicidalThoughts ||
+      c.thoughtsOfMethod ||
+      c.intentToAct ||
+      c.planWithIntent ||
+      c.suicidalBehaviour;
     const risk = cssrsRisk(c, protocol, today);
-    if (risk === 'imminent') find('urgent', 'CSSRS_IMMINENT_RISK', 'C-SSRS screener indicates imminent suicide risk: please contact the patient today');
+    if (risk === 'imminent')
+      find(
+        'urgent',
+        'CSSRS_IMMINENT_RISK',
+        'C-SSRS screener indicates imminent suicide risk: please contact the patient today',
+      );
     else if (risk === 'low' && c.suicidalThoughts && protocol.eligibility.cssrsLowWithActiveThoughtsReview) {
-      find('notice', 'CSSRS_LOW_WITH_ACTIVE_THOUGHTS', 'C-SSRS: low risk, but active thoughts of suicide (question 2): for review');
+      find(
+        'notice',
+        'CSSRS_LOW_WITH_ACTIVE_THOUGHTS',
+        'C-SSRS: low risk, but active thoughts of suicide (question 2): for review',
+      );
     }
   }
 
   if (previous !== null) {
     const before = { phq9: scorePhq9(previous.phq9, protocol).total, gad7: scoreGad7(previous.gad7, protocol).total };
-    if (phq9.total - before.phq9 >= rules.riseForReview.phq9) find('notice', 'PHQ9_ROSE', `PHQ-9 rose from ${before.phq9} to ${phq9.total} (review from a rise of ${rules.riseForReview.phq9})`);
-    if (gad7.total - before.gad7 >= rules.riseForReview.gad7) find('notice', 'GAD7_ROSE', `GAD-7 rose from ${before.gad7} to ${gad7.total} (review from a rise of ${rules.riseForReview.gad7})`);
-    if (phq9.total >= rules.severeFrom.phq9 && before.phq9 < rules.severeFrom.phq9) find('notice', 'PHQ9_INTO_SEVERE_BAND', `PHQ-9 ${phq9.total} moved into the severe band (from ${rules.severeFrom.phq9}; it was ${before.phq9})`);
-    if (gad7.total >= rules.severeFrom.gad7 && before.gad7 < rules.severeFrom.gad7) find('notice', 'GAD7_INTO_SEVERE_BAND', `GAD-7 ${gad7.total} moved into the severe band (from ${rules.severeFrom.gad7}; it was ${before.gad7})`);
+    if (phq9.total - before.phq9 >= rules.riseForReview.phq9)
+      find(
+        'notice',
+        'PHQ9_ROSE',
+        `PHQ-9 rose from ${before.phq9} to ${phq9.total} (review from a rise of ${rules.riseForReview.phq9})`,
+      );
+    if (gad7.total - before.gad7 >= rules.riseForReview.gad7)
+      find(
+        'notice',
+        'GAD7_ROSE',
+        `GAD-7 rose from ${before.gad7} to ${gad7.total} (review from a rise of ${rules.riseForReview.gad7})`,
+      );
+    if (phq9.total >= rules.severeFrom.phq9 && before.phq9 < rules.severeFrom.phq9)
+      find(
+        'notice',
+        'PHQ9_INTO_SEVERE_BAND',
+        `PHQ-9 ${phq9.total} moved into the severe band (from ${rules.severeFrom.phq9}; it was ${before.phq9})`,
+      );
+    if (gad7.total >= rules.severeFrom.gad7 && before.gad7 < rules.severeFrom.gad7)
+      find(
+        'notice',
+        'GAD7_INTO_SEVERE_BAND',
+        `GAD-7 ${gad7.total} moved into the severe band (from ${rules.severeFrom.gad7}; it was ${before.gad7})`,
+      );
   }
 
   const bladder = answers.bladderCheck;
   if (bladder !== undefined) {
-    if (bladder.bloodInUrine) find('urgent', 'BLOOD_IN_URINE', 'blood in the urine reported (possible ketamine cystitis): please contact the patient today');
+    if (bladder.bloodInUrine)
+      find(
+        'urgent',
+        'BLOOD_IN_URINE',
+        'blood in the urine reported (possible ketamine cystitis): please contact the patient today',
+      );
     const known = previous?.bladderCheck;
-    const fresh = urinarySymptoms.filter((symptom) => bladder[symptom] && !(known === undefined ? previous?.urinarySymptomsKnown === true : known[symptom]));
-    if (fresh.length > 0) find('notice', 'NEW_URINARY_SYMPTOMS', `new urinary symptoms: ${fresh.map((symptom) => bladderSymptomWords[symptom]).join(', ')} (possible early ketamine cystitis)`);
+    const fresh = urinarySymptoms.filter(
+      (symptom) =>
+        bladder[symptom] && !(known === undefined ? previous?.urinarySymptomsKnown === true : known[symptom]),
+    );
+    if (fresh.length > 0)
+      find(
+        'notice',
+        'NEW_URINARY_SYMPTOMS',
+        `new urinary symptoms: ${fresh.map((symptom) => bladderSymptomWords[symptom]).join(', ')} (possible early ketamine cystitis)`,
+      );
   }
 
   findings.sort((a, b) => (a.urgency === b.urgency ? 0 : a.urgency === 'urgent' ? -1 : 1));

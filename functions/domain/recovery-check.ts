@@ -29,13 +29,33 @@ export interface RecoveryJudgement {
  */
 export function judgeRecovery(report: RecoveryReport, protocol: Protocol): RecoveryJudgement {
   const base = { protocolVersion: protocol.version, crisisResources: report.symptoms.includes('suicidal-thoughts') };
-  const warning = report.symptoms.filter((s) => (protocol.triage.alwaysAdverseEventSymptoms as readonly string[]).includes(s) || (protocol.checkIn.emergencySymptoms as readonly string[]).includes(s));
+  const warning = report.symptoms.filter(
+    (s) =>
+      (protocol.triage.alwaysAdverseEventSymptoms as readonly string[]).includes(s) ||
+      (protocol.checkIn.emergencySymptoms as readonly string[]).includes(s),
+  );
   if (warning.length > 0) {
     const description = `after the session hour the patient reports ${warning.join(', ')}`;
-    return { ...base, decision: 'NOT_RECOVERED', hold: { kind: warning.includes('suicidal-thoughts') ? 'suicidal-ideation' : 'severe-side-effect', description }, alertMessage: null, reasons: [`warning sign after the session: ${warning.join(', ')}`] };
+    return {
+      ...base,
+      decision: 'NOT_RECOVERED',
+      hold: { kind: warning.includes('suicidal-thoughts') ? 'suicidal-ideation' : 'severe-side-effect', description },
+      alertMessage: null,
+      reasons: [`warning sign after the session: ${warning.join(', ')}`],
+    };
   }
-  if (report.recovered && report.symptoms.length === 0) return { ...base, decision: 'RECOVERED', hold: null, alertMessage: null, reasons: ['recovered, nothing to report'] };
-  const what = report.symptoms.length === 0 ? 'has not yet recovered' : `reports ${report.symptoms.join(', ')}${report.recovered ? ' although they feel recovered' : ' and has not yet recovered'}`;
+  if (report.recovered && report.symptoms.length === 0)
+    return {
+      ...base,
+      decision: 'RECOVERED',
+      hold: null,
+      alertMessage: null,
+      reasons: ['recovered, nothing to report'],
+    };
+  const what =
+    report.symptoms.length === 0
+      ? 'has not yet recovered'
+      : `reports ${report.symptoms.join(', ')}${report.recovered ? ' although they feel recovered' : ' and has not yet recovered'}`;
   return {
     ...base,
     decision: report.recovered ? 'RECOVERED' : 'NOT_RECOVERED',

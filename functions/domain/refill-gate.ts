@@ -85,7 +85,6 @@ export interface RefillDecision {
   decidedAt: Date;
 }
 
-
 /**
  * The last day (YYYY-MM-DD, the patient's calendar) a prescription issued on `issuedOn` may be refilled:
  * the protocol's months from the date of issue. The gate refuses a request after it, and the fill itself
@@ -105,7 +104,12 @@ export function nextRefillNumber(fills: readonly unknown[]): number {
   return Math.max(0, fills.length - 1) + 1;
 }
 
-export function evaluateRefill(request: RefillRequest, history: RefillHistory, protocol: Protocol, now: Date): RefillDecision {
+export function evaluateRefill(
+  request: RefillRequest,
+  history: RefillHistory,
+  protocol: Protocol,
+  now: Date,
+): RefillDecision {
   const rules = protocol.refill;
   const reasons: RefillReason[] = [];
   const forClinician: DecisionReason<ClinicianNoteCode>[] = [];
@@ -125,9 +129,15 @@ export function evaluateRefill(request: RefillRequest, history: RefillHistory, p
     const since = daysAgo(lastFill);
     if (since < rules.minimumDaysSinceLastFill) {
       const dueAt = new Date(new Date(lastFill).getTime() + rules.minimumDaysSinceLastFill * DAY_MS);
-      fail('TOO_EARLY', `${days(since)} since the last fill; a refill needs ${rules.minimumDaysSinceLastFill} days (from ${dueAt.toISOString()})`);
+      fail(
+        'TOO_EARLY',
+        `${days(since)} since the last fill; a refill needs ${rules.minimumDaysSinceLastFill} days (from ${dueAt.toISOString()})`,
+      );
       if (request.lostOrStolenReplacement) {
-        fail('LOST_OR_STOLEN_NEVER_EARLY', `lost or stolen medication is never replaced before the ${rules.minimumDaysSinceLastFill}-day interval`);
+        fail(
+          'LOST_OR_STOLEN_NEVER_EARLY',
+          `lost or stolen medication is never replaced before the ${rules.minimumDaysSinceLastFill}-day interval`,
+        );
       }
     }
   }
@@ -136,33 +146,56 @@ export function evaluateRefill(request: RefillRequest, history: RefillHistory, p
   // been reported since the last fill, the clinician has it in hand and the request can go ahead.
   let holdSignal: HoldSignal | null = null;
   if (request.lostOrStolenReplacement) {
-    forClinician.push({ code: 'LOST_OR_STOLEN_REPLACEMENT', message: 'this refill replaces lost or stolen medication' });
-    const reported = history.adverseEvents.some((e) => e.kind === 'lost-or-stolen-medication' && (lastFill === null || notBefore(e.reportedAt, lastFill)));
+    forClinician.push({
+      code: 'LOST_OR_STOLEN_REPLACEMENT',
+      message: 'this refill replaces lost or stolen medication',
+    });
+    const reported = history.adverseEvents.some(
+      (e) => e.kind === 'lost-or-stolen-medication' && (lastFill === null || notBefore(e.reportedAt, lastFill)),
+    );
     if (!reported) {
-      holdSignal = { kind: 'lost-or-stolen-medication', description: 'the patient reports lost or stolen medication with a refill request' };
-      fail('LOST_OR_STOLEN_NEEDS_REVIEW', 'lost or stolen medication is an adverse event: the clinician reviews it before any replacement');
+      holdSignal = {
+        kind: 'lost-or-stolen-medication',
+        description: 'the patient reports lost or stolen medication with a refill request',
+      };
+      fail(
+        'LOST_OR_STOLEN_NEEDS_REVIEW',
+        'lost or stolen medication is an adverse event: the clinician reviews it before any replacement',
+      );
     }
   }
 
   const refillNumber = nextRefillNumber(history.fills);
   const allowed = Math.min(rules.maxRefills, history.prescription.refillsAllowed);
   if (refillNumber > allowed) {
-    const limit = allowed === rules.maxRefills ? `the protocol allows ${rules.maxRefills}` : `the prescription allows ${history.prescription.refillsAllowed}`;
+    const limit =
+      allowed === rules.maxRefills
+        ? `the protocol allows ${rules.maxRefills}`
+        : `the prescription allows ${history.prescription.refillsAllowed}`;
     fail('REFILLS_EXHAUSTED', `this would be refill ${refillNumber}; ${limit}`);
   }
 
   const lastValidDay = lastRefillDay(history.prescription.prescriptionIssuedOn, protocol);
   if (today > lastValidDay) {
-    fail('PRESCRIPTION_TOO_OLD', `the prescription of ${history.prescription.prescriptionIssuedOn} could be refilled until ${lastValidDay} (${rules.maxMonthsFromPrescription} months)`);
+    fail(
+      'PRESCRIPTION_TOO_OLD',
+      `the prescription of ${history.prescription.prescriptionIssuedOn} could be refilled until ${lastValidDay} (${rules.maxMonthsFromPrescription} months)`,
+    );
   }
 
   const assessment = request.assessment;
   const assessedDaysAgo = assessment === null ? null : daysAgo(assessment.takenAt);
   if (assessedDaysAgo === null || assessedDaysAgo > rules.assessmentWithinDays) {
-    fail('ASSESSMENT_NOT_RECENT', `the assessments must be taken within ${rules.assessmentWithinDays} days of the request${assessment === null ? '; none was sent' : ` (taken ${assessment.takenAt})`}`);
+    fail(
+      'ASSESSMENT_NOT_RECENT',
+      `the assessments must be taken within ${rules.assessmentWithinDays} days of the request${assessment === null ? '; none was sent' : ` (taken ${assessment.takenAt})`}`,
+    );
   }
   if (assessedDaysAgo === null || assessedDaysAgo > rules.bladderCheckWithinDays) {
-    fail('BLADDER_CHECK_NOT_RECENT', `the bladder check must be done within ${rules.bladderCheckWithinDays} days of the request`);
+    fail(
+      'BLADDER_CHECK_NOT_RECENT',
+      `the bladder check must be done within ${rules.bladderCheckWithinDays} days of the request`,
+    );
   }
   if (assessment !== null) {
     const bladder = assessment.bladderCheck;
@@ -172,31 +205,48 @@ export function evaluateRefill(request: RefillRequest, history: RefillHistory, p
       holdSignal ??= { kind: 'severe-side-effect', description: 'blood in the urine reported with a refill request' };
     }
     const symptoms = (['frequency', 'urgency', 'painOnUrination'] as const).filter((s) => bladder[s]);
-    if (symptoms.length > 0) forClinician.push({ code: 'BLADDER_SYMPTOMS', message: `bladder check: ${symptoms.join(', ')}` });
+    if (symptoms.length > 0)
+      forClinician.push({ code: 'BLADDER_SYMPTOMS', message: `bladder check: ${symptoms.join(', ')}` });
     const { item9 } = scorePhq9(assessment.phq9, protocol);
     if (item9 > protocol.eligibility.phq9Item9ReviewAbove) {
-      forClinician.push({ code: 'PHQ9_ITEM9_POSITIVE', message: `PHQ-9 item 9 (thoughts of death or self-harm) scored ${item9}` });
+      forClinician.push({
+        code: 'PHQ9_ITEM9_POSITIVE',
+        message: `PHQ-9 item 9 (thoughts of death or self-harm) scored ${item9}`,
+      });
     }
   }
 
   const pdmp = pdmpCheckMissing(history.pdmpCheckedAt, now, protocol);
   if (pdmp !== null) fail('PDMP_CHECK_NOT_RECENT', pdmp);
 
-  if (history.hold !== null) fail('ON_CLINICAL_HOLD', `the patient is on clinical hold since ${history.hold.since}: ${history.hold.reason}`);
+  if (history.hold !== null)
+    fail('ON_CLINICAL_HOLD', `the patient is on clinical hold since ${history.hold.since}: ${history.hold.reason}`);
   const open = history.adverseEvents.filter((e) => e.status === 'open');
-  if (open.length > 0) fail('OPEN_ADVERSE_EVENT', `open adverse event(s): ${open.map((e) => `${e.kind} (${e.id})`).join(', ')}`);
+  if (open.length > 0)
+    fail('OPEN_ADVERSE_EVENT', `open adverse event(s): ${open.map((e) => `${e.kind} (${e.id})`).join(', ')}`);
 
   const completed = history.sessions.filter((s) => s.status === 'completed');
-  const withoutJournal = completed.filter((s) => (lastFill === null || notBefore(s.plannedStart, lastFill)) && s.journalRef === null);
+  const withoutJournal = completed.filter(
+    (s) => (lastFill === null || notBefore(s.plannedStart, lastFill)) && s.journalRef === null,
+  );
   if (withoutJournal.length > 0) {
-    fail('JOURNAL_MISSING', `no journal for session(s) ${withoutJournal.map((s) => s.number).join(', ')} since the last fill`);
+    fail(
+      'JOURNAL_MISSING',
+      `no journal for session(s) ${withoutJournal.map((s) => s.number).join(', ')} since the last fill`,
+    );
   }
 
   // A session or a clinician's evaluation both count as contact.
-  const lastContact = latest([...completed.map((s) => s.plannedStart), ...history.evaluations.map((e) => e.evaluatedAt)]);
+  const lastContact = latest([
+    ...completed.map((s) => s.plannedStart),
+    ...history.evaluations.map((e) => e.evaluatedAt),
+  ]);
   const limit = rules.clinicianCheckInAfterDaysWithoutSession;
   if (lastContact === null || daysAgo(lastContact) > limit) {
-    fail('CLINICIAN_CHECK_IN_NEEDED', `more than ${limit} days without a session or a clinician check-in${lastContact === null ? '' : ` (last ${lastContact})`}`);
+    fail(
+      'CLINICIAN_CHECK_IN_NEEDED',
+      `more than ${limit} days without a session or a clinician check-in${lastContact === null ? '' : ` (last ${lastContact})`}`,
+    );
   }
 
   const inPerson = inPersonEvaluationMissing(today, history.evaluations, history.prescription.approvedBy, protocol);
@@ -207,7 +257,12 @@ export function evaluateRefill(request: RefillRequest, history: RefillHistory, p
     outcome,
     reasons:
       outcome === 'APPROVABLE'
-        ? [{ code: 'ALL_RULES_PASSED', message: `refill ${refillNumber} of ${allowed} passes every rule of protocol ${protocol.version}; the clinician decides` }]
+        ? [
+            {
+              code: 'ALL_RULES_PASSED',
+              message: `refill ${refillNumber} of ${allowed} passes every rule of protocol ${protocol.version}; the clinician decides`,
+            },
+          ]
         : reasons,
     forClinician,
     holdSignal,

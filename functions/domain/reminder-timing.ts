@@ -65,7 +65,6 @@ export interface ReminderSchedule {
   protocolVersion: string;
 }
 
-
 /**
  * When one reminder of `kind` is due. The anchor is the appointment time for appointment kinds, the
  * session's planned start for every session kind (journal nudge and clinician alert included), the
@@ -92,7 +91,9 @@ export function dueAt(kind: ReminderKind, anchor: Date, patientTimeZone: string,
     const hoursBefore = Number(appointment[2]);
     const offered = appointmentHoursBefore(appointment[1] as AppointmentKind, protocol);
     if (!offered.includes(hoursBefore)) {
-      throw new UnknownReminderKind(`protocol ${protocol.version} sends ${appointment[1]} reminders ${offered.join(' h, ')} h before, not ${hoursBefore} h`);
+      throw new UnknownReminderKind(
+        `protocol ${protocol.version} sends ${appointment[1]} reminders ${offered.join(' h, ')} h before, not ${hoursBefore} h`,
+      );
     }
     return timing('patient', new Date(anchor.getTime() - hoursBefore * HOUR_MS), false, {
       code: 'APPOINTMENT_REMINDER',
@@ -103,12 +104,19 @@ export function dueAt(kind: ReminderKind, anchor: Date, patientTimeZone: string,
   if (intake !== null) {
     const n = Number(intake[1]);
     if (n < 1 || n > protocol.patientLinks.intakeMaxReminders) {
-      throw new UnknownReminderKind(`protocol ${protocol.version} sends at most ${protocol.patientLinks.intakeMaxReminders} intake reminders, not a number ${n}`);
+      throw new UnknownReminderKind(
+        `protocol ${protocol.version} sends at most ${protocol.patientLinks.intakeMaxReminders} intake reminders, not a number ${n}`,
+      );
     }
-    return timing('patient', new Date(anchor.getTime() + n * protocol.patientLinks.intakeReminderEveryHours * HOUR_MS), true, {
-      code: 'INTAKE_REMINDER',
-      message: `intake reminder ${n}, every ${protocol.patientLinks.intakeReminderEveryHours} h after enrolment until the questionnaires are done`,
-    });
+    return timing(
+      'patient',
+      new Date(anchor.getTime() + n * protocol.patientLinks.intakeReminderEveryHours * HOUR_MS),
+      true,
+      {
+        code: 'INTAKE_REMINDER',
+        message: `intake reminder ${n}, every ${protocol.patientLinks.intakeReminderEveryHours} h after enrolment until the questionnaires are done`,
+      },
+    );
   }
 
   switch (kind) {
@@ -133,10 +141,15 @@ export function dueAt(kind: ReminderKind, anchor: Date, patientTimeZone: string,
         message: `${protocol.journal.nudgeHoursAfterPrompt} h after the journal prompt, if the journal is still missing`,
       });
     case 'session-journal-clinician-alert':
-      return timing('clinician', new Date(promptAt.getTime() + protocol.journal.clinicianAlertHoursAfterPrompt * HOUR_MS), false, {
-        code: 'JOURNAL_MISSING_ALERT',
-        message: `${protocol.journal.clinicianAlertHoursAfterPrompt} h after the journal prompt, if the journal is still missing`,
-      });
+      return timing(
+        'clinician',
+        new Date(promptAt.getTime() + protocol.journal.clinicianAlertHoursAfterPrompt * HOUR_MS),
+        false,
+        {
+          code: 'JOURNAL_MISSING_ALERT',
+          message: `${protocol.journal.clinicianAlertHoursAfterPrompt} h after the journal prompt, if the journal is still missing`,
+        },
+      );
     case 'refill-window-opens': {
       const daysUntilOpen = protocol.refill.minimumDaysSinceLastFill - protocol.refill.windowOpensDaysBeforeDue;
       return timing('patient', new Date(anchor.getTime() + daysUntilOpen * DAY_MS), true, {
@@ -150,7 +163,11 @@ export function dueAt(kind: ReminderKind, anchor: Date, patientTimeZone: string,
 }
 
 /** Every reminder an anchor produces, each with its exactly-once key. */
-export function reminderSchedule(anchor: ReminderAnchor, patientTimeZone: string, protocol: Protocol): ReminderSchedule {
+export function reminderSchedule(
+  anchor: ReminderAnchor,
+  patientTimeZone: string,
+  protocol: Protocol,
+): ReminderSchedule {
   const scheduled = (key: string, kind: ReminderKind, at: Date): ScheduledReminder => ({
     reminderKey: key,
     ...dueAt(kind, at, patientTimeZone, protocol),
@@ -167,8 +184,16 @@ export function reminderSchedule(anchor: ReminderAnchor, patientTimeZone: string
     }
     case 'session': {
       const prefix = `session-${anchor.sessionNumber}${attemptSuffix(anchor.attempt)}`;
-      const kinds = ['session-prep', 'session-check-in-link', 'session-journal-prompt', 'session-journal-nudge', 'session-journal-clinician-alert'] as const;
-      reminders = kinds.map((kind) => scheduled(`${prefix}-${kind.slice('session-'.length)}`, kind, anchor.plannedStart));
+      const kinds = [
+        'session-prep',
+        'session-check-in-link',
+        'session-journal-prompt',
+        'session-journal-nudge',
+        'session-journal-clinician-alert',
+      ] as const;
+      reminders = kinds.map((kind) =>
+        scheduled(`${prefix}-${kind.slice('session-'.length)}`, kind, anchor.plannedStart),
+      );
       break;
     }
     case 'intake':
@@ -193,7 +218,11 @@ export function isQuietHour(instant: Date, patientTimeZone: string, protocol: Pr
   return start < end ? minute >= start && minute < end : minute >= start || minute < end;
 }
 
-function outOfQuietHours(at: Date, timeZone: string, protocol: Protocol): { at: Date; reason: DecisionReason } | undefined {
+function outOfQuietHours(
+  at: Date,
+  timeZone: string,
+  protocol: Protocol,
+): { at: Date; reason: DecisionReason } | undefined {
   if (!isQuietHour(at, timeZone, protocol)) return undefined;
   const local = toLocal(at, timeZone);
   const end = parseLocalTime(protocol.reminders.quietHoursEnd);

@@ -15,7 +15,8 @@ export interface BandedScore {
 export function bandOf(total: number, bands: Protocol['bands'][keyof Protocol['bands']]): string {
   let label: string | undefined;
   for (const band of bands) if (total >= band.from) label = band.label;
-  if (label === undefined) throw new RangeError(`no band starts at or below ${total}; the protocol's first band must start at 0`);
+  if (label === undefined)
+    throw new RangeError(`no band starts at or below ${total}; the protocol's first band must start at 0`);
   return label;
 }
 
@@ -37,9 +38,14 @@ export function scorePhq9(phq9: Phq9, protocol: Protocol): BandedScore & { item9
  * AUDIT-C (Bush et al. 1998): sum of three items, 0-12. Positive from the protocol's threshold for men,
  * or the lower one for women; anyone not recorded as male gets the lower one, the cautious choice.
  */
-export function scoreAuditC(auditC: AuditC, sexAtBirth: SexAtBirth, protocol: Protocol): { total: number; positive: boolean } {
+export function scoreAuditC(
+  auditC: AuditC,
+  sexAtBirth: SexAtBirth,
+  protocol: Protocol,
+): { total: number; positive: boolean } {
   const total = sum(auditC.items);
-  const threshold = sexAtBirth === 'male' ? protocol.eligibility.auditCReview.male : protocol.eligibility.auditCReview.female;
+  const threshold =
+    sexAtBirth === 'male' ? protocol.eligibility.auditCReview.male : protocol.eligibility.auditCReview.female;
   return { total, positive: total >= threshold };
 }
 
@@ -64,7 +70,8 @@ export function cssrsRisk(answers: CssrsScreener, protocol: Protocol, today: str
   const ideationStart = lookbackStart(today, protocol.eligibility.cssrsIdeationLookbackMonths);
   const behaviourStart = lookbackStart(today, protocol.eligibility.cssrsBehaviourLookbackMonths);
   const intentOrPlan = answers.intentToAct || answers.planWithIntent;
-  const recentIntentOrPlan = intentOrPlan && (answers.intentOrPlanLastOn === undefined || answers.intentOrPlanLastOn >= ideationStart);
+  const recentIntentOrPlan =
+    intentOrPlan && (answers.intentOrPlanLastOn === undefined || answers.intentOrPlanLastOn >= ideationStart);
   const behaviourOn = answers.suicidalBehaviour ? answers.behaviourLastOn : null;
   const recentBehaviour = behaviourOn !== null && behaviourOn >= behaviourStart;
   if (recentIntentOrPlan || recentBehaviour) return 'imminent';

@@ -29,10 +29,12 @@ export function screen(intake: Intake, patient: Patient, protocol: Protocol, now
   };
 
   const reasons: ScreeningReason[] = [];
-  const exclude = (code: ScreeningReasonCode, message: string) => reasons.push({ code, message, severity: 'exclusion' });
+  const exclude = (code: ScreeningReasonCode, message: string) =>
+    reasons.push({ code, message, severity: 'exclusion' });
   const review = (code: ScreeningReasonCode, message: string) => reasons.push({ code, message, severity: 'review' });
 
-  if (ageYears < rules.minimumAgeYears) exclude('below-minimum-age', `age ${ageYears} is below the minimum of ${rules.minimumAgeYears}`);
+  if (ageYears < rules.minimumAgeYears)
+    exclude('below-minimum-age', `age ${ageYears} is below the minimum of ${rules.minimumAgeYears}`);
   if (phq9.total < rules.minimumPhq9 && gad7.total < rules.minimumGad7) {
     exclude(
       'severity-below-enrolment-threshold',
@@ -41,43 +43,71 @@ export function screen(intake: Intake, patient: Patient, protocol: Protocol, now
   }
   const priorTreatments = intake.medicalHistory.priorTreatments.length;
   if (priorTreatments < rules.minimumPriorTreatments) {
-    exclude('too-few-prior-treatments', `${priorTreatments} prior treatment(s) tried; at least ${rules.minimumPriorTreatments} needed`);
+    exclude(
+      'too-few-prior-treatments',
+      `${priorTreatments} prior treatment(s) tried; at least ${rules.minimumPriorTreatments} needed`,
+    );
   }
 
   const conditions = new Set<string>(intake.medicalHistory.conditions);
   for (const condition of rules.absoluteExclusions) {
     if (conditions.has(condition)) exclude(condition, `absolute contraindication: ${condition}`);
   }
-  const weighted = (severity: 'exclusion' | 'review', code: ScreeningReasonCode, message: string) => (severity === 'exclusion' ? exclude : review)(code, message);
+  const weighted = (severity: 'exclusion' | 'review', code: ScreeningReasonCode, message: string) =>
+    (severity === 'exclusion' ? exclude : review)(code, message);
   if (intake.medicalHistory.maniaOrHypomania) {
     weighted(rules.maniaOrHypomaniaHistory, 'mania-or-hypomania-history', 'a history of mania or hypomania');
   }
   if (intake.pregnancy === 'yes') {
-    weighted(rules.pregnancyNowPlannedOrBreastfeeding, 'pregnancy-now-planned-or-breastfeeding', 'pregnant now, planning to become pregnant, or breastfeeding: treatment waits for the clinician');
+    weighted(
+      rules.pregnancyNowPlannedOrBreastfeeding,
+      'pregnancy-now-planned-or-breastfeeding',
+      'pregnant now, planning to become pregnant, or breastfeeding: treatment waits for the clinician',
+    );
   }
 
   if (dast10.total >= rules.dast10Exclusion) {
-    exclude('dast10-at-exclusion-threshold', `DAST-10 ${dast10.total} is at or above the exclusion threshold ${rules.dast10Exclusion}`);
+    exclude(
+      'dast10-at-exclusion-threshold',
+      `DAST-10 ${dast10.total} is at or above the exclusion threshold ${rules.dast10Exclusion}`,
+    );
   } else if (dast10.total >= rules.dast10ReviewFrom) {
-    review('dast10-review-range', `DAST-10 ${dast10.total} is in the review range (${rules.dast10ReviewFrom}-${rules.dast10Exclusion - 1})`);
+    review(
+      'dast10-review-range',
+      `DAST-10 ${dast10.total} is in the review range (${rules.dast10ReviewFrom}-${rules.dast10Exclusion - 1})`,
+    );
   }
 
   const bp = `${restingBp.systolic}/${restingBp.diastolic}`;
   if (atOrAbove(restingBp, rules.restingBpExclusion)) {
-    exclude('resting-bp-at-exclusion-threshold', `resting BP ${bp} is at or above ${rules.restingBpExclusion.systolic}/${rules.restingBpExclusion.diastolic}`);
+    exclude(
+      'resting-bp-at-exclusion-threshold',
+      `resting BP ${bp} is at or above ${rules.restingBpExclusion.systolic}/${rules.restingBpExclusion.diastolic}`,
+    );
   } else if (atOrAbove(restingBp, rules.restingBpReview)) {
-    review('resting-bp-review-range', `resting BP ${bp} is at or above ${rules.restingBpReview.systolic}/${rules.restingBpReview.diastolic}`);
+    review(
+      'resting-bp-review-range',
+      `resting BP ${bp} is at or above ${rules.restingBpReview.systolic}/${rules.restingBpReview.diastolic}`,
+    );
   }
 
   if (risk === 'imminent') {
-    exclude('cssrs-imminent-risk', 'C-SSRS: intent or plan in the ideation lookback, or suicidal behaviour in the behaviour lookback');
+    exclude(
+      'cssrs-imminent-risk',
+      'C-SSRS: intent or plan in the ideation lookback, or suicidal behaviour in the behaviour lookback',
+    );
   } else if (risk === 'moderate') {
     review('cssrs-moderate-risk', 'C-SSRS: moderate risk');
   } else if (risk === 'low' && intake.cssrs.suicidalThoughts && rules.cssrsLowWithActiveThoughtsReview) {
     review('cssrs-low-with-active-thoughts', 'C-SSRS: low risk, but active thoughts of suicide (question 2)');
   }
-  if (phq9.item9 > rules.phq9Item9ReviewAbove) review('phq9-item9-positive', `PHQ-9 item 9 (thoughts of self-harm) answered ${phq9.item9}`);
-  if (auditC.positive) review('audit-c-positive', `AUDIT-C ${auditC.total} is at or above the threshold for sex at birth (${patient.sexAtBirth})`);
+  if (phq9.item9 > rules.phq9Item9ReviewAbove)
+    review('phq9-item9-positive', `PHQ-9 item 9 (thoughts of self-harm) answered ${phq9.item9}`);
+  if (auditC.positive)
+    review(
+      'audit-c-positive',
+      `AUDIT-C ${auditC.total} is at or above the threshold for sex at birth (${patient.sexAtBirth})`,
+    );
 
   for (const condition of rules.relativeConditions) {
     if (conditions.has(condition)) review(condition, `relative contraindication: ${condition}`);
@@ -89,12 +119,23 @@ export function screen(intake: Intake, patient: Patient, protocol: Protocol, now
     return { name: medication.name, classes: new Set([...match.classes, ...given]), recognised: match.recognised };
   });
   for (const medicationClass of rules.reviewMedicationClasses) {
-    const names = medications.filter((medication) => medication.classes.has(medicationClass)).map((medication) => medication.name);
-    if (names.length > 0) review(`medication-${medicationClass}`, `current ${medicationClassWords[medicationClass]} medication: ${names.join(', ')}`);
+    const names = medications
+      .filter((medication) => medication.classes.has(medicationClass))
+      .map((medication) => medication.name);
+    if (names.length > 0)
+      review(
+        `medication-${medicationClass}`,
+        `current ${medicationClassWords[medicationClass]} medication: ${names.join(', ')}`,
+      );
   }
-  const unrecognised = medications.filter((medication) => !medication.recognised && medication.classes.size === 0).map((medication) => medication.name);
+  const unrecognised = medications
+    .filter((medication) => !medication.recognised && medication.classes.size === 0)
+    .map((medication) => medication.name);
   if (unrecognised.length > 0 && rules.unrecognisedMedicationReview) {
-    review('medication-unrecognised', `medication(s) the protocol's table does not recognise, for the clinician to check: ${unrecognised.join(', ')}`);
+    review(
+      'medication-unrecognised',
+      `medication(s) the protocol's table does not recognise, for the clinician to check: ${unrecognised.join(', ')}`,
+    );
   }
 
   const outcome = reasons.some((reason) => reason.severity === 'exclusion')
@@ -121,7 +162,10 @@ export function ageOn(dateOfBirth: string, today: string): number {
 }
 
 /** Either number at or above the threshold's counts: 160/80 and 120/100 both reach 160/100. */
-function atOrAbove(reading: { systolic: number; diastolic: number }, threshold: { systolic: number; diastolic: number }): boolean {
+function atOrAbove(
+  reading: { systolic: number; diastolic: number },
+  threshold: { systolic: number; diastolic: number },
+): boolean {
   return reading.systolic >= threshold.systolic || reading.diastolic >= threshold.diastolic;
 }
 

@@ -10,9 +10,15 @@ import type { Evaluation } from './schemas/index.ts';
  * `refill.maxMonthsFromPrescription` months. Said at the start, it is a plan; found at the first refill,
  * it is a gap in the patient's treatment.
  */
-export function telehealthCutOffWarning(today: string, evaluations: readonly Pick<Evaluation, 'modality' | 'clinicianId'>[], prescriberId: string, protocol: Protocol): string | null {
+export function telehealthCutOffWarning(
+  today: string,
+  evaluations: readonly Pick<Evaluation, 'modality' | 'clinicianId'>[],
+  prescriberId: string,
+  protocol: Protocol,
+): string | null {
   const anyClinician = protocol.prescribing.inPersonEvaluationBy === 'any-clinician';
-  if (evaluations.some((e) => e.modality === 'in-person' && (anyClinician || e.clinicianId === prescriberId))) return null;
+  if (evaluations.some((e) => e.modality === 'in-person' && (anyClinician || e.clinicianId === prescriberId)))
+    return null;
   const cutOff = protocol.telehealth.prescribingValidUntil;
   const refillsUntil = lastRefillDay(today, protocol);
   if (refillsUntil <= cutOff) return null;

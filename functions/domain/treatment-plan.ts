@@ -34,16 +34,25 @@ export const PRESCRIBING_FIELD = 'prescribing';
  * plan as submitted (a malformed one gets its field errors too) and lists every problem, not only the
  * first, so the clinician fixes the plan in one pass.
  */
-export function validateTreatmentPlan(input: unknown, protocol: Protocol, now: Date, record: PrescribingRecord): TreatmentPlanValidation {
+export function validateTreatmentPlan(
+  input: unknown,
+  protocol: Protocol,
+  now: Date,
+  record: PrescribingRecord,
+): TreatmentPlanValidation {
   const parsed = safeParseFields(treatmentPlanSchema, input);
   if (!parsed.success) return { ok: false, errors: parsed.errors };
   const plan = parsed.data;
   const errors: FieldError[] = [];
   const problem = (field: string, detail: string) => errors.push({ field, message: `${field}: ${detail}` });
 
-  if (plan.route !== protocol.dose.route) problem('route', `expected "${protocol.dose.route}", the only route the protocol allows`);
+  if (plan.route !== protocol.dose.route)
+    problem('route', `expected "${protocol.dose.route}", the only route the protocol allows`);
   if (plan.doseMg > protocol.dose.maxSublingualMg) {
-    problem('doseMg', `expected at most ${protocol.dose.maxSublingualMg} mg per session, the protocol's limit (got ${plan.doseMg})`);
+    problem(
+      'doseMg',
+      `expected at most ${protocol.dose.maxSublingualMg} mg per session, the protocol's limit (got ${plan.doseMg})`,
+    );
   }
 
   const induction = protocol.induction;
@@ -54,19 +63,28 @@ export function validateTreatmentPlan(input: unknown, protocol: Protocol, now: D
     );
   }
   if (plan.intervalDays * 24 < induction.minimumHoursBetweenSessions) {
-    problem('intervalDays', `expected at least ${induction.minimumHoursBetweenSessions / 24} days, the protocol's minimum of ${induction.minimumHoursBetweenSessions} hours between sessions`);
+    problem(
+      'intervalDays',
+      `expected at least ${induction.minimumHoursBetweenSessions / 24} days, the protocol's minimum of ${induction.minimumHoursBetweenSessions} hours between sessions`,
+    );
   }
 
   const times = plan.plannedSessionTimes.map((time) => Date.parse(time));
   if (times.length !== plan.sessionCount) {
-    problem('plannedSessionTimes', `expected ${plan.sessionCount} planned times, one per session (got ${times.length})`);
+    problem(
+      'plannedSessionTimes',
+      `expected ${plan.sessionCount} planned times, one per session (got ${times.length})`,
+    );
   }
   times.forEach((time, index) => {
     const field = `plannedSessionTimes[${index}]`;
     if (time <= now.getTime()) problem(field, 'expected a time in the future');
     const previous = times[index - 1];
     if (previous !== undefined && time - previous < induction.minimumHoursBetweenSessions * HOUR_MS) {
-      problem(field, `expected at least ${induction.minimumHoursBetweenSessions} hours after session ${index} (sessions in order)`);
+      problem(
+        field,
+        `expected at least ${induction.minimumHoursBetweenSessions} hours after session ${index} (sessions in order)`,
+      );
     }
   });
 
@@ -77,7 +95,10 @@ export function validateTreatmentPlan(input: unknown, protocol: Protocol, now: D
   }
 
   if (plan.daysOfSupply > protocol.supply.maxDaysPerFill) {
-    problem('daysOfSupply', `expected at most ${protocol.supply.maxDaysPerFill} days per fill (got ${plan.daysOfSupply})`);
+    problem(
+      'daysOfSupply',
+      `expected at most ${protocol.supply.maxDaysPerFill} days per fill (got ${plan.daysOfSupply})`,
+    );
   }
   errors.push(...maintenanceProblems(plan, protocol));
   if (plan.refillsAllowed > protocol.refill.maxRefills) {
@@ -89,19 +110,34 @@ export function validateTreatmentPlan(input: unknown, protocol: Protocol, now: D
 }
 
 /** The maintenance cadence within the protocol's range, and the doses it puts in one fill within its cap. */
-function maintenanceProblems(plan: Pick<TreatmentPlan, 'doseMg' | 'maintenanceIntervalDays' | 'daysOfSupply'>, protocol: Protocol): FieldError[] {
+function maintenanceProblems(
+  plan: Pick<TreatmentPlan, 'doseMg' | 'maintenanceIntervalDays' | 'daysOfSupply'>,
+  protocol: Protocol,
+): FieldError[] {
   const errors: FieldError[] = [];
   const rule = protocol.maintenance;
   const field = 'maintenanceIntervalDays';
-  if (plan.maintenanceIntervalDays < rule.minDaysBetweenDoses || plan.maintenanceIntervalDays > rule.maxDaysBetweenDoses) {
-    errors.push({ field, message: `${field}: expected every ${rule.minDaysBetweenDoses} to ${rule.maxDaysBetweenDoses} days, the protocol's maintenance range (got ${plan.maintenanceIntervalDays})` });
+  if (
+    plan.maintenanceIntervalDays < rule.minDaysBetweenDoses ||
+    plan.maintenanceIntervalDays > rule.maxDaysBetweenDoses
+  ) {
+    errors.push({
+      field,
+      message: `${field}: expected every ${rule.minDaysBetweenDoses} to ${rule.maxDaysBetweenDoses} days, the protocol's maintenance range (got ${plan.maintenanceIntervalDays})`,
+    });
     return errors;
   }
   const supply = fillQuantity(plan, protocol);
   if (supply.doses === 0) {
-    errors.push({ field, message: `${field}: expected a dose at least once in the ${plan.daysOfSupply} days of a fill (got every ${plan.maintenanceIntervalDays} days)` });
+    errors.push({
+      field,
+      message: `${field}: expected a dose at least once in the ${plan.daysOfSupply} days of a fill (got every ${plan.maintenanceIntervalDays} days)`,
+    });
   } else if (supply.cappedFrom !== null) {
-    errors.push({ field, message: `${field}: a dose every ${plan.maintenanceIntervalDays} days for ${plan.daysOfSupply} days is ${supply.cappedFrom} doses per fill, above the protocol's cap of ${rule.maxDosesPerFill}` });
+    errors.push({
+      field,
+      message: `${field}: a dose every ${plan.maintenanceIntervalDays} days for ${plan.daysOfSupply} days is ${supply.cappedFrom} doses per fill, above the protocol's cap of ${rule.maxDosesPerFill}`,
+    });
   }
   return errors;
 }
@@ -111,24 +147,43 @@ function maintenanceProblems(plan: Pick<TreatmentPlan, 'doseMg' | 'maintenanceIn
  * weight and (for a first plan) the first-dose limit, a recent PDMP check, and after the telehealth
  * cut-off an in-person evaluation by the prescriber (or per the protocol's documented rule).
  */
-export function prescribingProblems(plan: Pick<TreatmentPlan, 'doseMg'>, record: PrescribingRecord, protocol: Protocol, now: Date): FieldError[] {
+export function prescribingProblems(
+  plan: Pick<TreatmentPlan, 'doseMg'>,
+  record: PrescribingRecord,
+  protocol: Protocol,
+  now: Date,
+): FieldError[] {
   const errors: FieldError[] = [];
   const problem = (field: string, detail: string) => errors.push({ field, message: `${field}: ${detail}` });
   const dose = protocol.dose;
   if (record.weightKg === null) {
-    problem('doseMg', `no weight is recorded at intake, so the limit of ${dose.maxMgPerKg} mg/kg cannot be checked; record the weight first`);
+    problem(
+      'doseMg',
+      `no weight is recorded at intake, so the limit of ${dose.maxMgPerKg} mg/kg cannot be checked; record the weight first`,
+    );
   } else {
     const limit = Math.floor(dose.maxMgPerKg * record.weightKg);
     if (plan.doseMg > dose.maxMgPerKg * record.weightKg) {
-      problem('doseMg', `expected at most ${limit} mg for ${record.weightKg} kg (${dose.maxMgPerKg} mg/kg, the protocol's limit; got ${plan.doseMg} mg, ${round(plan.doseMg / record.weightKg)} mg/kg)`);
+      problem(
+        'doseMg',
+        `expected at most ${limit} mg for ${record.weightKg} kg (${dose.maxMgPerKg} mg/kg, the protocol's limit; got ${plan.doseMg} mg, ${round(plan.doseMg / record.weightKg)} mg/kg)`,
+      );
     }
   }
   if (record.firstPlan && plan.doseMg > dose.firstDoseMaxMg) {
-    problem('doseMg', `expected at most ${dose.firstDoseMaxMg} mg for a first dose, the protocol's limit (got ${plan.doseMg})`);
+    problem(
+      'doseMg',
+      `expected at most ${dose.firstDoseMaxMg} mg for a first dose, the protocol's limit (got ${plan.doseMg})`,
+    );
   }
   const pdmp = pdmpCheckMissing(record.pdmpCheckedAt, now, protocol);
   if (pdmp !== null) problem(PRESCRIBING_FIELD, pdmp);
-  const inPerson = inPersonEvaluationMissing(localDate(now, record.timeZone), record.evaluations, record.prescriberId, protocol);
+  const inPerson = inPersonEvaluationMissing(
+    localDate(now, record.timeZone),
+    record.evaluations,
+    record.prescriberId,
+    protocol,
+  );
   if (inPerson !== null) problem(PRESCRIBING_FIELD, inPerson);
   return errors;
 }

@@ -72,40 +72,79 @@ export function triageSideEffects(report: SideEffectsToTriage, protocol: Protoco
     if (always.includes(symptom)) {
       findings.push({
         outcome: 'ADVERSE_EVENT',
-        reason: { code: 'ALWAYS_ADVERSE_SYMPTOM', message: `${name}: always an adverse event under protocol ${protocol.version}` },
+        reason: {
+          code: 'ALWAYS_ADVERSE_SYMPTOM',
+          message: `${name}: always an adverse event under protocol ${protocol.version}`,
+        },
         kind: symptomKinds[symptom] ?? 'severe-side-effect',
       });
     } else if (rank >= severityRank[rules.adverseEventAtSeverity]) {
-      findings.push({ outcome: 'ADVERSE_EVENT', reason: { code: 'SEVERE_SIDE_EFFECT', message: `${name}: ${rules.adverseEventAtSeverity} or worse is an adverse event` }, kind: 'severe-side-effect' });
+      findings.push({
+        outcome: 'ADVERSE_EVENT',
+        reason: {
+          code: 'SEVERE_SIDE_EFFECT',
+          message: `${name}: ${rules.adverseEventAtSeverity} or worse is an adverse event`,
+        },
+        kind: 'severe-side-effect',
+      });
     } else if (rank >= severityRank[rules.monitorAtSeverity]) {
-      findings.push({ outcome: 'MONITOR', reason: { code: 'SIDE_EFFECT_TO_WATCH', message: `${name}: the clinician watches it` } });
+      findings.push({
+        outcome: 'MONITOR',
+        reason: { code: 'SIDE_EFFECT_TO_WATCH', message: `${name}: the clinician watches it` },
+      });
     } else if (rules.monitorAtAnySeverity.includes(symptom)) {
-      findings.push({ outcome: 'MONITOR', reason: { code: 'WATCHED_SYMPTOM', message: `${name}: watched at any severity` } });
+      findings.push({
+        outcome: 'MONITOR',
+        reason: { code: 'WATCHED_SYMPTOM', message: `${name}: watched at any severity` },
+      });
     } else {
       mild.push(name);
     }
   }
 
-  const outcome = findings.reduce<TriageOutcome>((strongest, f) => (outcomeRank[f.outcome] > outcomeRank[strongest] ? f.outcome : strongest), 'NONE');
+  const outcome = findings.reduce<TriageOutcome>(
+    (strongest, f) => (outcomeRank[f.outcome] > outcomeRank[strongest] ? f.outcome : strongest),
+    'NONE',
+  );
   const reasons =
     outcome === 'NONE'
-      ? [{ code: 'NO_SIGNIFICANT_SIDE_EFFECTS' as const, message: mild.length === 0 ? 'no side effects reported' : `only expected effects: ${mild.join(', ')}` }]
+      ? [
+          {
+            code: 'NO_SIGNIFICANT_SIDE_EFFECTS' as const,
+            message: mild.length === 0 ? 'no side effects reported' : `only expected effects: ${mild.join(', ')}`,
+          },
+        ]
       : findings.map((f) => f.reason);
   let holdSignal: HoldSignal | null = null;
   if (outcome === 'ADVERSE_EVENT') {
     const kinds = findings.flatMap((f) => (f.kind === undefined ? [] : [f.kind]));
     const kind = kindPriority.find((k) => kinds.includes(k)) ?? 'severe-side-effect';
-    holdSignal = { kind, description: findings.filter((f) => f.outcome === 'ADVERSE_EVENT').map((f) => f.reason.message).join('; ') };
+    holdSignal = {
+      kind,
+      description: findings
+        .filter((f) => f.outcome === 'ADVERSE_EVENT')
+        .map((f) => f.reason.message)
+        .join('; '),
+    };
   }
   return { outcome, reasons, holdSignal, protocolVersion: protocol.version };
 }
 
 /** Staff report adverse events they have already judged to be one: every one of them holds. */
-export function triageStaffReport(event: Pick<AdverseEvent, 'kind' | 'reportedBy' | 'description'>, protocol: Protocol): TriageDecision {
-  const description = event.description.trim() === '' ? `${event.kind} reported by ${event.reportedBy}` : event.description;
+export function triageStaffReport(
+  event: Pick<AdverseEvent, 'kind' | 'reportedBy' | 'description'>,
+  protocol: Protocol,
+): TriageDecision {
+  const description =
+    event.description.trim() === '' ? `${event.kind} reported by ${event.reportedBy}` : event.description;
   return {
     outcome: 'ADVERSE_EVENT',
-    reasons: [{ code: 'STAFF_REPORTED_ADVERSE_EVENT', message: `${event.kind} reported by ${event.reportedBy}: every reported adverse event puts the patient on hold` }],
+    reasons: [
+      {
+        code: 'STAFF_REPORTED_ADVERSE_EVENT',
+        message: `${event.kind} reported by ${event.reportedBy}: every reported adverse event puts the patient on hold`,
+      },
+    ],
     holdSignal: { kind: event.kind, description },
     protocolVersion: protocol.version,
   };

@@ -30,7 +30,13 @@ export function newMarkerWrite(patientId: string, fields: MarkerFields): CreateW
     key: keys.reminderSent(patientId, fields.markerKey),
     label: 'reminder marker',
     itemType: 'REMINDER_SENT',
-    attributes: { reminderKey: fields.markerKey, emailKind: fields.emailKind, recipient: fields.recipient, delivery: 'unconfirmed' satisfies MarkerDelivery, attempts: 1 },
+    attributes: {
+      reminderKey: fields.markerKey,
+      emailKind: fields.emailKind,
+      recipient: fields.recipient,
+      delivery: 'unconfirmed' satisfies MarkerDelivery,
+      attempts: 1,
+    },
   };
 }
 
@@ -39,12 +45,22 @@ export function newMarkerWrite(patientId: string, fields: MarkerFields): CreateW
  * Markers written before delivery was recorded have no `delivery` and count as sent: they were the
  * at-most-once kind, and sending them again now would surprise people.
  */
-export async function unconfirmedMarker(client: DynamoDBDocumentClient, tableName: string, patientId: string, markerKey: string): Promise<StoredItem | undefined> {
+export async function unconfirmedMarker(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  patientId: string,
+  markerKey: string,
+): Promise<StoredItem | undefined> {
   const marker = await getItem(client, tableName, keys.reminderSent(patientId, markerKey));
   return marker?.['delivery'] === ('unconfirmed' satisfies MarkerDelivery) ? marker : undefined;
 }
 
-const stillUnconfirmed = { name: 'the email is not confirmed as sent yet', expression: '#delivery = :unconfirmed', names: { '#delivery': 'delivery' }, values: { ':unconfirmed': 'unconfirmed' } };
+const stillUnconfirmed = {
+  name: 'the email is not confirmed as sent yet',
+  expression: '#delivery = :unconfirmed',
+  names: { '#delivery': 'delivery' },
+  values: { ':unconfirmed': 'unconfirmed' },
+};
 
 /** Counts one more attempt on an unconfirmed marker, in the transaction that decides to send again. */
 export function retryMarkerWrite(marker: StoredItem): UpdateWrite {
@@ -60,14 +76,23 @@ export function retryMarkerWrite(marker: StoredItem): UpdateWrite {
 
 /** Another attempt confirmed it, or counted itself, first: this one must not send. */
 export function lostToAnotherAttempt(error: unknown): boolean {
-  return error instanceof ConcurrentUpdate || (error instanceof ConditionFailed && error.conditionName === stillUnconfirmed.name);
+  return (
+    error instanceof ConcurrentUpdate ||
+    (error instanceof ConditionFailed && error.conditionName === stillUnconfirmed.name)
+  );
 }
 
 /** Records SES's acceptance on the marker (audited); a concurrent attempt that confirmed first is fine. */
 export async function confirmDelivery(
   client: DynamoDBDocumentClient,
   tableName: string,
-  confirmation: { patientId: string; markerKey: string; messageId: string; actor: AuditActor; details: Readonly<Record<string, unknown>> },
+  confirmation: {
+    patientId: string;
+    markerKey: string;
+    messageId: string;
+    actor: AuditActor;
+    details: Readonly<Record<string, unknown>>;
+  },
 ): Promise<void> {
   try {
     await commitOne(

@@ -35,7 +35,10 @@ export async function sendEmail(outgoing: Outgoing): Promise<{ messageId: string
     Destination: { ToAddresses: [outgoing.to] },
     Message: {
       Subject: { Data: outgoing.email.subject, Charset: 'UTF-8' },
-      Body: { Text: { Data: outgoing.email.text, Charset: 'UTF-8' }, Html: { Data: outgoing.email.html, Charset: 'UTF-8' } },
+      Body: {
+        Text: { Data: outgoing.email.text, Charset: 'UTF-8' },
+        Html: { Data: outgoing.email.html, Charset: 'UTF-8' },
+      },
     },
     ConfigurationSetName: outgoing.configurationSet,
   });

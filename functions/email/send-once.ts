@@ -5,7 +5,13 @@ import type { EmailedLink } from '../links/view-only-link.ts';
 import { commitChange, type AuditActor } from '../store/audited-change.ts';
 import type { CheckWrite } from '../store/store-writes.ts';
 import { AlreadyExists } from '../store/store-errors.ts';
-import { confirmDelivery, lostToAnotherAttempt, newMarkerWrite, retryMarkerWrite, unconfirmedMarker } from './email-marker.ts';
+import {
+  confirmDelivery,
+  lostToAnotherAttempt,
+  newMarkerWrite,
+  retryMarkerWrite,
+  unconfirmedMarker,
+} from './email-marker.ts';
 import { failClosedOnHold } from '../patient/hold-check.ts';
 import { functionContext } from '../platform/function-context.ts';
 
@@ -36,7 +42,8 @@ export interface OneEmail {
   readonly viewLink?: { first(): EmailedLink; again(): Promise<EmailedLink | undefined> };
 }
 
-export type SendOnceResult = { readonly sent: true; readonly messageId: string } | { readonly sent: false; readonly reason: 'already-sent' };
+export type SendOnceResult =
+  { readonly sent: true; readonly messageId: string } | { readonly sent: false; readonly reason: 'already-sent' };
 
 /**
  * Sends an email once per marker key, and at least once (functions/email/email-marker.ts):
@@ -58,7 +65,15 @@ export async function sendOnce(email: OneEmail): Promise<SendOnceResult> {
   try {
     await failClosedOnHold(email.patientId, what, () =>
       commitChange(client, tableName, {
-        writes: [...holdCheck, newMarkerWrite(email.patientId, { markerKey: email.markerKey, emailKind: email.kind, recipient: email.recipient }), ...(link?.writes ?? [])],
+        writes: [
+          ...holdCheck,
+          newMarkerWrite(email.patientId, {
+            markerKey: email.markerKey,
+            emailKind: email.kind,
+            recipient: email.recipient,
+          }),
+          ...(link?.writes ?? []),
+        ],
         audit: { patientId: email.patientId, actor: email.actor, action: email.action, reason: email.reason, details },
       }),
     );
@@ -71,7 +86,13 @@ export async function sendOnce(email: OneEmail): Promise<SendOnceResult> {
       await failClosedOnHold(email.patientId, what, () =>
         commitChange(client, tableName, {
           writes: [...holdCheck, retryMarkerWrite(unconfirmed), ...(link?.writes ?? [])],
-          audit: { patientId: email.patientId, actor: email.actor, action: 'email.send-again', reason: `an earlier attempt was not confirmed as sent; sending again${link === undefined ? '' : ' with a new link'}`, details },
+          audit: {
+            patientId: email.patientId,
+            actor: email.actor,
+            action: 'email.send-again',
+            reason: `an earlier attempt was not confirmed as sent; sending again${link === undefined ? '' : ' with a new link'}`,
+            details,
+          },
         }),
       );
     } catch (retryError) {
@@ -89,9 +110,18 @@ export async function sendOnce(email: OneEmail): Promise<SendOnceResult> {
       configurationSet: environment.sesConfigurationSet,
     }));
   } catch (error) {
-    logger.warn('email not sent; its marker stays unconfirmed so a retry sends it', { reminderKey: email.markerKey, errorName: (error as Error).name });
+    logger.warn('email not sent; its marker stays unconfirmed so a retry sends it', {
+      reminderKey: email.markerKey,
+      errorName: (error as Error).name,
+    });
     throw error;
   }
-  await confirmDelivery(client, tableName, { patientId: email.patientId, markerKey: email.markerKey, messageId, actor: email.actor, details });
+  await confirmDelivery(client, tableName, {
+    patientId: email.patientId,
+    markerKey: email.markerKey,
+    messageId,
+    actor: email.actor,
+    details,
+  });
   return { sent: true, messageId };
 }

@@ -67,40 +67,64 @@ export interface RenderedEmail {
 const onThePage = (v: EmailVariables, withLink: string, without: string): string => (v.link ? withLink : without);
 
 /** "Eligibility decision due by ..." when the step is known, else the general words. */
-const stepSubject = (prefix: string, general: string) => (v: EmailVariables): string =>
-  v.step === undefined ? general : `${prefix}${prefix === '' ? v.step.name : lowerFirst(v.step.name)} due by ${v.step.dueBy}`;
+const stepSubject =
+  (prefix: string, general: string) =>
+  (v: EmailVariables): string =>
+    v.step === undefined
+      ? general
+      : `${prefix}${prefix === '' ? v.step.name : lowerFirst(v.step.name)} due by ${v.step.dueBy}`;
 
 const lowerFirst = (text: string): string => text.replace(/^./, (c) => c.toLowerCase());
 
-type PatientEmailKind = 'patient-form' | 'patient-form-reminder' | 'recovery-reminder' | 'consult-reminder' | 'follow-up-reminder' | 'session-prep-reminder' | 'refill-window-reminder' | 'please-contact-clinic';
+type PatientEmailKind =
+  | 'patient-form'
+  | 'patient-form-reminder'
+  | 'recovery-reminder'
+  | 'consult-reminder'
+  | 'follow-up-reminder'
+  | 'session-prep-reminder'
+  | 'refill-window-reminder'
+  | 'please-contact-clinic';
 type ClinicianEmailKind = Exclude<EmailKind, PatientEmailKind>;
 type Template = { subject: string | ((v: EmailVariables) => string); lines: (v: EmailVariables) => string[] };
 
 const clinicianTemplates: Record<ClinicianEmailKind, Template> = {
   'clinician-decision': {
     subject: stepSubject('', 'A decision is waiting for you'),
-    lines: (v) => [`${v.step === undefined ? 'A decision is waiting for you.' : `${v.step.name} is waiting for you, due by ${v.step.dueBy}.`}${onThePage(v, ' Please review it on the secure page.', '')}`],
+    lines: (v) => [
+      `${v.step === undefined ? 'A decision is waiting for you.' : `${v.step.name} is waiting for you, due by ${v.step.dueBy}.`}${onThePage(v, ' Please review it on the secure page.', '')}`,
+    ],
   },
   'clinician-decision-reminder': {
     subject: stepSubject('Reminder: ', 'Reminder: a decision is still waiting'),
-    lines: (v) => [`${v.step === undefined ? 'A decision is still waiting for you.' : `${v.step.name} is still waiting for you, due by ${v.step.dueBy}.`}${onThePage(v, ' Please review it on the secure page.', '')}`],
+    lines: (v) => [
+      `${v.step === undefined ? 'A decision is still waiting for you.' : `${v.step.name} is still waiting for you, due by ${v.step.dueBy}.`}${onThePage(v, ' Please review it on the secure page.', '')}`,
+    ],
   },
   'clinician-decision-escalated': {
     subject: stepSubject('Passed to you: ', 'A decision has been passed to you'),
-    lines: (v) => [`A colleague's decision has gone unanswered and is now passed to you${v.step === undefined ? '' : ` (${lowerFirst(v.step.name)}, due by ${v.step.dueBy})`}.${onThePage(v, ' Please review it on the secure page.', '')}`],
+    lines: (v) => [
+      `A colleague's decision has gone unanswered and is now passed to you${v.step === undefined ? '' : ` (${lowerFirst(v.step.name)}, due by ${v.step.dueBy})`}.${onThePage(v, ' Please review it on the secure page.', '')}`,
+    ],
   },
   'clinician-notice': {
     subject: 'A patient step needs your attention',
-    lines: (v) => [`A step in one of your patients' plans is overdue or needs your attention.${onThePage(v, ' The secure page says which patient and what happened.', ' Please contact the clinic for the details.')}`],
+    lines: (v) => [
+      `A step in one of your patients' plans is overdue or needs your attention.${onThePage(v, ' The secure page says which patient and what happened.', ' Please contact the clinic for the details.')}`,
+    ],
   },
   // an overdue step that cannot wait for tomorrow (a patient who has not confirmed they recovered after a session)
   'clinician-step-overdue-urgent': {
     subject: 'Urgent: a patient step is overdue',
-    lines: (v) => [`A step in one of your patients' plans is overdue and needs your attention today.${onThePage(v, ' The secure page says which patient and what happened.', ' Please contact the clinic for the details.')}`],
+    lines: (v) => [
+      `A step in one of your patients' plans is overdue and needs your attention today.${onThePage(v, ' The secure page says which patient and what happened.', ' Please contact the clinic for the details.')}`,
+    ],
   },
   'clinician-urgent': {
     subject: 'Urgent: please review today',
-    lines: (v) => [`One of your patients needs your attention today.${onThePage(v, ' The secure page says which patient and what happened.', ' Please contact the clinic for the details.')}`],
+    lines: (v) => [
+      `One of your patients needs your attention today.${onThePage(v, ' The secure page says which patient and what happened.', ' Please contact the clinic for the details.')}`,
+    ],
   },
 };
 
@@ -141,16 +165,28 @@ export function renderEmail(kind: EmailKind, variables: EmailVariables): Rendere
   // the warning is about the link; an email without one has nothing personal to forward
   const personal = m.email.personal;
   const signature = m.email.signature;
-  const text = [greeting, '', ...body, '', ...(link ? [`${m.email.openPage}: ${link}`, '', personal, ''] : []), signature].join('\n');
+  const text = [
+    greeting,
+    '',
+    ...body,
+    '',
+    ...(link ? [`${m.email.openPage}: ${link}`, '', personal, ''] : []),
+    signature,
+  ].join('\n');
   const html = [
     `<p>${escapeHtml(greeting)}</p>`,
     ...body.map((line) => `<p>${escapeHtml(line)}</p>`),
-    link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(m.email.openPage)}</a></p><p>${escapeHtml(personal)}</p>` : '',
+    link
+      ? `<p><a href="${escapeHtml(link)}">${escapeHtml(m.email.openPage)}</a></p><p>${escapeHtml(personal)}</p>`
+      : '',
     `<p>${escapeHtml(signature)}</p>`,
   ].join('');
   return { subject: typeof template.subject === 'string' ? template.subject : template.subject(variables), text, html };
 }
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }

@@ -11,9 +11,14 @@ type WithAuthorizer = { requestContext: { authorizer?: { lambda?: { actingClinic
 
 export function actingPerson(event: APIGatewayProxyEventV2, addressee: LinkPerson): LinkPerson {
   const acting = (event as unknown as WithAuthorizer).requestContext.authorizer?.lambda?.actingClinicianId;
-  return addressee.kind === 'clinician' && typeof acting === 'string' && acting !== '' ? { kind: 'clinician', id: acting } : addressee;
+  return addressee.kind === 'clinician' && typeof acting === 'string' && acting !== ''
+    ? { kind: 'clinician', id: acting }
+    : addressee;
 }
 
 export function withActingClinician(event: APIGatewayProxyEventV2, clinicianId: string): APIGatewayProxyEventV2 {
-  return { ...event, requestContext: { ...event.requestContext, authorizer: { lambda: { actingClinicianId: clinicianId } } } } as APIGatewayProxyEventV2;
+  return {
+    ...event,
+    requestContext: { ...event.requestContext, authorizer: { lambda: { actingClinicianId: clinicianId } } },
+  } as APIGatewayProxyEventV2;
 }

@@ -12,7 +12,12 @@ import { linkServer, type LinkServer } from './serve-link.ts';
  * The HTTP handler of one audience's link pages: any unexpected failure still answers a page, never a bare 5xx body.
  * `guard` wraps the link server with a check of its own (the clinicians' sign-in, functions/portal/clinician-sign-in.ts).
  */
-export function linkPagesHandler(functionId: string, audience: LinkPersonKind, pages: AudiencePages, guard: (server: LinkServer) => LinkServer = (server) => server) {
+export function linkPagesHandler(
+  functionId: string,
+  audience: LinkPersonKind,
+  pages: AudiencePages,
+  guard: (server: LinkServer) => LinkServer = (server) => server,
+) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(invocationLogging(functionId))
     .use({

@@ -23,7 +23,15 @@ export function htmlResponse(statusCode: number, body: string): APIGatewayProxyS
 
 /** An appointment's .ics file: the same headers (never cached, no referrer), as a download. */
 export function calendarResponse(body: string): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: 200, headers: { ...SECURITY_HEADERS, 'content-type': 'text/calendar; charset=utf-8', 'content-disposition': 'attachment; filename="appointment.ics"' }, body };
+  return {
+    statusCode: 200,
+    headers: {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/calendar; charset=utf-8',
+      'content-disposition': 'attachment; filename="appointment.ics"',
+    },
+    body,
+  };
 }
 
 export function statusResponse(status: StatusPage): APIGatewayProxyStructuredResultV2 {

@@ -41,7 +41,11 @@ export function linkServer(audience: LinkPersonKind, pages: AudiencePages): Link
   return (event) => serveLink(event, audience, pages);
 }
 
-async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind, pages: AudiencePages): Promise<APIGatewayProxyStructuredResultV2> {
+async function serveLink(
+  event: APIGatewayProxyEventV2,
+  audience: LinkPersonKind,
+  pages: AudiencePages,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const method = event.requestContext.http.method.toUpperCase();
   if (method !== 'GET' && method !== 'POST') return statusResponse(status.methodNotAllowedPage());
   const token = event.pathParameters?.['token'] ?? '';
@@ -59,30 +63,51 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
   const reader = (): Promise<Reader> => (reading ??= readerOf(link));
   const words = async (): Promise<Messages> => messagesFor((await reader()).language);
   // only what an HTML form sends is read: another body type (text/plain, JSON) is refused before anything is written
-  if (method === 'POST' && !isFormContentType(headerOf(event, 'content-type'))) return outcome('unsupported-media-type', statusResponse(status.unsupportedMediaTypePage(await words())), link);
+  if (method === 'POST' && !isFormContentType(headerOf(event, 'content-type')))
+    return outcome('unsupported-media-type', statusResponse(status.unsupportedMediaTypePage(await words())), link);
   const at = now();
-  if (method === 'POST' && !(await withinPostRate(client, tableName, tokenHash, at))) return outcome('rate-limited', statusResponse(status.tooManyRequestsPage(await words())), link);
+  if (method === 'POST' && !(await withinPostRate(client, tableName, tokenHash, at)))
+    return outcome('rate-limited', statusResponse(status.tooManyRequestsPage(await words())), link);
 
   const step = await readStep(client, tableName, link);
   const closed = await closedPage(link, step, at, reader);
-  if (closed !== undefined || step === undefined) return outcome('closed', statusResponse(closed ?? status.notFoundPage(await words())), link);
+  if (closed !== undefined || step === undefined)
+    return outcome('closed', statusResponse(closed ?? status.notFoundPage(await words())), link);
 
   const view = await pageView(link, step, at);
   const m = messagesFor(view.language);
   if (method === 'GET' && wantsCalendar(event)) {
     const appointment = purposePage.calendar?.(view);
-    return appointment === undefined ? outcome('no-calendar', statusResponse(status.notFoundPage(m)), link) : outcome('calendar', calendarResponse(calendarFile(appointment)), link);
+    return appointment === undefined
+      ? outcome('no-calendar', statusResponse(status.notFoundPage(m)), link)
+      : outcome('calendar', calendarResponse(calendarFile(appointment)), link);
   }
-  if (method === 'GET') return outcome('rendered', htmlResponse(200, shownPage(purposePage, view, purposePage.render(view, emptyFormIn(view.language)))), link);
+  if (method === 'GET')
+    return outcome(
+      'rendered',
+      htmlResponse(200, shownPage(purposePage, view, purposePage.render(view, emptyFormIn(view.language)))),
+      link,
+    );
 
   if (purposePage.rule === undefined) return outcome('view-only', statusResponse(status.viewOnlyPage(m)), link);
   const body = parseFormBody(bodyOf(event));
   const values = body.values;
-  if (valueOf(values, 'purpose') !== link.purpose) return outcome('wrong-purpose', statusResponse(status.wrongPurposePage(m)), link);
+  if (valueOf(values, 'purpose') !== link.purpose)
+    return outcome('wrong-purpose', statusResponse(status.wrongPurposePage(m)), link);
   if (!body.ok) {
     // the form comes back with the answers as read, the unreadable one named, and nothing recorded
-    const unreadable = { field: body.field, message: `${body.field}: ${body.field === '(form)' ? 'the form contains' : 'contains'} characters that could not be read. Nothing was saved: please check this answer and send the form again` };
-    return outcome('invalid-encoding', htmlResponse(400, shownPage(purposePage, view, purposePage.render(view, formWithErrors(values, [unreadable], view.language)))), link);
+    const unreadable = {
+      field: body.field,
+      message: `${body.field}: ${body.field === '(form)' ? 'the form contains' : 'contains'} characters that could not be read. Nothing was saved: please check this answer and send the form again`,
+    };
+    return outcome(
+      'invalid-encoding',
+      htmlResponse(
+        400,
+        shownPage(purposePage, view, purposePage.render(view, formWithErrors(values, [unreadable], view.language))),
+      ),
+      link,
+    );
   }
 
   // the addressee, or the backup a sign-in layer verified: the decision names who made it
@@ -96,14 +121,33 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
     // same page as any later one, not a refusal caused by the winner's own write.
     const decidedMeanwhile = await closedPage(link, await readStep(client, tableName, link), at, reader);
     if (decidedMeanwhile !== undefined) return outcome('lost-race', statusResponse(decidedMeanwhile), link);
-    return outcome('invalid-form', htmlResponse(400, shownPage(purposePage, view, purposePage.render(view, formWithErrors(values, judged.errors, view.language)))), link);
+    return outcome(
+      'invalid-form',
+      htmlResponse(
+        400,
+        shownPage(purposePage, view, purposePage.render(view, formWithErrors(values, judged.errors, view.language))),
+      ),
+      link,
+    );
   }
 
   // the hold the answer calls for is recorded with the decision, and the workflow is told, so it can make
   // sure of the hold itself should placing it below fail (functions/journey/holds/hold-called-for.ts)
-  const hold = judged.hold === undefined ? undefined : { kind: judged.hold.kind, reportedBy: link.person.kind === 'patient' ? ('patient' as const) : ('system' as const), description: judged.hold.description };
+  const hold =
+    judged.hold === undefined
+      ? undefined
+      : {
+          kind: judged.hold.kind,
+          reportedBy: link.person.kind === 'patient' ? ('patient' as const) : ('system' as const),
+          description: judged.hold.description,
+        };
   const alert = judged.alert;
-  const output = { decision: judged.decision, ...judged.output, ...(hold === undefined ? {} : { holdCalledFor: true }), ...(alert === undefined ? {} : { alertCalledFor: true }) };
+  const output = {
+    decision: judged.decision,
+    ...judged.output,
+    ...(hold === undefined ? {} : { holdCalledFor: true }),
+    ...(alert === undefined ? {} : { alertCalledFor: true }),
+  };
   const result = await decideStep(client, tableName, step, {
     decision: {
       decision: judged.decision,
@@ -120,18 +164,36 @@ async function serveLink(event: APIGatewayProxyEventV2, audience: LinkPersonKind
     protocolVersion: judged.protocolVersion ?? view.protocol.version,
     reason: judged.reason,
   });
-  if (result.outcome !== 'decided') return outcome('lost-race', statusResponse((await closedPage(link, result.step, at, reader)) ?? status.stoppedPage(m)), link);
+  if (result.outcome !== 'decided')
+    return outcome(
+      'lost-race',
+      statusResponse((await closedPage(link, result.step, at, reader)) ?? status.stoppedPage(m)),
+      link,
+    );
 
   if (alert !== undefined) await alertAfterAnswer(step, view.patient.patient.assignedClinicianId, alert, actor);
   if (hold !== undefined) {
     try {
-      await placeOnHold({ patientId: step.patientId, reason: hold.description, adverseEvent: hold, actor, adverseEventId: calledForAdverseEventId(step.stepKey) });
+      await placeOnHold({
+        patientId: step.patientId,
+        reason: hold.description,
+        adverseEvent: hold,
+        actor,
+        adverseEventId: calledForAdverseEventId(step.stepKey),
+      });
     } catch (error) {
       // The patient must still read the advice; the decision reached the workflow, which places the hold itself.
-      logger.error('clinical hold after a link decision failed', { purpose: link.purpose, errorName: (error as Error).name });
+      logger.error('clinical hold after a link decision failed', {
+        purpose: link.purpose,
+        errorName: (error as Error).name,
+      });
     }
   }
-  return outcome('decided', htmlResponse(200, shownPage(purposePage, view, purposePage.done(view, judged.decision, output, judged.pageOnly))), link);
+  return outcome(
+    'decided',
+    htmlResponse(200, shownPage(purposePage, view, purposePage.done(view, judged.decision, output, judged.pageOnly))),
+    link,
+  );
 }
 
 /** The page in the reader's language: its title, its body and its `lang`. */
@@ -146,15 +208,28 @@ function shownPage(purposePage: PurposePage, view: PageView, body: Parameters<ty
  * decision, so nothing is alerted for an answer that was not recorded; a failure is logged and the
  * patient still reads their page (with its crisis resources).
  */
-async function alertAfterAnswer(step: StepItem, clinicianId: string, alert: AnswerAlert, actor: AuditActor): Promise<void> {
+async function alertAfterAnswer(
+  step: StepItem,
+  clinicianId: string,
+  alert: AnswerAlert,
+  actor: AuditActor,
+): Promise<void> {
   try {
     await sendAnswerAlert({ step, clinicianId, alert, actor });
   } catch (error) {
-    logger.error('clinician alert after a link answer failed', { purpose: step.purpose, urgency: alert.urgency, errorName: (error as Error).name });
+    logger.error('clinician alert after a link answer failed', {
+      purpose: step.purpose,
+      urgency: alert.urgency,
+      errorName: (error as Error).name,
+    });
   }
 }
 
-function outcome(what: string, response: APIGatewayProxyStructuredResultV2, link?: LinkItem): APIGatewayProxyStructuredResultV2 {
+function outcome(
+  what: string,
+  response: APIGatewayProxyStructuredResultV2,
+  link?: LinkItem,
+): APIGatewayProxyStructuredResultV2 {
   logger.info('link page', { outcome: what, purpose: link?.purpose, statusCode: response.statusCode });
   return response;
 }
@@ -177,7 +252,12 @@ function headerOf(event: APIGatewayProxyEventV2, name: string): string | undefin
 }
 
 /** The page of a link that cannot be acted on, or undefined when it is open. */
-async function closedPage(link: LinkItem, step: StepItem | undefined, at: Date, reader: () => Promise<Reader>): Promise<status.StatusPage | undefined> {
+async function closedPage(
+  link: LinkItem,
+  step: StepItem | undefined,
+  at: Date,
+  reader: () => Promise<Reader>,
+): Promise<status.StatusPage | undefined> {
   const state = effectiveLinkState(link, step, at);
   if (state === 'open') return undefined;
   const { timeZone, language } = await reader();
@@ -194,7 +274,11 @@ async function closedPage(link: LinkItem, step: StepItem | undefined, at: Date, 
     case 'decided': {
       const decision = step?.decision;
       if (decision === undefined) return status.alreadyDecidedPage(m.status.someone, m.status.anEarlierTime, m);
-      return status.alreadyDecidedPage(whoDecided(link, decision.decidedBy, m), formatInZone(decision.decidedAt, timeZone, m.dateLocale), m);
+      return status.alreadyDecidedPage(
+        whoDecided(link, decision.decidedBy, m),
+        formatInZone(decision.decidedAt, timeZone, m.dateLocale),
+        m,
+      );
     }
   }
 }
@@ -218,7 +302,8 @@ async function readerOf(link: LinkItem): Promise<Reader> {
 
 function whoDecided(link: LinkItem, by: { kind: string; id: string }, m: Messages): string {
   if (by.kind === link.person.kind && by.id === link.person.id) return m.status.you;
-  if (by.kind === 'clinician') return functionContext().clinic.clinicians.find((c) => c.id === by.id)?.name ?? m.status.aClinician;
+  if (by.kind === 'clinician')
+    return functionContext().clinic.clinicians.find((c) => c.id === by.id)?.name ?? m.status.aClinician;
   if (by.kind === 'staff') return m.status.clinicStaff;
   return m.status.thePatient;
 }
@@ -228,11 +313,26 @@ function whoDecided(link: LinkItem, by: { kind: string; id: string }, m: Message
  * weight; the check-in asks about pregnancy only of those who can become pregnant; later questionnaires
  * measure change from it when there is no earlier assessment.
  */
-const purposesReadingIntake = new Set<string>(['follow-up-decision', 'treatment-plan', 'check-in', 'assessment', 'refill-request']);
+const purposesReadingIntake = new Set<string>([
+  'follow-up-decision',
+  'treatment-plan',
+  'check-in',
+  'assessment',
+  'refill-request',
+]);
 
 async function pageView(link: LinkItem, step: StepItem, at: Date): Promise<PageView> {
   const { clinic, protocol } = functionContext();
   const patient = await loadPatientContext(link.patientId, { withIntake: purposesReadingIntake.has(link.purpose) });
   const forPatient = link.person.kind === 'patient';
-  return { link, step, patient, protocol, clinic, now: at, timeZone: forPatient ? patient.patient.timeZone : clinic.defaultTimeZone, language: forPatient ? languageOf(patient.patient) : 'en' };
+  return {
+    link,
+    step,
+    patient,
+    protocol,
+    clinic,
+    now: at,
+    timeZone: forPatient ? patient.patient.timeZone : clinic.defaultTimeZone,
+    language: forPatient ? languageOf(patient.patient) : 'en',
+  };
 }

@@ -30,7 +30,9 @@ export interface ClinicianAlert {
   readonly reason?: string;
 }
 
-export type ClinicianAlertResult = { readonly outcome: 'sent'; readonly stepKey: string; readonly messageId: string } | { readonly outcome: 'already-sent'; readonly stepKey: string };
+export type ClinicianAlertResult =
+  | { readonly outcome: 'sent'; readonly stepKey: string; readonly messageId: string }
+  | { readonly outcome: 'already-sent'; readonly stepKey: string };
 
 const alertKeyPattern = /^[A-Za-z0-9_.-]{1,100}$/;
 
@@ -62,7 +64,15 @@ export async function alertClinician(alert: ClinicianAlert): Promise<ClinicianAl
   const at = now();
   const expiresAt = new Date(at.getTime() + protocol.alerts.linkValidHours * HOUR_MS).toISOString();
   const emailKind: EmailKind = alert.urgency === 'urgent' ? 'clinician-urgent' : 'clinician-notice';
-  const request = { patientId: alert.patientId, journeyId: alert.journeyId, stepKey, purpose: 'notice', person, expiresAt, alert: { urgency: alert.urgency, message: alert.message, raisedAt: at.toISOString() } } as const;
+  const request = {
+    patientId: alert.patientId,
+    journeyId: alert.journeyId,
+    stepKey,
+    purpose: 'notice',
+    person,
+    expiresAt,
+    alert: { urgency: alert.urgency, message: alert.message, raisedAt: at.toISOString() },
+  } as const;
   const sent = await sendOnce({
     patientId: alert.patientId,
     markerKey: alertKey,
@@ -74,7 +84,10 @@ export async function alertClinician(alert: ClinicianAlert): Promise<ClinicianAl
     action: `email.${emailKind}`,
     reason: alert.reason ?? alert.message,
     details: { journeyId: alert.journeyId, stepKey, urgency: alert.urgency, clinicianId: clinician.id },
-    viewLink: { first: () => firstViewOnlyLink(request, environment.appBaseUrl, at), again: () => againViewOnlyLink(client, tableName, request, environment.appBaseUrl) },
+    viewLink: {
+      first: () => firstViewOnlyLink(request, environment.appBaseUrl, at),
+      again: () => againViewOnlyLink(client, tableName, request, environment.appBaseUrl),
+    },
   });
   if (!sent.sent) return { outcome: 'already-sent', stepKey };
   logger.info('clinician alert sent', { urgency: alert.urgency });

@@ -36,7 +36,12 @@ const MAX_ATTEMPTS = 5;
  * A version that moved on because the step was re-armed with a new task token (a reminder) is not a
  * lost race: the decision is tried again on the re-read step, and so goes to the current token.
  */
-export async function decideStep(client: DynamoDBDocumentClient, tableName: string, read: StepItem, record: DecisionToRecord): Promise<DecideResult> {
+export async function decideStep(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  read: StepItem,
+  record: DecisionToRecord,
+): Promise<DecideResult> {
   let step = read;
   for (let attempt = 1; ; attempt++) {
     if (step.status === 'decided') return { outcome: 'already-decided', step };
@@ -53,18 +58,32 @@ export async function decideStep(client: DynamoDBDocumentClient, tableName: stri
           action: 'step.decided',
           reason: record.reason,
           protocolVersion: record.protocolVersion,
-          details: { journeyId: step.journeyId, stepKey: step.stepKey, purpose: step.purpose, decision: record.decision.decision, via: record.decision.via },
+          details: {
+            journeyId: step.journeyId,
+            stepKey: step.stepKey,
+            purpose: step.purpose,
+            decision: record.decision.decision,
+            via: record.decision.via,
+          },
         },
       });
     } catch (error) {
-      const lostRace = error instanceof ConcurrentUpdate || (error instanceof ConditionFailed && error.conditionName === 'link belongs to the step');
+      const lostRace =
+        error instanceof ConcurrentUpdate ||
+        (error instanceof ConditionFailed && error.conditionName === 'link belongs to the step');
       if (!lostRace || attempt >= MAX_ATTEMPTS) throw error;
       const again = await readStep(client, tableName, step);
       if (again === undefined) throw error;
       step = again;
       continue;
     }
-    const decided: StepItem = { ...step, status: 'decided', decision: record.decision, output: record.output, version: step.version + 1 };
+    const decided: StepItem = {
+      ...step,
+      status: 'decided',
+      decision: record.decision,
+      output: record.output,
+      version: step.version + 1,
+    };
     const callback = await completeStep(taskToken, record.output);
     return { outcome: 'decided', step: decided, callback };
   }
@@ -76,7 +95,12 @@ function decideWrite(step: StepItem, record: DecisionToRecord): UpdateWrite {
     key: stepKeyOf(step),
     label: 'step',
     expectedVersion: step.version,
-    condition: { name: 'step is still pending', expression: '#status = :pending', names: { '#status': 'status' }, values: { ':pending': 'pending' } },
+    condition: {
+      name: 'step is still pending',
+      expression: '#status = :pending',
+      names: { '#status': 'status' },
+      values: { ':pending': 'pending' },
+    },
     set: { status: 'decided', decision: record.decision, output: record.output },
   };
 }
@@ -87,7 +111,12 @@ export function closeLinksWrites(step: StepItem, status: 'used' | 'cancelled' | 
     kind: 'update',
     key: keys.link(hash),
     label: 'link',
-    condition: { name: 'link belongs to the step', expression: '#stepKey = :stepKey', names: { '#stepKey': 'stepKey' }, values: { ':stepKey': step.stepKey } },
+    condition: {
+      name: 'link belongs to the step',
+      expression: '#stepKey = :stepKey',
+      names: { '#stepKey': 'stepKey' },
+      values: { ':stepKey': step.stepKey },
+    },
     set: { status },
     remove: ['GSI1PK', 'GSI1SK'],
   }));

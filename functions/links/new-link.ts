@@ -5,7 +5,10 @@ import type { LinkItem } from './step-store.ts';
 import { DAY_MS } from '../domain/durations.ts';
 
 /** What a new link is for: its purpose, the one person it is for, and the step it speaks for. */
-export type LinkRequest = Pick<LinkItem, 'purpose' | 'person' | 'patientId' | 'journeyId' | 'stepKey' | 'stepRound' | 'expiresAt'>;
+export type LinkRequest = Pick<
+  LinkItem,
+  'purpose' | 'person' | 'patientId' | 'journeyId' | 'stepKey' | 'stepRound' | 'expiresAt'
+>;
 
 export interface NewLink {
   readonly tokenHash: string;

@@ -36,7 +36,12 @@ export async function endPendingStepsForHold(patientId: string, reason: string):
   let ended = 0;
   for (const listed of await readPatientSteps(client, tableName, patientId)) {
     // a clinician alert (purpose notice, no task token) stays open: the clinician must still learn about it
-    if (listed.status !== 'pending' || listed.taskToken === undefined || !purposeSpecs[listed.purpose as keyof typeof purposeSpecs]?.endsOnHold) continue;
+    if (
+      listed.status !== 'pending' ||
+      listed.taskToken === undefined ||
+      !purposeSpecs[listed.purpose as keyof typeof purposeSpecs]?.endsOnHold
+    )
+      continue;
     let step: StepItem | undefined = listed;
     for (let attempt = 1; step !== undefined && step.status === 'pending'; attempt++) {
       try {
@@ -51,7 +56,8 @@ export async function endPendingStepsForHold(patientId: string, reason: string):
           },
         });
       } catch (error) {
-        if (!(error instanceof ConcurrentUpdate || error instanceof ConditionFailed) || attempt >= MAX_ATTEMPTS) throw error;
+        if (!(error instanceof ConcurrentUpdate || error instanceof ConditionFailed) || attempt >= MAX_ATTEMPTS)
+          throw error;
         // re-armed with a new token, or decided, in the meantime: look again
         step = await readStep(client, tableName, step);
         continue;
@@ -87,12 +93,18 @@ export async function completeStepByStaff(input: {
     throw new StaffMayNotDecide(`the staff API cannot decide a "${input.purpose}" step`);
   }
   if (!spec.decisions.includes(input.decision)) {
-    throw new ValidationFailed([{ field: 'decision', message: `decision: expected one of ${spec.decisions.join(', ')}` }], 'staff decision');
+    throw new ValidationFailed(
+      [{ field: 'decision', message: `decision: expected one of ${spec.decisions.join(', ')}` }],
+      'staff decision',
+    );
   }
   const { client, tableName, protocol } = functionContext();
-  const steps = (await readPatientSteps(client, tableName, input.patientId)).filter((step) => step.purpose === input.purpose);
+  const steps = (await readPatientSteps(client, tableName, input.patientId)).filter(
+    (step) => step.purpose === input.purpose,
+  );
   const pending = steps.filter((step) => step.status === 'pending').at(-1);
-  if (pending === undefined) return { outcome: steps.at(-1)?.status === 'decided' ? 'already-decided' : 'no-pending-step' };
+  if (pending === undefined)
+    return { outcome: steps.at(-1)?.status === 'decided' ? 'already-decided' : 'no-pending-step' };
 
   const at = now();
   const patient = await loadPatientContext(input.patientId);
@@ -120,7 +132,11 @@ export async function completeStepByStaff(input: {
  * Closes a step nobody acted on in time (record-progress calls it for `link-expired`), so its links
  * say "expired" and a late POST cannot record a decision the workflow no longer waits for.
  */
-export async function expireStep(ref: { patientId: string; journeyId: string; stepKey: string }): Promise<{ outcome: 'expired' | 'not-pending' | 'no-step' }> {
+export async function expireStep(ref: {
+  patientId: string;
+  journeyId: string;
+  stepKey: string;
+}): Promise<{ outcome: 'expired' | 'not-pending' | 'no-step' }> {
   const { client, tableName } = functionContext();
   let step = await readStep(client, tableName, ref);
   for (let attempt = 1; step !== undefined && step.status === 'pending'; attempt++) {
@@ -137,7 +153,8 @@ export async function expireStep(ref: { patientId: string; journeyId: string; st
       });
       return { outcome: 'expired' };
     } catch (error) {
-      if (!(error instanceof ConcurrentUpdate || error instanceof ConditionFailed) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof ConcurrentUpdate || error instanceof ConditionFailed) || attempt >= MAX_ATTEMPTS)
+        throw error;
       step = await readStep(client, tableName, ref);
     }
   }
@@ -145,14 +162,23 @@ export async function expireStep(ref: { patientId: string; journeyId: string; st
 }
 
 /** Closes a still-pending step (conditional on its version and status) together with all its links. */
-function closePendingStepWrites(step: StepItem, status: 'cancelled' | 'expired', extra: Readonly<Record<string, unknown>> = {}): StoreWrite[] {
+function closePendingStepWrites(
+  step: StepItem,
+  status: 'cancelled' | 'expired',
+  extra: Readonly<Record<string, unknown>> = {},
+): StoreWrite[] {
   return [
     {
       kind: 'update',
       key: stepKeyOf(step),
       label: 'step',
       expectedVersion: step.version,
-      condition: { name: 'step is still pending', expression: '#status = :pending', names: { '#status': 'status' }, values: { ':pending': 'pending' } },
+      condition: {
+        name: 'step is still pending',
+        expression: '#status = :pending',
+        names: { '#status': 'status' },
+        values: { ':pending': 'pending' },
+      },
       set: { status, ...extra },
     },
     ...closeLinksWrites(step, status),

@@ -22,25 +22,64 @@ export const purposeSpecs: Record<Exclude<LinkPurpose, ViewOnlyPurpose>, Purpose
   'consult-booking': { actor: 'clinician', decisions: ['BOOKED'], endsOnHold: true, staffMayDecide: true },
   'consult-evaluation': { actor: 'clinician', decisions: ['EVALUATED'], endsOnHold: true, staffMayDecide: true },
   eligibility: { actor: 'clinician', decisions: ['APPROVED', 'DECLINED'], endsOnHold: true, staffMayDecide: false },
-  'treatment-plan': { actor: 'clinician', decisions: ['APPROVED', 'DECLINED'], endsOnHold: true, staffMayDecide: false },
-  'check-in': { actor: 'patient', decisions: ['CLEARED', 'POSTPONED', 'EMERGENCY'], endsOnHold: true, staffMayDecide: false },
+  'treatment-plan': {
+    actor: 'clinician',
+    decisions: ['APPROVED', 'DECLINED'],
+    endsOnHold: true,
+    staffMayDecide: false,
+  },
+  'check-in': {
+    actor: 'patient',
+    decisions: ['CLEARED', 'POSTPONED', 'EMERGENCY'],
+    endsOnHold: true,
+    staffMayDecide: false,
+  },
   journal: { actor: 'patient', decisions: ['SUBMITTED'], endsOnHold: true, staffMayDecide: false },
-  'journal-missing': { actor: 'clinician', decisions: ['ASK_AGAIN', 'DISCHARGE'], endsOnHold: true, staffMayDecide: false },
-  'missed-check-ins': { actor: 'clinician', decisions: ['TRY_AGAIN', 'NEW_PLAN', 'DISCHARGE'], endsOnHold: true, staffMayDecide: false },
+  'journal-missing': {
+    actor: 'clinician',
+    decisions: ['ASK_AGAIN', 'DISCHARGE'],
+    endsOnHold: true,
+    staffMayDecide: false,
+  },
+  'missed-check-ins': {
+    actor: 'clinician',
+    decisions: ['TRY_AGAIN', 'NEW_PLAN', 'DISCHARGE'],
+    endsOnHold: true,
+    staffMayDecide: false,
+  },
   recovery: { actor: 'patient', decisions: ['RECOVERED', 'NOT_RECOVERED'], endsOnHold: true, staffMayDecide: false },
   // contact after the first dose matters most when something went wrong: a hold does not end it
   'first-dose-check-in': { actor: 'clinician', decisions: ['CHECKED_IN'], endsOnHold: false, staffMayDecide: false },
   assessment: { actor: 'patient', decisions: ['SUBMITTED'], endsOnHold: true, staffMayDecide: false },
-  'hold-decision': { actor: 'clinician', decisions: ['RESUME', 'NEW_PLAN', 'DISCHARGE'], endsOnHold: false, staffMayDecide: false },
-  'follow-up-decision': { actor: 'clinician', decisions: ['MAINTENANCE', 'NEW_PLAN', 'DISCHARGE'], endsOnHold: true, staffMayDecide: false },
+  'hold-decision': {
+    actor: 'clinician',
+    decisions: ['RESUME', 'NEW_PLAN', 'DISCHARGE'],
+    endsOnHold: false,
+    staffMayDecide: false,
+  },
+  'follow-up-decision': {
+    actor: 'clinician',
+    decisions: ['MAINTENANCE', 'NEW_PLAN', 'DISCHARGE'],
+    endsOnHold: true,
+    staffMayDecide: false,
+  },
   'refill-request': { actor: 'patient', decisions: ['SUBMITTED'], endsOnHold: true, staffMayDecide: false },
-  'refill-approval': { actor: 'clinician', decisions: ['APPROVED', 'DECLINED'], endsOnHold: true, staffMayDecide: false },
+  'refill-approval': {
+    actor: 'clinician',
+    decisions: ['APPROVED', 'DECLINED'],
+    endsOnHold: true,
+    staffMayDecide: false,
+  },
 };
 
 export type StepPurpose = keyof typeof purposeSpecs;
 
 /** Pages that only tell: no workflow waits on them and nothing is decided there. */
-export const viewOnlyPurposes = { notice: 'clinician', preparation: 'patient', consult: 'patient' } as const satisfies Record<string, PurposeSpec['actor']>;
+export const viewOnlyPurposes = {
+  notice: 'clinician',
+  preparation: 'patient',
+  consult: 'patient',
+} as const satisfies Record<string, PurposeSpec['actor']>;
 export type ViewOnlyPurpose = keyof typeof viewOnlyPurposes;
 
 /** Whose links a purpose's are: the step's actor, or the view-only page's reader. */
@@ -60,6 +99,11 @@ export function emailKindFor(purpose: StepPurpose, stage: RequestStage): EmailKi
   if (purpose === 'recovery' && stage === 'reminder') return 'recovery-reminder';
   if (purpose === 'recovery' && stage === 'escalation') return 'clinician-step-overdue-urgent';
   const actor = purposeSpecs[purpose].actor;
-  if (actor === 'patient') return stage === 'first' ? 'patient-form' : stage === 'reminder' ? 'patient-form-reminder' : 'clinician-notice';
-  return stage === 'first' ? 'clinician-decision' : stage === 'reminder' ? 'clinician-decision-reminder' : 'clinician-decision-escalated';
+  if (actor === 'patient')
+    return stage === 'first' ? 'patient-form' : stage === 'reminder' ? 'patient-form-reminder' : 'clinician-notice';
+  return stage === 'first'
+    ? 'clinician-decision'
+    : stage === 'reminder'
+      ? 'clinician-decision-reminder'
+      : 'clinician-decision-escalated';
 }

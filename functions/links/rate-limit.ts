@@ -9,7 +9,12 @@ export const POSTS_PER_LINK_PER_MINUTE = 10;
  * over the limit. The counter is operational, not part of the journey, so it is not audited; it expires
  * by TTL. GETs are not counted: a GET writes nothing at all, whoever opens the link how often.
  */
-export async function withinPostRate(client: DynamoDBDocumentClient, tableName: string, tokenHash: string, at: Date): Promise<boolean> {
+export async function withinPostRate(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  tokenHash: string,
+  at: Date,
+): Promise<boolean> {
   const minute = at.toISOString().slice(0, 16);
   try {
     await client.send(
@@ -19,7 +24,12 @@ export async function withinPostRate(client: DynamoDBDocumentClient, tableName: 
         UpdateExpression: 'ADD #count :one SET #itemType = :type, #ttl = :ttl',
         ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
         ExpressionAttributeNames: { '#count': 'count', '#itemType': 'itemType', '#ttl': TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ':one': 1, ':type': 'LINK_RATE', ':ttl': Math.ceil(at.getTime() / 1000) + 3600, ':max': POSTS_PER_LINK_PER_MINUTE },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':type': 'LINK_RATE',
+          ':ttl': Math.ceil(at.getTime() / 1000) + 3600,
+          ':max': POSTS_PER_LINK_PER_MINUTE,
+        },
       }),
     );
     return true;

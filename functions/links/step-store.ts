@@ -63,15 +63,24 @@ export async function readStep(
   tableName: string,
   ref: { patientId: string; journeyId: string; stepKey: string },
 ): Promise<StepItem | undefined> {
-  return (await getItem(client, tableName, keys.step(ref.patientId, ref.journeyId, ref.stepKey))) as unknown as StepItem | undefined;
+  return (await getItem(client, tableName, keys.step(ref.patientId, ref.journeyId, ref.stepKey))) as unknown as
+    StepItem | undefined;
 }
 
-export async function readLink(client: DynamoDBDocumentClient, tableName: string, tokenHash: string): Promise<LinkItem | undefined> {
+export async function readLink(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  tokenHash: string,
+): Promise<LinkItem | undefined> {
   return (await getItem(client, tableName, keys.link(tokenHash))) as unknown as LinkItem | undefined;
 }
 
 /** Every step of a patient, oldest first (strongly consistent: a hold must see the step armed a moment ago). */
-export async function readPatientSteps(client: DynamoDBDocumentClient, tableName: string, patientId: string): Promise<StepItem[]> {
+export async function readPatientSteps(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  patientId: string,
+): Promise<StepItem[]> {
   const items = await queryPatientPartition(client, tableName, patientId, { skPrefix: PATIENT_SK_PREFIX.step });
   return (items as unknown as StepItem[]).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
@@ -81,12 +90,17 @@ export function stepKeyOf(step: Pick<StepItem, 'patientId' | 'journeyId' | 'step
 }
 
 /** The link's own status as the step sees it: a link speaks for its step only in the step's current round. */
-export function effectiveLinkState(link: LinkItem, step: StepItem | undefined, now: Date): 'open' | 'decided' | 'cancelled' | 'expired' | 'superseded' | 'gone' {
+export function effectiveLinkState(
+  link: LinkItem,
+  step: StepItem | undefined,
+  now: Date,
+): 'open' | 'decided' | 'cancelled' | 'expired' | 'superseded' | 'gone' {
   if (step === undefined) return 'gone';
   if (link.stepRound !== step.round) return 'superseded';
   if (step.status === 'decided') return 'decided';
   if (step.status === 'cancelled' || link.status === 'cancelled') return 'cancelled';
-  if (step.status === 'expired' || link.status === 'expired' || now.getTime() >= Date.parse(link.expiresAt)) return 'expired';
+  if (step.status === 'expired' || link.status === 'expired' || now.getTime() >= Date.parse(link.expiresAt))
+    return 'expired';
   if (link.status === 'superseded') return 'superseded';
   return 'open';
 }

@@ -30,7 +30,18 @@ export interface EmailedLink {
  * knows this is a retry.
  */
 export function firstViewOnlyLink(request: ViewOnlyLinkRequest, appBaseUrl: string, at: Date): EmailedLink {
-  const link = newLink({ purpose: request.purpose, person: request.person, patientId: request.patientId, journeyId: request.journeyId, stepKey: request.stepKey, stepRound: 1, expiresAt: request.expiresAt }, appBaseUrl);
+  const link = newLink(
+    {
+      purpose: request.purpose,
+      person: request.person,
+      patientId: request.patientId,
+      journeyId: request.journeyId,
+      stepKey: request.stepKey,
+      stepRound: 1,
+      expiresAt: request.expiresAt,
+    },
+    appBaseUrl,
+  );
   const step: StoreWrite = {
     kind: 'create',
     key: keys.step(request.patientId, request.journeyId, request.stepKey),
@@ -59,14 +70,36 @@ export function firstViewOnlyLink(request: ViewOnlyLinkRequest, appBaseUrl: stri
  * A retry of an email that was never confirmed sent: a new link to the same step, since only the email
  * ever held the first link's token. Undefined when the step is gone.
  */
-export async function againViewOnlyLink(client: DynamoDBDocumentClient, tableName: string, request: Pick<ViewOnlyLinkRequest, 'patientId' | 'journeyId' | 'stepKey' | 'purpose' | 'person'>, appBaseUrl: string): Promise<EmailedLink | undefined> {
+export async function againViewOnlyLink(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  request: Pick<ViewOnlyLinkRequest, 'patientId' | 'journeyId' | 'stepKey' | 'purpose' | 'person'>,
+  appBaseUrl: string,
+): Promise<EmailedLink | undefined> {
   const step = await readStep(client, tableName, request);
   if (step === undefined) return undefined;
-  const link = newLink({ purpose: request.purpose, person: request.person, patientId: request.patientId, journeyId: request.journeyId, stepKey: request.stepKey, stepRound: step.round, expiresAt: step.expiresAt }, appBaseUrl);
+  const link = newLink(
+    {
+      purpose: request.purpose,
+      person: request.person,
+      patientId: request.patientId,
+      journeyId: request.journeyId,
+      stepKey: request.stepKey,
+      stepRound: step.round,
+      expiresAt: step.expiresAt,
+    },
+    appBaseUrl,
+  );
   return {
     url: link.url,
     writes: [
-      { kind: 'update', key: keys.step(request.patientId, request.journeyId, request.stepKey), label: request.purpose === 'notice' ? 'alert step' : 'view-only step', set: { linkHashes: [...step.linkHashes, link.tokenHash] }, expectedVersion: step.version },
+      {
+        kind: 'update',
+        key: keys.step(request.patientId, request.journeyId, request.stepKey),
+        label: request.purpose === 'notice' ? 'alert step' : 'view-only step',
+        set: { linkHashes: [...step.linkHashes, link.tokenHash] },
+        expectedVersion: step.version,
+      },
       link.write,
     ],
   };

@@ -13,10 +13,16 @@ export const sideEffectLabels = en.labels.sideEffects;
 
 /** The pregnancy question's answers, in the catalogue's language. */
 export function pregnancyOptions(m: Messages): { value: string; label: string }[] {
-  return (['yes', 'no', 'cannot-become-pregnant'] as const).map((value) => ({ value, label: m.labels.pregnancy[value] }));
+  return (['yes', 'no', 'cannot-become-pregnant'] as const).map((value) => ({
+    value,
+    label: m.labels.pregnancy[value],
+  }));
 }
 
 /** A side effect's strength, in the catalogue's language. */
 export function severityOptions(m: Messages): { value: SideEffectSeverity; label: string }[] {
-  return (Object.keys(m.labels.severities) as SideEffectSeverity[]).map((value) => ({ value, label: m.labels.severities[value] }));
+  return (Object.keys(m.labels.severities) as SideEffectSeverity[]).map((value) => ({
+    value,
+    label: m.labels.severities[value],
+  }));
 }

@@ -33,7 +33,8 @@ export function detailOf(error: FieldError): string {
  * kind's instruction; anything else is a rule's own sentence ("an absolute contraindication cannot be
  * overridden") and is kept, since it says something the instruction cannot.
  */
-const generic = /^(is required\b|expected (a |an )?(whole number|number|weight|yes or no|text|one of|boolean|string|calendar date|ISO 8601|valid|value of one)|expected (no less|no more|more|less) than\b)/;
+const generic =
+  /^(is required\b|expected (a |an )?(whole number|number|weight|yes or no|text|one of|boolean|string|calendar date|ISO 8601|valid|value of one)|expected (no less|no more|more|less) than\b)/;
 /** A choice has one way to be wrong: no option (or one the page does not offer) was sent. */
 const genericChoice = /^(is required\b|expected\b)/;
 const tooLong = /^expected at most ([\d,]+) characters$/;
@@ -88,7 +89,10 @@ function ruleSentence(detail: string, m: Messages): string | undefined {
  */
 export function formMessage(error: FieldError, m: Messages = en): string {
   const detail = detailOf(error);
-  if (m !== en) return capitalise(ruleSentence(detail, m) ?? (error.field === '(form)' ? m.form.formNotAccepted : m.form.unreadable));
+  if (m !== en)
+    return capitalise(
+      ruleSentence(detail, m) ?? (error.field === '(form)' ? m.form.formNotAccepted : m.form.unreadable),
+    );
   if (error.field === '(form)') return capitalise(detail);
   return generic.test(detail) ? m.form.unreadable : capitalise(detail);
 }

@@ -32,7 +32,12 @@ export function parseFormBody(body: string | Uint8Array): FormBody {
     try {
       text = strictUtf8.decode(body);
     } catch {
-      return { ok: false, problem: 'invalid-utf8', field: '(form)', values: lossyValues(Buffer.from(body).toString('utf8')) };
+      return {
+        ok: false,
+        problem: 'invalid-utf8',
+        field: '(form)',
+        values: lossyValues(Buffer.from(body).toString('utf8')),
+      };
     }
   }
   const values: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
@@ -45,10 +50,13 @@ export function parseFormBody(body: string | Uint8Array): FormBody {
     const name = strictComponent(rawName);
     const value = strictComponent(rawValue);
     const shownName = name ?? lossyComponent(rawName);
-    if ((name === undefined || value === undefined) && badField === undefined) badField = name === undefined ? '(form)' : shownName;
+    if ((name === undefined || value === undefined) && badField === undefined)
+      badField = name === undefined ? '(form)' : shownName;
     (values[shownName] ??= []).push(value ?? lossyComponent(rawValue));
   }
-  return badField === undefined ? { ok: true, values } : { ok: false, problem: 'invalid-utf8', field: badField, values };
+  return badField === undefined
+    ? { ok: true, values }
+    : { ok: false, problem: 'invalid-utf8', field: badField, values };
 }
 
 /** One name or value: `+` is a space, `%XX` a byte; the bytes must be valid UTF-8 without U+FFFD. */
@@ -57,7 +65,10 @@ function strictComponent(raw: string): string | undefined {
   const bytes: Buffer[] = [];
   let last = 0;
   for (const match of spaced.matchAll(/%([0-9A-Fa-f]{2})/g)) {
-    bytes.push(Buffer.from(spaced.slice(last, match.index), 'utf8'), Buffer.from([Number.parseInt(match[1] as string, 16)]));
+    bytes.push(
+      Buffer.from(spaced.slice(last, match.index), 'utf8'),
+      Buffer.from([Number.parseInt(match[1] as string, 16)]),
+    );
     last = match.index + 3;
   }
   bytes.push(Buffer.from(spaced.slice(last), 'utf8'));

@@ -24,7 +24,10 @@ export interface FormState {
   readonly language?: PreferredLanguage;
 }
 
-export const emptyForm: FormState = { values: Object.freeze(Object.create(null) as Record<string, readonly string[]>), errors: [] };
+export const emptyForm: FormState = {
+  values: Object.freeze(Object.create(null) as Record<string, readonly string[]>),
+  errors: [],
+};
 
 /** An empty form whose chrome is in the person's language. */
 export function emptyFormIn(language: PreferredLanguage): FormState {
@@ -32,7 +35,11 @@ export function emptyFormIn(language: PreferredLanguage): FormState {
 }
 
 /** A form sent back with its answers and what is wrong with them. */
-export function formWithErrors(values: FormValues, errors: readonly FieldError[], language?: PreferredLanguage): FormState {
+export function formWithErrors(
+  values: FormValues,
+  errors: readonly FieldError[],
+  language?: PreferredLanguage,
+): FormState {
   return { values, errors, fields: new Map(), ...(language === undefined ? {} : { language }) };
 }
 
@@ -85,13 +92,21 @@ function describe(form: FormState, name: string, description: Omit<FieldDescript
   return error === undefined ? undefined : personMessage(described, error, messagesOf(form));
 }
 
-function wrap(form: FormState, name: string, label: string, kind: FieldKind, control: Html, options: { hint?: string | undefined; min?: number | undefined; max?: number | undefined } = {}): Html {
+function wrap(
+  form: FormState,
+  name: string,
+  label: string,
+  kind: FieldKind,
+  control: Html,
+  options: { hint?: string | undefined; min?: number | undefined; max?: number | undefined } = {},
+): Html {
   const message = describe(form, name, { label, kind, min: options.min, max: options.max });
   const id = fieldId(name);
   const hint = options.hint;
   return html`<div class="field${message ? ' invalid' : ''}">
-<label for="${id}">${label}</label>${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}
-${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}${control}</div>`;
+    <label for="${id}">${label}</label>${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}
+    ${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}${control}
+  </div>`;
 }
 
 function describedBy(form: FormState, name: string, hint?: string): string {
@@ -99,26 +114,60 @@ function describedBy(form: FormState, name: string, hint?: string): string {
   return [hint ? `${id}-hint` : '', errorFor(form, name) ? `${id}-error` : ''].filter((v) => v !== '').join(' ');
 }
 
-export function numberField(form: FormState, name: string, label: string, options: { min?: number; max?: number; step?: string; hint?: string } = {}): Html {
+export function numberField(
+  form: FormState,
+  name: string,
+  label: string,
+  options: { min?: number; max?: number; step?: string; hint?: string } = {},
+): Html {
   const id = fieldId(name);
-  const control = html`<input type="number" id="${id}" name="${name}" inputmode="decimal" value="${valueOf(form.values, name) ?? ''}"${options.min === undefined ? '' : html` min="${options.min}"`}${options.max === undefined ? '' : html` max="${options.max}"`} step="${options.step ?? 'any'}" aria-describedby="${describedBy(form, name, options.hint)}">`;
+  const control = html`<input
+    type="number"
+    id="${id}"
+    name="${name}"
+    inputmode="decimal"
+    value="${valueOf(form.values, name) ?? ''}"
+    ${options.min === undefined ? '' : html` min="${options.min}"`}${options.max === undefined ? '' : html` max="${options.max}"`}
+    step="${options.step ?? 'any'}"
+    aria-describedby="${describedBy(form, name, options.hint)}"
+  />`;
   return wrap(form, name, label, 'number', control, options);
 }
 
 const kindOfInput = { text: 'text', 'datetime-local': 'datetime', date: 'date' } as const;
 
-export function textField(form: FormState, name: string, label: string, options: { hint?: string; type?: 'text' | 'datetime-local' | 'date' } = {}): Html {
+export function textField(
+  form: FormState,
+  name: string,
+  label: string,
+  options: { hint?: string; type?: 'text' | 'datetime-local' | 'date' } = {},
+): Html {
   const id = fieldId(name);
-  const control = html`<input type="${options.type ?? 'text'}" id="${id}" name="${name}" value="${valueOf(form.values, name) ?? ''}" aria-describedby="${describedBy(form, name, options.hint)}">`;
+  const control = html`<input
+    type="${options.type ?? 'text'}"
+    id="${id}"
+    name="${name}"
+    value="${valueOf(form.values, name) ?? ''}"
+    aria-describedby="${describedBy(form, name, options.hint)}"
+  />`;
   return wrap(form, name, label, kindOfInput[options.type ?? 'text'], control, options);
 }
 
 /** `maxLength`: said in the hint, so a long note is known to be too long before it is sent. */
-export function textArea(form: FormState, name: string, label: string, options: { hint?: string; maxLength?: number } = {}): Html {
+export function textArea(
+  form: FormState,
+  name: string,
+  label: string,
+  options: { hint?: string; maxLength?: number } = {},
+): Html {
   const id = fieldId(name);
-  const limit = options.maxLength === undefined ? undefined : messagesOf(form).form.atMostCharacters(options.maxLength.toLocaleString(messagesOf(form).dateLocale));
+  const limit =
+    options.maxLength === undefined
+      ? undefined
+      : messagesOf(form).form.atMostCharacters(options.maxLength.toLocaleString(messagesOf(form).dateLocale));
   const hint = [options.hint, limit].filter((part) => part !== undefined).join(' ') || undefined;
-  const control = html`<textarea id="${id}" name="${name}" aria-describedby="${describedBy(form, name, hint)}">${valueOf(form.values, name) ?? ''}</textarea>`;
+  const control = html`<textarea id="${id}" name="${name}" aria-describedby="${describedBy(form, name, hint)}">
+${valueOf(form.values, name) ?? ''}</textarea>`;
   return wrap(form, name, label, 'text', control, { hint });
 }
 
@@ -127,46 +176,99 @@ export function textArea(form: FormState, name: string, label: string, options: 
  * how an error names the question when the legend alone is ambiguous on the page ("Anxiety questionnaire,
  * question 1 (...)").
  */
-export function radioGroup(form: FormState, name: string, legend: string, options: readonly { value: string; label: string }[], hint?: string, errorName?: string): Html {
+export function radioGroup(
+  form: FormState,
+  name: string,
+  legend: string,
+  options: readonly { value: string; label: string }[],
+  hint?: string,
+  errorName?: string,
+): Html {
   const message = describe(form, name, { label: errorName ?? legend, kind: 'choice' });
   const chosen = valueOf(form.values, name);
   const id = fieldId(name);
-  return html`<fieldset class="field${message ? ' invalid' : ''}" id="${id}"><legend>${legend}</legend>${hint ? html`<p class="hint">${hint}</p>` : ''}
-${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}${join(
-    options.map(
-      (option, index) =>
-        html`<label class="choice" for="${id}-${index}"><input type="radio" id="${id}-${index}" name="${name}" value="${option.value}"${chosen === option.value ? ' checked' : ''}>${option.label}</label>`,
-    ),
-  )}</fieldset>`;
+  return html`<fieldset class="field${message ? ' invalid' : ''}" id="${id}">
+    <legend>${legend}</legend>
+    ${hint ? html`<p class="hint">${hint}</p>` : ''}
+    ${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}${join(
+      options.map(
+        (option, index) =>
+          html`<label class="choice" for="${id}-${index}"
+            ><input
+              type="radio"
+              id="${id}-${index}"
+              name="${name}"
+              value="${option.value}"
+              ${chosen === option.value ? ' checked' : ''}
+            />${option.label}</label
+          >`,
+      ),
+    )}
+  </fieldset>`;
 }
 
 export function yesNoField(form: FormState, name: string, question: string, hint?: string, errorName?: string): Html {
   const m = messagesOf(form);
-  return radioGroup(form, name, question, [
-    { value: 'yes', label: m.form.yes },
-    { value: 'no', label: m.form.no },
-  ], hint, errorName);
+  return radioGroup(
+    form,
+    name,
+    question,
+    [
+      { value: 'yes', label: m.form.yes },
+      { value: 'no', label: m.form.no },
+    ],
+    hint,
+    errorName,
+  );
 }
 
-export function checkboxGroup(form: FormState, name: string, legend: string, options: readonly { value: string; label: string }[], hint?: string): Html {
+export function checkboxGroup(
+  form: FormState,
+  name: string,
+  legend: string,
+  options: readonly { value: string; label: string }[],
+  hint?: string,
+): Html {
   const message = describe(form, name, { label: legend, kind: 'choice' });
   const chosen = new Set(valuesOf(form.values, name));
   const id = fieldId(name);
-  return html`<fieldset class="field${message ? ' invalid' : ''}" id="${id}"><legend>${legend}</legend>${hint ? html`<p class="hint">${hint}</p>` : ''}
-${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}${join(
-    options.map(
-      (option, index) =>
-        html`<label class="choice" for="${id}-${index}"><input type="checkbox" id="${id}-${index}" name="${name}" value="${option.value}"${chosen.has(option.value) ? ' checked' : ''}>${option.label}</label>`,
-    ),
-  )}</fieldset>`;
+  return html`<fieldset class="field${message ? ' invalid' : ''}" id="${id}">
+    <legend>${legend}</legend>
+    ${hint ? html`<p class="hint">${hint}</p>` : ''}
+    ${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}${join(
+      options.map(
+        (option, index) =>
+          html`<label class="choice" for="${id}-${index}"
+            ><input
+              type="checkbox"
+              id="${id}-${index}"
+              name="${name}"
+              value="${option.value}"
+              ${chosen.has(option.value) ? ' checked' : ''}
+            />${option.label}</label
+          >`,
+      ),
+    )}
+  </fieldset>`;
 }
 
-export function selectField(form: FormState, name: string, label: string, options: readonly { value: string; label: string }[]): Html {
+export function selectField(
+  form: FormState,
+  name: string,
+  label: string,
+  options: readonly { value: string; label: string }[],
+): Html {
   const id = fieldId(name);
   const chosen = valueOf(form.values, name);
-  const control = html`<select id="${id}" name="${name}" aria-describedby="${describedBy(form, name)}"><option value="">${messagesOf(form).form.choose}</option>${join(
-    options.map((option) => html`<option value="${option.value}"${chosen === option.value ? ' selected' : ''}>${option.label}</option>`),
-  )}</select>`;
+  const control = html`<select id="${id}" name="${name}" aria-describedby="${describedBy(form, name)}">
+    <option value="">${messagesOf(form).form.choose}</option>
+    ${join(
+      options.map(
+        (option) =>
+          html`<option value="${option.value}" ${chosen === option.value ? ' selected' : ''}>${option.label}</option>`,
+      ),
+    )}
+  </select>`;
   return wrap(form, name, label, 'choice', control);
 }
 
@@ -178,19 +280,35 @@ export function selectField(form: FormState, name: string, label: string, option
 export function errorSummary(form: FormState): Html {
   if (form.errors.length === 0) return html``;
   const m = messagesOf(form);
-  return html`<div class="summary" role="alert" tabindex="-1"><h2 class="error">${m.form.problemHeading}</h2><ul>${join(
-    form.errors.map((error) => {
-      const field = form.fields?.get(error.field);
-      return field === undefined ? html`<li>${formMessage(error, m)}</li>` : html`<li><a href="#${fieldId(error.field)}">${personMessage(field, error, m)}</a></li>`;
-    }),
-  )}</ul></div>`;
+  return html`<div class="summary" role="alert" tabindex="-1">
+    <h2 class="error">${m.form.problemHeading}</h2>
+    <ul>
+      ${join(
+        form.errors.map((error) => {
+          const field = form.fields?.get(error.field);
+          return field === undefined
+            ? html`<li>${formMessage(error, m)}</li>`
+            : html`<li><a href="#${fieldId(error.field)}">${personMessage(field, error, m)}</a></li>`;
+        }),
+      )}
+    </ul>
+  </div>`;
 }
 
 /** The form shell: posts to the page's own address; the hidden purpose lets the server refuse a form for another step. */
 export function form(purpose: string, state: FormState, content: Html, buttons: Html): Html {
-  return html`${errorSummary(state)}<form method="post" novalidate><input type="hidden" name="purpose" value="${purpose}">${content}<div class="buttons">${buttons}</div></form>`;
+  return html`${errorSummary(state)}
+    <form method="post" novalidate>
+      <input type="hidden" name="purpose" value="${purpose}" />${content}
+      <div class="buttons">${buttons}</div>
+    </form>`;
 }
 
 export function submitButton(label: string, decision?: string, secondary = false): Html {
-  return html`<button type="submit"${decision === undefined ? '' : html` name="decision" value="${decision}"`}${secondary ? html` class="secondary"` : ''}>${label}</button>`;
+  return html`<button
+    type="submit"
+    ${decision === undefined ? '' : html` name="decision" value="${decision}"`}${secondary ? html` class="secondary"` : ''}
+  >
+    ${label}
+  </button>`;
 }

@@ -13,6 +13,8 @@ export function messagesFor(language: PreferredLanguage | undefined): Messages {
 }
 
 /** A patient's language: the one recorded at enrolment, English for a profile from before it was asked. */
-export function languageOf(patient: { readonly preferredLanguage?: PreferredLanguage | undefined } | undefined): PreferredLanguage {
+export function languageOf(
+  patient: { readonly preferredLanguage?: PreferredLanguage | undefined } | undefined,
+): PreferredLanguage {
   return patient?.preferredLanguage ?? 'en';
 }

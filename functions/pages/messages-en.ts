@@ -65,7 +65,11 @@ export const englishInstruments: Readonly<Record<Instrument, InstrumentText>> = 
     ],
   },
   auditC: {
-    items: ['How often do you have a drink containing alcohol?', 'How many standard drinks do you have on a typical day when you are drinking?', 'How often do you have six or more drinks on one occasion?'],
+    items: [
+      'How often do you have a drink containing alcohol?',
+      'How many standard drinks do you have on a typical day when you are drinking?',
+      'How often do you have six or more drinks on one occasion?',
+    ],
     options: [
       ['Never', 'Monthly or less', '2-4 times a month', '2-3 times a week', '4 or more times a week'],
       ['1 or 2', '3 or 4', '5 or 6', '7 to 9', '10 or more'],
@@ -118,12 +122,14 @@ export const en = {
     date: 'enter a date',
     dateTime: 'enter a date and a time',
     text: 'write an answer',
-    tooLong: (limit: string, length: string | undefined) => `shorten this to at most ${limit} characters${length === undefined ? '' : ` (it has ${length})`}. Nothing was saved, and your text is kept below`,
+    tooLong: (limit: string, length: string | undefined) =>
+      `shorten this to at most ${limit} characters${length === undefined ? '' : ` (it has ${length})`}. Nothing was saved, and your text is kept below`,
     /** a rule's own sentence has no translation: the person is asked to check the answer */
     checkThisAnswer: 'please check this answer',
     unreadable: 'One of the answers could not be read. Please check the form and send it again.',
     /** a rule refused the whole form for a reason it says only in English */
-    formNotAccepted: 'This form could not be accepted, and nothing was recorded. Please contact your clinic if this happens again.',
+    formNotAccepted:
+      'This form could not be accepted, and nothing was recorded. Please contact your clinic if this happens again.',
     tickAll: 'Tick all that apply; leave empty if none.',
     anyOfTheseNow: 'Do you have any of these right now?',
     closePage: 'You can close this page.',
@@ -137,8 +143,10 @@ export const en = {
   rules: {
     sessionNotPlanned: 'this session is not planned; please contact your clinic',
     journalForNoSession: 'this journal is not for a known session',
-    sideEffectsNoButMarked: 'you answered No, but some side effects in the list are marked. Choose Yes to send them, or set them back to None',
-    sideEffectsYesButNone: 'you answered Yes: please mark how strong each side effect was, or write about it, or answer No',
+    sideEffectsNoButMarked:
+      'you answered No, but some side effects in the list are marked. Choose Yes to send them, or set them back to None',
+    sideEffectsYesButNone:
+      'you answered Yes: please mark how strong each side effect was, or write about it, or answer No',
   },
 
   questionnaires: {
@@ -154,7 +162,7 @@ export const en = {
     dast10Legend: 'Drug use in the past 12 months (DAST-10)',
     dast10Name: 'Drug use questions',
     /** said above an instrument shown in English because no official translation is on file */
-    originalLanguageNote: 'These questions are shown in English, the questionnaire\'s original language.',
+    originalLanguageNote: "These questions are shown in English, the questionnaire's original language.",
     question: (questionnaire: string, number: number, item: string) => `${questionnaire}, question ${number} (${item})`,
     bladderLegend: 'Bladder check (since your last check)',
     bladder: {
@@ -176,9 +184,12 @@ export const en = {
     conditions: {
       'ketamine-hypersensitivity': 'An allergy or a serious reaction to ketamine',
       'psychotic-disorder': 'A psychotic disorder, such as schizophrenia, now or in the past',
-      'aneurysmal-vascular-disease-avm-or-intracerebral-haemorrhage': 'An aneurysm, an arteriovenous malformation (AVM), or bleeding in the brain',
-      'unstable-cardiovascular-disease': 'Heart or blood vessel disease that is not under control (for example chest pain at rest, or a recent heart attack)',
-      'raised-intracranial-or-intraocular-pressure': 'Raised pressure inside the head or the eye (for example some kinds of glaucoma)',
+      'aneurysmal-vascular-disease-avm-or-intracerebral-haemorrhage':
+        'An aneurysm, an arteriovenous malformation (AVM), or bleeding in the brain',
+      'unstable-cardiovascular-disease':
+        'Heart or blood vessel disease that is not under control (for example chest pain at rest, or a recent heart attack)',
+      'raised-intracranial-or-intraocular-pressure':
+        'Raised pressure inside the head or the eye (for example some kinds of glaucoma)',
       'severe-liver-disease': 'Severe liver disease, such as cirrhosis',
       'current-substance-dependence': 'Dependence on alcohol or drugs now',
       'past-ketamine-misuse': 'Using ketamine other than as prescribed, at any time',
@@ -233,20 +244,24 @@ export const en = {
       'hallucinations-beyond-session': 'Seeing or hearing things after the session ended',
       'signs-of-misuse': 'Taking more than prescribed, or wanting to',
     } as Readonly<Record<SideEffectSymptom, string>>,
-    severities: { none: 'None', mild: 'Mild', moderate: 'Moderate', severe: 'Severe' } as Readonly<Record<SideEffectSeverity, string>>,
+    severities: { none: 'None', mild: 'Mild', moderate: 'Moderate', severe: 'Severe' } as Readonly<
+      Record<SideEffectSeverity, string>
+    >,
   },
 
   intake: {
     intro: 'Please answer every question. Your answers go only to your care team.',
     historyLegend: 'Medical history',
     conditionsQuestion: 'Do any of these apply to you?',
-    mania: 'Have you ever had a period of mania or hypomania (days of unusually high energy or mood, needing much less sleep, racing thoughts)?',
+    mania:
+      'Have you ever had a period of mania or hypomania (days of unusually high energy or mood, needing much less sleep, racing thoughts)?',
     maniaHint: 'However long ago.',
     priorName: (n: number) => `Earlier treatment ${n}: what was it?`,
     priorKind: (n: number) => `Earlier treatment ${n}: kind`,
     pregnancy: 'Are you pregnant now, planning to become pregnant, or breastfeeding?',
     medicationsLegend: 'Current medications',
-    medicationsHint: 'Write each name as it is on the label (for example "sertraline 50 mg"), including anything you take only sometimes.',
+    medicationsHint:
+      'Write each name as it is on the label (for example "sertraline 50 mg"), including anything you take only sometimes.',
     medicationName: (n: number) => `Medication ${n}: name`,
     weight: 'Your weight in kilograms',
     weightHint: 'Your dose depends on it. Pounds divided by 2.2 is kilograms.',
@@ -279,8 +294,10 @@ export const en = {
     submit: 'Send my check-in',
     emergency: "Do not take today's dose. Please go to emergency care now, or call your local emergency number.",
     careTeamTold: 'Your care team has been told.',
-    bpCrisis: "Do not take today's dose. Your blood pressure is still very high, so your care team will contact you today.",
-    bpCrisisWarning: 'If you get chest pain, shortness of breath, back pain, numbness or weakness, a change in vision or trouble speaking, call 911 now.',
+    bpCrisis:
+      "Do not take today's dose. Your blood pressure is still very high, so your care team will contact you today.",
+    bpCrisisWarning:
+      'If you get chest pain, shortness of breath, back pain, numbness or weakness, a change in vision or trouble speaking, call 911 now.',
     postponed: "Today's session is postponed. Please do not take today's dose.",
     earliestNewTime: 'The earliest new time is',
     careTeamWillConfirm: 'Your care team will confirm it with you.',
@@ -291,7 +308,8 @@ export const en = {
   preparation: {
     addToCalendar: 'Add to my calendar',
     calendarHint: "(an .ics file for your phone's or computer's calendar)",
-    checkInComes: (hours: number) => `A short check-in form will arrive by email ${hours} hours before the session. Please have an adult with you who can stay for the whole session, and do not plan to drive until the next morning.`,
+    checkInComes: (hours: number) =>
+      `A short check-in form will arrive by email ${hours} hours before the session. Please have an adult with you who can stay for the whole session, and do not plan to drive until the next morning.`,
     calendarTitle: 'Appointment with your care team',
   },
 
@@ -300,7 +318,8 @@ export const en = {
     timeToCome: 'Your clinic will tell you the time of your video appointment.',
     joinToCome: 'Your clinic will send you the way to join the call.',
     join: 'Join the video call',
-    joinHint: (host: string) => `Opens the video service at ${host}. Please join a few minutes early, somewhere quiet and private.`,
+    joinHint: (host: string) =>
+      `Opens the video service at ${host}. Please join a few minutes early, somewhere quiet and private.`,
     calendarTitle: 'Video appointment with your care team',
   },
 
@@ -314,7 +333,8 @@ export const en = {
     freeText: 'Anything else about how you feel (optional)',
     submit: 'Send my journal',
     noAnotherDose: 'Please do not take another dose until your care team has spoken with you.',
-    adverse: 'Thank you. What you reported needs your care team\'s attention: they have been told and will contact you. Please do not take another dose until they do. If you feel unwell now, call your local emergency number.',
+    adverse:
+      "Thank you. What you reported needs your care team's attention: they have been told and will contact you. Please do not take another dose until they do. If you feel unwell now, call your local emergency number.",
     thanks: 'Thank you. Your journal has been sent to your care team.',
   },
 
@@ -362,7 +382,8 @@ export const en = {
     supersededTitle: 'This link has been replaced',
     superseded: 'A newer email has a new link for this step. Please use that one.',
     alreadyDoneTitle: 'Already done',
-    alreadyDone: (who: string, when: string) => `This was already decided by ${who} at ${when}. Nothing more was recorded.`,
+    alreadyDone: (who: string, when: string) =>
+      `This was already decided by ${who} at ${when}. Nothing more was recorded.`,
     you: 'you',
     someone: 'someone',
     anEarlierTime: 'an earlier time',
@@ -374,7 +395,8 @@ export const en = {
     wrongPurposeTitle: 'This form does not belong to this link',
     wrongPurpose: 'The form sent does not match this link. Nothing was recorded.',
     unsupportedTitle: 'This form could not be read',
-    unsupported: 'The answers were not sent the way this page sends them, so nothing was recorded. Please open the link from your email again and use the form on the page.',
+    unsupported:
+      'The answers were not sent the way this page sends them, so nothing was recorded. Please open the link from your email again and use the form on the page.',
     viewOnlyTitle: 'Nothing to submit',
     viewOnly: 'This page is for information only. Nothing was recorded.',
     tooManyTitle: 'Please wait a moment',
@@ -392,15 +414,19 @@ export const en = {
     personal: 'This link is personal; please do not forward this email.',
     signature: 'Your care team',
     formSubject: 'A short form is waiting for you',
-    form: (until: string | undefined) => `There is a short form waiting for you${until ? `; the link works until ${until}` : ''}.`,
+    form: (until: string | undefined) =>
+      `There is a short form waiting for you${until ? `; the link works until ${until}` : ''}.`,
     formReminderSubject: 'Reminder: a short form is waiting for you',
     formReminder: 'A friendly reminder: your form is still waiting for you.',
     recoverySubject: 'Please keep your companion with you',
-    recovery: (withLink: boolean) => `Please ask the adult who is with you to stay until you have told us you feel recovered${withLink ? ' on the secure page below' : ''}.`,
+    recovery: (withLink: boolean) =>
+      `Please ask the adult who is with you to stay until you have told us you feel recovered${withLink ? ' on the secure page below' : ''}.`,
     consultSubject: 'Your appointment is coming up',
-    consult: (when: string | undefined, withLink: boolean) => `A reminder that your video appointment is ${when ? `on ${when}` : 'coming up soon'}.${withLink ? ' The secure page below has the way to join the call.' : ''}`,
+    consult: (when: string | undefined, withLink: boolean) =>
+      `A reminder that your video appointment is ${when ? `on ${when}` : 'coming up soon'}.${withLink ? ' The secure page below has the way to join the call.' : ''}`,
     followUpSubject: 'Your follow-up appointment is coming up',
-    followUp: (when: string | undefined) => `A reminder that your follow-up appointment with your care team is ${when ? `on ${when}` : 'coming up soon'}.`,
+    followUp: (when: string | undefined) =>
+      `A reminder that your follow-up appointment with your care team is ${when ? `on ${when}` : 'coming up soon'}.`,
     sessionPrepSubject: 'Your appointment is tomorrow',
     sessionPrep: (when: string | undefined, withLink: boolean) =>
       `A reminder about your appointment ${when ? `on ${when}` : 'tomorrow'}.${withLink ? " Your care team's preparation notes are on the secure page below." : ' Please follow the preparation notes from your care team.'} A short check-in form will arrive by email shortly before the appointment.`,

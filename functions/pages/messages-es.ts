@@ -40,10 +40,12 @@ export const es: Messages = {
     date: 'escriba una fecha',
     dateTime: 'escriba una fecha y una hora',
     text: 'escriba una respuesta',
-    tooLong: (limit, length) => `acorte este texto a ${limit} caracteres como máximo${length === undefined ? '' : ` (tiene ${length})`}. No se guardó nada, y su texto se conserva abajo`,
+    tooLong: (limit, length) =>
+      `acorte este texto a ${limit} caracteres como máximo${length === undefined ? '' : ` (tiene ${length})`}. No se guardó nada, y su texto se conserva abajo`,
     checkThisAnswer: 'revise esta respuesta',
     unreadable: 'No se pudo leer una de las respuestas. Revise el formulario y envíelo de nuevo.',
-    formNotAccepted: 'No se pudo aceptar este formulario y no se registró nada. Si vuelve a pasar, comuníquese con su clínica.',
+    formNotAccepted:
+      'No se pudo aceptar este formulario y no se registró nada. Si vuelve a pasar, comuníquese con su clínica.',
     tickAll: 'Marque todas las que correspondan; déjelo en blanco si ninguna.',
     anyOfTheseNow: '¿Tiene alguno de estos síntomas ahora mismo?',
     closePage: 'Puede cerrar esta página.',
@@ -53,8 +55,10 @@ export const es: Messages = {
   rules: {
     sessionNotPlanned: 'esta sesión no está programada; comuníquese con su clínica',
     journalForNoSession: 'este diario no corresponde a ninguna sesión conocida',
-    sideEffectsNoButMarked: 'respondió que No, pero hay efectos secundarios marcados en la lista. Elija Sí para enviarlos, o vuelva a ponerlos en Ninguno',
-    sideEffectsYesButNone: 'respondió que Sí: marque qué tan fuerte fue cada efecto secundario, o escriba sobre ello, o responda No',
+    sideEffectsNoButMarked:
+      'respondió que No, pero hay efectos secundarios marcados en la lista. Elija Sí para enviarlos, o vuelva a ponerlos en Ninguno',
+    sideEffectsYesButNone:
+      'respondió que Sí: marque qué tan fuerte fue cada efecto secundario, o escriba sobre ello, o responda No',
   },
 
   questionnaires: {
@@ -69,7 +73,8 @@ export const es: Messages = {
     auditCName: 'Preguntas sobre el alcohol',
     dast10Legend: 'Consumo de drogas en los últimos 12 meses (DAST-10)',
     dast10Name: 'Preguntas sobre el consumo de drogas',
-    originalLanguageNote: 'Las preguntas de este cuestionario aparecen en inglés, su idioma original, hasta que la clínica tenga la traducción oficial al español. Si necesita ayuda para entenderlas, llame a la clínica.',
+    originalLanguageNote:
+      'Las preguntas de este cuestionario aparecen en inglés, su idioma original, hasta que la clínica tenga la traducción oficial al español. Si necesita ayuda para entenderlas, llame a la clínica.',
     question: (questionnaire, number, item) => `${questionnaire}, pregunta ${number} (${item})`,
     bladderLegend: 'Revisión de la vejiga (desde su última revisión)',
     bladder: {
@@ -87,18 +92,24 @@ export const es: Messages = {
     conditions: {
       'ketamine-hypersensitivity': 'Una alergia o una reacción grave a la ketamina',
       'psychotic-disorder': 'Un trastorno psicótico, como la esquizofrenia, ahora o en el pasado',
-      'aneurysmal-vascular-disease-avm-or-intracerebral-haemorrhage': 'Un aneurisma, una malformación arteriovenosa (MAV) o un sangrado en el cerebro',
-      'unstable-cardiovascular-disease': 'Una enfermedad del corazón o de los vasos sanguíneos que no está controlada (por ejemplo, dolor de pecho en reposo o un infarto reciente)',
-      'raised-intracranial-or-intraocular-pressure': 'Presión alta dentro de la cabeza o del ojo (por ejemplo, algunos tipos de glaucoma)',
+      'aneurysmal-vascular-disease-avm-or-intracerebral-haemorrhage':
+        'Un aneurisma, una malformación arteriovenosa (MAV) o un sangrado en el cerebro',
+      'unstable-cardiovascular-disease':
+        'Una enfermedad del corazón o de los vasos sanguíneos que no está controlada (por ejemplo, dolor de pecho en reposo o un infarto reciente)',
+      'raised-intracranial-or-intraocular-pressure':
+        'Presión alta dentro de la cabeza o del ojo (por ejemplo, algunos tipos de glaucoma)',
       'severe-liver-disease': 'Una enfermedad grave del hígado, como la cirrosis',
       'current-substance-dependence': 'Dependencia del alcohol o de drogas en este momento',
       'past-ketamine-misuse': 'Haber usado ketamina de otra forma que la recetada, en cualquier momento',
-      'opioid-use-disorder': 'Trastorno por consumo de opioides (problemas con el uso de opioides), ahora o en el pasado',
-      'controlled-cardiovascular-disease': 'Una enfermedad del corazón o de los vasos sanguíneos controlada con tratamiento',
+      'opioid-use-disorder':
+        'Trastorno por consumo de opioides (problemas con el uso de opioides), ahora o en el pasado',
+      'controlled-cardiovascular-disease':
+        'Una enfermedad del corazón o de los vasos sanguíneos controlada con tratamiento',
       seizures: 'Convulsiones o epilepsia',
       'untreated-thyroid-disease': 'Un problema de tiroides que no se está tratando',
       'urinary-symptoms': 'Problemas de la vejiga o urinarios (dolor, urgencia, orinar a menudo o sangre en la orina)',
-      'family-history-of-psychosis': 'Un padre, una madre, un hermano, una hermana o un hijo con un trastorno psicótico',
+      'family-history-of-psychosis':
+        'Un padre, una madre, un hermano, una hermana o un hijo con un trastorno psicótico',
       'sleep-apnoea': 'Apnea del sueño (la respiración se detiene durante el sueño)',
       'significant-lung-disease': 'Una enfermedad importante de los pulmones, como EPOC o asma grave',
     },
@@ -151,13 +162,15 @@ export const es: Messages = {
     intro: 'Responda todas las preguntas, por favor. Sus respuestas solo las recibe su equipo de atención.',
     historyLegend: 'Antecedentes médicos',
     conditionsQuestion: '¿Tiene o ha tenido alguno de estos problemas?',
-    mania: '¿Ha tenido alguna vez un período de manía o hipomanía (días de energía o ánimo inusualmente altos, necesitar mucho menos sueño, pensamientos acelerados)?',
+    mania:
+      '¿Ha tenido alguna vez un período de manía o hipomanía (días de energía o ánimo inusualmente altos, necesitar mucho menos sueño, pensamientos acelerados)?',
     maniaHint: 'No importa cuánto tiempo haya pasado.',
     priorName: (n) => `Tratamiento anterior ${n}: ¿cuál fue?`,
     priorKind: (n) => `Tratamiento anterior ${n}: tipo`,
     pregnancy: '¿Está embarazada, planea quedar embarazada o está amamantando?',
     medicationsLegend: 'Medicamentos actuales',
-    medicationsHint: 'Escriba cada nombre como aparece en la etiqueta (por ejemplo, "sertralina 50 mg"), incluso lo que toma solo de vez en cuando.',
+    medicationsHint:
+      'Escriba cada nombre como aparece en la etiqueta (por ejemplo, "sertralina 50 mg"), incluso lo que toma solo de vez en cuando.',
     medicationName: (n) => `Medicamento ${n}: nombre`,
     weight: 'Su peso en kilogramos',
     weightHint: 'Su dosis depende de su peso. Las libras divididas entre 2.2 son kilogramos.',
@@ -177,7 +190,8 @@ export const es: Messages = {
     monitor: '¿Está con usted un adulto que se quedará durante toda la sesión?',
     fasting: '¿Cuántas horas han pasado desde la última vez que comió?',
     alcohol: '¿Cuántas horas han pasado desde la última vez que tomó alcohol o consumió cannabis?',
-    benzodiazepine: '¿Cuántas horas han pasado desde la última vez que tomó un sedante o una pastilla para dormir (benzodiazepina)?',
+    benzodiazepine:
+      '¿Cuántas horas han pasado desde la última vez que tomó un sedante o una pastilla para dormir (benzodiazepina)?',
     noneInLastWeek: 'Déjelo en blanco si no ha tomado nada en la última semana.',
     stimulant: '¿Ha tomado hoy un estimulante o un analgésico opioide?',
     heldMedications: '¿Ha dejado de tomar los medicamentos que su equipo de atención le pidió suspender?',
@@ -188,10 +202,13 @@ export const es: Messages = {
     pregnancy: '¿Está embarazada, planea quedar embarazada o está amamantando?',
     noDriving: '¿Acepta no manejar hasta mañana por la mañana?',
     submit: 'Enviar mi registro',
-    emergency: 'No tome la dosis de hoy. Vaya ahora a un servicio de urgencias o llame a su número local de emergencias.',
+    emergency:
+      'No tome la dosis de hoy. Vaya ahora a un servicio de urgencias o llame a su número local de emergencias.',
     careTeamTold: 'Ya se le avisó a su equipo de atención.',
-    bpCrisis: 'No tome la dosis de hoy. Su presión arterial sigue muy alta, así que su equipo de atención se comunicará con usted hoy.',
-    bpCrisisWarning: 'Si tiene dolor de pecho, falta de aire, dolor de espalda, entumecimiento o debilidad, un cambio en la vista o dificultad para hablar, llame al 911 ahora.',
+    bpCrisis:
+      'No tome la dosis de hoy. Su presión arterial sigue muy alta, así que su equipo de atención se comunicará con usted hoy.',
+    bpCrisisWarning:
+      'Si tiene dolor de pecho, falta de aire, dolor de espalda, entumecimiento o debilidad, un cambio en la vista o dificultad para hablar, llame al 911 ahora.',
     postponed: 'La sesión de hoy se pospone. Por favor, no tome la dosis de hoy.',
     earliestNewTime: 'La nueva hora más próxima es el',
     careTeamWillConfirm: 'Su equipo de atención se la confirmará.',
@@ -202,7 +219,8 @@ export const es: Messages = {
   preparation: {
     addToCalendar: 'Agregar a mi calendario',
     calendarHint: '(un archivo .ics para el calendario de su teléfono o computadora)',
-    checkInComes: (hours) => `Un breve formulario de registro le llegará por correo electrónico ${hours} horas antes de la sesión. Tenga con usted a un adulto que pueda quedarse durante toda la sesión, y no planee manejar hasta la mañana siguiente.`,
+    checkInComes: (hours) =>
+      `Un breve formulario de registro le llegará por correo electrónico ${hours} horas antes de la sesión. Tenga con usted a un adulto que pueda quedarse durante toda la sesión, y no planee manejar hasta la mañana siguiente.`,
     calendarTitle: 'Cita con su equipo de atención',
   },
 
@@ -211,7 +229,8 @@ export const es: Messages = {
     timeToCome: 'Su clínica le dirá la hora de su cita por video.',
     joinToCome: 'Su clínica le enviará la forma de unirse a la llamada.',
     join: 'Unirse a la videollamada',
-    joinHint: (host) => `Abre el servicio de video en ${host}. Únase unos minutos antes, en un lugar tranquilo y privado.`,
+    joinHint: (host) =>
+      `Abre el servicio de video en ${host}. Únase unos minutos antes, en un lugar tranquilo y privado.`,
     calendarTitle: 'Cita por video con su equipo de atención',
   },
 
@@ -225,7 +244,8 @@ export const es: Messages = {
     freeText: 'Algo más sobre cómo se siente (opcional)',
     submit: 'Enviar mi diario',
     noAnotherDose: 'No tome otra dosis hasta que su equipo de atención haya hablado con usted.',
-    adverse: 'Gracias. Lo que nos contó necesita la atención de su equipo de atención: ya se les avisó y se comunicarán con usted. No tome otra dosis hasta entonces. Si se siente mal ahora, llame a su número local de emergencias.',
+    adverse:
+      'Gracias. Lo que nos contó necesita la atención de su equipo de atención: ya se les avisó y se comunicarán con usted. No tome otra dosis hasta entonces. Si se siente mal ahora, llame a su número local de emergencias.',
     thanks: 'Gracias. Su diario se envió a su equipo de atención.',
   },
 
@@ -251,14 +271,16 @@ export const es: Messages = {
     recovered: 'Gracias. El adulto que está con usted se puede ir. No maneje hasta mañana por la mañana.',
     journalNext: 'A continuación recibirá el formulario de su diario.',
     keepAdult: 'Pida al adulto que está con usted que se quede hasta que se sienta completamente recuperado.',
-    careTeamToday: 'Ya se le avisó a su equipo de atención, que se comunicará con usted hoy. Si se siente peor, llame al 911.',
+    careTeamToday:
+      'Ya se le avisó a su equipo de atención, que se comunicará con usted hoy. Si se siente peor, llame al 911.',
   },
 
   // the 988 Lifeline answers in Spanish: press 2 on a call, or text AYUDA (988lifeline.org, "What to expect")
   crisis: {
     intro: 'Si está pensando en hacerse daño, no tiene que esperarnos.',
     lifelineBefore: 'Llame al',
-    lifelineAfter: '(988 Lifeline, la línea de prevención del suicidio y crisis) y oprima 2 para hablar en español, o envíe el mensaje de texto AYUDA al 988, a cualquier hora del día o de la noche. También puede chatear en 988lifeline.org.',
+    lifelineAfter:
+      '(988 Lifeline, la línea de prevención del suicidio y crisis) y oprima 2 para hablar en español, o envíe el mensaje de texto AYUDA al 988, a cualquier hora del día o de la noche. También puede chatear en 988lifeline.org.',
     emergencyBefore: 'Si está en peligro ahora, llame al',
     emergencyAfter: 'o vaya al servicio de urgencias más cercano.',
     answersGo: 'Sus respuestas se envían a su equipo de atención.',
@@ -285,7 +307,8 @@ export const es: Messages = {
     wrongPurposeTitle: 'Este formulario no corresponde a este enlace',
     wrongPurpose: 'El formulario enviado no corresponde a este enlace. No se registró nada.',
     unsupportedTitle: 'No se pudo leer este formulario',
-    unsupported: 'Las respuestas no se enviaron de la forma en que esta página las envía, así que no se registró nada. Abra de nuevo el enlace de su correo electrónico y use el formulario de la página.',
+    unsupported:
+      'Las respuestas no se enviaron de la forma en que esta página las envía, así que no se registró nada. Abra de nuevo el enlace de su correo electrónico y use el formulario de la página.',
     viewOnlyTitle: 'No hay nada que enviar',
     viewOnly: 'Esta página es solo informativa. No se registró nada.',
     tooManyTitle: 'Espere un momento, por favor',
@@ -306,11 +329,14 @@ export const es: Messages = {
     formReminderSubject: 'Recordatorio: tiene un breve formulario pendiente',
     formReminder: 'Un recordatorio amable: su formulario todavía está pendiente.',
     recoverySubject: 'Pida a su acompañante que se quede con usted',
-    recovery: (withLink) => `Pida al adulto que está con usted que se quede hasta que nos haya dicho que se siente recuperado${withLink ? ' en la página segura de abajo' : ''}.`,
+    recovery: (withLink) =>
+      `Pida al adulto que está con usted que se quede hasta que nos haya dicho que se siente recuperado${withLink ? ' en la página segura de abajo' : ''}.`,
     consultSubject: 'Se acerca su cita',
-    consult: (when, withLink) => `Le recordamos que su cita por video es ${when ? `el ${when}` : 'pronto'}.${withLink ? ' En la página segura de abajo encontrará la forma de unirse a la llamada.' : ''}`,
+    consult: (when, withLink) =>
+      `Le recordamos que su cita por video es ${when ? `el ${when}` : 'pronto'}.${withLink ? ' En la página segura de abajo encontrará la forma de unirse a la llamada.' : ''}`,
     followUpSubject: 'Se acerca su cita de seguimiento',
-    followUp: (when) => `Le recordamos que su cita de seguimiento con su equipo de atención es ${when ? `el ${when}` : 'pronto'}.`,
+    followUp: (when) =>
+      `Le recordamos que su cita de seguimiento con su equipo de atención es ${when ? `el ${when}` : 'pronto'}.`,
     sessionPrepSubject: 'Su cita es mañana',
     sessionPrep: (when, withLink) =>
       `Le recordamos su cita ${when ? `del ${when}` : 'de mañana'}.${withLink ? ' Las indicaciones de preparación de su equipo de atención están en la página segura de abajo.' : ' Siga las indicaciones de preparación de su equipo de atención.'} Poco antes de la cita le llegará por correo electrónico un breve formulario de registro.`,

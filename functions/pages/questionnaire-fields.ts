@@ -1,5 +1,13 @@
 import { html, join, type Html } from './html.ts';
-import { messagesOf, numberOf, radioGroup, yesNoField, yesNoOf, type FormState, type FormValues } from './form-fields.ts';
+import {
+  messagesOf,
+  numberOf,
+  radioGroup,
+  yesNoField,
+  yesNoOf,
+  type FormState,
+  type FormValues,
+} from './form-fields.ts';
 import { englishInstruments, type Instrument, type InstrumentText, type Messages } from './messages-en.ts';
 
 /**
@@ -16,7 +24,9 @@ interface Shown {
 
 function instrument(m: Messages, name: Instrument): Shown {
   const own = m.instruments[name];
-  return own === undefined ? { text: englishInstruments[name], original: m.htmlLang !== 'en' } : { text: own, original: false };
+  return own === undefined
+    ? { text: englishInstruments[name], original: m.htmlLang !== 'en' }
+    : { text: own, original: false };
 }
 
 /**
@@ -26,7 +36,10 @@ function instrument(m: Messages, name: Instrument): Shown {
 function instrumentFieldset(m: Messages, legend: string, shown: Shown, content: Html, after: Html = html``): Html {
   const note = shown.original ? html`<p class="hint">${m.questionnaires.originalLanguageNote}</p>` : '';
   const instruction = shown.text.instruction === undefined ? '' : html`<p class="hint">${shown.text.instruction}</p>`;
-  return html`<fieldset><legend>${legend}</legend>${note}${shown.original ? html`<div lang="en">${instruction}${content}</div>` : html`${instruction}${content}`}${after}</fieldset>`;
+  return html`<fieldset>
+    <legend>${legend}</legend>
+    ${note}${shown.original ? html`<div lang="en">${instruction}${content}</div>` : html`${instruction}${content}`}${after}
+  </fieldset>`;
 }
 
 /**
@@ -43,14 +56,31 @@ function optionsOf(text: InstrumentText, index: number): { value: string; label:
   return (list ?? []).map((label, value) => ({ value: String(value), label }));
 }
 
-function frequencyItems(form: FormState, prefix: string, name: Instrument, legend: string, questionnaire: string): Html {
+function frequencyItems(
+  form: FormState,
+  prefix: string,
+  name: Instrument,
+  legend: string,
+  questionnaire: string,
+): Html {
   const m = messagesOf(form);
   const shown = instrument(m, name);
   return instrumentFieldset(
     m,
     legend,
     shown,
-    join(shown.text.items.map((item, index) => radioGroup(form, `${prefix}.items[${index}]`, `${index + 1}. ${item}`, optionsOf(shown.text, index), undefined, questionName(m, questionnaire, index, item)))),
+    join(
+      shown.text.items.map((item, index) =>
+        radioGroup(
+          form,
+          `${prefix}.items[${index}]`,
+          `${index + 1}. ${item}`,
+          optionsOf(shown.text, index),
+          undefined,
+          questionName(m, questionnaire, index, item),
+        ),
+      ),
+    ),
   );
 }
 
@@ -70,13 +100,36 @@ export function auditCFields(form: FormState): Html {
 }
 
 /** The C-SSRS screener's six questions (its field names in the published order) and the date of the last behaviour. */
-const cssrsFields = ['wishToBeDead', 'suicidalThoughts', 'thoughtsOfMethod', 'intentToAct', 'planWithIntent', 'suicidalBehaviour'] as const;
+const cssrsFields = [
+  'wishToBeDead',
+  'suicidalThoughts',
+  'thoughtsOfMethod',
+  'intentToAct',
+  'planWithIntent',
+  'suicidalBehaviour',
+] as const;
 
 export function cssrsQuestions(form: FormState, dateField: (label: string) => Html): Html {
   const m = messagesOf(form);
   const shown = instrument(m, 'cssrs');
-  const items = join(shown.text.items.map((item, index) => yesNoField(form, `cssrs.${cssrsFields[index] ?? index}`, `${index + 1}. ${item}`, undefined, questionName(m, m.questionnaires.cssrsName, index, item))));
-  return instrumentFieldset(m, m.questionnaires.cssrsLegend, shown, items, dateField(m.questionnaires.cssrsBehaviourLastOn));
+  const items = join(
+    shown.text.items.map((item, index) =>
+      yesNoField(
+        form,
+        `cssrs.${cssrsFields[index] ?? index}`,
+        `${index + 1}. ${item}`,
+        undefined,
+        questionName(m, m.questionnaires.cssrsName, index, item),
+      ),
+    ),
+  );
+  return instrumentFieldset(
+    m,
+    m.questionnaires.cssrsLegend,
+    shown,
+    items,
+    dateField(m.questionnaires.cssrsBehaviourLastOn),
+  );
 }
 
 export function dast10Fields(form: FormState): Html {
@@ -86,7 +139,17 @@ export function dast10Fields(form: FormState): Html {
     m,
     m.questionnaires.dast10Legend,
     shown,
-    join(shown.text.items.map((item, index) => yesNoField(form, `dast10.answers[${index}]`, `${index + 1}. ${item}`, undefined, questionName(m, m.questionnaires.dast10Name, index, item)))),
+    join(
+      shown.text.items.map((item, index) =>
+        yesNoField(
+          form,
+          `dast10.answers[${index}]`,
+          `${index + 1}. ${item}`,
+          undefined,
+          questionName(m, m.questionnaires.dast10Name, index, item),
+        ),
+      ),
+    ),
   );
 }
 
@@ -100,11 +163,13 @@ export function yesNosOf(values: FormValues, prefix: string, count: number): unk
 
 export function bladderFields(form: FormState, prefix: string): Html {
   const q = messagesOf(form).questionnaires;
-  return html`<fieldset><legend>${q.bladderLegend}</legend>
-${yesNoField(form, `${prefix}.frequency`, q.bladder.frequency)}
-${yesNoField(form, `${prefix}.urgency`, q.bladder.urgency)}
-${yesNoField(form, `${prefix}.painOnUrination`, q.bladder.painOnUrination)}
-${yesNoField(form, `${prefix}.bloodInUrine`, q.bladder.bloodInUrine)}</fieldset>`;
+  return html`<fieldset>
+    <legend>${q.bladderLegend}</legend>
+    ${yesNoField(form, `${prefix}.frequency`, q.bladder.frequency)}
+    ${yesNoField(form, `${prefix}.urgency`, q.bladder.urgency)}
+    ${yesNoField(form, `${prefix}.painOnUrination`, q.bladder.painOnUrination)}
+    ${yesNoField(form, `${prefix}.bloodInUrine`, q.bladder.bloodInUrine)}
+  </fieldset>`;
 }
 
 export function bladderOf(values: FormValues, prefix: string): Record<string, unknown> {

@@ -27,28 +27,42 @@ export const recoveryPage: PurposePage = {
       'recovery',
       state,
       html`<p>${t.intro}</p>
-${radioGroup(state, 'recoveredNow', t.question, [
-  { value: 'yes', label: t.yes },
-  { value: 'no', label: t.notYet },
-])}
-${checkboxGroup(state, 'symptoms', m.form.anyOfTheseNow, recoverySymptoms.map((s) => ({ value: s, label: labelOf(m, s) })), m.form.tickAll)}`,
+        ${radioGroup(state, 'recoveredNow', t.question, [
+          { value: 'yes', label: t.yes },
+          { value: 'no', label: t.notYet },
+        ])}
+        ${checkboxGroup(
+          state,
+          'symptoms',
+          m.form.anyOfTheseNow,
+          recoverySymptoms.map((s) => ({ value: s, label: labelOf(m, s) })),
+          m.form.tickAll,
+        )}`,
       submitButton(t.submit),
     );
   },
   answerFrom: (values) => {
     const recovered = valueOf(values, 'recoveredNow');
-    return { recoveredNow: recovered === 'yes' ? true : recovered === 'no' ? false : recovered, symptoms: [...(values['symptoms'] ?? [])] };
+    return {
+      recoveredNow: recovered === 'yes' ? true : recovered === 'no' ? false : recovered,
+      symptoms: [...(values['symptoms'] ?? [])],
+    };
   },
   done: (view, decision, output, pageOnly) => {
     const m = messagesFor(view.language);
     const t = m.recovery;
     const crisis = pageOnly?.crisisResources === true ? crisisResources(m) : html``;
     if (output['holdCalledFor'] === true) {
-      return html`${crisis}<p class="urgent" role="alert">${t.hold}</p><p>${t.careTeamWillContact}</p>`;
+      return html`${crisis}
+        <p class="urgent" role="alert">${t.hold}</p>
+        <p>${t.careTeamWillContact}</p>`;
     }
     if (decision === 'RECOVERED' && pageOnly?.crisisResources !== true) {
-      return html`<p class="notice" role="status">${t.recovered}</p><p>${t.journalNext}</p>`;
+      return html`<p class="notice" role="status">${t.recovered}</p>
+        <p>${t.journalNext}</p>`;
     }
-    return html`${crisis}<p class="notice" role="status">${t.keepAdult}</p><p>${t.careTeamToday}</p>`;
+    return html`${crisis}
+      <p class="notice" role="status">${t.keepAdult}</p>
+      <p>${t.careTeamToday}</p>`;
   },
 };

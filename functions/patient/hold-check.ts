@@ -25,7 +25,8 @@ export async function failClosedOnHold<T>(patientId: string, what: string, chang
   try {
     return await change();
   } catch (error) {
-    if (error instanceof ConditionFailed && error.conditionName === NOT_ON_HOLD) throw new PatientOnHold(patientId, what);
+    if (error instanceof ConditionFailed && error.conditionName === NOT_ON_HOLD)
+      throw new PatientOnHold(patientId, what);
     throw error;
   }
 }

@@ -74,9 +74,14 @@ export async function loadPatientContext(patientId: string, options: LoadOptions
   const journaled = new Set(journalEntries.map((entry) => entry.sessionNumber));
   const sessions = record.sessions.map((item) => {
     const session = readStored(storedSession, item);
-    return { ...session, journalRef: session.journalRef ?? (journaled.has(session.number) ? `journal-${session.number}` : null) };
+    return {
+      ...session,
+      journalRef: session.journalRef ?? (journaled.has(session.number) ? `journal-${session.number}` : null),
+    };
   });
-  const plans = record.treatmentPlans.map((item) => readStored(storedPlan, item, { planId: idAfterPrefix(item, PATIENT_SK_PREFIX.treatmentPlan) }));
+  const plans = record.treatmentPlans.map((item) =>
+    readStored(storedPlan, item, { planId: idAfterPrefix(item, PATIENT_SK_PREFIX.treatmentPlan) }),
+  );
   const approved = plans
     .filter((plan) => plan.approvedAt !== undefined)
     .sort((a, b) => Date.parse(a.approvedAt ?? '') - Date.parse(b.approvedAt ?? ''));
@@ -85,7 +90,12 @@ export async function loadPatientContext(patientId: string, options: LoadOptions
   if (options.withIntake === true) {
     const item = await getItem(client, tableName, keys.intake(patientId, journey.id));
     // The intake page may keep the questionnaires under `intake` or flat on the item.
-    if (item !== undefined) intake = readStored(storedIntake, item, typeof item.intake === 'object' && item.intake !== null ? (item.intake as Record<string, unknown>) : {});
+    if (item !== undefined)
+      intake = readStored(
+        storedIntake,
+        item,
+        typeof item.intake === 'object' && item.intake !== null ? (item.intake as Record<string, unknown>) : {},
+      );
   }
 
   return {
@@ -97,8 +107,12 @@ export async function loadPatientContext(patientId: string, options: LoadOptions
     journalEntries,
     fills: record.fills.map((item) => readStored(storedFill, item)),
     evaluations: record.evaluations.map((item) => readStored(storedEvaluation, item)),
-    screenings: record.screenings.map((item) => readStored(storedScreening, item, { screeningId: idAfterPrefix(item, PATIENT_SK_PREFIX.screening) })),
-    assessments: record.assessments.map((item) => readStored(storedAssessment, item, { assessmentId: idAfterPrefix(item, PATIENT_SK_PREFIX.assessment) })),
+    screenings: record.screenings.map((item) =>
+      readStored(storedScreening, item, { screeningId: idAfterPrefix(item, PATIENT_SK_PREFIX.screening) }),
+    ),
+    assessments: record.assessments.map((item) =>
+      readStored(storedAssessment, item, { assessmentId: idAfterPrefix(item, PATIENT_SK_PREFIX.assessment) }),
+    ),
     adverseEvents: record.adverseEvents.map((item) => readStored(storedAdverseEvent, item)),
     intake,
     record,

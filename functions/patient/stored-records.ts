@@ -105,7 +105,11 @@ export function idAfterPrefix(item: StoredItem, prefix: string): string {
   return item.SK.startsWith(prefix) ? item.SK.slice(prefix.length) : item.SK;
 }
 
-export function readStored<Schema extends z.ZodMiniType>(schema: Schema, item: StoredItem, extra: Record<string, unknown> = {}): z.output<Schema> {
+export function readStored<Schema extends z.ZodMiniType>(
+  schema: Schema,
+  item: StoredItem,
+  extra: Record<string, unknown> = {},
+): z.output<Schema> {
   const parsed = schema.safeParse({ ...item, ...extra });
   if (parsed.success) return parsed.data;
   const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(item)').join(', ');

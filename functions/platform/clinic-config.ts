@@ -35,7 +35,14 @@ export const clinicConfigSchema = z
      * by amazonses.com, and a clinic with DMARC quarantine or reject loses it)
      */
     senderDomain: z.optional(
-      z.string().check(z.regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'expected a domain name in lowercase, e.g. riverside-wellness.example')),
+      z
+        .string()
+        .check(
+          z.regex(
+            /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+            'expected a domain name in lowercase, e.g. riverside-wellness.example',
+          ),
+        ),
     ),
     defaultTimeZone: timeZone,
     opsAlertEmail: z.email(),
@@ -50,14 +57,26 @@ export const clinicConfigSchema = z
       const ids = new Set(config.clinicians.map((c) => c.id));
       config.clinicians.forEach((clinician, index) => {
         if (clinician.backupId !== undefined && !ids.has(clinician.backupId)) {
-          ctx.addIssue({ code: 'custom', path: ['clinicians', index, 'backupId'], message: `no clinician has id "${clinician.backupId}"` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clinicians', index, 'backupId'],
+            message: `no clinician has id "${clinician.backupId}"`,
+          });
         }
         if (clinician.backupId === clinician.id) {
-          ctx.addIssue({ code: 'custom', path: ['clinicians', index, 'backupId'], message: 'a clinician cannot be their own backup' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clinicians', index, 'backupId'],
+            message: 'a clinician cannot be their own backup',
+          });
         }
       });
       if (config.senderDomain !== undefined && !isInDomain(config.senderEmail, config.senderDomain)) {
-        ctx.addIssue({ code: 'custom', path: ['senderEmail'], message: `"${config.senderEmail}" is not an address of senderDomain "${config.senderDomain}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['senderEmail'],
+          message: `"${config.senderEmail}" is not an address of senderDomain "${config.senderDomain}"`,
+        });
       }
       if (config.protocolOverrides !== undefined) {
         try {

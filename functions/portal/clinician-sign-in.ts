@@ -9,7 +9,15 @@ import type { LinkServer } from '../link-pages/serve-link.ts';
 import { now } from '../platform/clock.ts';
 import { logger } from '../platform/logger.ts';
 import { notAllowedPage } from './portal-pages.ts';
-import { csrfField, csrfFieldOf, csrfMatches, sessionCookie, sessionFrom, withoutCsrfField, type PortalSession } from './portal-session.ts';
+import {
+  csrfField,
+  csrfFieldOf,
+  csrfMatches,
+  sessionCookie,
+  sessionFrom,
+  withoutCsrfField,
+  type PortalSession,
+} from './portal-session.ts';
 import { clinicianSignInRequired, portalSettings } from './portal-settings.ts';
 
 /**
@@ -43,7 +51,10 @@ export function requireClinicianSignIn(server: LinkServer): LinkServer {
       const body = bodyOf(event);
       if (!csrfMatches(session, csrfFieldOf(body))) {
         logger.warn('clinician link refused', { outcome: 'csrf' });
-        return htmlResponse(403, notAllowedPage('This form has expired or did not come from this site. Please open the page again.'));
+        return htmlResponse(
+          403,
+          notAllowedPage('This form has expired or did not come from this site. Please open the page again.'),
+        );
       }
       forwarded = withBody(forwarded, withoutCsrfField(body));
     }
@@ -66,14 +77,30 @@ function toSignIn(event: APIGatewayProxyEventV2, token: string): APIGatewayProxy
   return { ...page, headers: { ...page.headers, location } };
 }
 
-function withSession(response: APIGatewayProxyStructuredResultV2, session: PortalSession, key: Buffer, at: Date, secure: boolean): APIGatewayProxyStructuredResultV2 {
-  const body = typeof response.body === 'string' && response.headers?.['content-type']?.toString().startsWith('text/html') ? withCsrfInForms(response.body, session.csrf) : response.body;
-  return { ...response, ...(body === undefined ? {} : { body }), cookies: [...(response.cookies ?? []), sessionCookie(session, key, at, secure)] };
+function withSession(
+  response: APIGatewayProxyStructuredResultV2,
+  session: PortalSession,
+  key: Buffer,
+  at: Date,
+  secure: boolean,
+): APIGatewayProxyStructuredResultV2 {
+  const body =
+    typeof response.body === 'string' && response.headers?.['content-type']?.toString().startsWith('text/html')
+      ? withCsrfInForms(response.body, session.csrf)
+      : response.body;
+  return {
+    ...response,
+    ...(body === undefined ? {} : { body }),
+    cookies: [...(response.cookies ?? []), sessionCookie(session, key, at, secure)],
+  };
 }
 
 /** Every POST form of the page carries the token as a hidden field. */
 export function withCsrfInForms(page: string, csrf: string): string {
-  return page.replace(/<form\b[^>]*\bmethod="post"[^>]*>/gi, (tag) => `${tag}<input type="hidden" name="${csrfField}" value="${csrf}">`);
+  return page.replace(
+    /<form\b[^>]*\bmethod="post"[^>]*>/gi,
+    (tag) => `${tag}<input type="hidden" name="${csrfField}" value="${csrf}">`,
+  );
 }
 
 function bodyOf(event: APIGatewayProxyEventV2): string | Uint8Array {
@@ -82,5 +109,7 @@ function bodyOf(event: APIGatewayProxyEventV2): string | Uint8Array {
 }
 
 function withBody(event: APIGatewayProxyEventV2, body: string | Uint8Array): APIGatewayProxyEventV2 {
-  return typeof body === 'string' ? { ...event, body, isBase64Encoded: false } : { ...event, body: Buffer.from(body).toString('base64'), isBase64Encoded: true };
+  return typeof body === 'string'
+    ? { ...event, body, isBase64Encoded: false }
+    : { ...event, body: Buffer.from(body).toString('base64'), isBase64Encoded: true };
 }

@@ -11,7 +11,14 @@ import { clearPendingCookie, finishSignIn, SignInFailed, startSignIn } from './o
 import { myDecisionsSection, pendingDecisions } from './my-decisions.ts';
 import { listPatients, patientsSection } from './patients-list.ts';
 import { homePage, notAllowedPage, portalPage, signedOutPage, signInFailedPage } from './portal-pages.ts';
-import { csrfFieldOf, csrfMatches, endSessionCookie, newSession, sessionCookie, sessionFrom } from './portal-session.ts';
+import {
+  csrfFieldOf,
+  csrfMatches,
+  endSessionCookie,
+  newSession,
+  sessionCookie,
+  sessionFrom,
+} from './portal-session.ts';
 import { portalSettings } from './portal-settings.ts';
 import { NotAPortalUser, portalUserFrom } from './portal-user.ts';
 import { portalHome } from './return-path.ts';
@@ -39,7 +46,10 @@ async function portal(event: APIGatewayProxyEventV2): Promise<Result> {
       const clinicianIds = new Set(functionEnvironment().clinic.clinicians.map((c) => c.id));
       const session = newSession(portalUserFrom(claims, clinicianIds), at);
       logger.info('portal sign-in', { role: session.role });
-      return redirect(returnTo, [sessionCookie(session, settings.sessionKey, at, settings.secureCookies), clearPendingCookie(settings)]);
+      return redirect(returnTo, [
+        sessionCookie(session, settings.sessionKey, at, settings.secureCookies),
+        clearPendingCookie(settings),
+      ]);
     } catch (error) {
       if (!(error instanceof SignInFailed) && !(error instanceof NotAPortalUser)) throw error;
       logger.warn('portal sign-in refused', { errorName: error.name });
@@ -50,22 +60,36 @@ async function portal(event: APIGatewayProxyEventV2): Promise<Result> {
   const session = sessionFrom(event.cookies, settings.sessionKey, at);
   if (method === 'POST' && path === '/portal/sign-out') {
     // sign-out is a POST with the session's token, so another site cannot sign a clinician out
-    if (session === undefined) return { ...htmlResponse(200, signedOutPage()), cookies: [endSessionCookie(settings.secureCookies)] };
-    if (!csrfMatches(session, csrfFieldOf(bodyOf(event)))) return htmlResponse(403, notAllowedPage('This form has expired.'));
+    if (session === undefined)
+      return { ...htmlResponse(200, signedOutPage()), cookies: [endSessionCookie(settings.secureCookies)] };
+    if (!csrfMatches(session, csrfFieldOf(bodyOf(event))))
+      return htmlResponse(403, notAllowedPage('This form has expired.'));
     return { ...htmlResponse(200, signedOutPage()), cookies: [endSessionCookie(settings.secureCookies)] };
   }
   if (method === 'GET' && path === portalHome) {
     if (session === undefined) return redirect(`/portal/sign-in?return=${encodeURIComponent(portalHome)}`, []);
     const { client, tableName, clinic } = functionContext();
-    const content = session.clinicianId === undefined ? html`` : myDecisionsSection(await pendingDecisions(client, tableName, clinic, session.clinicianId, at), clinic.defaultTimeZone);
-    return { ...htmlResponse(200, homePage(session, content)), cookies: [sessionCookie(session, settings.sessionKey, at, settings.secureCookies)] };
+    const content =
+      session.clinicianId === undefined
+        ? html``
+        : myDecisionsSection(
+            await pendingDecisions(client, tableName, clinic, session.clinicianId, at),
+            clinic.defaultTimeZone,
+          );
+    return {
+      ...htmlResponse(200, homePage(session, content)),
+      cookies: [sessionCookie(session, settings.sessionKey, at, settings.secureCookies)],
+    };
   }
   if (method === 'GET' && path === '/portal/patients') {
     if (session === undefined) return redirect(`/portal/sign-in?return=${encodeURIComponent('/portal/patients')}`, []);
     const { client, tableName, clinic } = functionContext();
     const search = (event.queryStringParameters?.['q'] ?? '').slice(0, 100);
     const content = patientsSection(await listPatients(client, tableName, search), search, clinic.defaultTimeZone);
-    return { ...htmlResponse(200, portalPage('Patients', session, content)), cookies: [sessionCookie(session, settings.sessionKey, at, settings.secureCookies)] };
+    return {
+      ...htmlResponse(200, portalPage('Patients', session, content)),
+      cookies: [sessionCookie(session, settings.sessionKey, at, settings.secureCookies)],
+    };
   }
   return htmlResponse(404, notAllowedPage('There is no such page.'));
 }

@@ -36,9 +36,17 @@ const purposeLabels: Readonly<Record<string, string>> = {
   'refill-approval': 'Refill approval',
 };
 
-export async function pendingDecisions(client: DynamoDBDocumentClient, tableName: string, clinic: ClinicConfig, clinicianId: string, at: Date): Promise<PendingDecision[]> {
+export async function pendingDecisions(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  clinic: ClinicConfig,
+  clinicianId: string,
+  at: Date,
+): Promise<PendingDecision[]> {
   const backedUp = clinic.clinicians.filter((c) => c.backupId === clinicianId).map((c) => c.id);
-  const links = (await Promise.all([clinicianId, ...backedUp].map((id) => listPendingLinksForPerson(client, tableName, id)))).flat() as unknown as LinkItem[];
+  const links = (
+    await Promise.all([clinicianId, ...backedUp].map((id) => listPendingLinksForPerson(client, tableName, id)))
+  ).flat() as unknown as LinkItem[];
   const steps = new Map<string, LinkItem[]>();
   for (const link of links) {
     if (link.purpose === 'notice' || link.status !== 'pending' || Date.parse(link.expiresAt) <= at.getTime()) continue;
@@ -49,7 +57,10 @@ export async function pendingDecisions(client: DynamoDBDocumentClient, tableName
   const decisions: PendingDecision[] = [];
   for (const asked of steps.values()) {
     const first = [...asked].sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0] as LinkItem;
-    const dueBy = asked.map((l) => l.expiresAt).sort().at(-1) as string;
+    const dueBy = asked
+      .map((l) => l.expiresAt)
+      .sort()
+      .at(-1) as string;
     // a step sent to the clinician themselves is theirs, even when their backup was asked too
     const mine = asked.some((l) => l.person.id === clinicianId);
     if (!names.has(first.patientId)) names.set(first.patientId, await patientName(client, tableName, first.patientId));
@@ -59,7 +70,9 @@ export async function pendingDecisions(client: DynamoDBDocumentClient, tableName
       purpose: first.purpose,
       askedAt: first.createdAt,
       dueBy,
-      ...(mine ? {} : { asBackupFor: clinic.clinicians.find((c) => c.id === first.person.id)?.name ?? first.person.id }),
+      ...(mine
+        ? {}
+        : { asBackupFor: clinic.clinicians.find((c) => c.id === first.person.id)?.name ?? first.person.id }),
     });
   }
   return decisions.sort((a, b) => a.askedAt.localeCompare(b.askedAt));
@@ -74,13 +87,34 @@ async function patientName(client: DynamoDBDocumentClient, tableName: string, pa
 
 /** A list that reads on a phone: one block per decision, label and value pairs that wrap. */
 export function myDecisionsSection(decisions: readonly PendingDecision[], timeZone: string): Html {
-  if (decisions.length === 0) return html`<h2>My decisions</h2><p>Nothing is waiting for you.</p>`;
+  if (decisions.length === 0)
+    return html`<h2>My decisions</h2>
+      <p>Nothing is waiting for you.</p>`;
   const rows = decisions.map(
-    (d) => html`<section class="measure"><h3>${purposeLabels[d.purpose] ?? d.purpose}: ${d.patientName}</h3><dl class="facts">
-<div><dt>Asked</dt><dd>${formatInZone(d.askedAt, timeZone)}</dd></div>
-<div><dt>Due by</dt><dd>${formatInZone(d.dueBy, timeZone)}</dd></div>
-${d.asBackupFor === undefined ? '' : html`<div><dt>For</dt><dd>${d.asBackupFor} (you are the backup)</dd></div>`}
-</dl></section>`,
+    (d) =>
+      html`<section class="measure">
+        <h3>${purposeLabels[d.purpose] ?? d.purpose}: ${d.patientName}</h3>
+        <dl class="facts">
+          <div>
+            <dt>Asked</dt>
+            <dd>${formatInZone(d.askedAt, timeZone)}</dd>
+          </div>
+          <div>
+            <dt>Due by</dt>
+            <dd>${formatInZone(d.dueBy, timeZone)}</dd>
+          </div>
+          ${
+            d.asBackupFor === undefined
+              ? ''
+              : html`<div>
+                  <dt>For</dt>
+                  <dd>${d.asBackupFor} (you are the backup)</dd>
+                </div>`
+          }
+        </dl>
+      </section>`,
   );
-  return html`<h2>My decisions</h2><p class="hint">Oldest first. Open each from its email.</p>${join(rows)}`;
+  return html`<h2>My decisions</h2>
+    <p class="hint">Oldest first. Open each from its email.</p>
+    ${join(rows)}`;
 }

@@ -18,7 +18,13 @@ export const pendingCookieName = 'cj_signin';
 const pendingPath = '/portal/callback';
 const pendingMaxAgeSeconds = 600;
 
-const pendingSchema = z.object({ state: z.string(), nonce: z.string(), verifier: z.string(), returnTo: z.string(), startedAt: z.number() });
+const pendingSchema = z.object({
+  state: z.string(),
+  nonce: z.string(),
+  verifier: z.string(),
+  returnTo: z.string(),
+  startedAt: z.number(),
+});
 
 export class SignInFailed extends Error {
   override readonly name = 'SignInFailed';
@@ -28,9 +34,15 @@ let discovered: { issuer: string; config: Promise<client.Configuration> } | unde
 
 function configuration(settings: PortalSettings): Promise<client.Configuration> {
   if (discovered?.issuer !== settings.issuer) {
-    const config = client.discovery(new URL(settings.issuer), settings.clientId, { token_endpoint_auth_method: 'none' }, client.None(), {
-      ...(isPlainHttpLoopback(settings.issuer) ? { execute: [client.allowInsecureRequests] } : {}),
-    });
+    const config = client.discovery(
+      new URL(settings.issuer),
+      settings.clientId,
+      { token_endpoint_auth_method: 'none' },
+      client.None(),
+      {
+        ...(isPlainHttpLoopback(settings.issuer) ? { execute: [client.allowInsecureRequests] } : {}),
+      },
+    );
     // a failed discovery is tried again on the next sign-in, not cached
     config.catch(() => {
       if (discovered?.config === config) discovered = undefined;
@@ -41,10 +53,20 @@ function configuration(settings: PortalSettings): Promise<client.Configuration> 
 }
 
 /** Where to send the browser to sign in, and the cookie that remembers this attempt. */
-export async function startSignIn(settings: PortalSettings, returnTo: string | null | undefined, at: Date): Promise<{ location: string; cookie: string }> {
+export async function startSignIn(
+  settings: PortalSettings,
+  returnTo: string | null | undefined,
+  at: Date,
+): Promise<{ location: string; cookie: string }> {
   const config = await configuration(settings);
   const verifier = client.randomPKCECodeVerifier();
-  const pending = { state: client.randomState(), nonce: client.randomNonce(), verifier, returnTo: safeReturnPath(returnTo), startedAt: at.getTime() };
+  const pending = {
+    state: client.randomState(),
+    nonce: client.randomNonce(),
+    verifier,
+    returnTo: safeReturnPath(returnTo),
+    startedAt: at.getTime(),
+  };
   const url = client.buildAuthorizationUrl(config, {
     redirect_uri: settings.redirectUri,
     scope: 'openid email profile',
@@ -53,14 +75,24 @@ export async function startSignIn(settings: PortalSettings, returnTo: string | n
     state: pending.state,
     nonce: pending.nonce,
   });
-  const cookie = setCookie(pendingCookieName, sealValue(settings.sessionKey, pendingCookieName, pending), { path: pendingPath, maxAgeSeconds: pendingMaxAgeSeconds, secure: settings.secureCookies });
+  const cookie = setCookie(pendingCookieName, sealValue(settings.sessionKey, pendingCookieName, pending), {
+    path: pendingPath,
+    maxAgeSeconds: pendingMaxAgeSeconds,
+    secure: settings.secureCookies,
+  });
   return { location: url.href, cookie };
 }
 
 /** The provider's answer at the callback: the verified ID token's claims and where to return. */
-export async function finishSignIn(settings: PortalSettings, cookies: readonly string[] | undefined, rawQueryString: string): Promise<{ claims: Record<string, unknown>; returnTo: string }> {
+export async function finishSignIn(
+  settings: PortalSettings,
+  cookies: readonly string[] | undefined,
+  rawQueryString: string,
+): Promise<{ claims: Record<string, unknown>; returnTo: string }> {
   const raw = cookieValue(cookies, pendingCookieName);
-  const pending = pendingSchema.safeParse(raw === undefined ? undefined : unsealValue(settings.sessionKey, pendingCookieName, raw));
+  const pending = pendingSchema.safeParse(
+    raw === undefined ? undefined : unsealValue(settings.sessionKey, pendingCookieName, raw),
+  );
   if (!pending.success) throw new SignInFailed('no sign-in was started in this browser, or it took too long');
   const config = await configuration(settings);
   let idToken: string | undefined;
@@ -87,14 +119,23 @@ export function clearPendingCookie(settings: PortalSettings): string {
 let verifier: { issuer: string; verify: (token: string) => Promise<Record<string, unknown>> } | undefined;
 
 /** aws-jwt-verify checks the signature against the issuer's JWKS, the issuer, the audience and the expiry. */
-async function verifyIdToken(settings: PortalSettings, config: client.Configuration, idToken: string): Promise<Record<string, unknown>> {
+async function verifyIdToken(
+  settings: PortalSettings,
+  config: client.Configuration,
+  idToken: string,
+): Promise<Record<string, unknown>> {
   if (verifier?.issuer !== settings.issuer) {
     const jwksUri = config.serverMetadata().jwks_uri;
     if (jwksUri === undefined) throw new SignInFailed('the provider publishes no keys');
     // the library's own fetcher speaks https only; the local provider is plain http on loopback
-    const jwksCache = new SimpleJwksCache({ fetcher: { fetch: async (uri: string) => (await fetch(uri)).arrayBuffer() } });
+    const jwksCache = new SimpleJwksCache({
+      fetcher: { fetch: async (uri: string) => (await fetch(uri)).arrayBuffer() },
+    });
     const jwt = JwtVerifier.create({ issuer: settings.issuer, audience: settings.clientId, jwksUri }, { jwksCache });
-    verifier = { issuer: settings.issuer, verify: async (token) => (await jwt.verify(token)) as Record<string, unknown> };
+    verifier = {
+      issuer: settings.issuer,
+      verify: async (token) => (await jwt.verify(token)) as Record<string, unknown>,
+    };
   }
   try {
     return await verifier.verify(idToken);

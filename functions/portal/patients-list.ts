@@ -21,7 +21,11 @@ export interface PatientRow {
 
 const statusOrder = ['on-hold', 'active', 'closed'] as const satisfies readonly (typeof journeyStatuses)[number][];
 
-export async function listPatients(client: DynamoDBDocumentClient, tableName: string, search: string): Promise<PatientRow[]> {
+export async function listPatients(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  search: string,
+): Promise<PatientRow[]> {
   const wanted = search.trim().toLowerCase();
   const rows: PatientRow[] = [];
   for (const status of statusOrder) {
@@ -31,21 +35,54 @@ export async function listPatients(client: DynamoDBDocumentClient, tableName: st
       const name = `${String(profile?.['firstName'] ?? '')} ${String(profile?.['lastName'] ?? '')}`.trim() || patientId;
       if (wanted !== '' && !name.toLowerCase().includes(wanted) && !patientId.toLowerCase().includes(wanted)) continue;
       const hold = journey['hold'] as { since?: string } | null | undefined;
-      rows.push({ patientId, name, phase: String(journey['phase'] ?? ''), status, ...(typeof hold?.since === 'string' ? { holdSince: hold.since } : {}) });
+      rows.push({
+        patientId,
+        name,
+        phase: String(journey['phase'] ?? ''),
+        status,
+        ...(typeof hold?.since === 'string' ? { holdSince: hold.since } : {}),
+      });
     }
   }
   return rows;
 }
 
 export function patientsSection(rows: readonly PatientRow[], search: string, timeZone: string): Html {
-  const form = html`<form method="get" action="/portal/patients"><div class="field"><label for="q">Search by name or id</label><input type="text" id="q" name="q" value="${search}"></div><button type="submit">Search</button></form>`;
-  if (rows.length === 0) return html`${form}<p>No patient matches.</p>`;
+  const form = html`<form method="get" action="/portal/patients">
+    <div class="field">
+      <label for="q">Search by name or id</label><input type="text" id="q" name="q" value="${search}" />
+    </div>
+    <button type="submit">Search</button>
+  </form>`;
+  if (rows.length === 0)
+    return html`${form}
+      <p>No patient matches.</p>`;
   const blocks = rows.map(
-    (row) => html`<section class="measure"><h3>${row.name}</h3><dl class="facts">
-<div><dt>Id</dt><dd>${row.patientId}</dd></div>
-<div><dt>Phase</dt><dd>${row.phase}</dd></div>
-${row.holdSince === undefined ? html`<div><dt>Status</dt><dd>${row.status}</dd></div>` : html`<div><dt>Hold</dt><dd>On hold since ${formatInZone(row.holdSince, timeZone)}</dd></div>`}
-</dl></section>`,
+    (row) =>
+      html`<section class="measure">
+        <h3>${row.name}</h3>
+        <dl class="facts">
+          <div>
+            <dt>Id</dt>
+            <dd>${row.patientId}</dd>
+          </div>
+          <div>
+            <dt>Phase</dt>
+            <dd>${row.phase}</dd>
+          </div>
+          ${
+            row.holdSince === undefined
+              ? html`<div>
+                  <dt>Status</dt>
+                  <dd>${row.status}</dd>
+                </div>`
+              : html`<div>
+                  <dt>Hold</dt>
+                  <dd>On hold since ${formatInZone(row.holdSince, timeZone)}</dd>
+                </div>`
+          }
+        </dl>
+      </section>`,
   );
   return html`${form}${join(blocks)}`;
 }

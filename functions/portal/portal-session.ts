@@ -82,6 +82,10 @@ export function csrfFieldOf(body: string | Uint8Array): string | undefined {
 
 /** The same body without its CSRF field, byte for byte otherwise (the link pages read the rest strictly). */
 export function withoutCsrfField(body: string | Uint8Array): string | Uint8Array {
-  const strip = (text: string) => text.split('&').filter((p) => !p.startsWith(`${csrfField}=`)).join('&');
+  const strip = (text: string) =>
+    text
+      .split('&')
+      .filter((p) => !p.startsWith(`${csrfField}=`))
+      .join('&');
   return typeof body === 'string' ? strip(body) : Buffer.from(strip(Buffer.from(body).toString('latin1')), 'latin1');
 }

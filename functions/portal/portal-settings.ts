@@ -50,5 +50,8 @@ export function clinicianSignInRequired(source: NodeJS.ProcessEnv = process.env)
 
 export function isPlainHttpLoopback(url: string): boolean {
   const parsed = new URL(url);
-  return parsed.protocol === 'http:' && (parsed.hostname === '127.0.0.1' || parsed.hostname === 'localhost' || parsed.hostname === '[::1]');
+  return (
+    parsed.protocol === 'http:' &&
+    (parsed.hostname === '127.0.0.1' || parsed.hostname === 'localhost' || parsed.hostname === '[::1]')
+  );
 }

@@ -36,12 +36,16 @@ export function portalClaims(role: PortalRole, clinicianId?: string): Record<str
 export function portalUserFrom(claims: Record<string, unknown>, clinicianIds: ReadonlySet<string>): PortalUser {
   const sub = claims['sub'];
   if (typeof sub !== 'string' || sub === '') throw new NotAPortalUser('the token has no subject');
-  const groups = Array.isArray(claims[groupsClaim]) ? (claims[groupsClaim] as unknown[]).filter((g): g is string => typeof g === 'string') : [];
+  const groups = Array.isArray(claims[groupsClaim])
+    ? (claims[groupsClaim] as unknown[]).filter((g): g is string => typeof g === 'string')
+    : [];
   const role = portalRoles.find((r) => groups.includes(r));
   if (role === undefined) throw new NotAPortalUser('the user is in none of the groups clinician, staff, admin');
-  const name = typeof claims['name'] === 'string' ? claims['name'] : typeof claims['email'] === 'string' ? claims['email'] : sub;
+  const name =
+    typeof claims['name'] === 'string' ? claims['name'] : typeof claims['email'] === 'string' ? claims['email'] : sub;
   if (role !== 'clinician') return { sub, name, role };
   const clinicianId = claims[clinicianIdClaim];
-  if (typeof clinicianId !== 'string' || !clinicianIds.has(clinicianId)) throw new NotAPortalUser('the clinician is not one of the clinic config');
+  if (typeof clinicianId !== 'string' || !clinicianIds.has(clinicianId))
+    throw new NotAPortalUser('the clinician is not one of the clinic config');
   return { sub, name, role, clinicianId };
 }

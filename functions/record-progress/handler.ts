@@ -20,21 +20,71 @@ import { workflowHandler } from '../platform/workflow-handler.ts';
 
 const sessionAttempt = { sessionNumber: wholeNumberFrom(1), attempt: wholeNumberFrom(1) };
 const input = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('phase'), ...journeyRef, phase: z.enum(journeyPhases), from: z.optional(z.enum(journeyPhases)), cycle: z.optional(wholeNumberFrom(1)) }),
-  z.object({ event: z.literal('journey-closed'), ...journeyRef, reason: z.string().check(z.minLength(1), z.maxLength(100)), notifyPatient: z.optional(z.boolean()) }),
-  z.object({ event: z.literal('await'), ...journeyRef, until: z.iso.datetime({ offset: true }), taskToken: z.string().check(z.minLength(1)) }),
-  z.object({ event: z.literal('link-expired'), ...journeyRef, purpose: z.string().check(z.minLength(1)), stepKey: z.string().check(z.minLength(1)) }),
+  z.object({
+    event: z.literal('phase'),
+    ...journeyRef,
+    phase: z.enum(journeyPhases),
+    from: z.optional(z.enum(journeyPhases)),
+    cycle: z.optional(wholeNumberFrom(1)),
+  }),
+  z.object({
+    event: z.literal('journey-closed'),
+    ...journeyRef,
+    reason: z.string().check(z.minLength(1), z.maxLength(100)),
+    notifyPatient: z.optional(z.boolean()),
+  }),
+  z.object({
+    event: z.literal('await'),
+    ...journeyRef,
+    until: z.iso.datetime({ offset: true }),
+    taskToken: z.string().check(z.minLength(1)),
+  }),
+  z.object({
+    event: z.literal('link-expired'),
+    ...journeyRef,
+    purpose: z.string().check(z.minLength(1)),
+    stepKey: z.string().check(z.minLength(1)),
+  }),
   z.object({ event: z.literal('hold-lifted'), ...journeyRef, sessionNumber: z.optional(wholeNumberFrom(1)) }),
-  z.object({ event: z.literal('session-planned'), ...journeyRef, ...sessionAttempt, plannedStart: z.iso.datetime({ offset: true }) }),
+  z.object({
+    event: z.literal('session-planned'),
+    ...journeyRef,
+    ...sessionAttempt,
+    plannedStart: z.iso.datetime({ offset: true }),
+  }),
   z.object({ event: z.literal('session-postponed'), ...journeyRef, ...sessionAttempt }),
-  z.object({ event: z.literal('session-missed'), ...journeyRef, ...sessionAttempt, missedCheckIns: z.optional(wholeNumberFrom(1)) }),
+  z.object({
+    event: z.literal('session-missed'),
+    ...journeyRef,
+    ...sessionAttempt,
+    missedCheckIns: z.optional(wholeNumberFrom(1)),
+  }),
   // attempt is optional: an execution started on an older definition (before the attempt was passed) still records
-  z.object({ event: z.literal('session-completed'), ...journeyRef, sessionNumber: wholeNumberFrom(1), attempt: z.optional(wholeNumberFrom(1)) }),
+  z.object({
+    event: z.literal('session-completed'),
+    ...journeyRef,
+    sessionNumber: wholeNumberFrom(1),
+    attempt: z.optional(wholeNumberFrom(1)),
+  }),
   z.object({ event: z.literal('follow-up'), ...journeyRef, from: z.optional(z.enum(journeyPhases)) }),
-  z.object({ event: z.literal('hold-called-for'), ...journeyRef, stepKey: z.string().check(z.minLength(1), z.maxLength(120)) }),
-  z.object({ event: z.literal('alert-called-for'), ...journeyRef, stepKey: z.string().check(z.minLength(1), z.maxLength(120)) }),
+  z.object({
+    event: z.literal('hold-called-for'),
+    ...journeyRef,
+    stepKey: z.string().check(z.minLength(1), z.maxLength(120)),
+  }),
+  z.object({
+    event: z.literal('alert-called-for'),
+    ...journeyRef,
+    stepKey: z.string().check(z.minLength(1), z.maxLength(120)),
+  }),
   z.object({ event: z.literal('fill'), ...journeyRef, cycle: wholeNumberFrom(1) }),
-  z.object({ event: z.literal('refill-refused'), ...journeyRef, cycle: wholeNumberFrom(1), retryable: z.boolean(), atFill: z.optional(z.boolean()) }),
+  z.object({
+    event: z.literal('refill-refused'),
+    ...journeyRef,
+    cycle: wholeNumberFrom(1),
+    retryable: z.boolean(),
+    atFill: z.optional(z.boolean()),
+  }),
   z.object({ event: z.literal('refill-not-requested'), ...journeyRef, cycle: wholeNumberFrom(1) }),
   z.object({ event: z.literal('refill-not-approved'), ...journeyRef, cycle: wholeNumberFrom(1) }),
 ]);
@@ -46,7 +96,13 @@ export const handler = workflowHandler('record-progress', input, async (event) =
   const { patientId } = event;
   switch (event.event) {
     case 'phase': {
-      const { ignored } = await setPhase(patientId, event.phase, actor, `the workflow reached ${event.phase}`, event.from);
+      const { ignored } = await setPhase(
+        patientId,
+        event.phase,
+        actor,
+        `the workflow reached ${event.phase}`,
+        event.from,
+      );
       if (ignored !== undefined) return { phase: event.phase, ignored };
       if (event.phase !== 'induction') return { phase: event.phase };
       const { plan } = await loadPatientContext(patientId);
@@ -66,7 +122,11 @@ export const handler = workflowHandler('record-progress', input, async (event) =
     case 'link-expired':
       return expireStep(event);
     case 'hold-lifted':
-      return liftHold({ patientId, actor: { type: 'clinician', id: 'hold-decision' }, reason: 'the clinician decided to resume' });
+      return liftHold({
+        patientId,
+        actor: { type: 'clinician', id: 'hold-decision' },
+        reason: 'the clinician decided to resume',
+      });
     case 'session-planned':
       return recordPlannedSession({ ...event, actor });
     case 'session-postponed':
@@ -86,6 +146,13 @@ export const handler = workflowHandler('record-progress', input, async (event) =
     case 'refill-refused':
     case 'refill-not-requested':
     case 'refill-not-approved':
-      return recordRefillOutcome({ patientId, cycle: event.cycle, event: event.event, ...('retryable' in event ? { retryable: event.retryable } : {}), ...('atFill' in event && event.atFill !== undefined ? { atFill: event.atFill } : {}), actor });
+      return recordRefillOutcome({
+        patientId,
+        cycle: event.cycle,
+        event: event.event,
+        ...('retryable' in event ? { retryable: event.retryable } : {}),
+        ...('atFill' in event && event.atFill !== undefined ? { atFill: event.atFill } : {}),
+        actor,
+      });
   }
 });

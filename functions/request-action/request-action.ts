@@ -65,7 +65,10 @@ export async function requestAction(input: RequestActionInput): Promise<RequestA
   const spec = purposeSpecs[request.purpose];
 
   for (let attempt = 1; ; attempt++) {
-    const [journey, step] = await Promise.all([getItem(client, tableName, keys.journey(request.patientId)), readStep(client, tableName, request)]);
+    const [journey, step] = await Promise.all([
+      getItem(client, tableName, keys.journey(request.patientId)),
+      readStep(client, tableName, request),
+    ]);
     if (step?.status === 'decided' && step.output !== undefined) {
       await completeStep(input.taskToken, step.output);
       return { outcome: 'delivered-recorded-decision', stage };
@@ -106,7 +109,14 @@ export async function requestAction(input: RequestActionInput): Promise<RequestA
     if (link !== undefined) writes.push(link.write);
     if (reopening && step !== undefined) {
       for (const hash of step.linkHashes) {
-        writes.push({ kind: 'update', key: keys.link(hash), label: 'older link', condition: { name: 'link exists', expression: 'attribute_exists(#s)', names: { '#s': 'stepKey' } }, set: { status: 'superseded' }, remove: ['GSI1PK', 'GSI1SK'] });
+        writes.push({
+          kind: 'update',
+          key: keys.link(hash),
+          label: 'older link',
+          condition: { name: 'link exists', expression: 'attribute_exists(#s)', names: { '#s': 'stepKey' } },
+          set: { status: 'superseded' },
+          remove: ['GSI1PK', 'GSI1SK'],
+        });
       }
     }
     if (spec.endsOnHold && journey !== undefined) {
@@ -120,13 +130,21 @@ export async function requestAction(input: RequestActionInput): Promise<RequestA
           actor: { type: 'system', id: 'request-action' },
           action: step === undefined || reopening ? 'step.requested' : 'step.re-armed',
           reason: `${request.purpose} is waiting for ${input.plan.person.kind} (${stage})`,
-          details: { journeyId: request.journeyId, stepKey: request.stepKey, stage, round, linkSent: link !== undefined },
+          details: {
+            journeyId: request.journeyId,
+            stepKey: request.stepKey,
+            stage,
+            round,
+            linkSent: link !== undefined,
+          },
         },
       });
     } catch (error) {
-      const raced = error instanceof ConcurrentUpdate || error instanceof ConditionFailed || error instanceof AlreadyExists;
+      const raced =
+        error instanceof ConcurrentUpdate || error instanceof ConditionFailed || error instanceof AlreadyExists;
       if (!raced || attempt >= MAX_ATTEMPTS) throw error;
-      if (error instanceof ConditionFailed && error.conditionName === NOT_ON_HOLD) throw new PatientOnHold(request.patientId, `the ${request.purpose} step`);
+      if (error instanceof ConditionFailed && error.conditionName === NOT_ON_HOLD)
+        throw new PatientOnHold(request.patientId, `the ${request.purpose} step`);
       continue;
     }
 
@@ -134,12 +152,26 @@ export async function requestAction(input: RequestActionInput): Promise<RequestA
     const email = renderEmail(recipient.emailKind, {
       firstName: recipient.firstName,
       link: link.url,
-      when: recipient.person.kind === 'patient' ? formatInZone(input.plan.expiresAt, recipient.timeZone, messagesFor(recipient.language).dateLocale) : undefined,
+      when:
+        recipient.person.kind === 'patient'
+          ? formatInZone(input.plan.expiresAt, recipient.timeZone, messagesFor(recipient.language).dateLocale)
+          : undefined,
       language: recipient.language,
       // a clinician's inbox says which kind of step and by when (the link's expiry), never the patient's details
-      step: recipient.person.kind === 'clinician' && clinicianStepNames[request.purpose] !== undefined ? { name: clinicianStepNames[request.purpose] as string, dueBy: formatInZone(input.plan.expiresAt, recipient.timeZone) } : undefined,
+      step:
+        recipient.person.kind === 'clinician' && clinicianStepNames[request.purpose] !== undefined
+          ? {
+              name: clinicianStepNames[request.purpose] as string,
+              dueBy: formatInZone(input.plan.expiresAt, recipient.timeZone),
+            }
+          : undefined,
     });
-    await sendEmail({ from: env.clinic.senderEmail, to: recipient.email, email, configurationSet: env.sesConfigurationSet });
+    await sendEmail({
+      from: env.clinic.senderEmail,
+      to: recipient.email,
+      email,
+      configurationSet: env.sesConfigurationSet,
+    });
     await commitOne(
       client,
       tableName,
@@ -147,7 +179,12 @@ export async function requestAction(input: RequestActionInput): Promise<RequestA
         kind: 'update',
         key: keys.step(request.patientId, request.journeyId, request.stepKey),
         label: 'step',
-        condition: { name: 'same round', expression: '#round = :round', names: { '#round': 'round' }, values: { ':round': round } },
+        condition: {
+          name: 'same round',
+          expression: '#round = :round',
+          names: { '#round': 'round' },
+          values: { ':round': round },
+        },
         set: { notified: [...notified, tag] },
       },
       {
@@ -155,7 +192,13 @@ export async function requestAction(input: RequestActionInput): Promise<RequestA
         actor: { type: 'system', id: 'request-action' },
         action: 'step.person-notified',
         reason: `a link was emailed to the ${recipient.person.kind} (${stage})`,
-        details: { journeyId: request.journeyId, stepKey: request.stepKey, stage, linkPurpose: recipient.linkPurpose, personId: recipient.person.id },
+        details: {
+          journeyId: request.journeyId,
+          stepKey: request.stepKey,
+          stage,
+          linkPurpose: recipient.linkPurpose,
+          personId: recipient.person.id,
+        },
       },
     );
     logger.info('link sent', { purpose: request.purpose, stage, personKind: recipient.person.kind });
@@ -165,10 +208,19 @@ export async function requestAction(input: RequestActionInput): Promise<RequestA
 
 function isOnHold(journey: StoredItem | undefined): boolean {
   if (journey === undefined) return false;
-  return journey.onHold === true || journey.status === 'on-hold' || (journey.hold !== undefined && journey.hold !== null);
+  return (
+    journey.onHold === true || journey.status === 'on-hold' || (journey.hold !== undefined && journey.hold !== null)
+  );
 }
 
-function armWrite(input: RequestActionInput, step: StepItem | undefined, round: number, linkHash: string | undefined, reopening: boolean, at: Date): StoreWrite {
+function armWrite(
+  input: RequestActionInput,
+  step: StepItem | undefined,
+  round: number,
+  linkHash: string | undefined,
+  reopening: boolean,
+  at: Date,
+): StoreWrite {
   const { request } = input;
   const key = keys.step(request.patientId, request.journeyId, request.stepKey);
   if (step === undefined) {
@@ -201,7 +253,16 @@ function armWrite(input: RequestActionInput, step: StepItem | undefined, round: 
     key: stepKeyOf(step),
     label: 'step',
     expectedVersion: step.version,
-    ...(reopening ? {} : { condition: { name: 'step is still pending', expression: '#status = :pending', names: { '#status': 'status' }, values: { ':pending': 'pending' } } }),
+    ...(reopening
+      ? {}
+      : {
+          condition: {
+            name: 'step is still pending',
+            expression: '#status = :pending',
+            names: { '#status': 'status' },
+            values: { ':pending': 'pending' },
+          },
+        }),
     set: {
       status: 'pending',
       round,
@@ -229,7 +290,12 @@ interface Recipient {
 }
 
 /** Who this stage's email goes to: the person, or at escalation the backup clinician / the patient's clinician. */
-async function recipientFor(input: RequestActionInput, clinic: ClinicConfig, client: ReturnType<typeof functionContext>['client'], tableName: string): Promise<Recipient> {
+async function recipientFor(
+  input: RequestActionInput,
+  clinic: ClinicConfig,
+  client: ReturnType<typeof functionContext>['client'],
+  tableName: string,
+): Promise<Recipient> {
   const { request, plan, stage } = input;
   const spec = purposeSpecs[request.purpose];
   const emailKind = emailKindFor(request.purpose, stage);
@@ -243,16 +309,28 @@ async function recipientFor(input: RequestActionInput, clinic: ClinicConfig, cli
       linkPurpose = 'notice';
       const profile = await getItem(client, tableName, keys.profile(request.patientId));
       const assigned = typeof profile?.assignedClinicianId === 'string' ? profile.assignedClinicianId : undefined;
-      person = plan.escalationPerson ?? (assigned === undefined ? undefined : { kind: 'clinician', id: assigned }) ?? plan.person;
+      person =
+        plan.escalationPerson ??
+        (assigned === undefined ? undefined : { kind: 'clinician', id: assigned }) ??
+        plan.person;
     }
   }
   if (person.kind === 'clinician') {
     const clinician = clinic.clinicians.find((c) => c.id === person.id);
     if (clinician === undefined) throw new RecipientUnknown(`no clinician with id ${person.id} in the clinic config`);
-    return { person, linkPurpose, emailKind, email: clinician.email, firstName: undefined, timeZone: clinic.defaultTimeZone, language: 'en' };
+    return {
+      person,
+      linkPurpose,
+      emailKind,
+      email: clinician.email,
+      firstName: undefined,
+      timeZone: clinic.defaultTimeZone,
+      language: 'en',
+    };
   }
   const profile = await getItem(client, tableName, keys.profile(person.id));
-  if (profile === undefined || typeof profile.email !== 'string') throw new RecipientUnknown('the patient has no profile with an email address');
+  if (profile === undefined || typeof profile.email !== 'string')
+    throw new RecipientUnknown('the patient has no profile with an email address');
   return {
     person,
     linkPurpose,

@@ -22,7 +22,12 @@ const input = z.discriminatedUnion('what', [
   }),
   z.object({ what: z.literal('consult-reminders'), ...journeyRef }),
   z.object({ what: z.literal('follow-up-reminders'), ...journeyRef }),
-  z.object({ what: z.literal('session'), ...journeyRef, sessionNumber: wholeNumberFrom(1), attempt: wholeNumberFrom(1) }),
+  z.object({
+    what: z.literal('session'),
+    ...journeyRef,
+    sessionNumber: wholeNumberFrom(1),
+    attempt: wholeNumberFrom(1),
+  }),
   z.object({ what: z.literal('refill-window'), ...journeyRef, cycle: wholeNumberFrom(1) }),
 ]);
 
@@ -35,9 +40,16 @@ export const handler = workflowHandler('schedule', input, async (event) => {
   switch (event.what) {
     case 'person-action': {
       if (!isStepPurpose(event.purpose)) throw new JourneyDataMissing(`unknown purpose ${event.purpose}`);
-      const consultAt = event.purpose === 'consult-evaluation' ? await bookedConsultAt(event.patientId, event.journeyId) : null;
+      const consultAt =
+        event.purpose === 'consult-evaluation' ? await bookedConsultAt(event.patientId, event.journeyId) : null;
       return planPersonAction(
-        { purpose: event.purpose, patientId: event.patientId, patientTimeZone: timeZone, assignedClinicianId: context.patient.assignedClinicianId, consultAt },
+        {
+          purpose: event.purpose,
+          patientId: event.patientId,
+          patientTimeZone: timeZone,
+          assignedClinicianId: context.patient.assignedClinicianId,
+          consultAt,
+        },
         clinic,
         protocol,
         at,
@@ -46,21 +58,45 @@ export const handler = workflowHandler('schedule', input, async (event) => {
     case 'consult-reminders': {
       const consultAt = await bookedConsultAt(event.patientId, event.journeyId);
       if (consultAt === null) throw new JourneyDataMissing('no consult is booked');
-      return { reminders: planConsultReminders(new Date(consultAt), timeZone, protocol, at), protocolVersion: protocol.version };
+      return {
+        reminders: planConsultReminders(new Date(consultAt), timeZone, protocol, at),
+        protocolVersion: protocol.version,
+      };
     }
     case 'follow-up-reminders': {
       // the follow-up date of the approved plan; the nth approved plan's follow-up is attempt n
       if (context.plan === undefined) throw new JourneyDataMissing('no approved treatment plan');
       const followUpAt = context.plan.followUpAt;
       const attempt = context.plans.filter((plan) => plan.approvedAt !== undefined).length;
-      const reminders = planAppointmentReminders({ type: 'follow-up', at: new Date(followUpAt), attempt }, timeZone, protocol, at);
-      return { reminders, followUpAt, followUpIsAhead: Date.parse(followUpAt) > at.getTime(), protocolVersion: protocol.version };
+      const reminders = planAppointmentReminders(
+        { type: 'follow-up', at: new Date(followUpAt), attempt },
+        timeZone,
+        protocol,
+        at,
+      );
+      return {
+        reminders,
+        followUpAt,
+        followUpIsAhead: Date.parse(followUpAt) > at.getTime(),
+        protocolVersion: protocol.version,
+      };
     }
     case 'session': {
       if (context.journey.onHold) throw new PatientOnHold(event.patientId, `session ${event.sessionNumber}`);
       if (context.plan === undefined) throw new JourneyDataMissing('no approved treatment plan');
       const postponedTo = postponedStartOffered(context.record.checkIns, event.sessionNumber, event.attempt);
-      return planSession({ ...event, plan: context.plan, sessions: context.sessions, fills: context.fills, patientTimeZone: timeZone, postponedTo }, protocol, at);
+      return planSession(
+        {
+          ...event,
+          plan: context.plan,
+          sessions: context.sessions,
+          fills: context.fills,
+          patientTimeZone: timeZone,
+          postponedTo,
+        },
+        protocol,
+        at,
+      );
     }
     case 'refill-window': {
       if (context.journey.onHold) throw new PatientOnHold(event.patientId, `refill window ${event.cycle}`);

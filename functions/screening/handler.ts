@@ -6,4 +6,6 @@ import { workflowHandler } from '../platform/workflow-handler.ts';
 const input = z.object(journeyRef);
 
 /** Screens the intake: {screeningId, outcome, urgentAlert, reason codes, protocolVersion}; imminent risk alerts the clinician. */
-export const handler = workflowHandler('screening', input, (event) => runScreening({ patientId: event.patientId, actor: { type: 'system', id: 'screening' } }));
+export const handler = workflowHandler('screening', input, (event) =>
+  runScreening({ patientId: event.patientId, actor: { type: 'system', id: 'screening' } }),
+);

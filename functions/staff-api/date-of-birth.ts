@@ -8,8 +8,17 @@ import { ageOn } from '../domain/screening.ts';
  * would otherwise start a journey whose screening reasons about an age no patient has.
  */
 export function dateOfBirthProblems(dateOfBirth: string, today: string, protocol: Protocol): FieldError[] {
-  if (dateOfBirth > today) return [{ field: 'dateOfBirth', message: `dateOfBirth: expected a date that is not in the future (today is ${today} in the patient's time zone)` }];
+  if (dateOfBirth > today)
+    return [
+      {
+        field: 'dateOfBirth',
+        message: `dateOfBirth: expected a date that is not in the future (today is ${today} in the patient's time zone)`,
+      },
+    ];
   const max = protocol.eligibility.maximumPlausibleAgeYears;
-  if (ageOn(dateOfBirth, today) > max) return [{ field: 'dateOfBirth', message: `dateOfBirth: expected an age of at most ${max} years; please check the year` }];
+  if (ageOn(dateOfBirth, today) > max)
+    return [
+      { field: 'dateOfBirth', message: `dateOfBirth: expected an age of at most ${max} years; please check the year` },
+    ];
   return [];
 }

@@ -23,8 +23,11 @@ async function staffApi(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyS
   }
 }
 
-function match(method: string, path: string): { run: (typeof routes)[number]['run']; params: { id: string } } | 'method-not-allowed' | undefined {
-  const parts = path.split("/").slice(1).map(safeDecode);
+function match(
+  method: string,
+  path: string,
+): { run: (typeof routes)[number]['run']; params: { id: string } } | 'method-not-allowed' | undefined {
+  const parts = path.split('/').slice(1).map(safeDecode);
   let pathMatched = false;
   for (const route of routes) {
     const pattern = route.path.split('/').slice(1);
@@ -49,12 +52,15 @@ function answerFor(error: unknown): APIGatewayProxyStructuredResultV2 {
   if (error instanceof PatientNotFound) return problem(404, `no patient ${error.patientId}`);
   if (error instanceof EnrolmentConflict || error instanceof StaffMayNotDecide) return problem(409, error.message);
   if (isDomainError(error)) return problem(422, error.message);
-  if (error instanceof ConcurrentUpdate || error instanceof AlreadyExists) return problem(409, 'the patient changed at the same moment; try again');
+  if (error instanceof ConcurrentUpdate || error instanceof AlreadyExists)
+    return problem(409, 'the patient changed at the same moment; try again');
   logger.error('staff API request failed', { errorName: (error as Error).name });
   return problem(500, 'the request could not be completed');
 }
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().use(invocationLogging('staff-api')).handler(staffApi);
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(invocationLogging('staff-api'))
+  .handler(staffApi);
 
 function safeDecode(part: string): string {
   try {

@@ -10,7 +10,10 @@ export function json(statusCode: number, body: unknown): APIGatewayProxyStructur
   };
 }
 
-export function badRequest(fields: readonly FieldError[], error = 'the request is not valid'): APIGatewayProxyStructuredResultV2 {
+export function badRequest(
+  fields: readonly FieldError[],
+  error = 'the request is not valid',
+): APIGatewayProxyStructuredResultV2 {
   return json(400, { error, fields });
 }
 

@@ -1,7 +1,16 @@
 import type { JourneyRecord } from '../store/read-journey.ts';
 import type { StoredItem } from '../store/read-items.ts';
 
-const storeAttributes = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'expiresAtEpochSeconds', 'itemType']);
+const storeAttributes = new Set([
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'expiresAtEpochSeconds',
+  'itemType',
+]);
 
 /** Strips the store's key attributes: the API speaks of patients and journeys, not of table keys. */
 function clean(item: StoredItem | undefined): Record<string, unknown> | undefined {

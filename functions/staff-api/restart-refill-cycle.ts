@@ -17,18 +17,26 @@ export type RestartAnswer =
  * events), and the execution is named `<journeyId>-refill-<n>` as the cycles name each other, so a retry
  * or a cycle that started meanwhile can never make two.
  */
-export async function restartRefillCycle(input: { patientId: string; actor: AuditActor; reason: string }): Promise<RestartAnswer> {
+export async function restartRefillCycle(input: {
+  patientId: string;
+  actor: AuditActor;
+  reason: string;
+}): Promise<RestartAnswer> {
   const arn = functionEnvironment().stateMachineArns.refillCycle;
   if (arn === undefined) throw new JourneyWorkflowNotConfigured('REFILL_CYCLE_STATE_MACHINE_ARN is not set');
   const context = await loadPatientContext(input.patientId);
   const { journey } = context;
   if (journey.status === 'closed') return { started: false, conflict: 'the journey is closed' };
-  if (journey.onHold) return { started: false, conflict: 'the patient is on clinical hold: the clinician decides first' };
-  if (journey.phase !== 'maintenance') return { started: false, conflict: `the journey is in ${journey.phase}, not maintenance` };
+  if (journey.onHold)
+    return { started: false, conflict: 'the patient is on clinical hold: the clinician decides first' };
+  if (journey.phase !== 'maintenance')
+    return { started: false, conflict: `the journey is in ${journey.phase}, not maintenance` };
 
   const cyclesOnRecord = [
     ...context.fills.map((fill) => fill.cycle),
-    ...context.record.audit.filter((event) => event.action.startsWith('refill.')).map((event) => event.details?.['cycle']),
+    ...context.record.audit
+      .filter((event) => event.action.startsWith('refill.'))
+      .map((event) => event.details?.['cycle']),
   ].filter((cycle): cycle is number => typeof cycle === 'number');
   const latest = Math.max(0, ...cyclesOnRecord);
   client ??= new SFNClient({});
@@ -38,17 +46,31 @@ export async function restartRefillCycle(input: { patientId: string; actor: Audi
   const cycle = latest + 1;
   const executionName = `${journey.id}-refill-${cycle}`;
   // asked first: StartExecution answers a running execution of the same name and input with success
-  if ((await executionStatus(arn, executionName)) !== undefined) return { started: false, conflict: `refill cycle ${cycle} has already started` };
+  if ((await executionStatus(arn, executionName)) !== undefined)
+    return { started: false, conflict: `refill cycle ${cycle} has already started` };
   try {
-    await client.send(new StartExecutionCommand({ stateMachineArn: arn, name: executionName, input: JSON.stringify({ patientId: input.patientId, journeyId: journey.id, cycle }) }));
+    await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: arn,
+        name: executionName,
+        input: JSON.stringify({ patientId: input.patientId, journeyId: journey.id, cycle }),
+      }),
+    );
   } catch (error) {
-    if ((error as Error).name === 'ExecutionAlreadyExists') return { started: false, conflict: `refill cycle ${cycle} has already started` };
+    if ((error as Error).name === 'ExecutionAlreadyExists')
+      return { started: false, conflict: `refill cycle ${cycle} has already started` };
     throw error;
   }
   const { client: db, tableName } = functionContext();
   await commitChange(db, tableName, {
     writes: [],
-    audit: { patientId: input.patientId, actor: input.actor, action: 'refill.cycle-restarted', reason: input.reason, details: { cycle, executionName } },
+    audit: {
+      patientId: input.patientId,
+      actor: input.actor,
+      action: 'refill.cycle-restarted',
+      reason: input.reason,
+      details: { cycle, executionName },
+    },
   });
   return { started: true, cycle, executionName };
 }

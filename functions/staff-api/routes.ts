@@ -1,6 +1,14 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { adverseEventKinds, evaluationModalities, freeText, id, instant, patientSchema, shortText } from '../domain/schemas/index.ts';
+import {
+  adverseEventKinds,
+  evaluationModalities,
+  freeText,
+  id,
+  instant,
+  patientSchema,
+  shortText,
+} from '../domain/schemas/index.ts';
 import { ValidationFailed } from '../domain/domain-errors.ts';
 import { clinicianById } from '../patient/care-team.ts';
 import { placeOnHold } from '../journey/holds/clinical-hold.ts';
@@ -50,39 +58,84 @@ async function enrol(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
   const { patientId, ...body } = parseBody(event, enrolBody);
   // recorded even when not given, so the profile always says which language the patient reads
   const details = { ...body, preferredLanguage: body.preferredLanguage ?? 'en' };
-  const birthProblems = dateOfBirthProblems(details.dateOfBirth, localDate(now(), details.timeZone), functionContext().protocol);
+  const birthProblems = dateOfBirthProblems(
+    details.dateOfBirth,
+    localDate(now(), details.timeZone),
+    functionContext().protocol,
+  );
   if (birthProblems.length > 0) throw new ValidationFailed(birthProblems, 'request body');
   try {
     clinicianById(functionContext().clinic, details.assignedClinicianId);
   } catch (error) {
     if (!(error instanceof UnknownClinician)) throw error;
-    throw new ValidationFailed([{ field: 'assignedClinicianId', message: `assignedClinicianId: expected a clinician of this clinic, not "${details.assignedClinicianId}"` }]);
+    throw new ValidationFailed([
+      {
+        field: 'assignedClinicianId',
+        message: `assignedClinicianId: expected a clinician of this clinic, not "${details.assignedClinicianId}"`,
+      },
+    ]);
   }
-  const enrolment = await enrolPatient({ details, actor, ...(patientId === undefined ? {} : { patientId }), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
+  const enrolment = await enrolPatient({
+    details,
+    actor,
+    ...(patientId === undefined ? {} : { patientId }),
+    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+  });
   // started on every call: a first call that stored the enrolment but failed to start is finished by its retry
   const { executionName } = await startJourneyExecution(enrolment.patientId, enrolment.journeyId);
-  return json(enrolment.created ? 201 : 200, { patientId: enrolment.patientId, journeyId: enrolment.journeyId, executionName });
+  return json(enrolment.created ? 201 : 200, {
+    patientId: enrolment.patientId,
+    journeyId: enrolment.journeyId,
+    executionName,
+  });
 }
 
-async function readPatient(_event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
+async function readPatient(
+  _event: APIGatewayProxyEventV2,
+  { id: patientId }: { id: string },
+): Promise<APIGatewayProxyStructuredResultV2> {
   const { client, tableName } = functionContext();
   const record = await readJourney(client, tableName, patientId);
   if (record.profile === undefined || record.journey === undefined) throw new PatientNotFound(patientId);
   return json(200, journeyView(record));
 }
 
-async function bookConsult(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
+async function bookConsult(
+  event: APIGatewayProxyEventV2,
+  { id: patientId }: { id: string },
+): Promise<APIGatewayProxyStructuredResultV2> {
   const actor = staffActor(event);
   const body = parseBody(event, consultBookingSchema);
   await mustExist(patientId);
-  return stepAnswer(await completeStepByStaff({ patientId, purpose: 'consult-booking', decision: 'BOOKED', details: body, actor }), 'consult booking');
+  return stepAnswer(
+    await completeStepByStaff({ patientId, purpose: 'consult-booking', decision: 'BOOKED', details: body, actor }),
+    'consult booking',
+  );
 }
 
-async function recordEvaluation(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
+async function recordEvaluation(
+  event: APIGatewayProxyEventV2,
+  { id: patientId }: { id: string },
+): Promise<APIGatewayProxyStructuredResultV2> {
   const actor = staffActor(event);
-  const body = parseBody(event, z.strictObject({ notes: freeText(10_000), modality: z.enum(evaluationModalities, { error: `expected one of ${evaluationModalities.join(', ')}` }) }));
+  const body = parseBody(
+    event,
+    z.strictObject({
+      notes: freeText(10_000),
+      modality: z.enum(evaluationModalities, { error: `expected one of ${evaluationModalities.join(', ')}` }),
+    }),
+  );
   await mustExist(patientId);
-  return stepAnswer(await completeStepByStaff({ patientId, purpose: 'consult-evaluation', decision: 'EVALUATED', details: body, actor }), 'consult evaluation');
+  return stepAnswer(
+    await completeStepByStaff({
+      patientId,
+      purpose: 'consult-evaluation',
+      decision: 'EVALUATED',
+      details: body,
+      actor,
+    }),
+    'consult evaluation',
+  );
 }
 
 const clinicianCheckInBody = z.strictObject({
@@ -97,7 +150,10 @@ const clinicianCheckInBody = z.strictObject({
  * needs one) and as the in-person evaluation telehealth prescribing requires after its cut-off. Without
  * this door neither rule could ever be met once induction is over. Idempotent by Idempotency-Key.
  */
-async function recordClinicianCheckIn(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
+async function recordClinicianCheckIn(
+  event: APIGatewayProxyEventV2,
+  { id: patientId }: { id: string },
+): Promise<APIGatewayProxyStructuredResultV2> {
   const actor = staffActor(event);
   const idempotencyKey = idempotencyKeyOf(event);
   const body = parseBody(event, clinicianCheckInBody);
@@ -111,29 +167,60 @@ async function recordClinicianCheckIn(event: APIGatewayProxyEventV2, { id: patie
     clinicianById(clinic, clinicianId);
   } catch (error) {
     if (!(error instanceof UnknownClinician)) throw error;
-    throw new ValidationFailed([{ field: 'clinicianId', message: `clinicianId: expected a clinician of this clinic, not "${clinicianId}"` }]);
+    throw new ValidationFailed([
+      { field: 'clinicianId', message: `clinicianId: expected a clinician of this clinic, not "${clinicianId}"` },
+    ]);
   }
   const at = now().toISOString();
   const evaluationId = `check-in-${idempotencyKey ?? at.replace(/[^0-9]/g, '')}`;
-  const evaluation = { id: evaluationId, patientId, journeyId: String(journey['id']), clinicianId, notes: body.notes, modality: body.modality, evaluatedAt: at };
+  const evaluation = {
+    id: evaluationId,
+    patientId,
+    journeyId: String(journey['id']),
+    clinicianId,
+    notes: body.notes,
+    modality: body.modality,
+    evaluatedAt: at,
+  };
   try {
     await commitChange(client, tableName, {
-      writes: [{ kind: 'create', key: keys.evaluation(patientId, evaluationId), label: 'evaluation', itemType: 'EVALUATION', attributes: evaluation }],
-      audit: { patientId, actor, action: 'evaluation.clinician-check-in', reason: `clinician check-in (${body.modality}) recorded by ${clinicianId}`, details: { evaluationId, modality: body.modality, clinicianId } },
+      writes: [
+        {
+          kind: 'create',
+          key: keys.evaluation(patientId, evaluationId),
+          label: 'evaluation',
+          itemType: 'EVALUATION',
+          attributes: evaluation,
+        },
+      ],
+      audit: {
+        patientId,
+        actor,
+        action: 'evaluation.clinician-check-in',
+        reason: `clinician check-in (${body.modality}) recorded by ${clinicianId}`,
+        details: { evaluationId, modality: body.modality, clinicianId },
+      },
     });
   } catch (error) {
-    if (error instanceof AlreadyExists && idempotencyKey !== undefined) return json(200, { patientId, evaluationId, created: false });
+    if (error instanceof AlreadyExists && idempotencyKey !== undefined)
+      return json(200, { patientId, evaluationId, created: false });
     throw error;
   }
   return json(201, { patientId, evaluationId, created: true });
 }
 
-async function reportAdverseEvent(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
+async function reportAdverseEvent(
+  event: APIGatewayProxyEventV2,
+  { id: patientId }: { id: string },
+): Promise<APIGatewayProxyStructuredResultV2> {
   const actor = staffActor(event);
   const idempotencyKey = idempotencyKeyOf(event);
   const body = parseBody(
     event,
-    z.strictObject({ kind: z.enum(adverseEventKinds, { error: `expected one of ${adverseEventKinds.join(', ')}` }), description: shortText(5_000) }),
+    z.strictObject({
+      kind: z.enum(adverseEventKinds, { error: `expected one of ${adverseEventKinds.join(', ')}` }),
+      description: shortText(5_000),
+    }),
   );
   await mustExist(patientId);
   const result = await placeOnHold({
@@ -146,15 +233,30 @@ async function reportAdverseEvent(event: APIGatewayProxyEventV2, { id: patientId
   return json(201, result);
 }
 
-async function recordPdmpCheck(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
+async function recordPdmpCheck(
+  event: APIGatewayProxyEventV2,
+  { id: patientId }: { id: string },
+): Promise<APIGatewayProxyStructuredResultV2> {
   const actor = staffActor(event);
   const { checkedAt } = parseBody(event, z.strictObject({ checkedAt: instant }));
-  if (Date.parse(checkedAt) > now().getTime()) throw new ValidationFailed([{ field: 'checkedAt', message: 'checkedAt: expected a time that is not in the future' }]);
+  if (Date.parse(checkedAt) > now().getTime())
+    throw new ValidationFailed([
+      { field: 'checkedAt', message: 'checkedAt: expected a time that is not in the future' },
+    ]);
   await mustExist(patientId);
   const { changed } = await updateJourney(patientId, ({ journey }) =>
     journey.pdmpCheckedAt !== null && Date.parse(journey.pdmpCheckedAt) >= Date.parse(checkedAt)
       ? undefined
-      : { set: { pdmpCheckedAt: checkedAt }, audit: { patientId, actor, action: 'journey.pdmp-check-recorded', reason: `PDMP checked at ${checkedAt}`, details: { checkedAt } } },
+      : {
+          set: { pdmpCheckedAt: checkedAt },
+          audit: {
+            patientId,
+            actor,
+            action: 'journey.pdmp-check-recorded',
+            reason: `PDMP checked at ${checkedAt}`,
+            details: { checkedAt },
+          },
+        },
   );
   return json(200, { patientId, pdmpCheckedAt: checkedAt, changed });
 }
@@ -164,15 +266,24 @@ async function mustExist(patientId: string): Promise<void> {
   if ((await getItem(client, tableName, keys.journey(patientId))) === undefined) throw new PatientNotFound(patientId);
 }
 
-function stepAnswer(result: { outcome: 'delivered' | 'no-pending-step' | 'already-decided' }, what: string): APIGatewayProxyStructuredResultV2 {
+function stepAnswer(
+  result: { outcome: 'delivered' | 'no-pending-step' | 'already-decided' },
+  what: string,
+): APIGatewayProxyStructuredResultV2 {
   if (result.outcome === 'delivered') return json(200, { outcome: result.outcome });
-  return problem(409, result.outcome === 'already-decided' ? `the ${what} was already decided` : `no ${what} is waiting for this patient`);
+  return problem(
+    409,
+    result.outcome === 'already-decided' ? `the ${what} was already decided` : `no ${what} is waiting for this patient`,
+  );
 }
 
 const restartRefillsBody = z.strictObject({ reason: shortText(1_000) });
 
 /** A refill cycle that ended without a fill starts again by staff (the next cycle number); 409 while one runs. */
-async function restartRefills(event: APIGatewayProxyEventV2, { id: patientId }: { id: string }): Promise<APIGatewayProxyStructuredResultV2> {
+async function restartRefills(
+  event: APIGatewayProxyEventV2,
+  { id: patientId }: { id: string },
+): Promise<APIGatewayProxyStructuredResultV2> {
   const actor = staffActor(event);
   const body = parseBody(event, restartRefillsBody);
   const answer = await restartRefillCycle({ patientId, actor, reason: body.reason });

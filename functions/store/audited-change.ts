@@ -1,5 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { AuditActor, AuditChange, AuditEvent } from '../domain/schemas/audit-event.ts';
 import { now } from '../platform/clock.ts';
 import { keys, TTL_ATTRIBUTE, ttlEpochSeconds } from './table-design.ts';
@@ -93,15 +97,13 @@ export async function commitChange(
 
   const transactItems: TransactItem[] = [
     ...writes.map((write) => transactItem(tableName, write, at)),
-    ...auditEvents.map(
-      (record): TransactItem => ({
-        Put: {
-          TableName: tableName,
-          Item: { ...record },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      }),
-    ),
+    ...auditEvents.map((record): TransactItem => ({
+      Put: {
+        TableName: tableName,
+        Item: { ...record },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    })),
   ];
 
   try {
@@ -326,7 +328,10 @@ class ExpressionParts {
     return parts.join(' AND ');
   }
 
-  attributes(): { ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } {
+  attributes(): {
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  } {
     return {
       ...(Object.keys(this.#names).length > 0 ? { ExpressionAttributeNames: this.#names } : {}),
       ...(Object.keys(this.#values).length > 0 ? { ExpressionAttributeValues: this.#values } : {}),

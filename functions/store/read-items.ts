@@ -24,7 +24,11 @@ export async function getItem(
   options: ReadOptions = {},
 ): Promise<StoredItem | undefined> {
   const { Item } = await client.send(
-    new GetCommand({ TableName: tableName, Key: { PK: key.PK, SK: key.SK }, ConsistentRead: options.consistent ?? true }),
+    new GetCommand({
+      TableName: tableName,
+      Key: { PK: key.PK, SK: key.SK },
+      ConsistentRead: options.consistent ?? true,
+    }),
   );
   return Item as StoredItem | undefined;
 }
@@ -49,7 +53,9 @@ export function queryPatientPartition(
     KeyConditionExpression: prefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
     ExpressionAttributeNames: prefix === undefined ? { '#pk': 'PK' } : { '#pk': 'PK', '#sk': 'SK' },
     ExpressionAttributeValues:
-      prefix === undefined ? { ':pk': patientPartitionKey(patientId) } : { ':pk': patientPartitionKey(patientId), ':prefix': prefix },
+      prefix === undefined
+        ? { ':pk': patientPartitionKey(patientId) }
+        : { ':pk': patientPartitionKey(patientId), ':prefix': prefix },
     ConsistentRead: options.consistent ?? true,
     ScanIndexForward: !(options.descending ?? false),
   });

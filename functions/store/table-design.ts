@@ -1,4 +1,3 @@
-
 /**
  * # The single table: every key of Care Journeys, in one place
  *
@@ -203,7 +202,6 @@ function tokenHashPart(tokenHash: string): string {
 function patientPk(patientId: string): string {
   return PATIENT_PK_PREFIX + part('patientId', patientId);
 }
-
 
 /** Primary keys of every item type. The only place key strings are made. */
 export const keys = {

@@ -10,7 +10,13 @@ export interface ConsoleData {
   readonly now: Date;
   readonly speed: number;
   readonly clinic: ClinicConfig;
-  readonly urls: { readonly app: string; readonly sfn: string; readonly dynamodb: string; readonly ses: string; readonly sesViewer: string };
+  readonly urls: {
+    readonly app: string;
+    readonly sfn: string;
+    readonly dynamodb: string;
+    readonly ses: string;
+    readonly sesViewer: string;
+  };
   readonly stateMachines: readonly { name: string; arn: string }[];
   readonly executions: readonly ExecutionView[];
   readonly executionsNotShown: number;
@@ -55,13 +61,22 @@ interface ListedExecution {
 
 export async function gatherConsoleData(sources: ConsoleSources): Promise<ConsoleData> {
   const { engine } = sources;
-  const machines = ((await engine.call('ListStateMachines', { maxResults: 1000 })) as { stateMachines?: { name: string; stateMachineArn: string }[] }).stateMachines ?? [];
+  const machines =
+    (
+      (await engine.call('ListStateMachines', { maxResults: 1000 })) as {
+        stateMachines?: { name: string; stateMachineArn: string }[];
+      }
+    ).stateMachines ?? [];
   const listed: (ListedExecution & { stateMachineName: string })[] = [];
   const seen = new Set<string>();
   for (const machine of machines) {
     // the running ones on their own first, so a busy clinic's finished executions cannot crowd them out
     for (const filter of [{ statusFilter: 'RUNNING' }, {}]) {
-      const page = (await engine.call('ListExecutions', { stateMachineArn: machine.stateMachineArn, maxResults: 100, ...filter })) as { executions?: ListedExecution[] };
+      const page = (await engine.call('ListExecutions', {
+        stateMachineArn: machine.stateMachineArn,
+        maxResults: 100,
+        ...filter,
+      })) as { executions?: ListedExecution[] };
       for (const execution of page.executions ?? []) {
         if (seen.has(execution.executionArn)) continue;
         seen.add(execution.executionArn);
@@ -70,12 +85,20 @@ export async function gatherConsoleData(sources: ConsoleSources): Promise<Consol
     }
   }
   // running first (they are what one watches), then the most recent
-  listed.sort((a, b) => Number(b.status === 'RUNNING') - Number(a.status === 'RUNNING') || (asDate(b.startDate)?.getTime() ?? 0) - (asDate(a.startDate)?.getTime() ?? 0));
+  listed.sort(
+    (a, b) =>
+      Number(b.status === 'RUNNING') - Number(a.status === 'RUNNING') ||
+      (asDate(b.startDate)?.getTime() ?? 0) - (asDate(a.startDate)?.getTime() ?? 0),
+  );
   const usage = await sources.usage();
   const executions: ExecutionView[] = [];
   for (const execution of listed.slice(0, executionsShown)) {
     // the newest events, so a long journey still shows where it is now
-    const history = (await engine.call('GetExecutionHistory', { executionArn: execution.executionArn, maxResults: 1000, reverseOrder: true })) as {
+    const history = (await engine.call('GetExecutionHistory', {
+      executionArn: execution.executionArn,
+      maxResults: 1000,
+      reverseOrder: true,
+    })) as {
       events?: HistoryEvent[];
     };
     executions.push({
@@ -89,7 +112,10 @@ export async function gatherConsoleData(sources: ConsoleSources): Promise<Consol
       usage: usage.stepFunctions.byExecution[execution.executionArn],
     });
   }
-  const [pendingLinks, emails] = await Promise.all([readPendingLinks(sources.dynamoDbEndpoint, sources.tableName), sources.listEmails()]);
+  const [pendingLinks, emails] = await Promise.all([
+    readPendingLinks(sources.dynamoDbEndpoint, sources.tableName),
+    sources.listEmails(),
+  ]);
   return {
     now: engine.now(),
     speed: sources.speed,

@@ -1,6 +1,13 @@
 import { isStepPurpose, purposeSpecs } from '../../functions/links/purposes.ts';
 import type { ConsoleData, ExecutionView } from './console-data.ts';
-import { formatClockTime, formatQuantity, formatRelative, formatSpan, formatUsd, formatWhen } from './console-format.ts';
+import {
+  formatClockTime,
+  formatQuantity,
+  formatRelative,
+  formatSpan,
+  formatUsd,
+  formatWhen,
+} from './console-format.ts';
 import type { TimelineStep } from './execution-timeline.ts';
 import { escapeHtml as e } from './html-escape.ts';
 import type { PendingLink } from './pending-links.ts';
@@ -60,7 +67,10 @@ function clockPanel(data: ConsoleData, zone: string): string {
 function costPanel(data: ConsoleData): string {
   const cost = data.usage.estimatedCost;
   const rows = cost.lines
-    .map((line) => `<tr><td>${e(line.service)}</td><td class="num">${e(formatQuantity(line.quantity))} <span class="muted">${e(line.unit)}</span></td><td class="num">${e(formatUsd(line.usd))}</td></tr>`)
+    .map(
+      (line) =>
+        `<tr><td>${e(line.service)}</td><td class="num">${e(formatQuantity(line.quantity))} <span class="muted">${e(line.unit)}</span></td><td class="num">${e(formatUsd(line.usd))}</td></tr>`,
+    )
     .join('');
   return `<section class="card cost" aria-labelledby="cost-title">
     <h2 id="cost-title">Estimated AWS cost so far</h2>
@@ -76,7 +86,10 @@ function executionsPanel(data: ConsoleData, zone: string): string {
     data.executions.length === 0
       ? `<p class="empty">No executions yet. Enrol a patient through the staff API (<span class="mono">POST ${e(data.urls.app)}/staff/…</span>) and watch the journey start here.</p>`
       : data.executions.map((execution) => executionView(execution, data.now, zone)).join('');
-  const more = data.executionsNotShown > 0 ? `<p class="muted small">${data.executionsNotShown} older executions not shown.</p>` : '';
+  const more =
+    data.executionsNotShown > 0
+      ? `<p class="muted small">${data.executionsNotShown} older executions not shown.</p>`
+      : '';
   return `<section class="card" aria-labelledby="executions-title">
     <h2 id="executions-title">Executions <span class="count">${data.executions.length + data.executionsNotShown}</span>${running > 0 ? ` <span class="badge RUNNING">${running} running</span>` : ''}</h2>
     ${body}${more}
@@ -85,8 +98,14 @@ function executionsPanel(data: ConsoleData, zone: string): string {
 
 function executionView(execution: ExecutionView, now: Date, zone: string): string {
   const current = execution.steps.findLast((step) => step.status === 'running');
-  const summary = current !== undefined ? `at <strong>${e(current.name)}</strong>${current.waitingFor !== undefined ? `, waiting for ${e(current.waitingFor)}` : ''}` : `${execution.steps.length} states`;
-  const usage = execution.usage !== undefined ? `<span class="muted small">${e(formatQuantity(execution.usage.stateTransitions))} transitions · ${e(formatQuantity(execution.usage.lambdaInvocations))} invocations</span>` : '';
+  const summary =
+    current !== undefined
+      ? `at <strong>${e(current.name)}</strong>${current.waitingFor !== undefined ? `, waiting for ${e(current.waitingFor)}` : ''}`
+      : `${execution.steps.length} states`;
+  const usage =
+    execution.usage !== undefined
+      ? `<span class="muted small">${e(formatQuantity(execution.usage.stateTransitions))} transitions · ${e(formatQuantity(execution.usage.lambdaInvocations))} invocations</span>`
+      : '';
   const shownSteps = execution.steps.slice(-60);
   const hidden = execution.steps.length - shownSteps.length;
   return `<details class="execution"${execution.status === 'RUNNING' ? ' open' : ''}>
@@ -105,7 +124,8 @@ function executionView(execution: ExecutionView, now: Date, zone: string): strin
 
 function timelineStep(step: TimelineStep, now: Date, zone: string): string {
   const end = step.exitedAt ?? (step.status === 'running' ? now : undefined);
-  const took = step.enteredAt !== undefined && end !== undefined ? formatSpan(end.getTime() - step.enteredAt.getTime()) : '';
+  const took =
+    step.enteredAt !== undefined && end !== undefined ? formatSpan(end.getTime() - step.enteredAt.getTime()) : '';
   const detail =
     step.status === 'running'
       ? `<span class="waiting">${step.waitingFor !== undefined ? `waiting for ${e(step.waitingFor)}` : 'running'} · ${e(took)}</span>`

@@ -66,12 +66,18 @@ export function buildTimeline(events: readonly HistoryEvent[]): TimelineStep[] {
     } else if (type === 'TaskScheduled') {
       const step = running();
       const resource = event.taskScheduledEventDetails?.resource ?? '';
-      if (step !== undefined) step.waitingFor = resource.includes('waitForTaskToken') ? 'a callback (a person acting on a link)' : resource.startsWith('startExecution') ? 'a nested execution' : 'a function';
+      if (step !== undefined)
+        step.waitingFor = resource.includes('waitForTaskToken')
+          ? 'a callback (a person acting on a link)'
+          : resource.startsWith('startExecution')
+            ? 'a nested execution'
+            : 'a function';
     } else if (type === 'TaskSubmitted') {
       const step = running();
       if (step !== undefined && step.waitingFor === undefined) step.waitingFor = 'a callback';
     } else if (type === 'TaskFailed' || type === 'TaskTimedOut' || type === 'LambdaFunctionFailed') {
-      const details = event.taskFailedEventDetails ?? event.taskTimedOutEventDetails ?? event.lambdaFunctionFailedEventDetails;
+      const details =
+        event.taskFailedEventDetails ?? event.taskTimedOutEventDetails ?? event.lambdaFunctionFailedEventDetails;
       const step = running();
       if (step !== undefined) step.error = [details?.error, details?.cause].filter(Boolean).join(': ') || type;
     } else if (type === 'ExecutionFailed' || type === 'ExecutionTimedOut' || type === 'ExecutionAborted') {
@@ -80,7 +86,10 @@ export function buildTimeline(events: readonly HistoryEvent[]): TimelineStep[] {
         step.status = 'failed';
         step.exitedAt = at;
         step.waitingFor = undefined;
-        step.error ??= [event.executionFailedEventDetails?.error, event.executionFailedEventDetails?.cause].filter(Boolean).join(': ') || type;
+        step.error ??=
+          [event.executionFailedEventDetails?.error, event.executionFailedEventDetails?.cause]
+            .filter(Boolean)
+            .join(': ') || type;
       }
     }
   }

@@ -36,7 +36,11 @@ export async function readPendingLinks(dynamoDbEndpoint: string, tableName: stri
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await client.send(
-        new ScanCommand({ TableName: tableName, IndexName: INDEXES.pendingLinksByPerson.indexName, ExclusiveStartKey: startKey }),
+        new ScanCommand({
+          TableName: tableName,
+          IndexName: INDEXES.pendingLinksByPerson.indexName,
+          ExclusiveStartKey: startKey,
+        }),
       );
       for (const item of page.Items ?? []) links.push(toPendingLink(item));
       startKey = page.LastEvaluatedKey;
@@ -45,7 +49,10 @@ export async function readPendingLinks(dynamoDbEndpoint: string, tableName: stri
     return { available: true, links };
   } catch (error) {
     const name = (error as { name?: string }).name ?? 'Error';
-    const reason = name === 'ResourceNotFoundException' ? 'the table or its pending-links index does not exist yet' : `${name}: ${(error as Error).message}`;
+    const reason =
+      name === 'ResourceNotFoundException'
+        ? 'the table or its pending-links index does not exist yet'
+        : `${name}: ${(error as Error).message}`;
     return { available: false, reason };
   } finally {
     client.destroy();

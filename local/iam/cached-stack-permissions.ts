@@ -16,7 +16,8 @@ const cacheDir = join(repositoryRoot, 'node_modules', '.cache', 'care-journeys-i
 
 export async function cachedStackPermissions(clinic: ClinicConfig, tableName: string): Promise<RolePermissions[]> {
   const hash = createHash('sha256').update(JSON.stringify({ clinic, tableName }));
-  for (const file of inputs.flatMap((input) => filesUnder(join(repositoryRoot, input)))) hash.update(file).update(readFileSync(file));
+  for (const file of inputs.flatMap((input) => filesUnder(join(repositoryRoot, input))))
+    hash.update(file).update(readFileSync(file));
   const path = join(cacheDir, `${hash.digest('hex').slice(0, 32)}.json`);
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as RolePermissions[];

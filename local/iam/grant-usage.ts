@@ -27,7 +27,10 @@ export function recordGrantUsage(check: AccessCheck): void {
   const dir = process.env[grantUsageDirVariable];
   if (dir === undefined || dir === '') return;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`), JSON.stringify({ grants: check.grants(), used: check.usedGrants() }));
+  writeFileSync(
+    join(dir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`),
+    JSON.stringify({ grants: check.grants(), used: check.usedGrants() }),
+  );
 }
 
 export function unusedGrants(dir: string): { grant: string; reason: string | undefined }[] {
@@ -36,7 +39,8 @@ export function unusedGrants(dir: string): { grant: string; reason: string | und
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.json'))) {
     const record = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { grants: Grant[]; used: string[] };
     for (const grant of record.grants) {
-      if (enforcedServices.includes(grant.action.split(':')[0] ?? '')) granted.add(`${grant.principal} ${grant.action.toLowerCase()}`);
+      if (enforcedServices.includes(grant.action.split(':')[0] ?? ''))
+        granted.add(`${grant.principal} ${grant.action.toLowerCase()}`);
     }
     for (const entry of record.used) used.add(entry);
   }

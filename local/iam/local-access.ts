@@ -1,7 +1,13 @@
 import { functionCatalogue } from '../../functions/catalogue.ts';
 import { stateMachineCatalogue } from '../../statemachines/definitions.ts';
 import type { ChildStartAuthorizer } from '../sfn/contract.ts';
-import { localFunctionArn, localRegion, localAccountId, localStateMachineArn, localStateMachineName } from '../runtime/local-aws-identity.ts';
+import {
+  localFunctionArn,
+  localRegion,
+  localAccountId,
+  localStateMachineArn,
+  localStateMachineName,
+} from '../runtime/local-aws-identity.ts';
 import { AccessCheck } from './access-check.ts';
 import { localExecutionArn } from './local-arns.ts';
 import type { RolePermissions } from './stack-permissions.ts';
@@ -27,7 +33,10 @@ function stateMachineIdOfExecution(executionArn: string): string | undefined {
   return stateMachineCatalogue.find((spec) => localStateMachineName(spec.id) === name)?.id;
 }
 
-function childStartRequests(childId: string, mode: Parameters<ChildStartAuthorizer>[0]['mode']): { action: string; resource: string }[] {
+function childStartRequests(
+  childId: string,
+  mode: Parameters<ChildStartAuthorizer>[0]['mode'],
+): { action: string; resource: string }[] {
   const start = [{ action: 'states:StartExecution', resource: localStateMachineArn(childId) }];
   if (mode !== 'sync' && mode !== 'sync2') return start;
   // the names are chosen at run time; the grants cover every execution of the child's state machine
@@ -36,7 +45,10 @@ function childStartRequests(childId: string, mode: Parameters<ChildStartAuthoriz
     ...start,
     { action: 'states:DescribeExecution', resource: child },
     { action: 'states:StopExecution', resource: child },
-    ...['events:PutTargets', 'events:PutRule', 'events:DescribeRule'].map((action) => ({ action, resource: syncRuleArn })),
+    ...['events:PutTargets', 'events:PutRule', 'events:DescribeRule'].map((action) => ({
+      action,
+      resource: syncRuleArn,
+    })),
   ];
 }
 
@@ -69,7 +81,11 @@ export async function createLocalAccess(permissions: readonly RolePermissions[])
     async authorizeInvoke(executionArn, functionId) {
       const machineId = stateMachineIdOfExecution(executionArn);
       if (machineId === undefined) return undefined;
-      const decision = await check.decide({ principal: `state-machine:${machineId}`, action: 'lambda:InvokeFunction', resource: localFunctionArn(functionId) });
+      const decision = await check.decide({
+        principal: `state-machine:${machineId}`,
+        action: 'lambda:InvokeFunction',
+        resource: localFunctionArn(functionId),
+      });
       return decision.allowed ? undefined : decision.message;
     },
     authorizeChildStart({ parentExecutionArn, stateMachineArn, mode }) {
@@ -78,11 +94,16 @@ export async function createLocalAccess(permissions: readonly RolePermissions[])
       if (parentId === undefined || childId === undefined) return undefined;
       const key = `${parentId} ${childId} ${mode}`;
       const refusal = refusals.get(key);
-      if (refusal === undefined) for (const request of childDecisions.get(key) ?? []) check.markUsed(`state-machine:${parentId}`, request.action);
+      if (refusal === undefined)
+        for (const request of childDecisions.get(key) ?? [])
+          check.markUsed(`state-machine:${parentId}`, request.action);
       return refusal;
     },
   };
 }
 
 /** Every function's and state machine's principal, for reports. */
-export const localPrincipals = [...functionCatalogue.map((spec) => `function:${spec.id}`), ...stateMachineCatalogue.map((spec) => `state-machine:${spec.id}`)];
+export const localPrincipals = [
+  ...functionCatalogue.map((spec) => `function:${spec.id}`),
+  ...stateMachineCatalogue.map((spec) => `state-machine:${spec.id}`),
+];

@@ -62,15 +62,23 @@ export function stackPermissions(options: StackPermissionsOptions): RolePermissi
     localValues.set(`${logicalId(stack.functions.get(spec.id).node.defaultChild)}.Arn`, localFunctionArn(spec.id));
     localValues.set(logicalId(stack.functions.get(spec.id).node.defaultChild), `care-journeys-${spec.id}`);
   }
-  const renames = stateMachineCatalogue.map((spec) => [stateMachineName(stack, spec.id), localStateMachineName(spec.id)] as const);
+  const renames = stateMachineCatalogue.map(
+    (spec) => [stateMachineName(stack, spec.id), localStateMachineName(spec.id)] as const,
+  );
 
   const resolve = (value: Cfn): Cfn => resolveIntrinsics(value, localValues, renames);
   const roles: { principal: string; role: IRole }[] = [
-    ...functionCatalogue.map((spec) => ({ principal: `function:${spec.id}`, role: stack.functions.get(spec.id).role as IRole })),
+    ...functionCatalogue.map((spec) => ({
+      principal: `function:${spec.id}`,
+      role: stack.functions.get(spec.id).role as IRole,
+    })),
     ...[...stack.workflows.byId].map(([id, machine]) => ({ principal: `state-machine:${id}`, role: machine.role })),
   ];
   return roles.map(({ principal, role }) => {
-    if (!(role instanceof ManagedPolicyRole)) throw new UnresolvedReferenceError(`${principal}: its role keeps its permissions elsewhere than its managed policy`);
+    if (!(role instanceof ManagedPolicyRole))
+      throw new UnresolvedReferenceError(
+        `${principal}: its role keeps its permissions elsewhere than its managed policy`,
+      );
     const document = resolve(Stack.of(role).resolve(role.permissions.document)) as PolicyDocument;
     return { principal, roleName: `care-journeys-${principal.replace(':', '-')}`, policy: document };
   });
@@ -81,19 +89,33 @@ export function stackPermissions(options: StackPermissionsOptions): RolePermissi
  * reference to something the local runtime does not have (a KMS key, a log group) resolves to a name that
  * matches no local request, so a grant on it stays unused rather than failing the start.
  */
-function resolveIntrinsics(value: Cfn, localValues: ReadonlyMap<string, string>, renames: readonly (readonly [string, string])[]): Cfn {
-  const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': localRegion, 'AWS::AccountId': localAccountId, 'AWS::URLSuffix': 'amazonaws.com' };
+function resolveIntrinsics(
+  value: Cfn,
+  localValues: ReadonlyMap<string, string>,
+  renames: readonly (readonly [string, string])[],
+): Cfn {
+  const pseudo: Record<string, string> = {
+    'AWS::Partition': 'aws',
+    'AWS::Region': localRegion,
+    'AWS::AccountId': localAccountId,
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
   const walk = (v: Cfn): Cfn => {
-    if (typeof v === 'string') return renames.reduce((text, [stackName, localName]) => text.replaceAll(`:${stackName}`, `:${localName}`), v);
+    if (typeof v === 'string')
+      return renames.reduce((text, [stackName, localName]) => text.replaceAll(`:${stackName}`, `:${localName}`), v);
     if (Array.isArray(v)) return v.map(walk);
     if (v === null || typeof v !== 'object') return v;
     const entries = Object.entries(v);
     if (entries.length === 1) {
       const [key, arg] = entries[0] as [string, Cfn];
-      if (key === 'Ref' && typeof arg === 'string') return pseudo[arg] ?? localValues.get(arg) ?? `local-unresolved:${arg}`;
-      if (key === 'Fn::GetAtt' && Array.isArray(arg)) return localValues.get(`${String(arg[0])}.${String(arg[1])}`) ?? `arn:aws:local:::unresolved/${String(arg[0])}`;
-      if (key === 'Fn::Join' && Array.isArray(arg)) return walk((arg[1] as Cfn[]).map((part) => walk(part)).join(String(arg[0])));
-      if (key.startsWith('Fn::')) throw new UnresolvedReferenceError(`the local runtime does not resolve ${key} in a role policy`);
+      if (key === 'Ref' && typeof arg === 'string')
+        return pseudo[arg] ?? localValues.get(arg) ?? `local-unresolved:${arg}`;
+      if (key === 'Fn::GetAtt' && Array.isArray(arg))
+        return localValues.get(`${String(arg[0])}.${String(arg[1])}`) ?? `arn:aws:local:::unresolved/${String(arg[0])}`;
+      if (key === 'Fn::Join' && Array.isArray(arg))
+        return walk((arg[1] as Cfn[]).map((part) => walk(part)).join(String(arg[0])));
+      if (key.startsWith('Fn::'))
+        throw new UnresolvedReferenceError(`the local runtime does not resolve ${key} in a role policy`);
     }
     return Object.fromEntries(entries.map(([k, inner]) => [k, walk(inner)]));
   };

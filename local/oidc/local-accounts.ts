@@ -19,7 +19,13 @@ export const localPassword = 'local-clinic';
 
 export function localAccounts(clinic: ClinicConfig): LocalAccount[] {
   return [
-    ...clinic.clinicians.map((c): LocalAccount => ({ id: c.id, name: c.name, email: c.email, role: 'clinician', clinicianId: c.id })),
+    ...clinic.clinicians.map((c): LocalAccount => ({
+      id: c.id,
+      name: c.name,
+      email: c.email,
+      role: 'clinician',
+      clinicianId: c.id,
+    })),
     ...(clinic.staff ?? []).map((s): LocalAccount => ({ id: s.id, name: s.name, email: s.email, role: 'staff' })),
   ];
 }

@@ -24,12 +24,22 @@ export interface LocalOpenIdProvider {
 
 export const portalClientId = 'care-journeys-portal';
 
-export async function startLocalOpenIdProvider(options: { port: number; clinic: ClinicConfig; redirectUri: string }): Promise<LocalOpenIdProvider> {
+export async function startLocalOpenIdProvider(options: {
+  port: number;
+  clinic: ClinicConfig;
+  redirectUri: string;
+}): Promise<LocalOpenIdProvider> {
   const accounts = localAccounts(options.clinic);
   const byId = new Map(accounts.map((a) => [a.id, a]));
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new Error(`the OpenID provider's port 127.0.0.1:${options.port} is already in use`) : error));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`the OpenID provider's port 127.0.0.1:${options.port} is already in use`)
+          : error,
+      ),
+    );
     server.listen(options.port, '127.0.0.1', () => {
       server.removeAllListeners('error');
       resolve();
@@ -53,7 +63,9 @@ export async function startLocalOpenIdProvider(options: { port: number; clinic: 
     claims: { openid: ['sub', 'name', 'email', 'email_verified', groupsClaim, clinicianIdClaim] },
     findAccount: (_ctx, id) => {
       const account = byId.get(id);
-      return account === undefined ? undefined : { accountId: id, claims: () => ({ ...claimsOf(account), sub: id }) as { sub: string } };
+      return account === undefined
+        ? undefined
+        : { accountId: id, claims: () => ({ ...claimsOf(account), sub: id }) as { sub: string } };
     },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -70,8 +82,24 @@ export async function startLocalOpenIdProvider(options: { port: number; clinic: 
     },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     // a signing key of this run: tokens of an earlier run are refused, as a rotated key's would be
-    jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' }] },
-    ttl: { Session: 12 * 3600, Interaction: 600, Grant: 12 * 3600, IdToken: 300, AccessToken: 300, AuthorizationCode: 60 },
+    jwks: {
+      keys: [
+        {
+          ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
+          kid: randomBytes(8).toString('hex'),
+          alg: 'RS256',
+          use: 'sig',
+        },
+      ],
+    },
+    ttl: {
+      Session: 12 * 3600,
+      Interaction: 600,
+      Grant: 12 * 3600,
+      IdToken: 300,
+      AccessToken: 300,
+      AuthorizationCode: 60,
+    },
   };
   const provider = new Provider(issuer, configuration);
   const callback = provider.callback();
@@ -85,7 +113,13 @@ export async function startLocalOpenIdProvider(options: { port: number; clinic: 
     }
     void signInPage(provider, byId, req, res, appOrigin).catch((error: unknown) => {
       console.error('local OpenID provider: sign-in failed', error);
-      if (!res.headersSent) send(res, 400, pageShell('Sign-in failed', html`<p>This sign-in has expired. Go back to the portal and sign in again.</p>`), appOrigin);
+      if (!res.headersSent)
+        send(
+          res,
+          400,
+          pageShell('Sign-in failed', html`<p>This sign-in has expired. Go back to the portal and sign in again.</p>`),
+          appOrigin,
+        );
       else res.end();
     });
   });
@@ -102,16 +136,32 @@ export async function startLocalOpenIdProvider(options: { port: number; clinic: 
   };
 }
 
-async function signInPage(provider: Provider, byId: ReadonlyMap<string, LocalAccount>, req: IncomingMessage, res: ServerResponse, appOrigin: string): Promise<void> {
+async function signInPage(
+  provider: Provider,
+  byId: ReadonlyMap<string, LocalAccount>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  appOrigin: string,
+): Promise<void> {
   const details = await provider.interactionDetails(req, res);
   if (req.method === 'POST') {
     const form = new URLSearchParams((await readBody(req)).toString('utf8'));
     const account = byId.get(form.get('login') ?? '');
     if (account === undefined || form.get('password') !== localPassword) {
-      send(res, 401, loginForm(details.uid, [...byId.values()], 'That id and password do not match a person of this clinic.'), appOrigin);
+      send(
+        res,
+        401,
+        loginForm(details.uid, [...byId.values()], 'That id and password do not match a person of this clinic.'),
+        appOrigin,
+      );
       return;
     }
-    await provider.interactionFinished(req, res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: account.id } },
+      { mergeWithLastSubmission: false },
+    );
     return;
   }
   send(res, 200, loginForm(details.uid, [...byId.values()]), appOrigin);
@@ -122,18 +172,30 @@ function loginForm(uid: string, accounts: readonly LocalAccount[], error?: strin
   return pageShell(
     'Sign in to the local clinic',
     html`${error === undefined ? '' : html`<p class="summary" role="alert">${error}</p>`}
-<form method="post" action="/interaction/${uid}">
-<div class="field"><label for="login">Id</label><input type="text" id="login" name="login" autocomplete="username" required></div>
-<div class="field"><label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required></div>
-<button type="submit">Sign in</button>
-</form>
-<p class="hint">People of this clinic (local password <code>${localPassword}</code>):</p><ul>${people}</ul>`,
+      <form method="post" action="/interaction/${uid}">
+        <div class="field">
+          <label for="login">Id</label><input type="text" id="login" name="login" autocomplete="username" required />
+        </div>
+        <div class="field">
+          <label for="password">Password</label
+          ><input type="password" id="password" name="password" autocomplete="current-password" required />
+        </div>
+        <button type="submit">Sign in</button>
+      </form>
+      <p class="hint">People of this clinic (local password <code>${localPassword}</code>):</p>
+      <ul>
+        ${people}
+      </ul>`,
   );
 }
 
 function send(res: ServerResponse, status: number, html: string, appOrigin: string): void {
   // form-action covers the redirects after the form too: back through the provider to the portal's callback
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': `default-src 'none'; style-src '${PAGE_CSS_HASH}'; form-action 'self' ${appOrigin}; frame-ancestors 'none'` });
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': `default-src 'none'; style-src '${PAGE_CSS_HASH}'; form-action 'self' ${appOrigin}; frame-ancestors 'none'`,
+  });
   res.end(html);
 }
 

@@ -25,22 +25,31 @@ export function parseRouteKey<T>(routeKey: string, target: T): ApiRoute<T> {
   const match = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) (\/\S*)$/.exec(routeKey);
   if (match === null) throw new InvalidRouteKeyError(`route "${routeKey}" is not "METHOD /path" in API Gateway syntax`);
   const [, method, path] = match as unknown as [string, string, string];
-  const raw = path.split('/').slice(1).filter((part, index, all) => part !== '' || index < all.length - 1);
+  const raw = path
+    .split('/')
+    .slice(1)
+    .filter((part, index, all) => part !== '' || index < all.length - 1);
   const segments = raw.map((part, index): Segment => {
     const greedy = /^\{([A-Za-z0-9_]+)\+\}$/.exec(part);
     if (greedy !== null) {
-      if (index !== raw.length - 1) throw new InvalidRouteKeyError(`route "${routeKey}": a greedy {${greedy[1]}+} must be the last segment`);
+      if (index !== raw.length - 1)
+        throw new InvalidRouteKeyError(`route "${routeKey}": a greedy {${greedy[1]}+} must be the last segment`);
       return { kind: 'greedy', name: greedy[1] as string };
     }
     const param = /^\{([A-Za-z0-9_]+)\}$/.exec(part);
     if (param !== null) return { kind: 'param', name: param[1] as string };
-    if (part.includes('{') || part.includes('}')) throw new InvalidRouteKeyError(`route "${routeKey}": a path variable must be a whole segment`);
+    if (part.includes('{') || part.includes('}'))
+      throw new InvalidRouteKeyError(`route "${routeKey}": a path variable must be a whole segment`);
     return { kind: 'literal', value: part };
   });
   return { routeKey, method, segments, target };
 }
 
-export function matchRoute<T>(routes: readonly ApiRoute<T>[], method: string, rawPath: string): RouteMatch<T> | undefined {
+export function matchRoute<T>(
+  routes: readonly ApiRoute<T>[],
+  method: string,
+  rawPath: string,
+): RouteMatch<T> | undefined {
   const parts = rawPath === '/' ? [] : rawPath.split('/').slice(1);
   const candidates: { match: RouteMatch<T>; rank: number[] }[] = [];
   for (const route of routes) {

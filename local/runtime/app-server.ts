@@ -30,7 +30,8 @@ export interface AppServer {
 }
 
 const localPageHeaders = {
-  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -58,7 +59,10 @@ export async function startAppServer(port: number): Promise<AppServer> {
     if (path === '/' && (method === 'GET' || method === 'HEAD')) {
       send(res, 200, 'text/html; charset=utf-8', await routes.renderConsole(), localPageHeaders);
     } else if (path === '/_local/console.css' && method === 'GET') {
-      send(res, 200, 'text/css; charset=utf-8', consoleStylesheet, { ...localPageHeaders, 'cache-control': 'no-cache' });
+      send(res, 200, 'text/css; charset=utf-8', consoleStylesheet, {
+        ...localPageHeaders,
+        'cache-control': 'no-cache',
+      });
     } else if (path === '/_local/clock' && method === 'GET') {
       sendJson(res, 200, { now: routes.now().toISOString() });
     } else if (path === '/_local/clock' && method === 'POST') {
@@ -75,7 +79,9 @@ export async function startAppServer(port: number): Promise<AppServer> {
       routes.faults.clear();
       sendJson(res, 200, { faults: [] });
     } else if (path.startsWith('/_local/')) {
-      sendJson(res, ['/_local/clock', '/_local/usage', '/_local/alarms', '/_local/faults'].includes(path) ? 405 : 404, { message: `no ${method} ${path} here` });
+      sendJson(res, ['/_local/clock', '/_local/usage', '/_local/alarms', '/_local/faults'].includes(path) ? 405 : 404, {
+        message: `no ${method} ${path} here`,
+      });
     } else {
       await routes.gateway.handle(req, res);
     }
@@ -128,7 +134,9 @@ async function injectFault(faults: FaultInjection, req: IncomingMessage, res: Se
   }
   const parsed = faultRequestSchema.safeParse(body);
   if (!parsed.success) {
-    sendJson(res, 400, { message: `not a fault: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}` });
+    sendJson(res, 400, {
+      message: `not a fault: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    });
     return;
   }
   const id = faults.add(parsed.data);
@@ -155,7 +163,9 @@ async function moveClock(routes: AppRoutes, req: IncomingMessage, res: ServerRes
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch {
-      sendJson(res, 400, { message: 'the body is not valid JSON: expected {"advanceSeconds": N} or {"to": "<ISO time>"}' });
+      sendJson(res, 400, {
+        message: 'the body is not valid JSON: expected {"advanceSeconds": N} or {"to": "<ISO time>"}',
+      });
       return;
     }
   }
@@ -199,7 +209,13 @@ function isCrossSite(req: IncomingMessage): boolean {
   }
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': contentType, ...headers });
   res.end(body);
 }

@@ -63,14 +63,31 @@ export interface CostEstimate {
 
 export function estimateCost(usage: BillableUsage): CostEstimate {
   const lines: CostLine[] = [
-    line('Step Functions (Standard)', usage.stateTransitions, 'state transitions', awsPrices.stepFunctionsPerStateTransition),
+    line(
+      'Step Functions (Standard)',
+      usage.stateTransitions,
+      'state transitions',
+      awsPrices.stepFunctionsPerStateTransition,
+    ),
     line('Lambda requests', usage.lambdaInvocations, 'invocations', awsPrices.lambdaPerRequest),
     line('Lambda compute (arm64)', usage.lambdaGbSeconds, 'GB-seconds', awsPrices.lambdaPerGbSecondArm64),
-    line('DynamoDB reads (on-demand)', usage.dynamoDbReadRequestUnits, 'read request units', awsPrices.dynamoDbPerReadRequestUnit),
-    line('DynamoDB writes (on-demand)', usage.dynamoDbWriteRequestUnits, 'write request units', awsPrices.dynamoDbPerWriteRequestUnit),
+    line(
+      'DynamoDB reads (on-demand)',
+      usage.dynamoDbReadRequestUnits,
+      'read request units',
+      awsPrices.dynamoDbPerReadRequestUnit,
+    ),
+    line(
+      'DynamoDB writes (on-demand)',
+      usage.dynamoDbWriteRequestUnits,
+      'write request units',
+      awsPrices.dynamoDbPerWriteRequestUnit,
+    ),
     line('SES', usage.emailsSent, 'emails', awsPrices.sesPerEmail),
     line('API Gateway (HTTP API)', usage.httpRequests, 'requests', awsPrices.httpApiPerRequest),
-    ...(usage.logBytesIngested === undefined ? [] : [line('CloudWatch Logs ingestion', usage.logBytesIngested / 1e9, 'GB', awsPrices.cloudWatchLogsPerGbIngested)]),
+    ...(usage.logBytesIngested === undefined
+      ? []
+      : [line('CloudWatch Logs ingestion', usage.logBytesIngested / 1e9, 'GB', awsPrices.cloudWatchLogsPerGbIngested)]),
   ];
   return {
     totalUsd: lines.reduce((sum, l) => sum + l.usd, 0),

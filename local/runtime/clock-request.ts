@@ -36,7 +36,10 @@ export function parseClockMove(body: unknown, now: Date): ParsedClockMove {
     if (!parsed.success) return { ok: false, message: readable(parsed.error) };
     const to = new Date(parsed.data.to);
     if (to.getTime() < now.getTime()) {
-      return { ok: false, message: `the clock never goes backward: it is ${now.toISOString()}, and ${to.toISOString()} is earlier` };
+      return {
+        ok: false,
+        message: `the clock never goes backward: it is ${now.toISOString()}, and ${to.toISOString()} is earlier`,
+      };
     }
     return { ok: true, move: { to } };
   }
@@ -50,6 +53,8 @@ export function parseClockMove(body: unknown, now: Date): ParsedClockMove {
 
 function readable(error: z.core.$ZodError): string {
   return error.issues
-    .map((issue) => (issue.code === 'unrecognized_keys' ? `unexpected field(s): ${issue.keys.join(', ')}` : issue.message))
+    .map((issue) =>
+      issue.code === 'unrecognized_keys' ? `unexpected field(s): ${issue.keys.join(', ')}` : issue.message,
+    )
     .join('; ');
 }

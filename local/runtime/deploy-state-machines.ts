@@ -22,8 +22,12 @@ export interface DeployedStateMachine {
 /** Every `${Placeholder}` an ASL file may use, with the local ARN CDK's would stand for. */
 export function localPlaceholderValues(): Record<string, string> {
   return {
-    ...Object.fromEntries(functionCatalogue.map((spec) => [functionArnPlaceholder(spec.id), localFunctionArn(spec.id)])),
-    ...Object.fromEntries(stateMachineCatalogue.map((spec) => [stateMachineArnPlaceholder(spec.id), localStateMachineArn(spec.id)])),
+    ...Object.fromEntries(
+      functionCatalogue.map((spec) => [functionArnPlaceholder(spec.id), localFunctionArn(spec.id)]),
+    ),
+    ...Object.fromEntries(
+      stateMachineCatalogue.map((spec) => [stateMachineArnPlaceholder(spec.id), localStateMachineArn(spec.id)]),
+    ),
   };
 }
 
@@ -56,13 +60,20 @@ export async function deployStateMachines(engine: LocalStepFunctions): Promise<D
       deployed.push(await createOrUpdate(engine, id, name, definition));
     } catch (error) {
       const reason = error as { name?: string; message?: string };
-      throw new StateMachineDeployError(`${file} was refused by the local Step Functions service: ${reason.name ?? 'Error'}: ${reason.message ?? String(error)}`);
+      throw new StateMachineDeployError(
+        `${file} was refused by the local Step Functions service: ${reason.name ?? 'Error'}: ${reason.message ?? String(error)}`,
+      );
     }
   }
   return deployed;
 }
 
-async function createOrUpdate(engine: LocalStepFunctions, id: string, name: string, definition: string): Promise<DeployedStateMachine> {
+async function createOrUpdate(
+  engine: LocalStepFunctions,
+  id: string,
+  name: string,
+  definition: string,
+): Promise<DeployedStateMachine> {
   const arn = localStateMachineArn(id);
   let current: { definition?: string } | undefined;
   try {
@@ -71,7 +82,12 @@ async function createOrUpdate(engine: LocalStepFunctions, id: string, name: stri
     if ((error as { name?: string }).name !== 'StateMachineDoesNotExist') throw error;
   }
   if (current === undefined) {
-    const created = (await engine.call('CreateStateMachine', { name, definition, roleArn: localRoleArn, type: 'STANDARD' })) as { stateMachineArn: string };
+    const created = (await engine.call('CreateStateMachine', {
+      name,
+      definition,
+      roleArn: localRoleArn,
+      type: 'STANDARD',
+    })) as { stateMachineArn: string };
     assertArn(created.stateMachineArn, arn);
     return { id, name, arn, outcome: 'created' };
   }
@@ -83,6 +99,8 @@ async function createOrUpdate(engine: LocalStepFunctions, id: string, name: stri
 // the handlers were given the expected ARN in their environment before the engine existed
 function assertArn(actual: string, expected: string): void {
   if (actual !== expected) {
-    throw new StateMachineDeployError(`the engine named the state machine ${actual}, but the functions were told ${expected}`);
+    throw new StateMachineDeployError(
+      `the engine named the state machine ${actual}, but the functions were told ${expected}`,
+    );
   }
 }

@@ -14,21 +14,41 @@ export function dynamoDbAccessRequests(operation: string, body: unknown): { acti
   switch (operation) {
     case 'Query':
     case 'Scan':
-      return [{ action: `dynamodb:${operation}`, resource: typeof request.IndexName === 'string' ? localTableIndexArn(String(request.TableName), request.IndexName) : table(request.TableName) }];
+      return [
+        {
+          action: `dynamodb:${operation}`,
+          resource:
+            typeof request.IndexName === 'string'
+              ? localTableIndexArn(String(request.TableName), request.IndexName)
+              : table(request.TableName),
+        },
+      ];
     case 'BatchGetItem':
     case 'BatchWriteItem':
-      return Object.keys((request.RequestItems as Record<string, unknown> | undefined) ?? {}).map((name) => ({ action: `dynamodb:${operation}`, resource: table(name) }));
+      return Object.keys((request.RequestItems as Record<string, unknown> | undefined) ?? {}).map((name) => ({
+        action: `dynamodb:${operation}`,
+        resource: table(name),
+      }));
     case 'TransactWriteItems':
     case 'TransactGetItems':
       return ((request.TransactItems as Record<string, { TableName?: string }>[] | undefined) ?? []).flatMap((item) =>
-        Object.entries(item).map(([kind, inner]) => ({ action: `dynamodb:${transactionItemActions[kind] ?? kind}`, resource: table(inner.TableName) })),
+        Object.entries(item).map(([kind, inner]) => ({
+          action: `dynamodb:${transactionItemActions[kind] ?? kind}`,
+          resource: table(inner.TableName),
+        })),
       );
     default:
       return [{ action: `dynamodb:${operation}`, resource: table(request.TableName ?? '*') }];
   }
 }
 
-const transactionItemActions: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
+const transactionItemActions: Record<string, string> = {
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  ConditionCheck: 'ConditionCheckItem',
+  Get: 'GetItem',
+};
 
 const json = 'application/x-amz-json-1.0';
 const answer = (status: number, type: string, message: string): FrontAnswer => ({
@@ -44,8 +64,16 @@ export function dynamoDbGuard(options: { readonly access?: AccessCheck; readonly
     const fault = options.faults.take({ service: 'dynamodb', operation, functionId });
     if (fault?.service === 'dynamodb') {
       return fault.kind === 'throttle'
-        ? answer(400, 'com.amazonaws.dynamodb.v20120810#ThrottlingException', 'Throughput exceeds the current capacity of your table or index. (local fault injection)')
-        : answer(500, 'com.amazonaws.dynamodb.v20120810#InternalServerError', 'Internal server error (local fault injection)');
+        ? answer(
+            400,
+            'com.amazonaws.dynamodb.v20120810#ThrottlingException',
+            'Throughput exceeds the current capacity of your table or index. (local fault injection)',
+          )
+        : answer(
+            500,
+            'com.amazonaws.dynamodb.v20120810#InternalServerError',
+            'Internal server error (local fault injection)',
+          );
     }
     if (options.access === undefined || functionId === undefined) return undefined;
     let body: unknown;

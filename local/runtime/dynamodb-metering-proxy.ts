@@ -27,21 +27,34 @@ const writeOperations = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWr
 const statementOperations = new Set(['ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction']);
 
 /** `guard` may answer in DynamoDB's place (an access denial, an injected fault) before the request is forwarded. */
-export async function startDynamoDbMeteringProxy(upstreamEndpoint: string, guard?: FrontGuard): Promise<DynamoDbMeteringProxy> {
+export async function startDynamoDbMeteringProxy(
+  upstreamEndpoint: string,
+  guard?: FrontGuard,
+): Promise<DynamoDbMeteringProxy> {
   const upstream = new URL(upstreamEndpoint);
   const totals: DynamoDbCapacity = { readRequestUnits: 0, writeRequestUnits: 0, requests: 0 };
 
   const server = createServer((req, res) => {
     void forward(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `local metering proxy: ${(error as Error).message}` }));
+      res.end(
+        JSON.stringify({
+          __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+          message: `local metering proxy: ${(error as Error).message}`,
+        }),
+      );
     });
   });
 
   async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     const original = await readBody(req);
-    const refusal = await guard?.({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body: original });
+    const refusal = await guard?.({
+      method: req.method ?? 'POST',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body: original,
+    });
     if (refusal !== undefined) {
       totals.requests += 1;
       res.writeHead(refusal.status, refusal.headers);
@@ -51,19 +64,22 @@ export async function startDynamoDbMeteringProxy(upstreamEndpoint: string, guard
     const body = askForCapacity(operation, original);
     const { 'transfer-encoding': _chunked, ...passed } = req.headers;
     const headers = { ...passed, host: upstream.host, 'content-length': String(body.length) };
-    const answer = await new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((resolve, reject) => {
-      const out = httpRequest(
-        { hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers },
-        (upstreamRes) => {
-          readBody(upstreamRes).then(
-            (responseBody) => resolve({ status: upstreamRes.statusCode ?? 502, headers: upstreamRes.headers, body: responseBody }),
-            reject,
-          );
-        },
-      );
-      out.on('error', reject);
-      out.end(body);
-    });
+    const answer = await new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>(
+      (resolve, reject) => {
+        const out = httpRequest(
+          { hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers },
+          (upstreamRes) => {
+            readBody(upstreamRes).then(
+              (responseBody) =>
+                resolve({ status: upstreamRes.statusCode ?? 502, headers: upstreamRes.headers, body: responseBody }),
+              reject,
+            );
+          },
+        );
+        out.on('error', reject);
+        out.end(body);
+      },
+    );
     totals.requests += 1;
     if (answer.status === 200) count(operation, original, answer.body);
     res.writeHead(answer.status, answer.headers);
@@ -99,7 +115,8 @@ export async function startDynamoDbMeteringProxy(upstreamEndpoint: string, guard
 }
 
 function askForCapacity(operation: string, body: Buffer): Buffer {
-  if (!readOperations.has(operation) && !writeOperations.has(operation) && !statementOperations.has(operation)) return body;
+  if (!readOperations.has(operation) && !writeOperations.has(operation) && !statementOperations.has(operation))
+    return body;
   try {
     const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
     if (parsed.ReturnConsumedCapacity !== undefined && parsed.ReturnConsumedCapacity !== 'NONE') return body;
@@ -117,7 +134,8 @@ interface ConsumedCapacityShape {
 
 /** Splits consumed capacity into read and write units; which one a plain CapacityUnits is depends on the operation. */
 export function unitsIn(operation: string, request: unknown, response: unknown): { read: number; write: number } {
-  const consumed = (response as { ConsumedCapacity?: ConsumedCapacityShape | ConsumedCapacityShape[] }).ConsumedCapacity;
+  const consumed = (response as { ConsumedCapacity?: ConsumedCapacityShape | ConsumedCapacityShape[] })
+    .ConsumedCapacity;
   const entries = consumed === undefined ? [] : Array.isArray(consumed) ? consumed : [consumed];
   const isWrite = writeOperations.has(operation) || (statementOperations.has(operation) && !isSelectOnly(request));
   let read = 0;
@@ -136,8 +154,16 @@ export function unitsIn(operation: string, request: unknown, response: unknown):
 }
 
 function isSelectOnly(request: unknown): boolean {
-  const r = request as { Statement?: string; Statements?: { Statement?: string }[]; TransactStatements?: { Statement?: string }[] };
-  const statements = [r.Statement, ...(r.Statements ?? []).map((s) => s.Statement), ...(r.TransactStatements ?? []).map((s) => s.Statement)];
+  const r = request as {
+    Statement?: string;
+    Statements?: { Statement?: string }[];
+    TransactStatements?: { Statement?: string }[];
+  };
+  const statements = [
+    r.Statement,
+    ...(r.Statements ?? []).map((s) => s.Statement),
+    ...(r.TransactStatements ?? []).map((s) => s.Statement),
+  ];
   return statements.filter((s) => s !== undefined).every((s) => /^\s*select\b/i.test(s ?? ''));
 }
 

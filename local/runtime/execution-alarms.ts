@@ -22,7 +22,11 @@ interface ListedExecution {
   readonly stopDate?: unknown;
 }
 
-export async function executionAlarmStates(engine: LocalStepFunctions, stateMachines: readonly DeployedStateMachine[], now: Date): Promise<ExecutionAlarmState[]> {
+export async function executionAlarmStates(
+  engine: LocalStepFunctions,
+  stateMachines: readonly DeployedStateMachine[],
+  now: Date,
+): Promise<ExecutionAlarmState[]> {
   const since = now.getTime() - executionAlarmPeriod.toMilliseconds();
   const states: ExecutionAlarmState[] = [];
   for (const machine of stateMachines) {
@@ -30,17 +34,28 @@ export async function executionAlarmStates(engine: LocalStepFunctions, stateMach
       const executions: string[] = [];
       let nextToken: string | undefined;
       do {
-        const page = (await engine.call('ListExecutions', { stateMachineArn: machine.arn, statusFilter: kind.status, maxResults: 1000, ...(nextToken === undefined ? {} : { nextToken }) })) as {
+        const page = (await engine.call('ListExecutions', {
+          stateMachineArn: machine.arn,
+          statusFilter: kind.status,
+          maxResults: 1000,
+          ...(nextToken === undefined ? {} : { nextToken }),
+        })) as {
           executions?: ListedExecution[];
           nextToken?: string;
         };
         for (const execution of page.executions ?? []) {
           const stopped = asDate(execution.stopDate)?.getTime();
-          if (stopped !== undefined && stopped > since && stopped <= now.getTime()) executions.push(execution.executionArn);
+          if (stopped !== undefined && stopped > since && stopped <= now.getTime())
+            executions.push(execution.executionArn);
         }
         nextToken = page.nextToken;
       } while (nextToken !== undefined);
-      states.push({ alarm: `${machine.id}-${kind.suffix}`, state: executions.length > 0 ? 'ALARM' : 'OK', description: kind.description(machine.id), executions });
+      states.push({
+        alarm: `${machine.id}-${kind.suffix}`,
+        state: executions.length > 0 ? 'ALARM' : 'OK',
+        description: kind.description(machine.id),
+        executions,
+      });
     }
   }
   return states;

@@ -22,7 +22,9 @@ export function functionAccessKeyId(functionId: string): string {
 export function functionIdFromAuthorization(authorization: string | string[] | undefined): string | undefined {
   const header = Array.isArray(authorization) ? authorization[0] : authorization;
   const key = /Credential=([^/,\s]+)\//.exec(header ?? '')?.[1];
-  return key?.startsWith(keyPrefix) === true ? Buffer.from(key.slice(keyPrefix.length), 'hex').toString('utf8') : undefined;
+  return key?.startsWith(keyPrefix) === true
+    ? Buffer.from(key.slice(keyPrefix.length), 'hex').toString('utf8')
+    : undefined;
 }
 
 export function runAsFunction<T>(functionId: string, work: () => T): T {
@@ -41,6 +43,9 @@ export function signRequestsWithFunctionCredentials(): void {
     const { request } = message as { request: ClientRequest };
     const authorization = request.getHeader('authorization');
     if (typeof authorization !== 'string') return;
-    request.setHeader('authorization', authorization.replace(/Credential=[^/]+\//, `Credential=${functionAccessKeyId(functionId)}/`));
+    request.setHeader(
+      'authorization',
+      authorization.replace(/Credential=[^/]+\//, `Credential=${functionAccessKeyId(functionId)}/`),
+    );
   });
 }

@@ -66,13 +66,17 @@ export function createFunctionHost(
     if (spec === undefined) throw new UnknownFunctionError(`no function "${functionId}" in functions/catalogue.ts`);
     const handler = await load(functionId);
     const fault = hostOptions.faults?.take({ service: 'lambda', functionId });
-    if (fault?.service === 'lambda' && fault.kind === 'throttle') throw new LambdaThrottledError('Rate Exceeded. (local fault injection)');
+    if (fault?.service === 'lambda' && fault.kind === 'throttle')
+      throw new LambdaThrottledError('Rate Exceeded. (local fault injection)');
     const started = performance.now();
     const deadline = started + spec.timeoutSeconds * 1000;
     const context = createLambdaContext(spec, options.awsRequestId ?? randomUUID(), deadline);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new LambdaTimeoutError(`Task timed out after ${spec.timeoutSeconds.toFixed(2)} seconds`)), spec.timeoutSeconds * 1000);
+      timer = setTimeout(
+        () => reject(new LambdaTimeoutError(`Task timed out after ${spec.timeoutSeconds.toFixed(2)} seconds`)),
+        spec.timeoutSeconds * 1000,
+      );
       timer.unref();
     });
     let failed = false;
@@ -107,7 +111,10 @@ export function createFunctionHost(
       return async (payload, context) => {
         if (context.executionArn !== undefined && hostOptions.authorizeInvoke !== undefined) {
           const refusal = await hostOptions.authorizeInvoke(context.executionArn, id);
-          if (refusal !== undefined) throw new LambdaAccessDeniedError(`${refusal} (Service: Lambda, Status Code: 403, Error Code: AccessDeniedException)`);
+          if (refusal !== undefined)
+            throw new LambdaAccessDeniedError(
+              `${refusal} (Service: Lambda, Status Code: 403, Error Code: AccessDeniedException)`,
+            );
         }
         return invoke(id, payload, { awsRequestId: context.awsRequestId });
       };
@@ -122,6 +129,7 @@ export function createFunctionHost(
 }
 
 function injectedFailure(kind: 'throw' | 'timeout' | 'throttle', timeoutSeconds: number): Error {
-  if (kind === 'timeout') return new LambdaTimeoutError(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds (local fault injection)`);
+  if (kind === 'timeout')
+    return new LambdaTimeoutError(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds (local fault injection)`);
   return new Error('the function failed (local fault injection)');
 }

@@ -33,13 +33,22 @@ export async function startGuardedFront(upstreamEndpoint: string, guard: FrontGu
       const request = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body };
       const refusal = await guard(request);
       if (refusal !== undefined) {
-        res.writeHead(refusal.status, { ...refusal.headers, 'content-length': String(Buffer.byteLength(refusal.body)) });
+        res.writeHead(refusal.status, {
+          ...refusal.headers,
+          'content-length': String(Buffer.byteLength(refusal.body)),
+        });
         res.end(refusal.body);
         return;
       }
       const { 'transfer-encoding': _chunked, ...passed } = req.headers;
       const out = httpRequest(
-        { hostname: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers: { ...passed, host: upstream.host, 'content-length': String(body.length) } },
+        {
+          hostname: upstream.hostname,
+          port: upstream.port,
+          path: request.url,
+          method: request.method,
+          headers: { ...passed, host: upstream.host, 'content-length': String(body.length) },
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);

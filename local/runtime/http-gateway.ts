@@ -31,7 +31,9 @@ export const defaultMaxBodyBytes = 6 * 1024 * 1024;
 
 export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
   const catalogue: readonly FunctionSpec[] = options.catalogue ?? functionCatalogue;
-  const routes: ApiRoute<string>[] = catalogue.flatMap((spec) => (spec.routes ?? []).map((key) => parseRouteKey(key, spec.id)));
+  const routes: ApiRoute<string>[] = catalogue.flatMap((spec) =>
+    (spec.routes ?? []).map((key) => parseRouteKey(key, spec.id)),
+  );
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   let requests = 0;
 
@@ -69,7 +71,10 @@ export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
     }
     const response = fromLambdaResult(result);
     if (response === undefined) {
-      options.onError?.(new Error(`the function's answer is not a valid HTTP API response: ${JSON.stringify(result)}`), match.route.routeKey);
+      options.onError?.(
+        new Error(`the function's answer is not a valid HTTP API response: ${JSON.stringify(result)}`),
+        match.route.routeKey,
+      );
       sendJson(res, 500, { message: 'Internal Server Error' });
       return;
     }
@@ -82,7 +87,8 @@ export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
   return { handle, requestCount: () => requests, routes: routes.map((r) => r.routeKey) };
 }
 
-const textContentType = /^(text\/|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml|x-www-form-urlencoded|javascript|graphql))/i;
+const textContentType =
+  /^(text\/|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml|x-www-form-urlencoded|javascript|graphql))/i;
 
 export function toApiGatewayEvent(
   req: IncomingMessage,
@@ -104,7 +110,9 @@ export function toApiGatewayEvent(
   const cookies = (req.headersDistinct.cookie ?? []).flatMap((line) => line.split(/;\s*/)).filter((c) => c !== '');
   const query: Record<string, string[]> = {};
   for (const [key, value] of url.searchParams) (query[key] ??= []).push(value);
-  const queryStringParameters = Object.fromEntries(Object.entries(query).map(([key, values]) => [key, values.join(',')]));
+  const queryStringParameters = Object.fromEntries(
+    Object.entries(query).map(([key, values]) => [key, values.join(',')]),
+  );
   const contentType = headers['content-type'] ?? '';
   const isBase64Encoded = request.body.length > 0 && !textContentType.test(contentType);
   const host = headers.host ?? '127.0.0.1';
@@ -155,10 +163,20 @@ export function fromLambdaResult(result: unknown): GatewayResponse | undefined {
   const structured = typeof result === 'object' && result !== null && 'statusCode' in result;
   if (!structured) {
     const body = typeof result === 'string' ? result : JSON.stringify(result ?? null);
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(body, 'utf8') };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      cookies: [],
+      body: Buffer.from(body, 'utf8'),
+    };
   }
   const response = result as APIGatewayProxyStructuredResultV2;
-  if (typeof response.statusCode !== 'number' || !Number.isInteger(response.statusCode) || response.statusCode < 100 || response.statusCode > 599) {
+  if (
+    typeof response.statusCode !== 'number' ||
+    !Number.isInteger(response.statusCode) ||
+    response.statusCode < 100 ||
+    response.statusCode > 599
+  ) {
     return undefined;
   }
   const headers: Record<string, string> = {};

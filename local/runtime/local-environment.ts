@@ -16,7 +16,12 @@ export interface LocalEnvironmentInput {
   readonly sesEndpoint: string;
   readonly stateMachineIds: readonly string[];
   /** the portal's sign-in (functions/portal/portal-settings.ts), against the local OpenID provider */
-  readonly portal?: { readonly issuer: string; readonly clientId: string; readonly sessionKey: string; readonly clinicianSignIn: boolean };
+  readonly portal?: {
+    readonly issuer: string;
+    readonly clientId: string;
+    readonly sessionKey: string;
+    readonly clinicianSignIn: boolean;
+  };
 }
 
 export function localEnvironment(input: LocalEnvironmentInput): Record<string, string> {

@@ -37,7 +37,10 @@ export function summariseUsage(sources: UsageSources): LocalUsage {
     total.durationMs += usage.durationMs;
     total.gbSeconds += usage.gbSeconds;
   }
-  const recipients = sources.emails.reduce((sum, email) => sum + email.to.length + email.cc.length + email.bcc.length, 0);
+  const recipients = sources.emails.reduce(
+    (sum, email) => sum + email.to.length + email.cc.length + email.bcc.length,
+    0,
+  );
   return {
     at: sources.at.toISOString(),
     stepFunctions: sources.engine,

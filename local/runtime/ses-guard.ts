@@ -34,9 +34,17 @@ export function sesGuard(options: { readonly access?: AccessCheck; readonly faul
     if (options.access === undefined || functionId === undefined) return undefined;
     const from = addressIn(form.get('Source') ?? '');
     const configurationSet = form.get('ConfigurationSetName');
-    const resources = [localSesIdentityArn(from), ...(configurationSet === null ? [] : [localSesConfigurationSetArn(configurationSet)])];
+    const resources = [
+      localSesIdentityArn(from),
+      ...(configurationSet === null ? [] : [localSesConfigurationSetArn(configurationSet)]),
+    ];
     for (const resource of resources) {
-      const decision = await options.access.decide({ principal: `function:${functionId}`, action: 'ses:SendEmail', resource, context: { 'ses:FromAddress': from } });
+      const decision = await options.access.decide({
+        principal: `function:${functionId}`,
+        action: 'ses:SendEmail',
+        resource,
+        context: { 'ses:FromAddress': from },
+      });
       if (!decision.allowed) return xmlError(403, 'AccessDenied', decision.message);
     }
     return undefined;

@@ -9,7 +9,10 @@ import type { FrontAnswer, FrontGuard } from './guarded-front.ts';
  */
 const taskResults = new Set(['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat']);
 
-export function sfnGuard(options: { readonly access: AccessCheck; readonly stateMachineArns: readonly string[] }): FrontGuard {
+export function sfnGuard(options: {
+  readonly access: AccessCheck;
+  readonly stateMachineArns: readonly string[];
+}): FrontGuard {
   return async (request) => {
     const functionId = functionIdFromAuthorization(request.headers.authorization);
     if (functionId === undefined) return undefined;
@@ -25,7 +28,11 @@ export function sfnGuard(options: { readonly access: AccessCheck; readonly state
       : [String(body.executionArn ?? body.stateMachineArn ?? body.activityArn ?? '*')];
     let refusal: string | undefined;
     for (const resource of resources) {
-      const decision = await options.access.decide({ principal: `function:${functionId}`, action: `states:${action}`, resource });
+      const decision = await options.access.decide({
+        principal: `function:${functionId}`,
+        action: `states:${action}`,
+        resource,
+      });
       if (decision.allowed) return undefined;
       refusal ??= decision.message;
     }

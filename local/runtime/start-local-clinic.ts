@@ -41,7 +41,13 @@ export interface LocalClinicOptions {
   /** wipe dataDir first */
   readonly fresh?: boolean;
   /** 0 = any free port (what tests use); defaults: app 3000, sfn 8083, dynamodb 8000, ses 8005 */
-  readonly ports?: { readonly app?: number; readonly sfn?: number; readonly dynamodb?: number; readonly ses?: number; readonly oidc?: number };
+  readonly ports?: {
+    readonly app?: number;
+    readonly sfn?: number;
+    readonly dynamodb?: number;
+    readonly ses?: number;
+    readonly oidc?: number;
+  };
   /** run the virtual clock this many times faster than real time; 0 (default) = only when advanced */
   readonly speed?: number;
   /** where the virtual clock starts when the data directory is new */
@@ -61,7 +67,14 @@ export interface LocalClinicOptions {
 }
 
 export interface LocalClinic {
-  readonly urls: { readonly app: string; readonly sfn: string; readonly dynamodb: string; readonly ses: string; readonly sesViewer: string; readonly oidc: string };
+  readonly urls: {
+    readonly app: string;
+    readonly sfn: string;
+    readonly dynamodb: string;
+    readonly ses: string;
+    readonly sesViewer: string;
+    readonly oidc: string;
+  };
   /** the local OpenID provider the portal signs in against, and who can sign in */
   readonly identity: Pick<LocalOpenIdProvider, 'issuer' | 'clientId' | 'accounts'>;
   /** whether clinicians' links need sign-in in this clinic */
@@ -108,10 +121,17 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
   const dataDir = resolve(options.dataDir);
   if (options.fresh === true) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const clinic = options.clinicConfig !== undefined ? parseClinicConfig(options.clinicConfig, 'clinicConfig') : readLocalClinicConfig();
+  const clinic =
+    options.clinicConfig !== undefined
+      ? parseClinicConfig(options.clinicConfig, 'clinicConfig')
+      : readLocalClinicConfig();
   const tableName = options.tableName ?? defaultTableName;
   // a clinic on free ports (tests) puts its OpenID provider on a free port too
-  const ports = { ...defaultPorts, ...options.ports, oidc: options.ports?.oidc ?? (options.ports?.app === 0 ? 0 : defaultPorts.oidc) };
+  const ports = {
+    ...defaultPorts,
+    ...options.ports,
+    oidc: options.ports?.oidc ?? (options.ports?.app === 0 ? 0 : defaultPorts.oidc),
+  };
 
   // Everything started is stopped on stop() or when a later step fails: the app port first (no new
   // requests reach the functions), then the rest in reverse order of starting.
@@ -119,7 +139,10 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
   const stopAll = async (): Promise<void> => {
     const failures: string[] = [];
     const started = stoppers.splice(0);
-    const ordered = [...started.filter((s) => s.name === 'app server'), ...started.filter((s) => s.name !== 'app server').reverse()];
+    const ordered = [
+      ...started.filter((s) => s.name === 'app server'),
+      ...started.filter((s) => s.name !== 'app server').reverse(),
+    ];
     for (const { name, stop } of ordered) {
       try {
         await stop();
@@ -137,14 +160,20 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
     stoppers.push({ name: 'app server', stop: () => app.stop() });
 
     // the portal's OpenID provider: the functions need its issuer, and it needs the app's callback
-    const identity = await startLocalOpenIdProvider({ port: ports.oidc, clinic, redirectUri: `${app.url}/portal/callback` });
+    const identity = await startLocalOpenIdProvider({
+      port: ports.oidc,
+      clinic,
+      redirectUri: `${app.url}/portal/callback`,
+    });
     stoppers.push({ name: 'OpenID provider', stop: () => identity.stop() });
     // CLINICIAN_SIGN_IN_LOCAL=required runs any test's clinic with the check on (the journey driver signs in)
     const clinicianSignIn = options.clinicianSignIn ?? process.env['CLINICIAN_SIGN_IN_LOCAL'] === 'required';
 
     const iam = options.iam ?? true;
     const access =
-      iam === false ? undefined : await createLocalAccess(iam === true ? await cachedStackPermissions(clinic, tableName) : iam.permissions);
+      iam === false
+        ? undefined
+        : await createLocalAccess(iam === true ? await cachedStackPermissions(clinic, tableName) : iam.permissions);
     if (access !== undefined) {
       signRequestsWithFunctionCredentials();
       stoppers.push({ name: 'grant usage', stop: () => recordGrantUsage(access.check) });
@@ -158,7 +187,10 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
     const sesFront = await startGuardedFront(ses.endpoint, sesGuard({ access: access?.check, faults }));
     stoppers.push({ name: 'SES front', stop: () => sesFront.stop() });
 
-    const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, dataDir: options.inMemory === true ? undefined : join(dataDir, 'dynamodb') });
+    const dynamodb = await startDynamoDbLocal({
+      port: ports.dynamodb,
+      dataDir: options.inMemory === true ? undefined : join(dataDir, 'dynamodb'),
+    });
     stoppers.push({ name: 'DynamoDB Local', stop: () => dynamodb.stop() });
     const meter = await startDynamoDbMeteringProxy(dynamodb.endpoint, dynamoDbGuard({ access: access?.check, faults }));
     stoppers.push({ name: 'DynamoDB metering proxy', stop: () => meter.stop() });
@@ -168,7 +200,13 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
     const sfnFront =
       access === undefined
         ? undefined
-        : await startGuardedFront(`http://127.0.0.1:${sfnPort}`, sfnGuard({ access: access.check, stateMachineArns: stateMachineCatalogue.map((spec) => localStateMachineArn(spec.id)) }));
+        : await startGuardedFront(
+            `http://127.0.0.1:${sfnPort}`,
+            sfnGuard({
+              access: access.check,
+              stateMachineArns: stateMachineCatalogue.map((spec) => localStateMachineArn(spec.id)),
+            }),
+          );
     if (sfnFront !== undefined) stoppers.push({ name: 'Step Functions front', stop: () => sfnFront.stop() });
     const restoreEnvironment = applyEnvironment(
       localEnvironment({
@@ -179,7 +217,12 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
         sfnEndpoint: sfnFront?.endpoint ?? `http://127.0.0.1:${sfnPort}`,
         sesEndpoint: sesFront.endpoint,
         stateMachineIds: stateMachineCatalogue.map((spec) => spec.id),
-        portal: { issuer: identity.issuer, clientId: identity.clientId, sessionKey: randomBytes(32).toString('base64url'), clinicianSignIn },
+        portal: {
+          issuer: identity.issuer,
+          clientId: identity.clientId,
+          sessionKey: randomBytes(32).toString('base64url'),
+          clinicianSignIn,
+        },
       }),
     );
     stoppers.push({ name: 'environment', stop: restoreEnvironment });
@@ -188,7 +231,12 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
 
     const functions = createFunctionHost(functionCatalogue, undefined, {
       faults,
-      ...(access === undefined ? {} : { authorizeInvoke: (executionArn: string, functionId: string) => access.authorizeInvoke(executionArn, functionId) }),
+      ...(access === undefined
+        ? {}
+        : {
+            authorizeInvoke: (executionArn: string, functionId: string) =>
+              access.authorizeInvoke(executionArn, functionId),
+          }),
     });
     const engine = await createLocalStepFunctions({
       dbPath: options.inMemory === true ? ':memory:' : join(dataDir, 'sfn.sqlite'),
@@ -222,7 +270,14 @@ export async function startLocalClinic(options: LocalClinicOptions): Promise<Loc
         httpRequests: gateway.requestCount(),
       });
     const alarms = (): Promise<ExecutionAlarmState[]> => executionAlarmStates(engine, stateMachines, engine.now());
-    const urls = { app: app.url, sfn: sfn.url, dynamodb: dynamodb.endpoint, ses: ses.endpoint, sesViewer: ses.viewerUrl, oidc: identity.issuer };
+    const urls = {
+      app: app.url,
+      sfn: sfn.url,
+      dynamodb: dynamodb.endpoint,
+      ses: ses.endpoint,
+      sesViewer: ses.viewerUrl,
+      oidc: identity.issuer,
+    };
     app.serve({
       gateway,
       now: () => engine.now(),

@@ -36,7 +36,11 @@ export async function createTableIfMissing(target: string | DynamoDBClient, tabl
 
 async function createIfAbsent(client: DynamoDBClient, tableName: string): Promise<void> {
   const indexes = Object.values(INDEXES);
-  const attributeNames = [TABLE_KEY.partitionKey, TABLE_KEY.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+  const attributeNames = [
+    TABLE_KEY.partitionKey,
+    TABLE_KEY.sortKey,
+    ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
   const AttributeDefinitions: AttributeDefinition[] = attributeNames.map((AttributeName) => ({
     AttributeName,
     AttributeType: 'S',
@@ -73,7 +77,8 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string): Promi
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
     if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
-    if (Date.now() > deadline) throw new Error(`table ${tableName} did not become ACTIVE within ${ACTIVE_TIMEOUT_MS / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`table ${tableName} did not become ACTIVE within ${ACTIVE_TIMEOUT_MS / 1000} s`);
     await new Promise((wake) => setTimeout(wake, 200));
   }
 }

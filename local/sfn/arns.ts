@@ -24,7 +24,9 @@ export function parseStateMachineArn(arn: string): { name: string } | undefined 
 }
 
 export function parseExecutionArn(arn: string): { stateMachineName: string; name: string } | undefined {
-  const match = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:([A-Za-z0-9_-]{1,80}):([A-Za-z0-9_-]{1,80})$/.exec(arn);
+  const match = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:([A-Za-z0-9_-]{1,80}):([A-Za-z0-9_-]{1,80})$/.exec(
+    arn,
+  );
   if (match?.[1] === undefined || match[2] === undefined) return undefined;
   return { stateMachineName: match[1], name: match[2] };
 }

@@ -13,7 +13,16 @@ import { handleError, recordEvaluationFailure } from './retry-catch.ts';
 import { bindings, completeState, enterCursor, evaluateNumber } from './state-actions/state-flow.ts';
 import type { TransitionBatch } from './transition-batch.ts';
 
-function newChildRun(core: EngineCore, exec: LiveExecution, parent: Run, scope: ScopePath, idx: number, startAt: string, input: unknown, status: 'RUNNING' | 'PENDING'): Run {
+function newChildRun(
+  core: EngineCore,
+  exec: LiveExecution,
+  parent: Run,
+  scope: ScopePath,
+  idx: number,
+  startAt: string,
+  input: unknown,
+  status: 'RUNNING' | 'PENDING',
+): Run {
   const child: Run = {
     id: core.nextRunId(),
     executionArn: exec.arn,
@@ -29,9 +38,18 @@ function newChildRun(core: EngineCore, exec: LiveExecution, parent: Run, scope: 
   return child;
 }
 
-export async function startBranches(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef): Promise<void> {
+export async function startBranches(
+  core: EngineCore,
+  batch: TransitionBatch,
+  exec: LiveExecution,
+  run: Run,
+  state: StateDef,
+): Promise<void> {
   const c = run.cursor;
-  const input = state.Arguments === undefined ? c.input : await core.evaluator.evaluate(state.Arguments, bindings(core, exec, run), 'Arguments');
+  const input =
+    state.Arguments === undefined
+      ? c.input
+      : await core.evaluator.evaluate(state.Arguments, bindings(core, exec, run), 'Arguments');
   const branches = state.Branches ?? [];
   core.record(batch, exec, parallelStateStarted());
   c.phase = 'waiting';
@@ -42,7 +60,13 @@ export async function startBranches(core: EngineCore, batch: TransitionBatch, ex
   });
 }
 
-export async function startIterations(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef): Promise<void> {
+export async function startIterations(
+  core: EngineCore,
+  batch: TransitionBatch,
+  exec: LiveExecution,
+  run: Run,
+  state: StateDef,
+): Promise<void> {
   let selected: unknown[];
   let concurrency: number;
   try {
@@ -67,17 +91,37 @@ export async function startIterations(core: EngineCore, batch: TransitionBatch, 
   const processor = state.ItemProcessor;
   if (processor === undefined) throw new Error(`Map state '${c.state}' has no ItemProcessor`);
   selected.forEach((item, i) => {
-    const child = newChildRun(core, exec, run, [...run.scope, [c.state, -1]], i, processor.StartAt, item, i < limit ? 'RUNNING' : 'PENDING');
+    const child = newChildRun(
+      core,
+      exec,
+      run,
+      [...run.scope, [c.state, -1]],
+      i,
+      processor.StartAt,
+      item,
+      i < limit ? 'RUNNING' : 'PENDING',
+    );
     batch.touch(child);
     if (i < limit) launchIteration(core, batch, exec, child, c.state);
   });
 }
 
 /** Items, MaxConcurrency, then (once the Map has started) each item through ItemSelector. */
-async function selectItems(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef): Promise<{ selected: unknown[]; concurrency: number }> {
+async function selectItems(
+  core: EngineCore,
+  batch: TransitionBatch,
+  exec: LiveExecution,
+  run: Run,
+  state: StateDef,
+): Promise<{ selected: unknown[]; concurrency: number }> {
   const scope = bindings(core, exec, run);
-  const items = state.Items === undefined ? run.cursor.input : await core.evaluator.evaluate(state.Items, scope, 'Items');
-  if (!Array.isArray(items)) throw new QueryEvaluationError(`The field 'Items' must evaluate to a JSON array, but was ${JSON.stringify(items)}.`, 'Items');
+  const items =
+    state.Items === undefined ? run.cursor.input : await core.evaluator.evaluate(state.Items, scope, 'Items');
+  if (!Array.isArray(items))
+    throw new QueryEvaluationError(
+      `The field 'Items' must evaluate to a JSON array, but was ${JSON.stringify(items)}.`,
+      'Items',
+    );
   const concurrency = (await evaluateNumber(core, state.MaxConcurrency, scope, 'MaxConcurrency', 0)) ?? 0;
   core.record(batch, exec, mapStateStarted(items.length));
   const selected: unknown[] = [];
@@ -85,13 +129,23 @@ async function selectItems(core: EngineCore, batch: TransitionBatch, exec: LiveE
     selected.push(
       state.ItemSelector === undefined
         ? value
-        : await core.evaluator.evaluate(state.ItemSelector, bindings(core, exec, run, { item: { Index: index, Value: value } }), 'ItemSelector'),
+        : await core.evaluator.evaluate(
+            state.ItemSelector,
+            bindings(core, exec, run, { item: { Index: index, Value: value } }),
+            'ItemSelector',
+          ),
     );
   }
   return { selected, concurrency };
 }
 
-function launchIteration(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, child: Run, mapState: string): void {
+function launchIteration(
+  core: EngineCore,
+  batch: TransitionBatch,
+  exec: LiveExecution,
+  child: Run,
+  mapState: string,
+): void {
   child.status = 'RUNNING';
   child.cursor.enteredMs = core.clock.nowMs();
   core.record(batch, exec, mapIteration('Started', mapState, child.idx));
@@ -99,15 +153,30 @@ function launchIteration(core: EngineCore, batch: TransitionBatch, exec: LiveExe
 }
 
 /** Every child succeeded: the state's result is their outputs, in order. */
-export async function branchesSucceeded(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef): Promise<void> {
-  const result = core.repo.childOutputs(run.id).map((output) => (output === null ? null : (JSON.parse(output) as unknown)));
+export async function branchesSucceeded(
+  core: EngineCore,
+  batch: TransitionBatch,
+  exec: LiveExecution,
+  run: Run,
+  state: StateDef,
+): Promise<void> {
+  const result = core.repo
+    .childOutputs(run.id)
+    .map((output) => (output === null ? null : (JSON.parse(output) as unknown)));
   core.record(batch, exec, branchesEnded(state.Type === 'Map' ? 'Map' : 'Parallel', 'Succeeded'));
   dropChildren(core, batch, run);
   await completeState(core, batch, exec, run, state, result);
 }
 
 /** A branch or iteration ended: count it, launch the next waiting iteration, or fail the parent state. */
-export function childRunEnded(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, status: 'SUCCEEDED' | 'FAILED', end: RunEnd): void {
+export function childRunEnded(
+  core: EngineCore,
+  batch: TransitionBatch,
+  exec: LiveExecution,
+  run: Run,
+  status: 'SUCCEEDED' | 'FAILED',
+  end: RunEnd,
+): void {
   const parent = run.parentId === null ? undefined : core.runs.get(run.parentId);
   if (parent === undefined) return;
   batch.touch(parent);
@@ -133,7 +202,8 @@ export function childRunEnded(core: EngineCore, batch: TransitionBatch, exec: Li
     return;
   }
   // One failed branch or iteration fails the whole Parallel or Map state; the others stop.
-  for (const sibling of [...core.runs.values()]) if (sibling.parentId === parent.id) abortRun(core, batch, exec, sibling, true);
+  for (const sibling of [...core.runs.values()])
+    if (sibling.parentId === parent.id) abortRun(core, batch, exec, sibling, true);
   core.record(batch, exec, branchesEnded(isMap ? 'Map' : 'Parallel', 'Failed'));
   pc.phase = 'error';
   pc.error = end.error ?? 'States.Runtime';
@@ -142,9 +212,16 @@ export function childRunEnded(core: EngineCore, batch: TransitionBatch, exec: Li
 }
 
 /** Stops a run and everything under it (its tasks, timers, child runs). */
-export function abortRun(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, withEvents: boolean): void {
+export function abortRun(
+  core: EngineCore,
+  batch: TransitionBatch,
+  exec: LiveExecution,
+  run: Run,
+  withEvents: boolean,
+): void {
   if (run.status !== 'RUNNING' && run.status !== 'PENDING') return;
-  for (const child of [...core.runs.values()]) if (child.parentId === run.id) abortRun(core, batch, exec, child, withEvents);
+  for (const child of [...core.runs.values()])
+    if (child.parentId === run.id) abortRun(core, batch, exec, child, withEvents);
   core.closeTasksOfRun(batch, exec, run.id);
   const wasRunning = run.status === 'RUNNING';
   run.status = 'ABORTED';
@@ -153,7 +230,8 @@ export function abortRun(core: EngineCore, batch: TransitionBatch, exec: LiveExe
   batch.write(() => core.repo.deleteTimersOfRun(run.id));
   if (withEvents && wasRunning && run.parentId !== null) {
     const parent = core.runs.get(run.parentId);
-    if (parent !== undefined && core.stateOf(exec, parent).Type === 'Map') core.record(batch, exec, mapIteration('Aborted', parent.cursor.state, run.idx));
+    if (parent !== undefined && core.stateOf(exec, parent).Type === 'Map')
+      core.record(batch, exec, mapIteration('Aborted', parent.cursor.state, run.idx));
   }
 }
 

@@ -11,30 +11,78 @@ import { classifyResource, SUPPORTED_RESOURCES } from './task-resources.ts';
 import { parseOffsetDateTime } from './offset-date-time.ts';
 
 const JSONPATH_FIELDS = new Set([
-  'InputPath', 'Parameters', 'ResultSelector', 'ResultPath', 'OutputPath', 'ItemsPath', 'Result',
-  'TimeoutSecondsPath', 'HeartbeatSecondsPath', 'SecondsPath', 'TimestampPath', 'MaxConcurrencyPath',
-  'ErrorPath', 'CausePath', 'Iterator',
+  'InputPath',
+  'Parameters',
+  'ResultSelector',
+  'ResultPath',
+  'OutputPath',
+  'ItemsPath',
+  'Result',
+  'TimeoutSecondsPath',
+  'HeartbeatSecondsPath',
+  'SecondsPath',
+  'TimestampPath',
+  'MaxConcurrencyPath',
+  'ErrorPath',
+  'CausePath',
+  'Iterator',
 ]);
 const DISTRIBUTED_MAP_FIELDS = new Set([
-  'ItemReader', 'ResultWriter', 'ItemBatcher', 'ToleratedFailureCount', 'ToleratedFailureCountPath',
-  'ToleratedFailurePercentage', 'ToleratedFailurePercentagePath', 'Label',
+  'ItemReader',
+  'ResultWriter',
+  'ItemBatcher',
+  'ToleratedFailureCount',
+  'ToleratedFailureCountPath',
+  'ToleratedFailurePercentage',
+  'ToleratedFailurePercentagePath',
+  'Label',
 ]);
 const COMMON = ['Type', 'Comment', 'QueryLanguage'];
 const FLOW = ['Next', 'End'];
 const STATE_FIELDS: Record<string, ReadonlySet<string>> = {
   Pass: new Set([...COMMON, ...FLOW, 'Output', 'Assign']),
-  Task: new Set([...COMMON, ...FLOW, 'Output', 'Assign', 'Resource', 'Arguments', 'Retry', 'Catch', 'TimeoutSeconds', 'HeartbeatSeconds']),
+  Task: new Set([
+    ...COMMON,
+    ...FLOW,
+    'Output',
+    'Assign',
+    'Resource',
+    'Arguments',
+    'Retry',
+    'Catch',
+    'TimeoutSeconds',
+    'HeartbeatSeconds',
+  ]),
   Choice: new Set([...COMMON, 'Choices', 'Default', 'Output', 'Assign']),
   Wait: new Set([...COMMON, ...FLOW, 'Output', 'Assign', 'Seconds', 'Timestamp']),
   Succeed: new Set([...COMMON, 'Output']),
   Fail: new Set([...COMMON, 'Error', 'Cause']),
   Parallel: new Set([...COMMON, ...FLOW, 'Output', 'Assign', 'Branches', 'Arguments', 'Retry', 'Catch']),
-  Map: new Set([...COMMON, ...FLOW, 'Output', 'Assign', 'ItemProcessor', 'Items', 'ItemSelector', 'MaxConcurrency', 'Retry', 'Catch']),
+  Map: new Set([
+    ...COMMON,
+    ...FLOW,
+    'Output',
+    'Assign',
+    'ItemProcessor',
+    'Items',
+    'ItemSelector',
+    'MaxConcurrency',
+    'Retry',
+    'Catch',
+  ]),
 };
 const TOP_FIELDS = new Set(['StartAt', 'States', 'Comment', 'QueryLanguage', 'TimeoutSeconds', 'Version']);
 const BLOCK_FIELDS = new Set(['StartAt', 'States', 'Comment']);
 const PROCESSOR_FIELDS = new Set(['StartAt', 'States', 'Comment', 'ProcessorConfig']);
-const RETRIER_FIELDS = new Set(['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment']);
+const RETRIER_FIELDS = new Set([
+  'ErrorEquals',
+  'IntervalSeconds',
+  'MaxAttempts',
+  'BackoffRate',
+  'MaxDelaySeconds',
+  'JitterStrategy',
+  'Comment',
+]);
 const CATCHER_FIELDS = new Set(['ErrorEquals', 'Next', 'Output', 'Assign', 'Comment']);
 const CHOICE_RULE_FIELDS = new Set(['Condition', 'Next', 'Output', 'Assign', 'Comment']);
 const VARIABLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
@@ -55,7 +103,9 @@ function checkFieldSet(where: string, value: Json, allowed: ReadonlySet<string>,
   for (const field of Object.keys(value)) {
     if (allowed.has(field)) continue;
     if (JSONPATH_FIELDS.has(field)) {
-      refuse(`${where}: field '${field}' belongs to the JSONPath query language; this engine runs JSONata only (use Arguments, Output, Assign)`);
+      refuse(
+        `${where}: field '${field}' belongs to the JSONPath query language; this engine runs JSONata only (use Arguments, Output, Assign)`,
+      );
     }
     if (DISTRIBUTED_MAP_FIELDS.has(field)) {
       refuse(`${where}: field '${field}' is a distributed Map feature; this engine runs inline Map only`);
@@ -92,15 +142,20 @@ function checkNumberOrExpression(where: string, value: unknown, min: number): vo
     checkTemplate(where, value);
     return;
   }
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) refuse(`${where}: must be an integer >= ${min}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+    refuse(`${where}: must be an integer >= ${min}`);
 }
 
 function checkAssign(where: string, assign: unknown, assignedHere: Set<string>, outer: ReadonlySet<string>): void {
   if (assign === undefined) return;
   if (!isObject(assign)) refuse(`${where}.Assign: must be an object of variable names to values`);
   for (const [name, value] of Object.entries(assign)) {
-    if (!VARIABLE_NAME.test(name) || name === 'states') refuse(`${where}.Assign: '${name}' is not a valid variable name`);
-    if (outer.has(name)) refuse(`${where}.Assign: variable '${name}' is assigned in an outer scope; an inner Map or Parallel scope may read it but not assign it`);
+    if (!VARIABLE_NAME.test(name) || name === 'states')
+      refuse(`${where}.Assign: '${name}' is not a valid variable name`);
+    if (outer.has(name))
+      refuse(
+        `${where}.Assign: variable '${name}' is assigned in an outer scope; an inner Map or Parallel scope may read it but not assign it`,
+      );
     assignedHere.add(name);
     checkTemplate(`${where}.Assign.${name}`, value);
   }
@@ -116,7 +171,12 @@ function checkErrorEquals(where: string, value: unknown): void {
 /** "States.ALL ... must appear alone in an ErrorEquals array and must appear in the last retrier/catcher". */
 function checkStatesAllIsLast(where: string, list: unknown[], kind: string): void {
   list.forEach((entry, i) => {
-    if (i < list.length - 1 && isObject(entry) && Array.isArray(entry.ErrorEquals) && entry.ErrorEquals.includes('States.ALL')) {
+    if (
+      i < list.length - 1 &&
+      isObject(entry) &&
+      Array.isArray(entry.ErrorEquals) &&
+      entry.ErrorEquals.includes('States.ALL')
+    ) {
       refuse(`${where}[${i}].ErrorEquals: States.ALL must appear in the last ${kind}`);
     }
   });
@@ -133,16 +193,19 @@ function checkRetry(where: string, retry: unknown): void {
     checkErrorEquals(at, retrier.ErrorEquals);
     for (const field of ['IntervalSeconds', 'MaxDelaySeconds'] as const) {
       const v = retrier[field];
-      if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) refuse(`${at}.${field}: must be a positive integer`);
+      if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1))
+        refuse(`${at}.${field}: must be a positive integer`);
     }
     const attempts = retrier.MaxAttempts;
     if (attempts !== undefined && (typeof attempts !== 'number' || !Number.isInteger(attempts) || attempts < 0)) {
       refuse(`${at}.MaxAttempts: must be a non-negative integer`);
     }
     const rate = retrier.BackoffRate;
-    if (rate !== undefined && (typeof rate !== 'number' || rate < 1)) refuse(`${at}.BackoffRate: must be a number >= 1.0`);
+    if (rate !== undefined && (typeof rate !== 'number' || rate < 1))
+      refuse(`${at}.BackoffRate: must be a number >= 1.0`);
     const jitter = retrier.JitterStrategy;
-    if (jitter !== undefined && jitter !== 'FULL' && jitter !== 'NONE') refuse(`${at}.JitterStrategy: must be FULL or NONE`);
+    if (jitter !== undefined && jitter !== 'FULL' && jitter !== 'NONE')
+      refuse(`${at}.JitterStrategy: must be FULL or NONE`);
   });
 }
 
@@ -159,7 +222,8 @@ function collectAssigned(block: Json): Set<string> {
     if (!isObject(state)) continue;
     const sources: unknown[] = [state.Assign];
     if (Array.isArray(state.Catch)) for (const c of state.Catch as unknown[]) if (isObject(c)) sources.push(c.Assign);
-    if (Array.isArray(state.Choices)) for (const c of state.Choices as unknown[]) if (isObject(c)) sources.push(c.Assign);
+    if (Array.isArray(state.Choices))
+      for (const c of state.Choices as unknown[]) if (isObject(c)) sources.push(c.Assign);
     for (const source of sources) if (isObject(source)) for (const name of Object.keys(source)) names.add(name);
   }
   return names;
@@ -169,7 +233,8 @@ function checkBlock(where: string, block: unknown, allowed: ReadonlySet<string>,
   if (!isObject(block)) refuse(`${where}: must be an object with StartAt and States`);
   checkFieldSet(where, block, allowed, where === '' ? 'a state machine' : 'a States block');
   if (typeof block.StartAt !== 'string') refuse(`${where}.StartAt: must name a state`);
-  if (!isObject(block.States) || Object.keys(block.States).length === 0) refuse(`${where}.States: must be a non-empty object`);
+  if (!isObject(block.States) || Object.keys(block.States).length === 0)
+    refuse(`${where}.States: must be a non-empty object`);
   if (!(block.StartAt in block.States)) refuse(`${where}.StartAt: state '${block.StartAt}' does not exist`);
   const assignedHere = collectAssigned(block);
   const innerContext: BlockContext = { ...ctx, outerVariables: new Set([...ctx.outerVariables, ...assignedHere]) };
@@ -179,10 +244,18 @@ function checkBlock(where: string, block: unknown, allowed: ReadonlySet<string>,
 }
 
 function checkTransition(where: string, field: string, target: unknown, siblings: Json): void {
-  if (typeof target !== 'string' || !(target in siblings)) refuse(`${where}.${field}: '${String(target)}' is not a state of this scope`);
+  if (typeof target !== 'string' || !(target in siblings))
+    refuse(`${where}.${field}: '${String(target)}' is not a state of this scope`);
 }
 
-function checkState(where: string, name: string, state: unknown, siblings: Json, ctx: BlockContext, innerCtx: BlockContext): void {
+function checkState(
+  where: string,
+  name: string,
+  state: unknown,
+  siblings: Json,
+  ctx: BlockContext,
+  innerCtx: BlockContext,
+): void {
   if (name.length === 0 || name.length > 80) refuse(`${where}: state names must be 1 to 80 characters`);
   if (!isObject(state)) refuse(`${where}: must be an object`);
   const type = state.Type;
@@ -192,7 +265,9 @@ function checkState(where: string, name: string, state: unknown, siblings: Json,
     refuse(`${where}.QueryLanguage: '${String(state.QueryLanguage)}' is not supported; this engine runs JSONata only`);
   }
   if (state.QueryLanguage === undefined && !ctx.jsonataByDefault) {
-    refuse(`${where}.QueryLanguage: the state inherits the default JSONPath query language, which this engine does not run; set "QueryLanguage": "JSONata"`);
+    refuse(
+      `${where}.QueryLanguage: the state inherits the default JSONPath query language, which this engine does not run; set "QueryLanguage": "JSONata"`,
+    );
   }
   checkFieldSet(where, state, allowed, `a ${type} state`);
   if (allowed.has('Next')) {
@@ -226,25 +301,33 @@ function checkState(where: string, name: string, state: unknown, siblings: Json,
       checkChoice(where, state, siblings, assigned, ctx);
       break;
     case 'Wait':
-      if ((state.Seconds === undefined) === (state.Timestamp === undefined)) refuse(`${where}: a Wait state needs exactly one of Seconds or Timestamp`);
+      if ((state.Seconds === undefined) === (state.Timestamp === undefined))
+        refuse(`${where}: a Wait state needs exactly one of Seconds or Timestamp`);
       checkNumberOrExpression(`${where}.Seconds`, state.Seconds, 0);
       if (state.Timestamp !== undefined) {
-        if (typeof state.Timestamp !== 'string') refuse(`${where}.Timestamp: must be an ISO-8601 string or a JSONata expression`);
+        if (typeof state.Timestamp !== 'string')
+          refuse(`${where}.Timestamp: must be an ISO-8601 string or a JSONata expression`);
         if (isExpression(state.Timestamp)) checkTemplate(`${where}.Timestamp`, state.Timestamp);
         else if (Number.isNaN(parseOffsetDateTime(state.Timestamp))) {
-          refuse(`${where}.Timestamp: '${state.Timestamp}' is not an ISO-8601 extended offset date-time (such as 2016-03-14T01:59:00Z)`);
+          refuse(
+            `${where}.Timestamp: '${state.Timestamp}' is not an ISO-8601 extended offset date-time (such as 2016-03-14T01:59:00Z)`,
+          );
         }
       }
       break;
     case 'Fail':
       for (const field of ['Error', 'Cause'] as const) {
-        if (state[field] !== undefined && typeof state[field] !== 'string') refuse(`${where}.${field}: must be a string or a JSONata expression`);
+        if (state[field] !== undefined && typeof state[field] !== 'string')
+          refuse(`${where}.${field}: must be a string or a JSONata expression`);
         if (state[field] !== undefined) checkTemplate(`${where}.${field}`, state[field]);
       }
       break;
     case 'Parallel':
-      if (!Array.isArray(state.Branches) || state.Branches.length === 0) refuse(`${where}.Branches: must be a non-empty array`);
-      (state.Branches as unknown[]).forEach((branch, i) => checkBlock(`${where}.Branches[${i}]`, branch, BLOCK_FIELDS, innerCtx));
+      if (!Array.isArray(state.Branches) || state.Branches.length === 0)
+        refuse(`${where}.Branches: must be a non-empty array`);
+      (state.Branches as unknown[]).forEach((branch, i) =>
+        checkBlock(`${where}.Branches[${i}]`, branch, BLOCK_FIELDS, innerCtx),
+      );
       break;
     case 'Map':
       checkMap(where, state, innerCtx);
@@ -257,20 +340,24 @@ function checkState(where: string, name: string, state: unknown, siblings: Json,
 function checkTask(where: string, state: Json): void {
   if (typeof state.Resource !== 'string') refuse(`${where}.Resource: is required and must be a string`);
   if (classifyResource(state.Resource) === undefined) {
-    refuse(`${where}.Resource: '${state.Resource}' is not supported by the local engine (supported: ${SUPPORTED_RESOURCES.join(', ')})`);
+    refuse(
+      `${where}.Resource: '${state.Resource}' is not supported by the local engine (supported: ${SUPPORTED_RESOURCES.join(', ')})`,
+    );
   }
   checkNumberOrExpression(`${where}.TimeoutSeconds`, state.TimeoutSeconds, 1);
   checkNumberOrExpression(`${where}.HeartbeatSeconds`, state.HeartbeatSeconds, 1);
 }
 
 function checkChoice(where: string, state: Json, siblings: Json, assigned: Set<string>, ctx: BlockContext): void {
-  if (!Array.isArray(state.Choices) || state.Choices.length === 0) refuse(`${where}.Choices: must be a non-empty array`);
+  if (!Array.isArray(state.Choices) || state.Choices.length === 0)
+    refuse(`${where}.Choices: must be a non-empty array`);
   (state.Choices as unknown[]).forEach((rule, i) => {
     const at = `${where}.Choices[${i}]`;
     if (!isObject(rule)) refuse(`${at}: must be an object`);
     checkFieldSet(at, rule, CHOICE_RULE_FIELDS, 'a JSONata Choice rule (use Condition)');
     // AWS accepts a literal boolean as well as an expression.
-    if (typeof rule.Condition !== 'boolean' && !isExpression(rule.Condition)) refuse(`${at}.Condition: must be a boolean or a JSONata expression '{% ... %}'`);
+    if (typeof rule.Condition !== 'boolean' && !isExpression(rule.Condition))
+      refuse(`${at}.Condition: must be a boolean or a JSONata expression '{% ... %}'`);
     checkTemplate(`${at}.Condition`, rule.Condition);
     checkTransition(at, 'Next', rule.Next, siblings);
     checkAssign(at, rule.Assign, assigned, ctx.outerVariables);
@@ -286,13 +373,16 @@ function checkMap(where: string, state: Json, innerCtx: BlockContext): void {
   if (config !== undefined) {
     if (!isObject(config)) refuse(`${where}.ItemProcessor.ProcessorConfig: must be an object`);
     if (config.Mode !== undefined && config.Mode !== 'INLINE') {
-      refuse(`${where}.ItemProcessor.ProcessorConfig.Mode: '${String(config.Mode)}' is not supported; this engine runs inline Map only`);
+      refuse(
+        `${where}.ItemProcessor.ProcessorConfig.Mode: '${String(config.Mode)}' is not supported; this engine runs inline Map only`,
+      );
     }
     checkFieldSet(`${where}.ItemProcessor.ProcessorConfig`, config, new Set(['Mode']), 'ProcessorConfig (inline Map)');
   }
   checkBlock(`${where}.ItemProcessor`, processor, PROCESSOR_FIELDS, innerCtx);
   if (state.Items !== undefined) {
-    if (!Array.isArray(state.Items) && !isExpression(state.Items)) refuse(`${where}.Items: must be an array or a JSONata expression`);
+    if (!Array.isArray(state.Items) && !isExpression(state.Items))
+      refuse(`${where}.Items: must be an array or a JSONata expression`);
     checkTemplate(`${where}.Items`, state.Items);
   }
   if (state.ItemSelector !== undefined) checkTemplate(`${where}.ItemSelector`, state.ItemSelector);
@@ -330,7 +420,10 @@ function checkDefinition(text: string): Definition {
   }
   checkNumberOrExpression('TimeoutSeconds', parsed.TimeoutSeconds, 1);
   if (typeof parsed.TimeoutSeconds === 'string') refuse('TimeoutSeconds: the execution timeout must be a number');
-  checkBlock('', parsed, TOP_FIELDS, { outerVariables: new Set(), jsonataByDefault: parsed.QueryLanguage === 'JSONata' });
+  checkBlock('', parsed, TOP_FIELDS, {
+    outerVariables: new Set(),
+    jsonataByDefault: parsed.QueryLanguage === 'JSONata',
+  });
   // asl-validator mutates its input (it fills in QueryLanguage), hence the copy.
   const copy = structuredClone(parsed);
   relaxTemplatesForAslValidator(copy);
@@ -352,11 +445,13 @@ function relaxTemplatesForAslValidator(node: unknown): void {
   if (!isObject(node)) return;
   const isStateOrRule = typeof node.Type === 'string' || 'ErrorEquals' in node || 'Condition' in node;
   if (isStateOrRule) {
-    for (const field of ['Output', 'Arguments', 'ItemSelector']) if (node[field] !== undefined) node[field] = '{% null %}';
+    for (const field of ['Output', 'Arguments', 'ItemSelector'])
+      if (node[field] !== undefined) node[field] = '{% null %}';
     if (isObject(node.Assign)) node.Assign = {};
     if (Array.isArray(node.Items)) node.Items = '{% [] %}';
     // asl-validator 4 wants a string Condition; AWS also takes a literal boolean.
     if (typeof node.Condition === 'boolean') node.Condition = `{% ${String(node.Condition)} %}`;
   }
-  for (const value of Object.values(node)) if (isObject(value) || Array.isArray(value)) relaxTemplatesForAslValidator(value);
+  for (const value of Object.values(node))
+    if (isObject(value) || Array.isArray(value)) relaxTemplatesForAslValidator(value);
 }

@@ -29,7 +29,14 @@ export interface EngineCore {
   nextRunId(): number;
   /** writes a history event in `batch` and returns its id */
   record(batch: TransitionBatch, exec: LiveExecution, event: HistoryEventDraft): number;
-  addTimer(batch: TransitionBatch, exec: LiveExecution, dueMs: number, kind: TimerKind, runId: number | null, taskId: number | null): void;
+  addTimer(
+    batch: TransitionBatch,
+    exec: LiveExecution,
+    dueMs: number,
+    kind: TimerKind,
+    runId: number | null,
+    taskId: number | null,
+  ): void;
   countTransition(batch: TransitionBatch, exec: LiveExecution): void;
   countInvocation(batch: TransitionBatch, executionArn: string, durationMs: number): void;
   /** closes the open tasks of a run that stops (a failed sibling branch, a stopped execution) */
@@ -37,7 +44,10 @@ export interface EngineCore {
   stateOf(exec: LiveExecution, run: Run): StateDef;
   finishRun(batch: TransitionBatch, exec: LiveExecution, run: Run, status: 'SUCCEEDED' | 'FAILED', end: RunEnd): void;
   finishExecution(batch: TransitionBatch, exec: LiveExecution, end: ExecutionEnd): void;
-  startExecution(batch: TransitionBatch, request: { stateMachineArn: string; name: string; input: string; parentTaskId: number | null }): { executionArn: string; startMs: number };
+  startExecution(
+    batch: TransitionBatch,
+    request: { stateMachineArn: string; name: string; input: string; parentTaskId: number | null },
+  ): { executionArn: string; startMs: number };
   commit(batch: TransitionBatch): void;
   exclusive<T>(work: () => Promise<T> | T): Promise<T>;
 }

@@ -3,7 +3,16 @@
  * and writes rows through here and never writes SQL. Statements are prepared once (EngineStore.sql).
  */
 import type { Run } from './engine-model.ts';
-import type { EngineStore, EventRow, ExecutionRow, RunRow, StateMachineRow, TaskRow, TimerRow, UsageRow } from './store.ts';
+import type {
+  EngineStore,
+  EventRow,
+  ExecutionRow,
+  RunRow,
+  StateMachineRow,
+  TaskRow,
+  TimerRow,
+  UsageRow,
+} from './store.ts';
 import type { UsageCounts } from './contract.ts';
 
 export type TimerKind = 'exec-timeout' | 'wait' | 'retry' | 'task-timeout' | 'heartbeat';
@@ -72,7 +81,11 @@ export class EngineRepository {
   }
 
   saveClockMs(ms: number): void {
-    this.store.sql("INSERT INTO meta (key, value) VALUES ('clock_ms', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(ms));
+    this.store
+      .sql(
+        "INSERT INTO meta (key, value) VALUES ('clock_ms', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      )
+      .run(String(ms));
   }
 
   /** the time of the latest history event of any execution */
@@ -90,20 +103,34 @@ export class EngineRepository {
     return this.store.sql('SELECT * FROM state_machines WHERE arn = ?').get(arn) as StateMachineRow | undefined;
   }
 
-  insertStateMachine(row: { arn: string; name: string; definition: string; roleArn: string; type: string; createdMs: number }): void {
+  insertStateMachine(row: {
+    arn: string;
+    name: string;
+    definition: string;
+    roleArn: string;
+    type: string;
+    createdMs: number;
+  }): void {
     this.store
-      .sql('INSERT INTO state_machines (arn, name, definition, role_arn, type, created_ms, revision) VALUES (?, ?, ?, ?, ?, ?, 1)')
+      .sql(
+        'INSERT INTO state_machines (arn, name, definition, role_arn, type, created_ms, revision) VALUES (?, ?, ?, ?, ?, ?, 1)',
+      )
       .run(row.arn, row.name, row.definition, row.roleArn, row.type, row.createdMs);
   }
 
-  updateStateMachine(arn: string, change: { definition: string; roleArn: string; updatedMs: number; revision: number }): void {
+  updateStateMachine(
+    arn: string,
+    change: { definition: string; roleArn: string; updatedMs: number; revision: number },
+  ): void {
     this.store
       .sql('UPDATE state_machines SET definition = ?, role_arn = ?, updated_ms = ?, revision = ? WHERE arn = ?')
       .run(change.definition, change.roleArn, change.updatedMs, change.revision, arn);
   }
 
   stateMachinePage(limit: number, offset: number): StateMachineRow[] {
-    return this.store.sql('SELECT * FROM state_machines ORDER BY name LIMIT ? OFFSET ?').all(limit, offset) as unknown as StateMachineRow[];
+    return this.store
+      .sql('SELECT * FROM state_machines ORDER BY name LIMIT ? OFFSET ?')
+      .all(limit, offset) as unknown as StateMachineRow[];
   }
 
   deleteStateMachine(arn: string): void {
@@ -112,7 +139,11 @@ export class EngineRepository {
 
   /** true when the machine exists or once had executions (they outlive a deleted machine, as on AWS) */
   isKnownStateMachine(arn: string): boolean {
-    return this.store.sql('SELECT 1 AS x FROM state_machines WHERE arn = ? UNION SELECT 1 FROM executions WHERE sm_arn = ? LIMIT 1').get(arn, arn) !== undefined;
+    return (
+      this.store
+        .sql('SELECT 1 AS x FROM state_machines WHERE arn = ? UNION SELECT 1 FROM executions WHERE sm_arn = ? LIMIT 1')
+        .get(arn, arn) !== undefined
+    );
   }
 
   // ---------------------------------------------------------------- executions
@@ -128,8 +159,12 @@ export class EngineRepository {
   executionPage(smArn: string, status: string | undefined, limit: number, offset: number): ExecutionRow[] {
     const rows =
       status === undefined
-        ? this.store.sql('SELECT * FROM executions WHERE sm_arn = ? ORDER BY seq DESC LIMIT ? OFFSET ?').all(smArn, limit, offset)
-        : this.store.sql('SELECT * FROM executions WHERE sm_arn = ? AND status = ? ORDER BY seq DESC LIMIT ? OFFSET ?').all(smArn, status, limit, offset);
+        ? this.store
+            .sql('SELECT * FROM executions WHERE sm_arn = ? ORDER BY seq DESC LIMIT ? OFFSET ?')
+            .all(smArn, limit, offset)
+        : this.store
+            .sql('SELECT * FROM executions WHERE sm_arn = ? AND status = ? ORDER BY seq DESC LIMIT ? OFFSET ?')
+            .all(smArn, status, limit, offset);
     return rows as unknown as ExecutionRow[];
   }
 
@@ -139,7 +174,19 @@ export class EngineRepository {
         `INSERT INTO executions (arn, sm_arn, sm_name, name, definition, role_arn, input, status, start_ms, root_run, parent_task, seq)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?)`,
       )
-      .run(e.arn, e.smArn, e.smName, e.name, e.definition, e.roleArn, e.input, e.startMs, e.rootRunId, e.parentTaskId, e.seq);
+      .run(
+        e.arn,
+        e.smArn,
+        e.smName,
+        e.name,
+        e.definition,
+        e.roleArn,
+        e.input,
+        e.startMs,
+        e.rootRunId,
+        e.parentTaskId,
+        e.seq,
+      );
   }
 
   endExecution(arn: string, end: ExecutionEndRow): void {
@@ -151,11 +198,17 @@ export class EngineRepository {
   // ---------------------------------------------------------------- history
 
   lastEventId(executionArn: string): number {
-    return (this.store.sql('SELECT COALESCE(MAX(id), 0) AS m FROM events WHERE execution_arn = ?').get(executionArn) as { m: number }).m;
+    return (
+      this.store.sql('SELECT COALESCE(MAX(id), 0) AS m FROM events WHERE execution_arn = ?').get(executionArn) as {
+        m: number;
+      }
+    ).m;
   }
 
   insertEvent(executionArn: string, id: number, tsMs: number, type: string, details: string | null): void {
-    this.store.sql('INSERT INTO events (execution_arn, id, ts_ms, type, details) VALUES (?, ?, ?, ?, ?)').run(executionArn, id, tsMs, type, details);
+    this.store
+      .sql('INSERT INTO events (execution_arn, id, ts_ms, type, details) VALUES (?, ?, ?, ?, ?)')
+      .run(executionArn, id, tsMs, type, details);
   }
 
   eventPage(executionArn: string, reverse: boolean, limit: number, offset: number): EventRow[] {
@@ -168,7 +221,9 @@ export class EngineRepository {
   // ---------------------------------------------------------------- runs
 
   liveRuns(): RunRow[] {
-    return this.store.sql("SELECT * FROM runs WHERE status IN ('RUNNING', 'PENDING') ORDER BY id").all() as unknown as RunRow[];
+    return this.store
+      .sql("SELECT * FROM runs WHERE status IN ('RUNNING', 'PENDING') ORDER BY id")
+      .all() as unknown as RunRow[];
   }
 
   upsertRun(run: Run): void {
@@ -180,14 +235,25 @@ export class EngineRepository {
            output = excluded.output, error = excluded.error, cause = excluded.cause`,
       )
       .run(
-        run.id, run.executionArn, run.parentId, JSON.stringify(run.scope), run.idx, run.status,
-        JSON.stringify(run.cursor), JSON.stringify(run.vars), run.output ?? null, run.error ?? null, run.cause ?? null,
+        run.id,
+        run.executionArn,
+        run.parentId,
+        JSON.stringify(run.scope),
+        run.idx,
+        run.status,
+        JSON.stringify(run.cursor),
+        JSON.stringify(run.vars),
+        run.output ?? null,
+        run.error ?? null,
+        run.cause ?? null,
       );
   }
 
   /** The outputs of a run's succeeded children (branches or iterations), in their order. */
   childOutputs(parentRunId: number): (string | null)[] {
-    const rows = this.store.sql("SELECT output FROM runs WHERE parent_id = ? AND status = 'SUCCEEDED' ORDER BY idx").all(parentRunId) as { output: string | null }[];
+    const rows = this.store
+      .sql("SELECT output FROM runs WHERE parent_id = ? AND status = 'SUCCEEDED' ORDER BY idx")
+      .all(parentRunId) as { output: string | null }[];
     return rows.map((r) => r.output);
   }
 
@@ -234,8 +300,17 @@ export class EngineRepository {
 
   // ---------------------------------------------------------------- timers
 
-  insertTimer(id: number, dueMs: number, kind: TimerKind, runId: number | null, taskId: number | null, executionArn: string): void {
-    this.store.sql('INSERT INTO timers (id, due_ms, kind, run_id, task_id, execution_arn) VALUES (?, ?, ?, ?, ?, ?)').run(id, dueMs, kind, runId, taskId, executionArn);
+  insertTimer(
+    id: number,
+    dueMs: number,
+    kind: TimerKind,
+    runId: number | null,
+    taskId: number | null,
+    executionArn: string,
+  ): void {
+    this.store
+      .sql('INSERT INTO timers (id, due_ms, kind, run_id, task_id, execution_arn) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, dueMs, kind, runId, taskId, executionArn);
   }
 
   nextTimer(): TimerRow | undefined {

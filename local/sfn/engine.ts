@@ -12,9 +12,22 @@
  *   tasks.ts                   Task states, Lambda calls, child executions and callbacks
  */
 import { executionArn as buildExecutionArn, type ArnContext } from './arns.ts';
-import { SfnServiceError, type ChildStartAuthorizer, type EngineUsage, type LambdaRegistry, type UsageCounts } from './contract.ts';
+import {
+  SfnServiceError,
+  type ChildStartAuthorizer,
+  type EngineUsage,
+  type LambdaRegistry,
+  type UsageCounts,
+} from './contract.ts';
 import { resolveScope, type Definition, type StateDef } from './definition.ts';
-import { abortRun, branchesSucceeded, childRunEnded, dropChildren, startBranches, startIterations } from './branches.ts';
+import {
+  abortRun,
+  branchesSucceeded,
+  childRunEnded,
+  dropChildren,
+  startBranches,
+  startIterations,
+} from './branches.ts';
 import type { EngineCore, RunEnd } from './engine-core.ts';
 import type { LiveExecution, Run } from './engine-model.ts';
 import type { EngineRepository, TimerKind } from './engine-repository.ts';
@@ -140,7 +153,14 @@ export class Engine implements EngineCore {
     return id;
   }
 
-  addTimer(batch: TransitionBatch, exec: LiveExecution, dueMs: number, kind: TimerKind, runId: number | null, taskId: number | null): void {
+  addTimer(
+    batch: TransitionBatch,
+    exec: LiveExecution,
+    dueMs: number,
+    kind: TimerKind,
+    runId: number | null,
+    taskId: number | null,
+  ): void {
     const id = ++this.lastTimerId;
     batch.write(() => this.repo.insertTimer(id, dueMs, kind, runId, taskId, exec.arn));
   }
@@ -196,11 +216,16 @@ export class Engine implements EngineCore {
     request: { stateMachineArn: string; name: string; input: string; parentTaskId: number | null },
   ): { executionArn: string; startMs: number } {
     const sm = this.repo.stateMachine(request.stateMachineArn);
-    if (sm === undefined) throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+    if (sm === undefined)
+      throw new SfnServiceError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${request.stateMachineArn}'`,
+      );
     const arn = buildExecutionArn(this.arns, sm.name, request.name);
     const existing = this.repo.execution(arn);
     if (existing !== undefined) {
-      if (existing.status === 'RUNNING' && existing.input === request.input) return { executionArn: arn, startMs: existing.start_ms };
+      if (existing.status === 'RUNNING' && existing.input === request.input)
+        return { executionArn: arn, startMs: existing.start_ms };
       throw new SfnServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
     const definition = this.parsedDefinition(sm.definition);
@@ -225,8 +250,17 @@ export class Engine implements EngineCore {
     const seq = ++this.lastExecutionSeq;
     batch.write(() =>
       this.repo.insertExecution({
-        arn, smArn: sm.arn, smName: sm.name, name: request.name, definition: sm.definition, roleArn: sm.role_arn,
-        input: request.input, startMs, rootRunId, parentTaskId: request.parentTaskId, seq,
+        arn,
+        smArn: sm.arn,
+        smName: sm.name,
+        name: request.name,
+        definition: sm.definition,
+        roleArn: sm.role_arn,
+        input: request.input,
+        startMs,
+        rootRunId,
+        parentTaskId: request.parentTaskId,
+        seq,
       }),
     );
     const run: Run = {
@@ -244,11 +278,16 @@ export class Engine implements EngineCore {
     batch.schedule(run);
     this.record(batch, exec, executionStarted(request.input, sm.role_arn));
     this.countTransition(batch, exec);
-    if (definition.TimeoutSeconds !== undefined) this.addTimer(batch, exec, startMs + definition.TimeoutSeconds * 1000, 'exec-timeout', null, null);
+    if (definition.TimeoutSeconds !== undefined)
+      this.addTimer(batch, exec, startMs + definition.TimeoutSeconds * 1000, 'exec-timeout', null, null);
     return { executionArn: arn, startMs };
   }
 
-  startExecutionNow(request: { stateMachineArn: string; name: string; input: string }): Promise<{ executionArn: string; startMs: number }> {
+  startExecutionNow(request: {
+    stateMachineArn: string;
+    name: string;
+    input: string;
+  }): Promise<{ executionArn: string; startMs: number }> {
     return this.exclusive(() => {
       const batch = new TransitionBatch();
       const started = this.startExecution(batch, { ...request, parentTaskId: null });
@@ -304,7 +343,8 @@ export class Engine implements EngineCore {
       childRunEnded(this, batch, exec, run, status, end);
       return;
     }
-    if (status === 'SUCCEEDED') this.finishExecution(batch, exec, { status: 'SUCCEEDED', output: run.output ?? 'null' });
+    if (status === 'SUCCEEDED')
+      this.finishExecution(batch, exec, { status: 'SUCCEEDED', output: run.output ?? 'null' });
     else this.finishExecution(batch, exec, { status: 'FAILED', error: end.error, cause: end.cause });
   }
 
@@ -321,7 +361,11 @@ export class Engine implements EngineCore {
       if (!this.executions.has(exec.arn) || this.queue.closed) return;
       try {
         const rescue = new TransitionBatch();
-        this.finishExecution(rescue, exec, { status: 'FAILED', error: 'States.Runtime', cause: `local engine error: ${describeError(error)}` });
+        this.finishExecution(rescue, exec, {
+          status: 'FAILED',
+          error: 'States.Runtime',
+          cause: `local engine error: ${describeError(error)}`,
+        });
         this.commit(rescue);
       } catch (rescueError) {
         console.error(`local Step Functions: could not record the failure of ${exec.arn}:`, rescueError);
@@ -408,7 +452,11 @@ export class Engine implements EngineCore {
 
   private applyTimer(batch: TransitionBatch, exec: LiveExecution, timer: TimerRow): void {
     if (timer.kind === 'exec-timeout') {
-      this.finishExecution(batch, exec, { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds' });
+      this.finishExecution(batch, exec, {
+        status: 'TIMED_OUT',
+        error: 'States.Timeout',
+        cause: 'The execution ran longer than its TimeoutSeconds',
+      });
       return;
     }
     const run = timer.run_id === null ? undefined : this.runs.get(timer.run_id);

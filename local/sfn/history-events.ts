@@ -20,28 +20,51 @@ export function json(value: unknown): string {
 }
 
 export function executionStarted(input: string, roleArn: string): HistoryEventDraft {
-  return { type: 'ExecutionStarted', details: { executionStartedEventDetails: { input, inputDetails: untruncated, roleArn } } };
+  return {
+    type: 'ExecutionStarted',
+    details: { executionStartedEventDetails: { input, inputDetails: untruncated, roleArn } },
+  };
 }
 
 /** An absent error or cause stays absent, as AWS leaves it out. */
 export function executionEnded(end: ExecutionEnd): HistoryEventDraft {
   switch (end.status) {
     case 'SUCCEEDED':
-      return { type: 'ExecutionSucceeded', details: { executionSucceededEventDetails: { output: end.output, outputDetails: untruncated } } };
+      return {
+        type: 'ExecutionSucceeded',
+        details: { executionSucceededEventDetails: { output: end.output, outputDetails: untruncated } },
+      };
     case 'FAILED':
-      return { type: 'ExecutionFailed', details: { executionFailedEventDetails: { error: end.error, cause: end.cause } } };
+      return {
+        type: 'ExecutionFailed',
+        details: { executionFailedEventDetails: { error: end.error, cause: end.cause } },
+      };
     case 'ABORTED':
-      return { type: 'ExecutionAborted', details: { executionAbortedEventDetails: { error: end.error, cause: end.cause } } };
+      return {
+        type: 'ExecutionAborted',
+        details: { executionAbortedEventDetails: { error: end.error, cause: end.cause } },
+      };
     case 'TIMED_OUT':
-      return { type: 'ExecutionTimedOut', details: { executionTimedOutEventDetails: { error: end.error, cause: end.cause } } };
+      return {
+        type: 'ExecutionTimedOut',
+        details: { executionTimedOutEventDetails: { error: end.error, cause: end.cause } },
+      };
   }
 }
 
 export function stateEntered(stateType: string, name: string, input: unknown): HistoryEventDraft {
-  return { type: `${stateType}StateEntered`, details: { stateEnteredEventDetails: { name, input: json(input), inputDetails: untruncated } } };
+  return {
+    type: `${stateType}StateEntered`,
+    details: { stateEnteredEventDetails: { name, input: json(input), inputDetails: untruncated } },
+  };
 }
 
-export function stateExited(stateType: string, name: string, output: unknown, assigned?: Record<string, unknown>): HistoryEventDraft {
+export function stateExited(
+  stateType: string,
+  name: string,
+  output: unknown,
+  assigned?: Record<string, unknown>,
+): HistoryEventDraft {
   const details: Record<string, unknown> = { name, output: json(output), outputDetails: untruncated };
   if (assigned !== undefined) {
     details.assignedVariables = Object.fromEntries(Object.entries(assigned).map(([k, v]) => [k, json(v)]));
@@ -63,8 +86,15 @@ export function mapStateStarted(length: number): HistoryEventDraft {
   return { type: 'MapStateStarted', details: { mapStateStartedEventDetails: { length } } };
 }
 
-export function mapIteration(outcome: 'Started' | 'Succeeded' | 'Failed' | 'Aborted', mapState: string, index: number): HistoryEventDraft {
-  return { type: `MapIteration${outcome}`, details: { [`mapIteration${outcome}EventDetails`]: { name: mapState, index } } };
+export function mapIteration(
+  outcome: 'Started' | 'Succeeded' | 'Failed' | 'Aborted',
+  mapState: string,
+  index: number,
+): HistoryEventDraft {
+  return {
+    type: `MapIteration${outcome}`,
+    details: { [`mapIteration${outcome}EventDetails`]: { name: mapState, index } },
+  };
 }
 
 export function branchesEnded(stateType: 'Map' | 'Parallel', outcome: 'Succeeded' | 'Failed'): HistoryEventDraft {
@@ -77,7 +107,11 @@ export function parallelStateStarted(): HistoryEventDraft {
 
 // ---------------------------------------------------------------- tasks
 
-export function lambdaFunctionScheduled(resource: string, input: unknown, timeoutInSeconds: number | undefined): HistoryEventDraft {
+export function lambdaFunctionScheduled(
+  resource: string,
+  input: unknown,
+  timeoutInSeconds: number | undefined,
+): HistoryEventDraft {
   const details: Record<string, unknown> = { resource, input: json(input), inputDetails: untruncated };
   if (timeoutInSeconds !== undefined) details.timeoutInSeconds = timeoutInSeconds;
   return { type: 'LambdaFunctionScheduled', details: { lambdaFunctionScheduledEventDetails: details } };
@@ -105,17 +139,36 @@ export function taskStarted(resource: string): HistoryEventDraft {
 }
 
 export function taskSubmitted(resource: string, output: unknown): HistoryEventDraft {
-  return { type: 'TaskSubmitted', details: { taskSubmittedEventDetails: { ...historyResource(resource), output: json(output), outputDetails: untruncated } } };
+  return {
+    type: 'TaskSubmitted',
+    details: {
+      taskSubmittedEventDetails: { ...historyResource(resource), output: json(output), outputDetails: untruncated },
+    },
+  };
 }
 
 export function taskSucceeded(resource: string, bareLambda: boolean, output: unknown): HistoryEventDraft {
-  if (bareLambda) return { type: 'LambdaFunctionSucceeded', details: { lambdaFunctionSucceededEventDetails: { output: json(output), outputDetails: untruncated } } };
-  return { type: 'TaskSucceeded', details: { taskSucceededEventDetails: { ...historyResource(resource), output: json(output), outputDetails: untruncated } } };
+  if (bareLambda)
+    return {
+      type: 'LambdaFunctionSucceeded',
+      details: { lambdaFunctionSucceededEventDetails: { output: json(output), outputDetails: untruncated } },
+    };
+  return {
+    type: 'TaskSucceeded',
+    details: {
+      taskSucceededEventDetails: { ...historyResource(resource), output: json(output), outputDetails: untruncated },
+    },
+  };
 }
 
 export type TaskFailureEvent = 'TaskFailed' | 'TaskTimedOut' | 'LambdaFunctionFailed' | 'LambdaFunctionTimedOut';
 
-export function taskFailed(type: TaskFailureEvent, resource: string, error: string | undefined, cause: string | undefined): HistoryEventDraft {
+export function taskFailed(
+  type: TaskFailureEvent,
+  resource: string,
+  error: string | undefined,
+  cause: string | undefined,
+): HistoryEventDraft {
   const key = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
   const details = type.startsWith('Lambda') ? { error, cause } : { ...historyResource(resource), error, cause };
   return { type, details: { [key]: details } };

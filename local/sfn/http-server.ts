@@ -11,7 +11,11 @@ const CONTENT_TYPE = 'application/x-amz-json-1.0';
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': crypto.randomUUID() });
+  res.writeHead(status, {
+    'Content-Type': CONTENT_TYPE,
+    'Content-Length': Buffer.byteLength(text),
+    'x-amzn-RequestId': crypto.randomUUID(),
+  });
   res.end(text);
 }
 
@@ -24,7 +28,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
 async function answer(handle: ActionHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const target = req.headers['x-amz-target'];
   if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith('AWSStepFunctions.')) {
-    send(res, 400, { __type: 'UnknownOperationException', message: 'Expected POST / with X-Amz-Target: AWSStepFunctions.<Action>' });
+    send(res, 400, {
+      __type: 'UnknownOperationException',
+      message: 'Expected POST / with X-Amz-Target: AWSStepFunctions.<Action>',
+    });
     return;
   }
   let request: unknown;

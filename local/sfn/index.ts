@@ -5,7 +5,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StepFunctionsApi } from './api.ts';
-import { SfnServiceError, type ClockMove, type LocalStepFunctions, type LocalStepFunctionsOptions } from './contract.ts';
+import {
+  SfnServiceError,
+  type ClockMove,
+  type LocalStepFunctions,
+  type LocalStepFunctionsOptions,
+} from './contract.ts';
 import { Engine } from './engine.ts';
 import { EngineRepository } from './engine-repository.ts';
 import { listenAwsJson } from './http-server.ts';
@@ -24,7 +29,13 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
   const speed = options.speed ?? 0;
   const clock = new VirtualClock(repo, options.startTime, speed);
   const arns = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' };
-  const engine = new Engine({ repo, lambdas: options.lambdas, clock, arns, ...(options.authorizeChildStart === undefined ? {} : { authorizeChildStart: options.authorizeChildStart }) });
+  const engine = new Engine({
+    repo,
+    lambdas: options.lambdas,
+    clock,
+    arns,
+    ...(options.authorizeChildStart === undefined ? {} : { authorizeChildStart: options.authorizeChildStart }),
+  });
   const api = new StepFunctionsApi(engine, arns);
   const servers: Server[] = [];
   let clockMoves: Promise<unknown> = Promise.resolve();
@@ -56,12 +67,11 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
       ? setInterval(() => {
           if (ticking || closed) return;
           ticking = true;
-          void serializeClock(() => fireDueTimers(clock.nowMs()))
-            .finally(() => {
-              ticking = false;
-              // Saving the clock about once a second bounds how far a crash can rewind a sped-up clock.
-              if (++ticks % 50 === 0 && !closed) clock.persist();
-            });
+          void serializeClock(() => fireDueTimers(clock.nowMs())).finally(() => {
+            ticking = false;
+            // Saving the clock about once a second bounds how far a crash can rewind a sped-up clock.
+            if (++ticks % 50 === 0 && !closed) clock.persist();
+          });
         }, SPEED_TICK_MS)
       : undefined;
   ticker?.unref();
@@ -76,14 +86,24 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
         if ('to' in move) {
           target = move.to instanceof Date ? move.to.getTime() : Number.NaN;
         } else {
-          if (typeof move.advanceSeconds !== 'number' || !Number.isFinite(move.advanceSeconds) || move.advanceSeconds < 0) {
-            throw new SfnServiceError('ValidationException', 'advanceSeconds must be a number >= 0: the virtual clock never moves backward');
+          if (
+            typeof move.advanceSeconds !== 'number' ||
+            !Number.isFinite(move.advanceSeconds) ||
+            move.advanceSeconds < 0
+          ) {
+            throw new SfnServiceError(
+              'ValidationException',
+              'advanceSeconds must be a number >= 0: the virtual clock never moves backward',
+            );
           }
           target = clock.nowMs() + move.advanceSeconds * 1000;
         }
         if (Number.isNaN(target)) throw new SfnServiceError('ValidationException', "'to' must be a valid date");
         if (target < clock.nowMs()) {
-          throw new SfnServiceError('ValidationException', `the virtual clock never moves backward (now ${new Date(clock.nowMs()).toISOString()})`);
+          throw new SfnServiceError(
+            'ValidationException',
+            `the virtual clock never moves backward (now ${new Date(clock.nowMs()).toISOString()})`,
+          );
         }
         await fireDueTimers(target);
         clock.set(target);

@@ -80,7 +80,8 @@ export class TemplateEvaluator {
       '<s?s?:s>',
     );
     expression.registerFunction('millis', () => clockMs(), '<:n>');
-    for (const fn of stepFunctionsJsonataFunctions) expression.registerFunction(fn.name, fn.impl as (...args: unknown[]) => unknown, fn.signature);
+    for (const fn of stepFunctionsJsonataFunctions)
+      expression.registerFunction(fn.name, fn.impl as (...args: unknown[]) => unknown, fn.signature);
     // Step Functions leaves $eval out of JSONata: calling it fails as calling any undefined function does.
     expression.registerFunction('eval', () => {
       throw Object.assign(new Error('Attempted to invoke a non-function'), { code: 'T1006' });
@@ -102,7 +103,10 @@ export class TemplateEvaluator {
     }
     const plain = toPlainJson(value, template, field);
     if (plain === undefined) {
-      throw new QueryEvaluationError(`The JSONata expression '${quoted(template)}' specified for the field '${field}' returned nothing (undefined).`, field);
+      throw new QueryEvaluationError(
+        `The JSONata expression '${quoted(template)}' specified for the field '${field}' returned nothing (undefined).`,
+        field,
+      );
     }
     return plain;
   }
@@ -120,7 +124,8 @@ export class TemplateEvaluator {
     }
     if (value !== null && typeof value === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = await this.evaluate(item, bindings, `${field}/${key}`);
+      for (const [key, item] of Object.entries(value))
+        out[key] = await this.evaluate(item, bindings, `${field}/${key}`);
       return out;
     }
     return value;
@@ -135,7 +140,8 @@ function toPlainJson(value: unknown, template: string, field: string): unknown {
   if (value === undefined) return undefined;
   if (typeof value === 'function') return undefined;
   if (Array.isArray(value)) {
-    if ((value as { sequence?: boolean }).sequence === true && value.length === 1) return toPlainJson(value[0], template, field);
+    if ((value as { sequence?: boolean }).sequence === true && value.length === 1)
+      return toPlainJson(value[0], template, field);
     return value.map((item) => toPlainJson(item, template, field) ?? null);
   }
   if (value !== null && typeof value === 'object') {

@@ -14,6 +14,7 @@ export function parseOffsetDateTime(value: unknown): number {
   const ms = Date.parse(value);
   // Date.parse rolls 2016-02-30 over to March: check the fields it read back.
   const calendar = new Date(Date.UTC(year as number, (month as number) - 1, day as number));
-  if (calendar.getUTCDate() !== day || (hour as number) > 23 || (minute as number) > 59 || (second as number) > 59) return Number.NaN;
+  if (calendar.getUTCDate() !== day || (hour as number) > 23 || (minute as number) > 59 || (second as number) > 59)
+    return Number.NaN;
   return ms;
 }

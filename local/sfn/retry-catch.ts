@@ -26,14 +26,28 @@ export async function guarded(
   } catch (error) {
     if (error instanceof StateFailure) return handleError(core, batch, exec, run, state, error.error, error.cause);
     if (error instanceof QueryEvaluationError) {
-      return handleError(core, batch, exec, run, state, 'States.QueryEvaluationError', recordEvaluationFailure(core, batch, exec, run, error));
+      return handleError(
+        core,
+        batch,
+        exec,
+        run,
+        state,
+        'States.QueryEvaluationError',
+        recordEvaluationFailure(core, batch, exec, run, error),
+      );
     }
     throw error;
   }
 }
 
 /** AWS prefixes the cause with the state and its entered event, and records the field that failed. */
-export function recordEvaluationFailure(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, error: QueryEvaluationError): string {
+export function recordEvaluationFailure(
+  core: EngineCore,
+  batch: TransitionBatch,
+  exec: LiveExecution,
+  run: Run,
+  error: QueryEvaluationError,
+): string {
   const c = run.cursor;
   const cause = `An error occurred while executing the state '${c.state}' (entered at the event id #${c.enteredEventId ?? 0}). ${error.message}`;
   core.record(batch, exec, evaluationFailed(c.state, cause, error.location));
@@ -62,17 +76,30 @@ export async function handleError(
   const errorOutput: Record<string, string> = cause === undefined ? { Error: error } : { Error: error, Cause: cause };
   const scope = bindings(core, exec, run, { errorOutput });
   try {
-    const output = catcher.Output === undefined ? errorOutput : await core.evaluator.evaluate(catcher.Output, scope, `Catch[${catchIndex}]/Output`);
+    const output =
+      catcher.Output === undefined
+        ? errorOutput
+        : await core.evaluator.evaluate(catcher.Output, scope, `Catch[${catchIndex}]/Output`);
     const assigned = await evaluateAssign(core, catcher.Assign, scope, `Catch[${catchIndex}]/`);
     exitState(core, batch, exec, run, state, output, assigned, catcher.Next);
   } catch (e) {
     if (!(e instanceof QueryEvaluationError)) throw e;
-    core.finishRun(batch, exec, run, 'FAILED', { error: 'States.QueryEvaluationError', cause: recordEvaluationFailure(core, batch, exec, run, e) });
+    core.finishRun(batch, exec, run, 'FAILED', {
+      error: 'States.QueryEvaluationError',
+      cause: recordEvaluationFailure(core, batch, exec, run, e),
+    });
   }
 }
 
 /** true when a retrier takes the error: the state runs again, now or after its delay. */
-function retry(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef, error: string): boolean {
+function retry(
+  core: EngineCore,
+  batch: TransitionBatch,
+  exec: LiveExecution,
+  run: Run,
+  state: StateDef,
+  error: string,
+): boolean {
   const c = run.cursor;
   const index = state.Retry?.findIndex((r) => errorMatches(r.ErrorEquals, error)) ?? -1;
   const retrier = state.Retry?.[index];

@@ -27,7 +27,8 @@ export class SerialQueue {
 
   /** Runs `work` alone on the queue (no transition in between) and returns its result. */
   exclusive<T>(work: () => Promise<T> | T): Promise<T> {
-    if (this.closedFlag) return Promise.reject(new SfnServiceError('ServiceUnavailable', 'the local Step Functions engine is closed'));
+    if (this.closedFlag)
+      return Promise.reject(new SfnServiceError('ServiceUnavailable', 'the local Step Functions engine is closed'));
     return new Promise<T>((resolve, reject) => {
       this.jobs.push(async () => {
         try {

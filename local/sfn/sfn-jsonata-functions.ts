@@ -63,7 +63,11 @@ function parse(text: unknown): unknown {
   return JSON.parse(text) as unknown;
 }
 
-export const stepFunctionsJsonataFunctions: readonly { name: string; impl: (...args: never[]) => unknown; signature: string }[] = [
+export const stepFunctionsJsonataFunctions: readonly {
+  name: string;
+  impl: (...args: never[]) => unknown;
+  signature: string;
+}[] = [
   { name: 'partition', impl: partition, signature: '<an:a>' },
   { name: 'range', impl: range, signature: '<nnn:x>' },
   { name: 'hash', impl: hash, signature: '<ss:s>' },

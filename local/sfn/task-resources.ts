@@ -4,7 +4,8 @@ export type TaskResource =
   | { readonly kind: 'lambda-arn'; readonly functionArn: string }
   | { readonly kind: 'start-execution'; readonly mode: 'async' | 'sync' | 'sync2' | 'callback' };
 
-const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$/;
+const LAMBDA_FUNCTION_ARN =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$/;
 
 const INTEGRATIONS: Record<string, TaskResource> = {
   'arn:aws:states:::lambda:invoke': { kind: 'lambda-invoke', callback: false },

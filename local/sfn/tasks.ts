@@ -45,7 +45,12 @@ export class Tasks {
   private readonly tokens = new Map<string, number>();
   private lastTaskId: number;
 
-  constructor(core: EngineCore, queue: SerialQueue, lambdas: LambdaRegistry, authorizeChildStart?: ChildStartAuthorizer) {
+  constructor(
+    core: EngineCore,
+    queue: SerialQueue,
+    lambdas: LambdaRegistry,
+    authorizeChildStart?: ChildStartAuthorizer,
+  ) {
     this.core = core;
     this.authorizeChildStart = authorizeChildStart;
     this.queue = queue;
@@ -87,14 +92,17 @@ export class Tasks {
     const resource = state.Resource ?? '';
     const kind = classifyResource(resource);
     if (kind === undefined) throw new StateFailure('States.Runtime', `unsupported resource '${resource}'`);
-    const callback = (kind.kind === 'lambda-invoke' && kind.callback) || (kind.kind === 'start-execution' && kind.mode === 'callback');
+    const callback =
+      (kind.kind === 'lambda-invoke' && kind.callback) || (kind.kind === 'start-execution' && kind.mode === 'callback');
     const token = callback ? randomBytes(48).toString('base64url') : undefined;
     const scope = bindings(core, exec, run, token === undefined ? {} : { token });
-    const args = state.Arguments === undefined ? c.input : await core.evaluator.evaluate(state.Arguments, scope, 'Arguments');
+    const args =
+      state.Arguments === undefined ? c.input : await core.evaluator.evaluate(state.Arguments, scope, 'Arguments');
     const timeout = await evaluateNumber(core, state.TimeoutSeconds, scope, 'TimeoutSeconds', 1);
     const heartbeat = await evaluateNumber(core, state.HeartbeatSeconds, scope, 'HeartbeatSeconds', 1);
     checkTaskArguments(kind, args);
-    const request: TaskRequest = kind.kind === 'start-execution' ? { args, childName: childExecutionName(args) ?? randomUUID() } : { args };
+    const request: TaskRequest =
+      kind.kind === 'start-execution' ? { args, childName: childExecutionName(args) ?? randomUUID() } : { args };
     const task: OpenTask = {
       id: ++this.lastTaskId,
       token: token ?? null,
@@ -131,7 +139,8 @@ export class Tasks {
     }
     const now = core.clock.nowMs();
     if (timeout !== undefined) core.addTimer(batch, exec, now + timeout * 1000, 'task-timeout', run.id, task.id);
-    if (task.heartbeatSeconds !== null) core.addTimer(batch, exec, now + task.heartbeatSeconds * 1000, 'heartbeat', run.id, task.id);
+    if (task.heartbeatSeconds !== null)
+      core.addTimer(batch, exec, now + task.heartbeatSeconds * 1000, 'heartbeat', run.id, task.id);
     c.phase = 'waiting';
     c.taskId = task.id;
     batch.after.push(() => this.invoke(task));
@@ -154,22 +163,38 @@ export class Tasks {
       this.queue.postOutcome(() => this.onInvokeDone(task.id, task.executionArn, outcome, invoked, durationMs));
     };
     if (handler === undefined) {
-      finish({ ok: false, error: 'Lambda.ResourceNotFoundException', cause: `Function not found: ${call.functionName}` }, false);
+      finish(
+        { ok: false, error: 'Lambda.ResourceNotFoundException', cause: `Function not found: ${call.functionName}` },
+        false,
+      );
       return;
     }
     const context = { functionName: call.functionName, awsRequestId: randomUUID(), executionArn: task.executionArn };
     Promise.resolve()
       .then(() => handler(call.payload, context))
       .then(
-        (value) => finish({ ok: true, value: value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown) }, true),
+        (value) =>
+          finish(
+            { ok: true, value: value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown) },
+            true,
+          ),
         (error: unknown) => {
           const errorType = error instanceof Error ? error.name : 'Error';
-          finish({ ok: false, error: errorType, cause: JSON.stringify({ errorMessage: describeError(error), errorType }) }, true);
+          finish(
+            { ok: false, error: errorType, cause: JSON.stringify({ errorMessage: describeError(error), errorType }) },
+            true,
+          );
         },
       );
   }
 
-  private onInvokeDone(taskId: number, executionArn: string, outcome: InvokeOutcome, invoked: boolean, durationMs: number): void {
+  private onInvokeDone(
+    taskId: number,
+    executionArn: string,
+    outcome: InvokeOutcome,
+    invoked: boolean,
+    durationMs: number,
+  ): void {
     const core = this.core;
     const batch = new TransitionBatch();
     if (invoked) core.countInvocation(batch, executionArn, durationMs);
@@ -184,9 +209,19 @@ export class Tasks {
     batch.write(() => core.repo.markInvoked(task.id));
     const bareLambda = task.kind.kind === 'lambda-arn';
     if (!outcome.ok) {
-      this.fail(batch, exec, run, task, outcome.error, outcome.cause, bareLambda ? 'LambdaFunctionFailed' : 'TaskFailed');
+      this.fail(
+        batch,
+        exec,
+        run,
+        task,
+        outcome.error,
+        outcome.cause,
+        bareLambda ? 'LambdaFunctionFailed' : 'TaskFailed',
+      );
     } else {
-      const result = bareLambda ? outcome.value : { ExecutedVersion: '$LATEST', Payload: outcome.value, StatusCode: 200 };
+      const result = bareLambda
+        ? outcome.value
+        : { ExecutedVersion: '$LATEST', Payload: outcome.value, StatusCode: 200 };
       // A callback task waits on: the call's answer is only on record, the token completes it.
       if (task.token !== null) core.record(batch, exec, taskSubmitted(task.resource, result));
       else this.succeed(batch, exec, run, task, result);
@@ -211,7 +246,11 @@ export class Tasks {
     try {
       JSON.parse(input);
       // the parent's role must allow the start (states:StartExecution, and the .sync permissions)
-      const refusal = this.authorizeChildStart?.({ parentExecutionArn: exec.arn, stateMachineArn: String(args.StateMachineArn), mode });
+      const refusal = this.authorizeChildStart?.({
+        parentExecutionArn: exec.arn,
+        stateMachineArn: String(args.StateMachineArn),
+        mode,
+      });
       if (refusal !== undefined) throw new SfnServiceError('AccessDenied', refusal);
       const started = core.startExecution(batch, {
         stateMachineArn: String(args.StateMachineArn),
@@ -228,7 +267,10 @@ export class Tasks {
         if (mode === 'callback') core.record(batch, exec, taskSubmitted(task.resource, startedResult));
       }
     } catch (error) {
-      const name = error instanceof SfnServiceError ? `StepFunctions.${error.errorName}Exception` : 'StepFunctions.InvalidExecutionInputException';
+      const name =
+        error instanceof SfnServiceError
+          ? `StepFunctions.${error.errorName}Exception`
+          : 'StepFunctions.InvalidExecutionInputException';
       this.fail(batch, exec, run, task, name, describeError(error), 'TaskFailed');
     }
     core.commit(batch);
@@ -275,9 +317,19 @@ export class Tasks {
       this.core.repo.deleteTimersOfTask(task.id);
     });
     // A parent stopped mid-`.sync` stops its child too, as AWS does.
-    if (status === 'ABORTED' && task.childArn !== null && task.kind.kind === 'start-execution' && task.kind.mode !== 'callback') {
+    if (
+      status === 'ABORTED' &&
+      task.childArn !== null &&
+      task.kind.kind === 'start-execution' &&
+      task.kind.mode !== 'callback'
+    ) {
       const child = this.core.executions.get(task.childArn);
-      if (child !== undefined) this.core.finishExecution(batch, child, { status: 'ABORTED', error: 'States.Aborted', cause: 'the parent execution stopped' });
+      if (child !== undefined)
+        this.core.finishExecution(batch, child, {
+          status: 'ABORTED',
+          error: 'States.Aborted',
+          cause: 'the parent execution stopped',
+        });
     }
   }
 
@@ -294,7 +346,15 @@ export class Tasks {
   }
 
   /** The task failed or timed out: close it, record why, and let Retry and Catch decide (the run's `error` phase). */
-  private fail(batch: TransitionBatch, exec: LiveExecution, run: Run, task: OpenTask, error: string | undefined, cause: string | undefined, eventType: TaskFailureEvent): void {
+  private fail(
+    batch: TransitionBatch,
+    exec: LiveExecution,
+    run: Run,
+    task: OpenTask,
+    error: string | undefined,
+    cause: string | undefined,
+    eventType: TaskFailureEvent,
+  ): void {
     this.close(batch, task, eventType.endsWith('TimedOut') ? 'TIMED_OUT' : 'FAILED');
     this.core.record(batch, exec, taskFailed(eventType, task.resource, error, cause));
     run.cursor.phase = 'error';
@@ -309,14 +369,25 @@ export class Tasks {
     if (task === undefined) return;
     const heartbeat = timer.kind === 'heartbeat';
     const error = heartbeat ? 'States.HeartbeatTimeout' : 'States.Timeout';
-    const cause = heartbeat ? 'The task sent no heartbeat within HeartbeatSeconds' : 'The task did not finish within TimeoutSeconds';
-    this.fail(batch, exec, run, task, error, cause, task.kind.kind === 'lambda-arn' ? 'LambdaFunctionTimedOut' : 'TaskTimedOut');
+    const cause = heartbeat
+      ? 'The task sent no heartbeat within HeartbeatSeconds'
+      : 'The task did not finish within TimeoutSeconds';
+    this.fail(
+      batch,
+      exec,
+      run,
+      task,
+      error,
+      cause,
+      task.kind.kind === 'lambda-arn' ? 'LambdaFunctionTimedOut' : 'TaskTimedOut',
+    );
   }
 
   // ---------------------------------------------------------------- callbacks
 
   private taskForToken(token: string): OpenTask {
-    if (typeof token !== 'string' || token.length === 0 || token.length > 2048) throw new SfnServiceError('InvalidToken', 'Invalid Token');
+    if (typeof token !== 'string' || token.length === 0 || token.length > 2048)
+      throw new SfnServiceError('InvalidToken', 'Invalid Token');
     const id = this.tokens.get(token);
     const task = id === undefined ? undefined : this.open.get(id);
     if (task !== undefined) return task;
@@ -360,7 +431,14 @@ export class Tasks {
       if (task.heartbeatSeconds === null) return;
       const batch = new TransitionBatch();
       batch.write(() => this.core.repo.deleteHeartbeatTimer(task.id));
-      this.core.addTimer(batch, exec, this.core.clock.nowMs() + task.heartbeatSeconds * 1000, 'heartbeat', task.runId, task.id);
+      this.core.addTimer(
+        batch,
+        exec,
+        this.core.clock.nowMs() + task.heartbeatSeconds * 1000,
+        'heartbeat',
+        task.runId,
+        task.id,
+      );
       this.core.commit(batch);
     });
   }
@@ -373,10 +451,16 @@ function childExecutionName(args: unknown): string | undefined {
 
 function checkTaskArguments(kind: TaskResource, args: unknown): void {
   const isObject = args !== null && typeof args === 'object' && !Array.isArray(args);
-  if (kind.kind === 'lambda-invoke' && (!isObject || typeof (args as Record<string, unknown>).FunctionName !== 'string')) {
+  if (
+    kind.kind === 'lambda-invoke' &&
+    (!isObject || typeof (args as Record<string, unknown>).FunctionName !== 'string')
+  ) {
     throw new StateFailure('States.Runtime', 'lambda:invoke needs Arguments with a FunctionName string');
   }
-  if (kind.kind === 'start-execution' && (!isObject || typeof (args as Record<string, unknown>).StateMachineArn !== 'string')) {
+  if (
+    kind.kind === 'start-execution' &&
+    (!isObject || typeof (args as Record<string, unknown>).StateMachineArn !== 'string')
+  ) {
     throw new StateFailure('States.Runtime', 'states:startExecution needs Arguments with a StateMachineArn string');
   }
 }

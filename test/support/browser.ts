@@ -2,7 +2,15 @@ import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page, type Response } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+  type Response,
+} from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 /**
@@ -77,7 +85,9 @@ export function useBrowser(): BrowserForTests {
  */
 export async function submitWith(page: Page, button: Locator): Promise<Response> {
   // both listeners first: the answer may commit before click() returns
-  const responded = page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document');
+  const responded = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && r.request().resourceType() === 'document',
+  );
   const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
   await button.click();
   const response = await responded;
@@ -90,7 +100,10 @@ export async function submitWith(page: Page, button: Locator): Promise<Response>
 export async function computedStyleOf(element: Locator, property: string): Promise<string> {
   // runs inside the page, where getComputedStyle exists; the project's TypeScript has no DOM library
   type PageWindow = { getComputedStyle(element: unknown): { getPropertyValue(name: string): string } };
-  return element.evaluate((node, name) => (globalThis as unknown as PageWindow).getComputedStyle(node).getPropertyValue(name), property);
+  return element.evaluate(
+    (node, name) => (globalThis as unknown as PageWindow).getComputedStyle(node).getPropertyValue(name),
+    property,
+  );
 }
 
 /** The project's git-ignored `screenshots/` folder, where a person can look at what the browser saw. */
@@ -119,10 +132,15 @@ export async function unnamedControls(page: Page): Promise<UnnamedControl[]> {
   const cdp = await page.context().newCDPSession(page);
   try {
     const { root } = (await cdp.send('DOM.getDocument', { depth: 0 })) as { root: { nodeId: number } };
-    const { nodeIds } = (await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: 'input:not([type=hidden]), select, textarea, button' })) as { nodeIds: number[] };
+    const { nodeIds } = (await cdp.send('DOM.querySelectorAll', {
+      nodeId: root.nodeId,
+      selector: 'input:not([type=hidden]), select, textarea, button',
+    })) as { nodeIds: number[] };
     const unnamed: UnnamedControl[] = [];
     for (const nodeId of nodeIds) {
-      const { nodes } = (await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false })) as { nodes: { ignored: boolean; role?: { value?: string }; name?: { value?: string } }[] };
+      const { nodes } = (await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false })) as {
+        nodes: { ignored: boolean; role?: { value?: string }; name?: { value?: string } }[];
+      };
       const node = nodes[0];
       if (node === undefined || node.ignored) continue;
       const name = String(node.name?.value ?? '').trim();
@@ -141,7 +159,10 @@ export async function horizontalOverflow(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
   try {
     // read through the protocol, not page.evaluate, so it also works where the page's JavaScript is off
-    const metrics = (await cdp.send('Page.getLayoutMetrics')) as { cssContentSize: { width: number }; cssLayoutViewport: { clientWidth: number } };
+    const metrics = (await cdp.send('Page.getLayoutMetrics')) as {
+      cssContentSize: { width: number };
+      cssLayoutViewport: { clientWidth: number };
+    };
     return Math.max(0, Math.ceil(metrics.cssContentSize.width - metrics.cssLayoutViewport.clientWidth));
   } finally {
     await cdp.detach();
@@ -164,7 +185,11 @@ export async function pageHeight(page: Page): Promise<number> {
  * `name`. axe runs as script, so this page has JavaScript on; it is injected through the DevTools
  * protocol, which the page's CSP (no script at all) does not govern.
  */
-export async function seriousAccessibilityProblems(browser: BrowserForTests, url: string, name: string): Promise<string[]> {
+export async function seriousAccessibilityProblems(
+  browser: BrowserForTests,
+  url: string,
+  name: string,
+): Promise<string[]> {
   const page = await browser.newPage({ viewport: phoneViewport, javaScriptEnabled: true });
   try {
     await page.goto(url);

@@ -62,10 +62,16 @@ export function aTreatmentPlan(): TreatmentPlan {
     route: 'sublingual',
     sessionCount: 4,
     intervalDays: 7,
-    plannedSessionTimes: ['2026-07-01T13:00:00Z', '2026-07-08T13:00:00Z', '2026-07-15T13:00:00Z', '2026-07-22T13:00:00Z'],
+    plannedSessionTimes: [
+      '2026-07-01T13:00:00Z',
+      '2026-07-08T13:00:00Z',
+      '2026-07-15T13:00:00Z',
+      '2026-07-22T13:00:00Z',
+    ],
     monitoring: { adultMonitorRequired: true, bloodPressureBeforeEachSession: true, notes: '' },
     followUpAt: '2026-07-29T13:00:00Z',
-    preparationGuidance: 'Fast for four hours; arrange for an adult to stay with you; do not drive until the next morning.',
+    preparationGuidance:
+      'Fast for four hours; arrange for an adult to stay with you; do not drive until the next morning.',
     prescriptionIssuedOn: '2026-06-20',
     refillsAllowed: 5,
     daysOfSupply: 30,

@@ -15,7 +15,14 @@ export async function executionHistory(sfn: SFNClient, executionArn: string): Pr
   let state = '(execution)';
   let nextToken: string | undefined;
   do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, includeExecutionData: true, maxResults: 1000, ...(nextToken === undefined ? {} : { nextToken }) }));
+    const page = await sfn.send(
+      new GetExecutionHistoryCommand({
+        executionArn,
+        includeExecutionData: true,
+        maxResults: 1000,
+        ...(nextToken === undefined ? {} : { nextToken }),
+      }),
+    );
     for (const event of page.events ?? []) {
       state = event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name ?? state;
       events.push({ event, state });

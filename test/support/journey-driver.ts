@@ -1,9 +1,19 @@
 import { clinicianSessions } from './clinician-sessions.ts';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type DescribeExecutionCommandOutput, type ExecutionStatus } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  type DescribeExecutionCommandOutput,
+  type ExecutionStatus,
+} from '@aws-sdk/client-sfn';
 import { fromLocal, toLocal } from '../../functions/domain/local-time.ts';
 import { catalogue } from '../../functions/pages/message-catalogue.ts';
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
-import { sideEffectSymptoms, type SideEffectSeverity, type SideEffectSymptom } from '../../functions/domain/schemas/side-effect-report.ts';
+import {
+  sideEffectSymptoms,
+  type SideEffectSeverity,
+  type SideEffectSymptom,
+} from '../../functions/domain/schemas/side-effect-report.ts';
 import type { SentEmail } from '../../local/services/ses-local.ts';
 import type { LocalClinic } from '../../local/runtime/start-local-clinic.ts';
 import { emailsTo, linksIn, sfnClientFor, useLocalClinic } from './local-clinic.ts';
@@ -65,7 +75,15 @@ export interface IntakeAnswers {
 export const eligibleIntake: IntakeAnswers = {
   gad7: [2, 2, 2, 2, 1, 2, 1],
   phq9: [2, 2, 2, 2, 1, 2, 2, 1, 0],
-  cssrs: { wishToBeDead: false, suicidalThoughts: false, thoughtsOfMethod: false, intentToAct: false, planWithIntent: false, suicidalBehaviour: false, behaviourLastOn: null },
+  cssrs: {
+    wishToBeDead: false,
+    suicidalThoughts: false,
+    thoughtsOfMethod: false,
+    intentToAct: false,
+    planWithIntent: false,
+    suicidalBehaviour: false,
+    behaviourLastOn: null,
+  },
   auditC: [1, 0, 0],
   dast10: [false, false, true, false, false, false, false, false, false, false],
   conditions: [],
@@ -210,7 +228,22 @@ export interface ObservedEmail extends SentEmail {
 }
 
 /** The PHI words no email may contain (besides the patient's last name). */
-export const forbiddenEmailWords = ['ketamine', 'esketamine', 'dose', 'mg', 'depression', 'anxiety', 'psychiatric', 'psychiatry', 'therapy', 'treatment', 'prescription', 'medication', 'drug', 'mental'] as const;
+export const forbiddenEmailWords = [
+  'ketamine',
+  'esketamine',
+  'dose',
+  'mg',
+  'depression',
+  'anxiety',
+  'psychiatric',
+  'psychiatry',
+  'therapy',
+  'treatment',
+  'prescription',
+  'medication',
+  'drug',
+  'mental',
+] as const;
 
 /** The forbidden words (as whole words) and the last name found in an email, if any. */
 export function phiIn(email: SentEmail, lastName?: string): string[] {
@@ -229,9 +262,19 @@ export interface JourneyDriver {
   now(): Date;
   // staff API
   staff(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>): Promise<StaffAnswer>;
-  enrolPatient(overrides?: Partial<Omit<EnrolledPatient, 'patientId' | 'journeyId' | 'executionName'>> & { readonly dateOfBirth?: string; readonly sexAtBirth?: string; readonly patientId?: string; readonly preferredLanguage?: string }): Promise<EnrolledPatient>;
+  enrolPatient(
+    overrides?: Partial<Omit<EnrolledPatient, 'patientId' | 'journeyId' | 'executionName'>> & {
+      readonly dateOfBirth?: string;
+      readonly sexAtBirth?: string;
+      readonly patientId?: string;
+      readonly preferredLanguage?: string;
+    },
+  ): Promise<EnrolledPatient>;
   bookConsult(patientId: string, at: Date): Promise<StaffAnswer>;
-  recordEvaluation(patientId: string, evaluation?: { notes?: string; modality?: 'telehealth' | 'in-person' }): Promise<StaffAnswer>;
+  recordEvaluation(
+    patientId: string,
+    evaluation?: { notes?: string; modality?: 'telehealth' | 'in-person' },
+  ): Promise<StaffAnswer>;
   reportAdverseEvent(patientId: string, event: { kind: string; description: string }): Promise<StaffAnswer>;
   recordPdmpCheck(patientId: string, checkedAt?: Date): Promise<StaffAnswer>;
   journeyOf(patientId: string): Promise<JourneyView>;
@@ -249,7 +292,11 @@ export interface JourneyDriver {
    * Moves the clock in steps (default an hour) until an open link of this purpose reaches the address,
    * at most `withinSeconds` ahead; throws if none came.
    */
-  awaitLink(address: string, purpose: LinkPurpose, options: { withinSeconds: number; stepSeconds?: number; mentioning?: string }): Promise<LinkPage>;
+  awaitLink(
+    address: string,
+    purpose: LinkPurpose,
+    options: { withinSeconds: number; stepSeconds?: number; mentioning?: string },
+  ): Promise<LinkPage>;
   /** every link page emailed to this address, newest email first, open or not */
   linkPagesFor(address: string): Promise<LinkPage[]>;
   openLink(url: string): Promise<PageAnswer>;
@@ -260,21 +307,35 @@ export interface JourneyDriver {
    * moves past it and records the evaluation: the journey is then screened and (unless INELIGIBLE)
    * waits for the clinician's eligibility decision.
    */
-  throughScreening(options?: { intake?: Partial<IntakeAnswers>; patient?: Parameters<JourneyDriver['enrolPatient']>[0] }): Promise<EnrolledPatient>;
+  throughScreening(options?: {
+    intake?: Partial<IntakeAnswers>;
+    patient?: Parameters<JourneyDriver['enrolPatient']>[0];
+  }): Promise<EnrolledPatient>;
   /**
    * throughScreening, then the clinician approves eligibility and the plan (the default plan unless
    * overridden): the journey is in induction, session 1 planned.
    */
-  throughPlan(options?: { intake?: Partial<IntakeAnswers>; patient?: Parameters<JourneyDriver['enrolPatient']>[0]; plan?: Partial<TreatmentPlanInput> }): Promise<{ patient: EnrolledPatient; plan: TreatmentPlanInput }>;
+  throughPlan(options?: {
+    intake?: Partial<IntakeAnswers>;
+    patient?: Parameters<JourneyDriver['enrolPatient']>[0];
+    plan?: Partial<TreatmentPlanInput>;
+  }): Promise<{ patient: EnrolledPatient; plan: TreatmentPlanInput }>;
   // patient and clinician actions through links
   submitIntake(link: LinkPage, answers?: Partial<IntakeAnswers>): Promise<PageAnswer>;
   decideEligibility(link: LinkPage, choice: EligibilityChoice, note?: string): Promise<PageAnswer>;
   approvePlan(link: LinkPage, plan?: Partial<TreatmentPlanInput>): Promise<PageAnswer>;
   declinePlan(link: LinkPage, note?: string): Promise<PageAnswer>;
   checkIn(link: LinkPage, answers?: Partial<CheckInAnswers>): Promise<PageAnswer>;
-  writeJournal(link: LinkPage, sideEffects?: Partial<Record<SideEffectSymptom, SideEffectSeverity>>, text?: string): Promise<PageAnswer>;
+  writeJournal(
+    link: LinkPage,
+    sideEffects?: Partial<Record<SideEffectSymptom, SideEffectSeverity>>,
+    text?: string,
+  ): Promise<PageAnswer>;
   submitAssessment(link: LinkPage, answers?: Partial<AssessmentAnswers>): Promise<PageAnswer>;
-  requestRefill(link: LinkPage, options?: { lostOrStolen?: boolean; assessment?: Partial<AssessmentAnswers> }): Promise<PageAnswer>;
+  requestRefill(
+    link: LinkPage,
+    options?: { lostOrStolen?: boolean; assessment?: Partial<AssessmentAnswers> },
+  ): Promise<PageAnswer>;
   approveRefill(link: LinkPage): Promise<PageAnswer>;
   declineRefill(link: LinkPage, note: string): Promise<PageAnswer>;
   decideFollowUp(link: LinkPage, choice: FollowUpChoice, note?: string): Promise<PageAnswer>;
@@ -296,7 +357,11 @@ export interface JourneyView {
   readonly patient: Record<string, unknown>;
   readonly journey: Record<string, unknown> & { phase?: string; status?: string; onHold?: boolean };
   readonly evaluations: Record<string, unknown>[];
-  readonly screenings: (Record<string, unknown> & { outcome?: string; reasons?: { code: string; message: string }[]; protocolVersion?: string })[];
+  readonly screenings: (Record<string, unknown> & {
+    outcome?: string;
+    reasons?: { code: string; message: string }[];
+    protocolVersion?: string;
+  })[];
   readonly treatmentPlans: Record<string, unknown>[];
   readonly sessions: (Record<string, unknown> & { number?: number; status?: string; plannedStart?: string })[];
   readonly checkIns: Record<string, unknown>[];
@@ -306,7 +371,14 @@ export interface JourneyView {
   readonly fills: (Record<string, unknown> & { filledAt?: string; cycle?: number })[];
   readonly assessments: Record<string, unknown>[];
   readonly remindersSent: (Record<string, unknown> & { reminderKey?: string })[];
-  readonly audit: (Record<string, unknown> & { action?: string; at?: string; reason?: string; actor?: { type: string; id: string }; protocolVersion?: string; details?: Record<string, unknown> })[];
+  readonly audit: (Record<string, unknown> & {
+    action?: string;
+    at?: string;
+    reason?: string;
+    actor?: { type: string; id: string };
+    protocolVersion?: string;
+    details?: Record<string, unknown>;
+  })[];
 }
 
 /** What a test may do at the driver's doors: `beforeSubmit` runs with each open link before its form is sent. */
@@ -315,7 +387,10 @@ export interface DriverHooks {
 }
 
 /** The local clinic for the file's tests, and a driver over it. */
-export function useJourneyDriver(options: Partial<LocalClinicOptions> = {}, hooks: DriverHooks = {}): { readonly clinic: LocalClinic; readonly driver: JourneyDriver } {
+export function useJourneyDriver(
+  options: Partial<LocalClinicOptions> = {},
+  hooks: DriverHooks = {},
+): { readonly clinic: LocalClinic; readonly driver: JourneyDriver } {
   const local = useLocalClinic(options);
   let driver: JourneyDriver | undefined;
   return {
@@ -373,12 +448,18 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
   };
 
   const openLink = async (url: string): Promise<PageAnswer> => {
-    const response = await fetch(url, { method: 'GET', redirect: 'manual', headers: (await signedIn.forLink(url)).headers });
+    const response = await fetch(url, {
+      method: 'GET',
+      redirect: 'manual',
+      headers: (await signedIn.forLink(url)).headers,
+    });
     return { status: response.status, html: await response.text() };
   };
 
   const linkPagesFor = async (address: string): Promise<LinkPage[]> => {
-    const emails = (await observe()).filter((email) => [...email.to, ...email.cc, ...email.bcc].includes(address)).reverse();
+    const emails = (await observe())
+      .filter((email) => [...email.to, ...email.cc, ...email.bcc].includes(address))
+      .reverse();
     const pages: LinkPage[] = [];
     for (const email of emails) {
       for (const url of linksIn(clinic, email)) {
@@ -391,7 +472,12 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
         const { status, html } = await openLink(url);
         let purpose = purposeIn(html) ?? pageCache.get(url);
         // a view-only page has no form: a patient's is the preparation notes or the consult's page (by its title, in any language), a clinician's a notice
-        if (purpose === undefined && status === 200) purpose = url.includes('/p/') ? (Object.values(catalogue).some((m) => html.includes(`<title>${m.titles.consult}</title>`)) ? 'consult' : 'preparation') : 'notice';
+        if (purpose === undefined && status === 200)
+          purpose = url.includes('/p/')
+            ? Object.values(catalogue).some((m) => html.includes(`<title>${m.titles.consult}</title>`))
+              ? 'consult'
+              : 'preparation'
+            : 'notice';
         if (purpose !== undefined) pageCache.set(url, purpose);
         const page = { url, purpose: purpose ?? ('unknown' as LinkPurpose), status, html, email };
         if (status !== 200) closedPages.set(url, page);
@@ -404,17 +490,29 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
   const submitForm = async (link: LinkPage, fields: readonly (readonly [string, string])[]): Promise<PageAnswer> => {
     const names = fieldNamesIn(link.html);
     const unknown = fields.map(([name]) => name).filter((name) => name !== 'decision' && !names.has(name));
-    if (unknown.length > 0) throw new Error(`the ${link.purpose} page has no field(s) ${unknown.join(', ')}: the driver and the page disagree`);
+    if (unknown.length > 0)
+      throw new Error(
+        `the ${link.purpose} page has no field(s) ${unknown.join(', ')}: the driver and the page disagree`,
+      );
     await hooks.beforeSubmit?.(link);
     const credentials = await signedIn.forLink(link.url);
-    const body = new URLSearchParams([['purpose', link.purpose], ...[...fields, ...credentials.fields].map(([n, v]) => [n, v] as [string, string])]);
-    const response = await fetch(link.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...credentials.headers }, body: body.toString(), redirect: 'manual' });
+    const body = new URLSearchParams([
+      ['purpose', link.purpose],
+      ...[...fields, ...credentials.fields].map(([n, v]) => [n, v] as [string, string]),
+    ]);
+    const response = await fetch(link.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...credentials.headers },
+      body: body.toString(),
+      redirect: 'manual',
+    });
     const answer = { status: response.status, html: await response.text() };
     await settle();
     return answer;
   };
 
-  const choice = (link: LinkPage, decision: string, note?: string) => submitForm(link, [['decision', decision], ...(note === undefined ? [] : [['note', note] as const])]);
+  const choice = (link: LinkPage, decision: string, note?: string) =>
+    submitForm(link, [['decision', decision], ...(note === undefined ? [] : [['note', note] as const])]);
 
   const defaultPlan = (): TreatmentPlanInput => {
     const day = 24 * 3600_000;
@@ -458,7 +556,8 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
         ...(overrides.preferredLanguage === undefined ? {} : { preferredLanguage: overrides.preferredLanguage }),
       };
       const answer = await staff('POST', '/staff/patients', details);
-      if (answer.status !== 201 && answer.status !== 200) throw new Error(`enrolment refused (${answer.status}): ${JSON.stringify(answer.json)}`);
+      if (answer.status !== 201 && answer.status !== 200)
+        throw new Error(`enrolment refused (${answer.status}): ${JSON.stringify(answer.json)}`);
       return {
         patientId: String(answer.json['patientId']),
         journeyId: String(answer.json['journeyId']),
@@ -470,14 +569,22 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
         assignedClinicianId: details.assignedClinicianId,
       };
     },
-    bookConsult: (patientId, at) => staff('POST', `/staff/patients/${patientId}/consult`, { consultAt: at.toISOString() }),
+    bookConsult: (patientId, at) =>
+      staff('POST', `/staff/patients/${patientId}/consult`, { consultAt: at.toISOString() }),
     recordEvaluation: (patientId, evaluation = {}) =>
-      staff('POST', `/staff/patients/${patientId}/evaluation`, { notes: evaluation.notes ?? 'Video consult held; history reviewed with the patient.', modality: evaluation.modality ?? 'telehealth' }),
+      staff('POST', `/staff/patients/${patientId}/evaluation`, {
+        notes: evaluation.notes ?? 'Video consult held; history reviewed with the patient.',
+        modality: evaluation.modality ?? 'telehealth',
+      }),
     reportAdverseEvent: (patientId, event) => staff('POST', `/staff/patients/${patientId}/adverse-events`, event),
-    recordPdmpCheck: (patientId, checkedAt) => staff('POST', `/staff/patients/${patientId}/pdmp-checks`, { checkedAt: (checkedAt ?? clinic.now()).toISOString() }),
+    recordPdmpCheck: (patientId, checkedAt) =>
+      staff('POST', `/staff/patients/${patientId}/pdmp-checks`, {
+        checkedAt: (checkedAt ?? clinic.now()).toISOString(),
+      }),
     async journeyOf(patientId) {
       const answer = await staff('GET', `/staff/patients/${patientId}`);
-      if (answer.status !== 200) throw new Error(`GET /staff/patients/${patientId} answered ${answer.status}: ${JSON.stringify(answer.json)}`);
+      if (answer.status !== 200)
+        throw new Error(`GET /staff/patients/${patientId} answered ${answer.status}: ${JSON.stringify(answer.json)}`);
       return answer.json as unknown as JourneyView;
     },
 
@@ -495,7 +602,10 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
     async latestLinkFor(address, purpose, options = {}) {
       const pages = await linkPagesFor(address);
       const found = pages.find(
-        (page) => page.status === 200 && (purpose === undefined || page.purpose === purpose) && (options.mentioning === undefined || page.html.includes(options.mentioning)),
+        (page) =>
+          page.status === 200 &&
+          (purpose === undefined || page.purpose === purpose) &&
+          (options.mentioning === undefined || page.html.includes(options.mentioning)),
       );
       if (found === undefined) {
         const summary = pages.map((p) => `${p.purpose}:${p.status}`).join(', ') || 'no links';
@@ -506,9 +616,15 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
     async awaitLink(address, purpose, { withinSeconds, stepSeconds = 3600, mentioning }) {
       const until = clinic.now().getTime() + withinSeconds * 1000;
       for (;;) {
-        const found = (await linkPagesFor(address)).find((page) => page.status === 200 && page.purpose === purpose && (mentioning === undefined || page.html.includes(mentioning)));
+        const found = (await linkPagesFor(address)).find(
+          (page) =>
+            page.status === 200 &&
+            page.purpose === purpose &&
+            (mentioning === undefined || page.html.includes(mentioning)),
+        );
         if (found !== undefined) return found;
-        if (clinic.now().getTime() >= until) throw new Error(`no open ${purpose} link reached ${address} by ${new Date(until).toISOString()}`);
+        if (clinic.now().getTime() >= until)
+          throw new Error(`no open ${purpose} link reached ${address} by ${new Date(until).toISOString()}`);
         await driver.advanceTo(new Date(Math.min(until, clinic.now().getTime() + stepSeconds * 1000)));
       }
     },
@@ -522,10 +638,12 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
       if (intake.status !== 200) throw new Error(`the intake was refused (${intake.status})`);
       const consultAt = new Date(clinic.now().getTime() + 26 * 3600_000);
       const booked = await driver.bookConsult(patient.patientId, consultAt);
-      if (booked.status !== 200) throw new Error(`the consult was not booked (${booked.status}): ${JSON.stringify(booked.json)}`);
+      if (booked.status !== 200)
+        throw new Error(`the consult was not booked (${booked.status}): ${JSON.stringify(booked.json)}`);
       await driver.advanceTo(new Date(consultAt.getTime() + 3600_000));
       const evaluated = await driver.recordEvaluation(patient.patientId);
-      if (evaluated.status !== 200) throw new Error(`the evaluation was not recorded (${evaluated.status}): ${JSON.stringify(evaluated.json)}`);
+      if (evaluated.status !== 200)
+        throw new Error(`the evaluation was not recorded (${evaluated.status}): ${JSON.stringify(evaluated.json)}`);
       return patient;
     },
 
@@ -533,13 +651,19 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
       const patient = await driver.throughScreening(options);
       const clinician = clinic.clinic.clinicians.find((c) => c.id === patient.assignedClinicianId)?.email ?? '';
       const mentioning = { mentioning: patient.lastName };
-      const eligibility = await driver.decideEligibility(await driver.latestLinkFor(clinician, 'eligibility', mentioning), 'approve');
+      const eligibility = await driver.decideEligibility(
+        await driver.latestLinkFor(clinician, 'eligibility', mentioning),
+        'approve',
+      );
       if (eligibility.status !== 200) throw new Error(`eligibility was not approved (${eligibility.status})`);
       const plan = { ...defaultPlan(), ...options.plan };
       // plan approval needs a recent PDMP check (protocol prescribing.pdmpCheckWithinDays)
       const pdmp = await driver.recordPdmpCheck(patient.patientId);
       if (pdmp.status !== 200) throw new Error(`the PDMP check was not recorded (${pdmp.status})`);
-      const approved = await driver.approvePlan(await driver.latestLinkFor(clinician, 'treatment-plan', mentioning), plan);
+      const approved = await driver.approvePlan(
+        await driver.latestLinkFor(clinician, 'treatment-plan', mentioning),
+        plan,
+      );
       if (approved.status !== 200) throw new Error(`the plan was not approved (${approved.status}): ${approved.html}`);
       return { patient, plan };
     },
@@ -556,18 +680,24 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
         ...a.auditC.map((v, i) => [`auditC.items[${i}]`, String(v)] as [string, string]),
         ...a.dast10.map((v, i) => [`dast10.answers[${i}]`, yesNo(v)] as [string, string]),
         ...a.conditions.map((c) => ['medicalHistory.conditions', c] as [string, string]),
-        ...a.priorTreatments.flatMap((t, i) => [
-          [`medicalHistory.priorTreatments[${i}].name`, t.name],
-          [`medicalHistory.priorTreatments[${i}].kind`, t.kind],
-        ] as [string, string][]),
+        ...a.priorTreatments.flatMap(
+          (t, i) =>
+            [
+              [`medicalHistory.priorTreatments[${i}].name`, t.name],
+              [`medicalHistory.priorTreatments[${i}].kind`, t.kind],
+            ] as [string, string][],
+        ),
         ['medicalHistory.maniaOrHypomania', yesNo(a.maniaOrHypomania)],
         ['pregnancy', a.pregnancy],
         ...a.medications.map((name, i) => [`currentMedications.medications[${i}].name`, name] as [string, string]),
         ['vitals.weightKg', String(a.weightKg)],
-        ...a.restingBp.flatMap((bp, i) => [
-          [`vitals.restingBp[${i}].systolic`, String(bp.systolic)],
-          [`vitals.restingBp[${i}].diastolic`, String(bp.diastolic)],
-        ] as [string, string][]),
+        ...a.restingBp.flatMap(
+          (bp, i) =>
+            [
+              [`vitals.restingBp[${i}].systolic`, String(bp.systolic)],
+              [`vitals.restingBp[${i}].diastolic`, String(bp.diastolic)],
+            ] as [string, string][],
+        ),
       ];
       return submitForm(link, fields);
     },
@@ -591,7 +721,9 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
         ['plan.sessionCount', String(plan.sessionCount)],
         ['plan.sessionCountReason', plan.sessionCountReason ?? ''],
         ['plan.intervalDays', String(plan.intervalDays)],
-        ...plan.plannedSessionTimes.map((t, i) => [`plan.plannedSessionTimes[${i}]`, localInputOf(t, zone)] as [string, string]),
+        ...plan.plannedSessionTimes.map(
+          (t, i) => [`plan.plannedSessionTimes[${i}]`, localInputOf(t, zone)] as [string, string],
+        ),
         ['plan.monitoring.adultMonitorRequired', yesNo(plan.adultMonitorRequired)],
         ['plan.monitoring.bloodPressureBeforeEachSession', yesNo(plan.bloodPressureBeforeEachSession)],
         ['plan.monitoring.notes', plan.monitoringNotes],
@@ -611,20 +743,35 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
       const fields: [string, string][] = [
         ['monitorPresent', yesNo(a.monitorPresent)],
         ['fastingHours', String(a.fastingHours)],
-        ['lastAlcoholOrCannabisHoursAgo', a.lastAlcoholOrCannabisHoursAgo === null ? '' : String(a.lastAlcoholOrCannabisHoursAgo)],
-        ['lastBenzodiazepineHoursAgo', a.lastBenzodiazepineHoursAgo === null ? '' : String(a.lastBenzodiazepineHoursAgo)],
+        [
+          'lastAlcoholOrCannabisHoursAgo',
+          a.lastAlcoholOrCannabisHoursAgo === null ? '' : String(a.lastAlcoholOrCannabisHoursAgo),
+        ],
+        [
+          'lastBenzodiazepineHoursAgo',
+          a.lastBenzodiazepineHoursAgo === null ? '' : String(a.lastBenzodiazepineHoursAgo),
+        ],
         ['stimulantOrOpioidToday', yesNo(a.stimulantOrOpioidToday)],
         ['heldMedicationsConfirmed', yesNo(a.heldMedicationsConfirmed)],
-        ...a.bpReadings.flatMap((bp, i) => [
-          [`bpReadings[${i}].systolic`, String(bp.systolic)],
-          [`bpReadings[${i}].diastolic`, String(bp.diastolic)],
-        ] as [string, string][]),
+        ...a.bpReadings.flatMap(
+          (bp, i) =>
+            [
+              [`bpReadings[${i}].systolic`, String(bp.systolic)],
+              [`bpReadings[${i}].diastolic`, String(bp.diastolic)],
+            ] as [string, string][],
+        ),
         ...a.redFlagSymptoms.map((s) => ['redFlagSymptoms', s] as [string, string]),
         ['noDrivingAcknowledged', yesNo(a.noDrivingAcknowledged)],
-        ...(a.bpRecheck === undefined ? [] : ([['bpRecheck.systolic', String(a.bpRecheck.systolic)], ['bpRecheck.diastolic', String(a.bpRecheck.diastolic)]] as [string, string][])),
+        ...(a.bpRecheck === undefined
+          ? []
+          : ([
+              ['bpRecheck.systolic', String(a.bpRecheck.systolic)],
+              ['bpRecheck.diastolic', String(a.bpRecheck.diastolic)],
+            ] as [string, string][])),
       ];
       // the page asks about pregnancy only of patients who can become pregnant; the default answer is no
-      if (fieldNamesIn(link.html).has('pregnantPlannedOrBreastfeeding')) fields.push(['pregnantPlannedOrBreastfeeding', yesNo(a.pregnantPlannedOrBreastfeeding ?? false)]);
+      if (fieldNamesIn(link.html).has('pregnantPlannedOrBreastfeeding'))
+        fields.push(['pregnantPlannedOrBreastfeeding', yesNo(a.pregnantPlannedOrBreastfeeding ?? false)]);
       return submitForm(link, fields);
     },
 
@@ -635,7 +782,11 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
         ['journal.text', text],
         ['journal.mood', '7'],
         ['sideEffects.any', any ? 'yes' : 'no'],
-        ...(any ? sideEffectSymptoms.map((symptom) => [`sideEffects.${symptom}`, sideEffects[symptom] ?? 'none'] as [string, string]) : []),
+        ...(any
+          ? sideEffectSymptoms.map(
+              (symptom) => [`sideEffects.${symptom}`, sideEffects[symptom] ?? 'none'] as [string, string],
+            )
+          : []),
         ...(any ? [['sideEffects.freeText', ''] as [string, string]] : []),
       ];
       return submitForm(link, fields);
@@ -646,12 +797,20 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
     },
 
     requestRefill(link, options = {}) {
-      return submitForm(link, [...assessmentFields({ ...improvedAssessment, ...options.assessment }, 'assessment.'), ['lostOrStolenReplacement', yesNo(options.lostOrStolen ?? false)]]);
+      return submitForm(link, [
+        ...assessmentFields({ ...improvedAssessment, ...options.assessment }, 'assessment.'),
+        ['lostOrStolenReplacement', yesNo(options.lostOrStolen ?? false)],
+      ]);
     },
     approveRefill: (link) => choice(link, 'APPROVED'),
     declineRefill: (link, note) => choice(link, 'DECLINED', note),
     decideFollowUp: (link, decision, note) => choice(link, decision, note),
-    decideHold: (link, decision, note) => choice(link, decision, note ?? (decision === 'RESUME' ? 'Reviewed with the patient by phone; safe to continue.' : undefined)),
+    decideHold: (link, decision, note) =>
+      choice(
+        link,
+        decision,
+        note ?? (decision === 'RESUME' ? 'Reviewed with the patient by phone; safe to continue.' : undefined),
+      ),
     decideMissingJournal: (link, decision, note) => choice(link, decision, note),
 
     async advanceTo(date) {
@@ -673,7 +832,12 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
         if (options.stateMachine !== undefined && machine.id !== options.stateMachine) continue;
         let nextToken: string | undefined;
         do {
-          const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.arn, ...(nextToken === undefined ? {} : { nextToken }) }));
+          const page = await sfn.send(
+            new ListExecutionsCommand({
+              stateMachineArn: machine.arn,
+              ...(nextToken === undefined ? {} : { nextToken }),
+            }),
+          );
           for (const item of page.executions ?? []) {
             if (options.namePrefix !== undefined && !(item.name ?? '').startsWith(options.namePrefix)) continue;
             const described = await sfn.send(new DescribeExecutionCommand({ executionArn: item.executionArn }));
@@ -691,8 +855,11 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
       const names: string[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, ...(nextToken === undefined ? {} : { nextToken }) }));
-        for (const event of page.events ?? []) if (event.stateEnteredEventDetails?.name !== undefined) names.push(event.stateEnteredEventDetails.name);
+        const page = await sfn.send(
+          new GetExecutionHistoryCommand({ executionArn, ...(nextToken === undefined ? {} : { nextToken }) }),
+        );
+        for (const event of page.events ?? [])
+          if (event.stateEnteredEventDetails?.name !== undefined) names.push(event.stateEnteredEventDetails.name);
         nextToken = page.nextToken;
       } while (nextToken !== undefined);
       return names;
@@ -728,14 +895,21 @@ function assessmentFields(a: AssessmentAnswers, prefix: string): [string, string
   return [
     ...a.gad7.map((v, i) => [`${prefix}gad7.items[${i}]`, String(v)] as [string, string]),
     ...a.phq9.map((v, i) => [`${prefix}phq9.items[${i}]`, String(v)] as [string, string]),
-    ...Object.entries(a.bladderCheck).map(([name, v]) => [`${prefix}bladderCheck.${name}`, yesNo(v as boolean)] as [string, string]),
+    ...Object.entries(a.bladderCheck).map(
+      ([name, v]) => [`${prefix}bladderCheck.${name}`, yesNo(v as boolean)] as [string, string],
+    ),
   ];
 }
 
 const yesNo = (value: boolean): string => (value ? 'yes' : 'no');
 
 function decodeEntities(value: string): string {
-  return value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return value
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** The value of the form's hidden `purpose` field. */
@@ -747,7 +921,8 @@ export function purposeIn(html: string): LinkPurpose | undefined {
 /** Every field name the page's form offers (inputs, selects, textareas, buttons). */
 export function fieldNamesIn(html: string): Set<string> {
   const names = new Set<string>();
-  for (const match of html.matchAll(/<(?:input|select|textarea|button)\b[^>]*\bname="([^"]*)"/g)) names.add(decodeEntities(match[1] as string));
+  for (const match of html.matchAll(/<(?:input|select|textarea|button)\b[^>]*\bname="([^"]*)"/g))
+    names.add(decodeEntities(match[1] as string));
   return names;
 }
 

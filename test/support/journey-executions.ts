@@ -1,4 +1,10 @@
-import { GetExecutionHistoryCommand, ListExecutionsCommand, StopExecutionCommand, type ExecutionStatus, type HistoryEvent } from '@aws-sdk/client-sfn';
+import {
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  StopExecutionCommand,
+  type ExecutionStatus,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
 import { functionIdFromName } from '../../local/runtime/local-aws-identity.ts';
 import { sfnClientFor } from './local-clinic.ts';
 import { type EnrolledPatient, type JourneyDriver } from './journey-driver.ts';
@@ -21,10 +27,19 @@ export async function executionsOf(driver: JourneyDriver, patient: EnrolledPatie
   for (const machine of driver.clinic.stateMachines) {
     let nextToken: string | undefined;
     do {
-      const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.arn, ...(nextToken === undefined ? {} : { nextToken }) }));
+      const page = await sfn.send(
+        new ListExecutionsCommand({ stateMachineArn: machine.arn, ...(nextToken === undefined ? {} : { nextToken }) }),
+      );
       for (const item of page.executions ?? []) {
         if (!(item.name ?? '').includes(patient.journeyId)) continue;
-        found.push({ name: item.name ?? '', executionArn: item.executionArn ?? '', stateMachine: machine.id, status: item.status, startDate: item.startDate, stopDate: item.stopDate });
+        found.push({
+          name: item.name ?? '',
+          executionArn: item.executionArn ?? '',
+          stateMachine: machine.id,
+          status: item.status,
+          startDate: item.startDate,
+          stopDate: item.stopDate,
+        });
       }
       nextToken = page.nextToken;
     } while (nextToken !== undefined);
@@ -37,7 +52,15 @@ export async function stopJourney(driver: JourneyDriver, patient: EnrolledPatien
   const sfn = sfnClientFor(driver.clinic);
   for (const execution of await executionsOf(driver, patient)) {
     if (execution.status !== 'RUNNING') continue;
-    await sfn.send(new StopExecutionCommand({ executionArn: execution.executionArn, error: 'PropertyRunOver', cause: 'the property run is over' })).catch(() => undefined);
+    await sfn
+      .send(
+        new StopExecutionCommand({
+          executionArn: execution.executionArn,
+          error: 'PropertyRunOver',
+          cause: 'the property run is over',
+        }),
+      )
+      .catch(() => undefined);
   }
   await driver.settle();
 }
@@ -59,18 +82,31 @@ export async function invocationsOf(driver: JourneyDriver, patient: EnrolledPati
     let nextToken: string | undefined;
     const events: HistoryEvent[] = [];
     do {
-      const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, ...(nextToken === undefined ? {} : { nextToken }) }));
+      const page = await sfn.send(
+        new GetExecutionHistoryCommand({
+          executionArn: execution.executionArn,
+          ...(nextToken === undefined ? {} : { nextToken }),
+        }),
+      );
       events.push(...(page.events ?? []));
       nextToken = page.nextToken;
     } while (nextToken !== undefined);
     const calls: ScheduledInvocation[] = [];
     for (const event of [...events].sort((a, b) => (a.id ?? 0) - (b.id ?? 0))) {
       const details = event.taskScheduledEventDetails;
-      if (event.type !== 'TaskScheduled' || details?.resourceType !== 'lambda' || details.parameters === undefined) continue;
+      if (event.type !== 'TaskScheduled' || details?.resourceType !== 'lambda' || details.parameters === undefined)
+        continue;
       const parameters = JSON.parse(details.parameters) as { FunctionName?: string; Payload?: unknown };
-      const functionId = parameters.FunctionName === undefined ? undefined : functionIdFromName(parameters.FunctionName);
+      const functionId =
+        parameters.FunctionName === undefined ? undefined : functionIdFromName(parameters.FunctionName);
       if (functionId === undefined) continue;
-      calls.push({ functionId, payload: parameters.Payload, executionName: execution.name, at: event.timestamp ?? new Date(0), latestOfExecution: false });
+      calls.push({
+        functionId,
+        payload: parameters.Payload,
+        executionName: execution.name,
+        at: event.timestamp ?? new Date(0),
+        latestOfExecution: false,
+      });
     }
     found.push(...calls.map((call, index) => ({ ...call, latestOfExecution: index === calls.length - 1 })));
   }

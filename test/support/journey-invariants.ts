@@ -47,7 +47,12 @@ interface HoldPeriod {
 
 export const ms = (iso: unknown): number => (typeof iso === 'string' ? Date.parse(iso) : Number.NaN);
 
-const closingActions = new Set(['journey.closed', 'journey.phase-discharged', 'journey.phase-declined', 'journey.phase-ineligible']);
+const closingActions = new Set([
+  'journey.closed',
+  'journey.phase-discharged',
+  'journey.phase-declined',
+  'journey.phase-ineligible',
+]);
 const endsHold = (e: AuditEntry) => e.action === 'journey.hold-lifted' || closingActions.has(e.action ?? '');
 
 /**
@@ -58,7 +63,9 @@ const endsHold = (e: AuditEntry) => e.action === 'journey.hold-lifted' || closin
  */
 export function holdPeriods(audit: readonly AuditEntry[]): HoldPeriod[] {
   const order = (e: AuditEntry) => (endsHold(e) ? 0 : 1);
-  const events = audit.filter((e) => e.action === 'journey.hold-placed' || endsHold(e)).sort((a, b) => ms(a.at) - ms(b.at) || order(a) - order(b));
+  const events = audit
+    .filter((e) => e.action === 'journey.hold-placed' || endsHold(e))
+    .sort((a, b) => ms(a.at) - ms(b.at) || order(a) - order(b));
   const periods: HoldPeriod[] = [];
   let since: number | undefined;
   for (const event of events) {
@@ -103,8 +110,10 @@ export function journeyInvariantViolations(observation: Observation, protocol: P
   // the hold flag in the store agrees with the audit trail (else the periods above mean nothing)
   const lastHold = holds.at(-1);
   const standing = lastHold !== undefined && lastHold.to === Infinity;
-  if (view.journey.onHold === true && !standing) violations.push('the journey is on hold but the audit trail shows no standing hold');
-  if (view.journey.onHold === false && standing) violations.push('the audit trail shows a standing hold but the journey is not on hold');
+  if (view.journey.onHold === true && !standing)
+    violations.push('the journey is on hold but the audit trail shows no standing hold');
+  if (view.journey.onHold === false && standing)
+    violations.push('the audit trail shows a standing hold but the journey is not on hold');
 
   // --- no session without a passed check-in; no dosing step while on hold
   const sessionMinutes = protocol.induction.sessionDurationMinutes;
@@ -118,22 +127,34 @@ export function journeyInvariantViolations(observation: Observation, protocol: P
       .sort((a, b) => ms(a['submittedAt']) - ms(b['submittedAt']));
     const last = checkIns.at(-1);
     if (last === undefined || last['outcome'] !== 'CLEARED') {
-      violations.push(`session ${String(number)} completed at ${iso(completedAt)} without a passed check-in (last check-in: ${last === undefined ? 'none' : String(last['outcome'])})`);
+      violations.push(
+        `session ${String(number)} completed at ${iso(completedAt)} without a passed check-in (last check-in: ${last === undefined ? 'none' : String(last['outcome'])})`,
+      );
     } else {
       const checkedInAt = ms(last['submittedAt']);
       const opens = startedAt - protocol.checkIn.opensHoursBefore * HOUR;
       const closes = startedAt + protocol.checkIn.closesHoursAfter * HOUR;
-      if (checkedInAt < opens || checkedInAt > closes) violations.push(`session ${String(number)} started at ${iso(startedAt)} on a check-in of ${iso(checkedInAt)}, outside its window`);
+      if (checkedInAt < opens || checkedInAt > closes)
+        violations.push(
+          `session ${String(number)} started at ${iso(startedAt)} on a check-in of ${iso(checkedInAt)}, outside its window`,
+        );
       const heldBetween = holds.find((h) => h.from > checkedInAt && h.from < completedAt);
-      if (heldBetween !== undefined) violations.push(`session ${String(number)} completed at ${iso(completedAt)} on a check-in of ${iso(checkedInAt)} although a hold was placed at ${iso(heldBetween.from)} in between`);
+      if (heldBetween !== undefined)
+        violations.push(
+          `session ${String(number)} completed at ${iso(completedAt)} on a check-in of ${iso(checkedInAt)} although a hold was placed at ${iso(heldBetween.from)} in between`,
+        );
     }
     const held = holds.find((h) => h.from < completedAt && h.to > startedAt);
-    if (held !== undefined) violations.push(`session ${String(number)} (${iso(startedAt)} to ${iso(completedAt)}) ran while the patient was on hold (${iso(held.from)} to ${iso(held.to)})`);
+    if (held !== undefined)
+      violations.push(
+        `session ${String(number)} (${iso(startedAt)} to ${iso(completedAt)}) ran while the patient was on hold (${iso(held.from)} to ${iso(held.to)})`,
+      );
   }
   for (const event of audit) {
     if (event.action !== 'session.completed') continue;
     const number = event.details?.['sessionNumber'];
-    if (!view.sessions.some((s) => s['number'] === number && s.status === 'completed')) violations.push(`the audit trail completes session ${String(number)} that the store does not show completed`);
+    if (!view.sessions.some((s) => s['number'] === number && s.status === 'completed'))
+      violations.push(`the audit trail completes session ${String(number)} that the store does not show completed`);
   }
 
   // --- no reminder and no fill while on hold, and no dosing step, reminder or fill once the journey closed
@@ -143,34 +164,65 @@ export function journeyInvariantViolations(observation: Observation, protocol: P
     const kind = event.action ?? '';
     if (kind.startsWith('reminder.') || kind.startsWith('fill.') || kind === 'session.completed') {
       const held = onHoldAt(holds, at);
-      if (held !== undefined && kind !== 'session.completed') violations.push(`${kind} at ${iso(at)} while on hold (${iso(held.from)} to ${iso(held.to)})`);
-      if (closed !== undefined && at > closed) violations.push(`${kind} at ${iso(at)} after the journey closed at ${iso(closed)}`);
+      if (held !== undefined && kind !== 'session.completed')
+        violations.push(`${kind} at ${iso(at)} while on hold (${iso(held.from)} to ${iso(held.to)})`);
+      if (closed !== undefined && at > closed)
+        violations.push(`${kind} at ${iso(at)} after the journey closed at ${iso(closed)}`);
     }
   }
   // the steps that let a dose or a fill through are refused during a hold
   for (const checkIn of view.checkIns) {
     const held = checkIn['outcome'] === 'CLEARED' ? onHoldAt(holds, ms(checkIn['submittedAt'])) : undefined;
-    if (held !== undefined) violations.push(`a check-in for session ${String(checkIn['sessionNumber'])} was cleared at ${String(checkIn['submittedAt'])} while on hold (${iso(held.from)} to ${iso(held.to)})`);
+    if (held !== undefined)
+      violations.push(
+        `a check-in for session ${String(checkIn['sessionNumber'])} was cleared at ${String(checkIn['submittedAt'])} while on hold (${iso(held.from)} to ${iso(held.to)})`,
+      );
   }
   for (const event of audit) {
-    const approvedRefill = event.action === 'step.decided' && event.details?.['purpose'] === 'refill-approval' && event.details['decision'] === 'APPROVED';
+    const approvedRefill =
+      event.action === 'step.decided' &&
+      event.details?.['purpose'] === 'refill-approval' &&
+      event.details['decision'] === 'APPROVED';
     const passedGate = event.action === 'refill.gate-decided' && String(event.reason).startsWith('APPROVABLE');
     const held = approvedRefill || passedGate ? onHoldAt(holds, ms(event.at)) : undefined;
-    if (held !== undefined) violations.push(`${approvedRefill ? 'a refill was approved' : 'the refill gate passed a request'} at ${String(event.at)} while on hold (${iso(held.from)} to ${iso(held.to)})`);
+    if (held !== undefined)
+      violations.push(
+        `${approvedRefill ? 'a refill was approved' : 'the refill gate passed a request'} at ${String(event.at)} while on hold (${iso(held.from)} to ${iso(held.to)})`,
+      );
   }
   for (const fill of view.fills) {
     const held = onHoldAt(holds, ms(fill.filledAt));
-    if (held !== undefined) violations.push(`fill ${String(fill.cycle)} at ${String(fill.filledAt)} while on hold (${iso(held.from)} to ${iso(held.to)})`);
+    if (held !== undefined)
+      violations.push(
+        `fill ${String(fill.cycle)} at ${String(fill.filledAt)} while on hold (${iso(held.from)} to ${iso(held.to)})`,
+      );
   }
 
   // --- every maintenance dose is a supplied one: a session after induction's ran only on a fill that supplied it, after that fill
-  const inductionSessions = Math.max(0, ...view.treatmentPlans.filter((plan) => plan['approvedAt'] !== undefined).map((plan) => Number(plan['sessionCount'])));
+  const inductionSessions = Math.max(
+    0,
+    ...view.treatmentPlans
+      .filter((plan) => plan['approvedAt'] !== undefined)
+      .map((plan) => Number(plan['sessionCount'])),
+  );
   for (const session of view.sessions) {
     const number = Number(session.number);
     if (session.status !== 'completed' || number <= inductionSessions) continue;
-    const supplier = view.fills.find((f) => typeof f['firstSessionNumber'] === 'number' && typeof f['quantity'] === 'number' && number >= f['firstSessionNumber'] && number < f['firstSessionNumber'] + f['quantity']);
-    if (supplier === undefined) violations.push(`maintenance session ${number} completed at ${String(session['completedAt'])} but no fill supplies it`);
-    else if (ms(session['completedAt']) < ms(supplier.filledAt)) violations.push(`maintenance session ${number} completed at ${String(session['completedAt'])}, before the fill that supplies it (${String(supplier.filledAt)})`);
+    const supplier = view.fills.find(
+      (f) =>
+        typeof f['firstSessionNumber'] === 'number' &&
+        typeof f['quantity'] === 'number' &&
+        number >= f['firstSessionNumber'] &&
+        number < f['firstSessionNumber'] + f['quantity'],
+    );
+    if (supplier === undefined)
+      violations.push(
+        `maintenance session ${number} completed at ${String(session['completedAt'])} but no fill supplies it`,
+      );
+    else if (ms(session['completedAt']) < ms(supplier.filledAt))
+      violations.push(
+        `maintenance session ${number} completed at ${String(session['completedAt'])}, before the fill that supplies it (${String(supplier.filledAt)})`,
+      );
   }
 
   // --- no fill within the interval of the previous one, nor beyond the caps
@@ -179,11 +231,16 @@ export function journeyInvariantViolations(observation: Observation, protocol: P
   fills.forEach((fill, index) => {
     const previous = fills[index - 1];
     if (previous !== undefined && ms(fill.filledAt) - ms(previous.filledAt) < interval) {
-      violations.push(`fill ${String(fill.cycle)} at ${String(fill.filledAt)} is within ${protocol.refill.minimumDaysSinceLastFill} days of fill ${String(previous.cycle)} at ${String(previous.filledAt)}`);
+      violations.push(
+        `fill ${String(fill.cycle)} at ${String(fill.filledAt)} is within ${protocol.refill.minimumDaysSinceLastFill} days of fill ${String(previous.cycle)} at ${String(previous.filledAt)}`,
+      );
     }
     const cycle = fill.cycle ?? 0;
     // fill numbers count fills, whatever the cycle (a cycle may end without one, or be restarted)
-    if (fill['fillNumber'] !== index + 1) violations.push(`fill of cycle ${cycle} at ${String(fill.filledAt)} is numbered ${String(fill['fillNumber'])}, but it is fill ${index + 1}`);
+    if (fill['fillNumber'] !== index + 1)
+      violations.push(
+        `fill of cycle ${cycle} at ${String(fill.filledAt)} is numbered ${String(fill['fillNumber'])}, but it is fill ${index + 1}`,
+      );
     if (cycle === 0) return;
     const plan = planInForceAt(view, ms(fill.filledAt));
     if (plan === undefined) {
@@ -191,19 +248,41 @@ export function journeyInvariantViolations(observation: Observation, protocol: P
       return;
     }
     // a refill supplies the plan's maintenance doses for its period, never more than the protocol's cap
-    const expected = fillQuantity({ doseMg: Number(plan['doseMg']), daysOfSupply: Number(plan['daysOfSupply']), maintenanceIntervalDays: Number(plan['maintenanceIntervalDays']) }, protocol).doses;
-    if (fill['quantity'] !== expected) violations.push(`refill ${cycle} at ${String(fill.filledAt)} supplies ${String(fill['quantity'])} doses; the plan gives ${expected}`);
-    if (Number(fill['quantity']) > protocol.maintenance.maxDosesPerFill) violations.push(`refill ${cycle} supplies ${String(fill['quantity'])} doses, above the protocol's cap of ${protocol.maintenance.maxDosesPerFill}`);
+    const expected = fillQuantity(
+      {
+        doseMg: Number(plan['doseMg']),
+        daysOfSupply: Number(plan['daysOfSupply']),
+        maintenanceIntervalDays: Number(plan['maintenanceIntervalDays']),
+      },
+      protocol,
+    ).doses;
+    if (fill['quantity'] !== expected)
+      violations.push(
+        `refill ${cycle} at ${String(fill.filledAt)} supplies ${String(fill['quantity'])} doses; the plan gives ${expected}`,
+      );
+    if (Number(fill['quantity']) > protocol.maintenance.maxDosesPerFill)
+      violations.push(
+        `refill ${cycle} supplies ${String(fill['quantity'])} doses, above the protocol's cap of ${protocol.maintenance.maxDosesPerFill}`,
+      );
     const allowed = Math.min(protocol.refill.maxRefills, Number(plan['refillsAllowed']));
-    if (index > allowed) violations.push(`refill ${index} (cycle ${cycle}) at ${String(fill.filledAt)} is beyond the ${allowed} refills allowed`);
-    const lastValidDay = addCalendarMonths(String(plan['prescriptionIssuedOn']), protocol.refill.maxMonthsFromPrescription);
+    if (index > allowed)
+      violations.push(
+        `refill ${index} (cycle ${cycle}) at ${String(fill.filledAt)} is beyond the ${allowed} refills allowed`,
+      );
+    const lastValidDay = addCalendarMonths(
+      String(plan['prescriptionIssuedOn']),
+      protocol.refill.maxMonthsFromPrescription,
+    );
     const filledOn = localDate(new Date(ms(fill.filledAt)), timeZone);
     if (filledOn > lastValidDay) {
-      violations.push(`refill ${cycle} filled on ${filledOn}, after ${lastValidDay} (${protocol.refill.maxMonthsFromPrescription} months from the prescription of ${String(plan['prescriptionIssuedOn'])})`);
+      violations.push(
+        `refill ${cycle} filled on ${filledOn}, after ${lastValidDay} (${protocol.refill.maxMonthsFromPrescription} months from the prescription of ${String(plan['prescriptionIssuedOn'])})`,
+      );
     }
   });
   const refills = fills.filter((f) => (f.cycle ?? 0) > 0).length;
-  if (refills > protocol.refill.maxRefills) violations.push(`${refills} refills recorded; the protocol allows ${protocol.refill.maxRefills}`);
+  if (refills > protocol.refill.maxRefills)
+    violations.push(`${refills} refills recorded; the protocol allows ${protocol.refill.maxRefills}`);
 
   // --- no reminder sent twice
   violations.push(...reminderViolations(observation));
@@ -223,7 +302,8 @@ export function journeyInvariantViolations(observation: Observation, protocol: P
   for (const [stepKey, count] of decided) {
     const rounds = requested.get(stepKey) ?? 0;
     // the staff API may decide a step before its link went out (consult booking): one round at least
-    if (count > Math.max(rounds, 1)) violations.push(`step ${stepKey} was decided ${count} times in ${rounds} round(s)`);
+    if (count > Math.max(rounds, 1))
+      violations.push(`step ${stepKey} was decided ${count} times in ${rounds} round(s)`);
   }
 
   // --- nothing asks the patient to act during a hold or after the journey closed
@@ -231,25 +311,46 @@ export function journeyInvariantViolations(observation: Observation, protocol: P
     if (event.action !== 'step.person-notified' || !isPatientPurpose(event.details?.['linkPurpose'])) continue;
     const at = ms(event.at);
     const held = onHoldAt(holds, at);
-    if (held !== undefined) violations.push(`the patient was sent a ${String(event.details?.['linkPurpose'])} link at ${iso(at)} while on hold (${iso(held.from)} to ${iso(held.to)})`);
-    if (closed !== undefined && at > closed) violations.push(`the patient was sent a ${String(event.details?.['linkPurpose'])} link at ${iso(at)} after the journey closed at ${iso(closed)}`);
+    if (held !== undefined)
+      violations.push(
+        `the patient was sent a ${String(event.details?.['linkPurpose'])} link at ${iso(at)} while on hold (${iso(held.from)} to ${iso(held.to)})`,
+      );
+    if (closed !== undefined && at > closed)
+      violations.push(
+        `the patient was sent a ${String(event.details?.['linkPurpose'])} link at ${iso(at)} after the journey closed at ${iso(closed)}`,
+      );
   }
 
   // --- notices say only what happened: "approved, but refused at recording" only after an approval
   for (const event of audit.filter((e) => e.action === 'refill.refused' && e.details?.['atFill'] === true)) {
-    const approved = audit.some((e) => e.action === 'step.decided' && e.details?.['purpose'] === 'refill-approval' && e.details['decision'] === 'APPROVED' && ms(e.at) <= ms(event.at) && String(e.details['stepKey']).startsWith(`refill-${String(event.details?.['cycle'])}-`));
-    if (!approved) violations.push(`refill cycle ${String(event.details?.['cycle'])} is recorded as refused at recording after an approval, but nobody approved it`);
+    const approved = audit.some(
+      (e) =>
+        e.action === 'step.decided' &&
+        e.details?.['purpose'] === 'refill-approval' &&
+        e.details['decision'] === 'APPROVED' &&
+        ms(e.at) <= ms(event.at) &&
+        String(e.details['stepKey']).startsWith(`refill-${String(event.details?.['cycle'])}-`),
+    );
+    if (!approved)
+      violations.push(
+        `refill cycle ${String(event.details?.['cycle'])} is recorded as refused at recording after an approval, but nobody approved it`,
+      );
   }
 
   // --- the journey is in a phase the design defines
-  if (!(journeyPhases as readonly string[]).includes(String(view.journey.phase))) violations.push(`the journey is in an undefined phase ${String(view.journey.phase)}`);
+  if (!(journeyPhases as readonly string[]).includes(String(view.journey.phase)))
+    violations.push(`the journey is in an undefined phase ${String(view.journey.phase)}`);
 
   // --- the executions: none failed, and one journey at a time (the journey or one refill cycle)
   for (const execution of observation.executions) {
-    if (execution.status === 'FAILED' || execution.status === 'TIMED_OUT') violations.push(`execution ${execution.name} ${execution.status}`);
+    if (execution.status === 'FAILED' || execution.status === 'TIMED_OUT')
+      violations.push(`execution ${execution.name} ${execution.status}`);
   }
-  const running = observation.executions.filter((e) => e.status === 'RUNNING' && (e.stateMachine === 'journey' || e.stateMachine === 'refill-cycle'));
-  if (running.length > 1) violations.push(`${running.length} journey-level executions run at once: ${running.map((e) => e.name).join(', ')}`);
+  const running = observation.executions.filter(
+    (e) => e.status === 'RUNNING' && (e.stateMachine === 'journey' || e.stateMachine === 'refill-cycle'),
+  );
+  if (running.length > 1)
+    violations.push(`${running.length} journey-level executions run at once: ${running.map((e) => e.name).join(', ')}`);
   return violations;
 }
 
@@ -265,7 +366,13 @@ function planInForceAt(view: JourneyView, at: number): Record<string, unknown> |
     .at(-1);
 }
 
-const sentOnceKinds: readonly EmailKind[] = ['consult-reminder', 'session-prep-reminder', 'refill-window-reminder', 'please-contact-clinic', 'clinician-urgent'];
+const sentOnceKinds: readonly EmailKind[] = [
+  'consult-reminder',
+  'session-prep-reminder',
+  'refill-window-reminder',
+  'please-contact-clinic',
+  'clinician-urgent',
+];
 
 function subjectOf(kind: EmailKind): string {
   return renderEmail(kind, { firstName: 'x', link: 'http://x/p/x', when: 'x' }).subject;
@@ -279,13 +386,24 @@ function subjectOf(kind: EmailKind): string {
 function reminderViolations(observation: Observation): string[] {
   const violations: string[] = [];
   const { view } = observation;
-  const failedSends = new Set(view.audit.filter((e) => e.action === 'email.send-failed').map((e) => String(e.details?.['reminderKey'])));
+  const failedSends = new Set(
+    view.audit.filter((e) => e.action === 'email.send-failed').map((e) => String(e.details?.['reminderKey'])),
+  );
   for (const kind of sentOnceKinds) {
     const toClinician = kind === 'clinician-urgent';
-    const emails = (toClinician ? observation.clinicianEmails : observation.patientEmails).filter((e) => e.subject === subjectOf(kind));
-    const markers = view.remindersSent.filter((m) => m['emailKind'] === kind && (toClinician ? m['recipient'] === 'clinician' : m['recipient'] === 'patient') && !failedSends.has(String(m.reminderKey)));
+    const emails = (toClinician ? observation.clinicianEmails : observation.patientEmails).filter(
+      (e) => e.subject === subjectOf(kind),
+    );
+    const markers = view.remindersSent.filter(
+      (m) =>
+        m['emailKind'] === kind &&
+        (toClinician ? m['recipient'] === 'clinician' : m['recipient'] === 'patient') &&
+        !failedSends.has(String(m.reminderKey)),
+    );
     if (emails.length !== markers.length) {
-      violations.push(`${emails.length} "${kind}" email(s) for ${markers.length} marker(s) (${markers.map((m) => m.reminderKey).join(', ')})`);
+      violations.push(
+        `${emails.length} "${kind}" email(s) for ${markers.length} marker(s) (${markers.map((m) => m.reminderKey).join(', ')})`,
+      );
     }
   }
   const rounds = new Map<string, number>();
@@ -304,14 +422,28 @@ function reminderViolations(observation: Observation): string[] {
     const limit = rounds.get(stepKey) ?? 0;
     if (count > limit) violations.push(`the link of ${key} was emailed ${count} times in ${limit} round(s)`);
   }
-  const urls = observation.patientEmails.flatMap((e) => [...`${e.text ?? ''}`.matchAll(/\/p\/[A-Za-z0-9_~.%-]+/g)].map((m) => m[0]));
+  const urls = observation.patientEmails.flatMap((e) =>
+    [...`${e.text ?? ''}`.matchAll(/\/p\/[A-Za-z0-9_~.%-]+/g)].map((m) => m[0]),
+  );
   if (new Set(urls).size !== urls.length) violations.push('the same link was emailed to the patient twice');
-  if (observation.patientEmails.some((e) => /\/c\/[A-Za-z0-9_-]{43}/.test(`${e.text ?? ''}${e.html ?? ''}`))) violations.push("a patient was emailed a clinician's link");
+  if (observation.patientEmails.some((e) => /\/c\/[A-Za-z0-9_-]{43}/.test(`${e.text ?? ''}${e.html ?? ''}`)))
+    violations.push("a patient was emailed a clinician's link");
   return violations;
 }
 
 /** Audit actions that record a decision made by a rule of the protocol. */
-const ruleDecisions = new Set(['screening.decided', 'refill.gate-decided', 'fill.initial-recorded', 'fill.refill-recorded', 'session.completed', 'session.postponed', 'session.missed', 'session.planned', 'journey.follow-up-response', 'step.decided']);
+const ruleDecisions = new Set([
+  'screening.decided',
+  'refill.gate-decided',
+  'fill.initial-recorded',
+  'fill.refill-recorded',
+  'session.completed',
+  'session.postponed',
+  'session.missed',
+  'session.planned',
+  'journey.follow-up-response',
+  'step.decided',
+]);
 
 function decisionViolations(view: JourneyView, protocol: Protocol): string[] {
   const violations: string[] = [];
@@ -320,19 +452,32 @@ function decisionViolations(view: JourneyView, protocol: Protocol): string[] {
     const reason = typeof event.reason === 'string' ? event.reason.trim() : '';
     if (reason === '') violations.push(`audit event ${String(event.action)} at ${String(event.at)} has no reason`);
     if (ruleDecisions.has(event.action ?? '') && event.protocolVersion !== version) {
-      violations.push(`decision ${String(event.action)} at ${String(event.at)} (${reason}) has protocol version ${String(event.protocolVersion)}, expected ${version}`);
+      violations.push(
+        `decision ${String(event.action)} at ${String(event.at)} (${reason}) has protocol version ${String(event.protocolVersion)}, expected ${version}`,
+      );
     }
   }
   for (const event of view.audit.filter((e) => e.action === 'refill.gate-decided')) {
     const codes = event.details?.['reasonCodes'];
-    if (!Array.isArray(codes) || codes.length === 0) violations.push(`refill gate decision at ${String(event.at)} stores no reason codes`);
+    if (!Array.isArray(codes) || codes.length === 0)
+      violations.push(`refill gate decision at ${String(event.at)} stores no reason codes`);
   }
-  const stored = (what: string, items: readonly Record<string, unknown>[], outcomeField: string, reasonsField: string, reasonless: string) => {
+  const stored = (
+    what: string,
+    items: readonly Record<string, unknown>[],
+    outcomeField: string,
+    reasonsField: string,
+    reasonless: string,
+  ) => {
     for (const item of items) {
       const reasons = item[reasonsField];
-      if (item['protocolVersion'] !== version) violations.push(`${what} ${String(item[outcomeField])} stores protocol version ${String(item['protocolVersion'])}`);
+      if (item['protocolVersion'] !== version)
+        violations.push(
+          `${what} ${String(item[outcomeField])} stores protocol version ${String(item['protocolVersion'])}`,
+        );
       if (!Array.isArray(reasons)) violations.push(`${what} ${String(item[outcomeField])} stores no reasons`);
-      else if (item[outcomeField] !== reasonless && reasons.length === 0) violations.push(`${what} ${String(item[outcomeField])} stores an empty list of reasons`);
+      else if (item[outcomeField] !== reasonless && reasons.length === 0)
+        violations.push(`${what} ${String(item[outcomeField])} stores an empty list of reasons`);
     }
   };
   stored('screening', view.screenings, 'outcome', 'reasons', 'ELIGIBLE');

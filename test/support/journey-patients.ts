@@ -3,7 +3,14 @@ import { addCalendarMonths, localDate } from '../../functions/domain/local-time.
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
 import { clinicianById } from '../../functions/patient/care-team.ts';
 import { protocolOf } from '../../functions/platform/clinic-config.ts';
-import { atLocalHour, localDateOf, type EnrolledPatient, type JourneyDriver, type LinkPage, type PageAnswer } from './journey-driver.ts';
+import {
+  atLocalHour,
+  localDateOf,
+  type EnrolledPatient,
+  type JourneyDriver,
+  type LinkPage,
+  type PageAnswer,
+} from './journey-driver.ts';
 import { DAY_MS as DAY, HOUR_MS as HOUR, MINUTE_MS as MINUTE } from '../../functions/domain/durations.ts';
 
 /** A fresh patient in induction or in maintenance on the local clinic, for the property runs. */
@@ -41,7 +48,11 @@ async function expectPage(what: string, answer: Promise<PageAnswer>): Promise<Pa
 
 export function mainOf(html: string): string {
   const start = html.indexOf('<main>');
-  return (start < 0 ? html : html.slice(start)).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 400);
+  return (start < 0 ? html : html.slice(start))
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 400);
 }
 
 /** Enrolment → intake → consult → evaluation → eligible → approved plan: the induction has begun. */
@@ -52,23 +63,33 @@ export async function patientInInduction(driver: JourneyDriver, choices: PlanCho
   await expectPage('intake', driver.submitIntake(await driver.latestLinkFor(patient.email, 'intake')));
   const consultAt = new Date(driver.now().getTime() + 2 * HOUR);
   const booked = await driver.bookConsult(patient.patientId, consultAt);
-  if (booked.status !== 200) throw new Error(`booking the consult answered ${booked.status}: ${JSON.stringify(booked.json)}`);
+  if (booked.status !== 200)
+    throw new Error(`booking the consult answered ${booked.status}: ${JSON.stringify(booked.json)}`);
   await driver.advanceTo(new Date(consultAt.getTime() + HOUR));
   const evaluated = await driver.recordEvaluation(patient.patientId, { modality: choices.evaluation });
-  if (evaluated.status !== 200) throw new Error(`recording the evaluation answered ${evaluated.status}: ${JSON.stringify(evaluated.json)}`);
-  await expectPage('eligibility', driver.decideEligibility(await driver.latestLinkFor(clinicianEmail, 'eligibility'), 'approve'));
+  if (evaluated.status !== 200)
+    throw new Error(`recording the evaluation answered ${evaluated.status}: ${JSON.stringify(evaluated.json)}`);
+  await expectPage(
+    'eligibility',
+    driver.decideEligibility(await driver.latestLinkFor(clinicianEmail, 'eligibility'), 'approve'),
+  );
   // the plan can be approved only with a recent PDMP check on record
   const pdmp = await driver.recordPdmpCheck(patient.patientId);
   if (pdmp.status !== 200) throw new Error(`recording the PDMP check answered ${pdmp.status}`);
   const protocol = protocolInForce(driver);
   const zone = driver.clinic.clinic.defaultTimeZone;
   const first = atLocalHour(new Date(driver.now().getTime() + 4 * DAY), zone, 10);
-  const times = Array.from({ length: choices.sessionCount }, (_, i) => new Date(first.getTime() + i * protocol.induction.defaultDaysBetweenSessions * DAY));
+  const times = Array.from(
+    { length: choices.sessionCount },
+    (_, i) => new Date(first.getTime() + i * protocol.induction.defaultDaysBetweenSessions * DAY),
+  );
   await expectPage(
     'plan',
     driver.approvePlan(await driver.latestLinkFor(clinicianEmail, 'treatment-plan'), {
       sessionCount: choices.sessionCount,
-      ...(choices.sessionCount === protocol.induction.sessionCount ? {} : { sessionCountReason: 'A shorter induction agreed with the patient.' }),
+      ...(choices.sessionCount === protocol.induction.sessionCount
+        ? {}
+        : { sessionCountReason: 'A shorter induction agreed with the patient.' }),
       plannedSessionTimes: times,
       followUpAt: new Date((times.at(-1) ?? first).getTime() + 2 * DAY),
       prescriptionIssuedOn: prescriptionIssuedOn(driver, choices, protocol, patient.timeZone),
@@ -79,10 +100,16 @@ export async function patientInInduction(driver: JourneyDriver, choices: PlanCho
 }
 
 /** The plan is approved (and the first fill made) now; the first refill is due the protocol's interval later. */
-function prescriptionIssuedOn(driver: JourneyDriver, choices: PlanChoices, protocol: Protocol, patientTimeZone: string): string {
+function prescriptionIssuedOn(
+  driver: JourneyDriver,
+  choices: PlanChoices,
+  protocol: Protocol,
+  patientTimeZone: string,
+): string {
   const zone = driver.clinic.clinic.defaultTimeZone;
   const now = driver.now();
-  if (choices.prescriptionAgeDays !== 'first-refill-due-on-last-day') return localDateOf(new Date(now.getTime() - choices.prescriptionAgeDays * DAY), zone);
+  if (choices.prescriptionAgeDays !== 'first-refill-due-on-last-day')
+    return localDateOf(new Date(now.getTime() - choices.prescriptionAgeDays * DAY), zone);
   // the gate reckons the months on the patient's calendar
   const due = localDate(new Date(now.getTime() + protocol.refill.minimumDaysSinceLastFill * DAY), patientTimeZone);
   for (let age = 0; age < 400; age++) {

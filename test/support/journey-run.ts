@@ -1,6 +1,13 @@
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
 import { audienceOf } from '../../functions/links/purposes.ts';
-import { type CheckInAnswers, type EnrolledPatient, type JourneyDriver, type JourneyView, type LinkPage, type PageAnswer } from './journey-driver.ts';
+import {
+  type CheckInAnswers,
+  type EnrolledPatient,
+  type JourneyDriver,
+  type JourneyView,
+  type LinkPage,
+  type PageAnswer,
+} from './journey-driver.ts';
 import { DAY_MS as DAY, HOUR_MS as HOUR, MINUTE_MS as MINUTE } from '../../functions/domain/durations.ts';
 import { describeEvent, type CheckInVariant, type JourneyEvent } from './journey-event-arbitraries.ts';
 import { invocationsOf, type ScheduledInvocation } from './journey-executions.ts';
@@ -19,11 +26,28 @@ const RETRY_WINDOW_MS = 10 * MINUTE;
 
 const checkInAnswers: Record<CheckInVariant, Partial<CheckInAnswers>> = {
   clear: {},
-  'high-bp': { bpReadings: [{ systolic: 150, diastolic: 95 }, { systolic: 148, diastolic: 94 }] },
+  'high-bp': {
+    bpReadings: [
+      { systolic: 150, diastolic: 95 },
+      { systolic: 148, diastolic: 94 },
+    ],
+  },
   // a hypertensive crisis (AHA: 180/120) is an emergency with a sign of organ damage ...
-  'emergency-bp': { bpReadings: [{ systolic: 185, diastolic: 115 }, { systolic: 182, diastolic: 112 }], redFlagSymptoms: ['vision-change'] },
+  'emergency-bp': {
+    bpReadings: [
+      { systolic: 185, diastolic: 115 },
+      { systolic: 182, diastolic: 112 },
+    ],
+    redFlagSymptoms: ['vision-change'],
+  },
   // ... and without one, still high after the recheck, a postponement and a same-day call
-  'crisis-bp-rechecked': { bpReadings: [{ systolic: 185, diastolic: 115 }, { systolic: 182, diastolic: 112 }], bpRecheck: { systolic: 181, diastolic: 110 } },
+  'crisis-bp-rechecked': {
+    bpReadings: [
+      { systolic: 185, diastolic: 115 },
+      { systolic: 182, diastolic: 112 },
+    ],
+    bpRecheck: { systolic: 181, diastolic: 110 },
+  },
   'chest-pain': { redFlagSymptoms: ['chest-pain'] },
   'no-monitor': { monitorPresent: false },
 };
@@ -90,7 +114,8 @@ export class JourneyRun {
   /** Keeps every link of this run seen open, with the purpose its page had then. */
   private remember(pages: readonly LinkPage[]): LinkPage[] {
     const mine = pages.filter((page) => this.isMine(page));
-    for (const page of mine) if (!this.seenLinks.has(page.url) && page.status === 200) this.seenLinks.set(page.url, page);
+    for (const page of mine)
+      if (!this.seenLinks.has(page.url) && page.status === 200) this.seenLinks.set(page.url, page);
     return mine;
   }
 
@@ -122,8 +147,13 @@ export class JourneyRun {
       if (decided > 1 && link.purpose !== 'notice') {
         const view = await this.driver.journeyOf(this.patient.patientId);
         const stepKey = stepKeyOfLink(view, link);
-        const decisions = view.audit.filter((e) => e.action === 'step.decided' && e.details?.['stepKey'] === stepKey && stepKey !== undefined);
-        if (decisions.length > 1) this.log.violations.push(`a double POST on a ${link.purpose} link decided its step ${decisions.length} times`);
+        const decisions = view.audit.filter(
+          (e) => e.action === 'step.decided' && e.details?.['stepKey'] === stepKey && stepKey !== undefined,
+        );
+        if (decisions.length > 1)
+          this.log.violations.push(
+            `a double POST on a ${link.purpose} link decided its step ${decisions.length} times`,
+          );
       }
     }
     return `${link.purpose} POST ${statuses.join('+')}${answers[0] !== undefined && answers[0].status !== 200 ? ` (${mainOf(answers[0].html).slice(0, 160)})` : ''}`;
@@ -158,10 +188,18 @@ export class JourneyRun {
         if (link === undefined) {
           // the prompt comes after the hour of a cleared session; move there if one is under way
           const view = await d.journeyOf(p.patientId);
-          const cleared = view.checkIns.filter((c) => c['outcome'] === 'CLEARED').map((c) => Number(c['sessionNumber']));
-          const session = view.sessions.find((s) => cleared.includes(Number(s.number)) && s.status !== 'completed' && s.plannedStart !== undefined);
+          const cleared = view.checkIns
+            .filter((c) => c['outcome'] === 'CLEARED')
+            .map((c) => Number(c['sessionNumber']));
+          const session = view.sessions.find(
+            (s) => cleared.includes(Number(s.number)) && s.status !== 'completed' && s.plannedStart !== undefined,
+          );
           if (session?.plannedStart === undefined) return 'no journal due';
-          await d.advanceTo(new Date(Date.parse(session.plannedStart) + protocolInForce(d).journal.promptMinutesAfterStart * MINUTE + MINUTE));
+          await d.advanceTo(
+            new Date(
+              Date.parse(session.plannedStart) + protocolInForce(d).journal.promptMinutesAfterStart * MINUTE + MINUTE,
+            ),
+          );
           link = await this.open('journal');
           if (link === undefined) return `no journal link after session ${String(session.number)}`;
         }
@@ -174,7 +212,10 @@ export class JourneyRun {
         return this.post(link, () => d.submitAssessment(link), false);
       }
       case 'adverse-event': {
-        const answer = await d.reportAdverseEvent(p.patientId, { kind: event.kind, description: `Reported by the clinic during a property run (${event.kind}).` });
+        const answer = await d.reportAdverseEvent(p.patientId, {
+          kind: event.kind,
+          description: `Reported by the clinic during a property run (${event.kind}).`,
+        });
         return `staff adverse event ${answer.status}`;
       }
       case 'hold-and-resume': {
@@ -186,7 +227,16 @@ export class JourneyRun {
       case 'hold-decision': {
         const link = await this.open('hold-decision');
         if (link === undefined) return 'no open hold-decision link';
-        return this.post(link, () => d.decideHold(link, event.choice, event.choice === 'RESUME' ? undefined : 'Decided with the patient by phone.'), event.double);
+        return this.post(
+          link,
+          () =>
+            d.decideHold(
+              link,
+              event.choice,
+              event.choice === 'RESUME' ? undefined : 'Decided with the patient by phone.',
+            ),
+          event.double,
+        );
       }
       case 'new-plan': {
         const link = await this.open('treatment-plan');
@@ -196,13 +246,24 @@ export class JourneyRun {
       case 'missing-journal': {
         const link = await this.open('journal-missing');
         if (link === undefined) return 'no open journal-missing link';
-        return this.post(link, () => d.decideMissingJournal(link, event.choice, event.choice === 'DISCHARGE' ? 'Discussed with the patient.' : undefined), false);
+        return this.post(
+          link,
+          () =>
+            d.decideMissingJournal(
+              link,
+              event.choice,
+              event.choice === 'DISCHARGE' ? 'Discussed with the patient.' : undefined,
+            ),
+          false,
+        );
       }
       case 'to-refill-due': {
         const view = await d.journeyOf(p.patientId);
         const last = view.fills.reduce((latest, fill) => Math.max(latest, Date.parse(fill.filledAt ?? '')), 0);
         if (last === 0) return 'no fill yet';
-        const target = new Date(last + protocolInForce(d).refill.minimumDaysSinceLastFill * DAY + event.offsetHours * HOUR);
+        const target = new Date(
+          last + protocolInForce(d).refill.minimumDaysSinceLastFill * DAY + event.offsetHours * HOUR,
+        );
         if (target.getTime() <= d.now().getTime()) return 'due time already passed';
         await d.advanceTo(target);
         return `now ${d.now().toISOString()}`;
@@ -217,14 +278,19 @@ export class JourneyRun {
         if (link === undefined) {
           const last = lastFillAt(await d.journeyOf(p.patientId));
           if (last === undefined) return 'no fill yet';
-          const opens = last + (protocol.refill.minimumDaysSinceLastFill - protocol.refill.windowOpensDaysBeforeDue) * DAY;
+          const opens =
+            last + (protocol.refill.minimumDaysSinceLastFill - protocol.refill.windowOpensDaysBeforeDue) * DAY;
           await d.advanceTo(new Date(opens + event.afterOpeningHours * HOUR));
           link = await this.open('refill-request');
           if (link === undefined) return `no refill-request link at ${d.now().toISOString()}`;
         }
         if (event.pdmpFirst) await d.recordPdmpCheck(p.patientId);
         const chosen = link;
-        const posted = await this.post(chosen, () => d.requestRefill(chosen, { lostOrStolen: event.lostOrStolen }), event.double);
+        const posted = await this.post(
+          chosen,
+          () => d.requestRefill(chosen, { lostOrStolen: event.lostOrStolen }),
+          event.double,
+        );
         return `at ${d.now().toISOString()}: ${posted}`;
       }
       case 'refill-decision': {
@@ -239,7 +305,14 @@ export class JourneyRun {
         }
         if (event.afterHours > 0) await d.advanceBy(event.afterHours * 3600);
         const chosen = link;
-        const posted = await this.post(chosen, () => (event.approve ? d.approveRefill(chosen) : d.declineRefill(chosen, 'Not this month; please call the clinic.')), event.double);
+        const posted = await this.post(
+          chosen,
+          () =>
+            event.approve
+              ? d.approveRefill(chosen)
+              : d.declineRefill(chosen, 'Not this month; please call the clinic.'),
+          event.double,
+        );
         return `at ${d.now().toISOString()}: ${posted}`;
       }
       case 'session-as-planned': {
@@ -249,11 +322,28 @@ export class JourneyRun {
         return `${checkIn}; ${journal}; ${assessment}`;
       }
       case 'refill-month': {
-        const request = await this.act({ type: 'refill-request', lostOrStolen: false, pdmpFirst: true, afterOpeningHours: event.afterOpeningHours, double: false });
-        const decision = await this.act({ type: 'refill-decision', approve: true, afterHours: event.approvalAfterHours, double: false });
+        const request = await this.act({
+          type: 'refill-request',
+          lostOrStolen: false,
+          pdmpFirst: true,
+          afterOpeningHours: event.afterOpeningHours,
+          double: false,
+        });
+        const decision = await this.act({
+          type: 'refill-decision',
+          approve: true,
+          afterHours: event.approvalAfterHours,
+          double: false,
+        });
         // the fill's doses, each a session as it should go, before the next window
-        const lastFill = (await d.journeyOf(p.patientId)).fills.reduce<Record<string, unknown> | undefined>((latest, fill) => (latest === undefined || ms(fill.filledAt) > ms(latest['filledAt']) ? fill : latest), undefined);
-        const doses = typeof lastFill?.['quantity'] === 'number' && typeof lastFill['firstSessionNumber'] === 'number' ? lastFill['quantity'] : 0;
+        const lastFill = (await d.journeyOf(p.patientId)).fills.reduce<Record<string, unknown> | undefined>(
+          (latest, fill) => (latest === undefined || ms(fill.filledAt) > ms(latest['filledAt']) ? fill : latest),
+          undefined,
+        );
+        const doses =
+          typeof lastFill?.['quantity'] === 'number' && typeof lastFill['firstSessionNumber'] === 'number'
+            ? lastFill['quantity']
+            : 0;
         const sessions: string[] = [];
         for (let dose = 1; dose <= doses; dose += 1) sessions.push(await this.act({ type: 'session-as-planned' }));
         return [request, decision, ...sessions].join('; ');
@@ -278,15 +368,22 @@ export class JourneyRun {
       // a link that is still open (a form refused earlier for its fields) may decide now; anything else must not
       return `${chosen.link.purpose} replay 200 (link was still open)`;
     }
-    if (![400, 404, 409, 410, 422, 429].includes(answer.status)) this.log.violations.push(`a replayed ${chosen.link.purpose} POST answered ${answer.status}`);
-    if (before !== after) this.log.violations.push(`a refused replay of a ${chosen.link.purpose} POST (${answer.status}) changed the patient's record`);
+    if (![400, 404, 409, 410, 422, 429].includes(answer.status))
+      this.log.violations.push(`a replayed ${chosen.link.purpose} POST answered ${answer.status}`);
+    if (before !== after)
+      this.log.violations.push(
+        `a refused replay of a ${chosen.link.purpose} POST (${answer.status}) changed the patient's record`,
+      );
     return `${chosen.link.purpose} replay ${answer.status}`;
   }
 
   /** A link that is no longer open, POSTed with its purpose's first decision: refused, nothing changes. */
   private async staleLink(pickIndex: number): Promise<string> {
     await this.noteEmails();
-    this.remember([...(await this.driver.linkPagesFor(this.patient.email)), ...(await this.driver.linkPagesFor(this.under.clinicianEmail))]);
+    this.remember([
+      ...(await this.driver.linkPagesFor(this.patient.email)),
+      ...(await this.driver.linkPagesFor(this.under.clinicianEmail)),
+    ]);
     const closed: LinkPage[] = [];
     for (const page of this.seenLinks.values()) {
       const now = await this.driver.openLink(page.url);
@@ -298,14 +395,21 @@ export class JourneyRun {
     const response = await fetch(link.url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams([['purpose', link.purpose], ['decision', firstDecision(link.purpose)]]).toString(),
+      body: new URLSearchParams([
+        ['purpose', link.purpose],
+        ['decision', firstDecision(link.purpose)],
+      ]).toString(),
       redirect: 'manual',
     });
     await response.text();
     await this.driver.settle();
     const after = await this.recordSnapshot();
-    if (![404, 409, 410, 429].includes(response.status)) this.log.violations.push(`a POST on a closed ${link.purpose} link answered ${response.status}`);
-    if (before !== after) this.log.violations.push(`a POST on a closed ${link.purpose} link (${response.status}) changed the patient's record`);
+    if (![404, 409, 410, 429].includes(response.status))
+      this.log.violations.push(`a POST on a closed ${link.purpose} link answered ${response.status}`);
+    if (before !== after)
+      this.log.violations.push(
+        `a POST on a closed ${link.purpose} link (${response.status}) changed the patient's record`,
+      );
     return `${link.purpose} closed-link POST ${response.status}`;
   }
 
@@ -320,7 +424,9 @@ export class JourneyRun {
     // and before the execution moves on: so only the latest call of an execution, made in the last minutes
     // of virtual time, is retried
     const since = this.driver.now().getTime() - RETRY_WINDOW_MS;
-    const recent = (await invocationsOf(this.driver, this.patient)).filter((call) => call.latestOfExecution && call.at.getTime() >= since);
+    const recent = (await invocationsOf(this.driver, this.patient)).filter(
+      (call) => call.latestOfExecution && call.at.getTime() >= since,
+    );
     if (recent.length === 0) return 'no recent function call';
     const call = recent[pickIndex % recent.length] as ScheduledInvocation;
     const before = await this.driver.journeyOf(this.patient.patientId);
@@ -330,13 +436,18 @@ export class JourneyRun {
       outcome = `ok ${JSON.stringify(result).slice(0, 120)}`;
     } catch (error) {
       const name = (error as Error).name;
-      this.log.retryErrors.push(`${call.functionId} ${describePayload(call.payload)}: ${name}: ${(error as Error).message}`);
+      this.log.retryErrors.push(
+        `${call.functionId} ${describePayload(call.payload)}: ${name}: ${(error as Error).message}`,
+      );
       outcome = `threw ${name}`;
     }
     await this.driver.settle();
     // a retry with the same payload leaves exactly one effect: the record is as the first call left it
     const effects = newEffects(before, await this.driver.journeyOf(this.patient.patientId));
-    if (effects.length > 0) this.log.violations.push(`retrying ${call.functionId} ${describePayload(call.payload)} (called at ${call.at.toISOString()}) added ${effects.join(', ')}`);
+    if (effects.length > 0)
+      this.log.violations.push(
+        `retrying ${call.functionId} ${describePayload(call.payload)} (called at ${call.at.toISOString()}) added ${effects.join(', ')}`,
+      );
     return `retried ${call.functionId} ${describePayload(call.payload)} from ${call.executionName}: ${outcome}`;
   }
 }
@@ -344,9 +455,16 @@ export class JourneyRun {
 /** The next session not yet completed, by number, and when it starts. */
 function nextSession(view: JourneyView, now: Date): { number: number; start: number } | undefined {
   const open = view.sessions
-    .filter((s) => s.status !== 'completed' && s.plannedStart !== undefined && Date.parse(s.plannedStart) + HOUR > now.getTime() - 2 * HOUR)
+    .filter(
+      (s) =>
+        s.status !== 'completed' &&
+        s.plannedStart !== undefined &&
+        Date.parse(s.plannedStart) + HOUR > now.getTime() - 2 * HOUR,
+    )
     .sort((a, b) => (a.number ?? 0) - (b.number ?? 0))[0];
-  return open?.plannedStart === undefined ? undefined : { number: open.number ?? 0, start: Date.parse(open.plannedStart) };
+  return open?.plannedStart === undefined
+    ? undefined
+    : { number: open.number ?? 0, start: Date.parse(open.plannedStart) };
 }
 
 function lastFillAt(view: JourneyView): number | undefined {
@@ -357,7 +475,18 @@ function lastFillAt(view: JourneyView): number | undefined {
 /** What one record has that the earlier one had not: new items by section, new audit events by action. */
 export function newEffects(before: JourneyView, after: JourneyView): string[] {
   const effects: string[] = [];
-  const sections = ['screenings', 'treatmentPlans', 'sessions', 'checkIns', 'journalEntries', 'sideEffectReports', 'adverseEvents', 'fills', 'assessments', 'remindersSent'] as const;
+  const sections = [
+    'screenings',
+    'treatmentPlans',
+    'sessions',
+    'checkIns',
+    'journalEntries',
+    'sideEffectReports',
+    'adverseEvents',
+    'fills',
+    'assessments',
+    'remindersSent',
+  ] as const;
   for (const section of sections) {
     const added = after[section].length - before[section].length;
     if (added > 0) effects.push(`${added} ${section}`);
@@ -379,19 +508,36 @@ function firstDecision(purpose: LinkPurpose): string {
     'consult-booking': 'BOOKED',
     'consult-evaluation': 'EVALUATED',
   };
-  return decisions[purpose] ?? (['intake', 'journal', 'assessment', 'refill-request'].includes(purpose) ? 'SUBMITTED' : 'APPROVED');
+  return (
+    decisions[purpose] ??
+    (['intake', 'journal', 'assessment', 'refill-request'].includes(purpose) ? 'SUBMITTED' : 'APPROVED')
+  );
 }
 
 function describePayload(payload: unknown): string {
   if (typeof payload !== 'object' || payload === null) return '';
   const p = payload as Record<string, unknown>;
   const request = p['request'] as Record<string, unknown> | undefined;
-  return [p['event'], p['what'], p['kind'], p['stage'], request?.['purpose'], p['reminderKey'], p['sessionNumber'], p['cycle']].filter((v) => v !== undefined).join('/');
+  return [
+    p['event'],
+    p['what'],
+    p['kind'],
+    p['stage'],
+    request?.['purpose'],
+    p['reminderKey'],
+    p['sessionNumber'],
+    p['cycle'],
+  ]
+    .filter((v) => v !== undefined)
+    .join('/');
 }
 
 function stepKeyOfLink(view: JourneyView, link: LinkPage): string | undefined {
   // the step of the newest request of this purpose is the one the link belongs to
-  const requested = view.audit.filter((e) => (e.action === 'step.requested' || e.action === 'step.re-armed') && typeof e.details?.['stepKey'] === 'string');
+  const requested = view.audit.filter(
+    (e) =>
+      (e.action === 'step.requested' || e.action === 'step.re-armed') && typeof e.details?.['stepKey'] === 'string',
+  );
   const keys = requested.map((e) => String(e.details?.['stepKey'])).filter((key) => key.includes(link.purpose));
   return keys.at(-1);
 }
@@ -415,7 +561,19 @@ export interface Coverage {
 }
 
 export function emptyCoverage(): Coverage {
-  return { checkInsDecided: 0, sessionsCompleted: 0, maintenanceDoses: 0, holdsPlaced: 0, holdsLifted: 0, refills: 0, gateRefusals: 0, refusedReplays: 0, refusedClosedLinks: 0, doublePosts: 0, retries: 0 };
+  return {
+    checkInsDecided: 0,
+    sessionsCompleted: 0,
+    maintenanceDoses: 0,
+    holdsPlaced: 0,
+    holdsLifted: 0,
+    refills: 0,
+    gateRefusals: 0,
+    refusedReplays: 0,
+    refusedClosedLinks: 0,
+    doublePosts: 0,
+    retries: 0,
+  };
 }
 
 export function addCoverage(total: Coverage, observation: Observation, log: RunLog): void {
@@ -423,12 +581,22 @@ export function addCoverage(total: Coverage, observation: Observation, log: RunL
   const count = (pattern: RegExp) => log.lines.filter((line) => pattern.test(line)).length;
   total.checkInsDecided += view.checkIns.length;
   total.sessionsCompleted += view.sessions.filter((s) => s.status === 'completed').length;
-  const supplied = new Set(view.fills.flatMap((f) => (typeof f['firstSessionNumber'] === 'number' && typeof f['quantity'] === 'number' ? Array.from({ length: f['quantity'] }, (_, i) => Number(f['firstSessionNumber']) + i) : [])));
-  total.maintenanceDoses += view.sessions.filter((s) => s.status === 'completed' && supplied.has(Number(s.number))).length;
+  const supplied = new Set(
+    view.fills.flatMap((f) =>
+      typeof f['firstSessionNumber'] === 'number' && typeof f['quantity'] === 'number'
+        ? Array.from({ length: f['quantity'] }, (_, i) => Number(f['firstSessionNumber']) + i)
+        : [],
+    ),
+  );
+  total.maintenanceDoses += view.sessions.filter(
+    (s) => s.status === 'completed' && supplied.has(Number(s.number)),
+  ).length;
   total.holdsPlaced += view.audit.filter((e) => e.action === 'journey.hold-placed').length;
   total.holdsLifted += view.audit.filter((e) => e.action === 'journey.hold-lifted').length;
   total.refills += view.fills.filter((f) => (f.cycle ?? 0) > 0).length;
-  total.gateRefusals += view.audit.filter((e) => e.action === 'refill.gate-decided' && String(e.reason).startsWith('REFUSED')).length;
+  total.gateRefusals += view.audit.filter(
+    (e) => e.action === 'refill.gate-decided' && String(e.reason).startsWith('REFUSED'),
+  ).length;
   total.refusedReplays += count(/ replay (404|409|410)/);
   total.refusedClosedLinks += count(/closed-link POST (404|409|410)/);
   total.doublePosts += count(/POST \d{3}\+\d{3}/);

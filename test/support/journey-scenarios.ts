@@ -1,8 +1,22 @@
 import { clinicianById } from '../../functions/patient/care-team.ts';
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
 import type { ClinicConfig } from '../../functions/platform/clinic-config.ts';
-import type { EnrolledPatient, IntakeAnswers, JourneyDriver, JourneyView, LinkPage, ObservedEmail, PageAnswer, TreatmentPlanInput } from './journey-driver.ts';
-import { DAY_MS as DAY, HOUR_MS as HOUR, MINUTE_MS as MINUTE, SECOND_MS as SECOND } from '../../functions/domain/durations.ts';
+import type {
+  EnrolledPatient,
+  IntakeAnswers,
+  JourneyDriver,
+  JourneyView,
+  LinkPage,
+  ObservedEmail,
+  PageAnswer,
+  TreatmentPlanInput,
+} from './journey-driver.ts';
+import {
+  DAY_MS as DAY,
+  HOUR_MS as HOUR,
+  MINUTE_MS as MINUTE,
+  SECOND_MS as SECOND,
+} from '../../functions/domain/durations.ts';
 
 /**
  * "Drive a patient to point X" for the journey's branch tests: each helper acts only through the
@@ -28,7 +42,11 @@ const teamCount = 12;
 /** Care team n (1-12) of `branchClinicConfig`. */
 export function careTeam(n: number): CareTeam {
   if (n < 1 || n > teamCount) throw new Error(`care team ${n} does not exist (1-${teamCount})`);
-  return { clinicianId: `dr-lead-${n}`, email: `lead-${n}@clinicians.example.org`, backupEmail: `backup-${n}@clinicians.example.org` };
+  return {
+    clinicianId: `dr-lead-${n}`,
+    email: `lead-${n}@clinicians.example.org`,
+    backupEmail: `backup-${n}@clinicians.example.org`,
+  };
 }
 
 /** The local clinic's settings with one clinician and backup per care team, for useJourneyDriver({ clinicConfig }). */
@@ -53,7 +71,10 @@ export const later = (at: Date, ms: number): Date => new Date(at.getTime() + ms)
 
 /** Throws with the page's main text when a link page did not answer as expected. */
 export function expectPageStatus(answer: PageAnswer, status: number, what: string): PageAnswer {
-  if (answer.status !== status) throw new Error(`${what}: expected ${status}, the page answered ${answer.status}: ${mainText(answer.html).slice(0, 600)}`);
+  if (answer.status !== status)
+    throw new Error(
+      `${what}: expected ${status}, the page answered ${answer.status}: ${mainText(answer.html).slice(0, 600)}`,
+    );
   return answer;
 }
 
@@ -72,9 +93,17 @@ export function mainText(html: string): string {
 }
 
 /** Enrols a patient and submits the intake through the emailed link. */
-export async function enrolWithIntake(d: JourneyDriver, intake: Partial<IntakeAnswers> = {}, enrolment: Parameters<JourneyDriver['enrolPatient']>[0] = {}): Promise<EnrolledPatient> {
+export async function enrolWithIntake(
+  d: JourneyDriver,
+  intake: Partial<IntakeAnswers> = {},
+  enrolment: Parameters<JourneyDriver['enrolPatient']>[0] = {},
+): Promise<EnrolledPatient> {
   const patient = await d.enrolPatient(enrolment);
-  expectPageStatus(await d.submitIntake(await d.latestLinkFor(patient.email, 'intake'), intake), 200, `intake of ${patient.patientId}`);
+  expectPageStatus(
+    await d.submitIntake(await d.latestLinkFor(patient.email, 'intake'), intake),
+    200,
+    `intake of ${patient.patientId}`,
+  );
   return patient;
 }
 
@@ -82,26 +111,46 @@ export async function enrolWithIntake(d: JourneyDriver, intake: Partial<IntakeAn
  * Several patients through intake, one consult time for all, one clock advance past it, and every
  * evaluation recorded: screening runs right after each evaluation. Answers the patients in input order.
  */
-export async function throughEvaluation(d: JourneyDriver, intakes: readonly Partial<IntakeAnswers>[], enrolments: readonly Parameters<JourneyDriver['enrolPatient']>[0][] = []): Promise<EnrolledPatient[]> {
+export async function throughEvaluation(
+  d: JourneyDriver,
+  intakes: readonly Partial<IntakeAnswers>[],
+  enrolments: readonly Parameters<JourneyDriver['enrolPatient']>[0][] = [],
+): Promise<EnrolledPatient[]> {
   const patients = await Promise.all(intakes.map((intake, i) => enrolWithIntake(d, intake, enrolments[i] ?? {})));
   const consultAt = later(d.now(), 3 * DAY);
   for (const patient of patients) {
     const booked = await d.bookConsult(patient.patientId, consultAt);
-    if (booked.status >= 300) throw new Error(`consult booking for ${patient.patientId} answered ${booked.status}: ${JSON.stringify(booked.json)}`);
+    if (booked.status >= 300)
+      throw new Error(
+        `consult booking for ${patient.patientId} answered ${booked.status}: ${JSON.stringify(booked.json)}`,
+      );
   }
   await d.advanceTo(later(consultAt, HOUR));
   for (const patient of patients) {
     const evaluated = await d.recordEvaluation(patient.patientId);
-    if (evaluated.status >= 300) throw new Error(`evaluation of ${patient.patientId} answered ${evaluated.status}: ${JSON.stringify(evaluated.json)}`);
+    if (evaluated.status >= 300)
+      throw new Error(
+        `evaluation of ${patient.patientId} answered ${evaluated.status}: ${JSON.stringify(evaluated.json)}`,
+      );
   }
   return patients;
 }
 
 /** The link page whose email went to `address` and whose page names this patient (clinician pages do). */
-export async function clinicianLinkFor(d: JourneyDriver, patient: EnrolledPatient, purpose: LinkPurpose, address = clinicianEmail): Promise<LinkPage> {
+export async function clinicianLinkFor(
+  d: JourneyDriver,
+  patient: EnrolledPatient,
+  purpose: LinkPurpose,
+  address = clinicianEmail,
+): Promise<LinkPage> {
   const pages = await d.linkPagesFor(address);
-  const mine = pages.find((page) => page.status === 200 && page.purpose === purpose && page.html.includes(patient.lastName));
-  if (mine === undefined) throw new Error(`no open ${purpose} link to ${address} about ${patient.patientId} at ${d.now().toISOString()} (${pages.map((p) => `${p.purpose}:${p.status}`).join(', ')})`);
+  const mine = pages.find(
+    (page) => page.status === 200 && page.purpose === purpose && page.html.includes(patient.lastName),
+  );
+  if (mine === undefined)
+    throw new Error(
+      `no open ${purpose} link to ${address} about ${patient.patientId} at ${d.now().toISOString()} (${pages.map((p) => `${p.purpose}:${p.status}`).join(', ')})`,
+    );
   return mine;
 }
 
@@ -116,7 +165,11 @@ export async function toTreatmentPlan(d: JourneyDriver, options: ScenarioOptions
   const team = options.team ?? defaultTeam;
   const [patient] = await throughEvaluation(d, [options.intake ?? {}], [{ assignedClinicianId: team.clinicianId }]);
   if (patient === undefined) throw new Error('no patient');
-  expectPageStatus(await d.decideEligibility(await clinicianLinkFor(d, patient, 'eligibility', team.email), 'approve'), 200, 'eligibility approval');
+  expectPageStatus(
+    await d.decideEligibility(await clinicianLinkFor(d, patient, 'eligibility', team.email), 'approve'),
+    200,
+    'eligibility approval',
+  );
   // the plan can be approved only with a recent PDMP check on record
   const pdmp = await d.recordPdmpCheck(patient.patientId);
   if (pdmp.status !== 200) throw new Error(`the PDMP check was not recorded (${pdmp.status})`);
@@ -124,15 +177,29 @@ export async function toTreatmentPlan(d: JourneyDriver, options: ScenarioOptions
 }
 
 /** An approved plan: induction starts; answers the plan as approved (its session times). */
-export async function toInduction(d: JourneyDriver, options: ScenarioOptions = {}): Promise<{ patient: EnrolledPatient; plan: TreatmentPlanInput }> {
+export async function toInduction(
+  d: JourneyDriver,
+  options: ScenarioOptions = {},
+): Promise<{ patient: EnrolledPatient; plan: TreatmentPlanInput }> {
   const patient = await toTreatmentPlan(d, options);
   const approved = { ...d.defaultPlan(), ...options.plan };
-  expectPageStatus(await d.approvePlan(await clinicianLinkFor(d, patient, 'treatment-plan', (options.team ?? defaultTeam).email), approved), 200, 'plan approval');
+  expectPageStatus(
+    await d.approvePlan(
+      await clinicianLinkFor(d, patient, 'treatment-plan', (options.team ?? defaultTeam).email),
+      approved,
+    ),
+    200,
+    'plan approval',
+  );
   return { patient, plan: approved };
 }
 
 /** The session as the journey view shows it, newest attempt first when it was planned more than once. */
-export async function sessionView(d: JourneyDriver, patient: EnrolledPatient, number: number): Promise<JourneyView['sessions'][number] | undefined> {
+export async function sessionView(
+  d: JourneyDriver,
+  patient: EnrolledPatient,
+  number: number,
+): Promise<JourneyView['sessions'][number] | undefined> {
   const view = await d.journeyOf(patient.patientId);
   const found = view.sessions.filter((s) => s.number === number);
   return found.sort((a, b) => String(b.plannedStart).localeCompare(String(a.plannedStart)))[0];
@@ -141,7 +208,10 @@ export async function sessionView(d: JourneyDriver, patient: EnrolledPatient, nu
 /** The planned start of the session, read back from the journey (the calendar entry the gate judges from). */
 export async function plannedStartOf(d: JourneyDriver, patient: EnrolledPatient, number: number): Promise<Date> {
   const session = await sessionView(d, patient, number);
-  if (session?.plannedStart === undefined) throw new Error(`session ${number} of ${patient.patientId} is not planned at ${d.now().toISOString()}: ${JSON.stringify((await d.journeyOf(patient.patientId)).sessions)}`);
+  if (session?.plannedStart === undefined)
+    throw new Error(
+      `session ${number} of ${patient.patientId} is not planned at ${d.now().toISOString()}: ${JSON.stringify((await d.journeyOf(patient.patientId)).sessions)}`,
+    );
   return new Date(session.plannedStart);
 }
 
@@ -150,32 +220,71 @@ export async function plannedStartOf(d: JourneyDriver, patient: EnrolledPatient,
  * first dose ever the clinician records their check-in with the patient (when that task is open).
  */
 export async function afterSessionHour(d: JourneyDriver, patient: EnrolledPatient): Promise<void> {
-  expectPageStatus(await d.submitForm(await d.latestLinkFor(patient.email, 'recovery'), [['recoveredNow', 'yes']]), 200, 'recovery check');
+  expectPageStatus(
+    await d.submitForm(await d.latestLinkFor(patient.email, 'recovery'), [['recoveredNow', 'yes']]),
+    200,
+    'recovery check',
+  );
   const clinician = clinicianById(d.clinic.clinic, patient.assignedClinicianId).email;
-  const task = (await d.linkPagesFor(clinician)).find((page) => page.purpose === 'first-dose-check-in' && page.status === 200 && page.html.includes(patient.lastName));
-  if (task !== undefined) expectPageStatus(await d.submitForm(task, [['decision', 'CHECKED_IN'], ['note', 'Called the next day: slept well, no concerns.']]), 200, 'first-dose check-in');
+  const task = (await d.linkPagesFor(clinician)).find(
+    (page) => page.purpose === 'first-dose-check-in' && page.status === 200 && page.html.includes(patient.lastName),
+  );
+  if (task !== undefined)
+    expectPageStatus(
+      await d.submitForm(task, [
+        ['decision', 'CHECKED_IN'],
+        ['note', 'Called the next day: slept well, no concerns.'],
+      ]),
+      200,
+      'first-dose check-in',
+    );
 }
 
 /** Opens the check-in (2 h before the start) and checks in clear, then lets the hour pass so the journal is asked for. */
-export async function completeSessionWithoutJournal(d: JourneyDriver, patient: EnrolledPatient, number: number): Promise<Date> {
+export async function completeSessionWithoutJournal(
+  d: JourneyDriver,
+  patient: EnrolledPatient,
+  number: number,
+): Promise<Date> {
   const start = await plannedStartOf(d, patient, number);
   await d.advanceTo(later(start, -2 * HOUR));
-  expectPageStatus(await d.checkIn(await d.latestLinkFor(patient.email, 'check-in')), 200, `check-in for session ${number}`);
+  expectPageStatus(
+    await d.checkIn(await d.latestLinkFor(patient.email, 'check-in')),
+    200,
+    `check-in for session ${number}`,
+  );
   await d.advanceTo(later(start, 61 * MINUTE));
   await afterSessionHour(d, patient);
   return start;
 }
 
 /** A whole session: clear check-in, the hour, the journal, and the assessment when one is asked. */
-export async function completeSession(d: JourneyDriver, patient: EnrolledPatient, number: number, assessmentDue: boolean): Promise<Date> {
+export async function completeSession(
+  d: JourneyDriver,
+  patient: EnrolledPatient,
+  number: number,
+  assessmentDue: boolean,
+): Promise<Date> {
   const start = await completeSessionWithoutJournal(d, patient, number);
-  expectPageStatus(await d.writeJournal(await d.latestLinkFor(patient.email, 'journal')), 200, `journal of session ${number}`);
-  if (assessmentDue) expectPageStatus(await d.submitAssessment(await d.latestLinkFor(patient.email, 'assessment')), 200, `assessment after session ${number}`);
+  expectPageStatus(
+    await d.writeJournal(await d.latestLinkFor(patient.email, 'journal')),
+    200,
+    `journal of session ${number}`,
+  );
+  if (assessmentDue)
+    expectPageStatus(
+      await d.submitAssessment(await d.latestLinkFor(patient.email, 'assessment')),
+      200,
+      `assessment after session ${number}`,
+    );
   return start;
 }
 
 /** Through the plan's sessions and the follow-up decision: the first refill cycle runs. */
-export async function toMaintenance(d: JourneyDriver, options: ScenarioOptions = {}): Promise<{ patient: EnrolledPatient; plan: TreatmentPlanInput }> {
+export async function toMaintenance(
+  d: JourneyDriver,
+  options: ScenarioOptions = {},
+): Promise<{ patient: EnrolledPatient; plan: TreatmentPlanInput }> {
   const started = await toInduction(d, options);
   const count = started.plan.sessionCount;
   for (let n = 1; n <= count; n += 1) await completeSession(d, started.patient, n, n === 2 || n === count);
@@ -193,7 +302,11 @@ export function emailsTo(emails: readonly ObservedEmail[], address: string): Obs
 
 /** Emails to one address whose text matches, in the order sent. */
 export function emailsMatching(emails: readonly ObservedEmail[], address: string, pattern: RegExp): ObservedEmail[] {
-  return emails.filter((email) => [...email.to, ...email.cc, ...email.bcc].includes(address) && pattern.test(`${email.subject}\n${email.text ?? ''}`));
+  return emails.filter(
+    (email) =>
+      [...email.to, ...email.cc, ...email.bcc].includes(address) &&
+      pattern.test(`${email.subject}\n${email.text ?? ''}`),
+  );
 }
 
 /** The fill times recorded for the patient, oldest first (the initial fill is cycle 0). */
@@ -220,7 +333,11 @@ export async function awaitRefillRequest(d: JourneyDriver, patient: EnrolledPati
  * end before the 28 days are up: the gate waits for them), with a fresh PDMP check. Answers the time of
  * the request.
  */
-export async function requestRefillAtOnce(d: JourneyDriver, patient: EnrolledPatient, options: Parameters<JourneyDriver['requestRefill']>[1] = {}): Promise<Date> {
+export async function requestRefillAtOnce(
+  d: JourneyDriver,
+  patient: EnrolledPatient,
+  options: Parameters<JourneyDriver['requestRefill']>[1] = {},
+): Promise<Date> {
   const request = await awaitRefillRequest(d, patient);
   await d.recordPdmpCheck(patient.patientId);
   expectPageStatus(await d.requestRefill(request, options), 200, 'refill request');
@@ -233,7 +350,9 @@ export async function suppliedDoses(d: JourneyDriver, patient: EnrolledPatient):
   return fills.flatMap((fill) => {
     const first = fill['firstSessionNumber'];
     const doses = fill['quantity'];
-    return typeof first === 'number' && typeof doses === 'number' ? Array.from({ length: doses }, (_, i) => first + i) : [];
+    return typeof first === 'number' && typeof doses === 'number'
+      ? Array.from({ length: doses }, (_, i) => first + i)
+      : [];
   });
 }
 
@@ -253,7 +372,9 @@ export async function takeMaintenanceDoses(d: JourneyDriver, patient: EnrolledPa
 
 /** When the step was first requested (its link emailed), from the audit trail. */
 export async function stepRequestedAt(d: JourneyDriver, patient: EnrolledPatient, stepKey: string): Promise<Date> {
-  const requested = (await auditOf(d, patient, 'step.requested')).find((event) => event.details?.['stepKey'] === stepKey);
+  const requested = (await auditOf(d, patient, 'step.requested')).find(
+    (event) => event.details?.['stepKey'] === stepKey,
+  );
   if (requested?.at === undefined) throw new Error(`step ${stepKey} of ${patient.patientId} was never requested`);
   return new Date(requested.at);
 }
@@ -263,20 +384,35 @@ export async function stepRequestedAt(d: JourneyDriver, patient: EnrolledPatient
  * the request, and the clinician's approval once the gate lets it through (day 28). Answers the new
  * fill's time.
  */
-export async function refillOnce(d: JourneyDriver, patient: EnrolledPatient, team: CareTeam = defaultTeam): Promise<Date> {
+export async function refillOnce(
+  d: JourneyDriver,
+  patient: EnrolledPatient,
+  team: CareTeam = defaultTeam,
+): Promise<Date> {
   const before = await fillTimesOf(d, patient);
   const request = await awaitRefillRequest(d, patient);
   await d.recordPdmpCheck(patient.patientId);
   expectPageStatus(await d.requestRefill(request), 200, 'refill request');
   await d.advanceTo(later(before.at(-1) as Date, 28 * DAY + MINUTE));
-  expectPageStatus(await d.approveRefill(await clinicianLinkFor(d, patient, 'refill-approval', team.email)), 200, 'refill approval');
+  expectPageStatus(
+    await d.approveRefill(await clinicianLinkFor(d, patient, 'refill-approval', team.email)),
+    200,
+    'refill approval',
+  );
   const fills = await fillTimesOf(d, patient);
-  if (fills.length !== before.length + 1) throw new Error(`expected fill ${before.length + 1} after the approval, found ${fills.length}`);
+  if (fills.length !== before.length + 1)
+    throw new Error(`expected fill ${before.length + 1} after the approval, found ${fills.length}`);
   return fills.at(-1) as Date;
 }
 
 /** Moves the clock an hour at a time until the clinician's link about this patient arrives (or `withinMs` passes). */
-export async function awaitClinicianLink(d: JourneyDriver, patient: EnrolledPatient, purpose: LinkPurpose, address: string, withinMs: number): Promise<LinkPage> {
+export async function awaitClinicianLink(
+  d: JourneyDriver,
+  patient: EnrolledPatient,
+  purpose: LinkPurpose,
+  address: string,
+  withinMs: number,
+): Promise<LinkPage> {
   const until = d.now().getTime() + withinMs;
   for (;;) {
     try {
@@ -289,14 +425,26 @@ export async function awaitClinicianLink(d: JourneyDriver, patient: EnrolledPati
 }
 
 /** The audit events of one action, oldest first. */
-export async function auditOf(d: JourneyDriver, patient: EnrolledPatient, action: string): Promise<JourneyView['audit']> {
+export async function auditOf(
+  d: JourneyDriver,
+  patient: EnrolledPatient,
+  action: string,
+): Promise<JourneyView['audit']> {
   const audit = (await d.journeyOf(patient.patientId)).audit.filter((event) => event.action === action);
   return audit.sort((a, b) => String(a.at).localeCompare(String(b.at)));
 }
 
 /** The clinic records a clinician's check-in with the patient (POST /staff/patients/{id}/clinician-check-ins). */
-export async function recordClinicianCheckIn(d: JourneyDriver, patient: EnrolledPatient, modality: 'telehealth' | 'in-person' = 'telehealth'): Promise<string> {
-  const answer = await d.staff('POST', `/staff/patients/${patient.patientId}/clinician-check-ins`, { notes: 'Maintenance review by video; doing well, no new concerns.', modality });
-  if (answer.status !== 201) throw new Error(`the clinician check-in was refused (${answer.status}): ${JSON.stringify(answer.json)}`);
+export async function recordClinicianCheckIn(
+  d: JourneyDriver,
+  patient: EnrolledPatient,
+  modality: 'telehealth' | 'in-person' = 'telehealth',
+): Promise<string> {
+  const answer = await d.staff('POST', `/staff/patients/${patient.patientId}/clinician-check-ins`, {
+    notes: 'Maintenance review by video; doing well, no new concerns.',
+    modality,
+  });
+  if (answer.status !== 201)
+    throw new Error(`the clinician check-in was refused (${answer.status}): ${JSON.stringify(answer.json)}`);
   return String(answer.json['evaluationId']);
 }

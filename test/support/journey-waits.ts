@@ -1,6 +1,14 @@
 import type { LinkPurpose } from '../../functions/domain/schemas/link.ts';
 import { clinicianById } from '../../functions/patient/care-team.ts';
-import type { EnrolledPatient, HoldChoice, JourneyDriver, LinkPage, PageAnswer, StaffAnswer, TreatmentPlanInput } from './journey-driver.ts';
+import type {
+  EnrolledPatient,
+  HoldChoice,
+  JourneyDriver,
+  LinkPage,
+  PageAnswer,
+  StaffAnswer,
+  TreatmentPlanInput,
+} from './journey-driver.ts';
 import { afterSessionHour, DAY, HOUR, MINUTE, later } from './journey-scenarios.ts';
 import type { Protocol } from '../../functions/domain/protocol.ts';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +35,15 @@ export const waits = [
 ] as const satisfies readonly LinkPurpose[];
 export type Wait = (typeof waits)[number];
 
-export const injections = ['hold-resume', 'hold-new-plan', 'hold-discharge', 'expiry', 'restart', 'duplicate', 'late'] as const;
+export const injections = [
+  'hold-resume',
+  'hold-new-plan',
+  'hold-discharge',
+  'expiry',
+  'restart',
+  'duplicate',
+  'late',
+] as const;
 export type Injection = (typeof injections)[number];
 
 /** A restart exists only for refill cycles (POST /staff/patients/{id}/refill-cycles). */
@@ -51,7 +67,12 @@ export interface AtWait {
 
 const shortPlan = (d: JourneyDriver): Partial<TreatmentPlanInput> => {
   const plan = d.defaultPlan();
-  return { sessionCount: 2, sessionCountReason: 'A short induction for the model runs.', plannedSessionTimes: plan.plannedSessionTimes.slice(0, 2), followUpAt: later(plan.plannedSessionTimes[1] as Date, 2 * DAY) };
+  return {
+    sessionCount: 2,
+    sessionCountReason: 'A short induction for the model runs.',
+    plannedSessionTimes: plan.plannedSessionTimes.slice(0, 2),
+    followUpAt: later(plan.plannedSessionTimes[1] as Date, 2 * DAY),
+  };
 };
 
 function ok(what: string, answer: PageAnswer | StaffAnswer): void {
@@ -59,12 +80,22 @@ function ok(what: string, answer: PageAnswer | StaffAnswer): void {
 }
 
 async function addressOf(d: JourneyDriver, patient: EnrolledPatient, wait: Wait): Promise<string> {
-  return ['intake', 'check-in', 'journal', 'refill-request'].includes(wait) ? patient.email : clinicianById(d.clinic.clinic, patient.assignedClinicianId).email;
+  return ['intake', 'check-in', 'journal', 'refill-request'].includes(wait)
+    ? patient.email
+    : clinicianById(d.clinic.clinic, patient.assignedClinicianId).email;
 }
 
-export async function linkFor(d: JourneyDriver, patient: EnrolledPatient, wait: Wait, withinSeconds = 3600): Promise<LinkPage> {
+export async function linkFor(
+  d: JourneyDriver,
+  patient: EnrolledPatient,
+  wait: Wait,
+  withinSeconds = 3600,
+): Promise<LinkPage> {
   const address = await addressOf(d, patient, wait);
-  return d.awaitLink(address, wait, { withinSeconds, ...(address === patient.email ? {} : { mentioning: patient.lastName }) });
+  return d.awaitLink(address, wait, {
+    withinSeconds,
+    ...(address === patient.email ? {} : { mentioning: patient.lastName }),
+  });
 }
 
 /** A fresh patient waiting at `wait`. */
@@ -73,7 +104,10 @@ export async function reach(d: JourneyDriver, wait: Wait): Promise<AtWait> {
   const patient = await d.enrolPatient();
   const clinicianEmail = clinicianById(d.clinic.clinic, patient.assignedClinicianId).email;
   const under = { patient, clinicianEmail, emailMark };
-  const at = async (w: Wait): Promise<AtWait> => ({ under, link: staffSteps.has(w) ? undefined : await linkFor(d, patient, w) });
+  const at = async (w: Wait): Promise<AtWait> => ({
+    under,
+    link: staffSteps.has(w) ? undefined : await linkFor(d, patient, w),
+  });
   if (wait === 'intake') return at(wait);
   ok('intake', await d.submitIntake(await linkFor(d, patient, 'intake')));
   if (wait === 'consult-booking') return at(wait);
@@ -99,14 +133,19 @@ export async function reach(d: JourneyDriver, wait: Wait): Promise<AtWait> {
     await afterSessionHour(d, patient);
     if (wait === 'journal') return at(wait);
     ok('journal', await d.writeJournal(await linkFor(d, patient, 'journal')));
-    if (index === times.length - 1 || index === 1) ok('assessment', await d.submitAssessment(await d.awaitLink(patient.email, 'assessment', { withinSeconds: 600 })));
+    if (index === times.length - 1 || index === 1)
+      ok(
+        'assessment',
+        await d.submitAssessment(await d.awaitLink(patient.email, 'assessment', { withinSeconds: 600 })),
+      );
   }
   await d.advanceTo(plan.followUpAt);
   if (wait === 'follow-up-decision') return at(wait);
   ok('follow-up', await d.decideFollowUp(await linkFor(d, patient, 'follow-up-decision'), 'MAINTENANCE'));
   // the refill window opens 3 days before the first fill is 28 days old
   const firstFill = (await d.journeyOf(patient.patientId)).fills[0]?.filledAt;
-  if (firstFill !== undefined && later(new Date(firstFill), 25 * DAY) > d.now()) await d.advanceTo(later(new Date(firstFill), 25 * DAY));
+  if (firstFill !== undefined && later(new Date(firstFill), 25 * DAY) > d.now())
+    await d.advanceTo(later(new Date(firstFill), 25 * DAY));
   const request = await linkFor(d, patient, 'refill-request', 12 * 3600);
   if (wait === 'refill-request') return { under, link: request };
   await d.recordPdmpCheck(patient.patientId);
@@ -116,9 +155,15 @@ export async function reach(d: JourneyDriver, wait: Wait): Promise<AtWait> {
 }
 
 /** What the person does at the wait (or the staff, for their steps). */
-export async function act(d: JourneyDriver, patient: EnrolledPatient, wait: Wait, link: LinkPage | undefined): Promise<number> {
+export async function act(
+  d: JourneyDriver,
+  patient: EnrolledPatient,
+  wait: Wait,
+  link: LinkPage | undefined,
+): Promise<number> {
   if (wait === 'consult-booking') return (await d.bookConsult(patient.patientId, later(d.now(), 2 * HOUR))).status;
-  if (wait === 'consult-evaluation') return (await d.recordEvaluation(patient.patientId, { modality: 'in-person' })).status;
+  if (wait === 'consult-evaluation')
+    return (await d.recordEvaluation(patient.patientId, { modality: 'in-person' })).status;
   if (link === undefined) throw new Error(`no link for ${wait}`);
   switch (wait) {
     case 'intake':
@@ -144,8 +189,17 @@ export async function act(d: JourneyDriver, patient: EnrolledPatient, wait: Wait
 }
 
 export async function placeHold(d: JourneyDriver, patient: EnrolledPatient): Promise<LinkPage> {
-  ok('adverse event', await d.reportAdverseEvent(patient.patientId, { kind: 'severe-side-effect', description: 'Fainted at home; seen in urgent care.' }));
-  const link = await d.awaitLink(clinicianById(d.clinic.clinic, patient.assignedClinicianId).email, 'hold-decision', { withinSeconds: 600, mentioning: patient.lastName });
+  ok(
+    'adverse event',
+    await d.reportAdverseEvent(patient.patientId, {
+      kind: 'severe-side-effect',
+      description: 'Fainted at home; seen in urgent care.',
+    }),
+  );
+  const link = await d.awaitLink(clinicianById(d.clinic.clinic, patient.assignedClinicianId).email, 'hold-decision', {
+    withinSeconds: 600,
+    mentioning: patient.lastName,
+  });
   // the clinician decides a little later: the audit trail orders a placement and a lift of one instant lift-first
   await d.advanceBy(60);
   return link;
@@ -170,7 +224,12 @@ export interface WaitRun {
  * submission, a late one. Returns the violations of every journey invariant and of this injection's own
  * expectation; the run's journey is stopped afterwards so its timers disturb no later run.
  */
-export async function runWaitInjection(d: JourneyDriver, wait: Wait, injection: Injection, protocol: Protocol): Promise<WaitRun> {
+export async function runWaitInjection(
+  d: JourneyDriver,
+  wait: Wait,
+  injection: Injection,
+  protocol: Protocol,
+): Promise<WaitRun> {
   const { under, link } = await reach(d, wait);
   const { patient } = under;
   const problems: string[] = [];
@@ -185,7 +244,11 @@ export async function runWaitInjection(d: JourneyDriver, wait: Wait, injection: 
         expectThat((await decideHold(d, hold, 'RESUME')).status === 200, 'the resume was refused');
         if (wait === 'refill-approval') {
           // the cycle plans its window again: the patient asks again, and the approval follows
-          expectThat((await act(d, patient, 'refill-request', await linkFor(d, patient, 'refill-request', 2 * 24 * 3600))) === 200, 'the refill request after the resume was refused');
+          expectThat(
+            (await act(d, patient, 'refill-request', await linkFor(d, patient, 'refill-request', 2 * 24 * 3600))) ===
+              200,
+            'the refill request after the resume was refused',
+          );
         }
         const again = staffSteps.has(wait) ? undefined : await linkFor(d, patient, wait, 2 * 24 * 3600);
         expectThat(again === undefined || again.url !== link?.url, 'the wait was not asked again with a new link');
@@ -203,7 +266,10 @@ export async function runWaitInjection(d: JourneyDriver, wait: Wait, injection: 
           reached = `new plan asked (${plan.purpose})`;
         } else {
           expectThat(answer.status === 400, `a new plan where none can follow answered ${answer.status}`);
-          expectThat((await decideHold(d, hold, 'DISCHARGE')).status === 200, 'the discharge after a refused new plan was refused');
+          expectThat(
+            (await decideHold(d, hold, 'DISCHARGE')).status === 200,
+            'the discharge after a refused new plan was refused',
+          );
           reached = 'new plan refused, discharged';
         }
         break;
@@ -214,8 +280,14 @@ export async function runWaitInjection(d: JourneyDriver, wait: Wait, injection: 
         const mark = await d.mark();
         await d.advanceTo(later(d.now(), PAST_EVERY_WAIT_MS));
         const view = await d.journeyOf(patient.patientId);
-        expectThat(view.journey.phase === 'discharged' && view.journey.status === 'closed', `the journey is ${view.journey.phase} / ${view.journey.status}, not discharged`);
-        expectThat((await d.emailsSince(mark)).every((e) => !e.to.includes(patient.email)), 'the patient was emailed after the discharge');
+        expectThat(
+          view.journey.phase === 'discharged' && view.journey.status === 'closed',
+          `the journey is ${view.journey.phase} / ${view.journey.status}, not discharged`,
+        );
+        expectThat(
+          (await d.emailsSince(mark)).every((e) => !e.to.includes(patient.email)),
+          'the patient was emailed after the discharge',
+        );
         reached = 'discharged';
         break;
       }
@@ -227,7 +299,9 @@ export async function runWaitInjection(d: JourneyDriver, wait: Wait, injection: 
       }
       case 'restart': {
         await d.advanceTo(later(d.now(), PAST_EVERY_WAIT_MS));
-        const restarted = await d.staff('POST', `/staff/patients/${patient.patientId}/refill-cycles`, { reason: 'The patient called; the cycle is restarted.' });
+        const restarted = await d.staff('POST', `/staff/patients/${patient.patientId}/refill-cycles`, {
+          reason: 'The patient called; the cycle is restarted.',
+        });
         expectThat(restarted.status === 201, `the restart answered ${restarted.status}`);
         const request = await linkFor(d, patient, 'refill-request', 2 * 24 * 3600);
         reached = `restarted cycle ${String(restarted.json['cycle'])}, ${request.purpose} asked`;
@@ -237,7 +311,10 @@ export async function runWaitInjection(d: JourneyDriver, wait: Wait, injection: 
         const first = await act(d, patient, wait, link);
         const second = await act(d, patient, wait, link);
         expectThat(first === 200 || first === 201, `the first submission answered ${first}`);
-        expectThat(second !== 200 && second !== 201 ? second >= 400 && second < 500 : staffSteps.has(wait), `the second submission answered ${second}`);
+        expectThat(
+          second !== 200 && second !== 201 ? second >= 400 && second < 500 : staffSteps.has(wait),
+          `the second submission answered ${second}`,
+        );
         reached = `first ${first}, second ${second}`;
         break;
       }
@@ -250,9 +327,17 @@ export async function runWaitInjection(d: JourneyDriver, wait: Wait, injection: 
       }
     }
     const observation = await observe(d, under);
-    const failed = observation.executions.filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT' || e.status === 'ABORTED');
-    expectThat(failed.length === 0, `executions ended badly: ${failed.map((e) => `${e.name} ${String(e.status)}`).join(', ')}`);
-    return { reached: `${wait} / ${injection}: ${reached} → ${observation.view.journey.phase} (${observation.view.journey.status})`, violations: [...problems, ...journeyInvariantViolations(observation, protocol, patient.timeZone)] };
+    const failed = observation.executions.filter(
+      (e) => e.status === 'FAILED' || e.status === 'TIMED_OUT' || e.status === 'ABORTED',
+    );
+    expectThat(
+      failed.length === 0,
+      `executions ended badly: ${failed.map((e) => `${e.name} ${String(e.status)}`).join(', ')}`,
+    );
+    return {
+      reached: `${wait} / ${injection}: ${reached} → ${observation.view.journey.phase} (${observation.view.journey.status})`,
+      violations: [...problems, ...journeyInvariantViolations(observation, protocol, patient.timeZone)],
+    };
   } finally {
     await stopJourney(d, patient);
   }
@@ -262,7 +347,11 @@ export async function runWaitInjection(d: JourneyDriver, wait: Wait, injection: 
  * One test per wait of `mine` and injection that applies to it, on the file's clinic. The waits are split
  * across two files only so that vitest runs the halves side by side.
  */
-export function describeWaitInjections(local: { readonly driver: JourneyDriver }, title: string, mine: readonly Wait[]): void {
+export function describeWaitInjections(
+  local: { readonly driver: JourneyDriver },
+  title: string,
+  mine: readonly Wait[],
+): void {
   describe(title, () => {
     for (const wait of mine) {
       for (const injection of injections.filter((i) => applies(wait, i))) {

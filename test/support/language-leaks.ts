@@ -29,21 +29,33 @@ export function textsOf(value: unknown): string[] {
 
 /** English the Spanish catalogue must never show: every English sentence or label that is not also Spanish. */
 const spanishTexts = new Set(textsOf({ ...es, instruments: {} }).map((t) => t.trim()));
-export const englishOnly = [...new Set(textsOf({ ...en, instruments: {} }).map((t) => t.trim()))].filter((t) => t.length >= 6 && !spanishTexts.has(t) && !/^[\s\d\W]*$/.test(t));
+export const englishOnly = [...new Set(textsOf({ ...en, instruments: {} }).map((t) => t.trim()))].filter(
+  (t) => t.length >= 6 && !spanishTexts.has(t) && !/^[\s\d\W]*$/.test(t),
+);
 
 /** The text a person reads: no tags, no attribute values, without the blocks marked `lang="en"` (the instruments kept in English on purpose). */
 export function readable(body: string, keepEnglishBlocks = false): string {
   const withoutEnglish = keepEnglishBlocks ? body : body.replace(/<div lang="en">[\s\S]*?<\/div>/g, ' ');
-  return withoutEnglish.replace(/<style>[\s\S]*?<\/style>/g, ' ').replace(/<[^>]*>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+  return withoutEnglish
+    .replace(/<style>[\s\S]*?<\/style>/g, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
 }
 
 /** The English instruments' own words (items and options), which a Spanish page shows on purpose, also when an error quotes the question. */
-const instrumentWords = Object.values(englishInstruments).flatMap((i) => [...i.items.map((item) => item.replace(/[?.]$/, '')), ...(i.options ?? []).flat(), ...(i.instruction === undefined ? [] : [i.instruction])]);
+const instrumentWords = Object.values(englishInstruments).flatMap((i) => [
+  ...i.items.map((item) => item.replace(/[?.]$/, '')),
+  ...(i.options ?? []).flat(),
+  ...(i.instruction === undefined ? [] : [i.instruction]),
+]);
 
-export const withoutInstruments = (text: string): string => instrumentWords.reduce((rest, words) => rest.split(words).join(' '), text);
+export const withoutInstruments = (text: string): string =>
+  instrumentWords.reduce((rest, words) => rest.split(words).join(' '), text);
 
 export function englishIn(text: string): string[] {
   const ours = withoutInstruments(text);
   return englishOnly.filter((english) => ours.includes(english));
 }
-

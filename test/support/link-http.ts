@@ -69,7 +69,15 @@ export function intakeFields(): FormFields {
   const fields: Record<string, string> = { purpose: 'intake' };
   for (let i = 0; i < 7; i++) fields[`gad7.items[${i}]`] = '2';
   for (let i = 0; i < 9; i++) fields[`phq9.items[${i}]`] = i === 8 ? '0' : '2';
-  for (const question of ['wishToBeDead', 'suicidalThoughts', 'thoughtsOfMethod', 'intentToAct', 'planWithIntent', 'suicidalBehaviour']) fields[`cssrs.${question}`] = 'no';
+  for (const question of [
+    'wishToBeDead',
+    'suicidalThoughts',
+    'thoughtsOfMethod',
+    'intentToAct',
+    'planWithIntent',
+    'suicidalBehaviour',
+  ])
+    fields[`cssrs.${question}`] = 'no';
   for (let i = 0; i < 3; i++) fields[`auditC.items[${i}]`] = '0';
   for (let i = 0; i < 10; i++) fields[`dast10.answers[${i}]`] = i === 2 ? 'yes' : 'no';
   fields['medicalHistory.priorTreatments[0].name'] = 'Sertraline';
@@ -90,12 +98,15 @@ export function intakeFields(): FormFields {
 export function linkPageHeaderProblems(headers: Headers): string[] {
   const problems: string[] = [];
   const cacheControl = headers.get('cache-control') ?? '';
-  if (!/(^|,)\s*no-store\s*(,|$)/i.test(cacheControl)) problems.push(`Cache-Control is "${cacheControl}", not no-store`);
+  if (!/(^|,)\s*no-store\s*(,|$)/i.test(cacheControl))
+    problems.push(`Cache-Control is "${cacheControl}", not no-store`);
   const referrer = headers.get('referrer-policy') ?? '';
-  if (referrer.trim().toLowerCase() !== 'no-referrer') problems.push(`Referrer-Policy is "${referrer}", not no-referrer`);
+  if (referrer.trim().toLowerCase() !== 'no-referrer')
+    problems.push(`Referrer-Policy is "${referrer}", not no-referrer`);
   const robots = headers.get('x-robots-tag') ?? '';
   if (!/\bnoindex\b/i.test(robots)) problems.push(`X-Robots-Tag is "${robots}", without noindex`);
-  if (!/^text\/html\b/i.test(headers.get('content-type') ?? '')) problems.push(`Content-Type is "${headers.get('content-type') ?? ''}", not text/html`);
+  if (!/^text\/html\b/i.test(headers.get('content-type') ?? ''))
+    problems.push(`Content-Type is "${headers.get('content-type') ?? ''}", not text/html`);
   problems.push(...cspProblems(headers.get('content-security-policy') ?? ''));
   return problems;
 }
@@ -105,12 +116,17 @@ function cspProblems(policy: string): string[] {
   const directives = new Map<string, string[]>();
   for (const part of policy.split(';')) {
     const [name, ...values] = part.trim().split(/\s+/);
-    if (name !== undefined && name !== '') directives.set(name.toLowerCase(), values.map((v) => v.toLowerCase()));
+    if (name !== undefined && name !== '')
+      directives.set(
+        name.toLowerCase(),
+        values.map((v) => v.toLowerCase()),
+      );
   }
   const problems: string[] = [];
   const only = (name: string, allowed: readonly string[]): void => {
     const values = directives.get(name);
-    if (values === undefined || values.length === 0 || values.some((v) => !allowed.includes(v))) problems.push(`CSP ${name} is "${values?.join(' ') ?? 'missing'}", not ${allowed.join(' or ')}`);
+    if (values === undefined || values.length === 0 || values.some((v) => !allowed.includes(v)))
+      problems.push(`CSP ${name} is "${values?.join(' ') ?? 'missing'}", not ${allowed.join(' or ')}`);
   };
   only('default-src', ["'none'"]);
   only('frame-ancestors', ["'none'"]);
@@ -119,11 +135,13 @@ function cspProblems(policy: string): string[] {
   // whatever a directive allows, nothing may re-open inline or injected code
   for (const [name, values] of directives) {
     for (const value of values) {
-      if (value.startsWith("'unsafe-") || value === '*' || value === 'data:' || value === 'http:' || value === 'https:') problems.push(`CSP ${name} allows ${value}`);
+      if (value.startsWith("'unsafe-") || value === '*' || value === 'data:' || value === 'http:' || value === 'https:')
+        problems.push(`CSP ${name} allows ${value}`);
     }
   }
   const scripts = directives.get('script-src') ?? directives.get('default-src') ?? [];
-  if (!scripts.every((v) => v === "'none'" || v.startsWith("'sha256-") || v.startsWith("'nonce-"))) problems.push(`CSP lets scripts load from "${scripts.join(' ')}"`);
+  if (!scripts.every((v) => v === "'none'" || v.startsWith("'sha256-") || v.startsWith("'nonce-")))
+    problems.push(`CSP lets scripts load from "${scripts.join(' ')}"`);
   return problems;
 }
 

@@ -65,7 +65,10 @@ export function sesClientFor(clinic: LocalClinic): SESClient {
 }
 
 /** Moves the virtual clock through the console's endpoint, the way a person or a journey test does. */
-export async function advanceClockOverHttp(clinic: LocalClinic, body: unknown): Promise<{ status: number; json: unknown }> {
+export async function advanceClockOverHttp(
+  clinic: LocalClinic,
+  body: unknown,
+): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${clinic.urls.app}/_local/clock`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -34,7 +34,10 @@ export class PortalBrowser {
   }
 
   /** One request, no redirect followed. */
-  async request(url: string, init: { method?: string; form?: readonly (readonly [string, string])[] } = {}): Promise<BrowserAnswer> {
+  async request(
+    url: string,
+    init: { method?: string; form?: readonly (readonly [string, string])[] } = {},
+  ): Promise<BrowserAnswer> {
     const headers: Record<string, string> = {};
     const cookie = this.cookieHeader(url);
     if (cookie !== '') headers['cookie'] = cookie;
@@ -43,14 +46,20 @@ export class PortalBrowser {
       method: init.method ?? (init.form === undefined ? 'GET' : 'POST'),
       headers,
       redirect: 'manual',
-      ...(init.form === undefined ? {} : { body: new URLSearchParams(init.form.map(([n, v]) => [n, v] as [string, string])).toString() }),
+      ...(init.form === undefined
+        ? {}
+        : { body: new URLSearchParams(init.form.map(([n, v]) => [n, v] as [string, string])).toString() }),
     });
     this.keep(url, response.headers.getSetCookie());
     return { url, status: response.status, headers: response.headers, body: await response.text() };
   }
 
   /** A request, then its redirects, as a browser follows them; the last answer. */
-  async follow(url: string, init: { method?: string; form?: readonly (readonly [string, string])[] } = {}, maxHops = 12): Promise<BrowserAnswer> {
+  async follow(
+    url: string,
+    init: { method?: string; form?: readonly (readonly [string, string])[] } = {},
+    maxHops = 12,
+  ): Promise<BrowserAnswer> {
     let answer = await this.request(url, init);
     for (let hop = 0; hop < maxHops && answer.status >= 300 && answer.status < 400; hop += 1) {
       const location = answer.headers.get('location');
@@ -67,7 +76,9 @@ export class PortalBrowser {
       const [pair = '', ...attributes] = line.split(/;\s*/);
       const at = pair.indexOf('=');
       if (at <= 0) continue;
-      const expired = attributes.some((a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()));
+      const expired = attributes.some(
+        (a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()),
+      );
       if (expired) jar.delete(pair.slice(0, at));
       else jar.set(pair.slice(0, at), pair.slice(at + 1));
     }
@@ -79,15 +90,32 @@ export class PortalBrowser {
  * Signs in through the portal as one of the clinic's people (id and the local password), starting from
  * `/portal/sign-in?return=<returnPath>`; the answer is the page sign-in returned to.
  */
-export async function signIn(clinic: LocalClinic, browser: PortalBrowser, accountId: string, returnPath = '/portal', password = localPassword): Promise<BrowserAnswer> {
+export async function signIn(
+  clinic: LocalClinic,
+  browser: PortalBrowser,
+  accountId: string,
+  returnPath = '/portal',
+  password = localPassword,
+): Promise<BrowserAnswer> {
   const login = await browser.follow(`${clinic.urls.app}/portal/sign-in?return=${encodeURIComponent(returnPath)}`);
   return submitLogin(browser, login, accountId, password);
 }
 
 /** On the provider's sign-in page: sends the id and password, then follows the way back to the app. */
-export async function submitLogin(browser: PortalBrowser, loginPage: BrowserAnswer, accountId: string, password = localPassword): Promise<BrowserAnswer> {
-  if (!/\/interaction\/[A-Za-z0-9_-]+$/.test(new URL(loginPage.url).pathname)) throw new Error(`expected the provider's sign-in page, got ${loginPage.status} at ${loginPage.url}`);
-  return browser.follow(loginPage.url, { form: [['login', accountId], ['password', password]] });
+export async function submitLogin(
+  browser: PortalBrowser,
+  loginPage: BrowserAnswer,
+  accountId: string,
+  password = localPassword,
+): Promise<BrowserAnswer> {
+  if (!/\/interaction\/[A-Za-z0-9_-]+$/.test(new URL(loginPage.url).pathname))
+    throw new Error(`expected the provider's sign-in page, got ${loginPage.status} at ${loginPage.url}`);
+  return browser.follow(loginPage.url, {
+    form: [
+      ['login', accountId],
+      ['password', password],
+    ],
+  });
 }
 
 /** The CSRF token of the signed-in session, as the portal's home page writes it into its forms. */

@@ -12,12 +12,17 @@ import { CRASH_START, appendLog } from './sfn-crash-journey.ts';
 import { functionNameOf } from './sfn-test-lambdas.ts';
 
 export type ControlRequest =
-  | { readonly id: number; readonly op: 'advance'; readonly to: string }
-  | { readonly id: number; readonly op: 'settle' };
+  { readonly id: number; readonly op: 'advance'; readonly to: string } | { readonly id: number; readonly op: 'settle' };
 
 export type ControlMessage =
   | { readonly type: 'ready'; readonly url: string; readonly now: string }
-  | { readonly type: 'reply'; readonly id: number; readonly ok: boolean; readonly result?: string; readonly error?: string };
+  | {
+      readonly type: 'reply';
+      readonly id: number;
+      readonly ok: boolean;
+      readonly result?: string;
+      readonly error?: string;
+    };
 
 const dbPath = process.env.SFN_CRASH_DB;
 const logPath = process.env.SFN_CRASH_LOG;
@@ -53,7 +58,10 @@ const engine = await createLocalStepFunctions({ dbPath, lambdas, startTime: CRAS
 const { url } = await engine.listen(0);
 
 process.on('message', (request: ControlRequest) => {
-  const work = request.op === 'advance' ? engine.advanceClock({ to: new Date(request.to) }).then((d: Date) => d.toISOString()) : engine.settle().then(() => 'settled');
+  const work =
+    request.op === 'advance'
+      ? engine.advanceClock({ to: new Date(request.to) }).then((d: Date) => d.toISOString())
+      : engine.settle().then(() => 'settled');
   work.then(
     (result: string) => send({ type: 'reply', id: request.id, ok: true, result }),
     (error: unknown) => send({ type: 'reply', id: request.id, ok: false, error: String(error) }),

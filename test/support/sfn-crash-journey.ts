@@ -33,7 +33,10 @@ export const crashJourney = {
     Ask: {
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Arguments: { FunctionName: 'ask', Payload: { key: "{% $name & '-ask' %}", token: '{% $states.context.Task.Token %}' } },
+      Arguments: {
+        FunctionName: 'ask',
+        Payload: { key: "{% $name & '-ask' %}", token: '{% $states.context.Task.Token %}' },
+      },
       Assign: { answer: '{% $states.result %}' },
       Next: 'Sessions',
     },
@@ -57,7 +60,12 @@ export const crashJourney = {
       Next: 'Finish',
     },
     Finish: step('finish', {
-      Output: { name: '{% $name %}', intake: '{% $intake %}', answer: '{% $answer %}', sessions: '{% $states.input %}' },
+      Output: {
+        name: '{% $name %}',
+        intake: '{% $intake %}',
+        answer: '{% $answer %}',
+        sessions: '{% $states.input %}',
+      },
       End: true,
     }),
   },

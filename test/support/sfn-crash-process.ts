@@ -28,7 +28,12 @@ export class CrashChild {
     this.proc = proc;
     this.logPath = logPath;
     // one attempt: a request cut off by a kill must fail, not be retried against a dead port
-    this.sfn = new SFNClient({ endpoint: url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    this.sfn = new SFNClient({
+      endpoint: url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     this.exited = new Promise((resolve) => proc.once('exit', () => resolve()));
     proc.on('message', (message: ControlMessage) => {
       if (message.type !== 'reply') return;

@@ -14,8 +14,13 @@ export default function setup(): () => void {
     try {
       if (readdirSync(dir).length === 0) return;
       const unused = unusedGrants(dir);
-      const lines = unused.map(({ grant, reason }) => `  ${grant}${reason === undefined ? '   <- unexplained: remove it, or test the path that needs it' : `   (${reason})`}`);
-      console.log(`\nIAM grants of the stack that no call in this run used: ${unused.length === 0 ? 'none' : `\n${lines.join('\n')}`}\n`);
+      const lines = unused.map(
+        ({ grant, reason }) =>
+          `  ${grant}${reason === undefined ? '   <- unexplained: remove it, or test the path that needs it' : `   (${reason})`}`,
+      );
+      console.log(
+        `\nIAM grants of the stack that no call in this run used: ${unused.length === 0 ? 'none' : `\n${lines.join('\n')}`}\n`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -12,7 +12,12 @@ export const auditActorSchema = z.strictObject({
   type: z.enum(auditActorTypes, { error: `expected one of ${auditActorTypes.join(', ')}` }),
   id: z
     .string({ error: 'expected an actor id (text)' })
-    .check(z.regex(/^[A-Za-z0-9_.@:/+=,-]{1,2048}$/, 'expected an actor id such as "dr-lee", "record-progress" or an IAM principal ARN')),
+    .check(
+      z.regex(
+        /^[A-Za-z0-9_.@:/+=,-]{1,2048}$/,
+        'expected an actor id such as "dr-lee", "record-progress" or an IAM principal ARN',
+      ),
+    ),
 });
 
 /** One item the change wrote, named by its table key. */

@@ -22,7 +22,10 @@ export const checkInSchema = z.strictObject({
   heldMedicationsConfirmed: yesNo,
   bpReadings: z
     .array(bloodPressureReading, { error: 'expected a list of seated blood pressure readings' })
-    .check(z.minLength(1, 'expected at least one blood pressure reading'), z.maxLength(6, 'expected at most 6 blood pressure readings')),
+    .check(
+      z.minLength(1, 'expected at least one blood pressure reading'),
+      z.maxLength(6, 'expected at most 6 blood pressure readings'),
+    ),
   redFlagSymptoms: z
     .array(z.enum(redFlagSymptoms, { error: `expected one of ${redFlagSymptoms.join(', ')}` }), {
       error: 'expected a list of symptoms (empty when none)',

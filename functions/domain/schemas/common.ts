@@ -37,9 +37,14 @@ export const timeZone = z.string({ error: 'expected an IANA time zone (text)' })
 export const shortText = (max: number) =>
   z
     .string({ error: 'expected text' })
-    .check(z.trim(), z.minLength(1, 'expected text that is not empty'), z.maxLength(max, `expected at most ${max} characters`));
+    .check(
+      z.trim(),
+      z.minLength(1, 'expected text that is not empty'),
+      z.maxLength(max, `expected at most ${max} characters`),
+    );
 
-export const freeText = (max: number) => z.string({ error: 'expected text' }).check(z.maxLength(max, `expected at most ${max} characters`));
+export const freeText = (max: number) =>
+  z.string({ error: 'expected text' }).check(z.maxLength(max, `expected at most ${max} characters`));
 
 export const wholeNumber = (min: number, max: number) =>
   z

@@ -6,7 +6,9 @@ export const fillSchema = z.strictObject({
   fillNumber: wholeNumber(1, 100),
   filledAt: instant,
   daysOfSupply: wholeNumber(1, 365),
-  quantity: z.number({ error: 'expected a quantity (number of units)' }).check(z.positive('expected a quantity above 0')),
+  quantity: z
+    .number({ error: 'expected a quantity (number of units)' })
+    .check(z.positive('expected a quantity above 0')),
   /** when the prescription drug monitoring program was checked for this fill */
   pdmpCheckedAt: instant,
   /** replaces lost or stolen medication; never allowed before the normal interval */

@@ -50,7 +50,9 @@ const tokenHash = z
   .string({ error: 'expected a SHA-256 hash' })
   .check(z.regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 hash as 64 lowercase hex digits'));
 
-const stepKey = z.string({ error: 'expected a step key' }).check(z.regex(/^[A-Za-z0-9_.-]{1,120}$/, 'expected a step key of letters, digits, ".", "-" or "_"'));
+const stepKey = z
+  .string({ error: 'expected a step key' })
+  .check(z.regex(/^[A-Za-z0-9_.-]{1,120}$/, 'expected a step key of letters, digits, ".", "-" or "_"'));
 
 /**
  * What the store keeps for an emailed link. The token itself is never stored, only its SHA-256. The link
@@ -66,7 +68,9 @@ export const linkSchema = z.strictObject({
   journeyId: id,
   stepKey,
   /** the step's round when the link was made; a step opened again makes older links superseded */
-  stepRound: z.number({ error: 'expected a whole number' }).check(z.int('expected a whole number'), z.gte(1, 'expected 1 or more')),
+  stepRound: z
+    .number({ error: 'expected a whole number' })
+    .check(z.int('expected a whole number'), z.gte(1, 'expected 1 or more')),
   createdAt: instant,
   expiresAt: instant,
   status: z.enum(linkStatuses, { error: `expected one of ${linkStatuses.join(', ')}` }),
@@ -74,7 +78,9 @@ export const linkSchema = z.strictObject({
 
 /** The decision a step recorded: the word the workflow branches on and what the person submitted. */
 export const stepDecisionSchema = z.strictObject({
-  decision: z.string({ error: 'expected a decision word' }).check(z.regex(/^[A-Z_]{2,40}$/, 'expected a decision word such as APPROVED')),
+  decision: z
+    .string({ error: 'expected a decision word' })
+    .check(z.regex(/^[A-Z_]{2,40}$/, 'expected a decision word such as APPROVED')),
   details: z.record(z.string(), z.unknown()),
   decidedBy: z.strictObject({ kind: z.enum(['patient', 'clinician', 'staff']), id: shortText(100) }),
   decidedAt: instant,

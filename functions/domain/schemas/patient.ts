@@ -23,7 +23,9 @@ export const patientSchema = z.strictObject({
   ),
   assignedClinicianId: clinicianId,
   /** chosen at enrolment; absent (a profile from before it was asked) reads as English */
-  preferredLanguage: z.optional(z.enum(preferredLanguages, { error: `expected one of ${preferredLanguages.join(', ')} (English or Spanish)` })),
+  preferredLanguage: z.optional(
+    z.enum(preferredLanguages, { error: `expected one of ${preferredLanguages.join(', ')} (English or Spanish)` }),
+  ),
 });
 
 export type Patient = z.infer<typeof patientSchema>;

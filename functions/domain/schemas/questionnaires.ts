@@ -1,9 +1,5 @@
 import * as z from 'zod/mini';
-import {
-  absoluteExclusionConditions,
-  relativeReviewConditions,
-  reviewMedicationClasses,
-} from '../protocol.ts';
+import { absoluteExclusionConditions, relativeReviewConditions, reviewMedicationClasses } from '../protocol.ts';
 import { bloodPressureReading, calendarDate, instant, shortText, wholeNumber, yesNo } from './common.ts';
 
 const itemsOf = (count: number, max: number) =>
@@ -103,9 +99,14 @@ export const vitalsSchema = z.strictObject({
   /** seated resting readings; the highest one is judged, so one high reading cannot be averaged away */
   restingBp: z
     .array(bloodPressureReading, { error: 'expected a list of blood pressure readings' })
-    .check(z.minLength(1, 'expected at least one blood pressure reading'), z.maxLength(6, 'expected at most 6 blood pressure readings')),
+    .check(
+      z.minLength(1, 'expected at least one blood pressure reading'),
+      z.maxLength(6, 'expected at most 6 blood pressure readings'),
+    ),
   /** the dose limit in mg/kg is checked against it when the plan is approved */
-  weightKg: z.number({ error: 'expected a weight in kg' }).check(z.gte(25, 'expected a weight in kg from 25 to 350'), z.lte(350, 'expected a weight in kg from 25 to 350')),
+  weightKg: z
+    .number({ error: 'expected a weight in kg' })
+    .check(z.gte(25, 'expected a weight in kg from 25 to 350'), z.lte(350, 'expected a weight in kg from 25 to 350')),
   measuredAt: instant,
 });
 

@@ -29,9 +29,16 @@ export const reviewReasonCodes = [
 ] as const;
 
 /** Codes whose severity the protocol chooses (exclusion or review). */
-export const protocolWeightedReasonCodes = ['mania-or-hypomania-history', 'pregnancy-now-planned-or-breastfeeding'] as const;
+export const protocolWeightedReasonCodes = [
+  'mania-or-hypomania-history',
+  'pregnancy-now-planned-or-breastfeeding',
+] as const;
 
-export const screeningReasonCodes = [...exclusionReasonCodes, ...reviewReasonCodes, ...protocolWeightedReasonCodes] as const;
+export const screeningReasonCodes = [
+  ...exclusionReasonCodes,
+  ...reviewReasonCodes,
+  ...protocolWeightedReasonCodes,
+] as const;
 export const reasonSeverities = ['exclusion', 'review'] as const;
 
 export const screeningReasonSchema = z.strictObject({
@@ -42,7 +49,9 @@ export const screeningReasonSchema = z.strictObject({
 
 export const cssrsRiskLevels = ['none', 'low', 'moderate', 'imminent'] as const;
 
-const total = z.number({ error: 'expected a whole number' }).check(z.int('expected a whole number'), z.gte(0, 'expected 0 or more'));
+const total = z
+  .number({ error: 'expected a whole number' })
+  .check(z.int('expected a whole number'), z.gte(0, 'expected 0 or more'));
 const band = z.string({ error: 'expected a band label' }).check(z.minLength(1, 'expected a band label'));
 
 export const screeningScoresSchema = z.strictObject({
@@ -62,7 +71,9 @@ export const screeningResultSchema = z.strictObject({
   scores: screeningScoresSchema,
   /** imminent suicide risk: the clinician is alerted the same day, whatever the outcome */
   urgentAlert: z.boolean({ error: 'expected true or false' }),
-  protocolVersion: z.string({ error: 'expected the protocol version' }).check(z.minLength(1, 'expected the protocol version')),
+  protocolVersion: z
+    .string({ error: 'expected the protocol version' })
+    .check(z.minLength(1, 'expected the protocol version')),
   decidedAt: instant,
 });
 

@@ -1,7 +1,15 @@
 import * as z from 'zod/mini';
 import { id, instant, wholeNumber } from './common.ts';
 
-export const sessionStatuses = ['planned', 'checked-in', 'postponed', 'emergency', 'completed', 'missed', 'cancelled'] as const;
+export const sessionStatuses = [
+  'planned',
+  'checked-in',
+  'postponed',
+  'emergency',
+  'completed',
+  'missed',
+  'cancelled',
+] as const;
 
 export const sessionSchema = z.strictObject({
   number: wholeNumber(1, 52),

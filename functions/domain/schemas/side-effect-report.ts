@@ -31,7 +31,12 @@ export const sideEffectReportSchema = z.strictObject({
       }),
       { error: 'expected a list of symptoms with their severity' },
     )
-    .check(z.refine((list) => new Set(list.map((entry) => entry.symptom)).size === list.length, 'expected each symptom at most once')),
+    .check(
+      z.refine(
+        (list) => new Set(list.map((entry) => entry.symptom)).size === list.length,
+        'expected each symptom at most once',
+      ),
+    ),
   freeText: freeText(5_000),
   submittedAt: instant,
 });

@@ -22,8 +22,12 @@ export const treatmentPlanSchema = z
     sessionCount: wholeNumber(1, 52),
     /** required when sessionCount differs from the protocol's induction count */
     sessionCountReason: z.optional(shortText(1_000)),
-    intervalDays: z.number({ error: 'expected a number of days' }).check(z.positive('expected a number of days above 0')),
-    plannedSessionTimes: z.array(instant, { error: 'expected a list of planned session start times' }).check(z.minLength(1, 'expected at least one planned session time')),
+    intervalDays: z
+      .number({ error: 'expected a number of days' })
+      .check(z.positive('expected a number of days above 0')),
+    plannedSessionTimes: z
+      .array(instant, { error: 'expected a list of planned session start times' })
+      .check(z.minLength(1, 'expected at least one planned session time')),
     monitoring: monitoringSchema,
     followUpAt: instant,
     preparationGuidance: shortText(5_000),

@@ -10,7 +10,12 @@ import { loadPatientContext } from '../../patient/patient-context.ts';
  * The clinician alert a step's answer called for, sent once by its key: the link page sends it after the
  * decision, and the workflow (alertCalledFor) sends the same one should the page have failed.
  */
-export async function sendAnswerAlert(input: { step: Pick<StepItem, 'patientId' | 'journeyId' | 'stepKey' | 'purpose'>; clinicianId: string; alert: AnswerAlert; actor: AuditActor }): Promise<void> {
+export async function sendAnswerAlert(input: {
+  step: Pick<StepItem, 'patientId' | 'journeyId' | 'stepKey' | 'purpose'>;
+  clinicianId: string;
+  alert: AnswerAlert;
+  actor: AuditActor;
+}): Promise<void> {
   const { step, alert } = input;
   await alertClinician({
     patientId: step.patientId,
@@ -29,7 +34,12 @@ export async function sendAnswerAlert(input: { step: Pick<StepItem, 'patientId' 
  * patient not yet recovered after a session) reaches the clinician: the alert is read from the step's
  * decision and sent under the page's key, so it goes once whoever sends it first.
  */
-export async function sendAlertCalledFor(input: { patientId: string; journeyId: string; stepKey: string; actor: AuditActor }): Promise<{ alertCalledFor: boolean }> {
+export async function sendAlertCalledFor(input: {
+  patientId: string;
+  journeyId: string;
+  stepKey: string;
+  actor: AuditActor;
+}): Promise<{ alertCalledFor: boolean }> {
   const { client, tableName } = functionContext();
   const step = await readStep(client, tableName, input);
   if (step === undefined) throw new JourneyDataMissing(`no step ${input.stepKey} is stored`);

@@ -109,7 +109,10 @@ export async function placeOnHold(input: PlaceOnHoldInput): Promise<PlaceOnHoldR
     if (error instanceof ConditionFailed && error.conditionName === NOT_ON_HOLD) {
       alreadyOnHold = true;
       try {
-        await commitChange(client, tableName, { writes: [adverseEventWrite], audit: audit('adverse-event.recorded-during-hold') });
+        await commitChange(client, tableName, {
+          writes: [adverseEventWrite],
+          audit: audit('adverse-event.recorded-during-hold'),
+        });
       } catch (inner) {
         if (!(inner instanceof AlreadyExists)) throw inner;
       }
@@ -140,10 +143,12 @@ export async function placeOnHold(input: PlaceOnHoldInput): Promise<PlaceOnHoldR
 
   const failed = ending.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed.length > 0) {
-    logger.error('a pending step could not be ended on hold', { patientId: input.patientId, errorNames: failed.map((f) => (f.reason as Error).name) });
+    logger.error('a pending step could not be ended on hold', {
+      patientId: input.patientId,
+      errorNames: failed.map((f) => (f.reason as Error).name),
+    });
     // the hold stands and every step checks it; the caller's retry ends the steps (idempotent)
     throw failed[0]?.reason;
   }
   return { adverseEventId, alreadyOnHold };
-
 }

@@ -22,13 +22,24 @@ export interface HoldCalledForResult {
  * transaction) and placed under the page's adverse event id: when the page did its part this changes
  * nothing, and a hold the clinician has lifted since is not placed again.
  */
-export async function placeHoldCalledFor(input: { patientId: string; journeyId: string; stepKey: string; actor: AuditActor }): Promise<HoldCalledForResult> {
+export async function placeHoldCalledFor(input: {
+  patientId: string;
+  journeyId: string;
+  stepKey: string;
+  actor: AuditActor;
+}): Promise<HoldCalledForResult> {
   const { client, tableName } = functionContext();
   const step = await readStep(client, tableName, input);
   if (step === undefined) throw new JourneyDataMissing(`no step ${input.stepKey} is stored`);
   const hold = step.decision?.hold;
   if (hold === undefined) return { holdCalledFor: false };
   const adverseEventId = calledForAdverseEventId(input.stepKey);
-  await placeOnHold({ patientId: input.patientId, reason: hold.description, adverseEvent: hold, actor: input.actor, adverseEventId });
+  await placeOnHold({
+    patientId: input.patientId,
+    reason: hold.description,
+    adverseEvent: hold,
+    actor: input.actor,
+    adverseEventId,
+  });
   return { holdCalledFor: true, adverseEventId };
 }

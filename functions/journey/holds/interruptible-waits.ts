@@ -26,7 +26,12 @@ export function awaitIdOf(taskToken: string): string {
  * Registers the wait, or throws PatientOnHold when the patient is already on hold (the ASL's Catch takes
  * it to the clinician's decision). A retried registration of the same token is a no-op.
  */
-export async function registerAwait(input: { patientId: string; journeyId: string; until: string; taskToken: string }): Promise<{ awaitId: string }> {
+export async function registerAwait(input: {
+  patientId: string;
+  journeyId: string;
+  until: string;
+  taskToken: string;
+}): Promise<{ awaitId: string }> {
   const { client, tableName } = functionContext();
   const awaitId = awaitIdOf(input.taskToken);
   // TTL well after the wait: the item is only useful while the task may still be waiting.
@@ -41,11 +46,23 @@ export async function registerAwait(input: { patientId: string; journeyId: strin
             key: keys.await(input.patientId, awaitId),
             label: 'await',
             itemType: 'AWAIT',
-            attributes: { awaitId, journeyId: input.journeyId, until: input.until, taskToken: input.taskToken, status: 'waiting' },
+            attributes: {
+              awaitId,
+              journeyId: input.journeyId,
+              until: input.until,
+              taskToken: input.taskToken,
+              status: 'waiting',
+            },
             expiresAt,
           },
         ],
-        audit: { patientId: input.patientId, actor: system, action: 'journey.wait-registered', reason: `waits until ${input.until}`, details: { awaitId, until: input.until } },
+        audit: {
+          patientId: input.patientId,
+          actor: system,
+          action: 'journey.wait-registered',
+          reason: `waits until ${input.until}`,
+          details: { awaitId, until: input.until },
+        },
       }),
     );
   } catch (error) {
@@ -71,8 +88,21 @@ export async function endAwaitsForHold(patientId: string, reason: string): Promi
       await commitOne(
         client,
         tableName,
-        { kind: 'update', key: { PK: item.PK, SK: item.SK }, label: 'await', expectedVersion: item.version, set: { status: outcome === 'delivered' ? 'ended-by-hold' : 'over' }, remove: ['taskToken'] },
-        { patientId, actor: { type: 'system', id: 'clinical-hold' }, action: 'journey.wait-ended', reason: outcome === 'delivered' ? `ended by the clinical hold: ${reason}` : 'the wait was already over', details: { awaitId: item.awaitId } },
+        {
+          kind: 'update',
+          key: { PK: item.PK, SK: item.SK },
+          label: 'await',
+          expectedVersion: item.version,
+          set: { status: outcome === 'delivered' ? 'ended-by-hold' : 'over' },
+          remove: ['taskToken'],
+        },
+        {
+          patientId,
+          actor: { type: 'system', id: 'clinical-hold' },
+          action: 'journey.wait-ended',
+          reason: outcome === 'delivered' ? `ended by the clinical hold: ${reason}` : 'the wait was already over',
+          details: { awaitId: item.awaitId },
+        },
       );
     } catch (error) {
       // another hold call marked it meanwhile: its token was failed either way

@@ -9,7 +9,11 @@ import { updateJourney } from '../steps/update-journey.ts';
  * decision, in one transaction. Not on hold: nothing changes (a retry, or a hold already lifted).
  * The next screening pass gets a round of its own.
  */
-export async function liftHold(input: { patientId: string; actor: AuditActor; reason: string }): Promise<{ lifted: boolean }> {
+export async function liftHold(input: {
+  patientId: string;
+  actor: AuditActor;
+  reason: string;
+}): Promise<{ lifted: boolean }> {
   const { changed } = await updateJourney(input.patientId, ({ journey, adverseEvents }) => {
     if (!journey.onHold) return undefined;
     const at = now().toISOString();
@@ -19,7 +23,12 @@ export async function liftHold(input: { patientId: string; actor: AuditActor; re
         kind: 'update',
         key: keys.adverseEvent(input.patientId, event.id),
         label: 'adverse event',
-        condition: { name: 'adverse event is open', expression: '#status = :open', names: { '#status': 'status' }, values: { ':open': 'open' } },
+        condition: {
+          name: 'adverse event is open',
+          expression: '#status = :open',
+          names: { '#status': 'status' },
+          values: { ':open': 'open' },
+        },
         set: { status: 'resolved', resolvedAt: at, resolvedBy: input.actor.id.slice(0, 100), resolution: input.reason },
       }));
     return {
@@ -30,7 +39,10 @@ export async function liftHold(input: { patientId: string; actor: AuditActor; re
         actor: input.actor,
         action: 'journey.hold-lifted',
         reason: input.reason,
-        details: { adverseEventIds: adverseEvents.filter((e) => e.status === 'open').map((e) => e.id), heldSince: journey.hold?.since },
+        details: {
+          adverseEventIds: adverseEvents.filter((e) => e.status === 'open').map((e) => e.id),
+          heldSince: journey.hold?.since,
+        },
       },
     };
   });

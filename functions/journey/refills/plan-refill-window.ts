@@ -13,13 +13,25 @@ export interface RefillWindow {
   readonly protocolVersion: string;
 }
 
-
-export function planRefillWindow(input: { cycle: number; fills: readonly StoredFill[]; patientTimeZone: string }, protocol: Protocol, now: Date): RefillWindow {
-  const last = input.fills.reduce<number | undefined>((latest, f) => Math.max(latest ?? 0, Date.parse(f.filledAt)), undefined);
+export function planRefillWindow(
+  input: { cycle: number; fills: readonly StoredFill[]; patientTimeZone: string },
+  protocol: Protocol,
+  now: Date,
+): RefillWindow {
+  const last = input.fills.reduce<number | undefined>(
+    (latest, f) => Math.max(latest ?? 0, Date.parse(f.filledAt)),
+    undefined,
+  );
   const key = `refill-${input.cycle}`;
   if (last === undefined) {
     // the gate refuses a refill without a previous fill; open now so that refusal is seen at once
-    return { key, opensAt: now.toISOString(), dueAt: now.toISOString(), reasons: ['no fill recorded: the window opens now'], protocolVersion: protocol.version };
+    return {
+      key,
+      opensAt: now.toISOString(),
+      dueAt: now.toISOString(),
+      reasons: ['no fill recorded: the window opens now'],
+      protocolVersion: protocol.version,
+    };
   }
   const opens = dueAt('refill-window-opens', new Date(last), input.patientTimeZone, protocol);
   return {

@@ -25,7 +25,6 @@ export interface RecordedFill {
   readonly alreadyRecorded: boolean;
 }
 
-
 /**
  * Records the fill of a refill cycle exactly once: FILL#<cycle> is created with attribute_not_exists,
  * so a retried or racing call finds it and answers with the same fill. The same transaction checks
@@ -35,7 +34,11 @@ export interface RecordedFill {
  * (RefillNotAllowed).
  * Cycle 0 is the initial fill (recordInitialFill).
  */
-export async function recordFill(input: { patientId: string; cycle: number; actor: AuditActor }): Promise<RecordedFill> {
+export async function recordFill(input: {
+  patientId: string;
+  cycle: number;
+  actor: AuditActor;
+}): Promise<RecordedFill> {
   const { client, tableName, protocol } = functionContext();
   const context = await loadPatientContext(input.patientId);
   const existing = context.fills.find((fill) => fill.cycle === input.cycle);
@@ -48,9 +51,14 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
   const fillNumber = context.fills.length + 1;
   if (refusal !== null) throw new RefillNotAllowed(refusal);
   const previous = context.fills.filter((fill) => fill.cycle < input.cycle).at(-1);
-  const request = context.assessments.filter((a) => a.stepKey?.startsWith(`refill-${input.cycle}-request`) === true).at(-1);
+  const request = context.assessments
+    .filter((a) => a.stepKey?.startsWith(`refill-${input.cycle}-request`) === true)
+    .at(-1);
   // the initial fill supplies induction's sessions; a refill, the maintenance doses of its supply period
-  const supply = input.cycle === 0 ? { doses: plan.sessionCount, reasons: [`the ${plan.sessionCount} induction sessions`] } : fillQuantity(plan, protocol);
+  const supply =
+    input.cycle === 0
+      ? { doses: plan.sessionCount, reasons: [`the ${plan.sessionCount} induction sessions`] }
+      : fillQuantity(plan, protocol);
   const fill = {
     cycle: input.cycle,
     // fill numbers count fills: a cycle that ended without one (or was restarted) leaves no gap
@@ -90,7 +98,10 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
           patientId: input.patientId,
           actor: input.actor,
           action: input.cycle === 0 ? 'fill.initial-recorded' : 'fill.refill-recorded',
-          reason: input.cycle === 0 ? 'initial fill of the approved prescription' : `refill ${fillNumber - 1} (cycle ${input.cycle}), approved by the clinician after the refill gate`,
+          reason:
+            input.cycle === 0
+              ? 'initial fill of the approved prescription'
+              : `refill ${fillNumber - 1} (cycle ${input.cycle}), approved by the clinician after the refill gate`,
           protocolVersion: protocol.version,
           details: {
             cycle: input.cycle,
@@ -114,13 +125,26 @@ export async function recordFill(input: { patientId: string; cycle: number; acto
   return answer(fill, false);
 }
 
-function answer(fill: Pick<StoredFill, 'cycle' | 'fillNumber' | 'filledAt' | 'quantity' | 'firstSessionNumber'>, alreadyRecorded: boolean): RecordedFill {
+function answer(
+  fill: Pick<StoredFill, 'cycle' | 'fillNumber' | 'filledAt' | 'quantity' | 'firstSessionNumber'>,
+  alreadyRecorded: boolean,
+): RecordedFill {
   const doses = fill.firstSessionNumber === null ? 0 : (fill.quantity ?? 0);
-  return { cycle: fill.cycle, fillNumber: fill.fillNumber, filledAt: fill.filledAt, firstSessionNumber: fill.firstSessionNumber, doses, alreadyRecorded };
+  return {
+    cycle: fill.cycle,
+    fillNumber: fill.fillNumber,
+    filledAt: fill.filledAt,
+    firstSessionNumber: fill.firstSessionNumber,
+    doses,
+    alreadyRecorded,
+  };
 }
 
 /** One past the highest session number planned or supplied so far. */
-function nextSessionNumber(sessions: readonly Pick<StoredSession, 'number'>[], fills: readonly Pick<StoredFill, 'firstSessionNumber' | 'quantity'>[]): number {
+function nextSessionNumber(
+  sessions: readonly Pick<StoredSession, 'number'>[],
+  fills: readonly Pick<StoredFill, 'firstSessionNumber' | 'quantity'>[],
+): number {
   const planned = sessions.map((s) => s.number);
   const supplied = fills.map((f) => (f.firstSessionNumber === null ? 0 : f.firstSessionNumber + (f.quantity ?? 0) - 1));
   return Math.max(0, ...planned, ...supplied) + 1;

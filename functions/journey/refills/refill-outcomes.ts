@@ -29,19 +29,27 @@ export async function recordRefillOutcome(input: {
 }): Promise<{ notified: boolean }> {
   const { client, tableName, protocol } = functionContext();
   const context = await loadPatientContext(input.patientId);
-  const gate = context.record.audit.filter((event) => event.action === 'refill.gate-decided' && event.details?.['cycle'] === input.cycle).at(-1);
+  const gate = context.record.audit
+    .filter((event) => event.action === 'refill.gate-decided' && event.details?.['cycle'] === input.cycle)
+    .at(-1);
   // Recorded once per outcome: a cycle may be refused again, but only after a new gate decision, so the
   // latest one names the outcome; a retried call finds the record and adds nothing to the audit trail.
   const idempotencyKey = `refill-outcome:${input.patientId}:${input.cycle}:${input.event}:${gate?.eventId ?? 'no-gate-decision'}`;
   try {
     await commitChange(client, tableName, {
-      writes: [rememberResultWrite(idempotencyKey, { recorded: true }, new Date(now().getTime() + REMEMBER_DAYS * DAY_MS))],
+      writes: [
+        rememberResultWrite(idempotencyKey, { recorded: true }, new Date(now().getTime() + REMEMBER_DAYS * DAY_MS)),
+      ],
       audit: {
         patientId: input.patientId,
         actor: input.actor,
         action: `refill.${input.event.slice('refill-'.length)}`,
         reason: describe(input.event, input.retryable, input.atFill),
-        details: { cycle: input.cycle, ...(input.retryable === undefined ? {} : { retryable: input.retryable }), ...(input.atFill === true ? { atFill: true } : {}) },
+        details: {
+          cycle: input.cycle,
+          ...(input.retryable === undefined ? {} : { retryable: input.retryable }),
+          ...(input.atFill === true ? { atFill: true } : {}),
+        },
       },
     });
   } catch (error) {
@@ -49,15 +57,32 @@ export async function recordRefillOutcome(input: {
   }
   const markerKey = `refill-${input.cycle}-${input.event.slice('refill-'.length)}-notice`;
   if (input.event === 'refill-not-approved') {
-    const notified = await askPatientToContactClinic({ patientId: input.patientId, markerKey, patient: context.patient, actor: input.actor, reason: describe(input.event, input.retryable, input.atFill) });
+    const notified = await askPatientToContactClinic({
+      patientId: input.patientId,
+      markerKey,
+      patient: context.patient,
+      actor: input.actor,
+      reason: describe(input.event, input.retryable, input.atFill),
+    });
     return { notified };
   }
   // A refusal at recording follows a gate decision that passed: quoting it would contradict the notice, so
   // the notice says why the fill was refused (the same check recordFill made, true still since it only
   // becomes true with time).
-  const whyAtFill = input.atFill === true && context.plan !== undefined ? fillRefusal({ ...context, plan: context.plan }, input.cycle, now(), protocol) : null;
+  const whyAtFill =
+    input.atFill === true && context.plan !== undefined
+      ? fillRefusal({ ...context, plan: context.plan }, input.cycle, now(), protocol)
+      : null;
   const details =
-    input.event !== 'refill-refused' ? '' : input.atFill === true ? (whyAtFill === null ? '' : ` The fill was refused because ${whyAtFill}.`) : gate === undefined ? '' : ` The refill gate found: ${gate.reason}`;
+    input.event !== 'refill-refused'
+      ? ''
+      : input.atFill === true
+        ? whyAtFill === null
+          ? ''
+          : ` The fill was refused because ${whyAtFill}.`
+        : gate === undefined
+          ? ''
+          : ` The refill gate found: ${gate.reason}`;
   const alerted = await alertClinician({
     patientId: input.patientId,
     journeyId: context.journey.id,
@@ -74,8 +99,11 @@ export async function recordRefillOutcome(input: {
 function describe(event: RefillOutcomeEvent, retryable: boolean | undefined, atFill: boolean | undefined): string {
   switch (event) {
     case 'refill-refused':
-      if (atFill === true) return 'the clinician approved the refill, but the fill was refused at recording; refills end until the clinician reviews';
-      return retryable === true ? 'the refill gate refused the request; the patient is asked again' : 'the refill gate refused the request; refills end until the clinician reviews';
+      if (atFill === true)
+        return 'the clinician approved the refill, but the fill was refused at recording; refills end until the clinician reviews';
+      return retryable === true
+        ? 'the refill gate refused the request; the patient is asked again'
+        : 'the refill gate refused the request; refills end until the clinician reviews';
     case 'refill-not-requested':
       return 'the patient did not request the refill in time';
     case 'refill-not-approved':

@@ -29,7 +29,11 @@ export interface RefillGateAnswer {
 /** Rules that time alone clears; lost or stolen medication included: it waits, it is never early. */
 const timingRules = new Set<RefillReasonCode>(['TOO_EARLY', 'LOST_OR_STOLEN_NEVER_EARLY']);
 /** Rules a fresh request clears (a new assessment), or the clinic (a PDMP check) before the patient asks again. */
-const fixableRules = new Set<RefillReasonCode>(['ASSESSMENT_NOT_RECENT', 'BLADDER_CHECK_NOT_RECENT', 'PDMP_CHECK_NOT_RECENT']);
+const fixableRules = new Set<RefillReasonCode>([
+  'ASSESSMENT_NOT_RECENT',
+  'BLADDER_CHECK_NOT_RECENT',
+  'PDMP_CHECK_NOT_RECENT',
+]);
 
 const REMEMBER_DAYS = 45;
 
@@ -42,19 +46,28 @@ const REMEMBER_DAYS = 45;
  * The decision is recorded with its reasons and protocol version, once per request and per side of the
  * interval (a retried call answers the remembered decision; the call after the wait decides anew).
  */
-export async function runRefillGate(input: { patientId: string; cycle: number; actor: AuditActor }): Promise<RefillGateAnswer> {
+export async function runRefillGate(input: {
+  patientId: string;
+  cycle: number;
+  actor: AuditActor;
+}): Promise<RefillGateAnswer> {
   const { client, tableName, protocol } = functionContext();
   const context = await loadPatientContext(input.patientId);
   if (context.journey.onHold) throw new PatientOnHold(input.patientId, `the refill gate of cycle ${input.cycle}`);
   const plan = context.plan;
   if (plan === undefined) throw new JourneyDataMissing('no approved prescription to refill');
 
-  const request = context.assessments.filter((a) => a.stepKey?.startsWith(`refill-${input.cycle}-request`) === true).at(-1);
+  const request = context.assessments
+    .filter((a) => a.stepKey?.startsWith(`refill-${input.cycle}-request`) === true)
+    .at(-1);
   const at = now();
   const decision = evaluateRefill(
     {
       lostOrStolenReplacement: request?.lostOrStolenReplacement ?? false,
-      assessment: request === undefined ? null : { takenAt: request.takenAt, bladderCheck: request.bladderCheck, phq9: request.phq9 },
+      assessment:
+        request === undefined
+          ? null
+          : { takenAt: request.takenAt, bladderCheck: request.bladderCheck, phq9: request.phq9 },
     },
     {
       timeZone: context.patient.timeZone,
@@ -74,7 +87,11 @@ export async function runRefillGate(input: { patientId: string; cycle: number; a
     await placeOnHold({
       patientId: input.patientId,
       reason: `refill request: ${decision.holdSignal.description}`,
-      adverseEvent: { kind: decision.holdSignal.kind, reportedBy: 'system', description: decision.holdSignal.description },
+      adverseEvent: {
+        kind: decision.holdSignal.kind,
+        reportedBy: 'system',
+        description: decision.holdSignal.description,
+      },
       actor: input.actor,
       adverseEventId: `refill-${input.cycle}-${request?.assessmentId ?? 'none'}`,
     });
@@ -88,7 +105,9 @@ export async function runRefillGate(input: { patientId: string; cycle: number; a
     decision: decision.outcome,
     reasons: codes,
     retryable: decision.outcome === 'REFUSED' && codes.every((c) => timingRules.has(c) || fixableRules.has(c)),
-    ...(onlyTiming ? { allowedFrom: new Date(lastFill + protocol.refill.minimumDaysSinceLastFill * DAY_MS).toISOString() } : {}),
+    ...(onlyTiming
+      ? { allowedFrom: new Date(lastFill + protocol.refill.minimumDaysSinceLastFill * DAY_MS).toISOString() }
+      : {}),
     refillNumber: decision.refillNumber,
     protocolVersion: decision.protocolVersion,
   };
@@ -98,14 +117,24 @@ export async function runRefillGate(input: { patientId: string; cycle: number; a
   try {
     await failClosedOnHold(input.patientId, `the refill gate of cycle ${input.cycle}`, () =>
       commitChange(client, tableName, {
-        writes: [rememberResultWrite(idempotencyKey, answer, new Date(at.getTime() + REMEMBER_DAYS * DAY_MS)), notOnHoldCheck(input.patientId)],
+        writes: [
+          rememberResultWrite(idempotencyKey, answer, new Date(at.getTime() + REMEMBER_DAYS * DAY_MS)),
+          notOnHoldCheck(input.patientId),
+        ],
         audit: {
           patientId: input.patientId,
           actor: input.actor,
           action: 'refill.gate-decided',
           reason: `${decision.outcome}: ${decision.reasons.map((r) => r.message).join('; ')}`,
           protocolVersion: decision.protocolVersion,
-          details: { cycle: input.cycle, refillNumber: decision.refillNumber, reasonCodes: codes, forClinician: decision.forClinician, retryable: answer.retryable, ...(answer.allowedFrom === undefined ? {} : { allowedFrom: answer.allowedFrom }) },
+          details: {
+            cycle: input.cycle,
+            refillNumber: decision.refillNumber,
+            reasonCodes: codes,
+            forClinician: decision.forClinician,
+            retryable: answer.retryable,
+            ...(answer.allowedFrom === undefined ? {} : { allowedFrom: answer.allowedFrom }),
+          },
         },
       }),
     );
@@ -119,8 +148,13 @@ export async function runRefillGate(input: { patientId: string; cycle: number; a
 }
 
 /** A decision remembered before answers carried codes only (up to REMEMBER_DAYS old) had whole reasons. */
-type RememberedGateAnswer = Omit<RefillGateAnswer, 'reasons'> & { readonly reasons: readonly (RefillReasonCode | { readonly code: RefillReasonCode })[] };
+type RememberedGateAnswer = Omit<RefillGateAnswer, 'reasons'> & {
+  readonly reasons: readonly (RefillReasonCode | { readonly code: RefillReasonCode })[];
+};
 
 function rememberedAnswer(remembered: RememberedGateAnswer): RefillGateAnswer {
-  return { ...remembered, reasons: remembered.reasons.map((reason) => (typeof reason === 'string' ? reason : reason.code)) };
+  return {
+    ...remembered,
+    reasons: remembered.reasons.map((reason) => (typeof reason === 'string' ? reason : reason.code)),
+  };
 }

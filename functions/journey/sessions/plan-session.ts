@@ -20,7 +20,6 @@ export interface SessionPlan {
   readonly protocolVersion: string;
 }
 
-
 /**
  * When session n (attempt a) takes place:
  * - the plan's own time for it (or the previous planned time plus the plan's interval);
@@ -58,8 +57,13 @@ export function planSession(
     planTime =
       planned !== undefined
         ? Date.parse(planned)
-        : Date.parse(lastPlanned ?? now.toISOString()) + (sessionNumber - plan.plannedSessionTimes.length) * plan.intervalDays * 24 * HOUR_MS;
-    reasons.push(planned !== undefined ? `session ${sessionNumber} as planned` : `session ${sessionNumber} ${plan.intervalDays} day(s) after the plan's last planned time`);
+        : Date.parse(lastPlanned ?? now.toISOString()) +
+          (sessionNumber - plan.plannedSessionTimes.length) * plan.intervalDays * 24 * HOUR_MS;
+    reasons.push(
+      planned !== undefined
+        ? `session ${sessionNumber} as planned`
+        : `session ${sessionNumber} ${plan.intervalDays} day(s) after the plan's last planned time`,
+    );
   }
   let start = planTime;
 
@@ -93,7 +97,10 @@ export function planSession(
   const prep = dueAt('session-prep', plannedStart, input.patientTimeZone, protocol).dueAt;
   const assessmentAfter = protocol.induction.assessmentAfterSessions;
   // maintenance doses have no assessment of their own: the refill request asks for it
-  const assessmentDue = maintenance === null && (assessmentAfter.includes(sessionNumber) || (assessmentAfter.includes('last') && sessionNumber === plan.sessionCount));
+  const assessmentDue =
+    maintenance === null &&
+    (assessmentAfter.includes(sessionNumber) ||
+      (assessmentAfter.includes('last') && sessionNumber === plan.sessionCount));
   return {
     key: `session-${sessionNumber}-a${attempt}`,
     plannedStart: plannedStart.toISOString(),
@@ -114,12 +121,24 @@ export function planSession(
  * protocol's time to arrive. A session no fill supplies is refused: every dose is dispensed first.
  */
 function maintenanceDoseTime(
-  input: { sessionNumber: number; plan: StoredPlan; sessions: readonly StoredSession[]; fills?: readonly StoredFill[]; patientTimeZone: string },
+  input: {
+    sessionNumber: number;
+    plan: StoredPlan;
+    sessions: readonly StoredSession[];
+    fills?: readonly StoredFill[];
+    patientTimeZone: string;
+  },
   protocol: Protocol,
 ): { at: number; reasons: string[] } {
   const { sessionNumber, plan } = input;
-  const fill = (input.fills ?? []).find((f) => f.firstSessionNumber !== null && sessionNumber >= f.firstSessionNumber && sessionNumber < f.firstSessionNumber + (f.quantity ?? 0));
-  if (fill === undefined || fill.firstSessionNumber === null) throw new JourneyDataMissing(`no fill supplies maintenance session ${sessionNumber}`);
+  const fill = (input.fills ?? []).find(
+    (f) =>
+      f.firstSessionNumber !== null &&
+      sessionNumber >= f.firstSessionNumber &&
+      sessionNumber < f.firstSessionNumber + (f.quantity ?? 0),
+  );
+  if (fill === undefined || fill.firstSessionNumber === null)
+    throw new JourneyDataMissing(`no fill supplies maintenance session ${sessionNumber}`);
   const dose = sessionNumber - fill.firstSessionNumber + 1;
   const timeOfDay = Date.parse(plan.plannedSessionTimes[0] ?? fill.filledAt);
   const previous = input.sessions.filter((s) => s.number < sessionNumber).sort((a, b) => b.number - a.number)[0];
@@ -145,7 +164,10 @@ export function sameLocalTimeNotBefore(model: number, notBefore: number, timeZon
   const time = toLocal(new Date(model), timeZone);
   const day = toLocal(new Date(notBefore), timeZone);
   for (let days = 0; ; days++) {
-    const candidate = fromLocal(addCalendarDays({ ...day, hour: time.hour, minute: time.minute }, days), timeZone).getTime();
+    const candidate = fromLocal(
+      addCalendarDays({ ...day, hour: time.hour, minute: time.minute }, days),
+      timeZone,
+    ).getTime();
     if (candidate >= notBefore) return candidate;
   }
 }
@@ -155,7 +177,11 @@ export function sameLocalTimeNotBefore(model: number, notBefore: number, timeZon
  * attempt's CHECK_IN item (its step key is `session-<n>-a<attempt>-check-in`); null when the previous
  * attempt was not postponed at check-in (missed, held) or on the first attempt.
  */
-export function postponedStartOffered(checkIns: readonly StoredItem[], sessionNumber: number, attempt: number): string | null {
+export function postponedStartOffered(
+  checkIns: readonly StoredItem[],
+  sessionNumber: number,
+  attempt: number,
+): string | null {
   if (attempt <= 1) return null;
   const stepKey = `session-${sessionNumber}-a${attempt - 1}-check-in`;
   const postponed = checkIns.find((item) => item['stepKey'] === stepKey && item['outcome'] === 'POSTPONED');

@@ -15,13 +15,26 @@ const MAX_ATTEMPTS = 5;
  * the earlier one; a completed session, or a later attempt already recorded, is left alone, so a retry
  * changes nothing. Planning is a dosing step: it fails closed on a hold (PatientOnHold).
  */
-export async function recordPlannedSession(input: { patientId: string; sessionNumber: number; attempt: number; plannedStart: string; actor: AuditActor }): Promise<{ changed: boolean }> {
+export async function recordPlannedSession(input: {
+  patientId: string;
+  sessionNumber: number;
+  attempt: number;
+  plannedStart: string;
+  actor: AuditActor;
+}): Promise<{ changed: boolean }> {
   const { client, tableName, protocol } = functionContext();
   for (let round = 1; ; round++) {
     const context = await loadPatientContext(input.patientId);
     const session = context.sessions.find((s) => s.number === input.sessionNumber);
-    if (session !== undefined && (session.status === 'completed' || session.attempt > input.attempt)) return { changed: false };
-    if (session !== undefined && session.attempt === input.attempt && session.status === 'planned' && session.plannedStart === input.plannedStart) return { changed: false };
+    if (session !== undefined && (session.status === 'completed' || session.attempt > input.attempt))
+      return { changed: false };
+    if (
+      session !== undefined &&
+      session.attempt === input.attempt &&
+      session.status === 'planned' &&
+      session.plannedStart === input.plannedStart
+    )
+      return { changed: false };
     const attributes = {
       number: input.sessionNumber,
       plannedStart: input.plannedStart,

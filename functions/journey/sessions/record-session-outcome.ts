@@ -31,14 +31,22 @@ export async function recordSessionOutcome(input: {
 }): Promise<{ changed: boolean; clinicianDecides: boolean }> {
   const { client, tableName, protocol } = functionContext();
   // after the protocol's number of misses no more check-in links go out: the clinician decides
-  const clinicianDecides = input.outcome === 'missed' && (input.missedCheckIns ?? 0) >= protocol.induction.maxMissedCheckIns;
+  const clinicianDecides =
+    input.outcome === 'missed' && (input.missedCheckIns ?? 0) >= protocol.induction.maxMissedCheckIns;
   let changed = false;
   for (let attempt = 1; ; attempt++) {
     const context = await loadPatientContext(input.patientId);
     const session = context.sessions.find((s) => s.number === input.sessionNumber);
-    if (session !== undefined && (session.status === 'completed' || (session.attempt >= input.attempt && session.status === input.outcome))) break;
+    if (
+      session !== undefined &&
+      (session.status === 'completed' || (session.attempt >= input.attempt && session.status === input.outcome))
+    )
+      break;
     const at = now();
-    const plannedStart = input.outcome === 'completed' ? new Date(at.getTime() - protocol.induction.sessionDurationMinutes * 60_000).toISOString() : (session?.plannedStart ?? at.toISOString());
+    const plannedStart =
+      input.outcome === 'completed'
+        ? new Date(at.getTime() - protocol.induction.sessionDurationMinutes * 60_000).toISOString()
+        : (session?.plannedStart ?? at.toISOString());
     const attributes = {
       number: input.sessionNumber,
       plannedStart,
@@ -50,8 +58,20 @@ export async function recordSessionOutcome(input: {
     };
     const write: StoreWrite =
       session === undefined
-        ? { kind: 'create', key: keys.session(input.patientId, input.sessionNumber), label: 'session', itemType: 'SESSION', attributes }
-        : { kind: 'update', key: keys.session(input.patientId, input.sessionNumber), label: 'session', expectedVersion: context.record.sessions.find((s) => s.number === input.sessionNumber)?.version ?? 0, set: attributes };
+        ? {
+            kind: 'create',
+            key: keys.session(input.patientId, input.sessionNumber),
+            label: 'session',
+            itemType: 'SESSION',
+            attributes,
+          }
+        : {
+            kind: 'update',
+            key: keys.session(input.patientId, input.sessionNumber),
+            label: 'session',
+            expectedVersion: context.record.sessions.find((s) => s.number === input.sessionNumber)?.version ?? 0,
+            set: attributes,
+          };
     try {
       await commitOne(client, tableName, write, {
         patientId: input.patientId,
@@ -64,7 +84,8 @@ export async function recordSessionOutcome(input: {
       changed = true;
       break;
     } catch (error) {
-      if (!(error instanceof ConcurrentUpdate || error instanceof AlreadyExists) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof ConcurrentUpdate || error instanceof AlreadyExists) || attempt >= MAX_ATTEMPTS)
+        throw error;
     }
   }
 
@@ -85,9 +106,19 @@ export async function recordSessionOutcome(input: {
 }
 
 /** What the clinician reads on the alert's page: which attempt, and what the check-in found. */
-function sessionMessage(context: PatientContext, sessionNumber: number, attempt: number, outcome: 'postponed' | 'missed', clinicianDecides: boolean): string {
+function sessionMessage(
+  context: PatientContext,
+  sessionNumber: number,
+  attempt: number,
+  outcome: 'postponed' | 'missed',
+  clinicianDecides: boolean,
+): string {
   const checkIn = context.record.checkIns.filter((item) => item['sessionNumber'] === sessionNumber).at(-1);
-  const found = Array.isArray(checkIn?.['reasons']) ? (checkIn['reasons'] as unknown[]).map((r) => (r as { message?: unknown }).message).filter((m): m is string => typeof m === 'string') : [];
+  const found = Array.isArray(checkIn?.['reasons'])
+    ? (checkIn['reasons'] as unknown[])
+        .map((r) => (r as { message?: unknown }).message)
+        .filter((m): m is string => typeof m === 'string')
+    : [];
   const why =
     outcome === 'missed'
       ? ' The patient did not complete the check-in before its window closed.'

@@ -22,14 +22,25 @@ export function closingPhase(reason: string, current: JourneyPhase, everFilled: 
  * With `notifyPatient`, the patient gets one neutral "please contact the clinic" email: no reasons in
  * it, the clinic talks to them. A retry finds the journey closed and the email's marker, and sends nothing.
  */
-export async function closeJourney(input: { patientId: string; reason: string; notifyPatient: boolean; actor: AuditActor }): Promise<{ phase: JourneyPhase; notified: boolean }> {
+export async function closeJourney(input: {
+  patientId: string;
+  reason: string;
+  notifyPatient: boolean;
+  actor: AuditActor;
+}): Promise<{ phase: JourneyPhase; notified: boolean }> {
   let phase: JourneyPhase = 'discharged';
   const { context } = await updateJourney(input.patientId, ({ journey, fills }) => {
     phase = journey.status === 'closed' ? journey.phase : closingPhase(input.reason, journey.phase, fills.length > 0);
     if (journey.status === 'closed') return undefined;
     return {
       set: { phase, status: 'closed', onHold: false, hold: null, closedReason: input.reason },
-      audit: { patientId: input.patientId, actor: input.actor, action: 'journey.closed', reason: input.reason, details: { phase, from: journey.phase } },
+      audit: {
+        patientId: input.patientId,
+        actor: input.actor,
+        action: 'journey.closed',
+        reason: input.reason,
+        details: { phase, from: journey.phase },
+      },
     };
   });
   if (!input.notifyPatient) return { phase, notified: false };

@@ -11,7 +11,11 @@ import { sendOnce } from '../../email/send-once.ts';
 export async function askPatientToContactClinic(input: {
   readonly patientId: string;
   readonly markerKey: string;
-  readonly patient: { readonly email: string; readonly firstName: string; readonly preferredLanguage?: PreferredLanguage | undefined };
+  readonly patient: {
+    readonly email: string;
+    readonly firstName: string;
+    readonly preferredLanguage?: PreferredLanguage | undefined;
+  };
   readonly actor: AuditActor;
   readonly reason: string;
 }): Promise<boolean> {

@@ -29,9 +29,16 @@ const REMEMBER_MS = 30 * DAY_MS;
  * transaction) or by a client-chosen patient id (an identical profile is the same enrolment; a
  * different one is a conflict). Journey ids are short, because every child execution is named after them.
  */
-export async function enrolPatient(input: { details: EnrolmentDetails; patientId?: string; idempotencyKey?: string; actor: AuditActor }): Promise<Enrolment> {
+export async function enrolPatient(input: {
+  details: EnrolmentDetails;
+  patientId?: string;
+  idempotencyKey?: string;
+  actor: AuditActor;
+}): Promise<Enrolment> {
   const { client, tableName } = functionContext();
-  const fingerprint = createHash('sha256').update(JSON.stringify({ ...input.details, patientId: input.patientId ?? null })).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify({ ...input.details, patientId: input.patientId ?? null }))
+    .digest('hex');
   const rememberKey = input.idempotencyKey === undefined ? undefined : `enrol:${input.idempotencyKey}`;
   if (rememberKey !== undefined) {
     const remembered = await replay(rememberKey, fingerprint);
@@ -42,8 +49,18 @@ export async function enrolPatient(input: { details: EnrolmentDetails; patientId
   const journeyId = `j-${randomBytes(6).toString('hex')}`;
   const at = now();
   const writes: StoreWrite[] = [
-    ...(rememberKey === undefined ? [] : [rememberResultWrite(rememberKey, { patientId, journeyId, fingerprint }, new Date(at.getTime() + REMEMBER_MS))]),
-    { kind: 'create', key: keys.profile(patientId), label: 'profile', itemType: 'PROFILE', attributes: { id: patientId, ...input.details } },
+    ...(rememberKey === undefined
+      ? []
+      : [
+          rememberResultWrite(rememberKey, { patientId, journeyId, fingerprint }, new Date(at.getTime() + REMEMBER_MS)),
+        ]),
+    {
+      kind: 'create',
+      key: keys.profile(patientId),
+      label: 'profile',
+      itemType: 'PROFILE',
+      attributes: { id: patientId, ...input.details },
+    },
     {
       kind: 'create',
       key: keys.journey(patientId),
@@ -68,7 +85,13 @@ export async function enrolPatient(input: { details: EnrolmentDetails; patientId
   try {
     await commitChange(client, tableName, {
       writes,
-      audit: { patientId, actor: input.actor, action: 'journey.enrolled', reason: 'enrolled by the clinic', details: { journeyId } },
+      audit: {
+        patientId,
+        actor: input.actor,
+        action: 'journey.enrolled',
+        reason: 'enrolled by the clinic',
+        details: { journeyId },
+      },
     });
     return { patientId, journeyId, created: true };
   } catch (error) {
@@ -77,7 +100,8 @@ export async function enrolPatient(input: { details: EnrolmentDetails; patientId
       const remembered = await replay(rememberKey, fingerprint);
       if (remembered !== undefined) return remembered;
     }
-    if (error.write.label === 'profile' && input.patientId !== undefined) return sameEnrolment(input.patientId, input.details);
+    if (error.write.label === 'profile' && input.patientId !== undefined)
+      return sameEnrolment(input.patientId, input.details);
     throw error;
   }
 
@@ -85,15 +109,22 @@ export async function enrolPatient(input: { details: EnrolmentDetails; patientId
     const remembered = await rememberedResult(client, tableName, key);
     if (!remembered.found) return undefined;
     const result = remembered.result as { patientId: string; journeyId: string; fingerprint: string };
-    if (result.fingerprint !== expected) throw new EnrolmentConflict('this Idempotency-Key was already used for a different enrolment');
+    if (result.fingerprint !== expected)
+      throw new EnrolmentConflict('this Idempotency-Key was already used for a different enrolment');
     return { patientId: result.patientId, journeyId: result.journeyId, created: false };
   }
 
   async function sameEnrolment(patientId: string, details: EnrolmentDetails): Promise<Enrolment> {
-    const [profileItem, journeyItem] = await Promise.all([getItem(client, tableName, keys.profile(patientId)), getItem(client, tableName, keys.journey(patientId))]);
-    if (profileItem === undefined || journeyItem === undefined) throw new EnrolmentConflict(`patient ${patientId} exists without a journey`);
+    const [profileItem, journeyItem] = await Promise.all([
+      getItem(client, tableName, keys.profile(patientId)),
+      getItem(client, tableName, keys.journey(patientId)),
+    ]);
+    if (profileItem === undefined || journeyItem === undefined)
+      throw new EnrolmentConflict(`patient ${patientId} exists without a journey`);
     const existing = readStored(storedPatient, profileItem);
-    const same = (Object.keys(details) as (keyof EnrolmentDetails)[]).every((k) => existing[k] === details[k]) && Object.keys(existing).length === Object.keys(details).length + 1;
+    const same =
+      (Object.keys(details) as (keyof EnrolmentDetails)[]).every((k) => existing[k] === details[k]) &&
+      Object.keys(existing).length === Object.keys(details).length + 1;
     if (!same) throw new EnrolmentConflict(`patient ${patientId} is already enrolled with other details`);
     return { patientId, journeyId: readStored(storedJourney, journeyItem).id, created: false };
   }

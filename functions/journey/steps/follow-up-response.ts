@@ -27,7 +27,11 @@ export interface FollowUpResult {
  * phase move (`phaseMoveAllowed`, leaving `from`, the phase the workflow believes the journey is in): a
  * late duplicate that arrives after the journey moved on changes nothing and says why.
  */
-export async function followUpResponse(input: { patientId: string; actor: AuditActor; from?: JourneyPhase | undefined }): Promise<FollowUpResult> {
+export async function followUpResponse(input: {
+  patientId: string;
+  actor: AuditActor;
+  from?: JourneyPhase | undefined;
+}): Promise<FollowUpResult> {
   const { protocol } = functionContext();
   const context = await loadPatientContext(input.patientId, { withIntake: true });
   const latest = latestAssessment(context.assessments);
@@ -38,11 +42,21 @@ export async function followUpResponse(input: { patientId: string; actor: AuditA
     reasons = [context.intake === undefined ? 'no baseline (intake) stored' : 'no assessment after the baseline'];
     reasonCodes = [context.intake === undefined ? 'no-baseline' : 'no-assessment-after-baseline'];
   } else {
-    const gad7 = computeResponse({ instrument: 'gad7', score: scoreGad7(context.intake.gad7, protocol).total }, { instrument: 'gad7', score: scoreGad7(latest.gad7, protocol).total }, protocol);
-    const phq9 = computeResponse({ instrument: 'phq9', score: scorePhq9(context.intake.phq9, protocol).total }, { instrument: 'phq9', score: scorePhq9(latest.phq9, protocol).total }, protocol);
+    const gad7 = computeResponse(
+      { instrument: 'gad7', score: scoreGad7(context.intake.gad7, protocol).total },
+      { instrument: 'gad7', score: scoreGad7(latest.gad7, protocol).total },
+      protocol,
+    );
+    const phq9 = computeResponse(
+      { instrument: 'phq9', score: scorePhq9(context.intake.phq9, protocol).total },
+      { instrument: 'phq9', score: scorePhq9(latest.phq9, protocol).total },
+      protocol,
+    );
     responses = { gad7, phq9 };
     reasons = [...gad7.reasons, ...phq9.reasons].map((r) => r.message);
-    reasonCodes = [gad7, phq9].flatMap((response) => response.reasons.map((r) => `${response.instrument}-${r.code.toLowerCase().replaceAll('_', '-')}`));
+    reasonCodes = [gad7, phq9].flatMap((response) =>
+      response.reasons.map((r) => `${response.instrument}-${r.code.toLowerCase().replaceAll('_', '-')}`),
+    );
   }
   const result: FollowUpResult = { reasons: reasonCodes, protocolVersion: protocol.version };
   let ignored: string | undefined;
@@ -62,8 +76,18 @@ export async function followUpResponse(input: { patientId: string; actor: AuditA
         reason: reasons.join('; '),
         protocolVersion: protocol.version,
         details: {
-          gad7: responses && { baseline: responses.gad7.baseline, latest: responses.gad7.latest, response: responses.gad7.response, remission: responses.gad7.remission },
-          phq9: responses && { baseline: responses.phq9.baseline, latest: responses.phq9.latest, response: responses.phq9.response, remission: responses.phq9.remission },
+          gad7: responses && {
+            baseline: responses.gad7.baseline,
+            latest: responses.gad7.latest,
+            response: responses.gad7.response,
+            remission: responses.gad7.remission,
+          },
+          phq9: responses && {
+            baseline: responses.phq9.baseline,
+            latest: responses.phq9.latest,
+            response: responses.phq9.response,
+            remission: responses.phq9.remission,
+          },
           reasonCodes,
         },
       },

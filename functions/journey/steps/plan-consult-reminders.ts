@@ -18,6 +18,11 @@ export function planAppointmentReminders(
 }
 
 /** The consult reminders still ahead (24 h and 1 h before, per the protocol). */
-export function planConsultReminders(consultAt: Date, patientTimeZone: string, protocol: Protocol, now: Date): { key: string; at: string }[] {
+export function planConsultReminders(
+  consultAt: Date,
+  patientTimeZone: string,
+  protocol: Protocol,
+  now: Date,
+): { key: string; at: string }[] {
   return planAppointmentReminders({ type: 'consult', at: consultAt }, patientTimeZone, protocol, now);
 }

@@ -36,7 +36,6 @@ export interface PersonActionInput {
   readonly consultAt: string | null;
 }
 
-
 /**
  * The protocol's waits for each kind of step:
  * - clinician decisions: reminder after `approvals.reminderAfterHours`, the backup clinician after
@@ -51,7 +50,12 @@ export interface PersonActionInput {
  * - other patient forms: reminder after `intakeReminderEveryHours` (out of quiet hours), the clinician
  *   alerted after `clinicianAlertAfterReminderIntervals` of them, expiry at `patientLinks.validHours` (or later, never earlier).
  */
-export function planPersonAction(input: PersonActionInput, clinic: ClinicConfig, protocol: Protocol, now: Date): PersonActionPlan {
+export function planPersonAction(
+  input: PersonActionInput,
+  clinic: ClinicConfig,
+  protocol: Protocol,
+  now: Date,
+): PersonActionPlan {
   const clinician = clinicianById(clinic, input.assignedClinicianId);
   const clinicianRef: PersonRef = { kind: 'clinician', id: clinician.id };
   const base = { protocolVersion: protocol.version };
@@ -60,14 +64,29 @@ export function planPersonAction(input: PersonActionInput, clinic: ClinicConfig,
 
   if (purposeSpecs[input.purpose].actor === 'clinician') {
     const { reminderAfterHours, backupClinicianAfterHours, stoppedTreatmentAskAgainAfterDays } = protocol.approvals;
-    const linkValidHours = stoppedTreatmentDecisions.has(input.purpose) ? stoppedTreatmentAskAgainAfterDays * 24 : protocol.approvals.linkValidHours;
+    const linkValidHours = stoppedTreatmentDecisions.has(input.purpose)
+      ? stoppedTreatmentAskAgainAfterDays * 24
+      : protocol.approvals.linkValidHours;
     // the evaluation can only happen after the consult, so its clock starts there
-    const startsAt = input.purpose === 'consult-evaluation' && input.consultAt !== null ? Math.max(0, (Date.parse(input.consultAt) - now.getTime()) / 1000) : 0;
+    const startsAt =
+      input.purpose === 'consult-evaluation' && input.consultAt !== null
+        ? Math.max(0, (Date.parse(input.consultAt) - now.getTime()) / 1000)
+        : 0;
     const first = Math.ceil(startsAt + reminderAfterHours * HOUR_SECONDS);
     const total = Math.ceil(startsAt + linkValidHours * HOUR_SECONDS);
     const backup = backupOf(clinic, clinician);
     if (backup === undefined) {
-      return { ...base, person: clinicianRef, firstWaitSeconds: first, reminderWaitSeconds: total - first, escalationWaitSeconds: 0, expiresAt: at(total), reasons: [`reminder after ${reminderAfterHours} h, no backup clinician configured, expires after ${linkValidHours} h`] };
+      return {
+        ...base,
+        person: clinicianRef,
+        firstWaitSeconds: first,
+        reminderWaitSeconds: total - first,
+        escalationWaitSeconds: 0,
+        expiresAt: at(total),
+        reasons: [
+          `reminder after ${reminderAfterHours} h, no backup clinician configured, expires after ${linkValidHours} h`,
+        ],
+      };
     }
     const toBackup = Math.ceil(startsAt + backupClinicianAfterHours * HOUR_SECONDS);
     return {
@@ -78,7 +97,9 @@ export function planPersonAction(input: PersonActionInput, clinic: ClinicConfig,
       escalationWaitSeconds: total - toBackup,
       escalationPerson: { kind: 'clinician', id: backup.id },
       expiresAt: at(total),
-      reasons: [`reminder after ${reminderAfterHours} h, backup clinician after ${backupClinicianAfterHours} h, expires after ${linkValidHours} h`],
+      reasons: [
+        `reminder after ${reminderAfterHours} h, backup clinician after ${backupClinicianAfterHours} h, expires after ${linkValidHours} h`,
+      ],
     };
   }
 
@@ -86,24 +107,58 @@ export function planPersonAction(input: PersonActionInput, clinic: ClinicConfig,
   if (input.purpose === 'recovery') {
     // asked at the end of the session hour: no answer in time, and the patient is asked to keep the adult
     // there, and soon after (clinicianAlertMinutesAfterRecoveryReminder) the clinician is alerted (urgent); the link stays open for the evening
-    const { recoveryConfirmWithinMinutes, clinicianAlertMinutesAfterRecoveryReminder, recoveryLinkValidHours } = protocol.afterSession;
+    const { recoveryConfirmWithinMinutes, clinicianAlertMinutesAfterRecoveryReminder, recoveryLinkValidHours } =
+      protocol.afterSession;
     const first = recoveryConfirmWithinMinutes * 60;
     const toAlert = clinicianAlertMinutesAfterRecoveryReminder * 60;
     const total = Math.max(first + toAlert + 60, recoveryLinkValidHours * HOUR_SECONDS);
-    return { ...base, person: patientRef, firstWaitSeconds: first, reminderWaitSeconds: toAlert, escalationWaitSeconds: total - first - toAlert, escalationPerson: clinicianRef, expiresAt: at(total), reasons: [`recovery confirmed within ${recoveryConfirmWithinMinutes} min of the session hour, else the adult is asked to stay and the clinician alerted`] };
+    return {
+      ...base,
+      person: patientRef,
+      firstWaitSeconds: first,
+      reminderWaitSeconds: toAlert,
+      escalationWaitSeconds: total - first - toAlert,
+      escalationPerson: clinicianRef,
+      expiresAt: at(total),
+      reasons: [
+        `recovery confirmed within ${recoveryConfirmWithinMinutes} min of the session hour, else the adult is asked to stay and the clinician alerted`,
+      ],
+    };
   }
   if (input.purpose === 'check-in') {
     const first = protocol.checkIn.opensHoursBefore * HOUR_SECONDS;
     const second = protocol.checkIn.closesHoursAfter * HOUR_SECONDS;
-    return { ...base, person: patientRef, firstWaitSeconds: first, reminderWaitSeconds: second, escalationWaitSeconds: 0, expiresAt: at(first + second), reasons: ['open until the check-in window closes; a reminder at the planned start'] };
+    return {
+      ...base,
+      person: patientRef,
+      firstWaitSeconds: first,
+      reminderWaitSeconds: second,
+      escalationWaitSeconds: 0,
+      expiresAt: at(first + second),
+      reasons: ['open until the check-in window closes; a reminder at the planned start'],
+    };
   }
   if (input.purpose === 'journal') {
     // the journal is asked for at the prompt time, which is `now`
     const plannedStart = new Date(now.getTime() - protocol.journal.promptMinutesAfterStart * 60_000);
     const nudge = secondsUntil(dueAt('session-journal-nudge', plannedStart, input.patientTimeZone, protocol).dueAt);
-    const alert = Math.max(nudge + 1, secondsUntil(dueAt('session-journal-clinician-alert', plannedStart, input.patientTimeZone, protocol).dueAt));
+    const alert = Math.max(
+      nudge + 1,
+      secondsUntil(dueAt('session-journal-clinician-alert', plannedStart, input.patientTimeZone, protocol).dueAt),
+    );
     const after = protocol.patientLinks.validHours * HOUR_SECONDS;
-    return { ...base, person: patientRef, firstWaitSeconds: nudge, reminderWaitSeconds: alert - nudge, escalationWaitSeconds: after, escalationPerson: clinicianRef, expiresAt: at(alert + after), reasons: [`nudge ${protocol.journal.nudgeHoursAfterPrompt} h after the prompt, clinician alerted at ${protocol.journal.clinicianAlertHoursAfterPrompt} h`] };
+    return {
+      ...base,
+      person: patientRef,
+      firstWaitSeconds: nudge,
+      reminderWaitSeconds: alert - nudge,
+      escalationWaitSeconds: after,
+      escalationPerson: clinicianRef,
+      expiresAt: at(alert + after),
+      reasons: [
+        `nudge ${protocol.journal.nudgeHoursAfterPrompt} h after the prompt, clinician alerted at ${protocol.journal.clinicianAlertHoursAfterPrompt} h`,
+      ],
+    };
   }
   if (input.purpose === 'refill-request') {
     // asked when the window opens, days before the fill is due: the link must outlive the due day, or a
@@ -111,13 +166,38 @@ export function planPersonAction(input: PersonActionInput, clinic: ClinicConfig,
     const { windowOpensDaysBeforeDue, requestOpenDaysAfterDue } = protocol.refill;
     const reminder = secondsUntil(dueAt('intake-reminder-1', now, input.patientTimeZone, protocol).dueAt);
     const alert = Math.max(reminder + 1, Math.ceil(windowOpensDaysBeforeDue * 24 * HOUR_SECONDS));
-    const total = Math.max(alert + 1, Math.ceil((windowOpensDaysBeforeDue + requestOpenDaysAfterDue) * 24 * HOUR_SECONDS));
-    return { ...base, person: patientRef, firstWaitSeconds: reminder, reminderWaitSeconds: alert - reminder, escalationWaitSeconds: total - alert, escalationPerson: clinicianRef, expiresAt: at(total), reasons: [`open from the window until ${requestOpenDaysAfterDue} days after the fill is due; the clinician is told on the due day`] };
+    const total = Math.max(
+      alert + 1,
+      Math.ceil((windowOpensDaysBeforeDue + requestOpenDaysAfterDue) * 24 * HOUR_SECONDS),
+    );
+    return {
+      ...base,
+      person: patientRef,
+      firstWaitSeconds: reminder,
+      reminderWaitSeconds: alert - reminder,
+      escalationWaitSeconds: total - alert,
+      escalationPerson: clinicianRef,
+      expiresAt: at(total),
+      reasons: [
+        `open from the window until ${requestOpenDaysAfterDue} days after the fill is due; the clinician is told on the due day`,
+      ],
+    };
   }
   const every = protocol.patientLinks.intakeReminderEveryHours;
   const alertAfterHours = protocol.patientLinks.clinicianAlertAfterReminderIntervals * every;
   const reminder = secondsUntil(dueAt('intake-reminder-1', now, input.patientTimeZone, protocol).dueAt);
   const alert = Math.max(reminder + 1, Math.ceil(alertAfterHours * HOUR_SECONDS));
   const total = Math.max(alert + 1, Math.ceil(protocol.patientLinks.validHours * HOUR_SECONDS));
-  return { ...base, person: patientRef, firstWaitSeconds: reminder, reminderWaitSeconds: alert - reminder, escalationWaitSeconds: total - alert, escalationPerson: clinicianRef, expiresAt: at(total), reasons: [`reminder after ${every} h (out of quiet hours), clinician told after ${alertAfterHours} h, expires after ${protocol.patientLinks.validHours} h`] };
+  return {
+    ...base,
+    person: patientRef,
+    firstWaitSeconds: reminder,
+    reminderWaitSeconds: alert - reminder,
+    escalationWaitSeconds: total - alert,
+    escalationPerson: clinicianRef,
+    expiresAt: at(total),
+    reasons: [
+      `reminder after ${every} h (out of quiet hours), clinician told after ${alertAfterHours} h, expires after ${protocol.patientLinks.validHours} h`,
+    ],
+  };
 }

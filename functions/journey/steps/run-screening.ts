@@ -39,7 +39,10 @@ export async function runScreening(input: { patientId: string; actor: AuditActor
   const intake = context.intake;
   if (stored === undefined && intake === undefined) throw new JourneyDataMissing('no intake to screen');
 
-  const result = stored ?? { ...screen(intake as NonNullable<typeof intake>, context.patient, protocol, now()), screeningId };
+  const result = stored ?? {
+    ...screen(intake as NonNullable<typeof intake>, context.patient, protocol, now()),
+    screeningId,
+  };
   if (result.urgentAlert) {
     const risk = result.reasons.find((r) => r.code === 'cssrs-imminent-risk');
     await alertClinician({
@@ -57,14 +60,30 @@ export async function runScreening(input: { patientId: string; actor: AuditActor
 
   try {
     await commitChange(client, tableName, {
-      writes: [{ kind: 'create', key: keys.screening(input.patientId, screeningId), label: 'screening', itemType: 'SCREENING', attributes: result }],
+      writes: [
+        {
+          kind: 'create',
+          key: keys.screening(input.patientId, screeningId),
+          label: 'screening',
+          itemType: 'SCREENING',
+          attributes: result,
+        },
+      ],
       audit: {
         patientId: input.patientId,
         actor: input.actor,
         action: 'screening.decided',
-        reason: result.reasons.length === 0 ? `${result.outcome}: no exclusion or review reason` : `${result.outcome}: ${result.reasons.map((r) => r.message).join('; ')}`,
+        reason:
+          result.reasons.length === 0
+            ? `${result.outcome}: no exclusion or review reason`
+            : `${result.outcome}: ${result.reasons.map((r) => r.message).join('; ')}`,
         protocolVersion: result.protocolVersion,
-        details: { screeningId, outcome: result.outcome, urgentAlert: result.urgentAlert, reasonCodes: result.reasons.map((r) => r.code) },
+        details: {
+          screeningId,
+          outcome: result.outcome,
+          urgentAlert: result.urgentAlert,
+          reasonCodes: result.reasons.map((r) => r.code),
+        },
       },
     });
   } catch (error) {
@@ -77,5 +96,11 @@ export async function runScreening(input: { patientId: string; actor: AuditActor
 }
 
 function answer(result: StoredScreening): ScreeningAnswer {
-  return { screeningId: result.screeningId, outcome: result.outcome, urgentAlert: result.urgentAlert, reasons: result.reasons.map((reason) => reason.code), protocolVersion: result.protocolVersion };
+  return {
+    screeningId: result.screeningId,
+    outcome: result.outcome,
+    urgentAlert: result.urgentAlert,
+    reasons: result.reasons.map((reason) => reason.code),
+    protocolVersion: result.protocolVersion,
+  };
 }

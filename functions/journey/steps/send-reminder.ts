@@ -36,24 +36,56 @@ const emailKinds: Record<ReminderKindSent, EmailKind> = {
  * The preparation reminder's link: a view-only page (purpose `preparation`) with the plan's preparation
  * notes and the session's time, open until the session's hour ends. The email itself stays neutral.
  */
-function preparationLink(input: { patientId: string; journeyId: string; reminderKey: string }, context: PatientContext, at: Date): NonNullable<OneEmail['viewLink']> {
+function preparationLink(
+  input: { patientId: string; journeyId: string; reminderKey: string },
+  context: PatientContext,
+  at: Date,
+): NonNullable<OneEmail['viewLink']> {
   const { client, tableName, protocol, environment } = functionContext();
   const number = sessionNumberOfKey(input.reminderKey);
   const session = context.sessions.find((s) => s.number === number);
-  const endsAt = session === undefined ? at.getTime() + protocol.patientLinks.validHours * HOUR_MS : Date.parse(session.plannedStart) + protocol.induction.sessionDurationMinutes * 60_000;
-  const request = { patientId: input.patientId, journeyId: input.journeyId, stepKey: input.reminderKey, purpose: 'preparation', person: { kind: 'patient', id: input.patientId }, expiresAt: new Date(Math.max(endsAt, at.getTime() + HOUR_MS)).toISOString() } as const;
-  return { first: () => firstViewOnlyLink(request, environment.appBaseUrl, at), again: () => againViewOnlyLink(client, tableName, request, environment.appBaseUrl) };
+  const endsAt =
+    session === undefined
+      ? at.getTime() + protocol.patientLinks.validHours * HOUR_MS
+      : Date.parse(session.plannedStart) + protocol.induction.sessionDurationMinutes * 60_000;
+  const request = {
+    patientId: input.patientId,
+    journeyId: input.journeyId,
+    stepKey: input.reminderKey,
+    purpose: 'preparation',
+    person: { kind: 'patient', id: input.patientId },
+    expiresAt: new Date(Math.max(endsAt, at.getTime() + HOUR_MS)).toISOString(),
+  } as const;
+  return {
+    first: () => firstViewOnlyLink(request, environment.appBaseUrl, at),
+    again: () => againViewOnlyLink(client, tableName, request, environment.appBaseUrl),
+  };
 }
 
 /**
  * The consult reminder's link: a view-only page (purpose `consult`) with the consult's time and the video
  * call's join link from the booking, open until an hour after the consult starts. The email stays neutral.
  */
-function consultLink(input: { patientId: string; journeyId: string; reminderKey: string }, consultAt: string | null, at: Date): NonNullable<OneEmail['viewLink']> {
+function consultLink(
+  input: { patientId: string; journeyId: string; reminderKey: string },
+  consultAt: string | null,
+  at: Date,
+): NonNullable<OneEmail['viewLink']> {
   const { client, tableName, protocol, environment } = functionContext();
-  const endsAt = consultAt === null ? at.getTime() + protocol.patientLinks.validHours * HOUR_MS : Date.parse(consultAt) + HOUR_MS;
-  const request = { patientId: input.patientId, journeyId: input.journeyId, stepKey: input.reminderKey, purpose: 'consult', person: { kind: 'patient', id: input.patientId }, expiresAt: new Date(Math.max(endsAt, at.getTime() + HOUR_MS)).toISOString() } as const;
-  return { first: () => firstViewOnlyLink(request, environment.appBaseUrl, at), again: () => againViewOnlyLink(client, tableName, request, environment.appBaseUrl) };
+  const endsAt =
+    consultAt === null ? at.getTime() + protocol.patientLinks.validHours * HOUR_MS : Date.parse(consultAt) + HOUR_MS;
+  const request = {
+    patientId: input.patientId,
+    journeyId: input.journeyId,
+    stepKey: input.reminderKey,
+    purpose: 'consult',
+    person: { kind: 'patient', id: input.patientId },
+    expiresAt: new Date(Math.max(endsAt, at.getTime() + HOUR_MS)).toISOString(),
+  } as const;
+  return {
+    first: () => firstViewOnlyLink(request, environment.appBaseUrl, at),
+    again: () => againViewOnlyLink(client, tableName, request, environment.appBaseUrl),
+  };
 }
 
 /** The session a preparation reminder is for ("session-2-..."), so the email names its time, not just "tomorrow". */
@@ -62,21 +94,44 @@ function sessionStartOf(reminderKey: string, context: PatientContext): string | 
   return context.sessions.find((s) => s.number === number)?.plannedStart ?? null;
 }
 
-export async function sendReminder(input: { patientId: string; journeyId: string; reminderKey: string; kind: ReminderKindSent; actor: AuditActor }): Promise<{ sent: boolean }> {
+export async function sendReminder(input: {
+  patientId: string;
+  journeyId: string;
+  reminderKey: string;
+  kind: ReminderKindSent;
+  actor: AuditActor;
+}): Promise<{ sent: boolean }> {
   const { protocol } = functionContext();
   const context = await loadPatientContext(input.patientId);
   const timeZone = context.patient.timeZone;
   const language = languageOf(context.patient);
-  const appointmentAt = input.kind === 'consult' ? await bookedConsultAt(input.patientId, input.journeyId) : input.kind === 'follow-up' ? (context.plan?.followUpAt ?? null) : input.kind === 'session-prep' ? sessionStartOf(input.reminderKey, context) : null;
+  const appointmentAt =
+    input.kind === 'consult'
+      ? await bookedConsultAt(input.patientId, input.journeyId)
+      : input.kind === 'follow-up'
+        ? (context.plan?.followUpAt ?? null)
+        : input.kind === 'session-prep'
+          ? sessionStartOf(input.reminderKey, context)
+          : null;
   const at = now();
-  const viewLink = input.kind === 'session-prep' ? preparationLink(input, context, at) : input.kind === 'consult' ? consultLink(input, appointmentAt, at) : undefined;
+  const viewLink =
+    input.kind === 'session-prep'
+      ? preparationLink(input, context, at)
+      : input.kind === 'consult'
+        ? consultLink(input, appointmentAt, at)
+        : undefined;
   const result = await sendOnce({
     patientId: input.patientId,
     markerKey: input.reminderKey,
     to: context.patient.email,
     recipient: 'patient',
     kind: emailKinds[input.kind],
-    variables: { firstName: context.patient.firstName, when: appointmentAt === null ? undefined : formatInZone(appointmentAt, timeZone, messagesFor(language).dateLocale), language },
+    variables: {
+      firstName: context.patient.firstName,
+      when:
+        appointmentAt === null ? undefined : formatInZone(appointmentAt, timeZone, messagesFor(language).dateLocale),
+      language,
+    },
     actor: input.actor,
     action: `reminder.${input.kind}`,
     reason: `${input.kind} reminder ${input.reminderKey}`,

@@ -41,7 +41,13 @@ export async function setPhase(
     }
     return {
       set: closing ? { phase, status: 'closed', onHold: false, hold: null } : { phase },
-      audit: { patientId, actor, action: `journey.phase-${phase}`, reason, details: { from: journey.phase, to: phase } },
+      audit: {
+        patientId,
+        actor,
+        action: `journey.phase-${phase}`,
+        reason,
+        details: { from: journey.phase, to: phase },
+      },
     };
   });
   return ignored === undefined ? { changed } : { changed, ignored };

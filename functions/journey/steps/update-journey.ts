@@ -21,7 +21,10 @@ const MAX_ATTEMPTS = 5;
  * read, with the GSI2 keys following status and phase. A concurrent change makes it read and decide
  * again, so the decision is always made on the journey as it is.
  */
-export async function updateJourney(patientId: string, decide: (context: PatientContext) => JourneyChange | undefined): Promise<{ changed: boolean; context: PatientContext }> {
+export async function updateJourney(
+  patientId: string,
+  decide: (context: PatientContext) => JourneyChange | undefined,
+): Promise<{ changed: boolean; context: PatientContext }> {
   const { client, tableName } = functionContext();
   for (let attempt = 1; ; attempt++) {
     const context = await loadPatientContext(patientId);

@@ -10,7 +10,13 @@ import type { AnswerRule } from './answer.ts';
  * so a plain-http or javascript: address would be ours to have shown them. Never emailed (emails stay
  * neutral); the consult reminder links to a page that shows it.
  */
-export const joinUrl = z.url({ protocol: /^https$/, hostname: z.regexes.domain, error: 'expected the video call link as an https:// address, such as https://video.example.org/room/123' }).check(z.maxLength(2_000, 'expected at most 2,000 characters'));
+export const joinUrl = z
+  .url({
+    protocol: /^https$/,
+    hostname: z.regexes.domain,
+    error: 'expected the video call link as an https:// address, such as https://video.example.org/room/123',
+  })
+  .check(z.maxLength(2_000, 'expected at most 2,000 characters'));
 
 /** One booking, whether a clinician's link page or the staff API records it. */
 export const consultBookingSchema = z.strictObject({ consultAt: instant, joinUrl: z.optional(joinUrl) });
@@ -29,7 +35,10 @@ export const consultBookingAnswer: AnswerRule = (answer, context) => {
     ok: true,
     decision: 'BOOKED',
     output: { consultAt: parsed.data.consultAt },
-    details: { consultAt: parsed.data.consultAt, ...(parsed.data.joinUrl === undefined ? {} : { joinUrl: parsed.data.joinUrl }) },
+    details: {
+      consultAt: parsed.data.consultAt,
+      ...(parsed.data.joinUrl === undefined ? {} : { joinUrl: parsed.data.joinUrl }),
+    },
     // the journey carries the booked time for the schedule's consult reminders, and the join link for the reminder's page
     writes: [
       {
@@ -55,13 +64,31 @@ export const consultEvaluationAnswer: AnswerRule = (answer, context) => {
   if (!parsed.success) return { ok: false, errors: parsed.errors };
   const evaluationId = context.step.stepKey;
   const clinicianId = context.actor.type === 'clinician' ? context.actor.id : context.step.person.id;
-  const evaluation = { clinicianId, notes: parsed.data.notes, modality: parsed.data.modality, evaluatedAt: context.now.toISOString() };
+  const evaluation = {
+    clinicianId,
+    notes: parsed.data.notes,
+    modality: parsed.data.modality,
+    evaluatedAt: context.now.toISOString(),
+  };
   return {
     ok: true,
     decision: 'EVALUATED',
     output: { evaluationId, modality: parsed.data.modality },
     details: { evaluationId, modality: parsed.data.modality },
-    writes: [{ kind: 'create', key: keys.evaluation(context.step.patientId, evaluationId), label: 'evaluation', itemType: 'EVALUATION', attributes: { id: evaluationId, patientId: context.step.patientId, journeyId: context.step.journeyId, ...evaluation } }],
+    writes: [
+      {
+        kind: 'create',
+        key: keys.evaluation(context.step.patientId, evaluationId),
+        label: 'evaluation',
+        itemType: 'EVALUATION',
+        attributes: {
+          id: evaluationId,
+          patientId: context.step.patientId,
+          journeyId: context.step.journeyId,
+          ...evaluation,
+        },
+      },
+    ],
     reason: `the consult evaluation (${parsed.data.modality}) was recorded`,
   };
 };

@@ -12,18 +12,33 @@ import { sessionNumberOf } from './patient-answers.ts';
 export const recoveryAnswer: AnswerRule = (answer, context) => {
   const parsed = safeParseFields(recoveryCheckSchema, answer);
   if (!parsed.success) return { ok: false, errors: parsed.errors };
-  const judged = judgeRecovery({ recovered: parsed.data.recoveredNow, symptoms: parsed.data.symptoms }, context.protocol);
+  const judged = judgeRecovery(
+    { recovered: parsed.data.recoveredNow, symptoms: parsed.data.symptoms },
+    context.protocol,
+  );
   const sessionNumber = sessionNumberOf(context);
   return {
     ok: true,
     decision: judged.decision,
     output: {},
-    details: { sessionNumber, recovered: parsed.data.recoveredNow, symptoms: parsed.data.symptoms, reasons: judged.reasons },
+    details: {
+      sessionNumber,
+      recovered: parsed.data.recoveredNow,
+      symptoms: parsed.data.symptoms,
+      reasons: judged.reasons,
+    },
     writes: [],
     reason: `recovery after session ${String(sessionNumber)}: ${judged.reasons.join('; ')}`,
     protocolVersion: judged.protocolVersion,
     hold: judged.hold ?? undefined,
-    alert: judged.alertMessage === null ? undefined : { urgency: 'urgent', message: `Session ${String(sessionNumber)}: ${judged.alertMessage}`, key: 'not-recovered' },
+    alert:
+      judged.alertMessage === null
+        ? undefined
+        : {
+            urgency: 'urgent',
+            message: `Session ${String(sessionNumber)}: ${judged.alertMessage}`,
+            key: 'not-recovered',
+          },
     pageOnly: { crisisResources: judged.crisisResources },
   };
 };

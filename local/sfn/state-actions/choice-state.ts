@@ -10,7 +10,13 @@ import { QueryEvaluationError } from '../jsonata-eval.ts';
 import type { TransitionBatch } from '../transition-batch.ts';
 import { bindings, evaluateAssign, exitState } from './state-flow.ts';
 
-export async function runChoiceState(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef): Promise<void> {
+export async function runChoiceState(
+  core: EngineCore,
+  batch: TransitionBatch,
+  exec: LiveExecution,
+  run: Run,
+  state: StateDef,
+): Promise<void> {
   const c = run.cursor;
   const scope = bindings(core, exec, run);
   for (const [i, rule] of (state.Choices ?? []).entries()) {
@@ -30,11 +36,17 @@ export async function runChoiceState(core: EngineCore, batch: TransitionBatch, e
           ? await core.evaluator.evaluate(state.Output, scope, 'Output')
           : c.input;
     const assigned =
-      rule.Assign !== undefined ? await evaluateAssign(core, rule.Assign, scope, `Choices[${i}]/`) : await evaluateAssign(core, state.Assign, scope, '');
+      rule.Assign !== undefined
+        ? await evaluateAssign(core, rule.Assign, scope, `Choices[${i}]/`)
+        : await evaluateAssign(core, state.Assign, scope, '');
     exitState(core, batch, exec, run, state, output, assigned, rule.Next);
     return;
   }
-  if (state.Default === undefined) throw new StateFailure('States.NoChoiceMatched', `No Choice Rule matched in state '${c.state}' and no Default is set`);
+  if (state.Default === undefined)
+    throw new StateFailure(
+      'States.NoChoiceMatched',
+      `No Choice Rule matched in state '${c.state}' and no Default is set`,
+    );
   const output = state.Output === undefined ? c.input : await core.evaluator.evaluate(state.Output, scope, 'Output');
   const assigned = await evaluateAssign(core, state.Assign, scope, '');
   exitState(core, batch, exec, run, state, output, assigned, state.Default);

@@ -5,6 +5,12 @@ import type { LiveExecution, Run } from '../engine-model.ts';
 import type { TransitionBatch } from '../transition-batch.ts';
 import { completeState } from './state-flow.ts';
 
-export function runPassState(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef): Promise<void> {
+export function runPassState(
+  core: EngineCore,
+  batch: TransitionBatch,
+  exec: LiveExecution,
+  run: Run,
+  state: StateDef,
+): Promise<void> {
   return completeState(core, batch, exec, run, state, undefined);
 }

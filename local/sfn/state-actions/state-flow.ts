@@ -26,7 +26,13 @@ export function enterCursor(nowMs: number, state: string, input: unknown): Curso
 }
 
 /** Starts a state: its *StateEntered event (whose id AWS quotes in causes) and a billed transition. */
-export function enterState(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef): void {
+export function enterState(
+  core: EngineCore,
+  batch: TransitionBatch,
+  exec: LiveExecution,
+  run: Run,
+  state: StateDef,
+): void {
   const c = run.cursor;
   c.enteredMs = core.clock.nowMs();
   c.retries = [];
@@ -44,7 +50,8 @@ function iso(ms: number): string {
 function visibleVariables(core: EngineCore, run: Run): Record<string, unknown> {
   if (run.parentId === null) return run.vars;
   const chain: Run[] = [];
-  for (let r: Run | undefined = run; r !== undefined; r = r.parentId === null ? undefined : core.runs.get(r.parentId)) chain.push(r);
+  for (let r: Run | undefined = run; r !== undefined; r = r.parentId === null ? undefined : core.runs.get(r.parentId))
+    chain.push(r);
   const merged: Record<string, unknown> = {};
   for (let i = chain.length - 1; i >= 0; i--) Object.assign(merged, (chain[i] as Run).vars);
   return merged;
@@ -56,7 +63,14 @@ export function bindings(core: EngineCore, exec: LiveExecution, run: Run, extra:
   // AWS gives RetryCount in the context of Task states only.
   if (core.stateOf(exec, run).Type === 'Task') stateContext.RetryCount = c.retryCount;
   const context: Record<string, unknown> = {
-    Execution: { Id: exec.arn, Input: exec.input, Name: exec.name, RoleArn: exec.roleArn, StartTime: iso(exec.startMs), RedriveCount: 0 },
+    Execution: {
+      Id: exec.arn,
+      Input: exec.input,
+      Name: exec.name,
+      RoleArn: exec.roleArn,
+      StartTime: iso(exec.startMs),
+      RedriveCount: 0,
+    },
     State: stateContext,
     StateMachine: { Id: exec.smArn, Name: exec.smName },
   };
@@ -78,11 +92,18 @@ export async function evaluateAssign(
   if (assign === undefined) return undefined;
   const out: Record<string, unknown> = {};
   // Every assignment of a state reads the variables as they were before the state: evaluate all, then apply.
-  for (const [name, template] of Object.entries(assign)) out[name] = await core.evaluator.evaluate(template, scope, `${prefix}Assign/${name}`);
+  for (const [name, template] of Object.entries(assign))
+    out[name] = await core.evaluator.evaluate(template, scope, `${prefix}Assign/${name}`);
   return out;
 }
 
-export async function evaluateNumber(core: EngineCore, value: number | string | undefined, scope: Bindings, field: string, min: number): Promise<number | undefined> {
+export async function evaluateNumber(
+  core: EngineCore,
+  value: number | string | undefined,
+  scope: Bindings,
+  field: string,
+  min: number,
+): Promise<number | undefined> {
   if (value === undefined) return undefined;
   const n = typeof value === 'number' ? value : await core.evaluator.evaluate(value, scope, field);
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min) {
@@ -95,7 +116,14 @@ export async function evaluateNumber(core: EngineCore, value: number | string | 
 }
 
 /** A state finished its work with `result`: evaluate Output and Assign, then move on. */
-export async function completeState(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef, result: unknown): Promise<void> {
+export async function completeState(
+  core: EngineCore,
+  batch: TransitionBatch,
+  exec: LiveExecution,
+  run: Run,
+  state: StateDef,
+  result: unknown,
+): Promise<void> {
   const hasResult = RESULT_STATES.has(state.Type);
   const scope = hasResult ? bindings(core, exec, run, { result }) : bindings(core, exec, run);
   const fallback = hasResult ? result : run.cursor.input;

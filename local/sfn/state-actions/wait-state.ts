@@ -10,7 +10,13 @@ import { parseOffsetDateTime } from '../offset-date-time.ts';
 import type { TransitionBatch } from '../transition-batch.ts';
 import { bindings, completeState, evaluateNumber } from './state-flow.ts';
 
-export async function runWaitState(core: EngineCore, batch: TransitionBatch, exec: LiveExecution, run: Run, state: StateDef): Promise<void> {
+export async function runWaitState(
+  core: EngineCore,
+  batch: TransitionBatch,
+  exec: LiveExecution,
+  run: Run,
+  state: StateDef,
+): Promise<void> {
   const scope = bindings(core, exec, run);
   let due: number;
   if (state.Seconds !== undefined) {
