@@ -94,7 +94,8 @@ describe('the happy path, enrolment to maintenance', () => {
 
     // The clinician approves eligibility, then the plan (4 sessions, a week apart, 10:00 New York time).
     expect((await d.decideEligibility(await d.latestLinkFor(clinician, 'eligibility'), 'approve')).status).toBe(200);
-    const plan = d.defaultPlan();
+    // a dose every 14 days: each refill supplies two maintenance doses
+    const plan = { ...d.defaultPlan(), maintenanceIntervalDays: 14 };
     // the plan needs a PDMP check within the protocol's window; staff record it before approval
     expect((await d.recordPdmpCheck(patient.patientId)).status).toBe(200);
     const approved = await d.approvePlan(await d.latestLinkFor(clinician, 'treatment-plan'), plan);

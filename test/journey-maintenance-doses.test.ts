@@ -35,8 +35,8 @@ describe('maintenance doses: every dose after induction is gated like an inducti
       const team = careTeam(1);
       const { patient } = await toMaintenance(d, { team });
       const filledAt = await refillOnce(d, patient, team);
-      const [first, second] = await suppliedDoses(d, patient);
-      expect([first, second]).toEqual([5, 6]);
+      // the tests' plan doses every 28 days: one maintenance dose per 30-day fill, numbered after induction's four
+      expect(await suppliedDoses(d, patient)).toEqual([5]);
 
       // the first dose waits for delivery, then comes with its own preparation reminder and check-in link
       const start = await plannedStartOf(d, patient, 5);
@@ -69,11 +69,6 @@ describe('maintenance doses: every dose after induction is gated like an inducti
       expect((await d.journeyOf(patient.patientId)).journalEntries.some((entry) => entry['sessionNumber'] === 5)).toBe(
         true,
       );
-      // the second dose is planned the plan's 14 days after the first
-      expect(
-        (await plannedStartOf(d, patient, 6)).getTime() -
-          (completed?.plannedStart === undefined ? 0 : Date.parse(completed.plannedStart)),
-      ).toBeGreaterThanOrEqual(14 * DAY - 2 * HOUR);
     },
     FLOW_TIMEOUT,
   );

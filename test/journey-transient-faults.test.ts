@@ -32,7 +32,7 @@ import { DAY, refillOnce } from './support/journey-scenarios.ts';
 const local = useJourneyDriver();
 const seed = Number(process.env['FAULT_SEED'] ?? 20261208);
 // each run is a whole journey of some 10 s on a shared 2-core machine
-const numRuns = Number(process.env['FAULT_RUNS'] ?? 2);
+const numRuns = Number(process.env['FAULT_RUNS'] ?? 1);
 
 const workflowFunctions = new Set<string>(
   functionCatalogue.filter((spec) => spec.trigger === 'workflow').map((spec) => spec.id),

@@ -532,7 +532,7 @@ export function createJourneyDriver(clinic: LocalClinic, hooks: DriverHooks = {}
       prescriptionIssuedOn: localDateOf(clinic.now(), clinic.clinic.defaultTimeZone),
       daysOfSupply: 30,
       refillsAllowed: 5,
-      maintenanceIntervalDays: 14,
+      maintenanceIntervalDays: 28,
     };
   };
 
