@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // vitest's default is one worker less than the cores: on the 2-core machines CI runs on, that ran every
+    // file one after another with a core idle
+    maxWorkers: 2,
     // prints the stack's IAM grants that no local call of the run used
     globalSetup: ['./test/support/unused-grants-report.ts'],
     // the functions' INFO lines would bury the test report; warnings and errors still show
