@@ -21,6 +21,8 @@ const clinicianPagesShareTheAnswerPath =
 export const expectedUnusedGrants: Readonly<Record<string, string>> = {
   'function:clinician-pages ses:sendemail': clinicianPagesShareTheAnswerPath,
   'function:clinician-pages states:sendtaskfailure': `${clinicianPagesShareTheAnswerPath} (a hold ends the waiting steps)`,
+  'function:refill-gate dynamodb:getitem':
+    "read only when a retried email finds the marker an earlier attempt left (functions/email/email-marker.ts): the refill gate's hold alert on lost medication, retried after a failed send; the suite takes that retry path through the reminder and request functions",
 };
 
 export function recordGrantUsage(check: AccessCheck): void {
