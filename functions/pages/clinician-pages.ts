@@ -45,26 +45,11 @@ import {
 /** Who the decision is about: clinician pages may show what the clinician needs to decide. */
 export function patientHeader(view: PageView): Html {
   const p = view.patient.patient;
-  return html`<table>
-    <tr>
-      <th>Patient</th>
-      <td>${p.firstName} ${p.lastName}</td>
-    </tr>
-    <tr>
-      <th>Date of birth</th>
-      <td>${p.dateOfBirth}</td>
-    </tr>
-    <tr>
-      <th>Journey phase</th>
-      <td>${journeyPhaseLabels[view.patient.journey.phase]}</td>
-    </tr>
-  </table>`;
+  return html`<table><tr><th>Patient</th><td>${p.firstName} ${p.lastName}</td></tr><tr><th>Date of birth</th><td>${p.dateOfBirth}</td></tr><tr><th>Journey phase</th><td>${journeyPhaseLabels[view.patient.journey.phase]}</td></tr></table>`;
 }
 
 const decisionOf = (values: FormValues) => valueOf(values, 'decision');
-const recorded = (text: string) =>
-  html`<p class="notice" role="status">${text}</p>
-    <p>You can close this page.</p>`;
+const recorded = (text: string) => html`<p class="notice" role="status">${text}</p><p>You can close this page.</p>`;
 
 export const consultBookingPage: PurposePage = {
   title: 'Book the video consult',
@@ -125,52 +110,18 @@ function screeningSummary(view: PageView): Html {
   if (screening === undefined) return html`<p class="urgent">No screening result is stored yet.</p>`;
   const s = screening.scores;
   return html`<h2>Screening: ${screeningOutcomeWords[screening.outcome]}</h2>
-    <table>
-      <tr>
-        <th>GAD-7</th>
-        <td>${s.gad7.total} (${s.gad7.band})</td>
-      </tr>
-      <tr>
-        <th>PHQ-9</th>
-        <td>${s.phq9.total} (${s.phq9.band}); item 9: ${s.phq9.item9}</td>
-      </tr>
-      <tr>
-        <th>C-SSRS risk</th>
-        <td>${s.cssrs.risk}</td>
-      </tr>
-      <tr>
-        <th>AUDIT-C</th>
-        <td>${s.auditC.total}${s.auditC.positive ? ' (positive)' : ''}</td>
-      </tr>
-      <tr>
-        <th>DAST-10</th>
-        <td>${s.dast10.total} (${s.dast10.band})</td>
-      </tr>
-      <tr>
-        <th>Resting BP</th>
-        <td>${s.restingBp.systolic}/${s.restingBp.diastolic}</td>
-      </tr>
-      <tr>
-        <th>Age</th>
-        <td>${s.ageYears}</td>
-      </tr>
-    </table>
-    <h2>Reasons</h2>
-    ${
-      screening.reasons.length === 0
-        ? html`<p>No exclusion or review reason found.</p>`
-        : html`<ul>
-            ${join(screening.reasons.map((r) => html`<li>${r.severity === 'exclusion' ? 'Exclusion' : 'Review'}: ${reasonWords(r)}</li>`))}
-          </ul>`
-    }
-    <p class="hint">Protocol ${screening.protocolVersion}</p>
-    ${join(
-      view.patient.evaluations.map(
-        (e) =>
-          html`<h2>Consult evaluation (${evaluationModalityLabels[e.modality].toLowerCase()})</h2>
-            <p>${e.notes}</p>`,
-      ),
-    )}`;
+<table>
+<tr><th>GAD-7</th><td>${s.gad7.total} (${s.gad7.band})</td></tr>
+<tr><th>PHQ-9</th><td>${s.phq9.total} (${s.phq9.band}); item 9: ${s.phq9.item9}</td></tr>
+<tr><th>C-SSRS risk</th><td>${s.cssrs.risk}</td></tr>
+<tr><th>AUDIT-C</th><td>${s.auditC.total}${s.auditC.positive ? ' (positive)' : ''}</td></tr>
+<tr><th>DAST-10</th><td>${s.dast10.total} (${s.dast10.band})</td></tr>
+<tr><th>Resting BP</th><td>${s.restingBp.systolic}/${s.restingBp.diastolic}</td></tr>
+<tr><th>Age</th><td>${s.ageYears}</td></tr>
+</table>
+<h2>Reasons</h2>${screening.reasons.length === 0 ? html`<p>No exclusion or review reason found.</p>` : html`<ul>${join(screening.reasons.map((r) => html`<li>${r.severity === 'exclusion' ? 'Exclusion' : 'Review'}: ${reasonWords(r)}</li>`))}</ul>`}
+<p class="hint">Protocol ${screening.protocolVersion}</p>
+${join(view.patient.evaluations.map((e) => html`<h2>Consult evaluation (${evaluationModalityLabels[e.modality].toLowerCase()})</h2><p>${e.notes}</p>`))}`;
 }
 
 /**
@@ -217,37 +168,12 @@ function prescribingFacts(view: PageView): Html {
   const firstPlan = view.patient.plan === undefined;
   const pdmp = view.patient.journey.pdmpCheckedAt;
   const inPerson = view.patient.evaluations.filter((e) => e.modality === 'in-person');
-  return html`<h2>Prescribing checks (protocol ${p.version})</h2>
-    <table>
-      <tr>
-        <th>Weight at intake</th>
-        <td>
-          ${weight === undefined ? 'not recorded: the plan cannot be approved until it is' : html`${weight} kg: at most ${Math.floor(weight * p.dose.maxMgPerKg)} mg per session (${p.dose.maxMgPerKg} mg/kg)`}
-        </td>
-      </tr>
-      <tr>
-        <th>First dose</th>
-        <td>
-          ${firstPlan ? `this is the first plan: at most ${p.dose.firstDoseMaxMg} mg` : 'an earlier plan was approved'}
-        </td>
-      </tr>
-      <tr>
-        <th>PDMP check</th>
-        <td>
-          ${pdmp === null ? 'none recorded' : formatInZone(pdmp, view.timeZone)} (needed within
-          ${p.prescribing.pdmpCheckWithinDays === 1 ? '24 hours' : `${p.prescribing.pdmpCheckWithinDays} days`} before
-          approval)
-        </td>
-      </tr>
-      <tr>
-        <th>In-person evaluation</th>
-        <td>
-          ${inPerson.length === 0 ? 'none on record' : inPerson.map((e) => `${clinicianName(view.clinic, e.clinicianId)}, ${formatInZone(e.evaluatedAt, view.timeZone)}`).join('; ')}
-          (telehealth alone until ${p.telehealth.prescribingValidUntil}; after it, by
-          ${p.prescribing.inPersonEvaluationBy === 'prescribing-clinician' ? 'the prescribing clinician' : 'any clinician'})
-        </td>
-      </tr>
-    </table>`;
+  return html`<h2>Prescribing checks (protocol ${p.version})</h2><table>
+<tr><th>Weight at intake</th><td>${weight === undefined ? 'not recorded: the plan cannot be approved until it is' : html`${weight} kg: at most ${Math.floor(weight * p.dose.maxMgPerKg)} mg per session (${p.dose.maxMgPerKg} mg/kg)`}</td></tr>
+<tr><th>First dose</th><td>${firstPlan ? `this is the first plan: at most ${p.dose.firstDoseMaxMg} mg` : 'an earlier plan was approved'}</td></tr>
+<tr><th>PDMP check</th><td>${pdmp === null ? 'none recorded' : formatInZone(pdmp, view.timeZone)} (needed within ${p.prescribing.pdmpCheckWithinDays === 1 ? '24 hours' : `${p.prescribing.pdmpCheckWithinDays} days`} before approval)</td></tr>
+<tr><th>In-person evaluation</th><td>${inPerson.length === 0 ? 'none on record' : inPerson.map((e) => `${clinicianName(view.clinic, e.clinicianId)}, ${formatInZone(e.evaluatedAt, view.timeZone)}`).join('; ')} (telehealth alone until ${p.telehealth.prescribingValidUntil}; after it, by ${p.prescribing.inPersonEvaluationBy === 'prescribing-clinician' ? 'the prescribing clinician' : 'any clinician'})</td></tr>
+</table>`;
 }
 
 /**
@@ -270,43 +196,33 @@ export const treatmentPlanPage: PurposePage = {
     return html`${patientHeader(view)}${telehealthNotice(view)}${prescribingFacts(view)}${form(
       'treatment-plan',
       state,
-      html`<fieldset>
-          <legend>Dose</legend>
-          ${numberField(state, 'plan.doseMg', 'Dose per session (mg)', { min: 0, hint: `At most ${p.dose.maxSublingualMg} mg per session, ${p.dose.maxMgPerKg} mg/kg, and ${p.dose.firstDoseMaxMg} mg for a first plan, under protocol ${p.version}.` })}${radioGroup(state, 'plan.route', 'Route', [{ value: p.dose.route, label: p.dose.route }])}
-        </fieldset>
-        <fieldset>
-          <legend>Induction sessions</legend>
-          ${numberField(state, 'plan.sessionCount', 'Number of sessions', { min: 1, max: 52, step: '1', hint: `The protocol's induction count is ${p.induction.sessionCount}.` })}
-          ${textField(state, 'plan.sessionCountReason', 'Reason for a different number of sessions (if any)')}
-          ${numberField(state, 'plan.intervalDays', 'Days between sessions', { min: 1, hint: `At least ${p.induction.minimumHoursBetweenSessions / 24} days apart.` })}
-          <p class="hint">${patientTimesHint(view)}</p>
-          ${join(Array.from({ length: PLAN_SESSIONS }, (_, i) => textField(state, `plan.plannedSessionTimes[${i}]`, `Session ${i + 1} start (${patientZone})`, { type: 'datetime-local' })))}
-        </fieldset>
-        <fieldset>
-          <legend>Monitoring</legend>
-          ${radioGroup(state, 'plan.monitoring.adultMonitorRequired', 'An adult monitor stays for the whole session', [
-            { value: 'yes', label: 'Required' },
-            { value: 'no', label: 'Not required' },
-          ])}
-          ${radioGroup(state, 'plan.monitoring.bloodPressureBeforeEachSession', 'Blood pressure before each session', [
-            { value: 'yes', label: 'Required' },
-            { value: 'no', label: 'Not required' },
-          ])}
-          ${textArea(state, 'plan.monitoring.notes', 'Monitoring notes')}
-        </fieldset>
-        ${textField(state, 'plan.followUpAt', `Follow-up appointment (${patientZone})`, { type: 'datetime-local', hint: patientTimesHint(view) })}
-        ${textArea(state, 'plan.preparationGuidance', 'Preparation guidance for the patient')}
-        <fieldset>
-          <legend>Prescription</legend>
-          ${textField(state, 'plan.prescriptionIssuedOn', 'Date of issue', { type: 'date' })}
-          ${numberField(state, 'plan.daysOfSupply', 'Days of supply per fill', { min: 1, step: '1', hint: `At most ${p.supply.maxDaysPerFill} days.` })}
-          ${numberField(state, 'plan.refillsAllowed', 'Refills allowed', { min: 0, step: '1', hint: `At most ${p.refill.maxRefills}.` })}
-        </fieldset>
-        <fieldset>
-          <legend>Maintenance</legend>
-          ${numberField(state, 'plan.maintenanceIntervalDays', 'Days between maintenance doses', { min: p.maintenance.minDaysBetweenDoses, max: p.maintenance.maxDaysBetweenDoses, step: '1', hint: `After induction, each refill supplies a dose every this many days (${p.maintenance.minDaysBetweenDoses} to ${p.maintenance.maxDaysBetweenDoses}, at most ${p.maintenance.maxDosesPerFill} doses per fill). Each dose has its own check-in, hour and journal.` })}
-        </fieldset>
-        ${textArea(state, 'note', 'Note if you decline (optional)', { maxLength: NOTE_MAX_CHARACTERS })}`,
+      html`<fieldset><legend>Dose</legend>${numberField(state, 'plan.doseMg', 'Dose per session (mg)', { min: 0, hint: `At most ${p.dose.maxSublingualMg} mg per session, ${p.dose.maxMgPerKg} mg/kg, and ${p.dose.firstDoseMaxMg} mg for a first plan, under protocol ${p.version}.` })}${radioGroup(state, 'plan.route', 'Route', [{ value: p.dose.route, label: p.dose.route }])}</fieldset>
+<fieldset><legend>Induction sessions</legend>${numberField(state, 'plan.sessionCount', 'Number of sessions', { min: 1, max: 52, step: '1', hint: `The protocol's induction count is ${p.induction.sessionCount}.` })}
+${textField(state, 'plan.sessionCountReason', 'Reason for a different number of sessions (if any)')}
+${numberField(state, 'plan.intervalDays', 'Days between sessions', { min: 1, hint: `At least ${p.induction.minimumHoursBetweenSessions / 24} days apart.` })}
+<p class="hint">${patientTimesHint(view)}</p>
+${join(Array.from({ length: PLAN_SESSIONS }, (_, i) => textField(state, `plan.plannedSessionTimes[${i}]`, `Session ${i + 1} start (${patientZone})`, { type: 'datetime-local' })))}</fieldset>
+<fieldset><legend>Monitoring</legend>${radioGroup(
+        state,
+        'plan.monitoring.adultMonitorRequired',
+        'An adult monitor stays for the whole session',
+        [
+          { value: 'yes', label: 'Required' },
+          { value: 'no', label: 'Not required' },
+        ],
+      )}
+${radioGroup(state, 'plan.monitoring.bloodPressureBeforeEachSession', 'Blood pressure before each session', [
+  { value: 'yes', label: 'Required' },
+  { value: 'no', label: 'Not required' },
+])}
+${textArea(state, 'plan.monitoring.notes', 'Monitoring notes')}</fieldset>
+${textField(state, 'plan.followUpAt', `Follow-up appointment (${patientZone})`, { type: 'datetime-local', hint: patientTimesHint(view) })}
+${textArea(state, 'plan.preparationGuidance', 'Preparation guidance for the patient')}
+<fieldset><legend>Prescription</legend>${textField(state, 'plan.prescriptionIssuedOn', 'Date of issue', { type: 'date' })}
+${numberField(state, 'plan.daysOfSupply', 'Days of supply per fill', { min: 1, step: '1', hint: `At most ${p.supply.maxDaysPerFill} days.` })}
+${numberField(state, 'plan.refillsAllowed', 'Refills allowed', { min: 0, step: '1', hint: `At most ${p.refill.maxRefills}.` })}</fieldset>
+<fieldset><legend>Maintenance</legend>${numberField(state, 'plan.maintenanceIntervalDays', 'Days between maintenance doses', { min: p.maintenance.minDaysBetweenDoses, max: p.maintenance.maxDaysBetweenDoses, step: '1', hint: `After induction, each refill supplies a dose every this many days (${p.maintenance.minDaysBetweenDoses} to ${p.maintenance.maxDaysBetweenDoses}, at most ${p.maintenance.maxDosesPerFill} doses per fill). Each dose has its own check-in, hour and journal.` })}</fieldset>
+${textArea(state, 'note', 'Note if you decline (optional)', { maxLength: NOTE_MAX_CHARACTERS })}`,
       html`${submitButton('Approve plan', 'APPROVED')}${submitButton('Decline', 'DECLINED', true)}`,
     )}`;
   },
@@ -410,37 +326,13 @@ function measureCard(measure: TreatmentResponse): Html {
         ? `fell ${Math.round(measure.fallPercent)} %`
         : `rose ${Math.round(-measure.fallPercent)} %`;
   const remissionJudged = !measure.reasons.some((r) => r.code === 'REMISSION_NOT_APPLICABLE');
-  return html`<section class="measure">
-    <h3>${measureNames[measure.instrument]}</h3>
-    <dl class="facts">
-      <div>
-        <dt>Baseline</dt>
-        <dd>${measure.baseline}</dd>
-      </div>
-      <div>
-        <dt>Latest</dt>
-        <dd>${measure.latest}</dd>
-      </div>
-      <div>
-        <dt>Change</dt>
-        <dd>${change}</dd>
-      </div>
-      <div>
-        <dt>Response</dt>
-        <dd>
-          <strong>${measure.response ? 'Yes' : 'No'}</strong>.
-          ${reasonFor(measure, ['RESPONSE', 'NO_RESPONSE', 'RESPONSE_NOT_APPLICABLE'])}
-        </dd>
-      </div>
-      <div>
-        <dt>Remission</dt>
-        <dd>
-          <strong>${measure.remission ? 'Yes' : remissionJudged ? 'No' : 'No, not judged'}</strong>.
-          ${reasonFor(measure, ['REMISSION', 'NO_REMISSION', 'REMISSION_NOT_APPLICABLE'])}
-        </dd>
-      </div>
-    </dl>
-  </section>`;
+  return html`<section class="measure"><h3>${measureNames[measure.instrument]}</h3><dl class="facts">
+<div><dt>Baseline</dt><dd>${measure.baseline}</dd></div>
+<div><dt>Latest</dt><dd>${measure.latest}</dd></div>
+<div><dt>Change</dt><dd>${change}</dd></div>
+<div><dt>Response</dt><dd><strong>${measure.response ? 'Yes' : 'No'}</strong>. ${reasonFor(measure, ['RESPONSE', 'NO_RESPONSE', 'RESPONSE_NOT_APPLICABLE'])}</dd></div>
+<div><dt>Remission</dt><dd><strong>${measure.remission ? 'Yes' : remissionJudged ? 'No' : 'No, not judged'}</strong>. ${reasonFor(measure, ['REMISSION', 'NO_REMISSION', 'REMISSION_NOT_APPLICABLE'])}</dd></div>
+</dl></section>`;
 }
 
 function followUpNumbers(view: PageView): Html {
@@ -450,13 +342,7 @@ function followUpNumbers(view: PageView): Html {
     return html`<p>No baseline and follow-up assessment to compare yet.</p>`;
   const followUp = computeFollowUp(intake, latest, view.protocol);
   const rules = view.protocol.followUp;
-  return html`<h2>Change since intake</h2>
-    <p class="hint">
-      Baseline: the intake. Latest: the assessment of ${formatInZone(latest.takenAt, view.timeZone)}. Response: a fall
-      of at least ${rules.responseMinimumFallPercent} %. Remission: a score below ${rules.remissionBelow}, judged only
-      from a baseline of ${rules.remissionBaselineAtLeast} or more (protocol ${followUp.protocolVersion}).
-    </p>
-    ${measureCard(followUp.gad7)}${measureCard(followUp.phq9)}`;
+  return html`<h2>Change since intake</h2><p class="hint">Baseline: the intake. Latest: the assessment of ${formatInZone(latest.takenAt, view.timeZone)}. Response: a fall of at least ${rules.responseMinimumFallPercent} %. Remission: a score below ${rules.remissionBelow}, judged only from a baseline of ${rules.remissionBaselineAtLeast} or more (protocol ${followUp.protocolVersion}).</p>${measureCard(followUp.gad7)}${measureCard(followUp.phq9)}`;
 }
 
 export const followUpPage = choicePage({
@@ -480,33 +366,12 @@ function refillFindings(view: PageView): Html {
         .filter((name) => bladder[name])
         .map((name) => bladderSymptomLabels[name])
     : [];
-  return html`<h2>Refill request</h2>
-    <table>
-      <tr>
-        <th>Fills so far</th>
-        <td>
-          ${view.patient.fills.length}${lastFill ? html`, the last on ${formatInZone(lastFill.filledAt, view.timeZone)}` : ''}
-        </td>
-      </tr>
-      <tr>
-        <th>Latest assessment</th>
-        <td>
-          ${latest ? html`GAD-7 ${scoreGad7(latest.gad7, view.protocol).total}, PHQ-9 ${scorePhq9(latest.phq9, view.protocol).total} (item 9: ${latest.phq9.items[8] ?? '?'}), ${formatInZone(latest.takenAt, view.timeZone)}` : 'none'}
-        </td>
-      </tr>
-      <tr>
-        <th>Bladder symptoms</th>
-        <td>${flags.length === 0 ? 'none reported' : flags.join(', ')}</td>
-      </tr>
-      <tr>
-        <th>Lost or stolen</th>
-        <td>${latest?.lostOrStolenReplacement ? 'Yes: this replaces a lost or stolen supply' : 'No'}</td>
-      </tr>
-    </table>
-    <p class="hint">
-      The refill gate found this request approvable under protocol ${view.protocol.version}; every refill still needs
-      your approval.
-    </p>`;
+  return html`<h2>Refill request</h2><table>
+<tr><th>Fills so far</th><td>${view.patient.fills.length}${lastFill ? html`, the last on ${formatInZone(lastFill.filledAt, view.timeZone)}` : ''}</td></tr>
+<tr><th>Latest assessment</th><td>${latest ? html`GAD-7 ${scoreGad7(latest.gad7, view.protocol).total}, PHQ-9 ${scorePhq9(latest.phq9, view.protocol).total} (item 9: ${latest.phq9.items[8] ?? '?'}), ${formatInZone(latest.takenAt, view.timeZone)}` : 'none'}</td></tr>
+<tr><th>Bladder symptoms</th><td>${flags.length === 0 ? 'none reported' : flags.join(', ')}</td></tr>
+<tr><th>Lost or stolen</th><td>${latest?.lostOrStolenReplacement ? 'Yes: this replaces a lost or stolen supply' : 'No'}</td></tr>
+</table><p class="hint">The refill gate found this request approvable under protocol ${view.protocol.version}; every refill still needs your approval.</p>`;
 }
 
 export const refillApprovalPage = choicePage({
@@ -524,17 +389,11 @@ export const refillApprovalPage = choicePage({
 function holdSummary(view: PageView): Html {
   const hold = view.patient.journey.hold;
   const open = view.patient.adverseEvents.filter((e) => e.status === 'open');
-  return html`<p class="urgent">
-      ${hold ? html`On clinical hold since ${formatInZone(hold.since, view.timeZone)}: ${hold.reason}` : 'The patient is not on hold right now.'}
-    </p>
-    ${
-      open.length === 0
-        ? ''
-        : html`<h2>Open adverse events</h2>
-            <ul>
-              ${join(open.map((e) => html`<li>${adverseEventKindLabels[e.kind]}, reported by ${adverseEventReporterLabels[e.reportedBy]}: ${e.description}</li>`))}
-            </ul>`
-    }`;
+  return html`<p class="urgent">${hold ? html`On clinical hold since ${formatInZone(hold.since, view.timeZone)}: ${hold.reason}` : 'The patient is not on hold right now.'}</p>${
+    open.length === 0
+      ? ''
+      : html`<h2>Open adverse events</h2><ul>${join(open.map((e) => html`<li>${adverseEventKindLabels[e.kind]}, reported by ${adverseEventReporterLabels[e.reportedBy]}: ${e.description}</li>`))}</ul>`
+  }`;
 }
 
 export const holdDecisionPage = choicePage({
@@ -554,10 +413,7 @@ export const journalMissingPage = choicePage({
   title: 'A session journal is missing',
   purpose: 'journal-missing',
   intro: (view) =>
-    html`<p>
-      The patient has not written the journal for ${sessionOf(view) ?? 'their latest session'}. The next session stays
-      blocked until it is written.
-    </p>`,
+    html`<p>The patient has not written the journal for ${sessionOf(view) ?? 'their latest session'}. The next session stays blocked until it is written.</p>`,
   choices: [
     { decision: 'ASK_AGAIN', label: 'Ask the patient again' },
     { decision: 'DISCHARGE', label: 'Discharge' },
@@ -569,11 +425,7 @@ export const missedCheckInsPage = choicePage({
   title: 'Check-ins missed',
   purpose: 'missed-check-ins',
   intro: (view) =>
-    html`<p>
-      The patient has missed the check-in for ${sessionOf(view) ?? 'their next session'}
-      ${view.protocol.induction.maxMissedCheckIns} times. They get no more check-in links for it until you decide:
-      nothing is dosed meanwhile.
-    </p>`,
+    html`<p>The patient has missed the check-in for ${sessionOf(view) ?? 'their next session'} ${view.protocol.induction.maxMissedCheckIns} times. They get no more check-in links for it until you decide: nothing is dosed meanwhile.</p>`,
   choices: [
     { decision: 'TRY_AGAIN', label: 'Try again (a new check-in the next day, at the planned time)' },
     { decision: 'NEW_PLAN', label: 'New plan' },
@@ -586,11 +438,7 @@ export const firstDoseCheckInPage = choicePage({
   title: 'Check in after the first dose',
   purpose: 'first-dose-check-in',
   intro: (view) =>
-    html`<p>
-      The patient has taken their first dose. Please contact them ${view.protocol.afterSession.firstDoseCheckInFromDays}
-      to ${view.protocol.afterSession.firstDoseCheckInToDays} days after it (sleep, side effects, mood, how the session
-      went), then record it here.
-    </p>`,
+    html`<p>The patient has taken their first dose. Please contact them ${view.protocol.afterSession.firstDoseCheckInFromDays} to ${view.protocol.afterSession.firstDoseCheckInToDays} days after it (sleep, side effects, mood, how the session went), then record it here.</p>`,
   choices: [{ decision: 'CHECKED_IN', label: 'I have checked in with the patient' }],
   noteRequiredFor: ['CHECKED_IN'],
   noteLabel: 'What you found (required)',
@@ -608,36 +456,23 @@ const stepNames: Record<string, string> = {
 /** An escalated patient step: the patient has not done it yet (request-action, escalation stage). */
 function overdueStep(view: PageView): Html {
   const session = sessionOf(view);
-  return html`<p class="notice">
-    The patient has not yet completed
-    ${stepNames[view.step.purpose] ?? 'a step of their journey'}${session === undefined ? '' : ` (${session})`}. Their
-    link stays valid until ${formatInZone(view.step.expiresAt, view.timeZone)}.
-  </p>`;
+  return html`<p class="notice">The patient has not yet completed ${stepNames[view.step.purpose] ?? 'a step of their journey'}${session === undefined ? '' : ` (${session})`}. Their link stays valid until ${formatInZone(view.step.expiresAt, view.timeZone)}.</p>`;
 }
 
 /** A clinician alert (functions/links/clinician-alert.ts): the email said only "a patient"; this page says who and what. */
 function alertNotice(view: PageView, alert: StepAlert): Html {
   const urgent = alert.urgency === 'urgent';
-  return html`<p class="${urgent ? 'urgent' : 'notice'}" role="status">
-      ${urgent ? 'Urgent: please review today' : 'For your attention'}
-    </p>
-    <h2>What happened</h2>
-    <p>${alert.message}</p>
-    <table>
-      <tr>
-        <th>Raised</th>
-        <td>${formatInZone(alert.raisedAt, view.timeZone)}</td>
-      </tr>
-    </table>
-    <p>Any decision the journey needs from you arrives in its own email with its own link.</p>`;
+  return html`<p class="${urgent ? 'urgent' : 'notice'}" role="status">${urgent ? 'Urgent: please review today' : 'For your attention'}</p>
+<h2>What happened</h2><p>${alert.message}</p>
+<table><tr><th>Raised</th><td>${formatInZone(alert.raisedAt, view.timeZone)}</td></tr></table>
+<p>Any decision the journey needs from you arrives in its own email with its own link.</p>`;
 }
 
 export const noticePage: PurposePage = {
   title: 'A patient needs your attention',
   rule: undefined,
   render: (view) =>
-    html`${patientHeader(view)}${view.step.alert === undefined ? overdueStep(view) : alertNotice(view, view.step.alert)}
-      <p>This page is for information; there is nothing to submit.</p>`,
+    html`${patientHeader(view)}${view.step.alert === undefined ? overdueStep(view) : alertNotice(view, view.step.alert)}<p>This page is for information; there is nothing to submit.</p>`,
   answerFrom: () => ({}),
   done: () => html``,
 };

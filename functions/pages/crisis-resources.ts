@@ -7,12 +7,8 @@ import { en, type Messages } from './messages-en.ts';
  */
 export function crisisResources(m: Messages = en): Html {
   const c = m.crisis;
-  return html`<div class="urgent" role="alert">
-    <p>${c.intro}</p>
-    <ul>
-      <li>${c.lifelineBefore} <strong>988</strong> ${c.lifelineAfter}</li>
-      <li>${c.emergencyBefore} <strong>911</strong> ${c.emergencyAfter}</li>
-    </ul>
-    <p>${c.answersGo}</p>
-  </div>`;
+  return html`<div class="urgent" role="alert"><p>${c.intro}</p>
+<ul><li>${c.lifelineBefore} <strong>988</strong> ${c.lifelineAfter}</li>
+<li>${c.emergencyBefore} <strong>911</strong> ${c.emergencyAfter}</li></ul>
+<p>${c.answersGo}</p></div>`;
 }

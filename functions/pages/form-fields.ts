@@ -104,9 +104,8 @@ function wrap(
   const id = fieldId(name);
   const hint = options.hint;
   return html`<div class="field${message ? ' invalid' : ''}">
-    <label for="${id}">${label}</label>${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}
-    ${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}${control}
-  </div>`;
+<label for="${id}">${label}</label>${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}
+${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}${control}</div>`;
 }
 
 function describedBy(form: FormState, name: string, hint?: string): string {
@@ -121,16 +120,7 @@ export function numberField(
   options: { min?: number; max?: number; step?: string; hint?: string } = {},
 ): Html {
   const id = fieldId(name);
-  const control = html`<input
-    type="number"
-    id="${id}"
-    name="${name}"
-    inputmode="decimal"
-    value="${valueOf(form.values, name) ?? ''}"
-    ${options.min === undefined ? '' : html` min="${options.min}"`}${options.max === undefined ? '' : html` max="${options.max}"`}
-    step="${options.step ?? 'any'}"
-    aria-describedby="${describedBy(form, name, options.hint)}"
-  />`;
+  const control = html`<input type="number" id="${id}" name="${name}" inputmode="decimal" value="${valueOf(form.values, name) ?? ''}"${options.min === undefined ? '' : html` min="${options.min}"`}${options.max === undefined ? '' : html` max="${options.max}"`} step="${options.step ?? 'any'}" aria-describedby="${describedBy(form, name, options.hint)}">`;
   return wrap(form, name, label, 'number', control, options);
 }
 
@@ -143,13 +133,7 @@ export function textField(
   options: { hint?: string; type?: 'text' | 'datetime-local' | 'date' } = {},
 ): Html {
   const id = fieldId(name);
-  const control = html`<input
-    type="${options.type ?? 'text'}"
-    id="${id}"
-    name="${name}"
-    value="${valueOf(form.values, name) ?? ''}"
-    aria-describedby="${describedBy(form, name, options.hint)}"
-  />`;
+  const control = html`<input type="${options.type ?? 'text'}" id="${id}" name="${name}" value="${valueOf(form.values, name) ?? ''}" aria-describedby="${describedBy(form, name, options.hint)}">`;
   return wrap(form, name, label, kindOfInput[options.type ?? 'text'], control, options);
 }
 
@@ -166,8 +150,7 @@ export function textArea(
       ? undefined
       : messagesOf(form).form.atMostCharacters(options.maxLength.toLocaleString(messagesOf(form).dateLocale));
   const hint = [options.hint, limit].filter((part) => part !== undefined).join(' ') || undefined;
-  const control = html`<textarea id="${id}" name="${name}" aria-describedby="${describedBy(form, name, hint)}">
-${valueOf(form.values, name) ?? ''}</textarea>`;
+  const control = html`<textarea id="${id}" name="${name}" aria-describedby="${describedBy(form, name, hint)}">${valueOf(form.values, name) ?? ''}</textarea>`;
   return wrap(form, name, label, 'text', control, { hint });
 }
 
@@ -187,24 +170,13 @@ export function radioGroup(
   const message = describe(form, name, { label: errorName ?? legend, kind: 'choice' });
   const chosen = valueOf(form.values, name);
   const id = fieldId(name);
-  return html`<fieldset class="field${message ? ' invalid' : ''}" id="${id}">
-    <legend>${legend}</legend>
-    ${hint ? html`<p class="hint">${hint}</p>` : ''}
-    ${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}${join(
-      options.map(
-        (option, index) =>
-          html`<label class="choice" for="${id}-${index}"
-            ><input
-              type="radio"
-              id="${id}-${index}"
-              name="${name}"
-              value="${option.value}"
-              ${chosen === option.value ? ' checked' : ''}
-            />${option.label}</label
-          >`,
-      ),
-    )}
-  </fieldset>`;
+  return html`<fieldset class="field${message ? ' invalid' : ''}" id="${id}"><legend>${legend}</legend>${hint ? html`<p class="hint">${hint}</p>` : ''}
+${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}${join(
+    options.map(
+      (option, index) =>
+        html`<label class="choice" for="${id}-${index}"><input type="radio" id="${id}-${index}" name="${name}" value="${option.value}"${chosen === option.value ? ' checked' : ''}>${option.label}</label>`,
+    ),
+  )}</fieldset>`;
 }
 
 export function yesNoField(form: FormState, name: string, question: string, hint?: string, errorName?: string): Html {
@@ -232,24 +204,13 @@ export function checkboxGroup(
   const message = describe(form, name, { label: legend, kind: 'choice' });
   const chosen = new Set(valuesOf(form.values, name));
   const id = fieldId(name);
-  return html`<fieldset class="field${message ? ' invalid' : ''}" id="${id}">
-    <legend>${legend}</legend>
-    ${hint ? html`<p class="hint">${hint}</p>` : ''}
-    ${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}${join(
-      options.map(
-        (option, index) =>
-          html`<label class="choice" for="${id}-${index}"
-            ><input
-              type="checkbox"
-              id="${id}-${index}"
-              name="${name}"
-              value="${option.value}"
-              ${chosen.has(option.value) ? ' checked' : ''}
-            />${option.label}</label
-          >`,
-      ),
-    )}
-  </fieldset>`;
+  return html`<fieldset class="field${message ? ' invalid' : ''}" id="${id}"><legend>${legend}</legend>${hint ? html`<p class="hint">${hint}</p>` : ''}
+${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}${join(
+    options.map(
+      (option, index) =>
+        html`<label class="choice" for="${id}-${index}"><input type="checkbox" id="${id}-${index}" name="${name}" value="${option.value}"${chosen.has(option.value) ? ' checked' : ''}>${option.label}</label>`,
+    ),
+  )}</fieldset>`;
 }
 
 export function selectField(
@@ -260,15 +221,12 @@ export function selectField(
 ): Html {
   const id = fieldId(name);
   const chosen = valueOf(form.values, name);
-  const control = html`<select id="${id}" name="${name}" aria-describedby="${describedBy(form, name)}">
-    <option value="">${messagesOf(form).form.choose}</option>
-    ${join(
-      options.map(
-        (option) =>
-          html`<option value="${option.value}" ${chosen === option.value ? ' selected' : ''}>${option.label}</option>`,
-      ),
-    )}
-  </select>`;
+  const control = html`<select id="${id}" name="${name}" aria-describedby="${describedBy(form, name)}"><option value="">${messagesOf(form).form.choose}</option>${join(
+    options.map(
+      (option) =>
+        html`<option value="${option.value}"${chosen === option.value ? ' selected' : ''}>${option.label}</option>`,
+    ),
+  )}</select>`;
   return wrap(form, name, label, 'choice', control);
 }
 
@@ -280,35 +238,21 @@ export function selectField(
 export function errorSummary(form: FormState): Html {
   if (form.errors.length === 0) return html``;
   const m = messagesOf(form);
-  return html`<div class="summary" role="alert" tabindex="-1">
-    <h2 class="error">${m.form.problemHeading}</h2>
-    <ul>
-      ${join(
-        form.errors.map((error) => {
-          const field = form.fields?.get(error.field);
-          return field === undefined
-            ? html`<li>${formMessage(error, m)}</li>`
-            : html`<li><a href="#${fieldId(error.field)}">${personMessage(field, error, m)}</a></li>`;
-        }),
-      )}
-    </ul>
-  </div>`;
+  return html`<div class="summary" role="alert" tabindex="-1"><h2 class="error">${m.form.problemHeading}</h2><ul>${join(
+    form.errors.map((error) => {
+      const field = form.fields?.get(error.field);
+      return field === undefined
+        ? html`<li>${formMessage(error, m)}</li>`
+        : html`<li><a href="#${fieldId(error.field)}">${personMessage(field, error, m)}</a></li>`;
+    }),
+  )}</ul></div>`;
 }
 
 /** The form shell: posts to the page's own address; the hidden purpose lets the server refuse a form for another step. */
 export function form(purpose: string, state: FormState, content: Html, buttons: Html): Html {
-  return html`${errorSummary(state)}
-    <form method="post" novalidate>
-      <input type="hidden" name="purpose" value="${purpose}" />${content}
-      <div class="buttons">${buttons}</div>
-    </form>`;
+  return html`${errorSummary(state)}<form method="post" novalidate><input type="hidden" name="purpose" value="${purpose}">${content}<div class="buttons">${buttons}</div></form>`;
 }
 
 export function submitButton(label: string, decision?: string, secondary = false): Html {
-  return html`<button
-    type="submit"
-    ${decision === undefined ? '' : html` name="decision" value="${decision}"`}${secondary ? html` class="secondary"` : ''}
-  >
-    ${label}
-  </button>`;
+  return html`<button type="submit"${decision === undefined ? '' : html` name="decision" value="${decision}"`}${secondary ? html` class="secondary"` : ''}>${label}</button>`;
 }

@@ -53,16 +53,13 @@ const MEDICATION_ROWS = 4;
 
 function bpFields(state: FormState, prefix: string, count: number, legend: string): Html {
   const bp = messagesOf(state).bloodPressure;
-  return html`<fieldset>
-    <legend>${legend}</legend>
-    ${join(
-      Array.from(
-        { length: count },
-        (_, i) =>
-          html`${numberField(state, `${prefix}[${i}].systolic`, bp.upper(i + 1), { min: 50, max: 300, step: '1' })}${numberField(state, `${prefix}[${i}].diastolic`, bp.lower(i + 1), { min: 20, max: 200, step: '1' })}`,
-      ),
-    )}
-  </fieldset>`;
+  return html`<fieldset><legend>${legend}</legend>${join(
+    Array.from(
+      { length: count },
+      (_, i) =>
+        html`${numberField(state, `${prefix}[${i}].systolic`, bp.upper(i + 1), { min: 50, max: 300, step: '1' })}${numberField(state, `${prefix}[${i}].diastolic`, bp.lower(i + 1), { min: 20, max: 200, step: '1' })}`,
+    ),
+  )}</fieldset>`;
 }
 
 function bpOf(values: FormValues, prefix: string, count: number): unknown[] {
@@ -75,9 +72,7 @@ function bpOf(values: FormValues, prefix: string, count: number): unknown[] {
 /** The page's catalogue: the patient's language (PageView.language). */
 const words = (view: PageView): Messages => messagesFor(view.language);
 
-const thanks = (m: Messages, text: string) =>
-  html`<p class="notice">${text}</p>
-    <p>${m.form.closePage}</p>`;
+const thanks = (m: Messages, text: string) => html`<p class="notice">${text}</p><p>${m.form.closePage}</p>`;
 /** Crisis resources first when an answer called for them (functions/domain/questionnaire-triage.ts). */
 const thanksAfterQuestionnaire = (m: Messages, text: string, pageOnly: AnswerPageOnly | undefined) =>
   html`${pageOnly?.crisisResources === true ? crisisResources(m) : ''}${thanks(m, text)}`;
@@ -93,44 +88,38 @@ export const intakePage: PurposePage = {
       'intake',
       state,
       html`<p>${t.intro}</p>
-        ${gad7Fields(state)}${phq9Fields(state)}
-        ${cssrsQuestions(state, (label) => textField(state, 'cssrs.behaviourLastOn', label, { type: 'date' }))}
-        ${auditCFields(state)}${dast10Fields(state)}
-        <fieldset>
-          <legend>${t.historyLegend}</legend>
-          ${checkboxGroup(
-            state,
-            'medicalHistory.conditions',
-            t.conditionsQuestion,
-            medicalConditions.map((value) => ({ value, label: m.labels.conditions[value] })),
-            m.form.tickAll,
-          )}
-          ${yesNoField(state, 'medicalHistory.maniaOrHypomania', t.mania, t.maniaHint)}
-          ${join(
-            Array.from(
-              { length: PRIOR_ROWS },
-              (_, i) =>
-                html`${textField(state, `medicalHistory.priorTreatments[${i}].name`, t.priorName(i + 1))}${selectField(
-                  state,
-                  `medicalHistory.priorTreatments[${i}].kind`,
-                  t.priorKind(i + 1),
-                  priorTreatmentKinds.map((value) => ({ value, label: m.labels.priorTreatments[value] ?? value })),
-                )}`,
-            ),
-          )}
-        </fieldset>
-        ${radioGroup(state, 'pregnancy', t.pregnancy, pregnancyOptions(m))}
-        <fieldset>
-          <legend>${t.medicationsLegend}</legend>
-          <p class="hint">${t.medicationsHint}</p>
-          ${join(
-            Array.from({ length: MEDICATION_ROWS }, (_, i) =>
-              textField(state, `currentMedications.medications[${i}].name`, t.medicationName(i + 1)),
-            ),
-          )}
-        </fieldset>
-        ${numberField(state, 'vitals.weightKg', t.weight, { min: 25, max: 350, step: '0.1', hint: t.weightHint })}
-        ${bpFields(state, 'vitals.restingBp', 2, t.restingBp)}`,
+${gad7Fields(state)}${phq9Fields(state)}
+${cssrsQuestions(state, (label) => textField(state, 'cssrs.behaviourLastOn', label, { type: 'date' }))}
+${auditCFields(state)}${dast10Fields(state)}
+<fieldset><legend>${t.historyLegend}</legend>
+${checkboxGroup(
+  state,
+  'medicalHistory.conditions',
+  t.conditionsQuestion,
+  medicalConditions.map((value) => ({ value, label: m.labels.conditions[value] })),
+  m.form.tickAll,
+)}
+${yesNoField(state, 'medicalHistory.maniaOrHypomania', t.mania, t.maniaHint)}
+${join(
+  Array.from(
+    { length: PRIOR_ROWS },
+    (_, i) =>
+      html`${textField(state, `medicalHistory.priorTreatments[${i}].name`, t.priorName(i + 1))}${selectField(
+        state,
+        `medicalHistory.priorTreatments[${i}].kind`,
+        t.priorKind(i + 1),
+        priorTreatmentKinds.map((value) => ({ value, label: m.labels.priorTreatments[value] ?? value })),
+      )}`,
+  ),
+)}</fieldset>
+${radioGroup(state, 'pregnancy', t.pregnancy, pregnancyOptions(m))}
+<fieldset><legend>${t.medicationsLegend}</legend><p class="hint">${t.medicationsHint}</p>${join(
+        Array.from({ length: MEDICATION_ROWS }, (_, i) =>
+          textField(state, `currentMedications.medications[${i}].name`, t.medicationName(i + 1)),
+        ),
+      )}</fieldset>
+${numberField(state, 'vitals.weightKg', t.weight, { min: 25, max: 350, step: '0.1', hint: t.weightHint })}
+${bpFields(state, 'vitals.restingBp', 2, t.restingBp)}`,
       submitButton(t.submit),
     );
   },
@@ -203,8 +192,7 @@ function preparationNotes(view: PageView): Html {
   const guidance = view.patient.plan?.preparationGuidance.trim() ?? '';
   return guidance === ''
     ? html``
-    : html`<h2>${words(view).checkIn.preparationHeading}</h2>
-        <p class="prep">${guidance}</p>`;
+    : html`<h2>${words(view).checkIn.preparationHeading}</h2><p class="prep">${guidance}</p>`;
 }
 
 export const checkInPage: PurposePage = {
@@ -218,27 +206,25 @@ export const checkInPage: PurposePage = {
     return form(
       'check-in',
       state,
-      html`${start ? html`<p>${t.plannedFor} <strong>${start}</strong>.</p>` : ''} ${preparationNotes(view)}
-        ${yesNoField(state, 'monitorPresent', t.monitor)}
-        ${numberField(state, 'fastingHours', t.fasting, { min: 0, step: '0.5' })}
-        ${numberField(state, 'lastAlcoholOrCannabisHoursAgo', t.alcohol, { min: 0, hint: t.noneInLastWeek })}
-        ${numberField(state, 'lastBenzodiazepineHoursAgo', t.benzodiazepine, { min: 0, hint: t.noneInLastWeek })}
-        ${yesNoField(state, 'stimulantOrOpioidToday', t.stimulant)}
-        ${yesNoField(state, 'heldMedicationsConfirmed', t.heldMedications)}
-        ${bpFields(state, 'bpReadings', 2, t.bpReadings)}
-        <fieldset>
-          <legend>${t.recheckLegend}</legend>
-          ${numberField(state, 'bpRecheck.systolic', t.recheckUpper, { min: 50, max: 300, step: '1' })}${numberField(state, 'bpRecheck.diastolic', t.recheckLower, { min: 20, max: 200, step: '1' })}
-        </fieldset>
-        ${checkboxGroup(
-          state,
-          'redFlagSymptoms',
-          m.form.anyOfTheseNow,
-          redFlagSymptoms.map((value) => ({ value, label: m.labels.redFlags[value] })),
-          m.form.tickAll,
-        )}
-        ${asksPregnancy(view) ? yesNoField(state, 'pregnantPlannedOrBreastfeeding', t.pregnancy) : ''}
-        ${yesNoField(state, 'noDrivingAcknowledged', t.noDriving)}`,
+      html`${start ? html`<p>${t.plannedFor} <strong>${start}</strong>.</p>` : ''}
+${preparationNotes(view)}
+${yesNoField(state, 'monitorPresent', t.monitor)}
+${numberField(state, 'fastingHours', t.fasting, { min: 0, step: '0.5' })}
+${numberField(state, 'lastAlcoholOrCannabisHoursAgo', t.alcohol, { min: 0, hint: t.noneInLastWeek })}
+${numberField(state, 'lastBenzodiazepineHoursAgo', t.benzodiazepine, { min: 0, hint: t.noneInLastWeek })}
+${yesNoField(state, 'stimulantOrOpioidToday', t.stimulant)}
+${yesNoField(state, 'heldMedicationsConfirmed', t.heldMedications)}
+${bpFields(state, 'bpReadings', 2, t.bpReadings)}
+<fieldset><legend>${t.recheckLegend}</legend>${numberField(state, 'bpRecheck.systolic', t.recheckUpper, { min: 50, max: 300, step: '1' })}${numberField(state, 'bpRecheck.diastolic', t.recheckLower, { min: 20, max: 200, step: '1' })}</fieldset>
+${checkboxGroup(
+  state,
+  'redFlagSymptoms',
+  m.form.anyOfTheseNow,
+  redFlagSymptoms.map((value) => ({ value, label: m.labels.redFlags[value] })),
+  m.form.tickAll,
+)}
+${asksPregnancy(view) ? yesNoField(state, 'pregnantPlannedOrBreastfeeding', t.pregnancy) : ''}
+${yesNoField(state, 'noDrivingAcknowledged', t.noDriving)}`,
       submitButton(t.submit),
     );
   },
@@ -260,32 +246,23 @@ export const checkInPage: PurposePage = {
   done: (view, decision, output) => {
     const t = words(view).checkIn;
     if (decision === 'EMERGENCY') {
-      return html`<p class="urgent" role="alert">${t.emergency}</p>
-        <p>${t.careTeamTold}</p>`;
+      return html`<p class="urgent" role="alert">${t.emergency}</p><p>${t.careTeamTold}</p>`;
     }
     const reasons = Array.isArray(output['reasons']) ? output['reasons'] : [];
     if (decision === 'POSTPONED' && reasons.includes('BP_CRISIS_PERSISTENT')) {
-      return html`<p class="urgent" role="alert">${t.bpCrisis}</p>
-        <p>${t.bpCrisisWarning}</p>`;
+      return html`<p class="urgent" role="alert">${t.bpCrisis}</p><p>${t.bpCrisisWarning}</p>`;
     }
     if (decision === 'POSTPONED') {
       const next = typeof output['suggestedStart'] === 'string' ? timeFor(view, output['suggestedStart']) : undefined;
-      return html`<p class="notice" role="status">${t.postponed}</p>
-        ${next ? html`<p>${t.earliestNewTime} <strong>${next}</strong>. ${t.careTeamWillConfirm}</p>` : ''}
-        <p>${t.careTeamTold}</p>`;
+      return html`<p class="notice" role="status">${t.postponed}</p>${next ? html`<p>${t.earliestNewTime} <strong>${next}</strong>. ${t.careTeamWillConfirm}</p>` : ''}<p>${t.careTeamTold}</p>`;
     }
-    return html`<p class="notice" role="status">${t.cleared}</p>
-      <p>${t.clearedAdvice}</p>
-      ${preparationNotes(view)}`;
+    return html`<p class="notice" role="status">${t.cleared}</p><p>${t.clearedAdvice}</p>${preparationNotes(view)}`;
   },
 };
 
 /** The link that downloads the page's appointment (`?calendar`, functions/link-pages/serve-link.ts). */
 const addToCalendar = (m: Messages) =>
-  html`<p>
-    <a href="?calendar" download="appointment.ics">${m.preparation.addToCalendar}</a>
-    <span class="hint">${m.preparation.calendarHint}</span>
-  </p>`;
+  html`<p><a href="?calendar" download="appointment.ics">${m.preparation.addToCalendar}</a> <span class="hint">${m.preparation.calendarHint}</span></p>`;
 
 /** Behind the preparation reminder: the session's time and the plan's preparation notes; nothing to submit. */
 export const preparationPage: PurposePage = {
@@ -307,14 +284,9 @@ export const preparationPage: PurposePage = {
   render: (view) => {
     const start = sessionStart(view);
     const m = words(view);
-    return html`${
-        start
-          ? html`<p>${m.checkIn.plannedFor} <strong>${start}</strong>.</p>
-              ${addToCalendar(m)}`
-          : ''
-      }${preparationNotes(view)}
-      <p>${m.preparation.checkInComes(view.protocol.checkIn.opensHoursBefore)}</p>
-      <p>${m.form.infoOnly}</p>`;
+    return html`${start ? html`<p>${m.checkIn.plannedFor} <strong>${start}</strong>.</p>${addToCalendar(m)}` : ''}${preparationNotes(view)}
+<p>${m.preparation.checkInComes(view.protocol.checkIn.opensHoursBefore)}</p>
+<p>${m.form.infoOnly}</p>`;
   },
   answerFrom: () => ({}),
   done: () => html``,
@@ -354,19 +326,9 @@ export const consultPage: PurposePage = {
     const join = typeof consultJoinUrl === 'string' && consultJoinUrl.startsWith('https://') ? consultJoinUrl : null;
     const m = words(view);
     const t = m.consult;
-    return html`${
-        consultAt
-          ? html`<p>${t.on} <strong>${timeFor(view, consultAt)}</strong>.</p>
-              ${addToCalendar(m)}`
-          : html`<p>${t.timeToCome}</p>`
-      }
-      ${
-        join === null
-          ? html`<p>${t.joinToCome}</p>`
-          : html`<p><a class="join" href="${join}" rel="noopener noreferrer">${t.join}</a></p>
-              <p class="hint">${t.joinHint(new URL(join).hostname)}</p>`
-      }
-      <p>${m.form.infoOnly}</p>`;
+    return html`${consultAt ? html`<p>${t.on} <strong>${timeFor(view, consultAt)}</strong>.</p>${addToCalendar(m)}` : html`<p>${t.timeToCome}</p>`}
+${join === null ? html`<p>${t.joinToCome}</p>` : html`<p><a class="join" href="${join}" rel="noopener noreferrer">${t.join}</a></p><p class="hint">${t.joinHint(new URL(join).hostname)}</p>`}
+<p>${m.form.infoOnly}</p>`;
   },
   answerFrom: () => ({}),
   done: () => html``,
@@ -383,22 +345,14 @@ export const journalPage: PurposePage = {
       'journal',
       state,
       html`${textArea(state, 'journal.text', t.text)}
-        ${numberField(state, 'journal.mood', t.mood, { min: 0, max: 10, step: '1' })}
-        <div class="reveal">
-          ${yesNoField(state, 'sideEffects.any', t.any, t.anyHint)}
-          <div class="if-yes">
-            <fieldset>
-              <legend>${t.whichLegend}</legend>
-              <p class="hint">${t.whichHint}</p>
-              ${join(
-                sideEffectSymptoms.map((symptom) =>
-                  radioGroup(state, `sideEffects.${symptom}`, m.labels.sideEffects[symptom], severityOptions(m)),
-                ),
-              )}
-            </fieldset>
-            ${textArea(state, 'sideEffects.freeText', t.freeText)}
-          </div>
-        </div>`,
+${numberField(state, 'journal.mood', t.mood, { min: 0, max: 10, step: '1' })}
+<div class="reveal">${yesNoField(state, 'sideEffects.any', t.any, t.anyHint)}
+<div class="if-yes"><fieldset><legend>${t.whichLegend}</legend><p class="hint">${t.whichHint}</p>${join(
+        sideEffectSymptoms.map((symptom) =>
+          radioGroup(state, `sideEffects.${symptom}`, m.labels.sideEffects[symptom], severityOptions(m)),
+        ),
+      )}</fieldset>
+${textArea(state, 'sideEffects.freeText', t.freeText)}</div></div>`,
       submitButton(t.submit),
     );
   },
@@ -419,8 +373,7 @@ export const journalPage: PurposePage = {
   done: (view, _decision, output, pageOnly) => {
     const m = words(view);
     if (pageOnly?.crisisResources === true)
-      return html`${crisisResources(m)}
-        <p class="urgent" role="alert">${m.journal.noAnotherDose}</p>`;
+      return html`${crisisResources(m)}<p class="urgent" role="alert">${m.journal.noAnotherDose}</p>`;
     if (output['triage'] === 'ADVERSE_EVENT') return html`<p class="urgent" role="alert">${m.journal.adverse}</p>`;
     return thanks(m, m.journal.thanks);
   },
@@ -455,7 +408,7 @@ export const refillRequestPage: PurposePage = {
       'refill-request',
       state,
       html`${gad7Fields(state, 'assessment.gad7')}${phq9Fields(state, 'assessment.phq9')}${bladderFields(state, 'assessment.bladderCheck')}
-      ${yesNoField(state, 'lostOrStolenReplacement', messagesOf(state).refillRequest.lostOrStolen)}`,
+${yesNoField(state, 'lostOrStolenReplacement', messagesOf(state).refillRequest.lostOrStolen)}`,
       submitButton(messagesOf(state).refillRequest.submit),
     ),
   answerFrom: (values) => ({

@@ -36,10 +36,7 @@ function instrument(m: Messages, name: Instrument): Shown {
 function instrumentFieldset(m: Messages, legend: string, shown: Shown, content: Html, after: Html = html``): Html {
   const note = shown.original ? html`<p class="hint">${m.questionnaires.originalLanguageNote}</p>` : '';
   const instruction = shown.text.instruction === undefined ? '' : html`<p class="hint">${shown.text.instruction}</p>`;
-  return html`<fieldset>
-    <legend>${legend}</legend>
-    ${note}${shown.original ? html`<div lang="en">${instruction}${content}</div>` : html`${instruction}${content}`}${after}
-  </fieldset>`;
+  return html`<fieldset><legend>${legend}</legend>${note}${shown.original ? html`<div lang="en">${instruction}${content}</div>` : html`${instruction}${content}`}${after}</fieldset>`;
 }
 
 /**
@@ -163,13 +160,11 @@ export function yesNosOf(values: FormValues, prefix: string, count: number): unk
 
 export function bladderFields(form: FormState, prefix: string): Html {
   const q = messagesOf(form).questionnaires;
-  return html`<fieldset>
-    <legend>${q.bladderLegend}</legend>
-    ${yesNoField(form, `${prefix}.frequency`, q.bladder.frequency)}
-    ${yesNoField(form, `${prefix}.urgency`, q.bladder.urgency)}
-    ${yesNoField(form, `${prefix}.painOnUrination`, q.bladder.painOnUrination)}
-    ${yesNoField(form, `${prefix}.bloodInUrine`, q.bladder.bloodInUrine)}
-  </fieldset>`;
+  return html`<fieldset><legend>${q.bladderLegend}</legend>
+${yesNoField(form, `${prefix}.frequency`, q.bladder.frequency)}
+${yesNoField(form, `${prefix}.urgency`, q.bladder.urgency)}
+${yesNoField(form, `${prefix}.painOnUrination`, q.bladder.painOnUrination)}
+${yesNoField(form, `${prefix}.bloodInUrine`, q.bladder.bloodInUrine)}</fieldset>`;
 }
 
 export function bladderOf(values: FormValues, prefix: string): Record<string, unknown> {

@@ -27,17 +27,17 @@ export const recoveryPage: PurposePage = {
       'recovery',
       state,
       html`<p>${t.intro}</p>
-        ${radioGroup(state, 'recoveredNow', t.question, [
-          { value: 'yes', label: t.yes },
-          { value: 'no', label: t.notYet },
-        ])}
-        ${checkboxGroup(
-          state,
-          'symptoms',
-          m.form.anyOfTheseNow,
-          recoverySymptoms.map((s) => ({ value: s, label: labelOf(m, s) })),
-          m.form.tickAll,
-        )}`,
+${radioGroup(state, 'recoveredNow', t.question, [
+  { value: 'yes', label: t.yes },
+  { value: 'no', label: t.notYet },
+])}
+${checkboxGroup(
+  state,
+  'symptoms',
+  m.form.anyOfTheseNow,
+  recoverySymptoms.map((s) => ({ value: s, label: labelOf(m, s) })),
+  m.form.tickAll,
+)}`,
       submitButton(t.submit),
     );
   },
@@ -53,16 +53,11 @@ export const recoveryPage: PurposePage = {
     const t = m.recovery;
     const crisis = pageOnly?.crisisResources === true ? crisisResources(m) : html``;
     if (output['holdCalledFor'] === true) {
-      return html`${crisis}
-        <p class="urgent" role="alert">${t.hold}</p>
-        <p>${t.careTeamWillContact}</p>`;
+      return html`${crisis}<p class="urgent" role="alert">${t.hold}</p><p>${t.careTeamWillContact}</p>`;
     }
     if (decision === 'RECOVERED' && pageOnly?.crisisResources !== true) {
-      return html`<p class="notice" role="status">${t.recovered}</p>
-        <p>${t.journalNext}</p>`;
+      return html`<p class="notice" role="status">${t.recovered}</p><p>${t.journalNext}</p>`;
     }
-    return html`${crisis}
-      <p class="notice" role="status">${t.keepAdult}</p>
-      <p>${t.careTeamToday}</p>`;
+    return html`${crisis}<p class="notice" role="status">${t.keepAdult}</p><p>${t.careTeamToday}</p>`;
   },
 };

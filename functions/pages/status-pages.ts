@@ -18,31 +18,13 @@ const shown = (m: Messages, statusCode: number, title: string, body: ReturnType<
 });
 
 export const notFoundPage = (m: Messages = en): StatusPage =>
-  shown(
-    m,
-    404,
-    m.status.notFoundTitle,
-    html`<p>${m.status.notFound}</p>
-      ${contact(m)}`,
-  );
+  shown(m, 404, m.status.notFoundTitle, html`<p>${m.status.notFound}</p>${contact(m)}`);
 
 export const expiredPage = (m: Messages = en): StatusPage =>
-  shown(
-    m,
-    410,
-    m.status.expiredTitle,
-    html`<p>${m.status.expired}</p>
-      ${contact(m)}`,
-  );
+  shown(m, 410, m.status.expiredTitle, html`<p>${m.status.expired}</p>${contact(m)}`);
 
 export const supersededPage = (m: Messages = en): StatusPage =>
-  shown(
-    m,
-    410,
-    m.status.supersededTitle,
-    html`<p>${m.status.superseded}</p>
-      ${contact(m)}`,
-  );
+  shown(m, 410, m.status.supersededTitle, html`<p>${m.status.superseded}</p>${contact(m)}`);
 
 export const alreadyDecidedPage = (who: string, when: string, m: Messages = en): StatusPage =>
   shown(m, 409, m.status.alreadyDoneTitle, html`<p>${m.status.alreadyDone(who, when)}</p>`);
@@ -54,13 +36,7 @@ export const wrongPurposePage = (m: Messages = en): StatusPage =>
   shown(m, 400, m.status.wrongPurposeTitle, html`<p>${m.status.wrongPurpose}</p>`);
 
 export const unsupportedMediaTypePage = (m: Messages = en): StatusPage =>
-  shown(
-    m,
-    415,
-    m.status.unsupportedTitle,
-    html`<p>${m.status.unsupported}</p>
-      ${contact(m)}`,
-  );
+  shown(m, 415, m.status.unsupportedTitle, html`<p>${m.status.unsupported}</p>${contact(m)}`);
 
 export const viewOnlyPage = (m: Messages = en): StatusPage =>
   shown(m, 409, m.status.viewOnlyTitle, html`<p>${m.status.viewOnly}</p>`);
@@ -72,10 +48,4 @@ export const methodNotAllowedPage = (m: Messages = en): StatusPage =>
   shown(m, 405, m.status.methodTitle, html`<p>${m.status.method}</p>`);
 
 export const errorPage = (m: Messages = en): StatusPage =>
-  shown(
-    m,
-    500,
-    m.status.errorTitle,
-    html`<p>${m.status.error}</p>
-      ${contact(m)}`,
-  );
+  shown(m, 500, m.status.errorTitle, html`<p>${m.status.error}</p>${contact(m)}`);

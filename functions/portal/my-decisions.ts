@@ -87,34 +87,15 @@ async function patientName(client: DynamoDBDocumentClient, tableName: string, pa
 
 /** A list that reads on a phone: one block per decision, label and value pairs that wrap. */
 export function myDecisionsSection(decisions: readonly PendingDecision[], timeZone: string): Html {
-  if (decisions.length === 0)
-    return html`<h2>My decisions</h2>
-      <p>Nothing is waiting for you.</p>`;
+  if (decisions.length === 0) return html`<h2>My decisions</h2><p>Nothing is waiting for you.</p>`;
   const rows = decisions.map(
-    (d) =>
-      html`<section class="measure">
-        <h3>${purposeLabels[d.purpose] ?? d.purpose}: ${d.patientName}</h3>
-        <dl class="facts">
-          <div>
-            <dt>Asked</dt>
-            <dd>${formatInZone(d.askedAt, timeZone)}</dd>
-          </div>
-          <div>
-            <dt>Due by</dt>
-            <dd>${formatInZone(d.dueBy, timeZone)}</dd>
-          </div>
-          ${
-            d.asBackupFor === undefined
-              ? ''
-              : html`<div>
-                  <dt>For</dt>
-                  <dd>${d.asBackupFor} (you are the backup)</dd>
-                </div>`
-          }
-        </dl>
-      </section>`,
+    (
+      d,
+    ) => html`<section class="measure"><h3>${purposeLabels[d.purpose] ?? d.purpose}: ${d.patientName}</h3><dl class="facts">
+<div><dt>Asked</dt><dd>${formatInZone(d.askedAt, timeZone)}</dd></div>
+<div><dt>Due by</dt><dd>${formatInZone(d.dueBy, timeZone)}</dd></div>
+${d.asBackupFor === undefined ? '' : html`<div><dt>For</dt><dd>${d.asBackupFor} (you are the backup)</dd></div>`}
+</dl></section>`,
   );
-  return html`<h2>My decisions</h2>
-    <p class="hint">Oldest first. Open each from its email.</p>
-    ${join(rows)}`;
+  return html`<h2>My decisions</h2><p class="hint">Oldest first. Open each from its email.</p>${join(rows)}`;
 }

@@ -48,41 +48,14 @@ export async function listPatients(
 }
 
 export function patientsSection(rows: readonly PatientRow[], search: string, timeZone: string): Html {
-  const form = html`<form method="get" action="/portal/patients">
-    <div class="field">
-      <label for="q">Search by name or id</label><input type="text" id="q" name="q" value="${search}" />
-    </div>
-    <button type="submit">Search</button>
-  </form>`;
-  if (rows.length === 0)
-    return html`${form}
-      <p>No patient matches.</p>`;
+  const form = html`<form method="get" action="/portal/patients"><div class="field"><label for="q">Search by name or id</label><input type="text" id="q" name="q" value="${search}"></div><button type="submit">Search</button></form>`;
+  if (rows.length === 0) return html`${form}<p>No patient matches.</p>`;
   const blocks = rows.map(
-    (row) =>
-      html`<section class="measure">
-        <h3>${row.name}</h3>
-        <dl class="facts">
-          <div>
-            <dt>Id</dt>
-            <dd>${row.patientId}</dd>
-          </div>
-          <div>
-            <dt>Phase</dt>
-            <dd>${row.phase}</dd>
-          </div>
-          ${
-            row.holdSince === undefined
-              ? html`<div>
-                  <dt>Status</dt>
-                  <dd>${row.status}</dd>
-                </div>`
-              : html`<div>
-                  <dt>Hold</dt>
-                  <dd>On hold since ${formatInZone(row.holdSince, timeZone)}</dd>
-                </div>`
-          }
-        </dl>
-      </section>`,
+    (row) => html`<section class="measure"><h3>${row.name}</h3><dl class="facts">
+<div><dt>Id</dt><dd>${row.patientId}</dd></div>
+<div><dt>Phase</dt><dd>${row.phase}</dd></div>
+${row.holdSince === undefined ? html`<div><dt>Status</dt><dd>${row.status}</dd></div>` : html`<div><dt>Hold</dt><dd>On hold since ${formatInZone(row.holdSince, timeZone)}</dd></div>`}
+</dl></section>`,
   );
   return html`${form}${join(blocks)}`;
 }

@@ -4,9 +4,7 @@ import type { PortalSession } from './portal-session.ts';
 
 /** The portal's own pages, in the link pages' shell: server-rendered, no script, readable on a phone. */
 export function signOutForm(session: PortalSession): Html {
-  return html`<form method="post" action="/portal/sign-out">
-    <input type="hidden" name="csrf" value="${session.csrf}" /><button type="submit" class="secondary">Sign out</button>
-  </form>`;
+  return html`<form method="post" action="/portal/sign-out"><input type="hidden" name="csrf" value="${session.csrf}"><button type="submit" class="secondary">Sign out</button></form>`;
 }
 
 export function signedInBar(session: PortalSession): Html {
@@ -16,9 +14,7 @@ export function signedInBar(session: PortalSession): Html {
 export function portalPage(title: string, session: PortalSession, content: Html): string {
   return page(
     title,
-    html`${signedInBar(session)}
-      <p><a href="/portal">My decisions</a> · <a href="/portal/patients">Patients</a></p>
-      ${content}${signOutForm(session)}`,
+    html`${signedInBar(session)}<p><a href="/portal">My decisions</a> · <a href="/portal/patients">Patients</a></p>${content}${signOutForm(session)}`,
   );
 }
 
@@ -29,16 +25,14 @@ export function homePage(session: PortalSession, content: Html): string {
 export function signedOutPage(): string {
   return page(
     'You have signed out',
-    html`<p>You have signed out of Care Journeys.</p>
-      <p><a href="/portal/sign-in">Sign in again</a></p>`,
+    html`<p>You have signed out of Care Journeys.</p><p><a href="/portal/sign-in">Sign in again</a></p>`,
   );
 }
 
 export function signInFailedPage(): string {
   return page(
     'Sign-in did not finish',
-    html`<p>This sign-in could not be completed, or it took too long. Nothing was changed.</p>
-      <p><a href="/portal/sign-in">Sign in again</a></p>`,
+    html`<p>This sign-in could not be completed, or it took too long. Nothing was changed.</p><p><a href="/portal/sign-in">Sign in again</a></p>`,
   );
 }
 

@@ -172,20 +172,12 @@ function loginForm(uid: string, accounts: readonly LocalAccount[], error?: strin
   return pageShell(
     'Sign in to the local clinic',
     html`${error === undefined ? '' : html`<p class="summary" role="alert">${error}</p>`}
-      <form method="post" action="/interaction/${uid}">
-        <div class="field">
-          <label for="login">Id</label><input type="text" id="login" name="login" autocomplete="username" required />
-        </div>
-        <div class="field">
-          <label for="password">Password</label
-          ><input type="password" id="password" name="password" autocomplete="current-password" required />
-        </div>
-        <button type="submit">Sign in</button>
-      </form>
-      <p class="hint">People of this clinic (local password <code>${localPassword}</code>):</p>
-      <ul>
-        ${people}
-      </ul>`,
+<form method="post" action="/interaction/${uid}">
+<div class="field"><label for="login">Id</label><input type="text" id="login" name="login" autocomplete="username" required></div>
+<div class="field"><label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required></div>
+<button type="submit">Sign in</button>
+</form>
+<p class="hint">People of this clinic (local password <code>${localPassword}</code>):</p><ul>${people}</ul>`,
   );
 }
 
