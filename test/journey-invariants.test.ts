@@ -128,7 +128,7 @@ describe('journey invariants under random events', () => {
           evaluation: fc.constant('telehealth' as const),
         }),
         inductionEvent,
-        8,
+        6,
         [
           'checkInsDecided',
           'sessionsCompleted',

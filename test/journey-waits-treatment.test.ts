@@ -2,8 +2,8 @@ import { useJourneyDriver } from './support/journey-driver.ts';
 import { describeWaitInjections, type Wait } from './support/journey-waits.ts';
 
 /**
- * Every wait for a person during treatment: check-in, journal, follow-up, refill request, refill approval. At each, on a fresh patient: a hold then resume, a hold then new plan, a
- * hold then discharge, an expiry, a restart where one exists, a duplicate submission and a late one. After
+ * Every wait for a person during treatment: check-in, journal, follow-up (the refill waits are in journey-waits-refills.test.ts). At each, on a fresh patient: a hold then resume, a hold then new plan, a
+ * hold then discharge, an expiry, a restart where one exists (a duplicate and a late submission with WAITS_THOROUGH=1). After
  * each, every journey invariant must hold (test/support/journey-invariants.ts): no execution failed, timed
  * out or was aborted (the design intends none of them to), the journey is in a defined phase, fills never
  * exceed the refills allowed and are numbered by count, nothing reaches the patient during a hold or after
@@ -11,6 +11,6 @@ import { describeWaitInjections, type Wait } from './support/journey-waits.ts';
  * reached, so the file cannot pass on nothing.
  */
 const local = useJourneyDriver();
-const mine: readonly Wait[] = ['check-in', 'journal', 'follow-up-decision', 'refill-request', 'refill-approval'];
+const mine: readonly Wait[] = ['check-in', 'journal', 'follow-up-decision'];
 
 describeWaitInjections(local, 'every wait for a person, treatment', mine);
