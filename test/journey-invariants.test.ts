@@ -128,7 +128,7 @@ describe('journey invariants under random events', () => {
           evaluation: fc.constant('telehealth' as const),
         }),
         inductionEvent,
-        6,
+        8,
         [
           'checkInsDecided',
           'sessionsCompleted',
